@@ -1,0 +1,53 @@
+/**
+ * The barrier contract: everything a node stores goes through it, encrypted with the
+ * current keyring term, with the storage path as additional authenticated data, so
+ * storage (untrusted) can neither read, forge, flip nor move a value undetected.
+ */
+import type { WriteOptions } from '../storage/index.ts';
+
+/** Storage as an engine sees it: plaintext values under relative keys. */
+export interface Storage {
+  /** The plaintext at key, or undefined. */
+  get(key: string): Promise<Uint8Array | undefined>;
+  /** Encrypts and stores. */
+  put(key: string, value: Uint8Array): Promise<void>;
+  /** Removes key (missing is fine). */
+  delete(key: string): Promise<void>;
+  /** Direct children of prefix; folders end in '/'. */
+  list(prefix: string): Promise<string[]>;
+}
+
+/** Key status as `sys/key-status` reports it. */
+export interface KeyStatus {
+  term: number;
+  installTime: Date;
+  encryptions: number;
+}
+
+/** The encrypting layer between a node and its Backend (Vault's SecurityBarrier). */
+export interface Barrier extends Storage {
+  /** True while no keyring is loaded. */
+  readonly sealed: boolean;
+  /** True once core/keyring exists in storage. */
+  initialized(): Promise<boolean>;
+  /**
+   * Creates a fresh keyring (term 1) under a new root key, stores the root key sealed by
+   * `unsealKey` at core/master and the keyring sealed by the root key at core/keyring.
+   * Leaves the barrier sealed. Unfenced writes: the node is not active during init.
+   */
+  initialize(unsealKey: Uint8Array): Promise<void>;
+  /** Decrypts the root key with `unsealKey` and loads the keyring; BarrierUnsealError when it does not decrypt. */
+  unseal(unsealKey: Uint8Array): Promise<void>;
+  /** Re-reads the keyring from storage with the root key in memory (after another node rotated it). */
+  reloadKeyring(): Promise<void>;
+  /** Zero-fills the root key and every keyring key and drops them; later calls throw BarrierSealedError. */
+  seal(): void;
+  /** Adds a keyring term and makes it the active one; returns the new term. */
+  rotate(): Promise<number>;
+  /** The active term, its install time and how many encryptions it did. */
+  keyStatus(): KeyStatus;
+  /** The fencing term every write carries (set by HA while active; undefined = unfenced). */
+  setWriteOptions(opts: WriteOptions): void;
+  /** A prefix-scoped Storage (Vault's BarrierView), e.g. `view('logical/<uuid>/')`. */
+  view(prefix: string): Storage;
+}

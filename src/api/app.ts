@@ -1,0 +1,40 @@
+/**
+ * The HTTP face of one node: a fastify app built by a function that never listens
+ * (tests use `inject()`; `listen()` adds the LIST-method shim). Every response, errors
+ * from fastify itself included, leaves in Vault's shape.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { VaultNode } from '../node/index.ts';
+import { installBodyParser, MAX_REQUEST_SIZE } from './body-parser.ts';
+import { sendErrors } from './reply.ts';
+import { registerLogicalRoute } from './routes/logical.ts';
+import { registerRawRoutes, type StandbyHandler } from './routes/sys-raw.ts';
+import { errorsFor, statusForError } from './status-codes.ts';
+
+/** Options for one node's app. */
+export interface AppOptions {
+  /** Vault's max_request_size (default 32 MiB). */
+  maxRequestSize?: number;
+  /** How long a stepped-down node waits before campaigning again (Vault: 10 s). */
+  stepDownBackoffMs?: number;
+  /** What a standby does with requests for the active (src/ha's forwarder). */
+  standby?: StandbyHandler;
+  /** Fastify's logger (off by default: the lab prints its own lines). */
+  logger?: boolean;
+}
+
+/** Builds the fastify app of one node. */
+export function buildApp(node: VaultNode, opts: AppOptions = {}): FastifyInstance {
+  const bodyLimit = opts.maxRequestSize ?? MAX_REQUEST_SIZE;
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit, return503OnClosing: false, forceCloseConnections: true });
+  installBodyParser(app, bodyLimit);
+  app.setErrorHandler((err, _req, reply) => sendErrors(reply, statusForError(err), errorsFor(err)));
+  app.setNotFoundHandler((req, reply) => {
+    // Unknown methods on /v1/ paths are 405 as in Vault; anything outside /v1/ is a bare 404.
+    if (req.url.startsWith('/v1/')) return sendErrors(reply, 405, [`unsupported method ${req.method}`]);
+    return sendErrors(reply, 404, []);
+  });
+  registerRawRoutes(app, node, { stepDownBackoffMs: opts.stepDownBackoffMs ?? 10_000, standby: opts.standby });
+  registerLogicalRoute(app, node, opts.standby);
+  return app;
+}

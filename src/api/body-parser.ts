@@ -1,0 +1,56 @@
+/**
+ * Request bodies the way Vault reads them: there has never been a Content-Type
+ * requirement in Vault's API, so everything is JSON unless it is declared as a form
+ * *and* does not look like JSON (Vault's `isForm`); an empty body is no data.
+ */
+import type { FastifyInstance } from 'fastify';
+import { BadRequestError } from '../node/index.ts';
+
+/** Vault's default max_request_size: 32 MiB. */
+export const MAX_REQUEST_SIZE = 33_554_432;
+
+/** Parses a raw body into request data (a plain object) or throws a 400 in Vault's words. */
+export function parseBody(raw: Buffer, contentType: string | undefined): Record<string, unknown> {
+  const text = raw.toString('utf8');
+  const trimmed = text.trimStart();
+  if (trimmed === '') return {};
+  const isForm = /^application\/x-www-form-urlencoded/i.test(contentType ?? '') && !/^[{[]/.test(trimmed);
+  if (isForm) return Object.fromEntries(new URLSearchParams(text));
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new BadRequestError(`failed to parse JSON input: ${(err as Error).message}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    const kind = Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
+    throw new BadRequestError(`failed to parse JSON input: json: cannot unmarshal ${kind} into Go value of type map[string]interface {}`);
+  }
+  if (hasPrototypeKey(value)) {
+    // A deliberate difference from Vault (plain map keys in Go): refused so no object prototype can be polluted.
+    throw new BadRequestError('keys named __proto__ or constructor.prototype are not supported');
+  }
+  return value as Record<string, unknown>;
+}
+
+function hasPrototypeKey(v: unknown, depth = 0): boolean {
+  if (depth > 64 || v === null || typeof v !== 'object') return false;
+  for (const k of Object.keys(v)) {
+    if (k === '__proto__') return true;
+    if (k === 'constructor' && typeof (v as Record<string, unknown>)[k] === 'object') return true;
+    if (hasPrototypeKey((v as Record<string, unknown>)[k], depth + 1)) return true;
+  }
+  return false;
+}
+
+/** Replaces fastify's parsers with one catch-all that follows Vault's rules. */
+export function installBodyParser(app: FastifyInstance, bodyLimit: number): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (req, body, done) => {
+    try {
+      done(null, parseBody(body as Buffer, req.headers['content-type']));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+}

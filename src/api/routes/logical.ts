@@ -1,0 +1,32 @@
+/** Every other /v1/ path: translated into a logical request and served by the node (or its active). */
+import type { FastifyInstance } from 'fastify';
+import type { LogicalRequest, Served } from '../../node/index.ts';
+import { envelope, sendErrors, sendJson, sendNoContent } from '../reply.ts';
+import type { StandbyHandler } from './sys-raw.ts';
+import { toLogicalRequest } from '../translate.ts';
+
+/** What the logical route needs from a node. */
+export interface LogicalTarget {
+  readonly state: string;
+  handle(req: LogicalRequest): Promise<Served>;
+}
+
+/** Registers the catch-all logical route. */
+export function registerLogicalRoute(app: FastifyInstance, node: LogicalTarget, standby?: StandbyHandler): void {
+  app.route({
+    method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'],
+    url: '/v1/*',
+    handler: async (req, reply) => {
+      if (node.state === 'standby' && standby) return standby.handle(req, reply);
+      const lreq = toLogicalRequest(req);
+      const { response, mountType } = await node.handle(lreq);
+      const empty = !response || (response.data == null && !response.warnings?.length && !response.auth);
+      if (empty && response?.status === undefined) {
+        // Vault: a read or list that returns nothing is a 404 with no messages.
+        if (lreq.operation === 'read' || lreq.operation === 'list') return sendErrors(reply, 404, []);
+        return sendNoContent(reply);
+      }
+      return sendJson(reply, response!.status ?? 200, envelope(response!, mountType));
+    },
+  });
+}

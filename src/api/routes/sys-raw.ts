@@ -1,0 +1,135 @@
+/**
+ * Vault's raw sys handlers: init, seal-status, unseal, seal, step-down, health, leader.
+ * They answer bare JSON objects (no envelope), mostly without a token, and are never
+ * forwarded to the active node (except step-down and seal, which act on the active).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { authorize, BadRequestError, PermissionDeniedError, type VaultNode } from '../../node/index.ts';
+import { sendErrors, sendJson, sendNoContent } from '../reply.ts';
+import { parseGoBool, requestToken } from '../translate.ts';
+
+/** Hooks the HA layer provides: what a standby does with a request meant for the active. */
+export interface StandbyHandler {
+  /** Forwards (or redirects) the request to the active; resolves once the reply is sent. */
+  handle(req: FastifyRequest, reply: FastifyReply): Promise<unknown>;
+}
+
+/** Options of the raw routes. */
+export interface RawRouteOptions {
+  stepDownBackoffMs: number;
+  standby?: StandbyHandler;
+}
+
+type Body = Record<string, unknown> | undefined;
+
+function intField(body: Body, key: string, fallback = 0): number {
+  const v = body?.[key];
+  if (v === undefined || v === null) return fallback;
+  if (typeof v !== 'number' || !Number.isInteger(v)) {
+    throw new BadRequestError(`failed to parse JSON input: json: cannot unmarshal ${typeof v} into Go struct field InitRequest.${key} of type int`);
+  }
+  return v;
+}
+
+/** Go's case-insensitive struct matching, as in sys/unseal's untagged struct. */
+function caseless(body: Body, key: string): unknown {
+  if (!body) return undefined;
+  const hit = Object.keys(body).find((k) => k.toLowerCase() === key);
+  return hit === undefined ? undefined : body[hit];
+}
+
+/** Registers the raw sys routes. */
+export function registerRawRoutes(app: FastifyInstance, node: VaultNode, opts: RawRouteOptions): void {
+  app.get('/v1/sys/init', async (_req, reply) => sendJson(reply, 200, { initialized: node.initialized }));
+  app.route({
+    method: ['PUT', 'POST'],
+    url: '/v1/sys/init',
+    handler: async (req, reply) => {
+      const body = req.body as Body;
+      for (const k of ['recovery_shares', 'recovery_threshold']) {
+        if (intField(body, k) !== 0) throw new BadRequestError('parameters specific to auto unseal seals present');
+      }
+      if (Array.isArray(body?.pgp_keys) && body.pgp_keys.length) throw new BadRequestError('PGP-encrypted keys are not supported by vaultlab');
+      const res = await node.init({ secretShares: intField(body, 'secret_shares'), secretThreshold: intField(body, 'secret_threshold') });
+      return sendJson(reply, 200, { keys: res.keys, keys_base64: res.keysBase64, root_token: res.rootToken });
+    },
+  });
+  app.get('/v1/sys/seal-status', async (_req, reply) => sendJson(reply, 200, node.sealStatus()));
+  app.route({
+    method: ['PUT', 'POST'],
+    url: '/v1/sys/unseal',
+    handler: async (req, reply) => {
+      const body = req.body as Body;
+      const key = caseless(body, 'key');
+      const reset = caseless(body, 'reset');
+      if (key !== undefined && typeof key !== 'string') throw new BadRequestError("'key' must be a valid hex or base64 string");
+      const res = await node.unseal({ key: key as string | undefined, reset: reset === true });
+      return sendJson(reply, 200, res.warnings ? { ...res.status, warnings: res.warnings } : res.status);
+    },
+  });
+  app.route({ method: ['HEAD', 'GET'], url: '/v1/sys/health', handler: async (req, reply) => health(node, req, reply) });
+  app.get('/v1/sys/leader', async (_req, reply) => sendJson(reply, 200, node.leader()));
+  app.route({
+    method: ['PUT', 'POST'],
+    url: '/v1/sys/seal',
+    handler: async (req, reply) => {
+      if (node.state === 'standby' && opts.standby) return opts.standby.handle(req, reply);
+      await requireRoot(node, req);
+      node.seal();
+      return sendNoContent(reply);
+    },
+  });
+  app.route({
+    method: ['PUT', 'POST'],
+    url: '/v1/sys/step-down',
+    handler: async (req, reply) => {
+      if (node.state === 'standby' && opts.standby) return opts.standby.handle(req, reply);
+      await requireRoot(node, req);
+      node.stepDown(opts.stepDownBackoffMs);
+      return sendNoContent(reply);
+    },
+  });
+}
+
+/** seal and step-down need root or sudo (Vault's RootPrivsRequired). */
+async function requireRoot(node: VaultNode, req: FastifyRequest): Promise<void> {
+  if (node.state !== 'active') return; // the node's own call reports sealed / standby
+  const token = requestToken(req);
+  const entry = token ? await node.tokens.lookup(token) : undefined;
+  if (!entry) throw new PermissionDeniedError();
+  const path = req.url.slice('/v1/'.length).split('?')[0];
+  const acl = await node.policies.aclFor(entry.policies);
+  if (!authorize(acl, 'update', path).allowed) throw new PermissionDeniedError(true);
+}
+
+const HEALTH_CODES = { activecode: 200, standbycode: 429, sealedcode: 503, uninitcode: 501, drsecondarycode: 472, performancestandbycode: 473 };
+
+/** sys/health with every query override; HEAD sends the status only. */
+function health(node: VaultNode, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const q = req.query as Record<string, string | undefined>;
+  const codes: Record<string, number> = { ...HEALTH_CODES };
+  for (const name of Object.keys(HEALTH_CODES)) {
+    const v = q[name];
+    if (v === undefined) continue;
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || n < 100 || n > 999) return sendErrors(reply, 400, [`bad code for ${name} parameter`]);
+    codes[name] = n;
+  }
+  let standbyOk = false;
+  if (q.standbyok !== undefined) {
+    const parsed = q.standbyok === '' ? true : parseGoBool(q.standbyok);
+    if (parsed === undefined) return sendErrors(reply, 400, ['bad value for standbyok parameter']);
+    standbyOk = parsed;
+  }
+  const res = node.health({
+    standbyOk,
+    activeCode: codes.activecode,
+    standbyCode: codes.standbycode,
+    sealedCode: codes.sealedcode,
+    uninitCode: codes.uninitcode,
+  });
+  if (req.method === 'HEAD') {
+    return reply.code(res.status).header('content-type', 'application/json').header('cache-control', 'no-store').send();
+  }
+  return sendJson(reply, res.status, res.body);
+}

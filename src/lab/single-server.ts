@@ -1,0 +1,93 @@
+/**
+ * One node in one process: `vaultlab server -dev` (memory storage, initialized and
+ * unsealed with a single key, KV v2 at secret/, like `vault server -dev`) and
+ * `vaultlab server -config` (Vault's config file; starts uninitialized and sealed).
+ */
+import { buildApp, listen, type Listener } from '../api/index.ts';
+import { VaultNode } from '../node/index.ts';
+import { createBackend } from '../storage/index.ts';
+
+/** A running single node. */
+export interface RunningServer {
+  apiAddr: string;
+  node: VaultNode;
+  close(): Promise<void>;
+}
+
+/** A dev server's extra facts for the banner. */
+export interface DevServer extends RunningServer {
+  /** The single unseal key, base64. */
+  unsealKey: string;
+  rootToken: string;
+}
+
+/** Vault's server configuration, reduced to what vaultlab uses. */
+export interface ServerConfig {
+  storage: { type: 'inmem' | 'level'; path?: string };
+  listener: { address: string; tlsDisable: boolean };
+  apiAddr?: string;
+  clusterAddr?: string;
+  ui?: boolean;
+}
+
+function splitAddress(address: string): { host: string; port: number } {
+  const i = address.lastIndexOf(':');
+  if (i < 0) throw new Error(`listener address ${JSON.stringify(address)} must be host:port`);
+  const host = address.slice(0, i).replace(/^\[|\]$/g, '');
+  const port = Number(address.slice(i + 1));
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port in ${JSON.stringify(address)}`);
+  return { host, port };
+}
+
+async function serve(node: VaultNode, host: string, port: number): Promise<Listener> {
+  return listen(buildApp(node), host, port);
+}
+
+/** Starts `vaultlab server -dev`. */
+export async function startDevServer(opts: { rootTokenId?: string; listenAddress?: string; kvVersion?: 1 | 2 } = {}): Promise<DevServer> {
+  const { host, port } = splitAddress(opts.listenAddress ?? '127.0.0.1:8200');
+  const backend = await createBackend('memory', {});
+  // The address is only known once listening (port 0), so the node is built with a placeholder and served after.
+  const node = await VaultNode.create({ name: 'dev', backend, storageType: 'inmem', apiAddr: `http://${host}:${port}`, clusterAddr: '' });
+  const init = await node.init({ secretShares: 1, secretThreshold: 1, rootTokenId: opts.rootTokenId, devKvVersion: opts.kvVersion ?? 2 });
+  await node.unseal({ key: init.keysBase64[0] });
+  const listener = await serve(node, host, port);
+  return {
+    apiAddr: listener.url,
+    node,
+    unsealKey: init.keysBase64[0],
+    rootToken: init.rootToken,
+    close: async () => {
+      await listener.close();
+      node.close();
+      await backend.close();
+    },
+  };
+}
+
+/** Starts `vaultlab server -config=FILE`: uninitialized and sealed until an operator acts. */
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  const { host, port } = splitAddress(config.listener.address);
+  const backend =
+    config.storage.type === 'inmem'
+      ? await createBackend('memory', {})
+      : await createBackend('level', { path: config.storage.path ?? '.vaultlab/data' });
+  const apiAddr = config.apiAddr ?? `http://${host}:${port}`;
+  const node = await VaultNode.create({
+    name: 'server',
+    backend,
+    storageType: config.storage.type,
+    apiAddr,
+    clusterAddr: config.clusterAddr ?? '',
+  });
+  const listener = await serve(node, host, port);
+  return {
+    apiAddr: config.apiAddr ?? listener.url,
+    node,
+    close: async () => {
+      await listener.close();
+      node.close();
+      await backend.close();
+    },
+  };
+}

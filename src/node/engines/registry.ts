@@ -1,0 +1,27 @@
+/** Which engine serves which mount type, for one node. */
+import type { MountEntry } from '../mounts.ts';
+import type { EngineResolver } from '../request-handler.ts';
+import type { VaultNode } from '../vault-node.ts';
+import type { Engine } from './engine.ts';
+import { KvV2Engine } from './kv-v2.ts';
+import { SysEngine } from './sys/sys-engine.ts';
+import { TokenEngine } from './token-engine.ts';
+
+/** Builds the engines of one node and the resolver the request handler uses. */
+export function createEngineResolver(node: VaultNode): EngineResolver {
+  const kvV2 = new KvV2Engine();
+  const sys = new SysEngine(node);
+  const token = new TokenEngine();
+  return (mount: MountEntry): Engine | undefined => {
+    switch (mount.type) {
+      case 'kv':
+        return mount.options?.version === '2' ? kvV2 : undefined;
+      case 'system':
+        return sys;
+      case 'token':
+        return token;
+      default:
+        return undefined;
+    }
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * The path of one logical request through an active node, in Vault's order:
+ * state gate → path checks → token → ACL (with the existence check deciding create
+ * vs update) → router (longest-prefix mount) → engine. It reads the node's state;
+ * it never sends the lifecycle machine an event.
+ */
+import { BadRequestError, NoRouteError, PermissionDeniedError, SealedError, StandbyError } from './errors.ts';
+import type { Engine, EngineRequest } from './engines/engine.ts';
+import type { MountEntry } from './mounts.ts';
+import { authorize } from './policy/index.ts';
+import type { LogicalRequest, Served } from './request.ts';
+import type { TokenEntry } from './token/token-entry.ts';
+import type { VaultNode } from './vault-node.ts';
+
+/** Paths served without a token (Vault's unauthenticated logical paths). */
+const UNAUTHENTICATED = [/^sys\/internal\/ui\/mounts(\/.*)?$/, /^sys\/wrapping\/lookup$/];
+
+/** Chooses the engine that serves a mount. */
+export type EngineResolver = (mount: MountEntry) => Engine | undefined;
+
+/** Serves a logical request on an active node. */
+export async function handleRequest(node: VaultNode, engines: EngineResolver, req: LogicalRequest): Promise<Served> {
+  const state = node.state;
+  if (state === 'standby') throw new StandbyError();
+  if (state !== 'active') throw new SealedError();
+  checkPath(req);
+  const unauthenticated = UNAUTHENTICATED.some((re) => re.test(req.path));
+  const caller = unauthenticated ? await optionalToken(node, req.token) : await requireToken(node, req.token);
+  const mount = node.mounts.match(req.path);
+  const engine = mount && engines(mount);
+  const rel = mount ? req.path.slice(Math.min(mount.path.length, req.path.length)) : '';
+  const ereq: EngineRequest | undefined =
+    mount && engine
+      ? { ...req, path: rel, mount, storage: node.barrier.view(`logical/${mount.uuid}/`), caller, clock: node.clock }
+      : undefined;
+  if (ereq && engine?.exists && (req.operation === 'create' || req.operation === 'update')) {
+    ereq.operation = (await engine.exists(ereq)) ? 'update' : 'create';
+  }
+  if (!unauthenticated && caller) {
+    const acl = await node.policies.aclFor(caller.policies);
+    if (!authorize(acl, ereq?.operation ?? req.operation, req.path).allowed) throw new PermissionDeniedError(true);
+  }
+  if (!mount || !engine || !ereq) throw new NoRouteError(req.path);
+  return { response: await engine.handle(ereq), mountType: mount.type };
+}
+
+/** Vault refuses relative segments before any ACL check (OpenBao's fix for decoded '..'). */
+function checkPath(req: LogicalRequest): void {
+  for (const seg of req.path.split('/')) {
+    if (seg === '.' || seg === '..') throw new BadRequestError('relative paths not supported');
+  }
+  if ((req.operation === 'create' || req.operation === 'update' || req.operation === 'patch') && req.path.endsWith('/')) {
+    throw new BadRequestError("cannot write to a path ending in '/'");
+  }
+}
+
+async function requireToken(node: VaultNode, token: string | undefined): Promise<TokenEntry> {
+  const entry = token ? await node.tokens.lookup(token) : undefined;
+  if (!entry) throw new PermissionDeniedError();
+  return entry;
+}
+
+async function optionalToken(node: VaultNode, token: string | undefined): Promise<TokenEntry | undefined> {
+  return token ? node.tokens.lookup(token) : undefined;
+}

@@ -1,0 +1,398 @@
+/**
+ * One Vault node: the facade that binds the lifecycle machine to its effects and owns
+ * the core operations (init, unseal, seal) and the per-node secrets (unseal parts,
+ * the barrier's keys). Everything a request needs is read from here without sending
+ * the machine an event: the request path only reads the cached state.
+ */
+import { createActor, fromPromise, type Actor } from 'xstate';
+import { RealClock, type Clock } from '../clock/index.ts';
+import {
+  AesGcmBarrier,
+  combineShares,
+  createAead,
+  decodeKeyShare,
+  encodeBase64,
+  encodeHex,
+  splitKey,
+  uuid,
+  validateSealConfig,
+  wipe,
+  type Barrier,
+} from '../crypto/index.ts';
+import type { Backend } from '../storage/index.ts';
+import { StorageKeys } from '../storage/index.ts';
+import { BadRequestError, InternalError, SealedError, StandbyError } from './errors.ts';
+import { MountTable, newMount, requiredMounts } from './mounts.ts';
+import { nodeMachine, type NodeState } from './node-machine.ts';
+import type { NodeEvent, NodeEventListener } from './node-events.ts';
+import type { NodeOptions } from './node-options.ts';
+import { health, leader, sealStatus, type HealthQuery, type StatusFacts } from './node-status.ts';
+import { readSealConfig, writeSealConfig, type SealConfig } from './seal-config.ts';
+import { TokenStore } from './token/token-store.ts';
+import { UnsealProgress } from './unseal-progress.ts';
+import { PolicyStore } from './policy-store.ts';
+import { createEngineResolver } from './engines/registry.ts';
+import { handleRequest, type EngineResolver } from './request-handler.ts';
+import type { LogicalRequest, Served } from './request.ts';
+
+/** What `sys/init` returns, before encoding for the wire. */
+export interface InitResult {
+  keys: string[];
+  keysBase64: string[];
+  rootToken: string;
+}
+
+/** The leadership hooks an HA composition binds into the machine (src/ha supplies them). */
+export interface HaHooks {
+  /** Standby: block until this node holds the lock and is ready to serve; return the term. */
+  campaign(node: VaultNode, signal: AbortSignal, backoffUntil: number): Promise<number | undefined>;
+  /** Active: keep the lock until the signal aborts; resolve with a reason when it is lost. */
+  keepLock(node: VaultNode, signal: AbortSignal, term: number): Promise<string | undefined>;
+  /** Leaving active: release (or on crash abandon) the lock, drop the advertisement. */
+  teardown(node: VaultNode, opts: { crashed: boolean }): void;
+  /** Who is active, as this node knows it. */
+  leader(node: VaultNode): { apiAddr: string; clusterAddr: string } | undefined;
+}
+
+const enc = new TextEncoder();
+
+/** A simulated Vault node. */
+export class VaultNode {
+  readonly name: string;
+  readonly backend: Backend;
+  readonly barrier: Barrier;
+  readonly clock: Clock;
+  readonly apiAddr: string;
+  readonly clusterAddr: string;
+  readonly storageType: string;
+  readonly haEnabled: boolean;
+  readonly tokens: TokenStore;
+  readonly mounts: MountTable;
+  readonly policies: PolicyStore;
+  private readonly unsealParts = new UnsealProgress();
+  private readonly listeners = new Set<NodeEventListener>();
+  private actor!: Actor<typeof nodeMachine>;
+  private currentState: NodeState = 'uninitialized';
+  private sealConfig: SealConfig | undefined;
+  private cluster: { name: string; id: string } | undefined;
+  private unsealQueue: Promise<unknown> = Promise.resolve();
+  private crashed = false;
+  private readonly engines: EngineResolver;
+
+  private constructor(
+    opts: NodeOptions,
+    private readonly ha: HaHooks | undefined,
+  ) {
+    this.name = opts.name;
+    this.backend = opts.backend;
+    this.clock = opts.clock ?? new RealClock();
+    this.apiAddr = opts.apiAddr;
+    this.clusterAddr = opts.clusterAddr;
+    this.storageType = opts.storageType;
+    this.haEnabled = Boolean(opts.haEnabled && ha);
+    this.barrier = new AesGcmBarrier({ backend: opts.backend, aead: createAead(opts.aead ?? 'node') });
+    this.tokens = new TokenStore(this.barrier, this.clock);
+    this.mounts = new MountTable(this.barrier);
+    this.policies = new PolicyStore(this.barrier);
+    this.engines = createEngineResolver(this);
+  }
+
+  /** Serves a logical request (token, ACL, router, engine) on an active node. */
+  handle(req: LogicalRequest): Promise<Served> {
+    return handleRequest(this, this.engines, req);
+  }
+
+  /** Builds a node; it starts uninitialized or sealed depending on what storage holds. */
+  static async create(opts: NodeOptions, ha?: HaHooks): Promise<VaultNode> {
+    const node = new VaultNode(opts, ha);
+    node.sealConfig = await readSealConfig(opts.backend);
+    node.start(await node.barrier.initialized());
+    return node;
+  }
+
+  /** The node's lifecycle state, read without touching the machine. */
+  get state(): NodeState {
+    return this.currentState;
+  }
+
+  /** The lock term while active (0 otherwise). */
+  get term(): number {
+    return this.actor.getSnapshot().context.term;
+  }
+
+  /** Subscribes to this node's events; returns the unsubscribe function. */
+  onEvent(fn: NodeEventListener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Reports an event to every subscriber (used by the HA hooks too). */
+  emit(e: NodeEvent): void {
+    for (const fn of this.listeners) fn(e);
+  }
+
+  private start(initialized: boolean): void {
+    const machine = nodeMachine.provide({
+      actors: {
+        campaign: fromPromise(async ({ input, signal }) => {
+          const term = await this.ha!.campaign(this, signal, input.backoffUntil);
+          if (term !== undefined && !signal.aborted) this.actor.send({ type: 'LOCK_ACQUIRED', term, at: this.clock.now() });
+        }),
+        lockKeeper: fromPromise(async ({ input, signal }) => {
+          if (!this.ha) return;
+          const reason = await this.ha.keepLock(this, signal, input.term);
+          if (reason !== undefined && !signal.aborted) this.actor.send({ type: 'LOCK_LOST', reason });
+        }),
+      },
+      actions: {
+        teardownActive: () => this.teardownActive(),
+        wipeKeys: () => this.wipeKeys(),
+        halt: () => this.halt(),
+      },
+    });
+    this.actor = createActor(machine, { input: { name: this.name, haEnabled: this.haEnabled, initialized } });
+    this.actor.subscribe((snap) => {
+      const next = leafState(snap.value);
+      if (next === this.currentState) return;
+      const from = this.currentState;
+      this.currentState = next;
+      this.emit({ type: 'state', node: this.name, time: this.clock.now(), from, to: next });
+    });
+    this.currentState = initialized ? 'sealed' : 'uninitialized';
+    this.actor.start();
+  }
+
+  private facts(): StatusFacts {
+    const ctx = this.actor.getSnapshot().context;
+    return {
+      state: this.currentState,
+      initialized: this.sealConfig !== undefined,
+      sealConfig: this.sealConfig,
+      progress: this.unsealParts.progress,
+      nonce: this.unsealParts.nonce,
+      storageType: this.storageType,
+      cluster: this.cluster,
+      haEnabled: this.haEnabled,
+      now: this.clock.now(),
+      activeSince: ctx.activeSince,
+      leader: this.leaderAddress(),
+    };
+  }
+
+  /** The active node's addresses as this node knows them. */
+  leaderAddress(): { apiAddr: string; clusterAddr: string } | undefined {
+    if (this.currentState === 'active') return { apiAddr: this.apiAddr, clusterAddr: this.clusterAddr };
+    if (this.currentState !== 'standby') return undefined;
+    return this.ha?.leader(this);
+  }
+
+  /** `sys/seal-status`. */
+  sealStatus(): Record<string, unknown> {
+    return sealStatus(this.facts());
+  }
+
+  /** `sys/health` with its query overrides. */
+  health(q: HealthQuery): { status: number; body: Record<string, unknown> } {
+    return health(this.facts(), q);
+  }
+
+  /** `sys/leader`; sealed HA nodes answer 503 as Vault does. */
+  leader(): Record<string, unknown> {
+    if (this.haEnabled && this.currentState !== 'active' && this.currentState !== 'standby') throw new SealedError();
+    return leader(this.facts());
+  }
+
+  /** `GET sys/init`. */
+  get initialized(): boolean {
+    return this.sealConfig !== undefined;
+  }
+
+  /**
+   * `PUT sys/init`: a new unseal key split into shares, a barrier under a new root key,
+   * the required mounts, the default policy and a root token. The node stays sealed.
+   */
+  async init(req: { secretShares: number; secretThreshold: number; rootTokenId?: string; devKvVersion?: 1 | 2 }): Promise<InitResult> {
+    if (this.sealConfig || (await this.barrier.initialized())) throw new BadRequestError('Vault is already initialized');
+    validateSealConfig({ secretShares: req.secretShares, secretThreshold: req.secretThreshold });
+    const unsealKey = new Uint8Array(32);
+    crypto.getRandomValues(unsealKey);
+    const shares = await splitKey(unsealKey, req.secretShares, req.secretThreshold);
+    try {
+      await this.barrier.initialize(unsealKey);
+      await this.barrier.unseal(unsealKey);
+      const mounts = requiredMounts();
+      if (req.devKvVersion) {
+        mounts.push(newMount('secret/', 'kv', 'key/value secret storage', { options: { version: String(req.devKvVersion) } }));
+      }
+      for (const m of mounts) await this.mounts.add(m);
+      const cluster = { name: `vault-cluster-${uuid().slice(0, 8)}`, id: uuid() };
+      await this.barrier.put(StorageKeys.cluster, enc.encode(JSON.stringify(cluster)));
+      await this.tokens.load();
+      await this.policies.installDefaults();
+      const root = await this.tokens.createRoot(req.rootTokenId);
+      const config: SealConfig = { type: 'shamir', secretShares: req.secretShares, secretThreshold: req.secretThreshold };
+      await writeSealConfig(this.backend, config);
+      this.sealConfig = config;
+      return { keys: shares.map(encodeHex), keysBase64: shares.map(encodeBase64), rootToken: root.id };
+    } finally {
+      this.wipeKeys();
+      wipe(unsealKey, ...shares);
+      if (this.sealConfig) this.actor.send({ type: 'INITIALIZED' });
+    }
+  }
+
+  /** `PUT sys/unseal`: one share (hex or base64) or a reset. Returns seal-status plus any warning. */
+  unseal(req: { key?: string; reset?: boolean }): Promise<{ status: Record<string, unknown>; warnings?: string[] }> {
+    const run = this.unsealQueue.then(() => this.unsealOne(req));
+    this.unsealQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async unsealOne(req: { key?: string; reset?: boolean }): Promise<{ status: Record<string, unknown>; warnings?: string[] }> {
+    const unsealed = this.currentState === 'active' || this.currentState === 'standby';
+    if (req.reset) {
+      if (unsealed) throw new BadRequestError('vault is unsealed');
+      this.unsealParts.reset();
+      this.actor.send({ type: 'UNSEAL_RESET' });
+      return { status: this.sealStatus() };
+    }
+    if (!req.key) throw new BadRequestError("'key' must be specified in request body as JSON, or 'reset' set to true");
+    const part = decodeKeyShare(req.key);
+    if (!this.sealConfig) {
+      wipe(part);
+      throw new BadRequestError('Vault is not initialized');
+    }
+    if (this.currentState === 'stopped') throw new SealedError();
+    if (unsealed) {
+      wipe(part);
+      return { status: this.sealStatus() };
+    }
+    if (!this.unsealParts.add(part)) {
+      return { status: this.sealStatus(), warnings: ['this unseal key was already provided; progress unchanged'] };
+    }
+    this.emitProgress();
+    if (this.unsealParts.progress < this.sealConfig.secretThreshold) {
+      this.actor.send({ type: 'UNSEAL_PROGRESS', progress: this.unsealParts.progress, nonce: this.unsealParts.nonce });
+      return { status: this.sealStatus() };
+    }
+    await this.openBarrier(this.unsealParts.take());
+    this.emitProgress();
+    return { status: this.sealStatus() };
+  }
+
+  private emitProgress(): void {
+    const threshold = this.sealConfig?.secretThreshold ?? 0;
+    this.emit({ type: 'unseal-progress', node: this.name, time: this.clock.now(), progress: this.unsealParts.progress, threshold });
+  }
+
+  /** Combines the parts (always wiping them) and unseals the barrier; a wrong set is a 400 and changes nothing. */
+  private async openBarrier(parts: Uint8Array[]): Promise<void> {
+    let key: Uint8Array | undefined;
+    try {
+      key = await combineShares(parts);
+      await this.barrier.unseal(key);
+    } catch {
+      this.actor.send({ type: 'UNSEAL_RESET' });
+      throw new BadRequestError('Unseal failed, invalid key');
+    } finally {
+      wipe(...parts);
+      if (key) wipe(key);
+    }
+    try {
+      const raw = await this.barrier.get(StorageKeys.cluster);
+      this.cluster = raw ? (JSON.parse(new TextDecoder().decode(raw)) as { name: string; id: string }) : undefined;
+      if (!this.haEnabled) await this.prepareActive();
+    } catch (err) {
+      this.wipeKeys();
+      throw new InternalError(`unseal failed: ${(err as Error).message}`);
+    }
+    this.actor.send({ type: 'UNSEALED', at: this.clock.now() });
+  }
+
+  /** Loads what an active node serves from: mount table, token salt, policies. Called once per term. */
+  async prepareActive(): Promise<void> {
+    await this.mounts.load();
+    await this.tokens.load();
+    this.policies.clear();
+  }
+
+  /** `PUT sys/seal` from a client: only an active node seals itself. */
+  seal(): void {
+    if (this.currentState === 'standby') throw new StandbyError('vault cannot seal when in standby mode; please restart instead');
+    if (this.currentState !== 'active') throw new SealedError();
+    this.actor.send({ type: 'SEAL' });
+  }
+
+  /** The lab's seal: any unsealed node, standby included; a sealed node just forgets its progress. */
+  forceSeal(): void {
+    if (this.currentState === 'active' || this.currentState === 'standby') this.actor.send({ type: 'SEAL' });
+    else if (this.currentState === 'sealed') {
+      this.unsealParts.reset();
+      this.actor.send({ type: 'UNSEAL_RESET' });
+    }
+  }
+
+  /** `sys/step-down` on the active: give up the lock and stay standby for the back-off. */
+  stepDown(backoffMs: number): void {
+    if (this.currentState !== 'active') throw new StandbyError();
+    this.actor.send({ type: 'STEP_DOWN', backoffUntil: this.clock.now() + backoffMs });
+  }
+
+  /** Lets HA hooks report a refused write or a failed renewal. */
+  lockLost(reason: string): void {
+    if (this.currentState === 'active') this.actor.send({ type: 'LOCK_LOST', reason });
+  }
+
+  /** The lab's kill: stop at once, keys wiped, the lock abandoned (not released). */
+  crash(): void {
+    // Set before the event: the exit of `active` runs first and must abandon, not release, the lock.
+    this.crashed = true;
+    this.actor.send({ type: 'CRASH' });
+  }
+
+  /** The lab's restart of a killed node: it comes back sealed. */
+  async restart(): Promise<void> {
+    if (this.currentState !== 'stopped') return;
+    this.sealConfig = await readSealConfig(this.backend);
+    this.crashed = false;
+    this.actor.send({ type: 'RESTART' });
+  }
+
+  /** Whether the node was killed and not restarted. */
+  get stopped(): boolean {
+    return this.crashed;
+  }
+
+  /** Stops the actor for good (process shutdown). */
+  close(): void {
+    this.actor.stop();
+    this.wipeKeys();
+  }
+
+  private teardownActive(): void {
+    this.barrier.setWriteOptions({});
+    this.tokens.unload();
+    this.policies.clear();
+    this.ha?.teardown(this, { crashed: this.crashed });
+  }
+
+  private wipeKeys(): void {
+    this.barrier.seal();
+    this.tokens.unload();
+    this.mounts.unload();
+    this.policies.clear();
+    this.unsealParts.reset();
+    this.cluster = undefined;
+  }
+
+  private halt(): void {
+    this.wipeKeys();
+  }
+}
+
+/** The leaf name of an xstate state value ({unsealed: 'active'} → 'active'). */
+function leafState(value: unknown): NodeState {
+  if (typeof value === 'string') return (value === 'booting' ? 'sealed' : value) as NodeState;
+  const inner = Object.values(value as Record<string, unknown>)[0];
+  return (inner === 'deciding' ? 'standby' : leafState(inner)) as NodeState;
+}

@@ -1,0 +1,104 @@
+/**
+ * Bad input gets a 4xx in Vault's shape and changes nothing: a table of malformed
+ * requests against an unsealed node, with a digest of storage, the node state and the
+ * unseal progress compared before and after each.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, makeNode, type NodeFixture } from '../helpers/node-fixture.ts';
+import { storageDigest } from '../helpers/storage-dump.ts';
+
+let fx: NodeFixture;
+let root: string;
+
+beforeAll(async () => {
+  fx = await makeNode();
+  const init = await fx.node.init({ secretShares: 3, secretThreshold: 2, devKvVersion: 2 });
+  for (const k of [0, 1]) await fx.node.unseal({ key: init.keys[k] });
+  root = init.rootToken;
+  await call(fx.app, 'POST', '/v1/secret/data/existing', { token: root, body: { data: { a: 1 } } });
+});
+afterAll(() => fx.close());
+
+interface Case {
+  name: string;
+  method: string;
+  url: string;
+  token?: 'root' | 'bogus' | 'none';
+  raw?: string;
+  headers?: Record<string, string>;
+  status: number;
+  message?: string | RegExp;
+}
+
+const big = `{"data":{"x":"${'a'.repeat(33 * 1024 * 1024)}"}}`;
+
+const cases: Case[] = [
+  { name: 'malformed JSON', method: 'POST', url: '/v1/secret/data/x', raw: '{"data": {', status: 400, message: /^failed to parse JSON input/ },
+  { name: 'JSON array body', method: 'POST', url: '/v1/secret/data/x', raw: '[1,2]', status: 400, message: /cannot unmarshal array/ },
+  { name: 'JSON string body', method: 'POST', url: '/v1/secret/data/x', raw: '"x"', status: 400, message: /cannot unmarshal string/ },
+  { name: '__proto__ key', method: 'POST', url: '/v1/secret/data/x', raw: '{"data":{"__proto__":{"a":1}}}', status: 400, message: /__proto__/ },
+  { name: 'kv v2 write without data', method: 'POST', url: '/v1/secret/data/x', raw: '{"options":{}}', status: 400, message: 'no data provided' },
+  { name: 'kv v2 data not an object', method: 'POST', url: '/v1/secret/data/x', raw: '{"data":[1]}', status: 400 },
+  { name: 'kv v2 cas mismatch', method: 'POST', url: '/v1/secret/data/existing', raw: '{"options":{"cas":5},"data":{"a":2}}', status: 400, message: 'check-and-set parameter did not match the current version' },
+  { name: 'unknown mount', method: 'GET', url: '/v1/nope/thing', status: 404, message: 'no handler for route "nope/thing". route entry not found.' },
+  { name: 'path outside /v1', method: 'GET', url: '/v2/sys/health', token: 'none', status: 404 },
+  { name: 'missing token', method: 'GET', url: '/v1/secret/data/existing', token: 'none', status: 403, message: 'permission denied' },
+  { name: 'bogus token', method: 'POST', url: '/v1/secret/data/x', token: 'bogus', raw: '{"data":{"a":1}}', status: 403, message: 'permission denied' },
+  { name: 'relative path', method: 'GET', url: '/v1/secret/data/../../sys/mounts', status: 400, message: 'relative paths not supported' },
+  { name: 'encoded relative path', method: 'GET', url: '/v1/secret/data/%2e%2e/x', status: 400, message: 'relative paths not supported' },
+  { name: 'write to a folder', method: 'POST', url: '/v1/secret/data/dir/', raw: '{"data":{"a":1}}', status: 400, message: "cannot write to a path ending in '/'" },
+  { name: 'unparsable list flag', method: 'GET', url: '/v1/secret/metadata/?list=yes', status: 400 },
+  { name: 'PATCH without merge-patch type', method: 'PATCH', url: '/v1/secret/data/existing', raw: '{"data":{"a":3}}', headers: { 'content-type': 'application/json' }, status: 415, message: /merge-patch\+json/ },
+  { name: 'unseal with garbage key', method: 'PUT', url: '/v1/sys/unseal', token: 'none', raw: '{"key":"!!!"}', status: 400, message: "'key' must be a valid hex or base64 string" },
+  { name: 'unseal with no key', method: 'PUT', url: '/v1/sys/unseal', token: 'none', raw: '{}', status: 400, message: "'key' must be specified in request body as JSON, or 'reset' set to true" },
+  { name: 'unseal with a short key', method: 'PUT', url: '/v1/sys/unseal', token: 'none', raw: '{"key":"abcd"}', status: 400 },
+  { name: 'unseal key of the wrong type', method: 'PUT', url: '/v1/sys/unseal', token: 'none', raw: '{"key":5}', status: 400 },
+  { name: 'init again', method: 'PUT', url: '/v1/sys/init', token: 'none', raw: '{"secret_shares":5,"secret_threshold":3}', status: 400, message: 'Vault is already initialized' },
+  { name: 'init with a string count', method: 'PUT', url: '/v1/sys/init', token: 'none', raw: '{"secret_shares":"5","secret_threshold":3}', status: 400 },
+  { name: 'GET on sys/unseal', method: 'GET', url: '/v1/sys/unseal', token: 'none', status: 405 },
+  { name: 'health with a bad code', method: 'GET', url: '/v1/sys/health?activecode=abc', token: 'none', status: 400 },
+  { name: 'health with a bad standbyok', method: 'GET', url: '/v1/sys/health?standbyok=maybe', token: 'none', status: 400, message: 'bad value for standbyok parameter' },
+  { name: 'seal without a token', method: 'PUT', url: '/v1/sys/seal', token: 'none', status: 403 },
+  { name: 'read of a missing secret', method: 'GET', url: '/v1/secret/data/missing', status: 404 },
+  { name: 'oversized body', method: 'POST', url: '/v1/secret/data/x', raw: big, status: 413, message: /request body too large/ },
+];
+
+describe('bad requests', () => {
+  it.each(cases)('$name → $status in Vault\'s shape, no state change', async (c) => {
+    const before = { digest: await storageDigest(fx.backend), status: fx.node.sealStatus(), state: fx.node.state };
+    const token = c.token === 'none' ? undefined : c.token === 'bogus' ? 'hvs.bogusbogusbogusbogusbogu' : root;
+    const res = await call(fx.app, c.method, c.url, { token, raw: c.raw, headers: { 'content-type': 'application/json', ...(c.headers ?? {}) } });
+    expect(res.status).toBe(c.status);
+    expect(res.headers['content-type']).toBe('application/json');
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(Array.isArray(res.body.errors)).toBe(true);
+    if (typeof c.message === 'string') expect(res.body.errors).toEqual([c.message]);
+    else if (c.message) expect(res.body.errors[0]).toMatch(c.message);
+    expect(await storageDigest(fx.backend)).toBe(before.digest);
+    expect(fx.node.sealStatus()).toEqual(before.status);
+    expect(fx.node.state).toBe(before.state);
+  });
+});
+
+describe('valid but odd requests', () => {
+  it.each([
+    ['no content type', undefined, '{"data":{"a":1}}'],
+    ['text/plain holding JSON', 'text/plain', '{"data":{"a":1}}'],
+    ['form type holding JSON', 'application/x-www-form-urlencoded', '{"data":{"a":1}}'],
+    ['leading whitespace', 'application/json', '   \n{"data":{"a":1}}'],
+  ])('%s is accepted', async (_n, type, raw) => {
+    const headers: Record<string, string> = type ? { 'content-type': type } : {};
+    const res = await call(fx.app, 'POST', '/v1/secret/data/odd', { token: root, raw, headers });
+    expect(res.status).toBe(200);
+  });
+
+  it('an empty body with a JSON content type is no data (step-down and seal send none)', async () => {
+    const res = await call(fx.app, 'POST', '/v1/sys/init', { raw: '', headers: { 'content-type': 'application/json' } });
+    expect(res.body).toEqual({ errors: ['Vault is already initialized'] });
+  });
+
+  it('Authorization: Bearer works as a token', async () => {
+    const res = await call(fx.app, 'GET', '/v1/secret/data/existing', { headers: { authorization: `Bearer ${root}` } });
+    expect(res.status).toBe(200);
+  });
+});

@@ -6,6 +6,14 @@
 import type { FastifyInstance } from 'fastify';
 import { BadRequestError } from '../node/index.ts';
 
+/** Where the raw body bytes are kept on a request, so a standby can forward them untouched. */
+export const RAW_BODY = Symbol('vaultlab.rawBody');
+
+/** The raw body of a request (undefined for bodiless requests). */
+export function rawBody(req: object): Buffer | undefined {
+  return (req as { [RAW_BODY]?: Buffer })[RAW_BODY];
+}
+
 /** Vault's default max_request_size: 32 MiB. */
 export const MAX_REQUEST_SIZE = 33_554_432;
 
@@ -48,6 +56,7 @@ export function installBodyParser(app: FastifyInstance, bodyLimit: number): void
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (req, body, done) => {
     try {
+      (req as { [RAW_BODY]?: Buffer })[RAW_BODY] = body as Buffer;
       done(null, parseBody(body as Buffer, req.headers['content-type']));
     } catch (err) {
       done(err as Error, undefined);

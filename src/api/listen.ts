@@ -1,45 +1,81 @@
 /**
  * Putting an app on a TCP port behind the LIST-method shim: a plain net server hands
- * each wrapped socket to fastify's HTTP server, which never listens itself.
+ * each wrapped socket to fastify's HTTP server, which never listens itself. Binding and
+ * serving are two steps, so a lab can learn its port (port 0) before it builds the node
+ * that advertises it, and can stop and restart serving on the same port (kill, restart).
  */
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { wrapSocket } from './list-method.ts';
 
-/** A listening app: its address and how to stop it. */
+/** A bound port that serves an app once one is attached. */
 export interface Listener {
   host: string;
   port: number;
   /** http://host:port */
   url: string;
-  /** Stops accepting, drops open connections and closes the app. */
+  /** Starts handing connections to `app` (after `app.ready()`). */
+  attach(app: FastifyInstance): Promise<void>;
+  /** Stops accepting and drops every open connection; the port can be reopened with `reopen()`. */
+  stop(): Promise<void>;
+  /** Listens again on the same port after `stop()`. */
+  reopen(): Promise<void>;
+  /** Stops for good and closes the attached app. */
   close(): Promise<void>;
 }
 
-/** Listens on host:port (port 0 picks a free one). */
-export async function listen(app: FastifyInstance, host: string, port: number): Promise<Listener> {
-  await app.ready();
-  const sockets = new Set<import('node:net').Socket>();
-  const server: Server = createServer((sock) => {
+function listenOn(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Binds host:port (0 picks a free port); connections are refused until an app is attached. */
+export async function bindListener(host: string, port: number): Promise<Listener> {
+  let app: FastifyInstance | undefined;
+  const sockets = new Set<Socket>();
+  const onConnection = (sock: Socket) => {
+    if (!app) return sock.destroy();
     sockets.add(sock);
     sock.on('close', () => sockets.delete(sock));
     app.server.emit('connection', wrapSocket(sock));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const addr = server.address() as AddressInfo;
+  };
+  let server = createServer(onConnection);
+  const bound = await listenOn(server, host, port);
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (!server.listening) return resolve();
+      server.close(() => resolve());
+      for (const s of sockets) s.destroy();
+    });
   return {
     host,
-    port: addr.port,
-    url: `http://${host}:${addr.port}`,
+    port: bound,
+    url: `http://${host}:${bound}`,
+    attach: async (a) => {
+      await a.ready();
+      app = a;
+    },
+    stop,
+    reopen: async () => {
+      if (server.listening) return;
+      server = createServer(onConnection);
+      await listenOn(server, host, bound);
+    },
     close: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      });
-      await app.close();
+      await stop();
+      await app?.close();
     },
   };
+}
+
+/** Binds and serves in one step (single nodes). */
+export async function listen(app: FastifyInstance, host: string, port: number): Promise<Listener> {
+  const l = await bindListener(host, port);
+  await l.attach(app);
+  return l;
 }

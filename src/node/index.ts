@@ -1,7 +1,7 @@
 /** One Vault node: its lifecycle machine, core operations, token store, policies, mounts and engines. */
 export * from './errors.ts';
 export * from './request.ts';
-export { VaultNode, type HaHooks, type InitResult } from './vault-node.ts';
+export { VaultNode, type InitResult } from './vault-node.ts';
 export { nodeMachine, type NodeState, type NodeMachineEvent, type NodeMachineContext } from './node-machine.ts';
 export type { NodeEvent, NodeEventListener } from './node-events.ts';
 export { VAULT_VERSION, BUILD_DATE, type NodeOptions } from './node-options.ts';

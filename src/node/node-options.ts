@@ -18,8 +18,6 @@ export interface NodeOptions {
   clock?: Clock;
   /** The barrier's AES-GCM engine: node:crypto (default, faster) or @noble/ciphers. */
   aead?: 'node' | 'noble';
-  /** Whether the node takes part in HA (a lock on an HABackend). */
-  haEnabled?: boolean;
 }
 
 /** The version every node reports (Vault's field `version`). */

@@ -20,6 +20,7 @@ import {
   type Barrier,
 } from '../crypto/index.ts';
 import type { Backend } from '../storage/index.ts';
+import type { Leadership } from '../ha/index.ts';
 import { StorageKeys } from '../storage/index.ts';
 import { BadRequestError, InternalError, SealedError, StandbyError } from './errors.ts';
 import { MountTable, newMount, requiredMounts } from './mounts.ts';
@@ -40,18 +41,6 @@ export interface InitResult {
   keys: string[];
   keysBase64: string[];
   rootToken: string;
-}
-
-/** The leadership hooks an HA composition binds into the machine (src/ha supplies them). */
-export interface HaHooks {
-  /** Standby: block until this node holds the lock and is ready to serve; return the term. */
-  campaign(node: VaultNode, signal: AbortSignal, backoffUntil: number): Promise<number | undefined>;
-  /** Active: keep the lock until the signal aborts; resolve with a reason when it is lost. */
-  keepLock(node: VaultNode, signal: AbortSignal, term: number): Promise<string | undefined>;
-  /** Leaving active: release (or on crash abandon) the lock, drop the advertisement. */
-  teardown(node: VaultNode, opts: { crashed: boolean }): void;
-  /** Who is active, as this node knows it. */
-  leader(node: VaultNode): { apiAddr: string; clusterAddr: string } | undefined;
 }
 
 const enc = new TextEncoder();
@@ -81,7 +70,8 @@ export class VaultNode {
 
   private constructor(
     opts: NodeOptions,
-    private readonly ha: HaHooks | undefined,
+    /** The node's part in HA; undefined for a single node without HA. */
+    readonly ha: Leadership | undefined,
   ) {
     this.name = opts.name;
     this.backend = opts.backend;
@@ -89,7 +79,7 @@ export class VaultNode {
     this.apiAddr = opts.apiAddr;
     this.clusterAddr = opts.clusterAddr;
     this.storageType = opts.storageType;
-    this.haEnabled = Boolean(opts.haEnabled && ha);
+    this.haEnabled = ha !== undefined;
     this.barrier = new AesGcmBarrier({ backend: opts.backend, aead: createAead(opts.aead ?? 'node') });
     this.tokens = new TokenStore(this.barrier, this.clock);
     this.mounts = new MountTable(this.barrier);
@@ -98,12 +88,18 @@ export class VaultNode {
   }
 
   /** Serves a logical request (token, ACL, router, engine) on an active node. */
-  handle(req: LogicalRequest): Promise<Served> {
-    return handleRequest(this, this.engines, req);
+  async handle(req: LogicalRequest): Promise<Served> {
+    try {
+      return await handleRequest(this, this.engines, req);
+    } catch (err) {
+      // A write refused by fencing means another node holds a newer term: step down at once (HA-3).
+      if ((err as { code?: string }).code === 'STORAGE_FENCED') this.lockLost('write refused by fencing');
+      throw err;
+    }
   }
 
   /** Builds a node; it starts uninitialized or sealed depending on what storage holds. */
-  static async create(opts: NodeOptions, ha?: HaHooks): Promise<VaultNode> {
+  static async create(opts: NodeOptions, ha?: Leadership): Promise<VaultNode> {
     const node = new VaultNode(opts, ha);
     node.sealConfig = await readSealConfig(opts.backend);
     node.start(await node.barrier.initialized());
@@ -183,7 +179,7 @@ export class VaultNode {
   leaderAddress(): { apiAddr: string; clusterAddr: string } | undefined {
     if (this.currentState === 'active') return { apiAddr: this.apiAddr, clusterAddr: this.clusterAddr };
     if (this.currentState !== 'standby') return undefined;
-    return this.ha?.leader(this);
+    return this.ha?.leader();
   }
 
   /** `sys/seal-status`. */
@@ -200,6 +196,16 @@ export class VaultNode {
   leader(): Record<string, unknown> {
     if (this.haEnabled && this.currentState !== 'active' && this.currentState !== 'standby') throw new SealedError();
     return leader(this.facts());
+  }
+
+  /**
+   * Another node sharing this storage may have initialized it (Vault reads storage for
+   * every `Initialized()` call): pick that up while this node still thinks otherwise.
+   */
+  async refreshInitialized(): Promise<void> {
+    if (this.sealConfig || this.currentState !== 'uninitialized') return;
+    this.sealConfig = await readSealConfig(this.backend);
+    if (this.sealConfig) this.actor.send({ type: 'INITIALIZED' });
   }
 
   /** `GET sys/init`. */
@@ -258,6 +264,7 @@ export class VaultNode {
     }
     if (!req.key) throw new BadRequestError("'key' must be specified in request body as JSON, or 'reset' set to true");
     const part = decodeKeyShare(req.key);
+    await this.refreshInitialized();
     if (!this.sealConfig) {
       wipe(part);
       throw new BadRequestError('Vault is not initialized');

@@ -40,6 +40,10 @@ function caseless(body: Body, key: string): unknown {
 
 /** Registers the raw sys routes. */
 export function registerRawRoutes(app: FastifyInstance, node: VaultNode, opts: RawRouteOptions): void {
+  // Another node may have initialized the shared storage: every status read checks first.
+  app.addHook('onRequest', async (req) => {
+    if (node.state === 'uninitialized' && req.url.startsWith('/v1/sys/')) await node.refreshInitialized();
+  });
   app.get('/v1/sys/init', async (_req, reply) => sendJson(reply, 200, { initialized: node.initialized }));
   app.route({
     method: ['PUT', 'POST'],
@@ -73,7 +77,7 @@ export function registerRawRoutes(app: FastifyInstance, node: VaultNode, opts: R
     method: ['PUT', 'POST'],
     url: '/v1/sys/seal',
     handler: async (req, reply) => {
-      if (node.state === 'standby' && opts.standby) return opts.standby.handle(req, reply);
+      // Not forwarded: Vault refuses to seal a standby ("please restart instead").
       await requireRoot(node, req);
       node.seal();
       return sendNoContent(reply);

@@ -1,0 +1,52 @@
+/**
+ * The standby side of HA over HTTP: forward to the active (default) or answer 307 when
+ * the client sent X-Vault-No-Request-Forwarding. The active's status, headers and body
+ * come back verbatim; when forwarding fails the client is redirected, as Vault falls
+ * back to a 307; with no known active the answer is a 503 in Vault's words.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { FORWARDED_HEADER, redirectLocation, wantsRedirect, type Forwarder, type LeaderInfo } from '../ha/index.ts';
+import type { VaultNode } from '../node/index.ts';
+import { rawBody } from './body-parser.ts';
+import { sendErrors } from './reply.ts';
+import type { StandbyHandler } from './routes/sys-raw.ts';
+
+/** Builds the standby handler of one node. */
+export function createStandbyHandler(node: VaultNode, forwarder: Forwarder): StandbyHandler {
+  const leaderOf = async (refresh: boolean): Promise<LeaderInfo | undefined> => {
+    const known = refresh ? await node.ha?.refreshLeader() : node.ha?.leader();
+    return known && known.holder && known.apiAddr !== node.apiAddr ? known : undefined;
+  };
+  return {
+    async handle(req: FastifyRequest, reply: FastifyReply) {
+      if (req.headers[FORWARDED_HEADER]) {
+        // Forwarded to us, but we lost leadership meanwhile: never forward twice.
+        return sendErrors(reply, 503, ['node is not active']);
+      }
+      const redirect = wantsRedirect(req.headers);
+      let leader = await leaderOf(false);
+      if (!leader) leader = await leaderOf(true);
+      if (!leader) {
+        return sendErrors(reply, 503, [redirect ? 'no active Vault instance found' : 'local node not active but active cluster node not found']);
+      }
+      if (redirect) return sendRedirect(reply, leader, req.url);
+      const fwd = { method: req.method, url: req.url, headers: req.headers, body: rawBody(req) };
+      for (let attempt = 0; attempt < 2; attempt++) {
+        try {
+          const res = await forwarder.forward(leader.clusterAddr, fwd);
+          if (res.status === 503 && attempt === 0 && res.body.includes('node is not active')) throw new Error('stale leader');
+          return reply.code(res.status).headers(res.headers).send(res.body);
+        } catch {
+          const fresh = await leaderOf(true);
+          if (!fresh) break;
+          leader = fresh;
+        }
+      }
+      return sendRedirect(reply, leader, req.url);
+    },
+  };
+}
+
+function sendRedirect(reply: FastifyReply, leader: LeaderInfo, url: string): FastifyReply {
+  return reply.code(307).header('location', redirectLocation(leader.apiAddr, url)).header('cache-control', 'no-store').send();
+}

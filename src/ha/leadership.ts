@@ -1,0 +1,200 @@
+/**
+ * Leadership over an HABackend lock, for one node (Vault's `vault/ha.go`, written the
+ * etcd-concurrency way: calls block until done or aborted, and loss is a signal).
+ * - campaign: wait out any step-down back-off, block on the lock while watching who
+ *   leads, then get ready to serve (reload the keyring, set the fencing term, load
+ *   mounts and tokens, advertise) and hand back the term;
+ * - keepLock: renew every renewIntervalMs; return the reason once the lock is lost;
+ * - teardown: the one way out of active (release, or abandon on a crash).
+ */
+import type { Clock } from '../clock/index.ts';
+import type { Barrier } from '../crypto/index.ts';
+import { StorageKeys, type HABackend, type Lock, type LockGrant } from '../storage/index.ts';
+import type { Timings } from './timings.ts';
+
+/** What leadership needs from a node (VaultNode satisfies it). */
+export interface Candidate {
+  readonly name: string;
+  readonly apiAddr: string;
+  readonly clusterAddr: string;
+  readonly barrier: Barrier;
+  /** Loads what an active node serves from (mounts, token salt, policies). */
+  prepareActive(): Promise<void>;
+}
+
+/** The active node's addresses, as advertised in the lock. */
+export interface LeaderInfo {
+  apiAddr: string;
+  clusterAddr: string;
+  holder: string;
+  term: number;
+}
+
+/** A leadership event for the timeline. */
+export interface LeadershipEvent {
+  event: 'acquired' | 'lost' | 'released' | 'abandoned';
+  term: number;
+  detail?: string;
+}
+
+/** Options for one node's leadership. */
+export interface LeadershipOptions {
+  backend: HABackend;
+  timings: Timings;
+  clock: Clock;
+  /** This node's id as lock holder; each incarnation (after a crash) adds a counter, as a new process gets a new UUID. */
+  holderId: string;
+  /** What the lock advertises: this node's addresses (nothing secret). */
+  advertise: { apiAddr: string; clusterAddr: string };
+  /** Told of every acquisition and loss. */
+  report?: (e: LeadershipEvent) => void;
+}
+
+/** The hooks a node's lifecycle machine invokes (see src/node's facade). */
+export class Leadership {
+  private lock: Lock | undefined;
+  private grant: LockGrant | undefined;
+  private known: LeaderInfo | undefined;
+  private paused = false;
+  private incarnation = 0;
+
+  constructor(private readonly opts: LeadershipOptions) {}
+
+  /** Who is active, as last seen (refreshed every leaderCheckMs while standby). */
+  leader(): LeaderInfo | undefined {
+    return this.known;
+  }
+
+  /** Re-reads the lock now (after a forwarding failure, say). */
+  async refreshLeader(): Promise<LeaderInfo | undefined> {
+    const v = await this.handle().value();
+    this.known = v.held && v.value ? { ...(JSON.parse(v.value) as { apiAddr: string; clusterAddr: string }), holder: v.holder ?? '', term: v.term ?? 0 } : undefined;
+    return this.known;
+  }
+
+  /** The lab's pause fault: stop renewing and stop noticing loss until resumed (a Jepsen pause). */
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+  }
+
+  /** Standby: blocks until this node holds the lock and is ready, or the signal aborts (undefined). */
+  async campaign(node: Candidate, signal: AbortSignal, backoffUntil: number): Promise<number | undefined> {
+    const { clock, timings } = this.opts;
+    const watching = this.watchLeader(signal);
+    try {
+      const wait = backoffUntil - clock.now();
+      if (wait > 0) await clock.sleep(wait, signal);
+      for (;;) {
+        const grant = await this.handle().acquire(signal);
+        if (!grant) return undefined;
+        try {
+          await this.becomeReady(node, grant);
+          return grant.term;
+        } catch (err) {
+          // Could not get ready (storage error): give the lock back and retry after a pause, as Vault does.
+          this.opts.report?.({ event: 'released', term: grant.term, detail: `setup failed: ${(err as Error).message}` });
+          this.grant = undefined;
+          node.barrier.setWriteOptions({});
+          await this.handle().release().catch(() => undefined);
+          await clock.sleep(timings.lockRetryMs, signal);
+        }
+      }
+    } catch (err) {
+      if (signal.aborted) return undefined;
+      throw err;
+    } finally {
+      watching.abort();
+    }
+  }
+
+  private async becomeReady(node: Candidate, grant: LockGrant): Promise<void> {
+    this.grant = grant;
+    await node.barrier.reloadKeyring();
+    node.barrier.setWriteOptions({ term: grant.term });
+    await node.prepareActive();
+    await node.barrier.put(`${StorageKeys.leaderPrefix}${this.holder}`, new TextEncoder().encode(JSON.stringify({ apiAddr: node.apiAddr, clusterAddr: node.clusterAddr, term: grant.term })));
+    if (grant.lost.aborted) throw new Error('lock lost during setup');
+    this.known = { apiAddr: node.apiAddr, clusterAddr: node.clusterAddr, holder: this.holder, term: grant.term };
+    this.opts.report?.({ event: 'acquired', term: grant.term });
+  }
+
+  /** Active: renews until the signal aborts (undefined) or the lock is lost (the reason). */
+  async keepLock(_node: Candidate, signal: AbortSignal, term: number): Promise<string | undefined> {
+    const { clock, timings } = this.opts;
+    const grant = this.grant;
+    if (!grant || grant.term !== term) return 'no lock held';
+    for (;;) {
+      try {
+        await clock.sleep(timings.renewIntervalMs, AbortSignal.any([signal, grant.lost]));
+      } catch {
+        if (signal.aborted) return undefined;
+      }
+      if (this.paused) {
+        await this.waitWhilePaused(signal);
+        if (signal.aborted) return undefined;
+      }
+      if (grant.lost.aborted) return this.lost(term, 'lock lost');
+      try {
+        await this.handle().renew();
+      } catch (err) {
+        return this.lost(term, `renew failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  private lost(term: number, reason: string): string {
+    this.opts.report?.({ event: 'lost', term, detail: reason });
+    return reason;
+  }
+
+  private async waitWhilePaused(signal: AbortSignal): Promise<void> {
+    while (this.paused && !signal.aborted) {
+      await this.opts.clock.sleep(10, signal).catch(() => undefined);
+    }
+  }
+
+  /** Leaving active: drop the fencing term and release the lock, or abandon it when the node crashed. */
+  teardown(node: Candidate, opts: { crashed: boolean }): void {
+    const grant = this.grant;
+    this.grant = undefined;
+    node.barrier.setWriteOptions({});
+    this.known = undefined;
+    if (!grant) return;
+    if (opts.crashed) {
+      this.opts.report?.({ event: 'abandoned', term: grant.term });
+      // A crashed process forgets its handle and comes back as a new holder; the old lease runs out on its own.
+      this.lock = undefined;
+      this.incarnation++;
+      return;
+    }
+    this.opts.report?.({ event: 'released', term: grant.term });
+    void this.handle().release().catch(() => undefined);
+  }
+
+  /** This incarnation's holder id. */
+  get holder(): string {
+    return `${this.opts.holderId}.${this.incarnation}`;
+  }
+
+  private handle(): Lock {
+    if (!this.lock) {
+      const value = JSON.stringify(this.opts.advertise);
+      this.lock = this.opts.backend.lock(StorageKeys.lock, value, { holder: this.holder, ttlMs: this.opts.timings.lockTtlMs });
+    }
+    return this.lock;
+  }
+
+  /** Polls the lock every leaderCheckMs while campaigning, so a standby knows whom to forward to. */
+  private watchLeader(outer: AbortSignal): AbortController {
+    const ctl = new AbortController();
+    const signal = AbortSignal.any([outer, ctl.signal]);
+    const loop = async () => {
+      while (!signal.aborted) {
+        await this.refreshLeader().catch(() => undefined);
+        await this.opts.clock.sleep(this.opts.timings.leaderCheckMs, signal).catch(() => undefined);
+      }
+    };
+    void loop();
+    return ctl;
+  }
+}

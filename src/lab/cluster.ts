@@ -1,0 +1,197 @@
+/**
+ * The composition root of an HA lab: N nodes in one process on one shared HA backend,
+ * each with its own app, an API listener (127.0.0.1:8200, 8210, ...) and a cluster
+ * listener one port up (where standbys forward), and one timeline of what happened.
+ * Lab actions (kill, restart, seal, step-down) act on nodes directly, bypassing the API.
+ */
+import { mkdirSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { bindListener, buildApp, createStandbyHandler, type Listener } from '../api/index.ts';
+import { RealClock, type Clock } from '../clock/index.ts';
+import { uuid } from '../crypto/index.ts';
+import { Forwarder, LAB_TIMINGS, Leadership, type Timings } from '../ha/index.ts';
+import { VaultNode, type InitResult, type NodeState } from '../node/index.ts';
+import { createBackend, isHABackend, type HABackend } from '../storage/index.ts';
+import { Timeline } from './timeline.ts';
+
+/** How to build a lab. */
+export interface ClusterOptions {
+  nodes?: number;
+  storage?: 'level' | 'memory';
+  /** Directory of the level backend (default .vaultlab/data). */
+  dir?: string;
+  host?: string;
+  /** Node i listens on basePort + 10·i (API) and +1 (cluster). 0 = any free ports (tests). */
+  basePort?: number;
+  timings?: Timings;
+  clock?: Clock;
+  aead?: 'node' | 'noble';
+}
+
+/** One node of the lab with its listeners. */
+export interface LabNode {
+  name: string;
+  node: VaultNode;
+  app: FastifyInstance;
+  api: Listener;
+  cluster: Listener;
+  apiAddr: string;
+  forwarder: Forwarder;
+  /** False between kill and restart. */
+  up: boolean;
+}
+
+/** A running HA lab. */
+export class Cluster {
+  readonly timeline = new Timeline();
+
+  private constructor(
+    readonly nodes: LabNode[],
+    readonly backend: HABackend,
+    readonly timings: Timings,
+    readonly clock: Clock,
+    readonly storageType: string,
+  ) {}
+
+  /** Starts every node (uninitialized, or sealed when storage already holds a barrier). */
+  static async start(opts: ClusterOptions = {}): Promise<Cluster> {
+    const count = opts.nodes ?? 3;
+    const host = opts.host ?? '127.0.0.1';
+    const clock = opts.clock ?? new RealClock();
+    const timings = opts.timings ?? LAB_TIMINGS;
+    const storage = opts.storage ?? 'level';
+    const dir = opts.dir ?? '.vaultlab/data';
+    if (storage === 'level') mkdirSync(dir, { recursive: true });
+    const backend = await createBackend(storage, { path: dir, clock });
+    if (!isHABackend(backend)) throw new Error(`storage ${storage} cannot hold an HA lock`);
+    const nodes: LabNode[] = [];
+    const cluster = new Cluster(nodes, backend, timings, clock, storage === 'memory' ? 'inmem' : storage);
+    try {
+      for (let i = 0; i < count; i++) nodes.push(await cluster.buildNode(i, host, opts));
+    } catch (err) {
+      await cluster.close();
+      throw err;
+    }
+    return cluster;
+  }
+
+  private async buildNode(i: number, host: string, opts: ClusterOptions): Promise<LabNode> {
+    const base = opts.basePort ?? 8200;
+    const api = await bindListener(host, base === 0 ? 0 : base + 10 * i);
+    const cluster = await bindListener(host, base === 0 ? 0 : base + 10 * i + 1);
+    const name = `node${i + 1}`;
+    const leadership = new Leadership({
+      backend: this.backend,
+      timings: this.timings,
+      clock: this.clock,
+      holderId: `${name}-${uuid().slice(0, 8)}`,
+      advertise: { apiAddr: api.url, clusterAddr: cluster.url },
+      report: (e) => this.timeline.add({ time: this.clock.now(), node: name, type: `lock-${e.event}`, detail: `term ${e.term}${e.detail ? `: ${e.detail}` : ''}` }),
+    });
+    const node = await VaultNode.create(
+      { name, backend: this.backend, storageType: this.storageType, apiAddr: api.url, clusterAddr: cluster.url, clock: this.clock, aead: opts.aead },
+      leadership,
+    );
+    node.onEvent((e) => {
+      if (e.type === 'state') this.timeline.add({ time: e.time, node: name, type: 'state', detail: `${e.from} → ${e.to}` });
+      if (e.type === 'unseal-progress') this.timeline.add({ time: e.time, node: name, type: 'unseal', detail: `${e.progress}/${e.threshold}` });
+    });
+    const forwarder = new Forwarder(name);
+    const app = buildApp(node, { stepDownBackoffMs: this.timings.stepDownBackoffMs, standby: createStandbyHandler(node, forwarder) });
+    await api.attach(app);
+    await cluster.attach(app);
+    return { name, node, app, api, cluster, apiAddr: api.url, forwarder, up: true };
+  }
+
+  /** The node called `name` (node1, node2, ...). */
+  get(name: string): LabNode {
+    const n = this.nodes.find((x) => x.name === name);
+    if (!n) throw new Error(`no node named ${JSON.stringify(name)} (nodes: ${this.nodes.map((x) => x.name).join(', ')})`);
+    return n;
+  }
+
+  /** The active node, if exactly one node is active. */
+  active(): LabNode | undefined {
+    const actives = this.nodes.filter((n) => n.node.state === 'active');
+    return actives.length === 1 ? actives[0] : undefined;
+  }
+
+  /** Each node's state, by name. */
+  states(): Record<string, NodeState> {
+    return Object.fromEntries(this.nodes.map((n) => [n.name, n.node.state]));
+  }
+
+  /**
+   * Initializes through the first node (storage is shared, so every node is then
+   * initialized) and, like `safe init`, mounts KV v2 at secret/ so the lab is useful at once.
+   */
+  async init(shares = 5, threshold = 3, opts: { kvVersion?: 1 | 2 | false } = {}): Promise<InitResult> {
+    const kv = opts.kvVersion ?? 2;
+    const res = await this.nodes[0].node.init({ secretShares: shares, secretThreshold: threshold, devKvVersion: kv === false ? undefined : kv });
+    for (const n of this.nodes.slice(1)) await n.node.refreshInitialized();
+    this.timeline.add({ time: this.clock.now(), node: 'lab', type: 'init', detail: `${shares} shares, threshold ${threshold}` });
+    return res;
+  }
+
+  /** Unseals one node with the given keys (stops early once unsealed). */
+  async unseal(name: string, keys: string[]): Promise<void> {
+    const { node } = this.get(name);
+    for (const key of keys) {
+      if (node.state !== 'sealed') return;
+      await node.unseal({ key });
+    }
+  }
+
+  /** Unseals every sealed node that is up. */
+  async unsealAll(keys: string[]): Promise<void> {
+    for (const n of this.nodes) if (n.up) await this.unseal(n.name, keys);
+  }
+
+  /** Kill: the node stops at once, its listeners close, and its lock is abandoned, not released. */
+  async kill(name: string): Promise<void> {
+    const n = this.get(name);
+    this.timeline.add({ time: this.clock.now(), node: name, type: 'fault', detail: 'kill' });
+    n.node.crash();
+    n.up = false;
+    await n.api.stop();
+    await n.cluster.stop();
+  }
+
+  /** Restart of a killed node: listeners back, the node sealed (or uninitialized). */
+  async restart(name: string): Promise<void> {
+    const n = this.get(name);
+    if (n.up) return;
+    await n.api.reopen();
+    await n.cluster.reopen();
+    await n.node.restart();
+    n.up = true;
+    this.timeline.add({ time: this.clock.now(), node: name, type: 'action', detail: 'restart' });
+  }
+
+  /** The lab's seal: works on any node, standby included (the API refuses that, as Vault does). */
+  seal(name: string): void {
+    this.timeline.add({ time: this.clock.now(), node: name, type: 'action', detail: 'seal' });
+    this.get(name).node.forceSeal();
+  }
+
+  /** Steps the active down (it waits out the back-off before campaigning again). */
+  stepDown(): string | undefined {
+    const a = this.active();
+    if (!a) return undefined;
+    this.timeline.add({ time: this.clock.now(), node: a.name, type: 'action', detail: 'step-down' });
+    a.node.stepDown(this.timings.stepDownBackoffMs);
+    return a.name;
+  }
+
+  /** Stops every node, listener and pool, and closes storage. */
+  async close(): Promise<void> {
+    for (const n of this.nodes) {
+      n.node.close();
+      await n.api.stop();
+      await n.cluster.stop();
+      await n.app.close();
+      await n.forwarder.close();
+    }
+    await this.backend.close();
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * `vaultlab up`: a lab that is ready to use in one call. It starts the cluster on the
+ * embedded storage, initializes it (5 shares, threshold 3) or reuses the keys saved by an
+ * earlier run, unseals every node unless asked not to, waits for an active node, and
+ * opens the control endpoint the other lab verbs talk to. The keys are saved in
+ * .vaultlab/init.json: lab keys only, never to be reused for anything real.
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Timings } from '../ha/index.ts';
+import { Cluster } from './cluster.ts';
+import { startControlServer } from './control-server.ts';
+
+/** How to start a lab. */
+export interface LabOptions {
+  nodes?: number;
+  storage?: 'level' | 'memory';
+  basePort?: number;
+  /** Leave every node sealed (the unseal lesson). */
+  sealed?: boolean;
+  /** Where keys, data and the lab file go (default .vaultlab). */
+  home?: string;
+  timings?: Timings;
+  /** Control endpoint port (default basePort + 100; 0 = any). */
+  controlPort?: number;
+}
+
+/** The saved sys/init response. */
+export interface LabKeys {
+  keys: string[];
+  keys_base64: string[];
+  root_token: string;
+}
+
+/** What `.vaultlab/lab.json` tells the other verbs about a running lab. */
+export interface LabFile {
+  pid: number;
+  control: string;
+  nodes: { name: string; apiAddr: string }[];
+}
+
+/** A running lab. */
+export interface RunningLab {
+  cluster: Cluster;
+  keys: LabKeys;
+  control: string;
+  /** True when this run initialized the storage (false: keys reused). */
+  freshInit: boolean;
+  close(): Promise<void>;
+}
+
+/** Reads the lab keys saved by `up`, if any. */
+export function readLabKeys(home = '.vaultlab'): LabKeys | undefined {
+  const file = join(home, 'init.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as LabKeys) : undefined;
+}
+
+/** Reads the running lab's file, if any. */
+export function readLabFile(home = '.vaultlab'): LabFile | undefined {
+  const file = join(home, 'lab.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as LabFile) : undefined;
+}
+
+function writePrivate(file: string, body: string): void {
+  writeFileSync(file, body, { mode: 0o600 });
+  chmodSync(file, 0o600);
+}
+
+/** Starts a lab and leaves it running until `close()`. */
+export async function startLab(opts: LabOptions = {}): Promise<RunningLab> {
+  const home = opts.home ?? '.vaultlab';
+  const storage = opts.storage ?? 'level';
+  mkdirSync(home, { recursive: true });
+  const basePort = opts.basePort ?? 8200;
+  const cluster = await Cluster.start({ nodes: opts.nodes ?? 3, storage, dir: join(home, 'data'), basePort, timings: opts.timings });
+  try {
+    let keys = storage === 'level' ? readLabKeys(home) : undefined;
+    const freshInit = !cluster.nodes[0].node.initialized;
+    if (freshInit) {
+      const res = await cluster.init(5, 3);
+      keys = { keys: res.keys, keys_base64: res.keysBase64, root_token: res.rootToken };
+      writePrivate(join(home, 'init.json'), `${JSON.stringify(keys, null, 2)}\n`);
+    } else if (!keys) {
+      throw new Error(`storage in ${join(home, 'data')} is initialized but ${join(home, 'init.json')} is missing: remove ${home} to start afresh`);
+    }
+    const unsealAll = async () => cluster.unsealAll(keys!.keys);
+    if (!opts.sealed) {
+      await unsealAll();
+      await waitFor(() => cluster.active() !== undefined, cluster.timings.lockTtlMs * 3 + 2000);
+    }
+    let closing: Promise<void> | undefined;
+    const close = () => (closing ??= (async () => {
+      await control.close();
+      await cluster.close();
+    })());
+    const control = await startControlServer({ cluster, unsealAll, down: async () => void setTimeout(() => void close(), 10) }, opts.controlPort ?? (basePort === 0 ? 0 : basePort + 100));
+    const file: LabFile = { pid: process.pid, control: control.url, nodes: cluster.nodes.map((n) => ({ name: n.name, apiAddr: n.apiAddr })) };
+    writePrivate(join(home, 'lab.json'), `${JSON.stringify(file, null, 2)}\n`);
+    return { cluster, keys: keys!, control: control.url, freshInit, close };
+  } catch (err) {
+    await cluster.close();
+    throw err;
+  }
+}
+
+async function waitFor(cond: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error('no node became active in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

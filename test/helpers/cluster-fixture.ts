@@ -1,0 +1,36 @@
+/** A 3-node lab on memory storage and free ports, initialized and unsealed, for HA tests. */
+import { expect } from 'vitest';
+import { Cluster, type ClusterOptions } from '../../src/lab/index.ts';
+import type { InitResult } from '../../src/node/index.ts';
+
+/** A running, unsealed cluster with its keys. */
+export interface ClusterFixture {
+  cluster: Cluster;
+  init: InitResult;
+  /** Sends an HTTP request to a node's API and parses the JSON answer. */
+  http(node: string, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+}
+
+/** Starts, initializes and unseals a cluster; resolves once exactly one node is active. */
+export async function startCluster(opts: ClusterOptions = {}): Promise<ClusterFixture> {
+  const cluster = await Cluster.start({ nodes: 3, storage: 'memory', basePort: 0, ...opts });
+  const init = await cluster.init(5, 3);
+  await cluster.unsealAll(init.keys.slice(0, 3));
+  await expect.poll(() => cluster.active()?.name, { timeout: 5000, interval: 10 }).toBeDefined();
+  const http: ClusterFixture['http'] = async (node, method, path, body, headers = {}) => {
+    const res = await fetch(`${cluster.get(node).apiAddr}${path}`, {
+      method,
+      headers: { 'x-vault-token': init.rootToken, ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      redirect: 'manual',
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+  };
+  return { cluster, init, http };
+}
+
+/** Names of the nodes in a state. */
+export function inState(cluster: Cluster, state: string): string[] {
+  return cluster.nodes.filter((n) => n.node.state === state).map((n) => n.name);
+}

@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { VaultNode } from '../node/index.ts';
 import { installBodyParser, MAX_REQUEST_SIZE } from './body-parser.ts';
 import { sendErrors } from './reply.ts';
-import { registerLogicalRoute } from './routes/logical.ts';
+import { LOGICAL_METHODS, registerLogicalRoute } from './routes/logical.ts';
 import { registerRawRoutes, type StandbyHandler } from './routes/sys-raw.ts';
 import { errorsFor, statusForError } from './status-codes.ts';
 
@@ -29,12 +29,13 @@ export function buildApp(node: VaultNode, opts: AppOptions = {}): FastifyInstanc
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit, return503OnClosing: false, forceCloseConnections: true });
   installBodyParser(app, bodyLimit);
   app.setErrorHandler((err, _req, reply) => sendErrors(reply, statusForError(err), errorsFor(err)));
-  app.setNotFoundHandler((req, reply) => {
-    // Unknown methods on /v1/ paths are 405 as in Vault; anything outside /v1/ is a bare 404.
-    if (req.url.startsWith('/v1/')) return sendErrors(reply, 405, [`unsupported method ${req.method}`]);
-    return sendErrors(reply, 404, []);
-  });
   registerRawRoutes(app, node, { stepDownBackoffMs: opts.stepDownBackoffMs ?? 10_000, standby: opts.standby });
-  registerLogicalRoute(app, node, opts.standby);
+  const logical = registerLogicalRoute(app, node, opts.standby);
+  app.setNotFoundHandler(function (req, reply) {
+    if (!req.url.startsWith('/v1/')) return sendErrors(reply, 404, []);
+    // The router refuses some paths (encoded dots): the logical path answers them in Vault's words.
+    if (LOGICAL_METHODS.includes(req.method)) return logical.call(this, req, reply);
+    return sendErrors(reply, 405, [`unsupported method ${req.method}`]);
+  });
   return app;
 }

@@ -106,3 +106,15 @@ describe('over a real socket', () => {
     });
   });
 });
+
+describe('relative paths over a real socket', () => {
+  it.each(['/v1/secret/data/../../sys/mounts', '/v1/secret/data/%2e%2e/%2e%2e/sys/mounts', '/v1/secret/data/%2E%2E/x'])('refuses %s with 400 before any ACL check', async (path) => {
+    const { Client } = await import('undici');
+    const client = new Client(srv.url);
+    const res = await client.request({ method: 'GET', path, headers: { 'x-vault-token': root } });
+    const body = (await res.body.json()) as { errors: string[] };
+    await client.close();
+    expect(res.statusCode).toBe(400);
+    expect(body.errors).toEqual(['relative paths not supported']);
+  });
+});

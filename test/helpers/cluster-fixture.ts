@@ -1,5 +1,4 @@
 /** A 3-node lab on memory storage and free ports, initialized and unsealed, for HA tests. */
-import { expect } from 'vitest';
 import { Cluster, type ClusterOptions } from '../../src/lab/index.ts';
 import type { InitResult } from '../../src/node/index.ts';
 
@@ -16,7 +15,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<ClusterFi
   const cluster = await Cluster.start({ nodes: 3, storage: 'memory', basePort: 0, ...opts });
   const init = await cluster.init(5, 3);
   await cluster.unsealAll(init.keys.slice(0, 3));
-  await expect.poll(() => cluster.active()?.name, { timeout: 5000, interval: 10 }).toBeDefined();
+  await waitFor(() => cluster.active() !== undefined, 5000);
   const http: ClusterFixture['http'] = async (node, method, path, body, headers = {}) => {
     const res = await fetch(`${cluster.get(node).apiAddr}${path}`, {
       method,
@@ -33,4 +32,13 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<ClusterFi
 /** Names of the nodes in a state. */
 export function inState(cluster: Cluster, state: string): string[] {
   return cluster.nodes.filter((n) => n.node.state === state).map((n) => n.name);
+}
+
+/** Polls a condition (for hooks, where expect.poll is not allowed). */
+export async function waitFor(cond: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }

@@ -32,7 +32,7 @@ function edges(haEnabled: boolean, initialized: boolean): Set<string> {
   for (const v of Object.values(map)) {
     for (const [key, t] of Object.entries(v.transitions)) {
       const from = leaf(v.state.value);
-      const to = leaf(t.state.value);
+      const to = leaf((t as { state: { value: unknown } }).state.value);
       if (from !== to) out.add(`${from} -${JSON.parse(key).type}-> ${to}`);
     }
   }

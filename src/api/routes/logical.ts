@@ -1,5 +1,5 @@
 /** Every other /v1/ path: translated into a logical request and served by the node (or its active). */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteHandlerMethod } from 'fastify';
 import type { LogicalRequest, Served } from '../../node/index.ts';
 import { envelope, sendErrors, sendJson, sendNoContent } from '../reply.ts';
 import type { StandbyHandler } from './sys-raw.ts';
@@ -11,12 +11,12 @@ export interface LogicalTarget {
   handle(req: LogicalRequest): Promise<Served>;
 }
 
-/** Registers the catch-all logical route. */
-export function registerLogicalRoute(app: FastifyInstance, node: LogicalTarget, standby?: StandbyHandler): void {
-  app.route({
-    method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'],
-    url: '/v1/*',
-    handler: async (req, reply) => {
+/** The methods that map to logical operations. */
+export const LOGICAL_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'];
+
+/** Registers the catch-all logical route; returns its handler (the not-found handler reuses it for paths the router refuses). */
+export function registerLogicalRoute(app: FastifyInstance, node: LogicalTarget, standby?: StandbyHandler): RouteHandlerMethod {
+  const handler: RouteHandlerMethod = async (req, reply) => {
       if (node.state === 'standby' && standby) return standby.handle(req, reply);
       const lreq = toLogicalRequest(req);
       const { response, mountType } = await node.handle(lreq);
@@ -27,6 +27,7 @@ export function registerLogicalRoute(app: FastifyInstance, node: LogicalTarget, 
         return sendNoContent(reply);
       }
       return sendJson(reply, response!.status ?? 200, envelope(response!, mountType));
-    },
-  });
+  };
+  app.route({ method: LOGICAL_METHODS as ('GET' | 'POST')[], url: '/v1/*', handler });
+  return handler;
 }

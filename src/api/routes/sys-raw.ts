@@ -71,6 +71,10 @@ export function registerRawRoutes(app: FastifyInstance, node: VaultNode, opts: R
       return sendJson(reply, 200, res.warnings ? { ...res.status, warnings: res.warnings } : res.status);
     },
   });
+  // Vault answers 405 to a GET of its write-only raw endpoints.
+  for (const url of ['/v1/sys/unseal', '/v1/sys/seal', '/v1/sys/step-down']) {
+    app.get(url, async (_req, reply) => sendErrors(reply, 405, ['unsupported operation']));
+  }
   app.route({ method: ['HEAD', 'GET'], url: '/v1/sys/health', handler: async (req, reply) => health(node, req, reply) });
   app.get('/v1/sys/leader', async (_req, reply) => sendJson(reply, 200, node.leader()));
   app.route({

@@ -1,0 +1,77 @@
+/**
+ * AES-256-GCM behind one small interface with two engines that write identical bytes
+ * (ciphertext followed by the 16-byte tag) and read each other's: node:crypto (OpenSSL
+ * with AES-NI, the default: about 2.4x faster for a KV read end to end) and
+ * @noble/ciphers (pure JavaScript, audited).
+ */
+import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from 'node:crypto';
+import { gcm } from '@noble/ciphers/aes.js';
+
+/** An AEAD engine. Keys are 32 bytes, nonces 12. */
+export interface Aead {
+  readonly name: 'node' | 'noble';
+  /** Encrypts; returns ciphertext || tag. */
+  seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array;
+  /** Decrypts ciphertext || tag; throws on any authentication failure. */
+  open(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array;
+  /** Drops any per-key state (called on seal). */
+  forget(): void;
+}
+
+const TAG = 16;
+
+/** node:crypto's aes-256-gcm, with a KeyObject per key so OpenSSL does not re-import it per call. */
+export class NodeAead implements Aead {
+  readonly name = 'node' as const;
+  private keys = new WeakMap<Uint8Array, KeyObject>();
+
+  private keyObject(key: Uint8Array): KeyObject {
+    let k = this.keys.get(key);
+    if (!k) {
+      k = createSecretKey(key);
+      this.keys.set(key, k);
+    }
+    return k;
+  }
+
+  seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array {
+    const c = createCipheriv('aes-256-gcm', this.keyObject(key), nonce);
+    c.setAAD(aad);
+    const head = c.update(plaintext);
+    const tail = c.final();
+    return Buffer.concat([head, tail, c.getAuthTag()]);
+  }
+
+  open(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array {
+    if (sealed.length < TAG) throw new Error('ciphertext too short');
+    const d = createDecipheriv('aes-256-gcm', this.keyObject(key), nonce);
+    d.setAAD(aad);
+    d.setAuthTag(sealed.subarray(sealed.length - TAG));
+    const head = d.update(sealed.subarray(0, sealed.length - TAG));
+    return head.length ? Buffer.concat([head, d.final()]) : d.final();
+  }
+
+  forget(): void {
+    this.keys = new WeakMap();
+  }
+}
+
+/** @noble/ciphers' gcm: the pure-JS reference engine. */
+export class NobleAead implements Aead {
+  readonly name = 'noble' as const;
+
+  seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array {
+    return gcm(key, nonce, aad).encrypt(plaintext);
+  }
+
+  open(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array {
+    return gcm(key, nonce, aad).decrypt(sealed);
+  }
+
+  forget(): void {}
+}
+
+/** The engine by name. */
+export function createAead(name: 'node' | 'noble' = 'node'): Aead {
+  return name === 'noble' ? new NobleAead() : new NodeAead();
+}

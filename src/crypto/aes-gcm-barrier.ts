@@ -1,0 +1,228 @@
+/**
+ * The barrier (Vault's AESGCMBarrier): every value a node stores is
+ * `[term u32][version u8 = 1][nonce 12][ciphertext+tag]`, encrypted with the keyring
+ * key of `term` under a fresh random nonce, with the storage path as additional
+ * authenticated data, so storage can neither read, forge, flip nor move a value
+ * undetected. The root key (sealed by the unseal key) sits at core/master, the keyring
+ * (sealed by the root key) at core/keyring.
+ */
+import { randomFillSync } from 'node:crypto';
+import type { Backend, WriteOptions } from '../storage/index.ts';
+import { StorageKeys } from '../storage/index.ts';
+import type { Aead } from './aead.ts';
+import type { Barrier, KeyStatus, Storage } from './barrier.ts';
+import { BarrierSealedError, BarrierUnsealError, DecryptError } from './errors.ts';
+import { Keyring } from './keyring.ts';
+import { wipe } from './random.ts';
+
+const VERSION = 1;
+const HEADER = 4 + 1 + 12;
+const enc = new TextEncoder();
+
+/** Options of the barrier. */
+export interface BarrierOptions {
+  backend: Backend;
+  aead: Aead;
+  /** Milliseconds since the epoch (for key install times). */
+  now?: () => number;
+}
+
+/** The AES-256-GCM barrier over a Backend. */
+export class AesGcmBarrier implements Barrier {
+  private rootKey: Uint8Array | undefined;
+  private keyring: Keyring | undefined;
+  private writeOpts: WriteOptions = {};
+  private encryptions = 0;
+  private readonly backend: Backend;
+  private readonly aead: Aead;
+  private readonly now: () => number;
+
+  constructor(opts: BarrierOptions) {
+    this.backend = opts.backend;
+    this.aead = opts.aead;
+    this.now = opts.now ?? Date.now;
+  }
+
+  get sealed(): boolean {
+    return this.keyring === undefined;
+  }
+
+  async initialized(): Promise<boolean> {
+    return (await this.backend.get(StorageKeys.keyring)) !== undefined;
+  }
+
+  async initialize(unsealKey: Uint8Array): Promise<void> {
+    const rootKey = randomKey();
+    const ring = Keyring.fresh(randomKey(), this.now());
+    try {
+      await this.backend.put(StorageKeys.rootKey, this.encryptWith(0, unsealKey, StorageKeys.rootKey, rootKey));
+      const ringBytes = ring.serialize();
+      await this.backend.put(StorageKeys.keyring, this.encryptWith(0, rootKey, StorageKeys.keyring, ringBytes));
+      wipe(ringBytes);
+    } finally {
+      wipe(rootKey);
+      ring.wipe();
+    }
+  }
+
+  async unseal(unsealKey: Uint8Array): Promise<void> {
+    const sealedRoot = await this.backend.get(StorageKeys.rootKey);
+    if (!sealedRoot) throw new BarrierUnsealError();
+    let rootKey: Uint8Array;
+    try {
+      rootKey = new Uint8Array(this.decryptWith(unsealKey, StorageKeys.rootKey, sealedRoot));
+    } catch {
+      throw new BarrierUnsealError();
+    }
+    try {
+      this.keyring?.wipe();
+      this.keyring = await this.readKeyring(rootKey);
+      this.rootKey = rootKey;
+    } catch (err) {
+      wipe(rootKey);
+      throw err;
+    }
+  }
+
+  async reloadKeyring(): Promise<void> {
+    if (!this.rootKey) throw new BarrierSealedError();
+    const ring = await this.readKeyring(this.rootKey);
+    const old = this.keyring;
+    this.keyring = ring;
+    if (old && old !== ring) old.wipe();
+    this.aead.forget();
+  }
+
+  private async readKeyring(rootKey: Uint8Array): Promise<Keyring> {
+    const raw = await this.backend.get(StorageKeys.keyring);
+    if (!raw) throw new DecryptError(StorageKeys.keyring);
+    const bytes = this.decryptWith(rootKey, StorageKeys.keyring, raw);
+    try {
+      return Keyring.deserialize(bytes);
+    } finally {
+      wipe(bytes);
+    }
+  }
+
+  seal(): void {
+    this.keyring?.wipe();
+    wipe(this.rootKey);
+    this.keyring = undefined;
+    this.rootKey = undefined;
+    this.aead.forget();
+  }
+
+  async rotate(): Promise<number> {
+    const ring = this.ring().rotate(randomKey(), this.now());
+    const bytes = ring.serialize();
+    try {
+      await this.backend.put(StorageKeys.keyring, this.encryptWith(0, this.rootKey!, StorageKeys.keyring, bytes), this.writeOpts);
+    } finally {
+      wipe(bytes);
+    }
+    this.keyring = ring; // the old ring's keys live on inside the new one: nothing to wipe
+    this.encryptions = 0;
+    return ring.activeTerm;
+  }
+
+  keyStatus(): KeyStatus {
+    const a = this.ring().active;
+    return { term: a.term, installTime: new Date(a.installTime), encryptions: this.encryptions };
+  }
+
+  setWriteOptions(opts: WriteOptions): void {
+    this.writeOpts = { ...opts };
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    const ring = this.ring();
+    const raw = await this.backend.get(key);
+    if (!raw) return undefined;
+    return this.decrypt(ring, key, raw);
+  }
+
+  async put(key: string, value: Uint8Array): Promise<void> {
+    const ring = this.ring();
+    const a = ring.active;
+    this.encryptions++;
+    await this.backend.put(key, this.encryptWith(a.term, a.key, key, value), this.writeOpts);
+  }
+
+  async delete(key: string): Promise<void> {
+    this.ring();
+    await this.backend.delete(key, this.writeOpts);
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    this.ring();
+    return this.backend.list(prefix);
+  }
+
+  view(prefix: string): Storage {
+    return new BarrierView(this, prefix);
+  }
+
+  private ring(): Keyring {
+    if (!this.keyring) throw new BarrierSealedError();
+    return this.keyring;
+  }
+
+  private encryptWith(term: number, key: Uint8Array, path: string, plaintext: Uint8Array): Uint8Array {
+    const out = new Uint8Array(HEADER + plaintext.length + 16);
+    new DataView(out.buffer).setUint32(0, term);
+    out[4] = VERSION;
+    const nonce = out.subarray(5, HEADER);
+    randomFillSync(nonce);
+    out.set(this.aead.seal(key, nonce, plaintext, enc.encode(path)), HEADER);
+    return out;
+  }
+
+  private decryptWith(key: Uint8Array, path: string, raw: Uint8Array): Uint8Array {
+    if (raw.length < HEADER + 16 || raw[4] !== VERSION) throw new DecryptError(path);
+    try {
+      return this.aead.open(key, raw.subarray(5, HEADER), raw.subarray(HEADER), enc.encode(path));
+    } catch {
+      throw new DecryptError(path);
+    }
+  }
+
+  private decrypt(ring: Keyring, path: string, raw: Uint8Array): Uint8Array {
+    if (raw.length < HEADER + 16) throw new DecryptError(path);
+    const term = new DataView(raw.buffer, raw.byteOffset, raw.byteLength).getUint32(0);
+    const key = ring.key(term);
+    if (!key) throw new DecryptError(path);
+    return this.decryptWith(key, path, raw);
+  }
+}
+
+/** A prefix-scoped view (Vault's BarrierView): an engine cannot reach outside its prefix. */
+class BarrierView implements Storage {
+  constructor(
+    private readonly barrier: Barrier,
+    private readonly prefix: string,
+  ) {}
+
+  private full(key: string): string {
+    if (key.split('/').some((s) => s === '..' || s === '.')) throw new Error('relative paths not supported');
+    return this.prefix + key;
+  }
+
+  get(key: string) {
+    return this.barrier.get(this.full(key));
+  }
+  put(key: string, value: Uint8Array) {
+    return this.barrier.put(this.full(key), value);
+  }
+  delete(key: string) {
+    return this.barrier.delete(this.full(key));
+  }
+  list(prefix: string) {
+    return this.barrier.list(this.full(prefix));
+  }
+}
+
+function randomKey(): Uint8Array {
+  const k = new Uint8Array(32);
+  randomFillSync(k);
+  return k;
+}

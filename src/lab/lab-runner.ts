@@ -46,6 +46,8 @@ export interface RunningLab {
   control: string;
   /** True when this run initialized the storage (false: keys reused). */
   freshInit: boolean;
+  /** Resolves once the lab has been shut down (by `down` or `close()`). */
+  closed: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -89,14 +91,17 @@ export async function startLab(opts: LabOptions = {}): Promise<RunningLab> {
       await waitFor(() => cluster.active() !== undefined, cluster.timings.lockTtlMs * 3 + 2000);
     }
     let closing: Promise<void> | undefined;
+    let markClosed!: () => void;
+    const closed = new Promise<void>((r) => (markClosed = r));
     const close = () => (closing ??= (async () => {
       await control.close();
       await cluster.close();
+      markClosed();
     })());
     const control = await startControlServer({ cluster, unsealAll, down: async () => void setTimeout(() => void close(), 10) }, opts.controlPort ?? (basePort === 0 ? 0 : basePort + 100));
     const file: LabFile = { pid: process.pid, control: control.url, nodes: cluster.nodes.map((n) => ({ name: n.name, apiAddr: n.apiAddr })) };
     writePrivate(join(home, 'lab.json'), `${JSON.stringify(file, null, 2)}\n`);
-    return { cluster, keys: keys!, control: control.url, freshInit, close };
+    return { cluster, keys: keys!, control: control.url, freshInit, closed, close };
   } catch (err) {
     await cluster.close();
     throw err;

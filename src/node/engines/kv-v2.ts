@@ -35,7 +35,7 @@ function versionKey(key: string, version: number): string {
 }
 
 function isoNano(ms: number): string {
-  return new Date(ms).toISOString().replace('Z', '000000Z');
+  return new Date(ms).toISOString();
 }
 
 /** The KV v2 engine for one mount. */

@@ -1,0 +1,138 @@
+/**
+ * `vaultlab kv put|get`, the way `vault kv` works: a preflight read of
+ * sys/internal/ui/mounts/<path> tells the mount and its KV version, then v2 paths get
+ * their data/ prefix, and the output is Vault's banners and tables.
+ */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { ApiError, VaultClient, resolveAddress, resolveToken } from './client.ts';
+import { kvTable } from './columnize.ts';
+import { err, out, outJson, outRaw, parseFormat, UsageError } from './output.ts';
+
+type Run = (fn: () => Promise<number>) => void;
+
+/** The mount and version of a KV path, from the preflight. */
+export async function kvPreflight(c: VaultClient, path: string): Promise<{ mount: string; version: 1 | 2 }> {
+  try {
+    const r = (await c.call('GET', `sys/internal/ui/mounts/${path}`)).body;
+    return { mount: r.data.path, version: r.data.options?.version === '2' ? 2 : 1 };
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return { mount: '', version: 1 };
+    throw e;
+  }
+}
+
+/** `-mount=secret hello` or `secret/hello` → the full logical path. */
+function joinPath(mount: string | undefined, key: string): string {
+  return mount ? `${mount.replace(/\/+$/, '')}/${key.replace(/^\/+/, '')}` : key;
+}
+
+/** Parses `k=v`, `k=@file`, `k=-` (stdin) pairs. */
+export function parsePairs(pairs: string[]): Record<string, string> {
+  const data: Record<string, string> = {};
+  for (const p of pairs) {
+    const i = p.indexOf('=');
+    if (i <= 0) throw new UsageError(`Failed to parse K=V data: invalid key/value pair "${p}"`);
+    const k = p.slice(0, i);
+    let v = p.slice(i + 1);
+    if (v.startsWith('@')) v = readFileSync(v.slice(1), 'utf8');
+    else if (v === '-') v = readFileSync(0, 'utf8');
+    data[k] = v;
+  }
+  return data;
+}
+
+function metadataRows(m: any): Array<[string, unknown]> {
+  return [
+    ['created_time', m.created_time],
+    ['custom_metadata', m.custom_metadata ?? '<nil>'],
+    ['deletion_time', m.deletion_time],
+    ['destroyed', m.destroyed],
+    ['version', m.version],
+  ];
+}
+
+async function withKv<T>(address: string | undefined, fn: (c: VaultClient) => Promise<T>): Promise<T> {
+  const c = new VaultClient(resolveAddress(address), resolveToken());
+  try {
+    return await fn(c);
+  } finally {
+    await c.close();
+  }
+}
+
+/** Registers `kv put` and `kv get`. */
+export function registerKv(program: Command, run: Run): void {
+  const kv = program.command('kv').description('read and write secrets in a KV engine (v1 or v2)');
+  kv.command('put')
+    .argument('<path>')
+    .argument('[pairs...]')
+    .option('--mount <mount>', 'the KV mount (then PATH is relative to it)')
+    .option('--format <format>', 'table or json')
+    .option('--address <addr>', 'the node address')
+    .action((path: string, pairs: string[], o: { mount?: string; format?: string; address?: string }) =>
+      run(async () => {
+        const format = parseFormat(o.format);
+        if (!pairs.length) throw new UsageError('Must supply data');
+        const data = parsePairs(pairs);
+        return withKv(o.address, async (c) => {
+          const full = joinPath(o.mount, path);
+          const { mount, version } = await kvPreflight(c, full);
+          if (version === 1) {
+            await c.call('PUT', full, data);
+            out(`Success! Data written to: ${full}`);
+            return 0;
+          }
+          const dataPath = `${mount}data/${full.slice(mount.length)}`;
+          const r = (await c.call('PUT', dataPath, { data })).body;
+          if (format === 'json') outJson(r);
+          else out(`${'='.repeat(2)} Secret Path ${'='.repeat(2)}\n${dataPath}\n\n======= Metadata =======\n${kvTable(metadataRows(r.data))}`);
+          return 0;
+        });
+      }),
+    );
+  kv.command('get')
+    .argument('<path>')
+    .option('--mount <mount>', 'the KV mount (then PATH is relative to it)')
+    .option('--field <field>', 'print only this field, raw')
+    .option('--version <n>', 'a specific version (KV v2)')
+    .option('--format <format>', 'table or json')
+    .option('--address <addr>', 'the node address')
+    .action((path: string, o: { mount?: string; field?: string; version?: string; format?: string; address?: string }) =>
+      run(async () => {
+        const format = parseFormat(o.format);
+        return withKv(o.address, async (c) => {
+          const full = joinPath(o.mount, path);
+          const { mount, version } = await kvPreflight(c, full);
+          const target = version === 2 ? `${mount}data/${full.slice(mount.length)}${o.version ? `?version=${o.version}` : ''}` : full;
+          let r: any;
+          try {
+            r = (await c.call('GET', target)).body;
+          } catch (e) {
+            if (e instanceof ApiError && e.status === 404) {
+              err(`No value found at ${target.split('?')[0]}`);
+              return 2;
+            }
+            throw e;
+          }
+          const secret = version === 2 ? r.data.data : r.data;
+          if (o.field) {
+            if (!secret || !(o.field in secret)) {
+              err(`Field "${o.field}" not present in secret`);
+              return 1;
+            }
+            outRaw(secret[o.field]);
+            return 0;
+          }
+          if (format === 'json') {
+            outJson(r);
+            return 0;
+          }
+          const parts = version === 2 ? [`== Secret Path ==\n${target.split('?')[0]}`, `======= Metadata =======\n${kvTable(metadataRows(r.data.metadata))}`] : [];
+          parts.push(`${version === 2 ? '====== Data ======\n' : ''}${kvTable(Object.entries(secret ?? {}).sort(([a], [b]) => a.localeCompare(b)))}`);
+          out(parts.join('\n\n'));
+          return 0;
+        });
+      }),
+    );
+}

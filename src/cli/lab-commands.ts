@@ -1,0 +1,110 @@
+/**
+ * The lab verbs: `up` starts a cluster in this process; the others reach a running lab
+ * through its loopback control endpoint, found in .vaultlab/lab.json.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { request } from 'undici';
+import { readLabFile, readLabKeys, startLab } from '../lab/index.ts';
+import { labHome } from './client.ts';
+import { columnize } from './columnize.ts';
+import { out, outJson, parseFormat, UsageError, type Format } from './output.ts';
+import { untilSignal } from './server-command.ts';
+
+type Run = (fn: () => Promise<number>) => void;
+
+/** Calls the running lab's control endpoint. */
+export async function control(method: 'GET' | 'POST', action: string): Promise<any> {
+  const lab = readLabFile(labHome());
+  if (!lab) throw new UsageError(`no lab is running here (${join(labHome(), 'lab.json')} not found): run "vaultlab up"`);
+  let res;
+  try {
+    res = await request(`${lab.control}/${action}`, { method });
+  } catch {
+    throw new UsageError(`the lab at ${lab.control} does not answer: is it still up? run "vaultlab up"`);
+  }
+  const body = (await res.body.json()) as { ok?: boolean; result?: unknown; errors?: string[] };
+  if (res.statusCode >= 400) throw new UsageError(body.errors?.join('; ') ?? `lab answered ${res.statusCode}`);
+  return body.result;
+}
+
+/** `status --all`: one row per node. */
+export async function statusAll(format: Format): Promise<number> {
+  const { nodes } = await control('GET', 'status');
+  if (format === 'json') outJson(nodes);
+  else {
+    out(columnize(['Node', 'Address', 'Initialized', 'Sealed', 'Unseal Progress', 'HA Mode', 'Active Node', 'Term'],
+      nodes.map((n: any) => [n.name, n.address, n.initialized, n.sealed, n.progress, n.haMode, n.activeNode, n.term || ''])));
+  }
+  return 0;
+}
+
+function envLines(addr: string, token: string): string {
+  return `export VAULT_ADDR='${addr}'\nexport VAULT_TOKEN='${token}'`;
+}
+
+/** Registers the lab verbs. */
+export function registerLab(program: Command, run: Run): void {
+  program
+    .command('up')
+    .description('start a local HA lab: N nodes on one storage, initialized (5 shares, threshold 3) and unsealed')
+    .option('--nodes <n>', 'number of nodes', '3')
+    .option('--storage <kind>', 'level (on disk, default) or memory', 'level')
+    .option('--base-port <port>', 'first API port; node i uses base + 10·i', '8200')
+    .option('--sealed', 'leave every node sealed (for the unseal lesson)')
+    .action((o: { nodes: string; storage: string; basePort: string; sealed?: boolean }) =>
+      run(async () => {
+        if (o.storage !== 'level' && o.storage !== 'memory') throw new UsageError(`--storage must be level or memory, not ${o.storage}`);
+        const home = labHome();
+        const lab = await startLab({ nodes: Number(o.nodes), storage: o.storage, basePort: Number(o.basePort), sealed: o.sealed, home });
+        const t = lab.cluster.timings;
+        out(`==> vaultlab: ${lab.cluster.nodes.length}-node HA cluster is up (storage: ${o.storage}, seal: shamir 5/3, lock TTL ${t.lockTtlMs} ms)`);
+        for (const n of lab.cluster.nodes) out(`    ${n.name}  ${n.apiAddr}  ${n.node.state}`);
+        out('');
+        out('You may need to set the following environment variables:');
+        out(`    $ export VAULT_ADDR='${lab.cluster.nodes[0].apiAddr}'`);
+        out(`    $ export VAULT_TOKEN='${lab.keys.root_token}'        (or: eval "$(vaultlab env)")`);
+        out('');
+        out(`Unseal Key 1..5 and the Root Token are in ${join(home, 'init.json')}. Lab keys only; never reuse.`);
+        if (o.sealed) out('Every node is sealed: unseal each with `vaultlab operator unseal -address=...` (3 keys per node), or `vaultlab unseal --all`.');
+        out(`Lab control: ${lab.control}. Try: vaultlab status --all, vaultlab kill node1, vaultlab step-down. Ctrl-C stops the lab.`);
+        await Promise.race([untilSignal(), lab.closed]);
+        await lab.close();
+        rmSync(join(home, 'lab.json'), { force: true });
+        return 0;
+      }),
+    );
+  for (const verb of ['kill', 'restart', 'seal'] as const) {
+    program
+      .command(verb)
+      .argument('<node>', 'node1, node2, ...')
+      .description(verb === 'kill' ? 'stop a node at once, without releasing the HA lock' : verb === 'restart' ? 'bring a killed node back (sealed)' : 'seal a node (any node, standby included)')
+      .action((node: string) => run(async () => (await control('POST', `${verb}/${encodeURIComponent(node)}`), out(`Success! ${verb} ${node}`), 0)));
+  }
+  program.command('step-down').description('make the active node step down').action(() =>
+    run(async () => {
+      const r = await control('POST', 'step-down');
+      out(r.node ? `Success! ${r.node} stepped down` : 'No node is active');
+      return r.node ? 0 : 2;
+    }),
+  );
+  program.command('unseal').option('--all', 'every sealed node, with the lab keys').description('unseal every sealed lab node with the saved lab keys').action((o: { all?: boolean }) =>
+    run(async () => {
+      if (!o.all) throw new UsageError('use "vaultlab unseal --all", or "vaultlab operator unseal" for one node');
+      await control('POST', 'unseal-all');
+      return statusAll('table');
+    }),
+  );
+  program.command('down').description('stop the running lab').action(() => run(async () => (await control('POST', 'down'), out('Success! The lab is down.'), 0)));
+  program.command('env').description('print export lines for the lab (eval "$(vaultlab env)")').action(() =>
+    run(async () => {
+      const lab = readLabFile(labHome());
+      const keys = readLabKeys(labHome());
+      if (!lab || !keys) throw new UsageError('no lab here: run "vaultlab up"');
+      out(envLines(lab.nodes[0].apiAddr, keys.root_token));
+      return 0;
+    }),
+  );
+  void parseFormat;
+}

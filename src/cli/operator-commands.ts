@@ -1,0 +1,109 @@
+/** `vaultlab operator init|unseal|seal|step-down`, printing what `vault operator …` prints. */
+import type { Command } from 'commander';
+import { VaultClient, resolveAddress, resolveToken } from './client.ts';
+import { kvTable } from './columnize.ts';
+import { readHidden } from './prompt.ts';
+import { out, outJson, parseFormat, UsageError } from './output.ts';
+import { statusRows } from './status-command.ts';
+
+type Run = (fn: () => Promise<number>) => void;
+
+async function withClient<T>(address: string | undefined, fn: (c: VaultClient) => Promise<T>): Promise<T> {
+  const c = new VaultClient(resolveAddress(address), resolveToken());
+  try {
+    return await fn(c);
+  } finally {
+    await c.close();
+  }
+}
+
+function initText(keys: string[], root: string, n: number, t: number): string {
+  const lines = keys.map((k, i) => `Unseal Key ${i + 1}: ${k}`);
+  return [
+    ...lines,
+    '',
+    `Initial Root Token: ${root}`,
+    '',
+    `Vault initialized with ${n} key shares and a key threshold of ${t}. Please securely`,
+    'distribute the key shares printed above. When the Vault is re-sealed,',
+    `restarted, or stopped, you must supply at least ${t} of these keys to unseal it`,
+    'before it can start servicing requests.',
+    '',
+    `Vault does not store the generated root key. Without at least ${t} keys to`,
+    'reconstruct the root key, Vault will remain permanently sealed!',
+    '',
+    'It is possible to generate new unseal keys, provided you have a quorum of',
+    'existing unseal keys shares. See "vault operator rekey" for more information.',
+  ].join('\n');
+}
+
+/** Registers the operator group. */
+export function registerOperator(program: Command, run: Run): void {
+  const op = program.command('operator').description('init, unseal, seal and step down nodes');
+  op.command('init')
+    .description('initialize storage: split a new unseal key into shares')
+    .option('--key-shares <n>', 'number of key shares', '5')
+    .option('--key-threshold <n>', 'shares needed to unseal', '3')
+    .option('--format <format>', 'table or json')
+    .option('--address <addr>', 'the node address')
+    .action((o: { keyShares: string; keyThreshold: string; format?: string; address?: string }) =>
+      run(async () => {
+        const format = parseFormat(o.format);
+        const n = Number(o.keyShares);
+        const t = Number(o.keyThreshold);
+        if (!Number.isInteger(n) || !Number.isInteger(t)) throw new UsageError('-key-shares and -key-threshold must be integers');
+        const r = (await withClient(o.address, (c) => c.call('PUT', 'sys/init', { secret_shares: n, secret_threshold: t }))).body;
+        if (format === 'json') {
+          outJson({ unseal_keys_b64: r.keys_base64, unseal_keys_hex: r.keys, unseal_shares: n, unseal_threshold: t, recovery_keys_b64: [], recovery_keys_hex: [], recovery_keys_shares: 0, recovery_keys_threshold: 0, root_token: r.root_token });
+        } else out(initText(r.keys_base64, r.root_token, n, t));
+        return 0;
+      }),
+    );
+  op.command('unseal')
+    .description('give this node one unseal key share (prompted, hidden, when not given)')
+    .argument('[key]')
+    .option('--reset', 'discard the shares given so far')
+    .option('--format <format>', 'table or json')
+    .option('--address <addr>', 'the node address')
+    .action((key: string | undefined, o: { reset?: boolean; format?: string; address?: string }) =>
+      run(async () => {
+        const format = parseFormat(o.format);
+        let body: Record<string, unknown>;
+        if (o.reset) body = { reset: true };
+        else {
+          const k = key === '-' ? (await readStdin()).trim() : (key ?? (await readHidden('Unseal Key (will be hidden): ')));
+          body = { key: k };
+        }
+        const s = (await withClient(o.address, (c) => c.call('PUT', 'sys/unseal', body))).body;
+        if (format === 'json') outJson(s);
+        else out(kvTable(statusRows(s, undefined)));
+        return 0;
+      }),
+    );
+  op.command('seal')
+    .description('seal the node (it forgets its keys)')
+    .option('--address <addr>', 'the node address')
+    .action((o: { address?: string }) =>
+      run(async () => {
+        await withClient(o.address, (c) => c.call('PUT', 'sys/seal'));
+        out('Success! Vault is sealed.');
+        return 0;
+      }),
+    );
+  op.command('step-down')
+    .description('make the active node give up leadership')
+    .option('--address <addr>', 'the node address')
+    .action((o: { address?: string }) =>
+      run(async () => {
+        await withClient(o.address, (c) => c.call('PUT', 'sys/step-down'));
+        out(`Success! Stepped down: ${resolveAddress(o.address)}`);
+        return 0;
+      }),
+    );
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

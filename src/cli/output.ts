@@ -1,0 +1,53 @@
+/** Where the CLI's words go: data on stdout, errors and warnings on stderr (coloured only on a TTY that allows it). */
+import { ApiError, ConnectError } from './client.ts';
+
+/** The output format chosen by -format or VAULT_FORMAT. */
+export type Format = 'table' | 'json';
+
+/** Validates a format name (Vault: "Invalid output format: X", exit 1). */
+export function parseFormat(v: string | undefined): Format {
+  const f = (v ?? process.env.VAULT_FORMAT ?? 'table').toLowerCase();
+  if (f !== 'table' && f !== 'json') throw new UsageError(`Invalid output format: ${f}`);
+  return f;
+}
+
+/** A local mistake: bad flags or arguments (exit 1). */
+export class UsageError extends Error {}
+
+const colour = process.stderr.isTTY && !process.env.NO_COLOR && !process.env.VAULT_CLI_NO_COLOR;
+
+/** Prints a line on stdout. */
+export function out(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+/** Prints JSON as Vault does (indented, trailing newline). */
+export function outJson(v: unknown): void {
+  out(JSON.stringify(v, null, 2));
+}
+
+/** Prints an error on stderr, red on a TTY. */
+export function err(text: string): void {
+  process.stderr.write(colour ? `\u001b[31m${text}\u001b[0m\n` : `${text}\n`);
+}
+
+/** Prints a warning on stderr, yellow on a TTY. */
+export function warn(text: string): void {
+  process.stderr.write(colour ? `\u001b[33m${text}\u001b[0m\n` : `${text}\n`);
+}
+
+/** Prints a single field raw: no trailing newline when piped (Vault's PrintRaw). */
+export function outRaw(v: unknown): void {
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  process.stdout.write(process.stdout.isTTY ? `${s}\n` : s);
+}
+
+/** Maps an error to Vault's exit codes: 2 for a server answer or a connection failure, 1 for local mistakes. */
+export function reportError(e: unknown): number {
+  if (e instanceof ApiError || e instanceof ConnectError) {
+    err(e.message);
+    return 2;
+  }
+  err(`Error: ${(e as Error).message}`);
+  return 1;
+}

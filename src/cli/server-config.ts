@@ -1,0 +1,45 @@
+/** Reads a Vault server config file (HCL v1) into the lab's ServerConfig, refusing what vaultlab cannot run. */
+import { readFileSync } from 'node:fs';
+import { parseHcl } from '../hcl/index.ts';
+import type { ServerConfig } from '../lab/index.ts';
+import { UsageError } from './output.ts';
+
+function one(block: unknown, what: string): [string, Record<string, unknown>] {
+  if (!block || typeof block !== 'object') throw new UsageError(`config: a ${what} block is required`);
+  const entries = Object.entries(block as Record<string, unknown>);
+  if (entries.length !== 1) throw new UsageError(`config: exactly one ${what} block is supported (found ${entries.length})`);
+  return entries[0] as [string, Record<string, unknown>];
+}
+
+function truthy(v: unknown): boolean {
+  return v === true || v === 1 || v === '1' || v === 'true';
+}
+
+/** Parses config text; `notes` collects substitutions worth telling the user (file/raft → level). */
+export function parseServerConfig(text: string, notes: string[] = []): ServerConfig {
+  const tree = parseHcl(text);
+  const [storageType, storage] = one(tree.storage, 'storage');
+  let type: 'inmem' | 'level';
+  if (storageType === 'inmem') type = 'inmem';
+  else if (storageType === 'level') type = 'level';
+  else if (storageType === 'file' || storageType === 'raft') {
+    type = 'level';
+    notes.push(`storage "${storageType}" runs on vaultlab's embedded level storage at ${String(storage.path ?? '.vaultlab/data')}`);
+  } else throw new UsageError(`config: storage "${storageType}" is not supported by vaultlab (use inmem, level, file or raft)`);
+  const [listenerType, listener] = one(tree.listener, 'listener');
+  if (listenerType !== 'tcp') throw new UsageError(`config: listener "${listenerType}" is not supported (use tcp)`);
+  const tlsDisable = truthy(listener.tls_disable);
+  if (!tlsDisable) throw new UsageError('config: TLS listeners are not supported yet; set tls_disable = 1');
+  return {
+    storage: { type, path: storage.path === undefined ? undefined : String(storage.path) },
+    listener: { address: String(listener.address ?? '127.0.0.1:8200'), tlsDisable },
+    apiAddr: tree.api_addr === undefined ? undefined : String(tree.api_addr),
+    clusterAddr: tree.cluster_addr === undefined ? undefined : String(tree.cluster_addr),
+    ui: tree.ui === undefined ? undefined : truthy(tree.ui),
+  };
+}
+
+/** Reads and parses a config file. */
+export function readServerConfig(file: string, notes: string[] = []): ServerConfig {
+  return parseServerConfig(readFileSync(file, 'utf8'), notes);
+}

@@ -1,0 +1,59 @@
+/** `vaultlab status`: `vault status`'s table (seal-status + leader), exit 0 unsealed, 2 sealed, 1 error. */
+import type { Command } from 'commander';
+import { VaultClient, resolveAddress, resolveToken } from './client.ts';
+import { kvTable } from './columnize.ts';
+import { out, outJson, parseFormat } from './output.ts';
+
+/** The rows of `vault status`, in Vault's order (command/format.go). */
+export function statusRows(s: any, l: any | undefined): Array<[string, unknown]> {
+  const rows: Array<[string, unknown]> = [
+    ['Seal Type', s.type],
+    ['Initialized', s.initialized],
+    ['Sealed', s.sealed],
+    ['Total Shares', s.n],
+    ['Threshold', s.t],
+  ];
+  if (s.sealed) rows.push(['Unseal Progress', `${s.progress}/${s.t}`], ['Unseal Nonce', s.nonce]);
+  rows.push(['Version', s.version], ['Build Date', s.build_date], ['Storage Type', s.storage_type]);
+  if (s.cluster_name && s.cluster_id) rows.push(['Cluster Name', s.cluster_name], ['Cluster ID', s.cluster_id]);
+  if (l) {
+    rows.push(['HA Enabled', l.ha_enabled]);
+    if (l.ha_enabled && !s.sealed) {
+      rows.push(['HA Cluster', l.leader_cluster_address || 'n/a'], ['HA Mode', l.is_self ? 'active' : 'standby']);
+      if (l.is_self) rows.push(['Active Since', l.active_time]);
+      else rows.push(['Active Node Address', l.leader_address || '<none>']);
+    }
+  }
+  return rows;
+}
+
+/** Registers `status`. */
+export function registerStatus(program: Command, run: (fn: () => Promise<number>) => void): void {
+  program
+    .command('status')
+    .description('print the seal and HA status of a node (exit 0 unsealed, 2 sealed); --all for every lab node')
+    .option('--format <format>', 'table or json')
+    .option('--address <addr>', 'the node address (default VAULT_ADDR)')
+    .option('--all', 'one row per lab node (vaultlab up)')
+    .action((opts: { format?: string; address?: string; all?: boolean }) =>
+      run(async () => {
+        if (opts.all) return (await import('./lab-commands.ts')).statusAll(parseFormat(opts.format));
+        const format = parseFormat(opts.format);
+        const client = new VaultClient(resolveAddress(opts.address), resolveToken());
+        try {
+          const s = (await client.call('GET', 'sys/seal-status')).body;
+          let l: any;
+          try {
+            l = (await client.call('GET', 'sys/leader')).body;
+          } catch {
+            l = { ha_enabled: true };
+          }
+          if (format === 'json') outJson({ ...s, ...l });
+          else out(kvTable(statusRows(s, l)));
+          return s.sealed ? 2 : 0;
+        } finally {
+          await client.close();
+        }
+      }),
+    );
+}

@@ -1,0 +1,84 @@
+/** The `vaultlab` command end to end against real nodes: exit codes, tables, fields, the lab verbs. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDevServer, type DevServer } from '../../src/lab/index.ts';
+import { runCli, startCli } from '../helpers/run-cli.ts';
+
+let dev: DevServer;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  dev = await startDevServer({ listenAddress: '127.0.0.1:0', rootTokenId: 'root' });
+  env = { VAULT_ADDR: dev.apiAddr, VAULT_TOKEN: 'root' };
+});
+afterAll(() => dev.close());
+
+describe('vault-compatible verbs against a dev server', () => {
+  it('status prints the table and exits 0 when unsealed', async () => {
+    const r = await runCli(['status'], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Key\s+Value\n---\s+-----\nSeal Type\s+shamir\nInitialized\s+true\nSealed\s+false/);
+    expect(r.stdout).toMatch(/Storage Type\s+inmem/);
+  });
+
+  it('kv put then kv get -field prints the raw value with no newline when piped; flags after arguments work', async () => {
+    const put = await runCli(['kv', 'put', '-mount=secret', 'hello', 'foo=world'], env);
+    expect(put.code).toBe(0);
+    expect(put.stdout).toContain('== Secret Path ==\nsecret/data/hello');
+    const get = await runCli(['kv', 'get', '-mount=secret', 'hello', '-field=foo'], env);
+    expect(get).toMatchObject({ code: 0, stdout: 'world' });
+    const json = await runCli(['kv', 'get', '-format=json', 'secret/hello'], env);
+    expect(JSON.parse(json.stdout).data.data).toEqual({ foo: 'world' });
+    const missing = await runCli(['kv', 'get', 'secret/nothing'], env);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('No value found at secret/data/nothing');
+  });
+
+  it('exits 1 on a bad flag value and 127 on an unknown command, 2 on a server error', async () => {
+    expect((await runCli(['status', '-format=xml'], env)).code).toBe(1);
+    const unknown = await runCli(['frobnicate'], env);
+    expect(unknown.code).toBe(127);
+    expect(unknown.stderr).toContain('Unknown command: frobnicate');
+    const denied = await runCli(['kv', 'get', 'secret/hello'], { ...env, VAULT_TOKEN: 'hvs.wrongwrongwrongwrongwron' });
+    expect(denied.code).toBe(2);
+    expect(denied.stderr).toContain('Code: 403');
+  });
+
+  it('operator seal, then status exits 2', async () => {
+    expect((await runCli(['operator', 'seal'], env)).stdout).toContain('Success! Vault is sealed.');
+    const r = await runCli(['status'], env);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/Unseal Progress\s+0\/1/);
+    const un = await runCli(['operator', 'unseal', dev.unsealKey], env);
+    expect(un.code).toBe(0);
+    expect((await runCli(['status'], env)).code).toBe(0);
+  });
+});
+
+describe('a lab from the command line', () => {
+  it('up prints the banner; status --all shows one active and two standbys; step-down and down work', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'vaultlab-cli-'));
+    const base = 20_000 + Math.floor(Math.random() * 20_000);
+    const lab = startCli(['up', '--storage', 'memory', '--base-port', String(base)], /Ctrl-C stops the lab/, {}, cwd);
+    try {
+      const banner = await lab.up;
+      expect(banner).toContain(`node1  http://127.0.0.1:${base}`);
+      expect(banner).toMatch(/export VAULT_TOKEN='hvs\./);
+      const all = await runCli(['status', '--all'], {}, cwd);
+      expect(all.code).toBe(0);
+      const modes = all.stdout.trim().split('\n').slice(2).map((l) => l.split(/\s{4,}/)[5]);
+      expect(modes.sort()).toEqual(['active', 'standby', 'standby']);
+      const env2 = { VAULT_ADDR: `http://127.0.0.1:${base + 10}` };
+      expect((await runCli(['kv', 'put', 'secret/x', 'a=1'], env2, cwd)).code).toBe(0);
+      expect((await runCli(['step-down'], {}, cwd)).stdout).toMatch(/stepped down/);
+      expect((await runCli(['kv', 'get', '-field=a', 'secret/x'], env2, cwd)).stdout).toBe('1');
+      expect((await runCli(['down'], {}, cwd)).code).toBe(0);
+      expect(await lab.exited).toBe(0);
+    } finally {
+      lab.child.kill();
+      await rm(cwd, { recursive: true, force: true });
+    }
+  });
+});

@@ -66,7 +66,8 @@ export class Keyring {
     const terms: KeyTerm[] = [];
     for (let i = 0; i < count; i++) {
       const at = 8 + i * 44;
-      terms.push({ term: dv.getUint32(at), installTime: dv.getFloat64(at + 4), key: bytes.slice(at + 12, at + 44) });
+      // A copy, never a view: the caller wipes `bytes` (and Buffer#slice is a view).
+      terms.push({ term: dv.getUint32(at), installTime: dv.getFloat64(at + 4), key: new Uint8Array(bytes.subarray(at + 12, at + 44)) });
     }
     return new Keyring(terms, dv.getUint32(0));
   }

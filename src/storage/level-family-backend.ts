@@ -26,6 +26,7 @@ const enc = new TextEncoder();
 export class LevelFamilyBackend implements HABackend {
   readonly locks: LockTable;
   private fencing = true;
+  private readonly pending = new Set<Promise<void>>();
   private readonly listeners = new Set<(e: StorageEvent) => void>();
 
   protected constructor(
@@ -86,6 +87,7 @@ export class LevelFamilyBackend implements HABackend {
   }
 
   async close(): Promise<void> {
+    await Promise.all(this.pending);
     await this.db.close();
   }
 
@@ -113,9 +115,13 @@ export class LevelFamilyBackend implements HABackend {
     }
   }
 
+  /** Mirrors an acquisition to storage (the highest term survives a restart); close() waits for these writes. */
   private persistLock(key: string, term: number): void {
     const l = this.locks.current(key);
-    void this.db.put(TERM_KEY, enc.encode(String(term))).catch(() => undefined);
-    if (l) void this.db.put(key, enc.encode(JSON.stringify({ holder: l.holder, value: JSON.parse(l.value || '{}'), term, expires: l.expires }))).catch(() => undefined);
+    const writes = [this.db.put(TERM_KEY, enc.encode(String(term)))];
+    if (l) writes.push(this.db.put(key, enc.encode(JSON.stringify({ holder: l.holder, value: l.value, term, expires: l.expires }))));
+    const done = Promise.all(writes).then(() => undefined, () => undefined);
+    this.pending.add(done);
+    void done.then(() => this.pending.delete(done));
   }
 }

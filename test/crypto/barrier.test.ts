@@ -1,0 +1,157 @@
+/** The barrier (T6–T8): format, both engines and their interop, tamper resistance, rotation, and the wipe on seal. */
+import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { AesGcmBarrier, createAead, NobleAead, NodeAead } from '../../src/crypto/index.ts';
+import { createBackend, type Backend } from '../../src/storage/index.ts';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const dec = (u: Uint8Array | undefined) => (u ? new TextDecoder().decode(u) : undefined);
+
+let backend: Backend;
+let unsealKey: Uint8Array;
+
+async function barrier(engine: 'node' | 'noble' = 'node') {
+  const b = new AesGcmBarrier({ backend, aead: createAead(engine) });
+  if (!(await b.initialized())) await b.initialize(unsealKey);
+  await b.unseal(unsealKey);
+  return b;
+}
+
+beforeEach(async () => {
+  backend = await createBackend('memory');
+  unsealKey = new Uint8Array(randomBytes(32));
+});
+
+describe('AEAD engines', () => {
+  it('write identical bytes and read each other\'s', () => {
+    const key = randomBytes(32);
+    const nonce = randomBytes(12);
+    const aad = enc('logical/x');
+    for (const size of [0, 1, 15, 16, 512, 4096]) {
+      const pt = randomBytes(size);
+      const a = new NodeAead().seal(key, nonce, pt, aad);
+      const b = new NobleAead().seal(key, nonce, pt, aad);
+      expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
+      expect(Buffer.from(new NobleAead().open(key, nonce, a, aad)).equals(pt)).toBe(true);
+      expect(Buffer.from(new NodeAead().open(key, nonce, b, aad)).equals(pt)).toBe(true);
+    }
+  });
+});
+
+describe('AesGcmBarrier', () => {
+  it.each([['node'], ['noble']] as const)('round-trips values in the exact format with the %s engine', async (engine) => {
+    const b = await barrier(engine);
+    await b.put('logical/a', enc('hello'));
+    const raw = (await backend.get('logical/a'))!;
+    expect(raw.length).toBe(4 + 1 + 12 + 5 + 16);
+    expect(new DataView(raw.buffer, raw.byteOffset).getUint32(0)).toBe(1);
+    expect(raw[4]).toBe(1);
+    expect(dec(await b.get('logical/a'))).toBe('hello');
+  });
+
+  it('reads with one engine what the other wrote', async () => {
+    const writer = await barrier('noble');
+    await writer.put('logical/x', enc('from noble'));
+    const reader = await barrier('node');
+    expect(dec(await reader.get('logical/x'))).toBe('from noble');
+    await reader.put('logical/y', enc('from node'));
+    expect(dec(await writer.get('logical/y'))).toBe('from node');
+  });
+
+  it('never returns wrong plaintext for 1,000 random bit flips', async () => {
+    const b = await barrier();
+    await b.put('logical/secret', enc('the plaintext that must not change'));
+    const original = (await backend.get('logical/secret'))!;
+    let rejected = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: original.length * 8 - 1 }), async (bit) => {
+        const flipped = new Uint8Array(original);
+        flipped[bit >> 3] ^= 1 << (bit & 7);
+        await backend.put('logical/secret', flipped);
+        await expect(b.get('logical/secret')).rejects.toMatchObject({ code: 'CRYPTO_DECRYPT_FAILED' });
+        rejected++;
+      }),
+      { numRuns: 1000 },
+    );
+    expect(rejected).toBe(1000);
+  });
+
+  it('never decrypts a value moved or copied to another path (100 moves), nor a truncated one', async () => {
+    const b = await barrier();
+    for (let i = 0; i < 100; i++) {
+      await b.put(`logical/src${i}`, enc(`value ${i}`));
+      await backend.put(`logical/dst${i}`, (await backend.get(`logical/src${i}`))!);
+      await expect(b.get(`logical/dst${i}`)).rejects.toMatchObject({ code: 'CRYPTO_DECRYPT_FAILED' });
+      expect(dec(await b.get(`logical/src${i}`))).toBe(`value ${i}`);
+    }
+    const raw = (await backend.get('logical/src0'))!;
+    for (const len of [0, 4, 17, raw.length - 1]) {
+      await backend.put('logical/cut', raw.slice(0, len));
+      await expect(b.get('logical/cut')).rejects.toMatchObject({ code: 'CRYPTO_DECRYPT_FAILED' });
+    }
+    const unknownTerm = new Uint8Array(raw);
+    new DataView(unknownTerm.buffer).setUint32(0, 99);
+    await backend.put('logical/src0', unknownTerm);
+    await expect(b.get('logical/src0')).rejects.toMatchObject({ code: 'CRYPTO_DECRYPT_FAILED' });
+  });
+
+  it('uses a fresh nonce every time (100k encryptions, no repeat)', async () => {
+    const b = await barrier();
+    const seen = new Set<string>();
+    const pt = enc('x');
+    for (let i = 0; i < 100_000; i++) {
+      await b.put('logical/n', pt);
+      seen.add(Buffer.from((await backend.get('logical/n'))!.subarray(5, 17)).toString('hex'));
+    }
+    expect(seen.size).toBe(100_000);
+  }, 60_000);
+
+  it('zero-fills every key on seal and refuses every call afterwards', async () => {
+    const b = await barrier();
+    await b.put('logical/a', enc('x'));
+    const internals = b as unknown as { keyring: { terms: { key: Uint8Array }[] }; rootKey: Uint8Array };
+    const keys = internals.keyring.terms.map((t) => t.key);
+    const root = internals.rootKey;
+    b.seal();
+    for (const k of [...keys, root]) expect(k.every((x) => x === 0)).toBe(true);
+    expect(b.sealed).toBe(true);
+    for (const call of [() => b.get('logical/a'), () => b.put('logical/a', enc('y')), () => b.list('logical/'), () => b.delete('logical/a')]) {
+      await expect(call()).rejects.toMatchObject({ code: 'BARRIER_SEALED', message: 'Vault is sealed' });
+    }
+  });
+
+  it('refuses a wrong unseal key and stays sealed', async () => {
+    const b = new AesGcmBarrier({ backend, aead: createAead('node') });
+    await b.initialize(unsealKey);
+    await expect(b.unseal(new Uint8Array(randomBytes(32)))).rejects.toMatchObject({ code: 'BARRIER_UNSEAL_FAILED' });
+    expect(b.sealed).toBe(true);
+  });
+
+  it('rotates: old data stays readable, new writes use the new term, and another instance sees it after reload', async () => {
+    const b = await barrier();
+    await b.put('logical/old', enc('old'));
+    expect(await b.rotate()).toBe(2);
+    await b.put('logical/new', enc('new'));
+    expect(new DataView((await backend.get('logical/new'))!.buffer).getUint32(0)).toBe(2);
+    expect(dec(await b.get('logical/old'))).toBe('old');
+    const other = await barrier();
+    expect(other.keyStatus().term).toBe(2);
+    await b.rotate();
+    await b.put('logical/newer', enc('newer'));
+    await expect(other.get('logical/newer')).rejects.toMatchObject({ code: 'CRYPTO_DECRYPT_FAILED' });
+    await other.reloadKeyring();
+    expect(dec(await other.get('logical/newer'))).toBe('newer');
+  });
+});
+
+describe('keyring keys', () => {
+  it('are random and survive the wipe of the buffer they were read from (a Buffer#slice view would not)', async () => {
+    const b = await barrier('node');
+    const other = await barrier('node');
+    const ka = (b as unknown as { keyring: { terms: { key: Uint8Array }[] } }).keyring.terms[0].key;
+    const kb = (other as unknown as { keyring: { terms: { key: Uint8Array }[] } }).keyring.terms[0].key;
+    expect(ka.some((x) => x !== 0)).toBe(true);
+    expect(Buffer.from(ka).equals(Buffer.from(kb))).toBe(true);
+  });
+});

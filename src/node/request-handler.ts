@@ -10,6 +10,7 @@ import type { MountEntry } from './mounts.ts';
 import { authorize } from './policy/index.ts';
 import type { LogicalRequest, Served } from './request.ts';
 import type { TokenEntry } from './token/token-entry.ts';
+import { revokeTree } from './token/token-service.ts';
 import type { VaultNode } from './vault-node.ts';
 
 /** Paths served without a token (Vault's unauthenticated logical paths). */
@@ -41,7 +42,11 @@ export async function handleRequest(node: VaultNode, engines: EngineResolver, re
     if (!authorize(acl, ereq?.operation ?? req.operation, req.path).allowed) throw new PermissionDeniedError(true);
   }
   if (!mount || !engine || !ereq) throw new NoRouteError(req.path);
-  return { response: await engine.handle(ereq), mountType: mount.type };
+  // A token with limited uses pays one per request; the last use revokes it once served.
+  const lastUse = caller && caller.numUses > 0 ? await node.tokens.spendUse(caller) : false;
+  const response = await engine.handle(ereq);
+  if (lastUse && caller) await revokeTree(node, caller);
+  return { response, mountType: mount.type };
 }
 
 /** Vault refuses relative segments before any ACL check (OpenBao's fix for decoded '..'). */

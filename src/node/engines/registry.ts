@@ -15,7 +15,7 @@ export function createEngineResolver(node: VaultNode): EngineResolver {
   const kvV2 = new KvV2Engine();
   const cubbyhole = new CubbyholeEngine(node);
   const sys = new SysEngine(node);
-  const token = new TokenEngine();
+  const token = new TokenEngine(node);
   return (mount: MountEntry): Engine | undefined => {
     switch (mount.type) {
       case 'kv':

@@ -100,6 +100,14 @@ export class TokenStore {
     return entry;
   }
 
+  /** Takes one use from a limited-use token; true when that was its last. */
+  async spendUse(entry: TokenEntry): Promise<boolean> {
+    if (entry.numUses <= 0) return false;
+    if (entry.numUses === 1) return true;
+    await this.save({ ...entry, numUses: entry.numUses - 1 });
+    return false;
+  }
+
   /** The token id behind an accessor, or undefined. */
   async idForAccessor(accessor: string): Promise<string | undefined> {
     if (!accessor || accessor.length > 256) return undefined;

@@ -9,6 +9,7 @@ import type { LogicalResponse } from '../../request.ts';
 import type { VaultNode } from '../../vault-node.ts';
 import type { Engine, EngineRequest } from '../engine.ts';
 import { mountHandlers } from './mounts-handlers.ts';
+import { policyHandlers } from './policy-handlers.ts';
 
 /** One sys endpoint family: returns undefined from `matches` when the path is not its own. */
 export interface SysHandler {
@@ -21,7 +22,7 @@ export class SysEngine implements Engine {
   private readonly handlers: SysHandler[];
 
   constructor(node: VaultNode, extra: SysHandler[] = []) {
-    this.handlers = [...extra, ...mountHandlers(node)];
+    this.handlers = [...extra, ...mountHandlers(node), ...policyHandlers(node)];
   }
 
   async handle(req: EngineRequest): Promise<LogicalResponse | undefined> {

@@ -35,7 +35,8 @@ export async function handleRequest(node: VaultNode, engines: EngineResolver, re
       ? { ...req, path: rel, mount, storage: node.barrier.view(`logical/${mount.uuid}/`), caller, clock: node.clock }
       : undefined;
   if (ereq && engine?.exists && (req.operation === 'create' || req.operation === 'update')) {
-    ereq.operation = (await engine.exists(ereq)) ? 'update' : 'create';
+    const exists = await engine.exists(ereq);
+    if (exists !== undefined) ereq.operation = exists ? 'update' : 'create';
   }
   if (!unauthenticated && caller) {
     const acl = await node.policies.aclFor(caller.policies);

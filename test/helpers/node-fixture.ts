@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { Clock } from '../../src/clock/index.ts';
 import { buildApp } from '../../src/api/index.ts';
 import { VaultNode } from '../../src/node/index.ts';
 import { createBackend, type Backend } from '../../src/storage/index.ts';
@@ -17,7 +18,7 @@ export interface NodeFixture {
 }
 
 /** A fresh uninitialized node on memory storage, or on level storage in `dir` (a new temp dir by default). */
-export async function makeNode(opts: { storage?: 'memory' | 'level'; dir?: string; aead?: 'node' | 'noble' } = {}): Promise<NodeFixture> {
+export async function makeNode(opts: { storage?: 'memory' | 'level'; dir?: string; aead?: 'node' | 'noble'; clock?: Clock } = {}): Promise<NodeFixture> {
   const storage = opts.storage ?? 'memory';
   const dir = storage === 'level' ? (opts.dir ?? (await mkdtemp(join(tmpdir(), 'vaultlab-test-')))) : undefined;
   const backend = await createBackend(storage, { path: dir });
@@ -28,6 +29,7 @@ export async function makeNode(opts: { storage?: 'memory' | 'level'; dir?: strin
     apiAddr: 'http://127.0.0.1:8200',
     clusterAddr: 'http://127.0.0.1:8201',
     aead: opts.aead,
+    clock: opts.clock,
   });
   const app = buildApp(node);
   return {

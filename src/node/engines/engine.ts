@@ -24,8 +24,8 @@ export interface EngineRequest extends LogicalRequest {
 export interface Engine {
   /** Serves one request; undefined means "no content" (204) or, for read/list, not found (404). */
   handle(req: EngineRequest): Promise<LogicalResponse | undefined>;
-  /** Vault's existence check for POST/PUT: true → update, false → create (matters for ACL). */
-  exists?(req: EngineRequest): Promise<boolean>;
+  /** Vault's existence check for POST/PUT: true → update, false → create (matters for ACL); undefined = this path has none (update). */
+  exists?(req: EngineRequest): Promise<boolean | undefined>;
 }
 
 const enc = new TextEncoder();

@@ -23,9 +23,10 @@ class BadTokenError extends VaultError {
 export class TokenEngine implements Engine {
   constructor(private readonly node: VaultNode) {}
 
-  async exists(req: EngineRequest): Promise<boolean> {
+  async exists(req: EngineRequest): Promise<boolean | undefined> {
+    // Only roles have an existence check; every other token path is a plain update.
     if (req.path.startsWith('roles/')) return (await this.role(req.path.slice('roles/'.length))) !== undefined;
-    return false;
+    return undefined;
   }
 
   async handle(req: EngineRequest): Promise<LogicalResponse | undefined> {
@@ -80,7 +81,7 @@ export class TokenEngine implements Engine {
       case 'accessors list':
         return this.accessors();
       case 'roles list': {
-        const keys = (await req.storage.list('roles/')).filter((k) => !k.endsWith('/'));
+        const keys = (await this.node.barrier.list(StorageKeys.tokenRolePrefix)).filter((k) => !k.endsWith('/'));
         return keys.length ? { data: { keys } } : undefined;
       }
       case 'roles read': {

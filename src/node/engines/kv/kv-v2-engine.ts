@@ -36,10 +36,11 @@ function iso(ms: number): string {
 
 /** The KV v2 engine (stateless: all state is in the mount's storage). */
 export class KvV2Engine implements Engine {
-  async exists(req: EngineRequest): Promise<boolean> {
+  async exists(req: EngineRequest): Promise<boolean | undefined> {
     const [section, key] = split(req.path);
-    if (section === 'config') return true;
-    return key ? (await readMeta(req.storage, key)) !== undefined : false;
+    // Only data/ and metadata/ have existence checks in the KV v2 plugin.
+    if ((section !== 'data' && section !== 'metadata') || !key) return undefined;
+    return (await readMeta(req.storage, key)) !== undefined;
   }
 
   async handle(req: EngineRequest): Promise<LogicalResponse | undefined> {

@@ -89,3 +89,13 @@ export class VaultClient {
     await this.agent.close();
   }
 }
+
+/** Runs `fn` with a client for -address (or VAULT_ADDR) and the resolved token, closing it after. */
+export async function withClient<T>(address: string | undefined, fn: (c: VaultClient) => Promise<T>): Promise<T> {
+  const c = new VaultClient(resolveAddress(address), resolveToken());
+  try {
+    return await fn(c);
+  } finally {
+    await c.close();
+  }
+}

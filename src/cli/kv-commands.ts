@@ -3,44 +3,14 @@
  * sys/internal/ui/mounts/<path> tells the mount and its KV version, then v2 paths get
  * their data/ prefix, and the output is Vault's banners and tables.
  */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ApiError, VaultClient, resolveAddress, resolveToken } from './client.ts';
+import { ApiError, withClient, type VaultClient } from './client.ts';
 import { kvTable } from './columnize.ts';
+import { joinPath, kvPreflight, parsePairs } from './kv-helpers.ts';
+import { registerKvMore } from './kv-more-commands.ts';
 import { err, out, outJson, outRaw, parseFormat, UsageError } from './output.ts';
 
 type Run = (fn: () => Promise<number>) => void;
-
-/** The mount and version of a KV path, from the preflight. */
-export async function kvPreflight(c: VaultClient, path: string): Promise<{ mount: string; version: 1 | 2 }> {
-  try {
-    const r = (await c.call('GET', `sys/internal/ui/mounts/${path}`)).body;
-    return { mount: r.data.path, version: r.data.options?.version === '2' ? 2 : 1 };
-  } catch (e) {
-    if (e instanceof ApiError && e.status === 404) return { mount: '', version: 1 };
-    throw e;
-  }
-}
-
-/** `-mount=secret hello` or `secret/hello` → the full logical path. */
-function joinPath(mount: string | undefined, key: string): string {
-  return mount ? `${mount.replace(/\/+$/, '')}/${key.replace(/^\/+/, '')}` : key;
-}
-
-/** Parses `k=v`, `k=@file`, `k=-` (stdin) pairs. */
-export function parsePairs(pairs: string[]): Record<string, string> {
-  const data: Record<string, string> = {};
-  for (const p of pairs) {
-    const i = p.indexOf('=');
-    if (i <= 0) throw new UsageError(`Failed to parse K=V data: invalid key/value pair "${p}"`);
-    const k = p.slice(0, i);
-    let v = p.slice(i + 1);
-    if (v.startsWith('@')) v = readFileSync(v.slice(1), 'utf8');
-    else if (v === '-') v = readFileSync(0, 'utf8');
-    data[k] = v;
-  }
-  return data;
-}
 
 function metadataRows(m: any): Array<[string, unknown]> {
   return [
@@ -52,18 +22,11 @@ function metadataRows(m: any): Array<[string, unknown]> {
   ];
 }
 
-async function withKv<T>(address: string | undefined, fn: (c: VaultClient) => Promise<T>): Promise<T> {
-  const c = new VaultClient(resolveAddress(address), resolveToken());
-  try {
-    return await fn(c);
-  } finally {
-    await c.close();
-  }
-}
 
 /** Registers `kv put` and `kv get`. */
 export function registerKv(program: Command, run: Run): void {
   const kv = program.command('kv').description('read and write secrets in a KV engine (v1 or v2)');
+  registerKvMore(kv, run);
   kv.command('put')
     .argument('<path>')
     .argument('[pairs...]')
@@ -75,7 +38,7 @@ export function registerKv(program: Command, run: Run): void {
         const format = parseFormat(o.format);
         if (!pairs.length) throw new UsageError('Must supply data');
         const data = parsePairs(pairs);
-        return withKv(o.address, async (c) => {
+        return withClient(o.address, async (c) => {
           const full = joinPath(o.mount, path);
           const { mount, version } = await kvPreflight(c, full);
           if (version === 1) {
@@ -101,7 +64,7 @@ export function registerKv(program: Command, run: Run): void {
     .action((path: string, o: { mount?: string; field?: string; version?: string; format?: string; address?: string }) =>
       run(async () => {
         const format = parseFormat(o.format);
-        return withKv(o.address, async (c) => {
+        return withClient(o.address, async (c) => {
           const full = joinPath(o.mount, path);
           const { mount, version } = await kvPreflight(c, full);
           const target = version === 2 ? `${mount}data/${full.slice(mount.length)}${o.version ? `?version=${o.version}` : ''}` : full;

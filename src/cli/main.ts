@@ -6,7 +6,10 @@
  */
 import { Command, CommanderError } from 'commander';
 import { normalizeGoFlags } from './go-flags.ts';
+import { registerAdmin } from './admin-commands.ts';
 import { registerKv } from './kv-commands.ts';
+import { registerPaths } from './path-commands.ts';
+import { registerTokens } from './token-commands.ts';
 import { registerLab } from './lab-commands.ts';
 import { registerOperator } from './operator-commands.ts';
 import { reportError } from './output.ts';
@@ -33,6 +36,12 @@ registerStatus(program, run);
 registerOperator(program, run);
 registerKv(program, run);
 registerLab(program, run);
+registerAdmin(program, run);
+registerTokens(program, run);
+registerPaths(program, run);
+
+// A reader that goes away (`| head`) is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 0 : 1));
 
 const argv = normalizeGoFlags(process.argv.slice(2));
 try {

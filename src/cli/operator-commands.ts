@@ -1,6 +1,6 @@
 /** `vaultlab operator init|unseal|seal|step-down`, printing what `vault operator …` prints. */
 import type { Command } from 'commander';
-import { VaultClient, resolveAddress, resolveToken } from './client.ts';
+import { resolveAddress, withClient } from './client.ts';
 import { kvTable } from './columnize.ts';
 import { readHidden } from './prompt.ts';
 import { out, outJson, parseFormat, UsageError } from './output.ts';
@@ -8,14 +8,6 @@ import { statusRows } from './status-command.ts';
 
 type Run = (fn: () => Promise<number>) => void;
 
-async function withClient<T>(address: string | undefined, fn: (c: VaultClient) => Promise<T>): Promise<T> {
-  const c = new VaultClient(resolveAddress(address), resolveToken());
-  try {
-    return await fn(c);
-  } finally {
-    await c.close();
-  }
-}
 
 function initText(keys: string[], root: string, n: number, t: number): string {
   const lines = keys.map((k, i) => `Unseal Key ${i + 1}: ${k}`);

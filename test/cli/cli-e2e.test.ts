@@ -82,3 +82,39 @@ describe('a lab from the command line', () => {
     }
   });
 });
+
+describe('issue 3 verbs against a dev server', () => {
+  it('enables an engine, writes and reads through kv verbs, manages a policy and a token, and logs in to vaultlab\'s own token file', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'vaultlab-home-'));
+    const e = { ...env, VAULTLAB_HOME: home };
+    try {
+      expect((await runCli(['secrets', 'enable', '-version=2', '-path=app', 'kv'], e)).stdout).toBe('Success! Enabled the kv secrets engine at: app/\n');
+      expect((await runCli(['secrets', 'list'], e)).stdout).toMatch(/^app\/\s+kv\s+kv_\w+/m);
+      await runCli(['kv', 'put', 'app/x', 'a=1'], e);
+      expect((await runCli(['kv', 'patch', 'app/x', 'b=2'], e)).code).toBe(0);
+      expect(JSON.parse((await runCli(['kv', 'get', '-format=json', 'app/x'], e)).stdout).data.data).toEqual({ a: '1', b: '2' });
+      expect((await runCli(['kv', 'delete', 'app/x'], e)).stdout).toContain('Success! Data deleted (if it existed) at: app/data/x');
+      expect((await runCli(['kv', 'get', 'app/x'], e)).code).toBe(2);
+      expect((await runCli(['kv', 'undelete', '-versions=2', 'app/x'], e)).code).toBe(0);
+      expect((await runCli(['kv', 'get', '-field=b', 'app/x'], e)).stdout).toBe('2');
+      expect((await runCli(['kv', 'list', 'app'], e)).stdout).toBe('Keys\n----\nx\n');
+      expect((await runCli(['kv', 'metadata', 'get', 'app/x'], e)).stdout).toContain('====== Version 2 ======');
+      const pol = join(home, 'reader.hcl');
+      await (await import('node:fs/promises')).writeFile(pol, 'path "app/data/*" { capabilities = ["read"] }\n');
+      expect((await runCli(['policy', 'write', 'reader', pol], e)).stdout).toBe('Success! Uploaded policy: reader\n');
+      expect((await runCli(['policy', 'list'], e)).stdout).toBe('default\nreader\nroot\n');
+      const token = JSON.parse((await runCli(['token', 'create', '-policy=reader', '-format=json'], e)).stdout).auth.client_token;
+      const login = await runCli(['login', token], { ...e, VAULT_TOKEN: '' });
+      expect(login.stdout).toContain('Success! You are now authenticated.');
+      const asReader = { ...e, VAULT_TOKEN: '' };
+      expect((await runCli(['kv', 'get', '-field=a', 'app/x'], asReader)).stdout).toBe('1');
+      expect((await runCli(['kv', 'put', 'app/x', 'a=9'], asReader)).code).toBe(2);
+      expect((await runCli(['token', 'revoke', token], e)).stdout).toBe('Success! Revoked token (if it existed)\n');
+      expect((await runCli(['kv', 'get', 'app/x'], asReader)).code).toBe(2);
+      expect((await runCli(['write', 'secret/data/raw', 'data=@' + pol], e)).code).toBe(2);
+      expect((await runCli(['read', '-field=type', 'sys/mounts/app'], e)).stdout).toBe('kv');
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+});

@@ -39,6 +39,10 @@ export function wrapSocket(sock: Socket): Duplex {
     write(chunk, encoding, cb) {
       sock.write(chunk, encoding, cb);
     },
+    // The HTTP server corks a response's head and body together: pass them on as one write (one syscall).
+    writev(chunks, cb) {
+      sock.write(chunks.length === 1 ? chunks[0].chunk : Buffer.concat(chunks.map((c) => c.chunk as Buffer)), cb);
+    },
     final(cb) {
       sock.end();
       cb();

@@ -40,6 +40,9 @@ export async function bindListener(host: string, port: number): Promise<Listener
   const sockets = new Set<Socket>();
   const onConnection = (sock: Socket) => {
     if (!app) return sock.destroy();
+    // Node's http server turns Nagle off on its own sockets; ours come from net, so do it here
+    // (with Nagle on, a response split over two writes waits ~40 ms for the peer's delayed ACK).
+    sock.setNoDelay(true);
     sockets.add(sock);
     sock.on('close', () => sockets.delete(sock));
     app.server.emit('connection', wrapSocket(sock));

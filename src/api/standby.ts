@@ -34,7 +34,8 @@ export function createStandbyHandler(node: VaultNode, forwarder: Forwarder): Sta
       for (let attempt = 0; attempt < 2; attempt++) {
         try {
           const res = await forwarder.forward(leader.clusterAddr, fwd);
-          if (res.status === 503 && attempt === 0 && res.body.includes('node is not active')) throw new Error('stale leader');
+          // The target lost leadership (sealed, stepped down) since we last looked: find the new active once.
+          if (res.status === 503 && attempt === 0) throw new Error('stale leader');
           return reply.code(res.status).headers(res.headers).send(res.body);
         } catch {
           const fresh = await leaderOf(true);

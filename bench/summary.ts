@@ -1,0 +1,86 @@
+/**
+ * From samples to what people read: per-case medians (and min–max) over repetitions,
+ * the ratios computed inside each repetition and then summarised, and each target of
+ * issue 6 marked pass or miss. Nothing here is ever asserted by a test.
+ */
+import type { FailoverSample } from './failover.ts';
+import type { Sample } from './throughput.ts';
+
+/** A median with its range. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+/** One ratio and whether it meets its target. */
+export interface Ratio extends Spread {
+  name: string;
+  target?: string;
+  pass?: boolean;
+}
+
+function spread(xs: number[]): Spread {
+  const s = [...xs].sort((a, b) => a - b);
+  if (!s.length) return { median: NaN, min: NaN, max: NaN };
+  const mid = s.length >> 1;
+  return { median: s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2, min: s[0], max: s.at(-1)! };
+}
+
+function pick(samples: Sample[], storage: string, name: string, conns: number, rep: number): Sample | undefined {
+  return samples.find((s) => s.storage === storage && s.case === name && s.connections === conns && s.rep === rep);
+}
+
+/** Per (storage, case, connections): medians of req/s, p50, p99, CPU. */
+export function caseTable(samples: Sample[]) {
+  const keys = [...new Set(samples.map((s) => `${s.storage}|${s.case}|${s.connections}`))];
+  return keys.map((k) => {
+    const [storage, name, c] = k.split('|');
+    const xs = samples.filter((s) => s.storage === storage && s.case === name && s.connections === Number(c));
+    return { storage, case: name, connections: Number(c), reqPerSec: spread(xs.map((x) => x.reqPerSec)), p50Us: spread(xs.map((x) => x.p50Us)), p99Us: spread(xs.map((x) => x.p99Us)), cpuUsPerReq: spread(xs.map((x) => x.cpuUsPerReq)), errors: xs.reduce((a, x) => a + x.errors, 0) };
+  });
+}
+
+/** Ratios within each repetition, summarised, with targets. */
+export function ratios(samples: Sample[]): Ratio[] {
+  const reps = [...new Set(samples.map((s) => s.rep))];
+  const storages = [...new Set(samples.map((s) => s.storage))];
+  const out: Ratio[] = [];
+  const ratio = (name: string, f: (rep: number) => number | undefined, target?: [string, (v: number) => boolean]) => {
+    const xs = reps.map(f).filter((v): v is number => v !== undefined && Number.isFinite(v));
+    const s = spread(xs);
+    out.push({ name, ...s, target: target?.[0], pass: target && xs.length ? target[1](s.median) : undefined });
+  };
+  const rps = (st: string, n: string, c: number, r: number) => pick(samples, st, n, c, r)?.reqPerSec;
+  const p50 = (st: string, n: string, r: number) => pick(samples, st, n, 1, r)?.p50Us;
+  const p99 = (st: string, n: string, r: number) => pick(samples, st, n, 1, r)?.p99Us;
+  const div = (a?: number, b?: number) => (a !== undefined && b ? a / b : undefined);
+  const sub = (a?: number, b?: number) => (a !== undefined && b !== undefined ? a - b : undefined);
+  for (const st of storages) {
+    ratio(`${st}: KV read / baseline (c10)`, (r) => div(rps(st, 'read-direct', 10, r), rps(st, 'baseline', 10, r)), st === 'memory' ? ['≥ 0.40', (v) => v >= 0.4] : undefined);
+    ratio(`${st}: KV write / baseline (c10)`, (r) => div(rps(st, 'write-direct', 10, r), rps(st, 'baseline', 10, r)), st === 'memory' ? ['≥ 0.25', (v) => v >= 0.25] : ['≥ 0.20', (v) => v >= 0.2]);
+    ratio(`${st}: forwarded / direct read (c10)`, (r) => div(rps(st, 'read-forwarded', 10, r), rps(st, 'read-direct', 10, r)), ['≥ 0.60', (v) => v >= 0.6]);
+    ratio(`${st}: redirected / direct read (c10, same client)`, (r) => div(rps(st, 'read-redirected', 10, r), rps(st, 'read-direct-micro', 10, r)), ['≥ 0.75', (v) => v >= 0.75]);
+    ratio(`${st}: forwarded − direct read p50 µs (c1)`, (r) => sub(p50(st, 'read-forwarded', r), p50(st, 'read-direct', r)), ['≤ +100 µs', (v) => v <= 100]);
+    ratio(`${st}: forwarded − direct read p99 µs (c1)`, (r) => sub(p99(st, 'read-forwarded', r), p99(st, 'read-direct', r)), ['≤ +300 µs', (v) => v <= 300]);
+    ratio(`${st}: redirected − direct read p50 µs (c1)`, (r) => sub(p50(st, 'read-redirected', r), p50(st, 'read-direct', r)), ['≤ +150 µs', (v) => v <= 150]);
+    ratio(`${st}: noble / node:crypto read (c10)`, (r) => div(rps(st, 'read-direct-noble', 10, r), rps(st, 'read-direct', 10, r)));
+  }
+  if (storages.includes('level') && storages.includes('memory')) {
+    ratio('level / memory KV read (c10)', (r) => div(rps('level', 'read-direct', 10, r), rps('memory', 'read-direct', 10, r)), ['≥ 0.85', (v) => v >= 0.85]);
+  }
+  return out;
+}
+
+/** Failover medians, p95 and max per kind, with targets (TTL of the fast profile: 1,000 ms). */
+export function failoverTable(samples: FailoverSample[], lockTtlMs: number) {
+  return (['step-down', 'seal', 'kill'] as const).map((kind) => {
+    const xs = samples.filter((s) => s.kind === kind).map((s) => s.ms).sort((a, b) => a - b);
+    const p95 = xs.length ? xs[Math.min(xs.length - 1, Math.ceil(0.95 * xs.length) - 1)] : NaN;
+    const median = spread(xs).median;
+    const max = xs.at(-1) ?? NaN;
+    const target = kind === 'kill' ? `max ≤ TTL + 50 ms (${lockTtlMs + 50} ms)` : 'p50 ≤ 20 ms, max ≤ 100 ms';
+    const pass = kind === 'kill' ? max <= lockTtlMs + 50 : median <= 20 && max <= 100;
+    return { kind, runs: xs.length, median, p95, max, clientErrors: samples.filter((s) => s.kind === kind).reduce((a, s) => a + s.clientErrors, 0), target, pass };
+  });
+}

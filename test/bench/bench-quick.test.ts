@@ -1,0 +1,36 @@
+/** `vaultlab bench --quick` runs end to end and writes well-formed results with every case and ratio (no timing asserted). */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CASES } from '../../bench/cases.ts';
+import { runCli } from '../helpers/run-cli.ts';
+
+describe('vaultlab bench --quick', () => {
+  it('produces JSON with every case at 1 and 10 connections, every ratio and every failover kind', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'vaultlab-bench-'));
+    try {
+      const r = await runCli(['bench', '--quick', `--out=${out}`]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/\[\d+\/\d+\] memory baseline c1/);
+      expect(r.stdout).toMatch(/forwarded \/ direct read/);
+      const json = JSON.parse(await readFile(join(out, 'results.json'), 'utf8'));
+      for (const c of CASES) for (const conns of [1, 10]) {
+        const row = json.cases.find((x: any) => x.case === c.name && x.connections === conns);
+        expect(row, `${c.name} c${conns}`).toBeDefined();
+        expect(row.reqPerSec.median).toBeGreaterThan(0);
+        expect(row.errors).toBe(0);
+      }
+      const names = json.ratios.map((x: any) => x.name);
+      for (const want of ['KV read / baseline', 'KV write / baseline', 'forwarded / direct read', 'redirected / direct read', 'noble / node:crypto read']) {
+        expect(names.some((n: string) => n.includes(want)), want).toBe(true);
+      }
+      for (const x of json.ratios) expect(Number.isFinite(x.median), x.name).toBe(true);
+      expect(json.failover.map((x: any) => x.kind)).toEqual(['step-down', 'seal', 'kill']);
+      expect(await readFile(join(out, 'ratios.svg'), 'utf8')).toMatch(/^<svg/);
+      expect(await readFile(join(out, 'results.md'), 'utf8')).toContain('| ratio | median |');
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  }, 120_000);
+});

@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { normalizeGoFlags } from './go-flags.ts';
 import { registerAdmin } from './admin-commands.ts';
 import { registerBench } from './bench-command.ts';
+import { registerDrill } from './drill-command.ts';
 import { registerKv } from './kv-commands.ts';
 import { registerPaths } from './path-commands.ts';
 import { registerTokens } from './token-commands.ts';
@@ -41,6 +42,7 @@ registerAdmin(program, run);
 registerTokens(program, run);
 registerPaths(program, run);
 registerBench(program, run);
+registerDrill(program, run);
 
 // A reader that goes away (`| head`) is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 0 : 1));

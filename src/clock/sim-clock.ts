@@ -13,7 +13,7 @@ interface Pending {
 }
 
 /** Lets queued microtasks and immediate callbacks run (storage promises, actor hand-offs). */
-export async function settle(rounds = 20): Promise<void> {
+export async function settle(rounds = 4): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise<void>((r) => setImmediate(r));
 }
 

@@ -57,6 +57,8 @@ export class Leadership {
   private known: LeaderInfo | undefined;
   private paused = false;
   private incarnation = 0;
+  /** Until when this node may act as active without another renewal (HA-2's self-fence). */
+  private leaseDeadline = 0;
 
   constructor(private readonly opts: LeadershipOptions) {}
 
@@ -70,6 +72,15 @@ export class Leadership {
     const v = await this.handle().value();
     this.known = v.held && v.value ? { ...(JSON.parse(v.value) as { apiAddr: string; clusterAddr: string }), holder: v.holder ?? '', term: v.term ?? 0 } : undefined;
     return this.known;
+  }
+
+  /**
+   * Whether the lease this node last renewed is still running: an active stops serving at
+   * its own lease deadline, before any standby may take the lock (HA-2). A paused process
+   * cannot run this check, which is why storage fences too.
+   */
+  holdsLease(): boolean {
+    return this.grant !== undefined && !this.grant.lost.aborted && this.opts.clock.now() < this.leaseDeadline;
   }
 
   /** The lab's pause fault: stop renewing and stop noticing loss until resumed (a Jepsen pause). */
@@ -115,6 +126,7 @@ export class Leadership {
     await node.barrier.put(`${StorageKeys.leaderPrefix}${this.holder}`, new TextEncoder().encode(JSON.stringify({ apiAddr: node.apiAddr, clusterAddr: node.clusterAddr, term: grant.term })));
     if (grant.lost.aborted) throw new Error('lock lost during setup');
     this.known = { apiAddr: node.apiAddr, clusterAddr: node.clusterAddr, holder: this.holder, term: grant.term };
+    this.leaseDeadline = this.opts.clock.now() + this.opts.timings.lockTtlMs;
     this.opts.report?.({ event: 'acquired', term: grant.term });
   }
 
@@ -135,7 +147,9 @@ export class Leadership {
       }
       if (grant.lost.aborted) return this.lost(term, 'lock lost');
       try {
+        const asked = this.opts.clock.now();
         await this.handle().renew();
+        this.leaseDeadline = asked + this.opts.timings.lockTtlMs;
       } catch (err) {
         return this.lost(term, `renew failed: ${(err as Error).message}`);
       }
@@ -154,10 +168,10 @@ export class Leadership {
   }
 
   /** Leaving active: drop the fencing term and release the lock, or abandon it when the node crashed. */
-  teardown(node: Candidate, opts: { crashed: boolean }): void {
+  teardown(_node: Candidate, opts: { crashed: boolean }): void {
     const grant = this.grant;
     this.grant = undefined;
-    node.barrier.setWriteOptions({});
+    // The old term stays on the barrier: a request still in flight from the active days must be fenced, not unfenced.
     this.known = undefined;
     if (!grant) return;
     if (opts.crashed) {

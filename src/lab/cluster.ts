@@ -26,6 +26,8 @@ export interface ClusterOptions {
   timings?: Timings;
   clock?: Clock;
   aead?: 'node' | 'noble';
+  /** False: no sockets at all (virtual-time drills drive nodes directly). */
+  listen?: boolean;
 }
 
 /** One node of the lab with its listeners. */
@@ -77,9 +79,10 @@ export class Cluster {
 
   private async buildNode(i: number, host: string, opts: ClusterOptions): Promise<LabNode> {
     const base = opts.basePort ?? 8200;
-    const api = await bindListener(host, base === 0 ? 0 : base + 10 * i);
-    const cluster = await bindListener(host, base === 0 ? 0 : base + 10 * i + 1);
     const name = `node${i + 1}`;
+    const bind = (port: number, what: string) => (opts.listen === false ? detachedListener(`${name}-${what}`) : bindListener(host, port));
+    const api = await bind(base === 0 ? 0 : base + 10 * i, 'api');
+    const cluster = await bind(base === 0 ? 0 : base + 10 * i + 1, 'cluster');
     const leadership = new Leadership({
       backend: this.backend,
       timings: this.timings,
@@ -174,6 +177,28 @@ export class Cluster {
     this.get(name).node.forceSeal();
   }
 
+  /**
+   * The Jepsen pause: the node's process freezes for a while. It stops renewing its lock
+   * and noticing loss, and requests already past its gate stall there; when it resumes
+   * they carry on with the term the node had, which storage refuses if fencing is on.
+   */
+  pause(name: string): () => void {
+    const n = this.get(name);
+    this.timeline.add({ time: this.clock.now(), node: name, type: 'fault', detail: 'pause' });
+    n.node.ha?.setPaused(true);
+    let release!: () => void;
+    const resumed = new Promise<void>((r) => (release = r));
+    n.node.failpoint = () => resumed;
+    return () => {
+      n.node.failpoint = undefined;
+      n.node.ha?.setPaused(false);
+      this.timeline.add({ time: this.clock.now(), node: name, type: 'fault', detail: 'resume' });
+      // Waking up, the process's overdue lease check runs first; requests frozen mid-flight then carry on with the old term.
+      if (n.node.ha && !n.node.ha.holdsLease()) n.node.lockLost('lease ran out while paused');
+      release();
+    };
+  }
+
   /** Steps the active down (it waits out the back-off before campaigning again). */
   stepDown(): string | undefined {
     const a = this.active();
@@ -194,4 +219,10 @@ export class Cluster {
     }
     await this.backend.close();
   }
+}
+
+/** A stand-in for a socket when a lab runs without any (its address is never dialled). */
+function detachedListener(label: string): Listener {
+  const noop = async () => {};
+  return { host: 'detached', port: 0, url: `http://${label}.invalid`, attach: noop, stop: noop, reopen: noop, close: noop };
 }

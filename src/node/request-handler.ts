@@ -24,6 +24,10 @@ export async function handleRequest(node: VaultNode, engines: EngineResolver, re
   const state = node.state;
   if (state === 'standby') throw new StandbyError();
   if (state !== 'active') throw new SealedError();
+  if (node.ha && !node.ha.holdsLease()) {
+    node.lockLost('lease ran out before it was renewed');
+    throw new StandbyError();
+  }
   checkPath(req);
   const unauthenticated = UNAUTHENTICATED.some((re) => re.test(req.path));
   const caller = unauthenticated ? await optionalToken(node, req.token) : await requireToken(node, req.token);
@@ -45,6 +49,8 @@ export async function handleRequest(node: VaultNode, engines: EngineResolver, re
   if (!mount || !engine || !ereq) throw new NoRouteError(req.path);
   // A token with limited uses pays one per request; the last use revokes it once served.
   const lastUse = caller && caller.numUses > 0 ? await node.tokens.spendUse(caller) : false;
+  // Where a lab pause freezes a request that already passed the gate (the Jepsen pause case).
+  if (node.failpoint) await node.failpoint('beforeEngine');
   const response = await engine.handle(ereq);
   if (lastUse && caller) await revokeTree(node, caller);
   return { response, mountType: mount.type };

@@ -67,6 +67,8 @@ export class VaultNode {
   private unsealQueue: Promise<unknown> = Promise.resolve();
   private crashed = false;
   private readonly engines: EngineResolver;
+  /** A named point in the request path where the lab can hold a request (faults); undefined normally. */
+  failpoint: ((name: string) => Promise<void>) | undefined;
 
   private constructor(
     opts: NodeOptions,
@@ -377,7 +379,6 @@ export class VaultNode {
   }
 
   private teardownActive(): void {
-    this.barrier.setWriteOptions({});
     this.tokens.unload();
     this.policies.clear();
     this.ha?.teardown(this, { crashed: this.crashed });

@@ -8,6 +8,7 @@ import { BadRequestError, UnsupportedOperationError } from '../../errors.ts';
 import type { LogicalResponse } from '../../request.ts';
 import { getJson, putJson, type Engine, type EngineRequest } from '../engine.ts';
 import { metadataOps } from './kv-v2-metadata.ts';
+import { KeyLocks } from './key-locks.ts';
 import { mergePatch } from './merge-patch.ts';
 import { DEFAULT_MAX_VERSIONS, newMeta, parseDuration, readConfig, readMeta, versionKey, writeMeta, type KeyMeta, type VersionMeta } from './kv-v2-store.ts';
 
@@ -36,6 +37,7 @@ function iso(ms: number): string {
 
 /** The KV v2 engine (stateless: all state is in the mount's storage). */
 export class KvV2Engine implements Engine {
+  private readonly locks = new KeyLocks();
   async exists(req: EngineRequest): Promise<boolean | undefined> {
     const [section, key] = split(req.path);
     // Only data/ and metadata/ have existence checks in the KV v2 plugin.
@@ -47,7 +49,9 @@ export class KvV2Engine implements Engine {
     const [section, key] = split(req.path);
     const op = req.operation === 'create' ? 'update' : req.operation;
     if (section === 'config' && !key) return this.config(req);
-    if (section === 'metadata' && (key || op === 'list')) return metadataOps(req, key, op);
+    if (section === 'metadata' && (key || op === 'list')) {
+      return op === 'read' || op === 'list' ? metadataOps(req, key, op) : this.locked(req, key, () => metadataOps(req, key, op));
+    }
     if (!key) {
       if (['data', 'delete', 'undelete', 'destroy', 'subkeys', 'metadata'].includes(section) || req.path === '') {
         return { status: 404, data: null, warnings: ['Non-listing operations on the root of a K/V v2 mount are not supported.'] };
@@ -55,15 +59,22 @@ export class KvV2Engine implements Engine {
     }
     if (section === 'data' && key) {
       if (op === 'read') return this.read(req, key);
-      if (op === 'update') return this.write(req, key);
-      if (op === 'patch') return this.patch(req, key);
-      if (op === 'delete') return this.deleteLatest(req, key);
+      if (op === 'update') return this.locked(req, key, () => this.write(req, key));
+      if (op === 'patch') return this.locked(req, key, () => this.patch(req, key));
+      if (op === 'delete') return this.locked(req, key, () => this.deleteLatest(req, key));
     }
     if (section === 'subkeys' && key && op === 'read') return this.subkeys(req, key);
-    if ((section === 'delete' || section === 'undelete' || section === 'destroy') && key && op === 'update') return this.versions(req, section, key);
+    if ((section === 'delete' || section === 'undelete' || section === 'destroy') && key && op === 'update') {
+      return this.locked(req, key, () => this.versions(req, section, key));
+    }
     const warning = WARN[op as keyof typeof WARN];
     if (warning) return { status: 404, data: null, warnings: [warning] };
     throw new UnsupportedOperationError();
+  }
+
+  /** Serialises read-modify-writes of one key of one mount. */
+  private locked<T>(req: EngineRequest, key: string, fn: () => Promise<T>): Promise<T> {
+    return this.locks.with(`${req.mount.uuid}/${key}`, fn);
   }
 
   private async read(req: EngineRequest, key: string): Promise<LogicalResponse | undefined> {

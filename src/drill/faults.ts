@@ -1,0 +1,67 @@
+/**
+ * Firing a drill's faults on a lab cluster, recording each in the history, and
+ * registering how to heal it (a killed node restarts and is unsealed, a paused one
+ * resumes, storage faults clear).
+ */
+import type { Cluster } from '../lab/index.ts';
+import type { FaultStep } from './drill-spec.ts';
+import type { History } from './history.ts';
+
+/** Applies one fault now; pushes its healing onto `heal` and schedules it after the fault's duration. */
+export async function applyFault(cluster: Cluster, f: FaultStep, history: History, keys: string[], heal: Array<() => Promise<void>>): Promise<void> {
+  const clock = cluster.clock;
+  const target = f.target === 'active' ? cluster.active()?.name : f.target;
+  const mark = (on: boolean, name = f.kind, node = target ?? 'cluster') => history.add({ t: clock.now(), kind: 'fault', name, target: node, on });
+  const later = (fn: () => Promise<void> | void) => {
+    let done = false;
+    const once = async () => {
+      if (done) return;
+      done = true;
+      await fn();
+    };
+    heal.push(once);
+    clock.setTimeout(() => void once(), f.durationMs);
+  };
+  switch (f.kind) {
+    case 'kill':
+      if (!target) return;
+      mark(true);
+      await cluster.kill(target);
+      later(async () => {
+        await cluster.restart(target);
+        await cluster.unseal(target, keys);
+        mark(false);
+      });
+      return;
+    case 'seal':
+      if (!target) return;
+      mark(true);
+      cluster.seal(target);
+      later(async () => {
+        await cluster.unseal(target, keys);
+        mark(false);
+      });
+      return;
+    case 'step-down':
+      if (!cluster.active()) return;
+      mark(true);
+      cluster.stepDown();
+      mark(false);
+      return;
+    case 'pause': {
+      if (!target) return;
+      mark(true, 'pause');
+      const resume = cluster.pause(target);
+      later(() => {
+        resume(); // first: on waking, the node notices its lease is gone and steps down
+        mark(false, 'pause');
+      });
+      return;
+    }
+    case 'delete-lock':
+      mark(true, f.kind, 'storage');
+      await cluster.backend.delete('core/lock');
+      mark(false, f.kind, 'storage');
+      return;
+  }
+}

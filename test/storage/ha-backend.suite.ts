@@ -77,6 +77,18 @@ export function haBackendSuite(name: string, open: (clock: SimClock) => Promise<
       expect(new TextDecoder().decode(await be.get('data/x'))).toBe('stale');
     }));
 
+    it('still refuses an old term after the lock was released or its key deleted (no lease left to compare with)', withHA(async (be, clock) => {
+      const a = be.lock('core/lock', 'A', { holder: 'a', ttlMs: 1000 });
+      const g1 = (await a.acquire(new AbortController().signal))!;
+      await a.release();
+      const b2 = be.lock('core/lock', 'B', { holder: 'b', ttlMs: 1000 });
+      await b2.acquire(new AbortController().signal);
+      await be.delete('core/lock');
+      await clock.advance(10);
+      await expect(be.put('data/y', b('stale'), { term: g1.term })).rejects.toMatchObject({ code: 'STORAGE_FENCED' });
+      expect(await be.get('data/y')).toBeUndefined();
+    }));
+
     it('deleting the lock key ends the lease at once', withHA(async (be) => {
       const a = be.lock('core/lock', 'A', { holder: 'a', ttlMs: 1000 });
       const ga = (await a.acquire(new AbortController().signal))!;

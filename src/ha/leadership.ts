@@ -56,6 +56,7 @@ export class Leadership {
   private grant: LockGrant | undefined;
   private known: LeaderInfo | undefined;
   private paused = false;
+  private readonly resumeWaiters: Array<() => void> = [];
   private incarnation = 0;
   /** Until when this node may act as active without another renewal (HA-2's self-fence). */
   private leaseDeadline = 0;
@@ -80,12 +81,17 @@ export class Leadership {
    * cannot run this check, which is why storage fences too.
    */
   holdsLease(): boolean {
-    return this.grant !== undefined && !this.grant.lost.aborted && this.opts.clock.now() < this.leaseDeadline;
+    // A margin of TTL/10 before the deadline, so the active has stopped before any standby may take the lock.
+    const margin = this.opts.timings.lockTtlMs / 10;
+    return this.grant !== undefined && !this.grant.lost.aborted && this.opts.clock.now() < this.leaseDeadline - margin;
   }
 
   /** The lab's pause fault: stop renewing and stop noticing loss until resumed (a Jepsen pause). */
   setPaused(paused: boolean): void {
     this.paused = paused;
+    if (!paused) {
+      for (const wake of this.resumeWaiters.splice(0)) wake();
+    }
   }
 
   /** Standby: blocks until this node holds the lock and is ready, or the signal aborts (undefined). */
@@ -161,10 +167,13 @@ export class Leadership {
     return reason;
   }
 
+  /** Resolves when the pause ends (at once, so the overdue renewal runs first) or the signal aborts. */
   private async waitWhilePaused(signal: AbortSignal): Promise<void> {
-    while (this.paused && !signal.aborted) {
-      await this.opts.clock.sleep(10, signal).catch(() => undefined);
-    }
+    if (!this.paused || signal.aborted) return;
+    await new Promise<void>((resolve) => {
+      this.resumeWaiters.push(resolve);
+      signal.addEventListener('abort', () => resolve(), { once: true });
+    });
   }
 
   /** Leaving active: drop the fencing term and release the lock, or abandon it when the node crashed. */

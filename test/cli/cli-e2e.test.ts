@@ -118,3 +118,17 @@ describe('issue 3 verbs against a dev server', () => {
     }
   });
 });
+
+describe('vaultlab drill', () => {
+  it('lists the scenarios, passes a fenced drill and reports the unfenced split brain', async () => {
+    const list = await runCli(['drill', '--list']);
+    expect(list.stdout.trim().split('\n')).toHaveLength(7);
+    const ok = await runCli(['drill', 'seal-active', '--seed', '2']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^seal-active \(seed 2\): no violations/);
+    const split = await runCli(['drill', 'zombie-leader-unfenced']);
+    expect(split.code).toBe(0); // the violation is what this scenario expects
+    expect(split.stdout).toMatch(/VIOLATION C2: split brain/);
+    expect((await runCli(['drill', 'nope'])).code).toBe(1);
+  });
+});

@@ -48,15 +48,20 @@ describe('an active paused longer than its lease, with a write in flight', () =>
     expect(read.body.data.data).toEqual({ from: 'zombie' });
   });
 
-  it('steps down at its own lease deadline when it cannot renew, and another node takes over', async () => {
+  it('stops acting as active before its own lease runs out when it cannot renew (HA-2 self-fence)', async () => {
     fx = await startCluster();
     const active = fx.cluster.active()!;
-    active.node.ha!.setPaused(true); // stops renewing, but the process still serves: its self-fence must fire
-    await expect
-      .poll(async () => (await fx!.http(active.name, 'GET', '/v1/secret/data/x'), active.node.state), { timeout: 3000, interval: 20 })
-      .toBe('standby');
+    const acquired = fx.cluster.timeline.events.filter((e) => e.node === active.name && e.type === 'lock-acquired').at(-1)!;
+    active.node.ha!.setPaused(true); // renewals stop, the process still serves: the request gate must notice
+    const released = () => fx!.cluster.timeline.events.find((e) => e.node === active.name && e.type === 'lock-released' && e.detail === acquired.detail);
+    await expect.poll(async () => (await fx!.http(active.name, 'GET', '/v1/secret/data/x'), released()), { timeout: 3000, interval: 20 }).toBeDefined();
+    const lease = fx.cluster.timings.lockTtlMs;
+    // It gave the lock up while its lease still ran, so no standby could have become active beside it.
+    expect(released()!.time - acquired.time).toBeLessThan(lease);
+    expect(released()!.time - acquired.time).toBeGreaterThanOrEqual(lease * 0.9 - 20);
     active.node.ha!.setPaused(false);
     await expect.poll(() => inState(fx!.cluster, 'active').length, { timeout: 3000 }).toBe(1);
   });
+
 
 });

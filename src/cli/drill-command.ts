@@ -25,7 +25,8 @@ export function registerDrill(program: Command, run: Run): void {
     .option('--seed <n>', 'the seed (same seed, same drill)', '1')
     .option('--random <n>', 'run N random drills (3–5 nodes, 1–5 faults each)')
     .option('--report <dir>', 'write drill.json, drill.md and timeline.svg here')
-    .action((name: string | undefined, o: { list?: boolean; seed: string; random?: string; report?: string }) =>
+    .option('--real-time', 'run on real timers, real sockets and the level backend instead of virtual time')
+    .action((name: string | undefined, o: { list?: boolean; seed: string; random?: string; report?: string; realTime?: boolean }) =>
       run(async () => {
         const scenarios = await catalogue();
         if (o.list) {
@@ -49,8 +50,8 @@ export function registerDrill(program: Command, run: Run): void {
         }
         const s = scenarios.find((x) => x.name === name);
         if (!s) throw new UsageError(`unknown drill ${JSON.stringify(name ?? '')}: see "vaultlab drill --list"`);
-        const r = await runDrill(specOf(s, seed));
-        out(summary(s.name, r));
+        const r = await runDrill(specOf(s, seed), { realTime: o.realTime });
+        out(summary(s.name, r).replace('(virtual)', o.realTime ? '(wall clock)' : '(virtual)'));
         if (o.report) writeDrillReport(o.report, s.name, r, s.description);
         if (r.violation) for (const e of r.violation.events) out(`  ${JSON.stringify(e)}`);
         return r.violation && !s.expectViolation ? 2 : !r.violation && s.expectViolation ? 2 : 0;

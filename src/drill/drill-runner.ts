@@ -4,7 +4,10 @@
  * from the seeded spec, everything recorded into a History; then every fault is healed,
  * the cluster settles, the final state is read and the checker runs. Same seed, same drill.
  */
-import { SimClock } from '../clock/index.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RealClock, SimClock } from '../clock/index.ts';
 import { LAB_TIMINGS } from '../ha/index.ts';
 import { Cluster } from '../lab/index.ts';
 import type { LevelFamilyBackend, StorageEvent } from '../storage/index.ts';
@@ -12,6 +15,7 @@ import { checkHistory, lostWrites, type FinalState, type Violation } from './che
 import type { DrillSpec } from './drill-spec.ts';
 import { applyFault } from './faults.ts';
 import { History } from './history.ts';
+import { HttpTransport } from './http-transport.ts';
 import { between, seeded } from './rng.ts';
 
 /** How long a drill client waits for an answer before it counts the request as indeterminate. */
@@ -31,11 +35,20 @@ export interface DrillResult {
   endTime: number;
 }
 
-/** Runs one drill to completion (virtual time: fast and reproducible). */
-export async function runDrill(spec: DrillSpec): Promise<DrillResult> {
-  const clock = new SimClock(Date.UTC(2026, 0, 1));
+/** How a drill runs: in virtual time in-process (default), or in real time over HTTP on the level backend. */
+export interface DrillMode {
+  realTime?: boolean;
+}
+
+/** Runs one drill to completion (virtual time: fast and reproducible; real time: real sockets, timers and disk). */
+export async function runDrill(spec: DrillSpec, mode: DrillMode = {}): Promise<DrillResult> {
+  const real = mode.realTime === true;
+  const clock = real ? new RealClock() : new SimClock(Date.UTC(2026, 0, 1));
+  const wait = (ms: number) => (clock instanceof SimClock ? clock.advance(ms) : clock.sleep(ms));
   const timings = LAB_TIMINGS;
-  const cluster = await Cluster.start({ nodes: spec.nodes, storage: 'memory', basePort: 0, listen: false, clock, timings });
+  const dir = real ? mkdtempSync(join(tmpdir(), 'vaultlab-drill-')) : undefined;
+  const cluster = await Cluster.start({ nodes: spec.nodes, storage: real ? 'level' : 'memory', dir, basePort: 0, listen: real, clock, timings });
+  const transport = real ? new HttpTransport(cluster) : undefined;
   const history = new History();
   const backend = cluster.backend as unknown as LevelFamilyBackend;
   backend.setFencing(spec.fencing);
@@ -50,7 +63,7 @@ export async function runDrill(spec: DrillSpec): Promise<DrillResult> {
     const init = await cluster.init(1, 1);
     const token = init.rootToken;
     await cluster.unsealAll(init.keys);
-    await clock.advance(50);
+    while (!cluster.active()) await wait(10);
     await cluster.active()!.node.handle({ operation: 'update', path: 'secret/config', data: { max_versions: 10_000 }, token });
     const start = clock.now();
     const end = start + spec.durationMs;
@@ -65,15 +78,17 @@ export async function runDrill(spec: DrillSpec): Promise<DrillResult> {
       let n = 0;
       while (clock.now() < end) {
         const key = `k${between(rnd, 0, spec.keys - 1)}`;
+        // In virtual time clients call active nodes directly; over HTTP any node will do (standbys forward).
         const actives = cluster.nodes.filter((x) => x.node.state === 'active');
-        const target = actives.length ? actives[between(rnd, 0, actives.length - 1)] : cluster.nodes[between(rnd, 0, cluster.nodes.length - 1)];
+        const target = !real && actives.length ? actives[between(rnd, 0, actives.length - 1)] : cluster.nodes[between(rnd, 0, cluster.nodes.length - 1)];
         const put = rnd() < 0.7;
         const value = `c${id}-${n++}`;
         const op = history.invoke({ t: clock.now(), client: id, node: target.name, type: put ? 'put' : 'get', key, value: put ? value : undefined });
         try {
-          const call = target.node.handle(put
-            ? { operation: 'update', path: `secret/data/${key}`, data: { data: { v: value } }, token }
-            : { operation: 'read', path: `secret/data/${key}`, data: {}, token });
+          const req = put
+            ? { operation: 'update' as const, path: `secret/data/${key}`, data: { data: { v: value } }, token }
+            : { operation: 'read' as const, path: `secret/data/${key}`, data: {}, token };
+          const call = transport ? transport.send(target.name, req) : target.node.handle(req);
           // A client gives up after a timeout: the outcome is then unknown (Knossos' info), and the request may still land.
           const r = await Promise.race([call, clock.sleep(CLIENT_TIMEOUT_MS).then(() => undefined)]);
           if (!r) {
@@ -93,19 +108,24 @@ export async function runDrill(spec: DrillSpec): Promise<DrillResult> {
       }
     };
     const clients = Array.from({ length: spec.clients }, (_, i) => client(i));
-    await clock.runUntil(end + 50);
+    if (clock instanceof SimClock) await clock.runUntil(end + 50);
     await Promise.all(clients);
     for (const h of heal.splice(0)) await h();
-    await clock.advance(3 * timings.lockTtlMs + timings.stepDownBackoffMs);
+    await wait(3 * timings.lockTtlMs + timings.stepDownBackoffMs);
     await cluster.unsealAll(init.keys);
-    await clock.advance(3 * timings.lockTtlMs);
+    await wait(3 * timings.lockTtlMs);
     const final = await readFinal(cluster, token, spec.keys);
     const endTime = clock.now();
     const violation = checkHistory(history.events, final, { lockTtlMs: timings.lockTtlMs, stepDownBackoffMs: timings.stepDownBackoffMs, endTime });
     return { spec, violation, history, final, downtimeMs: downtime(history, start, end), ops: { ok, failed }, lostWrites: lostWrites(history.events, final), endTime };
   } finally {
-    for (const n of cluster.nodes) n.node.close();
-    await cluster.backend.close();
+    await transport?.close();
+    if (real) await cluster.close();
+    else {
+      for (const n of cluster.nodes) n.node.close();
+      await cluster.backend.close();
+    }
+    if (dir) rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -1,12 +1,26 @@
 /** The shipped failover scenarios, one per file; `vaultlab drill --list` reads this catalogue. */
 import type { Scenario } from '../src/drill/scenario.ts';
+import flappingStorageErrors from './flapping-storage-errors.ts';
 import killActive from './kill-active.ts';
 import lockKeyDeleted from './lock-key-deleted.ts';
+import partitionActiveFromStorage from './partition-active-from-storage.ts';
 import rollingRestart from './rolling-restart.ts';
 import sealActive from './seal-active.ts';
+import slowStorage from './slow-storage.ts';
 import stepDownUnderLoad from './step-down-under-load.ts';
 import zombieLeader from './zombie-leader.ts';
 import zombieLeaderUnfenced from './zombie-leader-unfenced.ts';
 
 /** Every shipped scenario. */
-export const SCENARIOS: Scenario[] = [killActive, sealActive, stepDownUnderLoad, zombieLeader, zombieLeaderUnfenced, rollingRestart, lockKeyDeleted];
+export const SCENARIOS: Scenario[] = [
+  killActive,
+  sealActive,
+  stepDownUnderLoad,
+  partitionActiveFromStorage,
+  zombieLeader,
+  zombieLeaderUnfenced,
+  slowStorage,
+  flappingStorageErrors,
+  rollingRestart,
+  lockKeyDeleted,
+];

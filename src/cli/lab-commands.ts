@@ -96,6 +96,22 @@ export function registerLab(program: Command, run: Run): void {
       return statusAll('table');
     }),
   );
+  program
+    .command('fault')
+    .argument('<node>', "node1, node2, ... ('storage' for slow-storage and storage-errors)")
+    .argument('<kind>', 'kill | restart | seal | step-down | pause | partition-storage | partition-peers | slow-storage | storage-errors | delete-lock')
+    .option('--duration <ms>', 'end the fault by itself after this long')
+    .description('inject a fault into the running lab (vaultlab heal ends them)')
+    .action((node: string, kind: string, o: { duration?: string }) =>
+      run(async () => {
+        await control('POST', `fault/${encodeURIComponent(node)}/${encodeURIComponent(kind)}${o.duration ? `/${Number(o.duration)}` : ''}`);
+        out(`Success! ${kind} on ${node}${o.duration ? ` for ${o.duration} ms` : ''}`);
+        return 0;
+      }),
+    );
+  program.command('heal').description('end every partition, pause and storage fault in the running lab').action(() =>
+    run(async () => (await control('POST', 'heal'), out('Success! Healed.'), 0)),
+  );
   program.command('down').description('stop the running lab').action(() => run(async () => (await control('POST', 'down'), out('Success! The lab is down.'), 0)));
   program.command('env').description('print export lines for the lab (eval "$(vaultlab env)")').action(() =>
     run(async () => {

@@ -113,6 +113,8 @@ function c5(all: Op[]): Violation | undefined {
   return undefined;
 }
 
+const STORAGE_FAULTS = new Set(['partition-storage', 'slow-storage', 'storage-errors']);
+
 function c6(events: HistoryEvent[], o: CheckOptions): Violation | undefined {
   const state = new Map<string, string>();
   let lostAt: number | undefined;
@@ -124,10 +126,24 @@ function c6(events: HistoryEvent[], o: CheckOptions): Violation | undefined {
     }
     return undefined;
   };
+  // Liveness is only promised while storage works: gaps during storage faults do not count (reliability.md C6).
+  const storageFaults = new Set<string>();
   for (const e of events) {
     if (e.kind === 'fault' && e.name === 'step-down') allowance = Math.max(allowance, 2 * o.lockTtlMs + o.stepDownBackoffMs);
+    if (e.kind === 'fault' && STORAGE_FAULTS.has(e.name)) {
+      if (e.on) storageFaults.add(`${e.name}:${e.target}`);
+      else storageFaults.delete(`${e.name}:${e.target}`);
+      const values = [...state.values()];
+      const waiting = !values.includes('active') && values.includes('standby');
+      // Suspend the clock while storage is faulty; restart it when the last storage fault ends.
+      lostAt = !storageFaults.size && waiting ? e.t : undefined;
+      lostEvent = e;
+      allowance = 2 * o.lockTtlMs;
+      continue;
+    }
     if (e.kind !== 'state') continue;
     state.set(e.node, e.to);
+    if (storageFaults.size) continue;
     const hasActive = [...state.values()].includes('active');
     const hasStandby = [...state.values()].includes('standby');
     if (hasActive && lostAt !== undefined) {

@@ -47,7 +47,7 @@ export async function runDrill(spec: DrillSpec, mode: DrillMode = {}): Promise<D
   const wait = (ms: number) => (clock instanceof SimClock ? clock.advance(ms) : clock.sleep(ms));
   const timings = LAB_TIMINGS;
   const dir = real ? mkdtempSync(join(tmpdir(), 'vaultlab-drill-')) : undefined;
-  const cluster = await Cluster.start({ nodes: spec.nodes, storage: real ? 'level' : 'memory', dir, basePort: 0, listen: real, clock, timings });
+  const cluster = await Cluster.start({ nodes: spec.nodes, storage: real ? 'level' : 'memory', dir, basePort: 0, listen: real, clock, timings, random: seeded(spec.seed ^ 0xfa17) });
   const transport = real ? new HttpTransport(cluster) : undefined;
   const history = new History();
   const backend = cluster.backend as unknown as LevelFamilyBackend;
@@ -111,6 +111,7 @@ export async function runDrill(spec: DrillSpec, mode: DrillMode = {}): Promise<D
     if (clock instanceof SimClock) await clock.runUntil(end + 50);
     await Promise.all(clients);
     for (const h of heal.splice(0)) await h();
+    cluster.healAll();
     await wait(3 * timings.lockTtlMs + timings.stepDownBackoffMs);
     await cluster.unsealAll(init.keys);
     await wait(3 * timings.lockTtlMs);

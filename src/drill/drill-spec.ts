@@ -2,7 +2,7 @@
 import { between, oneOf, seeded } from './rng.ts';
 
 /** The faults a drill can inject. */
-export type FaultKind = 'kill' | 'seal' | 'step-down' | 'pause' | 'delete-lock';
+export type FaultKind = 'kill' | 'seal' | 'step-down' | 'pause' | 'delete-lock' | 'partition-storage' | 'partition-peers' | 'slow-storage' | 'storage-errors';
 
 /** One fault: when, what, and for how long (kill, seal, pause and storage faults end by themselves). */
 export interface FaultStep {
@@ -25,7 +25,8 @@ export interface DrillSpec {
   fencing: boolean;
 }
 
-const KINDS: FaultKind[] = ['kill', 'seal', 'step-down', 'pause', 'delete-lock'];
+/** Random drills use every fault that acts in-process (peer partitions need real sockets). */
+const KINDS: FaultKind[] = ['kill', 'seal', 'step-down', 'pause', 'delete-lock', 'partition-storage', 'slow-storage', 'storage-errors'];
 
 /** A random drill from a seed: 3–5 nodes, 2–4 clients, 1–5 faults. */
 export function randomSpec(seed: number, fencing = true): DrillSpec {

@@ -17,7 +17,8 @@ export async function applyFault(cluster: Cluster, f: FaultStep, history: Histor
     const once = async () => {
       if (done) return;
       done = true;
-      await fn();
+      // Healing can meet other faults still on (an unseal while storage fails): the final heal retries.
+      await Promise.resolve(fn()).catch(() => undefined);
     };
     heal.push(once);
     clock.setTimeout(() => void once(), f.durationMs);
@@ -58,6 +59,27 @@ export async function applyFault(cluster: Cluster, f: FaultStep, history: Histor
       });
       return;
     }
+    case 'partition-storage':
+    case 'partition-peers': {
+      if (!target) return;
+      const set = (on: boolean) => (f.kind === 'partition-storage' ? cluster.partitionFromStorage(target, on) : cluster.partitionFromPeers(target, on));
+      mark(true);
+      set(true);
+      later(() => {
+        set(false);
+        mark(false);
+      });
+      return;
+    }
+    case 'slow-storage':
+    case 'storage-errors':
+      mark(true, f.kind, 'storage');
+      cluster.setStorageFaults(f.kind === 'slow-storage' ? { latencyMs: 25, jitter: 0.8 } : { errorRate: 0.2 });
+      later(() => {
+        cluster.setStorageFaults(f.kind === 'slow-storage' ? { latencyMs: 0, jitter: 0 } : { errorRate: 0 });
+        mark(false, f.kind, 'storage');
+      });
+      return;
     case 'delete-lock':
       mark(true, f.kind, 'storage');
       await cluster.backend.delete('core/lock');

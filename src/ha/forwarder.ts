@@ -43,11 +43,14 @@ export function redirectLocation(activeApiAddr: string, url: string): string {
 /** Forwards requests over one keep-alive pool per active address. */
 export class Forwarder {
   private readonly pools = new Map<string, Pool>();
+  /** The lab's partition from peers: every forward fails as if the network dropped it. */
+  blocked = false;
 
   constructor(private readonly selfName: string) {}
 
   /** Sends the request to `target` (the active's cluster address) and returns its answer. */
   async forward(target: string, req: ForwardRequest): Promise<ForwardResponse> {
+    if (this.blocked) throw new Error('active node unreachable (partitioned from peers)');
     const headers: Record<string, string | string[]> = {};
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) headers[k] = v;
     headers[FORWARDED_HEADER] = this.selfName;

@@ -102,7 +102,15 @@ export class Leadership {
       const wait = backoffUntil - clock.now();
       if (wait > 0) await clock.sleep(wait, signal);
       for (;;) {
-        const grant = await this.handle().acquire(signal);
+        let grant: LockGrant | undefined;
+        try {
+          grant = await this.handle().acquire(signal);
+        } catch {
+          // Storage unreachable or failing: retry after lockRetryMs, as Vault's acquireLock loop does.
+          if (signal.aborted) return undefined;
+          await clock.sleep(timings.lockRetryMs, signal);
+          continue;
+        }
         if (!grant) return undefined;
         try {
           await this.becomeReady(node, grant);

@@ -11,7 +11,7 @@ import { RealClock, type Clock } from '../clock/index.ts';
 import { uuid } from '../crypto/index.ts';
 import { Forwarder, LAB_TIMINGS, Leadership, type Timings } from '../ha/index.ts';
 import { VaultNode, type InitResult, type NodeState } from '../node/index.ts';
-import { createBackend, isHABackend, type HABackend } from '../storage/index.ts';
+import { createBackend, isHABackend, noFaults, StorageLink, type HABackend, type StorageFaults } from '../storage/index.ts';
 import { Timeline } from './timeline.ts';
 
 /** How to build a lab. */
@@ -28,6 +28,8 @@ export interface ClusterOptions {
   aead?: 'node' | 'noble';
   /** False: no sockets at all (virtual-time drills drive nodes directly). */
   listen?: boolean;
+  /** The random source of storage faults (seeded in drills). */
+  random?: () => number;
 }
 
 /** One node of the lab with its listeners. */
@@ -41,11 +43,15 @@ export interface LabNode {
   forwarder: Forwarder;
   /** False between kill and restart. */
   up: boolean;
+  /** This node's link to the shared storage (where storage faults and partitions apply). */
+  storage: StorageLink;
 }
 
 /** A running HA lab. */
 export class Cluster {
   readonly timeline = new Timeline();
+  /** Latency, jitter and error rate applied to every node's storage calls. */
+  readonly storageFaults: StorageFaults;
 
   private constructor(
     readonly nodes: LabNode[],
@@ -53,7 +59,10 @@ export class Cluster {
     readonly timings: Timings,
     readonly clock: Clock,
     readonly storageType: string,
-  ) {}
+    random: () => number,
+  ) {
+    this.storageFaults = noFaults(random);
+  }
 
   /** Starts every node (uninitialized, or sealed when storage already holds a barrier). */
   static async start(opts: ClusterOptions = {}): Promise<Cluster> {
@@ -67,7 +76,7 @@ export class Cluster {
     const backend = await createBackend(storage, { path: dir, clock });
     if (!isHABackend(backend)) throw new Error(`storage ${storage} cannot hold an HA lock`);
     const nodes: LabNode[] = [];
-    const cluster = new Cluster(nodes, backend, timings, clock, storage === 'memory' ? 'inmem' : storage);
+    const cluster = new Cluster(nodes, backend, timings, clock, storage === 'memory' ? 'inmem' : storage, opts.random ?? Math.random);
     try {
       for (let i = 0; i < count; i++) nodes.push(await cluster.buildNode(i, host, opts));
     } catch (err) {
@@ -83,8 +92,9 @@ export class Cluster {
     const bind = (port: number, what: string) => (opts.listen === false ? detachedListener(`${name}-${what}`) : bindListener(host, port));
     const api = await bind(base === 0 ? 0 : base + 10 * i, 'api');
     const cluster = await bind(base === 0 ? 0 : base + 10 * i + 1, 'cluster');
+    const link = new StorageLink(this.backend, this.storageFaults, this.clock);
     const leadership = new Leadership({
-      backend: this.backend,
+      backend: link,
       timings: this.timings,
       clock: this.clock,
       holderId: `${name}-${uuid().slice(0, 8)}`,
@@ -92,7 +102,7 @@ export class Cluster {
       report: (e) => this.timeline.add({ time: this.clock.now(), node: name, type: `lock-${e.event}`, detail: `term ${e.term}${e.detail ? `: ${e.detail}` : ''}` }),
     });
     const node = await VaultNode.create(
-      { name, backend: this.backend, storageType: this.storageType, apiAddr: api.url, clusterAddr: cluster.url, clock: this.clock, aead: opts.aead },
+      { name, backend: link, storageType: this.storageType, apiAddr: api.url, clusterAddr: cluster.url, clock: this.clock, aead: opts.aead },
       leadership,
     );
     node.onEvent((e) => {
@@ -103,7 +113,7 @@ export class Cluster {
     const app = buildApp(node, { stepDownBackoffMs: this.timings.stepDownBackoffMs, standby: createStandbyHandler(node, forwarder) });
     await api.attach(app);
     await cluster.attach(app);
-    return { name, node, app, api, cluster, apiAddr: api.url, forwarder, up: true };
+    return { name, node, app, api, cluster, apiAddr: api.url, forwarder, up: true, storage: link };
   }
 
   /** The node called `name` (node1, node2, ...). */
@@ -197,6 +207,34 @@ export class Cluster {
       if (n.node.ha && !n.node.ha.holdsLease()) n.node.lockLost('lease ran out while paused');
       release();
     };
+  }
+
+  /** Cuts a node off from storage (every call fails, lock renewals included), or heals it. */
+  partitionFromStorage(name: string, on: boolean): void {
+    this.timeline.add({ time: this.clock.now(), node: name, type: 'fault', detail: on ? 'partition from storage' : 'storage reachable again' });
+    this.get(name).storage.partitioned = on;
+  }
+
+  /** Cuts a node off from the other nodes (its forwarding fails), or heals it. */
+  partitionFromPeers(name: string, on: boolean): void {
+    this.timeline.add({ time: this.clock.now(), node: name, type: 'fault', detail: on ? 'partition from peers' : 'peers reachable again' });
+    this.get(name).forwarder.blocked = on;
+  }
+
+  /** Sets storage latency (ms, with jitter as a fraction) and error rate for every node; zeros heal. */
+  setStorageFaults(f: { latencyMs?: number; jitter?: number; errorRate?: number }): void {
+    Object.assign(this.storageFaults, f);
+    this.timeline.add({ time: this.clock.now(), node: 'storage', type: 'fault', detail: `latency ${this.storageFaults.latencyMs} ms ±${this.storageFaults.jitter * 100}%, error rate ${this.storageFaults.errorRate}` });
+  }
+
+  /** Heals every partition and storage fault. */
+  healAll(): void {
+    for (const n of this.nodes) {
+      n.storage.partitioned = false;
+      n.forwarder.blocked = false;
+    }
+    Object.assign(this.storageFaults, { latencyMs: 0, jitter: 0, errorRate: 0 });
+    this.timeline.add({ time: this.clock.now(), node: 'lab', type: 'action', detail: 'heal' });
   }
 
   /** Steps the active down (it waits out the back-off before campaigning again). */

@@ -6,10 +6,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Cluster } from './cluster.ts';
+import type { LabFaults } from './lab-faults.ts';
 
 /** What each lab verb needs from the runner. */
 export interface LabControls {
   cluster: Cluster;
+  faults: LabFaults;
   /** Unseals every sealed node with the lab's saved keys. */
   unsealAll(): Promise<void>;
   /** Shuts the whole lab down (the process exits after answering). */
@@ -57,6 +59,8 @@ function routes(c: LabControls): Record<string, Handler> {
     'POST seal': async ([node]) => c.cluster.seal(node),
     'POST step-down': async () => ({ node: c.cluster.stepDown() ?? null }),
     'POST unseal-all': async () => c.unsealAll(),
+    'POST fault': async ([node, kind, ms]) => c.faults.start(node, kind, ms ? Number(ms) : undefined),
+    'POST heal': async () => c.faults.heal(),
     'POST down': async () => c.down(),
   };
 }

@@ -4,3 +4,4 @@ export { Cluster, type ClusterOptions, type LabNode } from './cluster.ts';
 export { Timeline, type TimelineEvent } from './timeline.ts';
 export { nodeRows, startControlServer, type LabControls, type NodeRow } from './control-server.ts';
 export { readLabFile, readLabKeys, startLab, type LabFile, type LabKeys, type LabOptions, type RunningLab } from './lab-runner.ts';
+export { LAB_FAULTS, LabFaults, type LabFault } from './lab-faults.ts';

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Timings } from '../ha/index.ts';
 import { Cluster } from './cluster.ts';
 import { startControlServer } from './control-server.ts';
+import { LabFaults } from './lab-faults.ts';
 
 /** How to start a lab. */
 export interface LabOptions {
@@ -98,7 +99,7 @@ export async function startLab(opts: LabOptions = {}): Promise<RunningLab> {
       await cluster.close();
       markClosed();
     })());
-    const control = await startControlServer({ cluster, unsealAll, down: async () => void setTimeout(() => void close(), 10) }, opts.controlPort ?? (basePort === 0 ? 0 : basePort + 100));
+    const control = await startControlServer({ cluster, faults: new LabFaults(cluster), unsealAll, down: async () => void setTimeout(() => void close(), 10) }, opts.controlPort ?? (basePort === 0 ? 0 : basePort + 100));
     const file: LabFile = { pid: process.pid, control: control.url, nodes: cluster.nodes.map((n) => ({ name: n.name, apiAddr: n.apiAddr })) };
     writePrivate(join(home, 'lab.json'), `${JSON.stringify(file, null, 2)}\n`);
     return { cluster, keys: keys!, control: control.url, freshInit, closed, close };

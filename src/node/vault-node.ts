@@ -300,9 +300,12 @@ export class VaultNode {
     try {
       key = await combineShares(parts);
       await this.barrier.unseal(key);
-    } catch {
+    } catch (err) {
       this.actor.send({ type: 'UNSEAL_RESET' });
-      throw new BadRequestError('Unseal failed, invalid key');
+      // A wrong key set is the client's mistake (400); a storage failure is not (it keeps its own code).
+      const code = (err as { code?: string }).code;
+      if (code === 'KEY_SHARE_INVALID' || code === 'BARRIER_UNSEAL_FAILED') throw new BadRequestError('Unseal failed, invalid key');
+      throw err;
     } finally {
       wipe(...parts);
       if (key) wipe(key);

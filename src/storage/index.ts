@@ -6,3 +6,4 @@ export { createBackend, LevelBackend, MemoryBackend, type BackendOptions } from 
 export { LevelFamilyBackend, type StorageEvent } from './level-family-backend.ts';
 export type { LockEvent } from './lock-table.ts';
 export { checkKey, directChildren } from './key-rules.ts';
+export { noFaults, StorageLink, type StorageFaults } from './storage-link.ts';

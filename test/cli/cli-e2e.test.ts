@@ -74,6 +74,11 @@ describe('a lab from the command line', () => {
       expect((await runCli(['kv', 'put', 'secret/x', 'a=1'], env2, cwd)).code).toBe(0);
       expect((await runCli(['step-down'], {}, cwd)).stdout).toMatch(/stepped down/);
       expect((await runCli(['kv', 'get', '-field=a', 'secret/x'], env2, cwd)).stdout).toBe('1');
+      expect((await runCli(['fault', 'node2', 'partition-storage'], {}, cwd)).stdout).toContain('Success! partition-storage on node2');
+      expect((await runCli(['fault', 'storage', 'slow-storage', '--duration', '300'], {}, cwd)).code).toBe(0);
+      expect((await runCli(['fault', 'node1', 'bogus'], {}, cwd)).code).toBe(1);
+      expect((await runCli(['heal'], {}, cwd)).code).toBe(0);
+      expect((await runCli(['kv', 'get', '-field=a', 'secret/x'], env2, cwd)).stdout).toBe('1');
       expect((await runCli(['down'], {}, cwd)).code).toBe(0);
       expect(await lab.exited).toBe(0);
     } finally {
@@ -122,7 +127,7 @@ describe('issue 3 verbs against a dev server', () => {
 describe('vaultlab drill', () => {
   it('lists the scenarios, passes a fenced drill and reports the unfenced split brain', async () => {
     const list = await runCli(['drill', '--list']);
-    expect(list.stdout.trim().split('\n')).toHaveLength(7);
+    expect(list.stdout.trim().split("\n")).toHaveLength(10);
     const ok = await runCli(['drill', 'seal-active', '--seed', '2']);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^seal-active \(seed 2\): no violations/);

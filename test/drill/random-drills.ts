@@ -19,7 +19,7 @@ export function randomDrills(firstSeed: number, count: number): void {
     }
     // The drills must really have exercised the cluster.
     expect(ops).toBeGreaterThan(count * 50);
-    expect([...faults.keys()].sort()).toEqual(['delete-lock', 'kill', 'pause', 'seal', 'step-down']);
+    expect([...faults.keys()].sort()).toEqual(['delete-lock', 'kill', 'partition-storage', 'pause', 'seal', 'slow-storage', 'step-down', 'storage-errors']);
     process.stdout.write(`${count} drills in ${((Date.now() - started) / 1000).toFixed(1)} s, ${ops} acknowledged operations, faults ${JSON.stringify(Object.fromEntries(faults))}\n`);
   }, 600_000);
 }

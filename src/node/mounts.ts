@@ -4,7 +4,7 @@
  * by longest prefix, as Vault's router does.
  */
 import type { Barrier } from '../crypto/index.ts';
-import { randomBase62, uuid } from '../crypto/index.ts';
+import { uuid } from '../crypto/index.ts';
 import { StorageKeys } from '../storage/index.ts';
 
 /** One mounted engine, in Vault's `mountInfo` field names where it reaches the wire. */
@@ -18,8 +18,19 @@ export interface MountEntry {
   config: { defaultLeaseTtl: number; maxLeaseTtl: number; forceNoCache: boolean; listingVisibility?: string };
   local: boolean;
   sealWrap: boolean;
+  /** Optional so that tables written before it existed still load. */
+  externalEntropyAccess?: boolean;
   /** Auth mounts (auth/token/) are listed by sys/auth, not sys/mounts. */
   table: 'secret' | 'auth';
+}
+
+/** Vault's system default and maximum lease, 768h, in seconds. */
+export const SYSTEM_LEASE_TTL = 2_764_800;
+
+/** A mount's effective lease TTLs in seconds (dynamicSystemView: the mount's own, else the system's; default never above max). */
+export function effectiveTtls(m: MountEntry): { defaultTtl: number; maxTtl: number } {
+  const maxTtl = m.config.maxLeaseTtl || SYSTEM_LEASE_TTL;
+  return { defaultTtl: Math.min(m.config.defaultLeaseTtl || SYSTEM_LEASE_TTL, maxTtl), maxTtl };
 }
 
 const enc = new TextEncoder();
@@ -30,18 +41,20 @@ export function newMount(
   path: string,
   type: string,
   description: string,
-  extra: Partial<Pick<MountEntry, 'options' | 'local' | 'sealWrap' | 'table' | 'config'>> = {},
+  extra: Partial<Pick<MountEntry, 'options' | 'local' | 'sealWrap' | 'externalEntropyAccess' | 'table' | 'config'>> = {},
 ): MountEntry {
   return {
     path: path.endsWith('/') ? path : `${path}/`,
     type,
     description,
     uuid: uuid(),
-    accessor: `${extra.table === 'auth' ? 'auth_' : ''}${type}_${randomBase62(8).toLowerCase()}`,
+    // Vault's accessor: <type>_ and 8 random hex digits (the first 8 of a v4 UUID are all random).
+    accessor: `${extra.table === 'auth' ? 'auth_' : ''}${type}_${uuid().slice(0, 8)}`,
     options: extra.options ?? null,
     config: extra.config ?? { defaultLeaseTtl: 0, maxLeaseTtl: 0, forceNoCache: false },
     local: extra.local ?? false,
     sealWrap: extra.sealWrap ?? false,
+    externalEntropyAccess: extra.externalEntropyAccess ?? false,
     table: extra.table ?? 'secret',
   };
 }

@@ -1,23 +1,34 @@
 /**
- * KV version 1: a flat JSON object per path, written whole, with a lease_duration
- * (the system default, or a `ttl`/`lease` key of the data). Also the engine under
- * cubbyhole/, whose storage is scoped to the caller's token.
+ * KV version 1 (passthrough.go): a flat JSON object per path, written whole, read with
+ * a lease_duration (the mount's default lease, or a `ttl`/`lease` key of the data). Also
+ * the engine under cubbyhole/, whose storage is scoped to the caller's token and which
+ * reports no lease.
  */
-import { BadRequestError, UnsupportedOperationError } from '../../errors.ts';
+import { BadRequestError } from '../../errors.ts';
+import { effectiveTtls } from '../../mounts.ts';
 import type { LogicalResponse } from '../../request.ts';
 import { getJson, putJson, type Engine, type EngineRequest } from '../engine.ts';
-import { parseDuration } from './kv-v2-store.ts';
+import { parseDurationSecond, unsupportedOperation } from './field-data.ts';
 
-/** Vault's system default lease: 768h. */
-export const SYSTEM_DEFAULT_LEASE = 2_764_800;
-
-/** Storage key of a path (the '' root can only be listed). */
+/** Storage key of a path (entries live under data/ so a v1 → v2 upgrade can find them). */
 function keyOf(path: string): string {
   return `data/${path}`;
 }
 
+/** The lease Vault reports for a v1 read: the data's ttl (or lease) when it parses, else the mount default. */
+function leaseOf(data: Record<string, unknown>, mountDefault: number): number {
+  const v = 'ttl' in data ? data.ttl : data.lease;
+  if (v === undefined) return mountDefault;
+  try {
+    return parseDurationSecond(v);
+  } catch {
+    return mountDefault;
+  }
+}
+
 /** KV v1 over whatever Storage the request carries. */
 export class KvV1Engine implements Engine {
+  /** `leases` false: cubbyhole, which reports lease_duration 0. */
   constructor(private readonly leases = true) {}
 
   async exists(req: EngineRequest): Promise<boolean> {
@@ -31,33 +42,22 @@ export class KvV1Engine implements Engine {
         return keys.length ? { data: { keys } } : undefined;
       }
       case 'read': {
-        if (!req.path) return undefined;
         const data = await getJson<Record<string, unknown>>(req.storage, keyOf(req.path));
         if (!data) return undefined;
-        return { data, leaseDuration: this.leases ? leaseOf(data) : undefined };
+        return { data, leaseDuration: this.leases ? leaseOf(data, effectiveTtls(req.mount).defaultTtl) : undefined };
       }
       case 'create':
       case 'update': {
-        if (!req.path) throw new UnsupportedOperationError();
+        if (!req.path) throw new BadRequestError('missing path');
         if (Object.keys(req.data).length === 0) throw new BadRequestError('missing data fields');
         await putJson(req.storage, keyOf(req.path), req.data);
         return undefined;
       }
       case 'delete':
-        if (req.path) await req.storage.delete(keyOf(req.path));
+        await req.storage.delete(keyOf(req.path));
         return undefined;
       default:
-        throw new UnsupportedOperationError();
+        throw unsupportedOperation();
     }
-  }
-}
-
-function leaseOf(data: Record<string, unknown>): number {
-  const v = data.ttl ?? data.lease;
-  if (v === undefined) return SYSTEM_DEFAULT_LEASE;
-  try {
-    return Math.floor(parseDuration(v, 'ttl') / 1000);
-  } catch {
-    return SYSTEM_DEFAULT_LEASE;
   }
 }

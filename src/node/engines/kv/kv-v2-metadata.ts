@@ -1,66 +1,115 @@
-/** KV v2's metadata endpoints: read, write, patch, delete (all versions) and list. */
+/**
+ * KV v2's metadata endpoints (path_metadata.go): read, write, patch, delete (all
+ * versions) and list. Writing key settings never creates a version; it creates the
+ * metadata record only when at least one setting is given, as Vault does.
+ */
 import { BadRequestError, UnsupportedOperationError } from '../../errors.ts';
-import type { LogicalResponse, Operation } from '../../request.ts';
+import type { LogicalResponse } from '../../request.ts';
 import type { EngineRequest } from '../engine.ts';
-import { mergePatch } from './merge-patch.ts';
-import { newMeta, parseDuration, readMeta, versionKey, writeMeta, type KeyMeta } from './kv-v2-store.ts';
+import { validateCustomMetadata } from './custom-metadata.ts';
+import { decodeString, fieldData, goUint32, type Fields } from './field-data.ts';
+import { goDuration, newMeta, readConfig, readMeta, rfc3339Nano, versionKey, writeMeta, type KeyMeta } from './kv-v2-store.ts';
 
-function customMetadata(v: unknown): Record<string, string> | null {
-  if (v === null || v === undefined) return null;
-  if (typeof v !== 'object' || Array.isArray(v)) throw new BadRequestError('custom_metadata validation failed: must be a map of strings');
-  const entries = Object.entries(v as object);
-  const problems: string[] = [];
-  if (entries.length > 64) problems.push(`payload must contain at most 64 keys, provided ${entries.length}`);
-  for (const [k, x] of entries) {
-    if (k.length > 128) problems.push(`length of key "${k}" is ${k.length} but max is 128`);
-    if (typeof x !== 'string') problems.push(`value of key "${k}" must be a string`);
-    else if (x.length > 512) problems.push(`length of value for key "${k}" is ${x.length} but max is 512`);
+const SCHEMA = { cas_required: 'bool', max_versions: 'int', delete_version_after: 'durationSecond', custom_metadata: 'map' } as const;
+const CAS_IGNORED = '"cas_required" set to false, but is mandated by backend config. This value will be ignored.';
+
+/** parseCustomMetadata: every value weakly decoded to a string; nulls dropped when patching. */
+function parseCustomMetadata(raw: Record<string, unknown>, filterNulls: boolean): Record<string, string> {
+  const out: Record<string, string> = {};
+  try {
+    for (const [k, v] of Object.entries(raw)) if (!(filterNulls && v === null)) out[k] = decodeString(v);
+  } catch (e) {
+    throw new BadRequestError(`custom_metadata validation failed: ${(e as Error).message}`);
   }
-  if (problems.length) throw new BadRequestError(`custom_metadata validation failed: ${problems.join('; ')}`);
-  return Object.fromEntries(entries) as Record<string, string>;
+  const problem = validateCustomMetadata(out);
+  if (problem) throw new BadRequestError(problem);
+  return out;
 }
 
-function apply(meta: KeyMeta, d: Record<string, unknown>): void {
-  if (d.max_versions !== undefined) {
-    const n = Number(d.max_versions);
-    if (!Number.isInteger(n) || n < 0) throw new BadRequestError('max_versions must be a non-negative integer');
-    meta.max_versions = n;
-  }
-  if (d.cas_required !== undefined) meta.cas_required = d.cas_required === true || d.cas_required === 'true';
-  if (d.delete_version_after !== undefined) {
-    parseDuration(d.delete_version_after, 'delete_version_after');
-    meta.delete_version_after = String(d.delete_version_after);
-  }
-  if (d.custom_metadata !== undefined) meta.custom_metadata = customMetadata(d.custom_metadata);
+/** The metadata read shape (Go's sorted keys). */
+function metadataJson(m: KeyMeta): Record<string, unknown> {
+  return {
+    cas_required: m.cas_required,
+    created_time: m.created_time,
+    current_version: m.current_version,
+    custom_metadata: m.custom_metadata,
+    delete_version_after: m.delete_version_after,
+    max_versions: m.max_versions,
+    oldest_version: m.oldest_version,
+    updated_time: m.updated_time,
+    versions: m.versions,
+  };
 }
 
-/** Serves metadata/<key> and LIST metadata/<prefix>. */
-export async function metadataOps(req: EngineRequest, key: string, op: Operation | 'update'): Promise<LogicalResponse | undefined> {
-  if (op === 'list') {
-    const keys = await req.storage.list(`metadata/${key}`);
-    return keys.length ? { data: { keys } } : undefined;
-  }
+function applySettings(meta: KeyMeta, f: Fields<typeof SCHEMA>, custom: Record<string, string> | undefined): void {
+  if (f.max_versions !== undefined) meta.max_versions = goUint32(f.max_versions);
+  if (f.cas_required !== undefined) meta.cas_required = f.cas_required;
+  if (f.delete_version_after !== undefined) meta.delete_version_after = goDuration(f.delete_version_after);
+  // An empty map reads back as null, as Vault's protobuf record does.
+  if (custom !== undefined) meta.custom_metadata = Object.keys(custom).length ? custom : null;
+}
+
+async function casWarning(req: EngineRequest, f: Fields<typeof SCHEMA>): Promise<LogicalResponse | undefined> {
+  if (f.cas_required === false && (await readConfig(req.storage)).cas_required) return { data: null, warnings: [CAS_IGNORED] };
+  return undefined;
+}
+
+async function write(req: EngineRequest, key: string): Promise<LogicalResponse | undefined> {
+  const f = fieldData(req.data, SCHEMA);
+  if (Object.keys(f).length === 0) return undefined;
+  const custom = f.custom_metadata !== undefined ? parseCustomMetadata(f.custom_metadata, false) : undefined;
+  const warning = await casWarning(req, f);
+  const meta = (await readMeta(req.storage, key)) ?? newMeta(rfc3339Nano(req.clock.now()));
+  applySettings(meta, f, custom);
+  await writeMeta(req.storage, key, meta);
+  return warning;
+}
+
+async function patch(req: EngineRequest, key: string): Promise<LogicalResponse | undefined> {
+  const f = fieldData(req.data, SCHEMA);
+  const patchCustom = f.custom_metadata !== undefined ? parseCustomMetadata(f.custom_metadata, true) : undefined;
   const meta = await readMeta(req.storage, key);
-  if (op === 'read') return meta ? { data: { ...meta } } : undefined;
-  if (op === 'update') {
-    const m = meta ?? newMeta(new Date(req.clock.now()).toISOString());
-    apply(m, req.data);
-    m.updated_time = new Date(req.clock.now()).toISOString();
-    await writeMeta(req.storage, key, m);
-    return undefined;
+  if (!meta) return undefined; // a patch that finds nothing is Vault's 404 {"errors":[]}
+  const warning = await casWarning(req, f);
+  // JSON merge patch of custom_metadata: null removes a key, anything else sets it.
+  let custom: Record<string, string> | undefined;
+  if (f.custom_metadata !== undefined) {
+    custom = { ...(meta.custom_metadata ?? {}) };
+    for (const [k, v] of Object.entries(f.custom_metadata)) if (v === null) delete custom[k];
+    Object.assign(custom, patchCustom);
   }
-  if (op === 'patch') {
-    if (!meta) return undefined;
-    const patched = mergePatch({ max_versions: meta.max_versions, cas_required: meta.cas_required, delete_version_after: meta.delete_version_after, custom_metadata: meta.custom_metadata }, req.data) as Record<string, unknown>;
-    apply(meta, patched);
-    await writeMeta(req.storage, key, meta);
-    return undefined;
+  applySettings(meta, f, custom);
+  await writeMeta(req.storage, key, meta);
+  return warning;
+}
+
+async function remove(req: EngineRequest, key: string): Promise<undefined> {
+  const meta = await readMeta(req.storage, key);
+  if (!meta) return undefined;
+  for (const v of Object.keys(meta.versions)) await req.storage.delete(versionKey(key, Number(v)));
+  await req.storage.delete(`metadata/${key}`);
+  return undefined;
+}
+
+/** Serves metadata/<key> (read, write, patch, delete) and LIST metadata/<prefix>. */
+export async function metadataOps(req: EngineRequest, key: string): Promise<LogicalResponse | undefined> {
+  switch (req.operation) {
+    case 'list': {
+      const keys = await req.storage.list(`metadata/${key}`);
+      return keys.length ? { data: { keys } } : undefined;
+    }
+    case 'read': {
+      const meta = await readMeta(req.storage, key);
+      return meta ? { data: metadataJson(meta) } : undefined;
+    }
+    case 'create':
+    case 'update':
+      return write(req, key);
+    case 'patch':
+      return patch(req, key);
+    case 'delete':
+      return remove(req, key);
+    default:
+      throw new UnsupportedOperationError();
   }
-  if (op === 'delete') {
-    if (!meta) return undefined;
-    for (const v of Object.keys(meta.versions)) await req.storage.delete(versionKey(key, Number(v)));
-    await req.storage.delete(`metadata/${key}`);
-    return undefined;
-  }
-  throw new UnsupportedOperationError();
 }

@@ -22,8 +22,9 @@ export function registerLogicalRoute(app: FastifyInstance, node: LogicalTarget, 
       const { response, mountType } = await node.handle(lreq);
       const empty = !response || (response.data == null && !response.warnings?.length && !response.auth);
       if (empty && response?.status === undefined) {
-        // Vault: a read, list or patch that returns nothing is a 404 with no messages.
-        if (lreq.operation === 'read' || lreq.operation === 'list' || lreq.operation === 'patch') return sendErrors(reply, 404, []);
+        // Vault: a read or list that returns nothing is a 404 with no messages. A patch that
+        // returns nothing is a 204 (vault#13167); handlers say "not found" explicitly.
+        if (lreq.operation === 'read' || lreq.operation === 'list') return sendErrors(reply, 404, []);
         return sendNoContent(reply);
       }
       return sendJson(reply, response!.status ?? 200, envelope(response!, mountType));

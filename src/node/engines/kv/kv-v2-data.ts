@@ -4,7 +4,7 @@
  * write is where versions are trimmed to max_versions and delete_version_after is
  * stamped. The read is the hot path: one metadata get, one version get, no copies.
  */
-import { BadRequestError, InternalError } from '../../errors.ts';
+import { BadRequestError, InternalError, NotFoundError } from '../../errors.ts';
 import type { LogicalResponse } from '../../request.ts';
 import { putJson, type EngineRequest } from '../engine.ts';
 import { decodeInt, fieldData } from './field-data.ts';
@@ -95,16 +95,16 @@ export async function writeData(req: EngineRequest, key: string): Promise<Logica
 }
 
 /** PATCH data/<key>: JSON merge patch of the current version into a new version. */
-export async function patchData(req: EngineRequest, key: string): Promise<LogicalResponse | undefined> {
+export async function patchData(req: EngineRequest, key: string): Promise<LogicalResponse> {
   const f = fieldData(req.data, WRITE_SCHEMA);
   if (f.data === undefined) throw new BadRequestError('no data provided');
   const meta = await readMeta(req.storage, key);
-  if (!meta) return undefined;
+  if (!meta) throw new NotFoundError();
   const config = await readConfig(req.storage);
   checkCas(f.options, config, meta);
   const current = meta.current_version;
   const vm = meta.versions[current];
-  if (!vm) return undefined;
+  if (!vm) throw new NotFoundError();
   // Unlike a read, a patch's 404 carries the version metadata flat in data.
   if (vm.destroyed || isDeleted(vm, req.clock.now())) return { status: 404, data: versionMetadata(meta, current, vm) };
   const raw = await req.storage.get(versionKey(key, current));

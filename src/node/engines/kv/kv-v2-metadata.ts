@@ -3,7 +3,7 @@
  * versions) and list. Writing key settings never creates a version; it creates the
  * metadata record only when at least one setting is given, as Vault does.
  */
-import { BadRequestError, UnsupportedOperationError } from '../../errors.ts';
+import { BadRequestError, NotFoundError, UnsupportedOperationError } from '../../errors.ts';
 import type { LogicalResponse } from '../../request.ts';
 import type { EngineRequest } from '../engine.ts';
 import { validateCustomMetadata } from './custom-metadata.ts';
@@ -69,7 +69,7 @@ async function patch(req: EngineRequest, key: string): Promise<LogicalResponse |
   const f = fieldData(req.data, SCHEMA);
   const patchCustom = f.custom_metadata !== undefined ? parseCustomMetadata(f.custom_metadata, true) : undefined;
   const meta = await readMeta(req.storage, key);
-  if (!meta) return undefined; // a patch that finds nothing is Vault's 404 {"errors":[]}
+  if (!meta) throw new NotFoundError();
   const warning = await casWarning(req, f);
   // JSON merge patch of custom_metadata: null removes a key, anything else sets it.
   let custom: Record<string, string> | undefined;

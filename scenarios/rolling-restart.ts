@@ -1,12 +1,20 @@
+/** An upgrade drill: every node restarts in turn; the report shows the total downtime. */
 import { defineScenario } from '../src/drill/scenario.ts';
 
 export default defineScenario({
   name: 'rolling-restart',
-  description: 'An upgrade: every node is restarted in turn (standbys first is what operators do; here whoever is active goes each time, the worst order). The report shows the total downtime.',
-  durationMs: 8000,
+  description: 'An upgrade: each node is stopped, restarted sealed and unsealed in turn (node1, node2, node3, whichever is active at the time: the worst order). The report shows the total downtime.',
   steps: [
-    { at: 1000, kind: 'kill', target: 'node1', durationMs: 800 },
-    { at: 3000, kind: 'kill', target: 'node2', durationMs: 800 },
-    { at: 5000, kind: 'kill', target: 'node3', durationMs: 800 },
+    { do: 'load', clients: 3 },
+    { do: 'wait', ms: 1000 },
+    { do: 'fault', kind: 'kill', target: 'node1', forMs: 800 },
+    { do: 'wait', ms: 2000 },
+    { do: 'expect', that: 'active' },
+    { do: 'fault', kind: 'kill', target: 'node2', forMs: 800 },
+    { do: 'wait', ms: 2000 },
+    { do: 'expect', that: 'active' },
+    { do: 'fault', kind: 'kill', target: 'node3', forMs: 800 },
+    { do: 'wait', ms: 3000 },
+    { do: 'expect', that: 'active' },
   ],
 });

@@ -1,9 +1,19 @@
+/** The split-brain mutant (T1-M): the zombie-leader drill with fencing off must be caught. */
 import { defineScenario } from '../src/drill/scenario.ts';
 
 export default defineScenario({
   name: 'zombie-leader-unfenced',
-  description: 'The zombie-leader drill with fencing switched off: the woken old active writes with its stale term and storage accepts it. The checker must report the split brain.',
+  description:
+    "The zombie-leader drill with fencing switched off, as on Consul before vault#23013: the woken old active's frozen writes carry its stale term and storage accepts them, and over slow storage its read-modify-writes race the new active's. The checker must report the split brain and the lost writes.",
   fencing: false,
-  expectViolation: true,
-  steps: [{ at: 1000, kind: 'pause', target: 'active', durationMs: 2500 }],
+  steps: [
+    { do: 'load', clients: 12, keys: 1 },
+    { do: 'wait', ms: 500 },
+    { do: 'fault', kind: 'slow-storage', latencyMs: 10, jitter: 0.5, forMs: 5000 },
+    { do: 'wait', ms: 500 },
+    { do: 'fault', kind: 'pause', target: 'active', forMs: 2500 },
+    { do: 'wait', ms: 5000 },
+    { do: 'expect', that: { violation: 'C2' } },
+    { do: 'expect', that: 'lost-writes' },
+  ],
 });

@@ -1,7 +1,20 @@
+/** The Jepsen pause with fencing on: the woken old active's stale writes are refused. */
 import { defineScenario } from '../src/drill/scenario.ts';
 
 export default defineScenario({
   name: 'zombie-leader',
-  description: 'The active freezes (a GC pause, a stopped VM) for longer than its lease with writes in flight; a standby takes over; when the old active wakes, storage fences its stale writes.',
-  steps: [{ at: 1000, kind: 'pause', target: 'active', durationMs: 2500 }],
+  description:
+    'Storage is a little slow, so writes are in flight when the active freezes (a GC pause, a stopped VM) for longer than its lease; a standby takes over; when the old active wakes, its frozen writes carry its stale term, storage refuses them, and it steps down.',
+  steps: [
+    { do: 'load', clients: 4, keys: 1 },
+    { do: 'wait', ms: 500 },
+    { do: 'fault', kind: 'slow-storage', latencyMs: 10, jitter: 0.5, forMs: 1000 },
+    { do: 'wait', ms: 500 },
+    { do: 'fault', kind: 'pause', target: 'active', forMs: 2500 },
+    { do: 'wait', ms: 2000 },
+    { do: 'expect', that: 'active' },
+    { do: 'wait', ms: 2000 },
+    { do: 'expect', that: 'fenced-writes' },
+    { do: 'expect', that: { newTerms: 1 } },
+  ],
 });

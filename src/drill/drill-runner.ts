@@ -1,177 +1,133 @@
 /**
- * Plays a drill in virtual time: a lab cluster on a SimClock with no sockets, clients
- * driving the nodes directly with KV v2 writes and reads, faults fired at their times
- * from the seeded spec, everything recorded into a History; then every fault is healed,
- * the cluster settles, the final state is read and the checker runs. Same seed, same drill.
+ * Plays one drill: start a lab, initialise and unseal it, run the clients for the load
+ * window while faults fire at their times and probes look at the cluster, then heal
+ * everything, let the cluster settle, read the final state and run the checker.
+ * In virtual time the same spec gives the same history; in real time the same code runs
+ * on wall-clock timers with clients over HTTP, and timing bounds are reported, not checked.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { RealClock, SimClock } from '../clock/index.ts';
-import { LAB_TIMINGS } from '../ha/index.ts';
-import { Cluster } from '../lab/index.ts';
-import type { LevelFamilyBackend, StorageEvent } from '../storage/index.ts';
+import { SimClock } from '../clock/index.ts';
+import { LAB_TIMINGS, type Timings } from '../ha/index.ts';
 import { checkHistory, lostWrites, type FinalState, type Violation } from './checker.ts';
-import type { DrillSpec } from './drill-spec.ts';
-import { applyFault } from './faults.ts';
+import { runClient, type ClientTally } from './drill-client.ts';
+import { downtime, drive, readFinal, recordCluster, settled, startDrillCluster } from './drill-cluster.ts';
+import type { DrillSpec, Probe } from './drill-spec.ts';
+import { DrillFaults } from './faults.ts';
 import { History } from './history.ts';
 import { HttpTransport } from './http-transport.ts';
-import { between, seeded } from './rng.ts';
+import { seeded } from './rng.ts';
 
-/** How long a drill client waits for an answer before it counts the request as indeterminate. */
+/** How long an in-process drill client waits before it records the outcome as unknown (virtual ms). */
 const CLIENT_TIMEOUT_MS = 500;
-
-/** What a drill found. */
-export interface DrillResult {
-  spec: DrillSpec;
-  violation?: Violation;
-  history: History;
-  final: FinalState;
-  /** Virtual ms without any active node while clients ran. */
-  downtimeMs: number;
-  ops: { ok: number; failed: number };
-  /** Acknowledged writes missing from the final state. */
-  lostWrites: number;
-  endTime: number;
-}
+/** The same over HTTP on a loaded machine (wall ms). */
+const HTTP_TIMEOUT_MS = 3000;
 
 /** How a drill runs: in virtual time in-process (default), or in real time over HTTP on the level backend. */
 export interface DrillMode {
   realTime?: boolean;
+  /** The HA timings (default: the lab's 1 s lock TTL). */
+  timings?: Timings;
 }
 
-/** Runs one drill to completion (virtual time: fast and reproducible; real time: real sockets, timers and disk). */
+/** A probe and what it saw. */
+export interface ProbeResult extends Probe {
+  ok: boolean;
+  detail: string;
+}
+
+/** What a drill found. */
+export interface DrillResult {
+  spec: DrillSpec;
+  realTime: boolean;
+  timings: Timings;
+  violation?: Violation;
+  history: History;
+  final: FinalState;
+  /** Clock ms without any active node between the start of the load and the end of the drill. */
+  downtimeMs: number;
+  ops: ClientTally;
+  /** Acknowledged writes missing from the final state. */
+  lostWrites: number;
+  /** Writes storage refused from a stale term. */
+  fencedWrites: number;
+  probes: ProbeResult[];
+  startTime: number;
+  /** The history's length when the load window opened (events before it are the cluster's start-up). */
+  startIndex: number;
+  endTime: number;
+}
+
+/** Runs one drill to completion. */
 export async function runDrill(spec: DrillSpec, mode: DrillMode = {}): Promise<DrillResult> {
-  const real = mode.realTime === true;
-  const clock = real ? new RealClock() : new SimClock(Date.UTC(2026, 0, 1));
-  const wait = (ms: number) => (clock instanceof SimClock ? clock.advance(ms) : clock.sleep(ms));
-  const timings = LAB_TIMINGS;
-  const dir = real ? mkdtempSync(join(tmpdir(), 'vaultlab-drill-')) : undefined;
-  const cluster = await Cluster.start({ nodes: spec.nodes, storage: real ? 'level' : 'memory', dir, basePort: 0, listen: real, clock, timings, random: seeded(spec.seed ^ 0xfa17) });
-  const transport = real ? new HttpTransport(cluster) : undefined;
+  const realTime = mode.realTime === true;
+  const timings = mode.timings ?? LAB_TIMINGS;
+  const dc = await startDrillCluster({ nodes: spec.nodes, seed: spec.seed, realTime, timings });
+  const { cluster, clock, wait } = dc;
   const history = new History();
-  const backend = cluster.backend as unknown as LevelFamilyBackend;
-  backend.setFencing(spec.fencing);
-  const holderNode = (h: string) => h.split('-')[0];
-  backend.onEvent((e: StorageEvent) => {
-    if (e.type === 'write' && e.key.startsWith('logical/')) history.add({ t: clock.now(), kind: 'storageWrite', key: e.key, term: e.term });
-    if (e.type === 'fenced') history.add({ t: clock.now(), kind: 'fenced', key: e.key, term: e.term });
-    if (e.type === 'lock' && e.event === 'acquired') history.add({ t: clock.now(), kind: 'lock', holder: holderNode(e.holder), event: e.event, term: e.term });
-  });
-  for (const n of cluster.nodes) n.node.onEvent((e) => e.type === 'state' && history.add({ t: e.time, kind: 'state', node: n.name, from: e.from, to: e.to }));
+  const transport = realTime ? new HttpTransport(cluster, HTTP_TIMEOUT_MS) : undefined;
   try {
+    recordCluster(cluster, history, spec.fencing);
     const init = await cluster.init(1, 1);
     const token = init.rootToken;
     await cluster.unsealAll(init.keys);
-    while (!cluster.active()) await wait(10);
+    if (!(await settled(dc, 10 * timings.lockTtlMs))) throw new Error('the drill cluster never elected an active node');
+    // Keep every version, so the checker can tell exactly which acknowledged write a version holds.
     await cluster.active()!.node.handle({ operation: 'update', path: 'secret/config', data: { max_versions: 10_000 }, token });
+
     const start = clock.now();
+    const startIndex = history.events.length;
     const end = start + spec.durationMs;
-    const rnd = seeded(spec.seed ^ 0x5eed);
-    const heal: Array<() => Promise<void>> = [];
-    for (const f of spec.faults) {
-      clock.setTimeout(() => void applyFault(cluster, f, history, init.keys, heal), f.at);
-    }
-    let ok = 0;
-    let failed = 0;
-    const client = async (id: number) => {
-      let n = 0;
-      while (clock.now() < end) {
-        const key = `k${between(rnd, 0, spec.keys - 1)}`;
-        // In virtual time clients call active nodes directly; over HTTP any node will do (standbys forward).
-        const actives = cluster.nodes.filter((x) => x.node.state === 'active');
-        const target = !real && actives.length ? actives[between(rnd, 0, actives.length - 1)] : cluster.nodes[between(rnd, 0, cluster.nodes.length - 1)];
-        const put = rnd() < 0.7;
-        const value = `c${id}-${n++}`;
-        const op = history.invoke({ t: clock.now(), client: id, node: target.name, type: put ? 'put' : 'get', key, value: put ? value : undefined });
-        try {
-          const req = put
-            ? { operation: 'update' as const, path: `secret/data/${key}`, data: { data: { v: value } }, token }
-            : { operation: 'read' as const, path: `secret/data/${key}`, data: {}, token };
-          const call = transport ? transport.send(target.name, req) : target.node.handle(req);
-          // A client gives up after a timeout: the outcome is then unknown (Knossos' info), and the request may still land.
-          const r = await Promise.race([call, clock.sleep(CLIENT_TIMEOUT_MS).then(() => undefined)]);
-          if (!r) {
-            call.catch(() => undefined);
-            history.complete({ t: clock.now(), kind: 'info', op, error: 'timeout' });
-            failed++;
-            continue;
-          }
-          const d = r.response?.data as { version?: number; data?: { v: string }; metadata?: { version: number } } | undefined;
-          history.complete(put ? { t: clock.now(), kind: 'ok', op, version: d?.version } : { t: clock.now(), kind: 'ok', op, value: d?.data?.v ?? null, version: d?.metadata?.version ?? 0 });
-          ok++;
-        } catch (err) {
-          history.complete({ t: clock.now(), kind: 'fail', op, error: (err as Error).message });
-          failed++;
-        }
-        await clock.sleep(between(rnd, 5, 40));
-      }
-    };
-    const clients = Array.from({ length: spec.clients }, (_, i) => client(i));
-    if (clock instanceof SimClock) await clock.runUntil(end + 50);
-    await drive(Promise.all(clients), wait); // slow storage can stretch the last requests past the end
-    // Storage faults off first, then the per-fault healing, with virtual time moving so nothing waits forever.
+    const faults = new DrillFaults(cluster, history, init.keys);
+    // Probes first: one at the same instant as a fault looks before the fault fires.
+    const probes: ProbeResult[] = [];
+    for (const p of spec.probes ?? []) clock.setTimeout(() => probes.push(probe(p, cluster.states(), faults)), p.at);
+    for (const f of spec.faults) clock.setTimeout(() => void faults.apply(f).catch(() => undefined), f.at);
+    const tally: ClientTally = { ok: 0, failed: 0, unknown: 0 };
+    const env = { cluster, clock, history, token, transport, rnd: seeded(spec.seed ^ 0x5eed), keys: spec.keys, thinkMs: spec.thinkMs ?? [15, 90], timeoutMs: realTime ? HTTP_TIMEOUT_MS : CLIENT_TIMEOUT_MS, wakeOf: (n: string) => faults.wakeOf(n) };
+    const loadEnd = start + (spec.loadUntilMs ?? spec.durationMs);
+    const clients = clock.sleep(spec.loadFromMs ?? 0).then(() => Promise.all(Array.from({ length: spec.clients }, (_, i) => runClient(env, i, loadEnd, tally))));
+
+    if (clock instanceof SimClock) await clock.runUntil(end);
+    else await clock.sleep(spec.durationMs);
+    await drive(clients, wait); // slow storage can stretch the last requests past the end
+
+    // Heal everything, then give the cluster time to recover, as an operator would.
     cluster.healAll();
-    await drive(Promise.all(heal.splice(0).map((h) => h())), wait);
-    await wait(3 * timings.lockTtlMs + timings.stepDownBackoffMs);
-    await drive(cluster.unsealAll(init.keys), wait);
-    await wait(3 * timings.lockTtlMs);
-    const final = await readFinal(cluster, token, spec.keys);
+    await drive(faults.healAll(), wait);
+    const calmLimit = 3 * timings.lockTtlMs + timings.stepDownBackoffMs;
+    await (realTime ? settled(dc, calmLimit) : wait(calmLimit));
+    await drive(cluster.unsealAll(init.keys).catch(() => undefined), wait);
+    const recovered = await settled(dc, realTime ? calmLimit : 3 * timings.lockTtlMs);
+    if (!realTime) await wait(3 * timings.lockTtlMs); // C6 also judges the quiet time after recovery
+    const final = recovered ? await readFinal(cluster, token, spec.keys) : undefined;
     const endTime = clock.now();
-    const violation = checkHistory(history.events, final, { lockTtlMs: timings.lockTtlMs, stepDownBackoffMs: timings.stepDownBackoffMs, endTime });
-    return { spec, violation, history, final, downtimeMs: downtime(history, start, end), ops: { ok, failed }, lostWrites: lostWrites(history.events, final), endTime };
+    const violation =
+      checkHistory(history.events, final, { lockTtlMs: timings.lockTtlMs, stepDownBackoffMs: timings.stepDownBackoffMs, endTime, liveness: !realTime }) ??
+      (recovered ? undefined : { check: 'C6' as const, message: `no active node ${calmLimit} ms after every fault healed: ${JSON.stringify(cluster.states())}`, events: [] });
+    return {
+      spec,
+      realTime,
+      timings,
+      violation,
+      history,
+      final: final ?? new Map(),
+      downtimeMs: downtime(history, start, end),
+      ops: tally,
+      lostWrites: final ? lostWrites(history.events, final) : 0,
+      fencedWrites: history.events.filter((e) => e.kind === 'fenced').length,
+      probes,
+      startTime: start,
+      startIndex,
+      endTime,
+    };
   } finally {
     await transport?.close();
-    if (real) await cluster.close();
-    else {
-      for (const n of cluster.nodes) n.node.close();
-      await cluster.backend.close();
-    }
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await dc.close();
   }
 }
 
-/** Waits for `p` while moving time on in 10 ms steps (a no-op cost in real time), for at most a minute. */
-async function drive<T>(p: Promise<T>, wait: (ms: number) => Promise<void>): Promise<T> {
-  let settled = false;
-  const watched = p.finally(() => (settled = true));
-  for (let i = 0; i < 6000 && !settled; i++) await wait(10);
-  return watched;
-}
-
-async function readFinal(cluster: Cluster, token: string, keys: number): Promise<FinalState> {
-  const final: FinalState = new Map();
-  const active = cluster.active();
-  if (!active) throw new Error('no active node after healing: the cluster did not recover');
-  for (let k = 0; k < keys; k++) {
-    const versions = new Map<number, string | null>();
-    const meta = await active.node.handle({ operation: 'read', path: `secret/metadata/k${k}`, data: {}, token });
-    const vs = (meta.response?.data as { versions?: Record<string, unknown> } | undefined)?.versions ?? {};
-    for (const v of Object.keys(vs)) {
-      const r = await active.node.handle({ operation: 'read', path: `secret/data/k${k}`, data: { version: v }, token });
-      const d = r.response?.data as { data?: { v: string } | null } | undefined;
-      versions.set(Number(v), d?.data?.v ?? null);
-    }
-    final.set(`k${k}`, versions);
-  }
-  return final;
-}
-
-/** Virtual ms within [start, end] during which no node was active. */
-function downtime(h: History, start: number, end: number): number {
-  const state = new Map<string, string>();
-  let down = 0;
-  let since: number | undefined;
-  for (const e of h.events) {
-    if (e.kind !== 'state') continue;
-    state.set(e.node, e.to);
-    const up = [...state.values()].includes('active');
-    if (!up && since === undefined) since = e.t;
-    if (up && since !== undefined) {
-      down += Math.max(0, Math.min(e.t, end) - Math.max(since, start));
-      since = undefined;
-    }
-  }
-  if (since !== undefined) down += Math.max(0, end - Math.max(since, start));
-  return down;
+/** Exactly one live active: a frozen node that still believes it is active does not count (it serves nothing). */
+function probe(p: Probe, states: Record<string, string>, faults: DrillFaults): ProbeResult {
+  const actives = Object.entries(states).filter(([n, s]) => s === 'active' && !faults.wakeOf(n));
+  const detail = Object.entries(states).map(([n, s]) => `${n} ${s}${faults.wakeOf(n) ? ' (paused)' : ''}`).join(', ');
+  return { ...p, ok: actives.length === 1, detail };
 }

@@ -1,16 +1,51 @@
-/** What a drill is: cluster size, clients, faults at given times, and whether storage fences. */
+/**
+ * What a drill is, as plain data: cluster size, client load, faults at given times, probes,
+ * and whether storage fences. A spec plus its seed decides everything a drill does in
+ * virtual time, so a failing spec can be saved, replayed and shrunk.
+ */
 import { between, oneOf, seeded } from './rng.ts';
 
-/** The faults a drill can inject. */
-export type FaultKind = 'kill' | 'seal' | 'step-down' | 'pause' | 'delete-lock' | 'partition-storage' | 'partition-peers' | 'slow-storage' | 'storage-errors';
+/** The faults a drill can inject (reliability.md T1). */
+export type FaultKind =
+  | 'kill'
+  | 'crash-restart'
+  | 'seal'
+  | 'step-down'
+  | 'pause'
+  | 'partition-storage'
+  | 'partition-peers'
+  | 'slow-storage'
+  | 'storage-errors'
+  | 'delete-lock';
 
-/** One fault: when, what, and for how long (kill, seal, pause and storage faults end by themselves). */
-export interface FaultStep {
+/** Every fault kind, for listings and validation. */
+export const FAULT_KINDS: readonly FaultKind[] = ['kill', 'crash-restart', 'seal', 'step-down', 'pause', 'partition-storage', 'partition-peers', 'slow-storage', 'storage-errors', 'delete-lock'];
+
+/** Knobs of the storage-wide faults. */
+export interface StorageFaultOptions {
+  /** slow-storage: mean added latency per call (default 25 ms). */
+  latencyMs?: number;
+  /** slow-storage: jitter as a fraction of the latency (default 0.8 = ±80 %). */
+  jitter?: number;
+  /** storage-errors: the share of calls that fail (default 0.2, Vault's ErrorInjector default). */
+  errorRate?: number;
+}
+
+/** One fault: when (ms after the load starts), what, on whom, and for how long. */
+export interface FaultStep extends StorageFaultOptions {
   at: number;
   kind: FaultKind;
-  /** 'active' = whoever is active at that moment; or a node name. */
+  /** 'active' = whoever is active at that moment; a node name; or 'storage' for storage-wide faults. */
   target: string;
+  /** How long until it heals (kill: down time; crash-restart, seal: time sealed; ignored by step-down and delete-lock). */
   durationMs: number;
+}
+
+/** A check made during the drill at a given time. */
+export interface Probe {
+  at: number;
+  /** 'active': exactly one node is active at that instant. */
+  that: 'active';
 }
 
 /** A whole drill. */
@@ -19,24 +54,41 @@ export interface DrillSpec {
   nodes: number;
   clients: number;
   keys: number;
-  /** Virtual ms of client load. */
+  /** Virtual (or wall) ms from the start of the load to the end of the drill. */
   durationMs: number;
+  /** When the clients start (default 0). */
+  loadFromMs?: number;
+  /** When the clients stop (default: durationMs). */
+  loadUntilMs?: number;
+  /** Think time between one client's requests, [min, max] ms (default [15, 90]). */
+  thinkMs?: [number, number];
   faults: FaultStep[];
+  probes?: Probe[];
   fencing: boolean;
 }
 
-/** Random drills use every fault that acts in-process (peer partitions need real sockets). */
-const KINDS: FaultKind[] = ['kill', 'seal', 'step-down', 'pause', 'delete-lock', 'partition-storage', 'slow-storage', 'storage-errors'];
+/**
+ * The faults random drills draw from: every fault that acts in one process. A partition
+ * from peers only breaks request forwarding, which needs real sockets, so it is exercised
+ * by the real-time drills instead.
+ */
+export const RANDOM_FAULT_KINDS: readonly FaultKind[] = ['kill', 'crash-restart', 'seal', 'step-down', 'pause', 'partition-storage', 'slow-storage', 'storage-errors', 'delete-lock'];
 
-/** A random drill from a seed: 3–5 nodes, 2–4 clients, 1–5 faults. */
+const STORAGE_WIDE: readonly FaultKind[] = ['slow-storage', 'storage-errors', 'delete-lock'];
+
+/** A random drill from a seed (T1): 3–5 nodes, 2–4 clients, 1–5 faults, about 50–200 operations. */
 export function randomSpec(seed: number, fencing = true): DrillSpec {
   const rnd = seeded(seed);
+  const nodes = between(rnd, 3, 5);
   const durationMs = between(rnd, 4000, 8000);
-  const faults: FaultStep[] = Array.from({ length: between(rnd, 1, 5) }, () => ({
-    at: between(rnd, 300, durationMs - 1500),
-    kind: oneOf(rnd, KINDS),
-    target: 'active',
-    durationMs: between(rnd, 200, 2500),
-  })).sort((a, b) => a.at - b.at);
-  return { seed, nodes: between(rnd, 3, 5), clients: between(rnd, 2, 4), keys: between(rnd, 1, 3), durationMs, faults, fencing };
+  const faults: FaultStep[] = Array.from({ length: between(rnd, 1, 5) }, () => {
+    const kind = oneOf(rnd, RANDOM_FAULT_KINDS);
+    // Mostly the active (where faults hurt), sometimes any node, so standbys get hit too.
+    const target = STORAGE_WIDE.includes(kind) ? 'storage' : rnd() < 0.7 ? 'active' : `node${between(rnd, 1, nodes)}`;
+    const step: FaultStep = { at: between(rnd, 300, durationMs - 1500), kind, target, durationMs: between(rnd, 200, 2500) };
+    if (kind === 'slow-storage') Object.assign(step, { latencyMs: between(rnd, 5, 60), jitter: between(rnd, 0, 90) / 100 });
+    if (kind === 'storage-errors') step.errorRate = between(rnd, 5, 40) / 100;
+    return step;
+  }).sort((a, b) => a.at - b.at);
+  return { seed, nodes, clients: between(rnd, 2, 4), keys: between(rnd, 2, 4), durationMs, thinkMs: [20, 120], faults, fencing };
 }

@@ -1,21 +1,32 @@
 /**
  * Real-time drills send their client requests over HTTP to the nodes' listeners, as a
  * real client would: standbys forward to the active, errors come back in Vault's shape.
- * The answer is turned back into the shape the in-process path returns, so the drill
- * records both the same way.
+ * The transport reports the status as it came; deciding whether a failed request may
+ * still have taken effect is the drill client's job (see drill-client.ts).
  */
 import { Pool } from 'undici';
 import type { Cluster } from '../lab/index.ts';
-import type { LogicalRequest, Served } from '../node/index.ts';
+import type { LogicalRequest } from '../node/index.ts';
+
+/** An HTTP answer: its status, its `data`, and its errors. */
+export interface HttpAnswer {
+  status: number;
+  data?: Record<string, unknown>;
+  errors?: string[];
+}
 
 /** Sends logical requests to lab nodes over their HTTP listeners. */
 export class HttpTransport {
   private readonly pools = new Map<string, Pool>();
 
-  constructor(private readonly cluster: Cluster) {}
+  constructor(
+    private readonly cluster: Cluster,
+    /** Per-request limit of the HTTP client itself. */
+    private readonly timeoutMs = 3000,
+  ) {}
 
-  /** One request; resolves like `node.handle` (throws on a 4xx/5xx answer). */
-  async send(node: string, req: LogicalRequest): Promise<Served> {
+  /** One request; rejects only when no HTTP answer came (connection refused or reset, timeout). */
+  async send(node: string, req: LogicalRequest): Promise<HttpAnswer> {
     let pool = this.pools.get(node);
     if (!pool) {
       pool = new Pool(this.cluster.get(node).apiAddr, { connections: 4 });
@@ -27,15 +38,12 @@ export class HttpTransport {
       path: `/v1/${req.path}`,
       headers: { 'x-vault-token': req.token ?? '', 'content-type': 'application/json' },
       body: write ? JSON.stringify(req.data) : undefined,
-      headersTimeout: 5000,
-      bodyTimeout: 5000,
+      headersTimeout: this.timeoutMs,
+      bodyTimeout: this.timeoutMs,
     });
     const text = await res.body.text();
     const body = text ? (JSON.parse(text) as { data?: Record<string, unknown>; errors?: string[] }) : {};
-    if (res.statusCode === 404 && !write) return { response: undefined, mountType: 'kv' };
-    // Anything but a 2xx is a failed request for this client (it does not follow a standby's 307 fallback).
-    if (res.statusCode < 200 || res.statusCode >= 300) throw new Error(`HTTP ${res.statusCode}: ${(body.errors ?? []).join('; ')}`);
-    return { response: { data: body.data ?? null }, mountType: 'kv' };
+    return { status: res.statusCode, data: body.data ?? undefined, errors: body.errors };
   }
 
   /** Closes every connection pool. */

@@ -1,25 +1,87 @@
-/** Scenarios as data: a named, described drill with fixed faults, and the catalogue in scenarios/. */
-import type { DrillSpec, FaultStep } from './drill-spec.ts';
+/**
+ * Scenarios as data: a named story told as steps (start client load, wait, inject a fault,
+ * expect something), compiled into a drill spec plus the expectations to judge it by.
+ * Steps run in order on one cursor, so a scenario reads like the runbook of a failover
+ * drill; nothing in a scenario file is code.
+ */
+import type { CheckId } from './checker.ts';
+import type { DrillSpec, FaultKind, Probe, StorageFaultOptions } from './drill-spec.ts';
 
-/** A scenario: a drill with a name, a story, fixed faults and what it expects. */
+/** What a scenario can expect. Instant ones ('active') are checked at their step; the rest at the end. */
+export type Expectation =
+  | 'active'
+  | 'lost-writes'
+  | 'fenced-writes'
+  | { violation: CheckId }
+  | { newTerms: number }
+  | { downtimeAtMostMs: number };
+
+/** One step of a scenario. */
+export type ScenarioStep =
+  | { do: 'load'; clients: number; keys?: number }
+  | { do: 'stop-load' }
+  | { do: 'wait'; ms: number }
+  | ({ do: 'fault'; kind: FaultKind; target?: string; forMs?: number } & StorageFaultOptions)
+  | { do: 'expect'; that: Expectation };
+
+/** A scenario: a drill with a name, a story, and steps. */
 export interface Scenario {
   name: string;
   description: string;
   nodes?: number;
-  clients?: number;
-  durationMs?: number;
+  /** False only for the split-brain mutant: storage accepts stale-term writes. */
   fencing?: boolean;
-  steps: FaultStep[];
-  /** A scenario that must find a violation (the unfenced mutant). */
+  steps: ScenarioStep[];
+  /** Derived from the steps: the scenario must find a violation (the unfenced mutant). */
   expectViolation?: boolean;
 }
 
-/** Declares a scenario (a typed identity, so scenario files read as data). */
+/** An expectation judged at the end of a drill. */
+export type FinalExpectation = Exclude<Expectation, 'active'>;
+
+/** Declares a scenario (validates the steps, so a typo fails at load time, not mid-drill). */
 export function defineScenario(s: Scenario): Scenario {
-  return s;
+  if (!/^[a-z0-9-]+$/.test(s.name)) throw new TypeError(`scenario name ${JSON.stringify(s.name)} must be kebab-case`);
+  for (const step of s.steps) {
+    if (step.do === 'wait' && !(step.ms > 0)) throw new TypeError(`${s.name}: a wait needs a positive ms`);
+    if (step.do === 'load' && !(step.clients >= 1)) throw new TypeError(`${s.name}: load needs at least one client`);
+  }
+  return { ...s, expectViolation: s.steps.some((x) => x.do === 'expect' && typeof x.that === 'object' && 'violation' in x.that) };
 }
 
-/** The drill a scenario plays with a given seed (the seed picks client choices, not faults). */
+/** The drill a scenario plays with a given seed (the seed picks client choices; faults are fixed). */
+export function compileScenario(s: Scenario, seed: number): { spec: DrillSpec; expectations: FinalExpectation[] } {
+  const spec: DrillSpec = { seed, nodes: s.nodes ?? 3, clients: 0, keys: 2, durationMs: 0, faults: [], probes: [], fencing: s.fencing ?? true };
+  const expectations: FinalExpectation[] = [];
+  let at = 0;
+  for (const step of s.steps) {
+    switch (step.do) {
+      case 'load':
+        Object.assign(spec, { clients: step.clients, keys: step.keys ?? spec.keys, loadFromMs: at });
+        break;
+      case 'stop-load':
+        spec.loadUntilMs = at;
+        break;
+      case 'wait':
+        at += step.ms;
+        break;
+      case 'fault': {
+        const { do: _, kind, target, forMs, ...knobs } = step;
+        spec.faults.push({ at, kind, target: target ?? (kind === 'slow-storage' || kind === 'storage-errors' || kind === 'delete-lock' ? 'storage' : 'active'), durationMs: forMs ?? 0, ...knobs });
+        break;
+      }
+      case 'expect':
+        if (step.that === 'active') spec.probes!.push({ at, that: 'active' } satisfies Probe);
+        else expectations.push(step.that);
+        break;
+    }
+  }
+  spec.durationMs = at;
+  if (!spec.clients) Object.assign(spec, { clients: 3, loadFromMs: 0 });
+  return { spec, expectations };
+}
+
+/** The drill a scenario plays with a given seed. */
 export function specOf(s: Scenario, seed: number): DrillSpec {
-  return { seed, nodes: s.nodes ?? 3, clients: s.clients ?? 3, keys: 2, durationMs: s.durationMs ?? 5000, faults: s.steps, fencing: s.fencing ?? true };
+  return compileScenario(s, seed).spec;
 }

@@ -1,0 +1,15 @@
+/**
+ * The shipped scenarios live in scenarios/ at the repository root (data beside the code,
+ * and they import src/drill, not the other way round), so the room loads the catalogue
+ * by path at run time instead of importing it.
+ */
+import { fileURLToPath } from 'node:url';
+import type { Scenario } from './scenario.ts';
+
+let loaded: Promise<Scenario[]> | undefined;
+
+/** Every shipped scenario, in catalogue order. */
+export function loadCatalogue(): Promise<Scenario[]> {
+  loaded ??= import(fileURLToPath(new URL('../../scenarios/index.ts', import.meta.url))).then((m: { SCENARIOS: Scenario[] }) => m.SCENARIOS);
+  return loaded;
+}

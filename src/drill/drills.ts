@@ -1,0 +1,123 @@
+/**
+ * The three things the CLI (and anyone else) asks of the drill room: list the scenarios,
+ * play one (virtual or real time, with a report), and play N seeded random drills. A
+ * drill that finds a violation it did not expect is shrunk to the smallest drill that
+ * still shows it, and reported with the shortest history that does.
+ */
+import { join } from 'node:path';
+import { loadCatalogue } from './catalogue.ts';
+import { summary, writeDrillReport } from './drill-report.ts';
+import { runDrill, type DrillResult } from './drill-runner.ts';
+import { randomSpec, type DrillSpec } from './drill-spec.ts';
+import { judgeScenario, type ExpectationResult } from './expectations.ts';
+import type { HistoryEvent } from './history.ts';
+import { compileScenario } from './scenario.ts';
+import { shrinkDrill, witness, type Shrunk } from './shrink.ts';
+
+/** A scenario name that is not in the catalogue. */
+export class UnknownScenarioError extends Error {
+  readonly code = 'DRILL_UNKNOWN_SCENARIO';
+  constructor(name: string, known: string[]) {
+    super(`unknown drill ${JSON.stringify(name)} (one of ${known.join(', ')})`);
+  }
+}
+
+/** How to play a scenario. */
+export interface ScenarioOptions {
+  seed?: number;
+  /** Real timers, HTTP listeners and the level backend instead of virtual time. */
+  realTime?: boolean;
+  /** Where to write drill.json, history.jsonl, drill.md and timeline.svg. */
+  reportDir?: string;
+}
+
+/** A played scenario. */
+export interface ScenarioReport {
+  name: string;
+  description: string;
+  passed: boolean;
+  expectations: ExpectationResult[];
+  result: DrillResult;
+  summary: string;
+  /** For an unexpected violation (virtual time): the smallest drill that still shows it. */
+  shrunk?: Shrunk;
+  witness?: HistoryEvent[];
+}
+
+/** The shipped scenarios' names and stories. */
+export async function listScenarios(): Promise<Array<{ name: string; description: string }>> {
+  return (await loadCatalogue()).map(({ name, description }) => ({ name, description }));
+}
+
+/** Plays one shipped scenario and judges it against its expectations. */
+export async function runScenario(name: string, o: ScenarioOptions = {}): Promise<ScenarioReport> {
+  const catalogue = await loadCatalogue();
+  const s = catalogue.find((x) => x.name === name);
+  if (!s) throw new UnknownScenarioError(name, catalogue.map((x) => x.name));
+  const { spec, expectations } = compileScenario(s, o.seed ?? 1);
+  const mode = { realTime: o.realTime === true };
+  const result = await runDrill(spec, mode);
+  const judged = judgeScenario(result, expectations);
+  const report: ScenarioReport = { name, description: s.description, passed: judged.every((e) => e.ok), expectations: judged, result, summary: summary(name, result) };
+  if (result.violation && !s.expectViolation) {
+    if (!mode.realTime) report.shrunk = await shrinkDrill(result, (x) => runDrill(x), (r) => r.violation?.check === result.violation!.check);
+    report.witness = witness(report.shrunk?.result ?? result);
+  }
+  if (o.reportDir) writeDrillReport(o.reportDir, name, result, s.description, { expectations: judged, shrunk: report.shrunk, witness: report.witness });
+  return report;
+}
+
+/** One random drill that found a violation or lost a write. */
+export interface DrillFailure {
+  seed: number;
+  summary: string;
+  result: DrillResult;
+  shrunk?: Shrunk;
+  witness: HistoryEvent[];
+}
+
+/** The outcome of a batch of random drills. */
+export interface RandomDrillsReport {
+  drills: number;
+  firstSeed: number;
+  failures: DrillFailure[];
+  /** Acknowledged operations over all drills (proof the drills did work). */
+  acknowledged: number;
+  /** How often each fault kind fired. */
+  faults: Record<string, number>;
+  wallMs: number;
+}
+
+/** Options of a random batch. */
+export interface RandomDrillsOptions {
+  /** Where to write one report directory per failing seed. */
+  reportDir?: string;
+  /** Shrink failures (default true). */
+  shrink?: boolean;
+  /** Storage fencing (false: the split-brain mutant). */
+  fencing?: boolean;
+  /** Called after each drill, for progress output. */
+  onDrill?: (r: DrillResult, index: number) => void;
+}
+
+/** Plays `n` seeded random drills (seeds seed, seed+1, ...) in virtual time; a failure is any violation or lost write. */
+export async function runRandomDrills(n: number, seed: number, o: RandomDrillsOptions = {}): Promise<RandomDrillsReport> {
+  const started = Date.now();
+  const report: RandomDrillsReport = { drills: n, firstSeed: seed, failures: [], acknowledged: 0, faults: {}, wallMs: 0 };
+  const failed = (r: DrillResult) => r.violation !== undefined || r.lostWrites > 0;
+  for (let i = 0; i < n; i++) {
+    const spec: DrillSpec = randomSpec(seed + i, o.fencing ?? true);
+    const r = await runDrill(spec);
+    report.acknowledged += r.ops.ok;
+    for (const f of r.history.events) if (f.kind === 'fault' && f.on) report.faults[f.name] = (report.faults[f.name] ?? 0) + 1;
+    o.onDrill?.(r, i);
+    if (!failed(r)) continue;
+    const check = r.violation?.check;
+    const shrunk = o.shrink === false ? undefined : await shrinkDrill(r, (x) => runDrill(x), (x) => failed(x) && x.violation?.check === check);
+    const failure: DrillFailure = { seed: spec.seed, summary: summary(`random drill`, r), result: r, shrunk, witness: witness(shrunk?.result ?? r) };
+    report.failures.push(failure);
+    if (o.reportDir) writeDrillReport(join(o.reportDir, `random-${spec.seed}`), `random drill, seed ${spec.seed}`, shrunk?.result ?? r, 'A seeded random drill (the report shows the shrunk drill).', { shrunk, witness: failure.witness });
+  }
+  report.wallMs = Date.now() - started;
+  return report;
+}

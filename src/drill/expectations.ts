@@ -1,0 +1,51 @@
+/**
+ * Judges a played scenario against what it expects. Safety (no violation, no lost
+ * write, fencing at work, the split brain caught) is asserted in both modes. Anything
+ * that depends on how fast things happen (probes at an instant, downtime bounds, how many
+ * terms a hand-over took) is asserted in virtual time only; on wall-clock time it is
+ * reported with what was seen, as reliability.md asks for timing figures.
+ */
+import type { DrillResult } from './drill-runner.ts';
+import type { FinalExpectation } from './scenario.ts';
+
+/** One judged expectation. */
+export interface ExpectationResult {
+  text: string;
+  ok: boolean;
+  detail: string;
+  /** True when only reported (a timing expectation on wall-clock time). */
+  reportedOnly?: boolean;
+}
+
+/** Lock acquisitions after the load window opened. */
+export function newTerms(r: DrillResult): number {
+  return r.history.events.slice(r.startIndex).filter((e) => e.kind === 'lock' && e.event === 'acquired').length;
+}
+
+function timing(r: DrillResult, text: string, ok: boolean, detail: string): ExpectationResult {
+  return r.realTime ? { text, ok: true, detail: `${detail} (wall clock: reported, not asserted)`, reportedOnly: true } : { text, ok, detail };
+}
+
+function judge(r: DrillResult, x: FinalExpectation): ExpectationResult {
+  if (x === 'lost-writes') return { text: 'acknowledged writes are lost', ok: r.lostWrites > 0, detail: `${r.lostWrites} lost` };
+  if (x === 'fenced-writes') return { text: 'storage fences stale writes', ok: r.fencedWrites > 0, detail: `${r.fencedWrites} fenced` };
+  if ('violation' in x) return { text: `the checker reports ${x.violation}`, ok: r.violation?.check === x.violation, detail: r.violation ? `${r.violation.check}: ${r.violation.message}` : 'no violation' };
+  if ('newTerms' in x) {
+    const n = newTerms(r);
+    return timing(r, `leadership changes hands ${x.newTerms} time(s)`, n === x.newTerms, `${n} new term(s)`);
+  }
+  return timing(r, `downtime at most ${x.downtimeAtMostMs} ms`, r.downtimeMs <= x.downtimeAtMostMs, `${r.downtimeMs} ms without an active`);
+}
+
+/** Every expectation of a scenario, plus the implied ones: no violation and no lost write unless a violation is expected. */
+export function judgeScenario(r: DrillResult, expectations: readonly FinalExpectation[]): ExpectationResult[] {
+  const out: ExpectationResult[] = [];
+  const wantsViolation = expectations.some((x) => typeof x === 'object' && 'violation' in x);
+  if (!wantsViolation) {
+    out.push({ text: 'no checker violation (C1–C6)', ok: !r.violation, detail: r.violation ? `${r.violation.check}${r.violation.unknown ? ' (unknown)' : ''}: ${r.violation.message}` : 'none' });
+    out.push({ text: 'no acknowledged write lost', ok: r.lostWrites === 0, detail: `${r.lostWrites} lost` });
+  }
+  for (const p of r.probes) out.push(timing(r, `exactly one active at ${p.at} ms`, p.ok, p.detail));
+  for (const x of expectations) out.push(judge(r, x));
+  return out;
+}

@@ -1,0 +1,15 @@
+/**
+ * Failover drills: the history and its checker, faults on a lab cluster, scenarios as
+ * data, the virtual- and real-time runner, shrinking and reports. The CLI needs only
+ * listScenarios, runScenario and runRandomDrills; the rest is for tests and tools.
+ */
+export { listScenarios, runRandomDrills, runScenario, UnknownScenarioError, type DrillFailure, type RandomDrillsOptions, type RandomDrillsReport, type ScenarioOptions, type ScenarioReport } from './drills.ts';
+export { checkHistory, lostWrites, type CheckId, type CheckOptions, type FinalKey, type FinalState, type Violation } from './checker.ts';
+export { History, operations, type ClusterEvent, type Complete, type HistoryEvent, type Invoke, type Outcome } from './history.ts';
+export { runDrill, type DrillMode, type DrillResult, type ProbeResult } from './drill-runner.ts';
+export { FAULT_KINDS, RANDOM_FAULT_KINDS, randomSpec, type DrillSpec, type FaultKind, type FaultStep } from './drill-spec.ts';
+export { compileScenario, defineScenario, specOf, type Expectation, type Scenario, type ScenarioStep } from './scenario.ts';
+export { judgeScenario, type ExpectationResult } from './expectations.ts';
+export { shrinkDrill, witness, type Shrunk } from './shrink.ts';
+export { drillMarkdown, summary, timelineSvg, writeDrillReport, type ReportExtras } from './drill-report.ts';
+export { DrillFaults } from './faults.ts';

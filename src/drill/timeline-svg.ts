@@ -1,0 +1,99 @@
+/**
+ * The picture of a drill, as one self-contained SVG: one lane per node coloured by state
+ * (sealed, standby, active, down), a lane of lock terms, a lane for storage, faults as
+ * shaded spans with their names, and client errors as ticks (failed red, unknown amber,
+ * fenced writes purple). Read at a glance: green must never overlap green.
+ */
+import type { DrillResult } from './drill-runner.ts';
+import type { HistoryEvent } from './history.ts';
+
+const STATE_COLOURS: Record<string, string> = { active: '#16a34a', standby: '#60a5fa', sealed: '#9ca3af', down: '#111827', uninitialized: '#e5e7eb' };
+const LEFT = 90;
+const WIDTH = 960;
+const LANE = 22;
+const GAP = 6;
+
+const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+const shown = (state: string) => (state === 'stopped' ? 'down' : state);
+
+function rect(x1: number, x2: number, y: number, h: number, fill: string, title: string, extra = ''): string {
+  return `<rect x="${x1.toFixed(1)}" y="${y}" width="${Math.max(0.8, x2 - x1).toFixed(1)}" height="${h}" fill="${fill}"${extra}><title>${esc(title)}</title></rect>`;
+}
+
+/** Spans of something that is on between two events (faults), by target. */
+function faultSpans(ev: readonly HistoryEvent[], end: number): Array<{ target: string; name: string; from: number; to: number }> {
+  const open = new Map<string, number>();
+  const spans: Array<{ target: string; name: string; from: number; to: number }> = [];
+  for (const e of ev) {
+    if (e.kind !== 'fault') continue;
+    const id = `${e.name}\u0000${e.target}`;
+    if (e.on) open.set(id, e.t);
+    else if (open.has(id)) {
+      spans.push({ target: e.target, name: e.name, from: open.get(id)!, to: e.t });
+      open.delete(id);
+    }
+  }
+  for (const [id, from] of open) {
+    const [name, target] = id.split('\u0000');
+    spans.push({ target, name, from, to: end });
+  }
+  return spans;
+}
+
+/** The SVG timeline of a drill. */
+export function timelineSvg(r: DrillResult): string {
+  const ev = r.history.events;
+  const t0 = ev[0]?.t ?? r.startTime;
+  // Show up to the last thing that happened to the cluster, not the quiet settling time after it.
+  const lastChange = Math.max(r.startTime + r.spec.durationMs, ...ev.filter((e) => e.kind === 'state' || e.kind === 'fault' || (e.kind === 'lock' && e.event === 'acquired')).map((e) => e.t));
+  const end = Math.min(r.endTime, lastChange + 1000);
+  const span = Math.max(1, end - t0);
+  const x = (t: number) => LEFT + ((t - t0) / span) * (WIDTH - LEFT - 10);
+  const nodes = Array.from({ length: r.spec.nodes }, (_, i) => `node${i + 1}`);
+  const lanes = [...nodes, 'lock', 'storage', 'clients'];
+  const y = (lane: string) => 28 + lanes.indexOf(lane) * (LANE + GAP);
+  const parts: string[] = [];
+  // The load window, and a time axis in seconds from the first event.
+  parts.push(rect(x(r.startTime), x(r.startTime + r.spec.durationMs), 22, lanes.length * (LANE + GAP), '#fef9c3', 'client load window'));
+  for (let s = 0; s * 1000 <= span; s += Math.max(1, Math.ceil(span / 1000 / 12))) parts.push(`<text x="${x(t0 + s * 1000).toFixed(1)}" y="14" font-size="10" fill="#555">${s}s</text>`);
+  for (const lane of lanes) parts.push(`<text x="4" y="${y(lane) + 15}" font-size="12">${lane}</text>`);
+  for (const node of nodes) {
+    let from = t0;
+    let state = 'uninitialized';
+    for (const e of ev) {
+      if (e.kind !== 'state' || e.node !== node) continue;
+      parts.push(rect(x(from), x(e.t), y(node), LANE, STATE_COLOURS[shown(state)] ?? '#ddd', `${node} ${shown(state)}`));
+      from = e.t;
+      state = e.to;
+    }
+    parts.push(rect(x(from), x(end), y(node), LANE, STATE_COLOURS[shown(state)] ?? '#ddd', `${node} ${shown(state)}`));
+  }
+  const acquired = ev.filter((e) => e.kind === 'lock' && e.event === 'acquired') as Array<Extract<HistoryEvent, { kind: 'lock' }>>;
+  acquired.forEach((e, i) => {
+    const until = Math.min(acquired[i + 1]?.t ?? end, end);
+    parts.push(rect(x(e.t), x(until), y('lock'), LANE, i % 2 ? '#ede9fe' : '#ddd6fe', `term ${e.term} (${e.node})`, ' stroke="#7c3aed" stroke-width="0.5"'));
+    parts.push(`<text x="${(x(e.t) + 2).toFixed(1)}" y="${y('lock') + 15}" font-size="10">t${e.term} ${e.node}</text>`);
+  });
+  for (const f of faultSpans(ev, end)) {
+    const lane = lanes.includes(f.target) ? f.target : 'storage';
+    parts.push(rect(x(f.from), x(f.to), y(lane) - 3, LANE + 6, '#f97316', `${f.name} on ${f.target}`, ' fill-opacity="0.35" stroke="#c2410c" stroke-dasharray="3 2"'));
+    parts.push(`<text x="${x(f.from).toFixed(1)}" y="${y(lane) - 4}" font-size="10" fill="#c2410c">▼ ${esc(f.name)}</text>`);
+  }
+  for (const e of ev) {
+    const colour = e.kind === 'fail' ? '#dc2626' : e.kind === 'info' ? '#d97706' : e.kind === 'fenced' ? '#7c3aed' : undefined;
+    if (!colour) continue;
+    const base = y('clients');
+    parts.push(`<line x1="${x(e.t).toFixed(1)}" x2="${x(e.t).toFixed(1)}" y1="${base + 2}" y2="${base + LANE - 2}" stroke="${colour}"><title>${esc(e.kind)}</title></line>`);
+  }
+  const v = r.violation?.events.at(-1);
+  if (v && v.t <= end) {
+    parts.push(`<line x1="${x(v.t).toFixed(1)}" x2="${x(v.t).toFixed(1)}" y1="20" y2="${y('clients') + LANE}" stroke="#dc2626" stroke-width="2"><title>${esc(r.violation!.message)}</title></line>`);
+    parts.push(`<text x="${(x(v.t) + 3).toFixed(1)}" y="${y('clients') + LANE + 12}" font-size="11" font-weight="bold" fill="#dc2626">${r.violation!.check}</text>`);
+  }
+  const legendY = 28 + lanes.length * (LANE + GAP) + 16;
+  const legend = [...Object.entries(STATE_COLOURS), ['fault', '#f97316'], ['failed', '#dc2626'], ['unknown', '#d97706'], ['fenced', '#7c3aed']].map(
+    ([label, c], i) => `<rect x="${LEFT + i * 96}" y="${legendY}" width="12" height="12" fill="${c}"/><text x="${LEFT + i * 96 + 16}" y="${legendY + 10}" font-size="11">${label}</text>`,
+  );
+  const height = legendY + 24;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif"><rect width="100%" height="100%" fill="white"/>${parts.join('')}${legend.join('')}</svg>\n`;
+}

@@ -81,6 +81,8 @@ export function writeDrillReport(dir: string, name: string, r: DrillResult, desc
     newTerms: newTerms(r),
     expectations: x.expectations ?? null,
     shrunkSpec: x.shrunk?.spec ?? null,
+    // The final state, so history.jsonl can be re-checked offline (C4 needs it).
+    final: Object.fromEntries([...r.final].map(([k, f]) => [k, { current: f.current, versions: Object.fromEntries(f.versions) }])),
   };
   writeFileSync(join(dir, 'drill.json'), `${JSON.stringify(json, null, 1)}\n`);
   writeFileSync(join(dir, 'history.jsonl'), r.history.toJsonLines());

@@ -35,7 +35,7 @@ export interface StorageFaultOptions {
 export interface FaultStep extends StorageFaultOptions {
   at: number;
   kind: FaultKind;
-  /** 'active' = whoever is active at that moment; a node name; or 'storage' for storage-wide faults. */
+  /** 'active' or 'standby' = whoever is (the first) at that moment; a node name; or 'storage' for storage-wide faults. */
   target: string;
   /** How long until it heals (kill: down time; crash-restart, seal: time sealed; ignored by step-down and delete-lock). */
   durationMs: number;

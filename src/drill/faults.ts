@@ -28,7 +28,7 @@ export class DrillFaults {
   /** Applies one fault now and schedules its healing after its duration. */
   async apply(f: FaultStep): Promise<void> {
     const c = this.cluster;
-    const target = f.target === 'active' ? c.active()?.name : f.target;
+    const target = f.target === 'active' ? c.active()?.name : f.target === 'standby' ? c.nodes.find((n) => n.node.state === 'standby')?.name : f.target;
     if (!target) return;
     const id = `${f.kind}:${target}`;
     if (this.on.has(id)) return;

@@ -119,7 +119,9 @@ export class Leadership {
           // Could not get ready (storage error): give the lock back and retry after a pause, as Vault does.
           this.opts.report?.({ event: 'released', term: grant.term, detail: `setup failed: ${(err as Error).message}` });
           this.grant = undefined;
-          node.barrier.setWriteOptions({});
+          // The term stays on the barrier: a request held over from an earlier active spell may
+          // still write, and must be fenced by this term once a newer one is granted, never
+          // written unfenced (random drill seed 808 caught exactly that write).
           await this.handle().release().catch(() => undefined);
           await clock.sleep(timings.lockRetryMs, signal);
         }

@@ -41,3 +41,10 @@ export class InjectedFaultError extends StorageError {
     super('STORAGE_FAULT', message);
   }
 }
+
+/** A call on a backend that is not open yet or was closed. */
+export class BackendClosedError extends StorageError {
+  constructor(message = 'storage backend is closed') {
+    super('STORAGE_CLOSED', message);
+  }
+}

@@ -1,9 +1,19 @@
-/** Storage: the Backend and HABackend contracts and their implementations. Imports nothing of ours but the clock. */
+/**
+ * Storage: the Backend and HABackend contracts, the memory and level backends with their
+ * in-process HA lock and fencing, and the fault injectors. The only door into this room;
+ * it imports nothing of ours but the clock.
+ */
 export * from './backend.ts';
 export * from './errors.ts';
 export * from './keys.ts';
-export { createBackend, LevelBackend, MemoryBackend, type BackendOptions } from './backends.ts';
-export { LevelFamilyBackend, type StorageEvent } from './level-family-backend.ts';
-export type { LockEvent } from './lock-table.ts';
-export { checkKey, directChildren } from './key-rules.ts';
+export { checkKey, isValidKey, type KeyRange } from './key-rules.ts';
+export type { FencedEvent, LockEvent, LockEventKind, StorageEvent, StorageListener, WriteEvent } from './storage-events.ts';
+export { AbstractBackend, type AbstractBackendOptions, type KeyCursor } from './abstract-backend.ts';
+export { MemoryBackend, type MemoryBackendOptions } from './memory-backend.ts';
+export { LevelBackend, type LevelBackendOptions } from './level-backend.ts';
+export { createBackend, type BackendKind, type BackendOptions } from './create-backend.ts';
+export { BackendDecorator, type Gate } from './backend-decorator.ts';
+export { LatencyInjector, type LatencySettings } from './latency-injector.ts';
+export { ErrorInjector, type ErrorSettings } from './error-injector.ts';
+export { PartitionableBackend, type PartitionSwitch } from './partitionable-backend.ts';
 export { noFaults, StorageLink, type StorageFaults } from './storage-link.ts';

@@ -1,35 +1,66 @@
-/** Vault's storage key rules, shared by every backend: no empty or relative segments. */
+/**
+ * Vault's storage key rules and list arithmetic, shared by every backend: a key is a
+ * '/'-separated path with no empty, '.' or '..' segment; a listing shows the direct
+ * children of a prefix, sub-folders once with a trailing '/'. Keys order as UTF-8 bytes
+ * (LevelDB's order and Go's string order), the same on every backend.
+ */
 import { InvalidKeyError } from './errors.ts';
 
-/** Throws InvalidKeyError for '' or keys with empty, '.' or '..' segments (a trailing '/' is a folder, not a key). */
+/** A key range of an ordered store (gte inclusive, lt exclusive). */
+export interface KeyRange {
+  gte?: string;
+  lt?: string;
+}
+
+/**
+ * Keys under this prefix belong to storage itself (the highest lock term). It starts with
+ * '/', so no valid key can name, overwrite or list one.
+ */
+export const RESERVED_PREFIX = '/vaultlab/';
+
+const SLASH = 47;
+const DOT = 46;
+
+/** True when key is a valid storage key (checked by scanning, with no allocation: it runs on every read). */
+export function isValidKey(key: string): boolean {
+  let start = 0;
+  for (;;) {
+    const slash = key.indexOf('/', start);
+    const end = slash < 0 ? key.length : slash;
+    const len = end - start;
+    if (len === 0) return false;
+    if (len <= 2 && key.charCodeAt(start) === DOT && (len === 1 || key.charCodeAt(start + 1) === DOT)) return false;
+    if (slash < 0) return true;
+    start = slash + 1;
+  }
+}
+
+/** Throws InvalidKeyError unless key is valid. */
 export function checkKey(key: string): void {
-  if (!key || key.startsWith('/')) throw new InvalidKeyError(key);
-  for (const seg of key.split('/')) {
-    if (seg === '' || seg === '.' || seg === '..') throw new InvalidKeyError(key);
-  }
+  if (!isValidKey(key)) throw new InvalidKeyError(key);
 }
 
-/** Throws for a prefix that is not '' and does not end in '/' or has relative segments. */
+/** Throws InvalidKeyError unless prefix is '' or valid up to its last '/' (list('a/b') lists what starts with 'a/b'). */
 export function checkPrefix(prefix: string): void {
-  if (prefix === '') return;
-  for (const seg of prefix.split('/').slice(0, -1)) {
-    if (seg === '' || seg === '.' || seg === '..') throw new InvalidKeyError(prefix);
-  }
+  const cut = prefix.lastIndexOf('/');
+  if (cut >= 0 && !isValidKey(prefix.slice(0, cut))) throw new InvalidKeyError(prefix);
 }
 
-/** The direct children of `prefix` among sorted keys: leaves as-is, folders once with a trailing '/'. */
-export function directChildren(prefix: string, keys: Iterable<string>): string[] {
-  const out: string[] = [];
-  let lastFolder = '';
-  for (const key of keys) {
-    const rest = key.slice(prefix.length);
-    const slash = rest.indexOf('/');
-    if (slash < 0) out.push(rest);
-    else {
-      const folder = rest.slice(0, slash + 1);
-      if (folder !== lastFolder) out.push(folder);
-      lastFolder = folder;
-    }
-  }
-  return [...new Set(out)].sort();
+/** True for storage's own keys. */
+export function isReservedKey(key: string): boolean {
+  return key.charCodeAt(0) === SLASH;
+}
+
+/** The range of every key that starts with prefix. */
+export function prefixRange(prefix: string): KeyRange {
+  if (prefix === '') return {};
+  // The smallest string above every string that starts with prefix: bump its last code unit.
+  const last = prefix.charCodeAt(prefix.length - 1);
+  return { gte: prefix, lt: prefix.slice(0, -1) + String.fromCharCode(last + 1) };
+}
+
+/** The direct child of prefix that key lies in: the key's next segment, with '/' when it is a folder. */
+export function childOf(prefix: string, key: string): string {
+  const slash = key.indexOf('/', prefix.length);
+  return slash < 0 ? key.slice(prefix.length) : key.slice(prefix.length, slash + 1);
 }

@@ -1,16 +1,23 @@
-/** One contender's handle on a lock of the in-process lock table (Vault's physical.Lock). */
-import type { Clock } from '../clock/index.ts';
+/**
+ * One contender's handle on a key of the in-process lock table (Vault's physical.Lock, the
+ * etcd-concurrency way: acquire blocks until granted or aborted, and loss is a signal).
+ * Each change is mirrored to storage before the call returns, so what `core/lock` holds on
+ * disk is never behind what a caller was told.
+ */
 import type { Lock, LockGrant, LockValue } from './backend.ts';
-import { LockLostError } from './errors.ts';
+import { BackendClosedError, LockLostError } from './errors.ts';
 import type { Lease, LockTable } from './lock-table.ts';
 
-/** Acquire blocks without polling: it sleeps until the current lease expires or is released. */
+/** Writes key's lease (or its absence) to storage. */
+export type PersistLock = (key: string) => Promise<void>;
+
+/** A Lock on one key of a LockTable. */
 export class LockHandle implements Lock {
   private lease: Lease | undefined;
 
   constructor(
     private readonly table: LockTable,
-    private readonly clock: Clock,
+    private readonly persist: PersistLock,
     private readonly key: string,
     private readonly advertised: string,
     private readonly holder: string,
@@ -18,33 +25,54 @@ export class LockHandle implements Lock {
   ) {}
 
   async acquire(signal: AbortSignal): Promise<LockGrant | undefined> {
-    while (!signal.aborted) {
+    const held = this.lease;
+    if (held && !held.lost.signal.aborted && this.table.current(this.key) === held) return grantOf(held);
+    for (;;) {
+      if (signal.aborted) return undefined;
+      if (this.table.isClosed) throw new BackendClosedError();
       const lease = this.table.tryAcquire(this.key, this.holder, this.advertised, this.ttlMs);
-      if (lease) {
-        this.lease = lease;
-        return { term: lease.term, lost: lease.lost.signal };
-      }
-      const cur = this.table.current(this.key);
-      await this.table.wait(cur ? cur.expires : this.clock.now(), signal);
+      if (lease) return this.hold(lease);
+      await this.table.waitForChange(this.key, signal);
     }
-    return undefined;
   }
 
   async renew(): Promise<void> {
-    if (!this.lease || !this.table.renew(this.key, this.lease, this.ttlMs)) {
+    const lease = this.lease;
+    if (!lease || !this.table.renew(this.key, lease, this.ttlMs)) {
       this.lease = undefined;
       throw new LockLostError();
     }
+    await this.persist(this.key);
   }
 
   async release(): Promise<void> {
-    if (!this.lease) return;
-    this.table.release(this.key, this.lease);
+    const lease = this.lease;
+    if (!lease) return;
     this.lease = undefined;
+    if (this.table.lease(this.key) !== lease) return;
+    this.table.release(this.key, lease);
+    await this.persist(this.key);
   }
 
   async value(): Promise<LockValue> {
     const l = this.table.current(this.key);
     return l ? { held: true, value: l.value, term: l.term, holder: l.holder, expires: l.expires } : { held: false };
   }
+
+  /** Keeps a fresh lease once storage has it; a lease storage could not record is given back. */
+  private async hold(lease: Lease): Promise<LockGrant> {
+    this.lease = lease;
+    try {
+      await this.persist(this.key);
+    } catch (err) {
+      this.lease = undefined;
+      this.table.release(this.key, lease);
+      throw err;
+    }
+    return grantOf(lease);
+  }
+}
+
+function grantOf(lease: Lease): LockGrant {
+  return { term: lease.term, lost: lease.lost.signal };
 }

@@ -1,107 +1,159 @@
 /**
- * The in-process lock table behind the HA lock of the memory and level backends: one
- * lease per key with compare-and-set acquisition, a term that grows with every
- * acquisition (the fencing epoch), and wake-ups for waiters. All nodes of a lab share
- * one process and one clock, so this table is the single source of truth; the lock is
- * also mirrored in plaintext at its key (nothing secret: holder, addresses, term, expiry).
+ * The in-process lock table behind the HA lock of the memory and level backends. All nodes
+ * of a lab share one process, one backend instance and one clock, so this table is the one
+ * source of truth: one lease per key, taken by compare-and-set when free or expired, a term
+ * that grows by one with every acquisition of any key (the fencing epoch), and wake-ups for
+ * waiters, so nobody polls. Everything here is synchronous: a check and its change never
+ * have an await between them.
  */
-import type { Clock } from '../clock/index.ts';
+import type { Clock, TimerHandle } from '../clock/index.ts';
+import { BackendClosedError, LockLostError } from './errors.ts';
+import type { LockEventKind, StorageEvents } from './storage-events.ts';
 
-/** One lease. */
+/** One holder's lease on a key. */
 export interface Lease {
-  holder: string;
-  value: string;
-  term: number;
+  readonly holder: string;
+  readonly value: string;
+  readonly term: number;
+  /** When the lease runs out unless renewed (ms since epoch, on the table's clock). */
   expires: number;
-  /** Aborted when this lease ends for its holder (release, expiry taken over, deletion). */
-  lost: AbortController;
+  /** Aborted when this lease ends for its holder. */
+  readonly lost: AbortController;
 }
-
-/** Something that happened to a lock. */
-export type LockEvent = { type: 'lock'; event: 'acquired' | 'renewed' | 'released' | 'lost'; key: string; holder: string; term: number; expires: number };
 
 /** The leases of one backend. */
 export class LockTable {
   private readonly leases = new Map<string, Lease>();
-  private readonly waiters = new Set<() => void>();
-  /** The highest term ever granted (persisted by the backend so it survives a restart). */
-  highestTerm = 0;
+  private readonly waiters = new Map<string, Set<() => void>>();
+  /** The term of the latest grant on each key (kept after the lease ends, for fencing). */
+  private readonly granted = new Map<string, number>();
+  private term = 0;
+  /** Terms at or below this were granted before a restart. */
+  private restored = 0;
+  private closed = false;
 
   constructor(
     private readonly clock: Clock,
-    private readonly emit: (e: LockEvent) => void,
+    private readonly events: StorageEvents,
   ) {}
 
-  /** The live lease on key (undefined when free or expired). */
-  current(key: string): Lease | undefined {
-    const l = this.leases.get(key);
-    return l && l.expires > this.clock.now() ? l : undefined;
+  /** The highest term ever granted. */
+  get highestTerm(): number {
+    return this.term;
+  }
+
+  /** Continues the term sequence of an earlier process on the same storage. */
+  restoreTerm(term: number): void {
+    this.term = Math.max(this.term, term);
+    this.restored = Math.max(this.restored, term);
   }
 
   /**
-   * The term fencing compares against: the highest ever granted, not the current lease's
-   * (after a release or a deleted lock key there is no lease, yet a stale term must still be
-   * refused: the drills' checker found a term-1 write accepted that way).
+   * The term fencing compares against: the latest ever granted on key, not the current
+   * lease's. After a release or a deleted lock key there is no lease, yet a stale term must
+   * still be refused (the random drills found a term-1 write accepted that way, seed 767).
    */
-  fencingTerm(_key: string): number {
-    return this.highestTerm;
+  fencingTerm(key: string): number {
+    return this.granted.get(key) ?? this.restored;
   }
 
-  /** Takes the lock if it is free or expired; returns the new lease or undefined. */
+  /** The lease on key, even an expired one (so its holder can still release it; renewing it is refused). */
+  lease(key: string): Lease | undefined {
+    return this.leases.get(key);
+  }
+
+  /** The live lease on key: undefined when free or expired. */
+  current(key: string): Lease | undefined {
+    const lease = this.leases.get(key);
+    return lease && lease.expires > this.clock.now() ? lease : undefined;
+  }
+
+  /** Takes key for holder when it is free or expired (compare-and-set); undefined when someone holds it. */
   tryAcquire(key: string, holder: string, value: string, ttlMs: number): Lease | undefined {
+    if (this.closed) throw new BackendClosedError();
     if (this.current(key)) return undefined;
     const old = this.leases.get(key);
-    if (old) this.end(key, old, 'lost');
-    const lease: Lease = { holder, value, term: ++this.highestTerm, expires: this.clock.now() + ttlMs, lost: new AbortController() };
+    if (old) this.end(key, old, 'expired');
+    const lease: Lease = { holder, value, term: ++this.term, expires: this.clock.now() + ttlMs, lost: new AbortController() };
     this.leases.set(key, lease);
-    this.emit({ type: 'lock', event: 'acquired', key, holder, term: lease.term, expires: lease.expires });
+    this.granted.set(key, lease.term);
+    this.emit('acquired', key, lease);
     return lease;
   }
 
-  /** Extends a live lease held by `lease`'s holder; false when it is no longer theirs. */
+  /** Extends lease to now + ttl while it is still key's lease; false once it was released, taken or dropped. */
   renew(key: string, lease: Lease, ttlMs: number): boolean {
     if (this.current(key) !== lease) {
-      if (!lease.lost.signal.aborted) lease.lost.abort(new Error('lock lost'));
+      if (!lease.lost.signal.aborted) lease.lost.abort(new LockLostError('lock lost'));
       return false;
     }
     lease.expires = this.clock.now() + ttlMs;
-    this.emit({ type: 'lock', event: 'renewed', key, holder: lease.holder, term: lease.term, expires: lease.expires });
+    this.emit('renewed', key, lease);
     return true;
   }
 
-  /** Ends `lease` if it is still the current one; wakes the waiters. */
+  /** Gives key up if lease is still its lease; wakes the waiters. */
   release(key: string, lease: Lease): void {
     if (this.leases.get(key) !== lease) return;
     this.leases.delete(key);
     this.end(key, lease, 'released');
   }
 
-  /** The lab's "delete the lock key" fault: whoever holds it loses it now. */
-  forceDelete(key: string): void {
-    const l = this.leases.get(key);
-    if (!l) return;
+  /** The lab's "delete the lock key" fault: whoever holds key loses it now. */
+  drop(key: string): void {
+    const lease = this.leases.get(key);
+    if (!lease) return;
     this.leases.delete(key);
-    this.end(key, l, 'lost');
+    this.end(key, lease, 'lost');
   }
 
-  /** Resolves on the next release or deletion (or at `until`, via the clock); the caller re-checks. */
-  wait(until: number, signal: AbortSignal): Promise<void> {
+  /**
+   * Resolves when key may have become free: at the current lease's expiry (one timer, not a
+   * poll), on a release or drop, on abort or on close. The caller tries again.
+   */
+  waitForChange(key: string, signal: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
-      const done = () => {
-        this.waiters.delete(done);
+      const lease = this.current(key);
+      if (!lease || this.closed || signal.aborted) return resolve();
+      const set = this.waiters.get(key) ?? new Set();
+      this.waiters.set(key, set);
+      let timer: TimerHandle | undefined = undefined;
+      const wake = () => {
+        set.delete(wake);
+        if (set.size === 0 && this.waiters.get(key) === set) this.waiters.delete(key);
         this.clock.clearTimeout(timer);
-        signal.removeEventListener('abort', done);
+        signal.removeEventListener('abort', wake);
         resolve();
       };
-      this.waiters.add(done);
-      const timer = this.clock.setTimeout(done, Math.max(0, until - this.clock.now()));
-      signal.addEventListener('abort', done, { once: true });
+      set.add(wake);
+      signal.addEventListener('abort', wake, { once: true });
+      // A renewal moves the expiry later: this timer then wakes the caller early once, and it waits again.
+      timer = this.clock.setTimeout(wake, lease.expires - this.clock.now());
     });
   }
 
-  private end(key: string, lease: Lease, how: 'released' | 'lost'): void {
-    if (!lease.lost.signal.aborted) lease.lost.abort(new Error(`lock ${how}`));
-    this.emit({ type: 'lock', event: how, key, holder: lease.holder, term: lease.term, expires: lease.expires });
-    for (const w of [...this.waiters]) w();
+  /** Ends every lease (their holders learn it through `lost`) and wakes every waiter. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const lease of this.leases.values()) lease.lost.abort(new BackendClosedError());
+    this.leases.clear();
+    for (const set of [...this.waiters.values()]) for (const wake of [...set]) wake();
+  }
+
+  /** True after close(). */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private end(key: string, lease: Lease, how: 'released' | 'lost' | 'expired'): void {
+    if (!lease.lost.signal.aborted) lease.lost.abort(new LockLostError(`lock ${how}`));
+    this.emit(how, key, lease);
+    const set = this.waiters.get(key);
+    if (set) for (const wake of [...set]) wake();
+  }
+
+  private emit(event: LockEventKind, key: string, lease: Lease): void {
+    if (this.events.active) this.events.emit({ type: 'lock', event, key, holder: lease.holder, term: lease.term, expires: lease.expires });
   }
 }

@@ -1,15 +1,16 @@
 /**
- * One node's link to the shared storage, as a decorator around the real backend (Vault's
- * sdk/physical latency and error injectors, plus a partition switch): the lab and the drills
- * use it to slow storage down (latency with jitter), make it fail at a rate, or cut one node
- * off from it entirely, lock renewals included. Settings shared by every link live in one
- * StorageFaults object; the partition is per link. With no fault set, calls pass straight through.
+ * One node's link to the lab's shared storage: the three fault injectors stacked around the
+ * shared HA backend. The lab slows storage down or makes it fail for every node at once
+ * through one StorageFaults object, and cuts single nodes off through each link's partition.
+ * With no fault set every layer lets calls straight through.
  */
 import type { Clock } from '../clock/index.ts';
-import type { HABackend, Lock, LockGrant, LockValue, WriteOptions } from './backend.ts';
-import { InjectedFaultError } from './errors.ts';
+import { isHABackend, type HABackend, type Lock, type WriteOptions } from './backend.ts';
+import { ErrorInjector } from './error-injector.ts';
+import { LatencyInjector } from './latency-injector.ts';
+import { PartitionableBackend, type PartitionSwitch } from './partitionable-backend.ts';
 
-/** Faults that apply to every node's link. */
+/** Faults that apply to every node's link (read at every call: the lab changes them live). */
 export interface StorageFaults {
   /** Added to every call, in ms (0 = none). */
   latencyMs: number;
@@ -28,63 +29,72 @@ export function noFaults(random: () => number = Math.random): StorageFaults {
 
 /** A node's view of the shared HA backend, with faults. */
 export class StorageLink implements HABackend {
-  /** Cut off from storage: every call, lock calls included, fails. */
-  partitioned = false;
+  private readonly cut: PartitionSwitch = { partitioned: false };
+  private readonly chain: HABackend;
 
-  constructor(
-    private readonly inner: HABackend,
-    private readonly faults: StorageFaults,
-    private readonly clock: Clock,
-  ) {}
-
-  private async gate(): Promise<void> {
-    const f = this.faults;
-    if (this.partitioned) throw new InjectedFaultError('storage unreachable (partitioned)');
-    if (f.latencyMs > 0) await this.clock.sleep(Math.max(0, f.latencyMs * (1 + f.jitter * (2 * f.random() - 1))));
-    if (f.errorRate > 0 && f.random() < f.errorRate) throw new InjectedFaultError();
-    if (this.partitioned) throw new InjectedFaultError('storage unreachable (partitioned)');
+  constructor(inner: HABackend, faults: StorageFaults, clock: Clock) {
+    // Outermost first: partition, latency, errors, partition again. A partitioned node fails at
+    // once; one whose partition starts while a call is delayed fails when the delay ends.
+    const errors = new ErrorInjector(new PartitionableBackend(inner, this.cut), faults);
+    const chain = new PartitionableBackend(new LatencyInjector(errors, latencySettings(faults), clock), this.cut);
+    if (!isHABackend(chain)) throw new TypeError('a storage link needs an HA backend');
+    this.chain = chain;
   }
 
-  async get(key: string): Promise<Uint8Array | undefined> {
-    if (this.passThrough()) return this.inner.get(key);
-    await this.gate();
-    return this.inner.get(key);
+  /** True while this node is cut off from storage (every call fails, lock calls included). */
+  get partitioned(): boolean {
+    return this.cut.partitioned;
   }
 
-  async put(key: string, value: Uint8Array, opts?: WriteOptions): Promise<void> {
-    if (!this.passThrough()) await this.gate();
-    return this.inner.put(key, value, opts);
+  set partitioned(on: boolean) {
+    this.cut.partitioned = on;
   }
 
-  async delete(key: string, opts?: WriteOptions): Promise<void> {
-    if (!this.passThrough()) await this.gate();
-    return this.inner.delete(key, opts);
+  get(key: string): Promise<Uint8Array | undefined> {
+    return this.chain.get(key);
   }
 
-  async list(prefix: string): Promise<string[]> {
-    if (!this.passThrough()) await this.gate();
-    return this.inner.list(prefix);
+  put(key: string, value: Uint8Array, opts?: WriteOptions): Promise<void> {
+    return this.chain.put(key, value, opts);
+  }
+
+  delete(key: string, opts?: WriteOptions): Promise<void> {
+    return this.chain.delete(key, opts);
+  }
+
+  list(prefix: string): Promise<string[]> {
+    return this.chain.list(prefix);
   }
 
   /** Closing a link closes nothing: the shared backend belongs to the lab. */
   async close(): Promise<void> {}
 
   lock(key: string, value: string, opts: { holder: string; ttlMs: number }): Lock {
-    const lock = this.inner.lock(key, value, opts);
-    const gate = () => (this.passThrough() ? Promise.resolve() : this.gate());
-    return {
-      acquire: async (signal: AbortSignal): Promise<LockGrant | undefined> => (await gate(), lock.acquire(signal)),
-      renew: async () => (await gate(), lock.renew()),
-      release: async () => (await gate(), lock.release()),
-      value: async (): Promise<LockValue> => (await gate(), lock.value()),
-    };
+    return this.chain.lock(key, value, opts);
   }
 
   setFencing(on: boolean): void {
-    this.inner.setFencing(on);
+    this.chain.setFencing(on);
   }
+}
 
-  private passThrough(): boolean {
-    return !this.partitioned && this.faults.latencyMs <= 0 && this.faults.errorRate <= 0;
-  }
+/** The lab's jitter is a fraction; the injector's, as in Vault, a percentage. */
+function latencySettings(faults: StorageFaults) {
+  return {
+    get latencyMs() {
+      return faults.latencyMs;
+    },
+    set latencyMs(ms: number) {
+      faults.latencyMs = ms;
+    },
+    get jitterPercent() {
+      return faults.jitter * 100;
+    },
+    set jitterPercent(p: number) {
+      faults.jitter = p / 100;
+    },
+    get random() {
+      return faults.random;
+    },
+  };
 }

@@ -1,0 +1,71 @@
+/**
+ * What storage tells the lab: lock changes, writes it accepted and writes it fenced.
+ * The drills' history checker and the lab's timeline judge the cluster from these, so
+ * each event is emitted at the instant storage decided (synchronously, in the same tick
+ * as the fencing check), never later when the disk write completes.
+ */
+
+/** What happened to a lease. 'expired': its holder let it run out and another contender took it. */
+export type LockEventKind = 'acquired' | 'renewed' | 'released' | 'lost' | 'expired';
+
+/** A lease changed hands or was extended. */
+export interface LockEvent {
+  type: 'lock';
+  event: LockEventKind;
+  key: string;
+  holder: string;
+  term: number;
+  expires: number;
+}
+
+/** Storage accepted a write (term undefined: an unfenced write). */
+export interface WriteEvent {
+  type: 'write';
+  key: string;
+  op: 'put' | 'delete';
+  term?: number;
+}
+
+/** Storage refused a write from a stale term (HA-1). */
+export interface FencedEvent {
+  type: 'fenced';
+  key: string;
+  term: number;
+  currentTerm: number;
+}
+
+/** Any storage event. */
+export type StorageEvent = LockEvent | WriteEvent | FencedEvent;
+
+/** A subscriber to storage events. */
+export type StorageListener = (e: StorageEvent) => void;
+
+/** A small typed event hub (no EventEmitter: no string names, no 'error' special case). */
+export class StorageEvents {
+  private readonly listeners = new Set<StorageListener>();
+
+  /** True when someone listens, so the hot path can skip building events nobody reads. */
+  get active(): boolean {
+    return this.listeners.size > 0;
+  }
+
+  /** Subscribes `fn`; returns the unsubscribe function. */
+  on(fn: StorageListener): () => void {
+    this.listeners.add(fn);
+    return () => void this.listeners.delete(fn);
+  }
+
+  /** Delivers `e` to every listener. */
+  emit(e: StorageEvent): void {
+    for (const fn of this.listeners) {
+      try {
+        fn(e);
+      } catch (err) {
+        // A failing listener must not stop a lock transition halfway; rethrown on its own tick so it stays loud.
+        queueMicrotask(() => {
+          throw err;
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * A node that takes the lock but cannot get ready (storage fails during setup) gives the
+ * lock back and retries. Its barrier must keep a fencing term meanwhile: a request held
+ * over from an earlier active spell may still write, and an unfenced write would be
+ * accepted whoever holds the lock (random drill seed 808 found exactly that write).
+ */
+import { describe, expect, it } from 'vitest';
+import { SimClock } from '../../src/clock/index.ts';
+import type { Barrier } from '../../src/crypto/index.ts';
+import { LAB_TIMINGS, Leadership, type Candidate } from '../../src/ha/index.ts';
+import { MemoryBackend } from '../../src/storage/memory-backend.ts';
+
+describe('leadership setup that fails', () => {
+  it('gives the lock back but never leaves the barrier writing unfenced', async () => {
+    const clock = new SimClock(1_700_000_000_000);
+    const backend = await MemoryBackend.open({ clock });
+    const writeOptions: Array<{ term?: number }> = [];
+    let setups = 0;
+    const node: Candidate = {
+      name: 'node1',
+      apiAddr: 'http://127.0.0.1:8200',
+      clusterAddr: 'http://127.0.0.1:8201',
+      barrier: {
+        reloadKeyring: async () => undefined,
+        setWriteOptions: (o: { term?: number }) => writeOptions.push(o),
+        put: async () => undefined,
+      } as unknown as Barrier,
+      prepareActive: async () => {
+        if (setups++ === 0) throw new Error('injected storage fault');
+      },
+    };
+    const events: string[] = [];
+    const leadership = new Leadership({ backend, clock, timings: LAB_TIMINGS, holderId: 'node1', advertise: node, report: (e) => events.push(`${e.event} ${e.term}`) });
+    const stop = new AbortController();
+    const campaign = leadership.campaign(node, stop.signal, 0);
+    // The first setup fails at once; the retry comes lockRetryMs later.
+    await clock.advance(LAB_TIMINGS.lockRetryMs + 50);
+    expect(setups).toBe(2);
+    const term = await campaign;
+
+    expect(events).toEqual(['released 1', 'acquired 2']);
+    expect(term).toBe(2);
+    // Every write option the barrier was given carries a term: first 1, then 2.
+    expect(writeOptions).toEqual([{ term: 1 }, { term: 2 }]);
+    await backend.close();
+  });
+});

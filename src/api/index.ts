@@ -1,7 +1,7 @@
 /** The HTTP API: one fastify app per node, in Vault's shapes. The only room that imports fastify. */
 export { buildApp, type AppOptions } from './app.ts';
 export { bindListener, listen, type Listener } from './listen.ts';
-export { LIST_MARK_HEADER, wrapSocket } from './list-method.ts';
+export { acceptListMethod, LIST_MARK_HEADER, ListRewriter } from './list-method.ts';
 export { MAX_REQUEST_SIZE, parseBody } from './body-parser.ts';
 export { envelope, sendErrors, sendJson, sendNoContent } from './reply.ts';
 export type { StandbyHandler } from './routes/sys-raw.ts';

@@ -1,12 +1,12 @@
 /**
  * Putting an app on a TCP port behind the LIST-method shim: a plain net server hands
- * each wrapped socket to fastify's HTTP server, which never listens itself. Binding and
+ * each socket, taught the LIST method, to fastify's HTTP server, which never listens itself. Binding and
  * serving are two steps, so a lab can learn its port (port 0) before it builds the node
  * that advertises it, and can stop and restart serving on the same port (kill, restart).
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { wrapSocket } from './list-method.ts';
+import { acceptListMethod } from './list-method.ts';
 
 /** A bound port that serves an app once one is attached. */
 export interface Listener {
@@ -45,7 +45,8 @@ export async function bindListener(host: string, port: number): Promise<Listener
     sock.setNoDelay(true);
     sockets.add(sock);
     sock.on('close', () => sockets.delete(sock));
-    app.server.emit('connection', wrapSocket(sock));
+    acceptListMethod(sock);
+    app.server.emit('connection', sock);
   };
   let server = createServer(onConnection);
   const bound = await listenOn(server, host, port);

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { resolveAddress, withClient } from './client.ts';
 import { kvTable } from './columnize.ts';
+import { registerMembers } from './members-command.ts';
 import { readHidden } from './prompt.ts';
 import { out, outJson, parseFormat, UsageError } from './output.ts';
 import { statusRows } from './status-command.ts';
@@ -31,7 +32,7 @@ function initText(keys: string[], root: string, n: number, t: number): string {
 
 /** Registers the operator group. */
 export function registerOperator(program: Command, run: Run): void {
-  const op = program.command('operator').description('init, unseal, seal and step down nodes');
+  const op = program.command('operator').description('init, unseal, seal and step down nodes; list HA members');
   op.command('init')
     .description('initialize storage: split a new unseal key into shares')
     .option('--key-shares <n>', 'number of key shares', '5')
@@ -82,6 +83,7 @@ export function registerOperator(program: Command, run: Run): void {
         return 0;
       }),
     );
+  registerMembers(op, run);
   op.command('step-down')
     .description('make the active node give up leadership')
     .option('--address <addr>', 'the node address')

@@ -2,3 +2,4 @@
 export { Leadership, type Candidate, type LeaderInfo, type LeadershipEvent, type LeadershipOptions } from './leadership.ts';
 export { LAB_TIMINGS, VAULT_TIMINGS, TIMING_PROFILES, withLockTtl, type Timings } from './timings.ts';
 export { Forwarder, FORWARDED_HEADER, redirectLocation, wantsRedirect, type ForwardRequest, type ForwardResponse } from './forwarder.ts';
+export { EchoBoard, livePeers, type Echo, type EchoChannel } from './echo-board.ts';

@@ -10,6 +10,8 @@
 import type { Clock } from '../clock/index.ts';
 import type { Barrier } from '../crypto/index.ts';
 import { StorageKeys, type HABackend, type Lock, type LockGrant } from '../storage/index.ts';
+import type { Echo, EchoChannel } from './echo-board.ts';
+import { livePeers } from './echo-board.ts';
 import type { Timings } from './timings.ts';
 
 /** What leadership needs from a node (VaultNode satisfies it). */
@@ -48,6 +50,8 @@ export interface LeadershipOptions {
   advertise: { apiAddr: string; clusterAddr: string };
   /** Told of every acquisition and loss. */
   report?: (e: LeadershipEvent) => void;
+  /** Where this node echoes while standby and hears standbys while active (sys/ha-status); none = hears nobody. */
+  echoes?: { channel: EchoChannel; hostname: string; version: string };
 }
 
 /** The hooks a node's lifecycle machine invokes (see src/node's facade). */
@@ -66,6 +70,15 @@ export class Leadership {
   /** Who is active, as last seen (refreshed every leaderCheckMs while standby). */
   leader(): LeaderInfo | undefined {
     return this.known;
+  }
+
+  /**
+   * The standbys an active has heard from since `activeSince`. An echo older than the lock
+   * TTL counts as gone: that is Vault's 15 s (three 5 s heartbeats) on its own timings.
+   */
+  peers(activeSince: number): Echo[] {
+    const heard = this.opts.echoes?.channel.heard() ?? [];
+    return livePeers(heard, this.opts.advertise, activeSince, this.opts.clock.now(), this.opts.timings.lockTtlMs);
   }
 
   /** Re-reads the lock now (after a forwarding failure, say). */
@@ -217,6 +230,13 @@ export class Leadership {
     return this.lock;
   }
 
+  /** A standby's heartbeat: tells the active (through the lab's channel) that this node is here. */
+  private echo(): void {
+    const e = this.opts.echoes;
+    if (!e || this.grant) return;
+    e.channel.send({ hostname: e.hostname, version: e.version, ...this.opts.advertise, at: this.opts.clock.now() });
+  }
+
   /** Polls the lock every leaderCheckMs while campaigning, so a standby knows whom to forward to. */
   private watchLeader(outer: AbortSignal): AbortController {
     const ctl = new AbortController();
@@ -224,6 +244,7 @@ export class Leadership {
     const loop = async () => {
       while (!signal.aborted) {
         await this.refreshLeader().catch(() => undefined);
+        this.echo();
         await this.opts.clock.sleep(this.opts.timings.leaderCheckMs, signal).catch(() => undefined);
       }
     };

@@ -9,8 +9,8 @@ import type { FastifyInstance } from 'fastify';
 import { bindListener, buildApp, createStandbyHandler, type Listener } from '../api/index.ts';
 import { RealClock, type Clock } from '../clock/index.ts';
 import { uuid } from '../crypto/index.ts';
-import { Forwarder, LAB_TIMINGS, Leadership, type Timings } from '../ha/index.ts';
-import { VaultNode, type InitResult, type NodeState } from '../node/index.ts';
+import { EchoBoard, Forwarder, LAB_TIMINGS, Leadership, type EchoChannel, type Timings } from '../ha/index.ts';
+import { VAULT_VERSION, VaultNode, type InitResult, type NodeState } from '../node/index.ts';
 import { createBackend, isHABackend, noFaults, StorageLink, type HABackend, type StorageFaults } from '../storage/index.ts';
 import { Timeline } from './timeline.ts';
 
@@ -52,6 +52,8 @@ export class Cluster {
   readonly timeline = new Timeline();
   /** Latency, jitter and error rate applied to every node's storage calls. */
   readonly storageFaults: StorageFaults;
+  /** Where standbys echo to the active (sys/ha-status), standing in for Vault's cluster channel. */
+  private readonly echoes = new EchoBoard();
 
   private constructor(
     readonly nodes: LabNode[],
@@ -93,27 +95,38 @@ export class Cluster {
     const api = await bind(base === 0 ? 0 : base + 10 * i, 'api');
     const cluster = await bind(base === 0 ? 0 : base + 10 * i + 1, 'cluster');
     const link = new StorageLink(this.backend, this.storageFaults, this.clock);
+    const forwarder = new Forwarder(name);
     const leadership = new Leadership({
       backend: link,
       timings: this.timings,
       clock: this.clock,
       holderId: `${name}-${uuid().slice(0, 8)}`,
       advertise: { apiAddr: api.url, clusterAddr: cluster.url },
+      echoes: { channel: this.echoChannel(forwarder), hostname: name, version: VAULT_VERSION },
       report: (e) => this.timeline.add({ time: this.clock.now(), node: name, type: `lock-${e.event}`, detail: `term ${e.term}${e.detail ? `: ${e.detail}` : ''}` }),
     });
     const node = await VaultNode.create(
-      { name, backend: link, storageType: this.storageType, apiAddr: api.url, clusterAddr: cluster.url, clock: this.clock, aead: opts.aead },
+      { name, hostname: name, backend: link, storageType: this.storageType, apiAddr: api.url, clusterAddr: cluster.url, clock: this.clock, aead: opts.aead },
       leadership,
     );
     node.onEvent((e) => {
       if (e.type === 'state') this.timeline.add({ time: e.time, node: name, type: 'state', detail: `${e.from} → ${e.to}` });
       if (e.type === 'unseal-progress') this.timeline.add({ time: e.time, node: name, type: 'unseal', detail: `${e.progress}/${e.threshold}` });
     });
-    const forwarder = new Forwarder(name);
     const app = buildApp(node, { stepDownBackoffMs: this.timings.stepDownBackoffMs, standby: createStandbyHandler(node, forwarder) });
     await api.attach(app);
     await cluster.attach(app);
     return { name, node, app, api, cluster, apiAddr: api.url, forwarder, up: true, storage: link };
+  }
+
+  /** One node's end of the echo board: cut off, like its forwarding, while partitioned from its peers. */
+  private echoChannel(forwarder: Forwarder): EchoChannel {
+    return {
+      send: (echo) => {
+        if (!forwarder.blocked) this.echoes.send(echo);
+      },
+      heard: () => (forwarder.blocked ? [] : this.echoes.heard()),
+    };
   }
 
   /** The node called `name` (node1, node2, ...). */

@@ -16,6 +16,8 @@ export interface NodeOptions {
   clusterAddr: string;
   /** Time source; RealClock unless a test or drill injects a SimClock. */
   clock?: Clock;
+  /** The host name sys/ha-status reports (default: the machine's; the lab gives each node its name, as if on its own host). */
+  hostname?: string;
   /** The barrier's AES-GCM engine: node:crypto (default, faster) or @noble/ciphers. */
   aead?: 'node' | 'noble';
 }

@@ -4,6 +4,7 @@
  * the barrier's keys). Everything a request needs is read from here without sending
  * the machine an event: the request path only reads the cached state.
  */
+import { hostname } from 'node:os';
 import { createActor, fromPromise, type Actor } from 'xstate';
 import { RealClock, type Clock } from '../clock/index.ts';
 import {
@@ -27,6 +28,8 @@ import { MountTable, newMount, requiredMounts } from './mounts.ts';
 import { nodeMachine, type NodeState } from './node-machine.ts';
 import type { NodeEvent, NodeEventListener } from './node-events.ts';
 import type { NodeOptions } from './node-options.ts';
+import { haMembers, type HaStatusNode } from './ha-members.ts';
+import { VAULT_VERSION } from './node-options.ts';
 import { health, leader, sealStatus, type HealthQuery, type StatusFacts } from './node-status.ts';
 import { readSealConfig, writeSealConfig, type SealConfig } from './seal-config.ts';
 import { TokenStore } from './token/token-store.ts';
@@ -54,6 +57,8 @@ export class VaultNode {
   readonly apiAddr: string;
   readonly clusterAddr: string;
   readonly storageType: string;
+  /** The host name sys/ha-status reports. */
+  readonly hostname: string;
   readonly haEnabled: boolean;
   readonly tokens: TokenStore;
   readonly mounts: MountTable;
@@ -81,6 +86,7 @@ export class VaultNode {
     this.apiAddr = opts.apiAddr;
     this.clusterAddr = opts.clusterAddr;
     this.storageType = opts.storageType;
+    this.hostname = opts.hostname ?? hostname();
     this.haEnabled = ha !== undefined;
     this.barrier = new AesGcmBarrier({ backend: opts.backend, aead: createAead(opts.aead ?? 'node') });
     this.tokens = new TokenStore(this.barrier, this.clock);
@@ -198,6 +204,12 @@ export class VaultNode {
   leader(): Record<string, unknown> {
     if (this.haEnabled && this.currentState !== 'active' && this.currentState !== 'standby') throw new SealedError();
     return leader(this.facts());
+  }
+
+  /** `sys/ha-status` on the active: itself and the standbys it has heard from since it became active. */
+  haMembers(): HaStatusNode[] {
+    const self = { hostname: this.hostname, apiAddr: this.apiAddr, clusterAddr: this.clusterAddr, version: VAULT_VERSION };
+    return haMembers(self, this.ha?.peers(this.actor.getSnapshot().context.activeSince) ?? []);
   }
 
   /**

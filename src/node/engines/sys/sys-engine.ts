@@ -8,6 +8,7 @@ import { UnsupportedOperationError } from '../../errors.ts';
 import type { LogicalResponse } from '../../request.ts';
 import type { VaultNode } from '../../vault-node.ts';
 import type { Engine, EngineRequest } from '../engine.ts';
+import { haStatusHandlers } from './ha-status-handler.ts';
 import { mountHandlers } from './mounts-handlers.ts';
 import { policyHandlers } from './policy-handlers.ts';
 
@@ -22,7 +23,7 @@ export class SysEngine implements Engine {
   private readonly handlers: SysHandler[];
 
   constructor(node: VaultNode, extra: SysHandler[] = []) {
-    this.handlers = [...extra, ...mountHandlers(node), ...policyHandlers(node)];
+    this.handlers = [...extra, ...mountHandlers(node), ...policyHandlers(node), ...haStatusHandlers(node)];
   }
 
   async handle(req: EngineRequest): Promise<LogicalResponse | undefined> {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { withClient } from './client.ts';
 import { columnize } from './columnize.ts';
-import { out, outJson, parseFormat, UsageError } from './output.ts';
+import { out, outData, parseFormat, UsageError } from './output.ts';
 
 type Run = (fn: () => Promise<number>) => void;
 
@@ -30,7 +30,7 @@ export function registerAdmin(program: Command, run: Run): void {
   secrets.command('list').option('--format <format>').option('--address <addr>').action((o: { format?: string; address?: string }) =>
     run(() => withClient(o.address, async (c) => {
       const data = (await c.call('GET', 'sys/mounts')).body.data as Record<string, { type: string; accessor: string; description: string }>;
-      if (parseFormat(o.format) === 'json') return (outJson(data), 0);
+      if (parseFormat(o.format) !== 'table') return (outData(data, parseFormat(o.format)), 0);
       out(columnize(['Path', 'Type', 'Accessor', 'Description'], Object.keys(data).sort().map((k) => [k, data[k].type, data[k].accessor, data[k].description])));
       return 0;
     })));
@@ -47,14 +47,14 @@ export function registerAdmin(program: Command, run: Run): void {
   policy.command('read').argument('<name>').option('--format <format>').option('--address <addr>').action((name: string, o: { format?: string; address?: string }) =>
     run(() => withClient(o.address, async (c) => {
       const r = (await c.call('GET', `sys/policies/acl/${name}`)).body;
-      if (parseFormat(o.format) === 'json') outJson(r);
+      if (parseFormat(o.format) !== 'table') outData(r, parseFormat(o.format));
       else out(r.data.policy);
       return 0;
     })));
   policy.command('list').option('--format <format>').option('--address <addr>').action((o: { format?: string; address?: string }) =>
     run(() => withClient(o.address, async (c) => {
       const keys: string[] = (await c.call('GET', 'sys/policies/acl?list=true')).body.data.keys;
-      if (parseFormat(o.format) === 'json') outJson(keys);
+      if (parseFormat(o.format) !== 'table') outData(keys, parseFormat(o.format));
       else out(keys.join('\n'));
       return 0;
     })));

@@ -8,7 +8,7 @@ import { ApiError, withClient, type VaultClient } from './client.ts';
 import { kvTable } from './columnize.ts';
 import { joinPath, kvPreflight, parsePairs } from './kv-helpers.ts';
 import { registerKvMore } from './kv-more-commands.ts';
-import { err, out, outJson, outRaw, parseFormat, UsageError } from './output.ts';
+import { err, out, outData, outRaw, parseFormat, UsageError } from './output.ts';
 
 type Run = (fn: () => Promise<number>) => void;
 
@@ -48,7 +48,7 @@ export function registerKv(program: Command, run: Run): void {
           }
           const dataPath = `${mount}data/${full.slice(mount.length)}`;
           const r = (await c.call('PUT', dataPath, { data })).body;
-          if (format === 'json') outJson(r);
+          if (format !== 'table') outData(r, format);
           else out(`${'='.repeat(2)} Secret Path ${'='.repeat(2)}\n${dataPath}\n\n======= Metadata =======\n${kvTable(metadataRows(r.data))}`);
           return 0;
         });
@@ -87,8 +87,8 @@ export function registerKv(program: Command, run: Run): void {
             outRaw(secret[o.field]);
             return 0;
           }
-          if (format === 'json') {
-            outJson(r);
+          if (format !== 'table') {
+            outData(r, format);
             return 0;
           }
           const parts = version === 2 ? [`== Secret Path ==\n${target.split('?')[0]}`, `======= Metadata =======\n${kvTable(metadataRows(r.data.metadata))}`] : [];

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { withClient } from './client.ts';
 import { columnize, kvTable } from './columnize.ts';
 import { joinPath, kvPreflight, parsePairs } from './kv-helpers.ts';
-import { out, outJson, parseFormat, UsageError } from './output.ts';
+import { out, outData, parseFormat, UsageError } from './output.ts';
 
 type Run = (fn: () => Promise<number>) => void;
 interface Opts { mount?: string; versions?: string; format?: string; address?: string }
@@ -26,7 +26,7 @@ export function registerKvMore(kv: Command, run: Run): void {
       const { path: p, version } = await v2Path(c, joinPath(o.mount, path), 'data');
       if (version !== 2) throw new UsageError('patch is only supported on KV v2 mounts');
       const r = (await c.call('PATCH', p, { data: parsePairs(pairs) }, { 'content-type': 'application/merge-patch+json' })).body;
-      if (parseFormat(o.format) === 'json') outJson(r);
+      if (parseFormat(o.format) !== 'table') outData(r, parseFormat(o.format));
       else out(`== Secret Path ==\n${p}\n\n======= Metadata =======\n${kvTable(Object.entries({ ...r.data, custom_metadata: r.data.custom_metadata ?? '<nil>' }))}`);
       return 0;
     })),
@@ -61,7 +61,7 @@ export function registerKvMore(kv: Command, run: Run): void {
     run(() => withClient(o.address, async (c) => {
       const { path: p } = await v2Path(c, joinPath(o.mount, path ?? ''), 'metadata');
       const r = (await c.call('GET', `${p}?list=true`)).body;
-      if (parseFormat(o.format) === 'json') outJson(r.data.keys);
+      if (parseFormat(o.format) !== 'table') outData(r.data.keys, parseFormat(o.format));
       else out(columnize(['Keys'], r.data.keys.map((k: string) => [k])));
       return 0;
     })),
@@ -71,7 +71,7 @@ export function registerKvMore(kv: Command, run: Run): void {
     run(() => withClient(o.address, async (c) => {
       const { path: p } = await v2Path(c, joinPath(o.mount, path), 'metadata');
       const r = (await c.call('GET', p)).body;
-      if (parseFormat(o.format) === 'json') return (outJson(r), 0);
+      if (parseFormat(o.format) !== 'table') return (outData(r, parseFormat(o.format)), 0);
       const { versions, ...rest } = r.data;
       const parts = [`=== Metadata Path ===\n${p}`, `========== Metadata ==========\n${kvTable(Object.entries(rest).sort(([a], [b]) => a.localeCompare(b)))}`];
       for (const v of Object.keys(versions).sort((a, b) => Number(b) - Number(a))) parts.push(`====== Version ${v} ======\n${kvTable(Object.entries(versions[v]))}`);

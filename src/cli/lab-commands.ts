@@ -9,7 +9,7 @@ import { request } from 'undici';
 import { readLabFile, readLabKeys, startLab } from '../lab/index.ts';
 import { labHome } from './client.ts';
 import { columnize } from './columnize.ts';
-import { out, outJson, parseFormat, UsageError, type Format } from './output.ts';
+import { out, outData, parseFormat, UsageError, type Format } from './output.ts';
 import { untilSignal } from './server-command.ts';
 
 type Run = (fn: () => Promise<number>) => void;
@@ -32,7 +32,7 @@ export async function control(method: 'GET' | 'POST', action: string): Promise<a
 /** `status --all`: one row per node. */
 export async function statusAll(format: Format): Promise<number> {
   const { nodes } = await control('GET', 'status');
-  if (format === 'json') outJson(nodes);
+  if (format !== 'table') outData(nodes, format);
   else {
     out(columnize(['Node', 'Address', 'Initialized', 'Sealed', 'Unseal Progress', 'HA Mode', 'Active Node', 'Term'],
       nodes.map((n: any) => [n.name, n.address, n.initialized, n.sealed, n.progress, n.haMode, n.activeNode, n.term || ''])));

@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { withClient } from './client.ts';
 import { columnize } from './columnize.ts';
-import { out, outJson, parseFormat } from './output.ts';
+import { out, outData, parseFormat } from './output.ts';
 
 type Run = (fn: () => Promise<number>) => void;
 
@@ -29,7 +29,7 @@ export function registerMembers(op: Command, run: Run): void {
         const format = parseFormat(o.format);
         const body = (await withClient(o.address, (c) => c.call('GET', 'sys/ha-status'))).body;
         const nodes = (body.nodes ?? body.data?.nodes ?? []) as Array<Record<string, unknown>>;
-        if (format === 'json') outJson({ Nodes: nodes });
+        if (format !== 'table') outData({ Nodes: nodes }, format);
         else {
           out(columnize(COLUMNS, nodes.map((n) => [n.hostname, n.api_address, n.cluster_address, String(n.active_node), n.version, n.upgrade_version, n.redundancy_zone, rfc3339(n.last_echo)] as string[])));
         }

@@ -4,7 +4,7 @@ import { resolveAddress, withClient } from './client.ts';
 import { kvTable } from './columnize.ts';
 import { registerMembers } from './members-command.ts';
 import { readHidden } from './prompt.ts';
-import { out, outJson, parseFormat, UsageError } from './output.ts';
+import { out, outData, parseFormat, UsageError } from './output.ts';
 import { statusRows } from './status-command.ts';
 
 type Run = (fn: () => Promise<number>) => void;
@@ -46,8 +46,8 @@ export function registerOperator(program: Command, run: Run): void {
         const t = Number(o.keyThreshold);
         if (!Number.isInteger(n) || !Number.isInteger(t)) throw new UsageError('-key-shares and -key-threshold must be integers');
         const r = (await withClient(o.address, (c) => c.call('PUT', 'sys/init', { secret_shares: n, secret_threshold: t }))).body;
-        if (format === 'json') {
-          outJson({ unseal_keys_b64: r.keys_base64, unseal_keys_hex: r.keys, unseal_shares: n, unseal_threshold: t, recovery_keys_b64: [], recovery_keys_hex: [], recovery_keys_shares: 0, recovery_keys_threshold: 0, root_token: r.root_token });
+        if (format !== 'table') {
+          outData({ unseal_keys_b64: r.keys_base64, unseal_keys_hex: r.keys, unseal_shares: n, unseal_threshold: t, recovery_keys_b64: [], recovery_keys_hex: [], recovery_keys_shares: 0, recovery_keys_threshold: 0, root_token: r.root_token }, format);
         } else out(initText(r.keys_base64, r.root_token, n, t));
         return 0;
       }),
@@ -68,7 +68,7 @@ export function registerOperator(program: Command, run: Run): void {
           body = { key: k };
         }
         const s = (await withClient(o.address, (c) => c.call('PUT', 'sys/unseal', body))).body;
-        if (format === 'json') outJson(s);
+        if (format !== 'table') outData(s, format);
         else out(kvTable(statusRows(s, undefined)));
         return 0;
       }),

@@ -1,13 +1,15 @@
 /** Where the CLI's words go: data on stdout, errors and warnings on stderr (coloured only on a TTY that allows it). */
+import { stringify as toYaml } from 'yaml';
 import { ApiError, ConnectError } from './client.ts';
 
 /** The output format chosen by -format or VAULT_FORMAT. */
-export type Format = 'table' | 'json';
+export type Format = 'table' | 'json' | 'yaml';
 
-/** Validates a format name (Vault: "Invalid output format: X", exit 1). */
+/** Validates a format name (Vault: "Invalid output format: X", exit 1; `yml` is `yaml`). */
 export function parseFormat(v: string | undefined): Format {
   const f = (v ?? process.env.VAULT_FORMAT ?? 'table').toLowerCase();
-  if (f !== 'table' && f !== 'json') throw new UsageError(`Invalid output format: ${f}`);
+  if (f === 'yml') return 'yaml';
+  if (f !== 'table' && f !== 'json' && f !== 'yaml') throw new UsageError(`Invalid output format: ${f}`);
   return f;
 }
 
@@ -24,6 +26,12 @@ export function out(text: string): void {
 /** Prints JSON as Vault does (indented, trailing newline). */
 export function outJson(v: unknown): void {
   out(JSON.stringify(v, null, 2));
+}
+
+/** Prints data as JSON or YAML; Vault's YAML is its JSON converted, keys sorted (ghodss/yaml). */
+export function outData(v: unknown, format: Format): void {
+  if (format !== 'yaml') return outJson(v);
+  process.stdout.write(toYaml(JSON.parse(JSON.stringify(v ?? null)), { sortMapEntries: true }));
 }
 
 /** Prints an error on stderr, red on a TTY. */

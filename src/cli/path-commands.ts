@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { withClient } from './client.ts';
 import { columnize, kvTable } from './columnize.ts';
 import { parsePairs } from './kv-helpers.ts';
-import { err, out, outJson, outRaw, parseFormat } from './output.ts';
+import { err, out, outData, outRaw, parseFormat } from './output.ts';
 import { ApiError } from './client.ts';
 
 type Run = (fn: () => Promise<number>) => void;
@@ -21,7 +21,7 @@ export function registerPaths(program: Command, run: Run): void {
         throw e;
       }
       if (o.field) return (outRaw(r.data?.[o.field]), 0);
-      if (parseFormat(o.format) === 'json') return (outJson(r), 0);
+      if (parseFormat(o.format) !== 'table') return (outData(r, parseFormat(o.format)), 0);
       const rows: Array<[string, unknown]> = r.lease_duration ? [['refresh_interval', `${r.lease_duration}s`]] : [];
       out(kvTable([...rows, ...Object.entries(r.data ?? {}).sort(([a], [b]) => a.localeCompare(b))]));
       return 0;
@@ -29,7 +29,7 @@ export function registerPaths(program: Command, run: Run): void {
   program.command('write').argument('<path>').argument('[pairs...]').option('--format <format>').option('--address <addr>').action((path: string, pairs: string[], o: Opts) =>
     run(() => withClient(o.address, async (c) => {
       const r = await c.call('PUT', path, parsePairs(pairs));
-      if (r.body && parseFormat(o.format) === 'json') outJson(r.body);
+      if (r.body && parseFormat(o.format) !== 'table') outData(r.body, parseFormat(o.format));
       else if (r.body?.data) out(kvTable(Object.entries(r.body.data)));
       else if (r.body?.auth) out(kvTable(Object.entries(r.body.auth)));
       else out(`Success! Data written to: ${path}`);
@@ -50,7 +50,7 @@ export function registerPaths(program: Command, run: Run): void {
         if (e instanceof ApiError && e.status === 404) return (err(`No value found at ${path}`), 2);
         throw e;
       }
-      if (parseFormat(o.format) === 'json') outJson(r.data.keys);
+      if (parseFormat(o.format) !== 'table') outData(r.data.keys, parseFormat(o.format));
       else out(columnize(['Keys'], r.data.keys.map((k: string) => [k])));
       return 0;
     })));

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { VaultClient, resolveAddress, resolveToken } from './client.ts';
 import { kvTable } from './columnize.ts';
-import { out, outJson, parseFormat } from './output.ts';
+import { out, outData, parseFormat } from './output.ts';
 
 /** The rows of `vault status`, in Vault's order (command/format.go). */
 export function statusRows(s: any, l: any | undefined): Array<[string, unknown]> {
@@ -48,7 +48,7 @@ export function registerStatus(program: Command, run: (fn: () => Promise<number>
           } catch {
             l = { ha_enabled: true };
           }
-          if (format === 'json') outJson({ ...s, ...l });
+          if (format !== 'table') outData({ ...s, ...l }, format);
           else out(kvTable(statusRows(s, l)));
           return s.sealed ? 2 : 0;
         } finally {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { labHome, VaultClient, resolveAddress, withClient } from './client.ts';
 import { kvTable } from './columnize.ts';
-import { out, outJson, parseFormat } from './output.ts';
+import { out, outData, parseFormat } from './output.ts';
 
 type Run = (fn: () => Promise<number>) => void;
 
@@ -40,21 +40,21 @@ export function registerTokens(program: Command, run: Run): void {
         const body: Record<string, unknown> = { policies: o.policy, ttl: o.ttl, explicit_max_ttl: o.explicitMaxTtl, period: o.period, display_name: o.displayName, no_default_policy: o.defaultPolicy === false, num_uses: o.numUses ? Number(o.numUses) : undefined };
         const path = o.role ? `auth/token/create/${o.role}` : o.orphan ? 'auth/token/create-orphan' : 'auth/token/create';
         const r = (await c.call('POST', path, body)).body;
-        if (parseFormat(o.format) === 'json') outJson(r);
+        if (parseFormat(o.format) !== 'table') outData(r, parseFormat(o.format));
         else out(kvTable(authRows(r.auth)));
         return 0;
       })));
   token.command('lookup').argument('[token]').option('--accessor').option('--format <format>').option('--address <addr>').action((t: string | undefined, o: { accessor?: boolean; format?: string; address?: string }) =>
     run(() => withClient(o.address, async (c) => {
       const r = !t ? await c.call('GET', 'auth/token/lookup-self') : o.accessor ? await c.call('POST', 'auth/token/lookup-accessor', { accessor: t }) : await c.call('POST', 'auth/token/lookup', { token: t });
-      if (parseFormat(o.format) === 'json') outJson(r.body);
+      if (parseFormat(o.format) !== 'table') outData(r.body, parseFormat(o.format));
       else out(kvTable(Object.entries(r.body.data).sort(([a], [b]) => a.localeCompare(b))));
       return 0;
     })));
   token.command('renew').argument('[token]').option('--increment <d>').option('--format <format>').option('--address <addr>').action((t: string | undefined, o: { increment?: string; format?: string; address?: string }) =>
     run(() => withClient(o.address, async (c) => {
       const r = t ? await c.call('POST', 'auth/token/renew', { token: t, increment: o.increment }) : await c.call('POST', 'auth/token/renew-self', { increment: o.increment });
-      if (parseFormat(o.format) === 'json') outJson(r.body);
+      if (parseFormat(o.format) !== 'table') outData(r.body, parseFormat(o.format));
       else out(kvTable(authRows(r.body.auth)));
       return 0;
     })));

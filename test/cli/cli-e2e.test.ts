@@ -31,6 +31,11 @@ describe('vault-compatible verbs against a dev server', () => {
     expect(get).toMatchObject({ code: 0, stdout: 'world' });
     const json = await runCli(['kv', 'get', '-format=json', 'secret/hello'], env);
     expect(JSON.parse(json.stdout).data.data).toEqual({ foo: 'world' });
+    // Vault's YAML is its JSON with sorted keys; VAULT_FORMAT=yml is the same.
+    const yaml = await runCli(['kv', 'get', 'secret/hello'], { ...env, VAULT_FORMAT: 'yml' });
+    expect(yaml.code).toBe(0);
+    expect(yaml.stdout).toMatch(/(^|\n)data:\n  data:\n    foo: world\n  metadata:\n    created_time: /);
+    expect(yaml.stdout).toMatch(/\nmount_type: kv\n/);
     const missing = await runCli(['kv', 'get', 'secret/nothing'], env);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('No value found at secret/data/nothing');

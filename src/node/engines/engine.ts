@@ -28,7 +28,6 @@ export interface Engine {
   exists?(req: EngineRequest): Promise<boolean | undefined>;
 }
 
-const enc = new TextEncoder();
 const dec = new TextDecoder();
 
 /** Reads a JSON value from an engine's storage. */
@@ -39,5 +38,5 @@ export async function getJson<T>(storage: Storage, key: string): Promise<T | und
 
 /** Writes a JSON value to an engine's storage. */
 export async function putJson(storage: Storage, key: string, value: unknown): Promise<void> {
-  await storage.put(key, enc.encode(JSON.stringify(value)));
+  await storage.put(key, Buffer.from(JSON.stringify(value), 'utf8'));
 }

@@ -7,7 +7,7 @@
  *   uninitialized ─INITIALIZED→ sealed ─UNSEALED→ unsealed ┬ standby ─LOCK_ACQUIRED→ active
  *                                  ▲                        └─────── LOCK_LOST / STEP_DOWN ─┘
  *                                  └──────────── SEAL ───────────────┘
- *   any ─CRASH→ stopped ─RESTART→ sealed | uninitialized
+ *   any ─CRASH→ stopped ─RESTART→ sealed | uninitialized (as storage now says)
  */
 import { assign, fromPromise, setup } from 'xstate';
 
@@ -48,7 +48,8 @@ export type NodeMachineEvent =
   | { type: 'LOCK_LOST'; reason: string }
   | { type: 'STEP_DOWN'; backoffUntil: number }
   | { type: 'CRASH' }
-  | { type: 'RESTART' };
+  /** The process came back; `initialized` is what it read from storage, where another node may have initialized meanwhile. */
+  | { type: 'RESTART'; initialized: boolean };
 
 /** The machine with every effect left abstract: the facade provides the actors and actions. */
 export const nodeMachine = setup({
@@ -74,6 +75,7 @@ export const nodeMachine = setup({
   guards: {
     haEnabled: ({ context }) => context.haEnabled,
     wasInitialized: ({ context }) => context.initialized,
+    storageInitialized: ({ event }) => event.type === 'RESTART' && event.initialized,
   },
 }).createMachine({
   id: 'vault-node',
@@ -144,7 +146,8 @@ export const nodeMachine = setup({
     },
     stopped: {
       on: {
-        RESTART: [{ guard: 'wasInitialized', target: 'sealed' }, { target: 'uninitialized' }],
+        // Storage decides, not what this node knew before it went down (T14 found a node stuck uninitialized).
+        RESTART: [{ guard: 'storageInitialized', target: 'sealed', actions: assign({ initialized: true }) }, { target: 'uninitialized' }],
       },
     },
   },

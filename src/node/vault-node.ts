@@ -379,7 +379,7 @@ export class VaultNode {
     if (this.currentState !== 'stopped') return;
     this.sealConfig = await readSealConfig(this.backend);
     this.crashed = false;
-    this.actor.send({ type: 'RESTART' });
+    this.actor.send({ type: 'RESTART', initialized: this.sealConfig !== undefined });
   }
 
   /** Whether the node was killed and not restarted. */

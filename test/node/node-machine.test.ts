@@ -18,7 +18,8 @@ const EVENTS: NodeMachineEvent[] = [
   { type: 'LOCK_LOST', reason: 'test' },
   { type: 'STEP_DOWN', backoffUntil: 10 },
   { type: 'CRASH' },
-  { type: 'RESTART' },
+  { type: 'RESTART', initialized: false },
+  { type: 'RESTART', initialized: true },
 ];
 
 function leaf(value: unknown): string {
@@ -75,8 +76,16 @@ describe('the node machine', () => {
   it('a restarted node that was never initialized comes back uninitialized', () => {
     const actor = createActor(nodeMachine, { input: { name: 'n', haEnabled: true, initialized: false } }).start();
     actor.send({ type: 'CRASH' });
-    actor.send({ type: 'RESTART' });
+    actor.send({ type: 'RESTART', initialized: false });
     expect(leaf(actor.getSnapshot().value)).toBe('uninitialized');
+  });
+
+  it('a restarted node goes where storage says, even if another node initialized it meanwhile', () => {
+    const actor = createActor(nodeMachine, { input: { name: 'n', haEnabled: true, initialized: false } }).start();
+    actor.send({ type: 'CRASH' });
+    actor.send({ type: 'RESTART', initialized: true });
+    expect(leaf(actor.getSnapshot().value)).toBe('sealed');
+    expect(actor.getSnapshot().context.initialized).toBe(true);
   });
 
   it('keeps only public facts in its context, and forgets progress on seal', () => {

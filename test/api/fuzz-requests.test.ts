@@ -103,12 +103,21 @@ function isStatusEnvelope(b: Record<string, unknown>, status: number): boolean {
   return status === 404 && typeof b.request_id === 'string' && b.mount_type === 'kv' && (Array.isArray(b.warnings) || b.data != null);
 }
 
+/** A pipelined follow-up must get its own right answer unless the server closed after the first. */
+function followUpProblems(r: FuzzRequest, o: Extract<RawOutcome, { kind: 'response' }>): string[] {
+  if (!r.pipelined || /close/i.test(o.response.headers.connection ?? '')) return [];
+  const next = o.more[0];
+  if (!next) return ['the pipelined follow-up got no answer'];
+  const ok = next.status === 200 && (JSON.parse(next.body.toString('utf8')) as { sealed?: unknown }).sealed === false;
+  return ok ? [] : [`the pipelined follow-up got ${next.status} ${next.body.toString('latin1').slice(0, 120)}`];
+}
+
 /** Every problem with one outcome, as strings (empty: the answer is right). */
 function problems(r: FuzzRequest, o: RawOutcome): string[] {
   if (o.kind === 'hang') return ['no answer before the watchdog fired'];
   if (o.kind === 'no-response') return [`connection closed without a response: ${o.detail}`];
   const { status, headers, body } = o.response;
-  const out: string[] = [];
+  const out: string[] = followUpProblems(r, o);
   if (status >= 500) out.push(`5xx: ${status} ${body.toString('utf8').slice(0, 300)}`);
   if (status >= 200 && status < 300 && !mayAccept(r)) out.push(`unexpected ${status}`);
   if (status < 200 || (status >= 300 && status < 400)) out.push(`unexpected ${status}`);
@@ -135,12 +144,14 @@ describe('T11: 1,000 fuzzed requests over a real socket', () => {
     const before = await snapshot();
     const counts = new Map<string, number>();
     let sent = 0;
+    let followUps = 0;
     await fc.assert(
       fc.asyncProperty(fuzzRequestArb, async (r) => {
-        const outcome = await sendRaw(srv.host, srv.port, requestBytes(r, tokens[r.caller]), WATCHDOG_MS);
+        const outcome = await sendRaw(srv.host, srv.port, requestBytes(r, tokens[r.caller]), WATCHDOG_MS, { responses: r.pipelined ? 2 : 1, head: r.method === 'HEAD' });
         if (sent++ < RUNS) {
           const label = outcome.kind === 'response' ? String(outcome.response.status) : outcome.kind;
           counts.set(label, (counts.get(label) ?? 0) + 1);
+          if (outcome.kind === 'response' && outcome.more.length) followUps++;
         }
         const found = problems(r, outcome);
         if (found.length) throw new Error(found.join('; '));
@@ -148,7 +159,7 @@ describe('T11: 1,000 fuzzed requests over a real socket', () => {
       { seed: SEED, numRuns: RUNS },
     );
     const summary = [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k}×${n}`).join(' ');
-    console.log(`T11 fuzz: ${Math.min(sent, RUNS)} requests, seed ${SEED}: ${summary}`);
+    console.log(`T11 fuzz: ${Math.min(sent, RUNS)} requests, seed ${SEED}: ${summary}; ${followUps} pipelined LIST follow-ups answered`);
     expect(await snapshot()).toEqual(before);
   });
 });

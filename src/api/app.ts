@@ -6,6 +6,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { VaultNode } from '../node/index.ts';
 import { installBodyParser, MAX_REQUEST_SIZE } from './body-parser.ts';
+import { vaultClientErrorHandler } from './client-error.ts';
 import { sendErrors } from './reply.ts';
 import { LOGICAL_METHODS, registerLogicalRoute } from './routes/logical.ts';
 import { registerRawRoutes, type StandbyHandler } from './routes/sys-raw.ts';
@@ -26,7 +27,15 @@ export interface AppOptions {
 /** Builds the fastify app of one node. */
 export function buildApp(node: VaultNode, opts: AppOptions = {}): FastifyInstance {
   const bodyLimit = opts.maxRequestSize ?? MAX_REQUEST_SIZE;
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit, return503OnClosing: false, forceCloseConnections: true });
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit,
+    return503OnClosing: false,
+    forceCloseConnections: true,
+    // Errors raised before any route (bad URL escapes, unparsable heads) leave in Vault's shape too.
+    frameworkErrors: (err, _req, reply) => sendErrors(reply, statusForError(err), errorsFor(err)),
+    clientErrorHandler: vaultClientErrorHandler,
+  });
   installBodyParser(app, bodyLimit);
   app.setErrorHandler((err, _req, reply) => sendErrors(reply, statusForError(err), errorsFor(err)));
   registerRawRoutes(app, node, { stepDownBackoffMs: opts.stepDownBackoffMs ?? 10_000, standby: opts.standby });

@@ -14,6 +14,20 @@ export function rawBody(req: object): Buffer | undefined {
   return (req as { [RAW_BODY]?: Buffer })[RAW_BODY];
 }
 
+/** Where a body's parse error waits until a handler reads the body. */
+const BODY_ERROR = Symbol('vaultlab.bodyError');
+
+/**
+ * The parsed body of a request, or the 400 its parsing raised. The error is deferred to
+ * here because a standby forwards or redirects the raw bytes without judging them, as
+ * Vault's does: only the node that serves a request reads its body.
+ */
+export function parsedBody(req: object): Record<string, unknown> | undefined {
+  const r = req as { [BODY_ERROR]?: Error; body?: unknown };
+  if (r[BODY_ERROR]) throw r[BODY_ERROR];
+  return r.body as Record<string, unknown> | undefined;
+}
+
 /** Vault's default max_request_size: 32 MiB. */
 export const MAX_REQUEST_SIZE = 33_554_432;
 
@@ -55,11 +69,12 @@ function hasPrototypeKey(v: unknown, depth = 0): boolean {
 export function installBodyParser(app: FastifyInstance, bodyLimit: number): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (req, body, done) => {
+    (req as { [RAW_BODY]?: Buffer })[RAW_BODY] = body as Buffer;
     try {
-      (req as { [RAW_BODY]?: Buffer })[RAW_BODY] = body as Buffer;
       done(null, parseBody(body as Buffer, req.headers['content-type']));
     } catch (err) {
-      done(err as Error, undefined);
+      (req as { [BODY_ERROR]?: Error })[BODY_ERROR] = err as Error;
+      done(null, undefined);
     }
   });
 }

@@ -32,6 +32,13 @@ export function rewriteHead(head: string): string {
   return `GET ${target} ${m[2]}\r\n${LIST_MARK_HEADER}: LIST\r\n${head.slice(eol + 2)}`;
 }
 
+/** The request target as the client sent it: for a LIST, without the `list=true` the shim appended. */
+export function clientUrl(url: string, headers: Record<string, string | string[] | undefined>): string {
+  if (headers[LIST_MARK_HEADER] !== 'LIST') return url;
+  for (const added of ['?list=true', '&list=true']) if (url.endsWith(added)) return url.slice(0, -added.length);
+  return url;
+}
+
 type Mode = { kind: 'head' } | { kind: 'body'; left: number } | { kind: 'chunk-size' } | { kind: 'chunk-data'; left: number } | { kind: 'trailer' };
 
 /** The byte stream of one connection, with every LIST head rewritten. */

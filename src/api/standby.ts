@@ -8,6 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { FORWARDED_HEADER, redirectLocation, wantsRedirect, type Forwarder, type LeaderInfo } from '../ha/index.ts';
 import type { VaultNode } from '../node/index.ts';
 import { rawBody } from './body-parser.ts';
+import { clientUrl } from './list-method.ts';
 import { sendErrors } from './reply.ts';
 import type { StandbyHandler } from './routes/sys-raw.ts';
 
@@ -29,7 +30,8 @@ export function createStandbyHandler(node: VaultNode, forwarder: Forwarder): Sta
       if (!leader) {
         return sendErrors(reply, 503, [redirect ? 'no active Vault instance found' : 'local node not active but active cluster node not found']);
       }
-      if (redirect) return sendRedirect(reply, leader, req.url);
+      // A 307 names the path and query the client sent (Vault's respondStandby), not the shim's rewrite of a LIST.
+      if (redirect) return sendRedirect(reply, leader, clientUrl(req.url, req.headers));
       const fwd = { method: req.method, url: req.url, headers: req.headers, body: rawBody(req) };
       for (let attempt = 0; attempt < 2; attempt++) {
         try {
@@ -43,7 +45,7 @@ export function createStandbyHandler(node: VaultNode, forwarder: Forwarder): Sta
           leader = fresh;
         }
       }
-      return sendRedirect(reply, leader, req.url);
+      return sendRedirect(reply, leader, clientUrl(req.url, req.headers));
     },
   };
 }

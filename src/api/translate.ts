@@ -6,6 +6,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { BadRequestError, UnsupportedOperationError, type LogicalRequest, type Operation } from '../node/index.ts';
+import { parsedBody } from './body-parser.ts';
 import { LIST_MARK_HEADER } from './list-method.ts';
 
 /** Go's strconv.ParseBool. */
@@ -62,7 +63,7 @@ export function toLogicalRequest(req: FastifyRequest): LogicalRequest {
     case 'POST':
     case 'PUT':
       operation = 'update';
-      data = (req.body as Record<string, unknown> | undefined) ?? {};
+      data = parsedBody(req) ?? {};
       break;
     case 'PATCH': {
       const ct = req.headers['content-type'] ?? '';
@@ -70,7 +71,7 @@ export function toLogicalRequest(req: FastifyRequest): LogicalRequest {
         throw new UnsupportedMediaError(`PATCH requires Content-Type of application/merge-patch+json, provided ${ct}`);
       }
       operation = 'patch';
-      data = (req.body as Record<string, unknown> | undefined) ?? {};
+      data = parsedBody(req) ?? {};
       break;
     }
     default:

@@ -4,7 +4,9 @@
  * unseal progress compared before and after each.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listen, type Listener } from '../../src/api/index.ts';
 import { call, makeNode, type NodeFixture } from '../helpers/node-fixture.ts';
+import { sendRaw } from '../helpers/raw-http.ts';
 import { storageDigest } from '../helpers/storage-dump.ts';
 
 let fx: NodeFixture;
@@ -98,5 +100,35 @@ describe('valid but odd requests', () => {
   it('Authorization: Bearer works as a token', async () => {
     const res = await call(fx.app, 'GET', '/v1/secret/data/existing', { headers: { authorization: `Bearer ${root}` } });
     expect(res.status).toBe(200);
+  });
+});
+
+/*
+ * Requests refused before any route runs: Node's parser (unknown method, bad head,
+ * oversized headers) and fastify's router (a bad URL escape). Found by the T11 fuzzer:
+ * they used to leave in fastify's own shape, without Cache-Control.
+ */
+describe('requests refused before routing, over a real socket', () => {
+  let srv: Listener;
+  beforeAll(async () => {
+    srv = await listen(fx.app, '127.0.0.1', 0);
+  });
+  afterAll(() => srv.stop());
+
+  it.each([
+    ['an unknown method', 'FOO /v1/sys/health HTTP/1.1', [], 400, 'malformed HTTP request (HPE_INVALID_METHOD)'],
+    ['raw unicode in the path', '/v1/secret/data/\xc3\xa9', [], 400, 'malformed HTTP request (HPE_INVALID_URL)'],
+    ['a bad header name', 'GET /v1/sys/health HTTP/1.1', ['Bad Name: x'], 400, 'malformed HTTP request (HPE_INVALID_HEADER_TOKEN)'],
+    ['headers over 16 KiB', 'GET /v1/sys/health HTTP/1.1', [`X-Big: ${'x'.repeat(20_000)}`], 431, 'request header fields too large'],
+    ['a bad URL escape', 'GET /v1/secret/data/%zz HTTP/1.1', [], 400, "'/v1/secret/data/%zz' is not a valid url component"],
+  ])('%s → %i in Vault\'s shape', async (_name, line, extra, status, message) => {
+    const requestLine = line.startsWith('/') ? `GET ${line} HTTP/1.1` : line;
+    const head = [requestLine, 'Host: 127.0.0.1', 'Connection: close', ...(extra as string[])].join('\r\n');
+    const out = await sendRaw(srv.host, srv.port, Buffer.from(`${head}\r\n\r\n`, 'latin1'), 10_000);
+    if (out.kind !== 'response') throw new Error(`no response: ${out.kind}`);
+    expect(out.response.status).toBe(status);
+    expect(out.response.headers['content-type']).toBe('application/json');
+    expect(out.response.headers['cache-control']).toBe('no-store');
+    expect(JSON.parse(out.response.body.toString('utf8'))).toEqual({ errors: [message] });
   });
 });

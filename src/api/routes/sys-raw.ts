@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize, BadRequestError, PermissionDeniedError, type VaultNode } from '../../node/index.ts';
+import { parsedBody } from '../body-parser.ts';
 import { sendErrors, sendJson, sendNoContent } from '../reply.ts';
 import { parseGoBool, requestToken } from '../translate.ts';
 
@@ -49,7 +50,7 @@ export function registerRawRoutes(app: FastifyInstance, node: VaultNode, opts: R
     method: ['PUT', 'POST'],
     url: '/v1/sys/init',
     handler: async (req, reply) => {
-      const body = req.body as Body;
+      const body = parsedBody(req);
       for (const k of ['recovery_shares', 'recovery_threshold']) {
         if (intField(body, k) !== 0) throw new BadRequestError('parameters specific to auto unseal seals present');
       }
@@ -63,7 +64,7 @@ export function registerRawRoutes(app: FastifyInstance, node: VaultNode, opts: R
     method: ['PUT', 'POST'],
     url: '/v1/sys/unseal',
     handler: async (req, reply) => {
-      const body = req.body as Body;
+      const body = parsedBody(req);
       const key = caseless(body, 'key');
       const reset = caseless(body, 'reset');
       if (key !== undefined && typeof key !== 'string') throw new BadRequestError("'key' must be a valid hex or base64 string");

@@ -6,6 +6,7 @@
 import { cpus } from 'node:os';
 import { LAB_TIMINGS } from '../src/ha/index.ts';
 import { runFailover } from './failover.ts';
+import { runProfiles } from './profiles.ts';
 import { printTable, writeReport } from './report.ts';
 import { caseTable, failoverTable, ratios } from './summary.ts';
 import { runThroughput } from './throughput.ts';
@@ -30,13 +31,15 @@ export async function runBench(o: BenchOptions = {}) {
     durationSec: o.durationSec ?? (quick ? 0.5 : 2),
     warmupSec: quick ? 0.2 : 0.5,
     failoverRuns: quick ? 2 : 20,
+    profileRuns: quick ? 2 : 20,
     lockTtlMs: LAB_TIMINGS.lockTtlMs,
   };
   const onProgress = o.onProgress ?? ((l: string) => process.stderr.write(`${l}\n`));
   const samples = await runThroughput({ ...settings, storages: settings.storages as Array<'memory' | 'level'>, onProgress });
   const failoverSamples = await runFailover(settings.failoverRuns, onProgress);
+  const profiles = await runProfiles(settings.profileRuns, onProgress);
   const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, date: new Date().toISOString().slice(0, 10) };
-  const report = { machine, settings, cases: caseTable(samples), ratios: ratios(samples), failover: failoverTable(failoverSamples, settings.lockTtlMs), samples, failoverSamples };
+  const report = { machine, settings, cases: caseTable(samples), ratios: ratios(samples), failover: failoverTable(failoverSamples, settings.lockTtlMs), profiles, samples, failoverSamples };
   writeReport(o.outDir ?? 'bench/out', report);
   return report;
 }

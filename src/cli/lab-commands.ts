@@ -6,6 +6,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { request } from 'undici';
+import { TIMING_PROFILES } from '../ha/index.ts';
 import { readLabFile, readLabKeys, startLab } from '../lab/index.ts';
 import { labHome } from './client.ts';
 import { columnize } from './columnize.ts';
@@ -53,13 +54,16 @@ export function registerLab(program: Command, run: Run): void {
     .option('--storage <kind>', 'level (on disk, default) or memory', 'level')
     .option('--base-port <port>', 'first API port; node i uses base + 10·i', '8200')
     .option('--sealed', 'leave every node sealed (for the unseal lesson)')
-    .action((o: { nodes: string; storage: string; basePort: string; sealed?: boolean }) =>
+    .option('--timings <profile>', 'lab (1 s lease), vault (Vault\'s 15 s lease) or consul (Vault on Consul: 15 s TTL kept up to 30 s, then a 15 s lock-delay)', 'lab')
+    .action((o: { nodes: string; storage: string; basePort: string; sealed?: boolean; timings: string }) =>
       run(async () => {
         if (o.storage !== 'level' && o.storage !== 'memory') throw new UsageError(`--storage must be level or memory, not ${o.storage}`);
+        const timings = TIMING_PROFILES[o.timings];
+        if (!timings) throw new UsageError(`--timings must be one of ${Object.keys(TIMING_PROFILES).join(', ')}, not ${o.timings}`);
         const home = labHome();
-        const lab = await startLab({ nodes: Number(o.nodes), storage: o.storage, basePort: Number(o.basePort), sealed: o.sealed, home });
+        const lab = await startLab({ nodes: Number(o.nodes), storage: o.storage, basePort: Number(o.basePort), sealed: o.sealed, home, timings });
         const t = lab.cluster.timings;
-        out(`==> vaultlab: ${lab.cluster.nodes.length}-node HA cluster is up (storage: ${o.storage}, seal: shamir 5/3, lock TTL ${t.lockTtlMs} ms)`);
+        out(`==> vaultlab: ${lab.cluster.nodes.length}-node HA cluster is up (storage: ${o.storage}, seal: shamir 5/3, timings: ${o.timings}, lock TTL ${t.lockTtlMs} ms${t.lockDelayMs ? `, lock-delay ${t.lockDelayMs} ms` : ''})`);
         for (const n of lab.cluster.nodes) out(`    ${n.name}  ${n.apiAddr}  ${n.node.state}`);
         out('');
         out('You may need to set the following environment variables:');

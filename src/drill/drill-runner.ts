@@ -6,7 +6,7 @@
  * on wall-clock timers with clients over HTTP, and timing bounds are reported, not checked.
  */
 import { SimClock } from '../clock/index.ts';
-import { LAB_TIMINGS, type Timings } from '../ha/index.ts';
+import { crashHoldMs, LAB_TIMINGS, type Timings } from '../ha/index.ts';
 import { checkHistory, lostWrites, type FinalState, type Violation } from './checker.ts';
 import { runClient, type ClientTally } from './drill-client.ts';
 import { downtime, drive, readFinal, recordCluster, settled, startDrillCluster } from './drill-cluster.ts';
@@ -60,6 +60,8 @@ export interface DrillResult {
 export async function runDrill(spec: DrillSpec, mode: DrillMode = {}): Promise<DrillResult> {
   const realTime = mode.realTime === true;
   const timings = mode.timings ?? LAB_TIMINGS;
+  // Bounds scale with how long a crashed active can keep the lock (one TTL; on Consul 2 × TTL plus its lock-delay).
+  const hold = crashHoldMs(timings);
   const dc = await startDrillCluster({ nodes: spec.nodes, seed: spec.seed, realTime, timings });
   const { cluster, clock, wait } = dc;
   const history = new History();
@@ -69,7 +71,7 @@ export async function runDrill(spec: DrillSpec, mode: DrillMode = {}): Promise<D
     const init = await cluster.init(1, 1);
     const token = init.rootToken;
     await cluster.unsealAll(init.keys);
-    if (!(await settled(dc, 10 * timings.lockTtlMs))) throw new Error('the drill cluster never elected an active node');
+    if (!(await settled(dc, 10 * hold))) throw new Error('the drill cluster never elected an active node');
     // Keep every version, so the checker can tell exactly which acknowledged write a version holds.
     await cluster.active()!.node.handle({ operation: 'update', path: 'secret/config', data: { max_versions: 10_000 }, token });
 
@@ -93,15 +95,15 @@ export async function runDrill(spec: DrillSpec, mode: DrillMode = {}): Promise<D
     // Heal everything, then give the cluster time to recover, as an operator would.
     cluster.healAll();
     await drive(faults.healAll(), wait);
-    const calmLimit = 3 * timings.lockTtlMs + timings.stepDownBackoffMs;
+    const calmLimit = 3 * hold + timings.stepDownBackoffMs;
     await (realTime ? settled(dc, calmLimit) : wait(calmLimit));
     await drive(cluster.unsealAll(init.keys).catch(() => undefined), wait);
-    const recovered = await settled(dc, realTime ? calmLimit : 3 * timings.lockTtlMs);
-    if (!realTime) await wait(3 * timings.lockTtlMs); // C6 also judges the quiet time after recovery
+    const recovered = await settled(dc, realTime ? calmLimit : 3 * hold);
+    if (!realTime) await wait(3 * hold); // C6 also judges the quiet time after recovery
     const final = recovered ? await readFinal(cluster, token, spec.keys) : undefined;
     const endTime = clock.now();
     const violation =
-      checkHistory(history.events, final, { lockTtlMs: timings.lockTtlMs, stepDownBackoffMs: timings.stepDownBackoffMs, endTime, liveness: !realTime }) ??
+      checkHistory(history.events, final, { lockTtlMs: hold, stepDownBackoffMs: timings.stepDownBackoffMs, endTime, liveness: !realTime }) ??
       (recovered ? undefined : { check: 'C6' as const, message: `no active node ${calmLimit} ms after every fault healed: ${JSON.stringify(cluster.states())}`, events: [] });
     return {
       spec,

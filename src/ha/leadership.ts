@@ -225,7 +225,11 @@ export class Leadership {
   private handle(): Lock {
     if (!this.lock) {
       const value = JSON.stringify(this.opts.advertise);
-      this.lock = this.opts.backend.lock(StorageKeys.lock, value, { holder: this.holder, ttlMs: this.opts.timings.lockTtlMs });
+      this.lock = this.opts.backend.lock(StorageKeys.lock, value, {
+        holder: this.holder,
+        ttlMs: this.opts.timings.sessionExpiryMs ?? this.opts.timings.lockTtlMs,
+        lockDelayMs: this.opts.timings.lockDelayMs,
+      });
     }
     return this.lock;
   }

@@ -16,6 +16,14 @@ export interface Timings {
   stepDownBackoffMs: number;
   /** Back-off after a storage error while campaigning (Vault's lockRetryInterval: 10 s). */
   lockRetryMs: number;
+  /**
+   * How long storage keeps an unrenewed lease, when longer than lockTtlMs: Consul keeps a
+   * session up to twice its TTL ("the TTL is a lower bound"). The holder still stops
+   * serving at lockTtlMs after its last renewal.
+   */
+  sessionExpiryMs?: number;
+  /** After a lease lapses (a crash, not a release), how long nobody may take the lock: Consul's lock-delay. */
+  lockDelayMs?: number;
 }
 
 /** Vault's own defaults (`vault/ha.go`, the Consul and etcd backends). */
@@ -27,6 +35,22 @@ export const VAULT_TIMINGS: Timings = {
   lockRetryMs: 10_000,
 };
 
+/**
+ * Vault on Consul with its defaults (performance.md [F1]–[F5]): session TTL 15 s, renewed
+ * at TTL/2 as Consul's RenewPeriodic does, invalidated up to 2 × TTL after the last
+ * renewal, then a 15 s lock-delay. Published: 30–45 s after a crash, under 1 s when the
+ * active steps down or is sealed (it releases the lock, so no lock-delay applies).
+ */
+export const CONSUL_TIMINGS: Timings = {
+  lockTtlMs: 15_000,
+  renewIntervalMs: 7_500,
+  leaderCheckMs: 2_500,
+  stepDownBackoffMs: 10_000,
+  lockRetryMs: 10_000,
+  sessionExpiryMs: 30_000,
+  lockDelayMs: 15_000,
+};
+
 /** The lab's fast profile: a 1 s lease (safe on a loaded 2-core box: 660 ms of slack). */
 export const LAB_TIMINGS: Timings = {
   lockTtlMs: 1_000,
@@ -36,10 +60,15 @@ export const LAB_TIMINGS: Timings = {
   lockRetryMs: 200,
 };
 
+/** The longest a crashed active keeps everyone else from the lock: its lease as storage keeps it, plus any lock-delay. */
+export function crashHoldMs(t: Timings): number {
+  return (t.sessionExpiryMs ?? t.lockTtlMs) + (t.lockDelayMs ?? 0);
+}
+
 /** A profile with a different lock TTL, renewal kept at TTL/3. */
 export function withLockTtl(base: Timings, lockTtlMs: number): Timings {
   return { ...base, lockTtlMs, renewIntervalMs: Math.max(1, Math.floor(lockTtlMs / 3)) };
 }
 
 /** The named profiles the CLI offers. */
-export const TIMING_PROFILES: Record<string, Timings> = { lab: LAB_TIMINGS, vault: VAULT_TIMINGS };
+export const TIMING_PROFILES: Record<string, Timings> = { lab: LAB_TIMINGS, vault: VAULT_TIMINGS, consul: CONSUL_TIMINGS };

@@ -7,7 +7,7 @@
  * async get, whose threadpool hop would dominate a KV read).
  */
 import { RealClock, type Clock } from '../clock/index.ts';
-import type { HABackend, Lock, WriteOptions } from './backend.ts';
+import type { HABackend, Lock, LockOptions, WriteOptions } from './backend.ts';
 import { BackendClosedError, FencedWriteError } from './errors.ts';
 import { checkKey, checkPrefix, childOf, isReservedKey, prefixRange, RESERVED_PREFIX, type KeyRange } from './key-rules.ts';
 import { StorageKeys } from './keys.ts';
@@ -134,11 +134,12 @@ export abstract class AbstractBackend implements HABackend {
     if (wasOpen) await this._close();
   }
 
-  lock(key: string, value: string, opts: { holder: string; ttlMs: number }): Lock {
+  lock(key: string, value: string, opts: LockOptions): Lock {
     this.assertOpen();
     checkKey(key);
     if (!(opts.ttlMs > 0)) throw new RangeError(`lock TTL must be positive, got ${opts.ttlMs}`);
-    return new LockHandle(this.locks, (k) => this.persistLock(k), key, value, opts.holder, opts.ttlMs);
+    if (opts.lockDelayMs !== undefined && !(opts.lockDelayMs >= 0)) throw new RangeError(`lock delay must not be negative, got ${opts.lockDelayMs}`);
+    return new LockHandle(this.locks, (k) => this.persistLock(k), key, value, opts.holder, opts.ttlMs, opts.lockDelayMs ?? 0);
   }
 
   setFencing(on: boolean): void {

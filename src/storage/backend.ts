@@ -62,9 +62,22 @@ export interface Lock {
 /** A Backend that can elect a leader and fence stale writers. */
 export interface HABackend extends Backend {
   /** A new contender handle on `key` that will advertise `value` while it holds the lock. */
-  lock(key: string, value: string, opts: { holder: string; ttlMs: number }): Lock;
+  lock(key: string, value: string, opts: LockOptions): Lock;
   /** Turns write fencing on or off (off only for the split-brain drill). */
   setFencing(on: boolean): void;
+}
+
+/** How a contender holds a lock. */
+export interface LockOptions {
+  /** Who holds it (one id per process incarnation). */
+  holder: string;
+  /** How long storage keeps the lease without a renewal. */
+  ttlMs: number;
+  /**
+   * After this holder's lease lapses (not after a release), how long nobody may take the
+   * lock: Consul's session lock-delay (15 s by default there; 0, the default here, elsewhere).
+   */
+  lockDelayMs?: number;
 }
 
 /** True when a backend also implements HABackend. */

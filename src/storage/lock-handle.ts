@@ -22,6 +22,7 @@ export class LockHandle implements Lock {
     private readonly advertised: string,
     private readonly holder: string,
     private readonly ttlMs: number,
+    private readonly lockDelayMs = 0,
   ) {}
 
   async acquire(signal: AbortSignal): Promise<LockGrant | undefined> {
@@ -30,7 +31,7 @@ export class LockHandle implements Lock {
     for (;;) {
       if (signal.aborted) return undefined;
       if (this.table.isClosed) throw new BackendClosedError();
-      const lease = this.table.tryAcquire(this.key, this.holder, this.advertised, this.ttlMs);
+      const lease = this.table.tryAcquire(this.key, this.holder, this.advertised, this.ttlMs, this.lockDelayMs);
       if (lease) return this.hold(lease);
       await this.table.waitForChange(this.key, signal);
     }

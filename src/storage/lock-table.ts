@@ -17,6 +17,8 @@ export interface Lease {
   readonly term: number;
   /** When the lease runs out unless renewed (ms since epoch, on the table's clock). */
   expires: number;
+  /** Once this lease has lapsed, how long nobody may take the key (Consul's lock-delay). */
+  readonly lockDelayMs: number;
   /** Aborted when this lease ends for its holder. */
   readonly lost: AbortController;
 }
@@ -68,13 +70,19 @@ export class LockTable {
     return lease && lease.expires > this.clock.now() ? lease : undefined;
   }
 
-  /** Takes key for holder when it is free or expired (compare-and-set); undefined when someone holds it. */
-  tryAcquire(key: string, holder: string, value: string, ttlMs: number): Lease | undefined {
+  /** Until when nobody may take key: a live lease's expiry, or a lapsed one's expiry plus its lock-delay (0 when free). */
+  blockedUntil(key: string): number {
+    const lease = this.leases.get(key);
+    return lease ? lease.expires + lease.lockDelayMs : 0;
+  }
+
+  /** Takes key for holder when it is free, or expired and past its lock-delay (compare-and-set); undefined otherwise. */
+  tryAcquire(key: string, holder: string, value: string, ttlMs: number, lockDelayMs = 0): Lease | undefined {
     if (this.closed) throw new BackendClosedError();
-    if (this.current(key)) return undefined;
+    if (this.blockedUntil(key) > this.clock.now()) return undefined;
     const old = this.leases.get(key);
     if (old) this.end(key, old, 'expired');
-    const lease: Lease = { holder, value, term: ++this.term, expires: this.clock.now() + ttlMs, lost: new AbortController() };
+    const lease: Lease = { holder, value, term: ++this.term, expires: this.clock.now() + ttlMs, lockDelayMs, lost: new AbortController() };
     this.leases.set(key, lease);
     this.granted.set(key, lease.term);
     this.emit('acquired', key, lease);
@@ -95,6 +103,8 @@ export class LockTable {
   /** Gives key up if lease is still its lease; wakes the waiters. */
   release(key: string, lease: Lease): void {
     if (this.leases.get(key) !== lease) return;
+    // A lapsed lease is gone already: its holder giving it back late must not cut its lock-delay short.
+    if (lease.lockDelayMs > 0 && lease.expires <= this.clock.now()) return;
     this.leases.delete(key);
     this.end(key, lease, 'released');
   }
@@ -108,13 +118,13 @@ export class LockTable {
   }
 
   /**
-   * Resolves when key may have become free: at the current lease's expiry (one timer, not a
-   * poll), on a release or drop, on abort or on close. The caller tries again.
+   * Resolves when key may have become free: at the current lease's expiry, or the end of a
+   * lapsed one's lock-delay (one timer, not a poll), on a release or drop, on abort or on close. The caller tries again.
    */
   waitForChange(key: string, signal: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
-      const lease = this.current(key);
-      if (!lease || this.closed || signal.aborted) return resolve();
+      const until = this.blockedUntil(key);
+      if (until <= this.clock.now() || this.closed || signal.aborted) return resolve();
       const set = this.waiters.get(key) ?? new Set();
       this.waiters.set(key, set);
       let timer: TimerHandle | undefined = undefined;
@@ -128,7 +138,7 @@ export class LockTable {
       set.add(wake);
       signal.addEventListener('abort', wake, { once: true });
       // A renewal moves the expiry later: this timer then wakes the caller early once, and it waits again.
-      timer = this.clock.setTimeout(wake, lease.expires - this.clock.now());
+      timer = this.clock.setTimeout(wake, until - this.clock.now());
     });
   }
 

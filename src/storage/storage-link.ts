@@ -5,7 +5,7 @@
  * With no fault set every layer lets calls straight through.
  */
 import type { Clock } from '../clock/index.ts';
-import { isHABackend, type HABackend, type Lock, type WriteOptions } from './backend.ts';
+import { isHABackend, type HABackend, type Lock, type LockOptions, type WriteOptions } from './backend.ts';
 import { ErrorInjector } from './error-injector.ts';
 import { LatencyInjector } from './latency-injector.ts';
 import { PartitionableBackend, type PartitionSwitch } from './partitionable-backend.ts';
@@ -69,7 +69,7 @@ export class StorageLink implements HABackend {
   /** Closing a link closes nothing: the shared backend belongs to the lab. */
   async close(): Promise<void> {}
 
-  lock(key: string, value: string, opts: { holder: string; ttlMs: number }): Lock {
+  lock(key: string, value: string, opts: LockOptions): Lock {
     return this.chain.lock(key, value, opts);
   }
 

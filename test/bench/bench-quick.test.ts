@@ -27,6 +27,8 @@ describe('vaultlab bench --quick', () => {
       }
       for (const x of json.ratios) expect(Number.isFinite(x.median), x.name).toBe(true);
       expect(json.failover.map((x: any) => x.kind)).toEqual(['step-down', 'seal', 'kill']);
+      expect(json.profiles.map((x: any) => `${x.profile} ${x.kind}`)).toEqual(['consul', 'vault', 'lab'].flatMap((p) => ['kill', 'seal', 'step-down'].map((k) => `${p} ${k}`)));
+      for (const x of json.profiles) expect(Number.isFinite(x.medianMs), `${x.profile} ${x.kind}`).toBe(true);
       expect(await readFile(join(out, 'ratios.svg'), 'utf8')).toMatch(/^<svg/);
       expect(await readFile(join(out, 'results.md'), 'utf8')).toContain('| ratio | median |');
     } finally {

@@ -124,6 +124,34 @@ export function haBackendSuite(name: string, open: (clock: SimClock) => Promise<
       expect(await a.value()).toEqual({ held: false });
     }));
 
+    it('keeps a lapsed lease\'s lock free but untakeable for its lock-delay (Consul), not after a release', test(async (be, clock) => {
+      const DELAY = 1500;
+      const a = be.lock('core/lock', 'A', { holder: 'a', ttlMs: TTL, lockDelayMs: DELAY });
+      const ga = (await a.acquire(never()))!;
+      const lapsedAt = clock.now() + TTL;
+      const b = contend(be, 'b');
+      await clock.advance(TTL + 10);
+      expect(await a.value()).toEqual({ held: false });
+      // The lease lapsed, yet nobody may take the lock before its lock-delay is over; a late
+      // release by the old holder does not cut the delay short.
+      expect(b.state.done).toBe(false);
+      await a.release();
+      await clock.advance(lapsedAt + DELAY - 1 - clock.now());
+      expect(b.state.done).toBe(false);
+      await clock.advance(1);
+      await b.settled;
+      expect(b.state.grant?.term).toBe(ga.term + 1);
+      expect(ga.lost.aborted).toBe(true);
+      // A lease given back while live frees the lock at once, delay or not.
+      await b.lock.release();
+      const c = be.lock('core/lock', 'C', { holder: 'c', ttlMs: TTL, lockDelayMs: DELAY });
+      const gc = (await c.acquire(never()))!;
+      await c.release();
+      const d = contend(be, 'd');
+      await d.settled;
+      expect(d.state.grant?.term).toBe(gc.term + 1);
+    }));
+
     it('grows the term by one with every acquisition, across keys', test(async (be) => {
       const terms: number[] = [];
       for (const key of ['core/lock', 'other/lock', 'core/lock']) {

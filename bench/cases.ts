@@ -9,14 +9,14 @@ import type { LoadJob } from './load-process.ts';
 /** One case: a label and how to build its load job against a running server. */
 export interface BenchCase {
   name: string;
-  /** Which server process it runs against (the noble case needs its own). */
-  server: 'node' | 'noble';
+  /** Which server process it runs against: node:crypto with the active's read cache, without it, or @noble/ciphers without it. */
+  server: 'node' | 'uncached' | 'noble';
   job(s: ServerReady, connections: number, durationSec: number): LoadJob;
 }
 
 const WRITE_BODY = '{"data":{"value":"' + 'y'.repeat(480) + '","n":"{i}"}}';
 
-function kv(name: string, server: 'node' | 'noble', target: 'active' | 'standby', op: 'read' | 'write', mode: 'direct' | 'forward' | 'redirect'): BenchCase {
+function kv(name: string, server: BenchCase['server'], target: 'active' | 'standby', op: 'read' | 'write', mode: 'direct' | 'forward' | 'redirect'): BenchCase {
   return {
     name,
     server,
@@ -47,5 +47,6 @@ export const CASES: BenchCase[] = [
   kv('read-redirected', 'node', 'standby', 'read', 'redirect'),
   kv('write-redirected', 'node', 'standby', 'write', 'redirect'),
   { ...kv('read-direct-micro', 'node', 'active', 'read', 'direct'), job: (s, c, d) => ({ ...kv('x', 'node', 'active', 'read', 'direct').job(s, c, d), tool: 'micro' }) },
+  kv('read-direct-uncached', 'uncached', 'active', 'read', 'direct'),
   kv('read-direct-noble', 'noble', 'active', 'read', 'direct'),
 ];

@@ -27,9 +27,10 @@ export interface ServerProc {
   stop(): Promise<void>;
 }
 
-/** Forks the system under test with a storage and AEAD engine. */
-export async function startServer(storage: 'memory' | 'level', aead: 'node' | 'noble'): Promise<ServerProc> {
-  const child = fork(here('./server-process.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_STORAGE: storage, BENCH_AEAD: aead }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/** Forks the system under test with a storage, an AEAD engine, and the active's read cache on or off. */
+export async function startServer(storage: 'memory' | 'level', aead: 'node' | 'noble', readCache: boolean): Promise<ServerProc> {
+  const env = { ...process.env, BENCH_STORAGE: storage, BENCH_AEAD: aead, BENCH_READ_CACHE: readCache ? 'on' : 'off' };
+  const child = fork(here('./server-process.ts'), [], { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ready = await next<ServerReady>(child, 'ready');
   return {
     ready,

@@ -5,5 +5,5 @@ export { acceptListMethod, LIST_MARK_HEADER, ListRewriter } from './list-method.
 export { MAX_REQUEST_SIZE, parseBody } from './body-parser.ts';
 export { envelope, sendErrors, sendJson, sendNoContent } from './reply.ts';
 export type { StandbyHandler } from './routes/sys-raw.ts';
-export { createStandbyHandler } from './standby.ts';
+export { createStandbyHandler, NO_ACTIVE_TO_FORWARD_TO } from './standby.ts';
 export { toLogicalRequest, requestToken, parseGoBool } from './translate.ts';

@@ -2,7 +2,7 @@
  * The standby side of HA over HTTP: forward to the active (default) or answer 307 when
  * the client sent X-Vault-No-Request-Forwarding. The active's status, headers and body
  * come back verbatim; when forwarding fails the client is redirected, as Vault falls
- * back to a 307; with no known active the answer is a 503 in Vault's words.
+ * back to a 307; with no known active the answer is Vault's 500 (forwarding) or 503 (redirect).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { FORWARDED_HEADER, redirectLocation, wantsRedirect, type Forwarder, type LeaderInfo } from '../ha/index.ts';
@@ -11,6 +11,9 @@ import { rawBody } from './body-parser.ts';
 import { clientUrl } from './list-method.ts';
 import { sendErrors } from './reply.ts';
 import type { StandbyHandler } from './routes/sys-raw.ts';
+
+/** What a standby answers (with a 500, as Vault) when it knows no active to forward to: the request went nowhere. */
+export const NO_ACTIVE_TO_FORWARD_TO = 'local node not active but active cluster node not found';
 
 /** Builds the standby handler of one node. */
 export function createStandbyHandler(node: VaultNode, forwarder: Forwarder): StandbyHandler {
@@ -27,9 +30,8 @@ export function createStandbyHandler(node: VaultNode, forwarder: Forwarder): Sta
       const redirect = wantsRedirect(req.headers);
       let leader = await leaderOf(false);
       if (!leader) leader = await leaderOf(true);
-      if (!leader) {
-        return sendErrors(reply, 503, [redirect ? 'no active Vault instance found' : 'local node not active but active cluster node not found']);
-      }
+      // Vault's words and codes: respondStandby's 503 when redirecting, the forwarding path's 500.
+      if (!leader) return redirect ? sendErrors(reply, 503, ['no active Vault instance found']) : sendErrors(reply, 500, [NO_ACTIVE_TO_FORWARD_TO]);
       // A 307 names the path and query the client sent (Vault's respondStandby), not the shim's rewrite of a LIST.
       if (redirect) return sendRedirect(reply, leader, clientUrl(req.url, req.headers));
       const fwd = { method: req.method, url: req.url, headers: req.headers, body: rawBody(req) };

@@ -4,15 +4,17 @@
  * key of `term` under a fresh random nonce, with the storage path as additional
  * authenticated data, so storage can neither read, forge, flip nor move a value
  * undetected. The root key (sealed by the unseal key) sits at core/master, the keyring
- * (sealed by the root key) at core/keyring.
+ * (sealed by the root key) at core/keyring. While its node holds the HA lock it may serve
+ * reads from a cache of plaintext (see cacheReads).
  */
 import { randomFillSync } from 'node:crypto';
 import type { Backend, WriteOptions } from '../storage/index.ts';
-import { StorageKeys } from '../storage/index.ts';
+import { isHABackend, StorageKeys } from '../storage/index.ts';
 import type { Aead } from './aead.ts';
 import type { Barrier, KeyStatus, Storage } from './barrier.ts';
 import { BarrierSealedError, BarrierUnsealError, DecryptError } from './errors.ts';
 import { Keyring } from './keyring.ts';
+import { PlaintextCache } from './plaintext-cache.ts';
 import { wipe } from './random.ts';
 
 const VERSION = 1;
@@ -37,6 +39,10 @@ export class AesGcmBarrier implements Barrier {
   private keyring: Keyring | undefined;
   private writeOpts: WriteOptions = {};
   private encryptions = 0;
+  private cache: PlaintextCache | undefined;
+  /** Writes started so far, and in flight now: a read that overlapped a write must not fill the cache. */
+  private writesStarted = 0;
+  private writesInFlight = 0;
   private readonly backend: Backend;
   private readonly aead: Aead;
   private readonly now: () => number;
@@ -90,6 +96,7 @@ export class AesGcmBarrier implements Barrier {
 
   async reloadKeyring(): Promise<void> {
     if (!this.rootKey) throw new BarrierSealedError();
+    this.cache?.wipe();
     const ring = await this.readKeyring(this.rootKey);
     const old = this.keyring;
     this.keyring = ring;
@@ -109,6 +116,7 @@ export class AesGcmBarrier implements Barrier {
   }
 
   seal(): void {
+    this.cacheReads(false);
     this.keyring?.wipe();
     wipe(this.rootKey);
     this.keyring = undefined;
@@ -138,23 +146,60 @@ export class AesGcmBarrier implements Barrier {
     this.writeOpts = { ...opts };
   }
 
+  cacheReads(on: boolean): void {
+    this.cache?.wipe();
+    this.cache = on ? new PlaintextCache() : undefined;
+  }
+
+  /** The cache, while it may be trusted: only while storage fences (see cacheReads). */
+  private trustedCache(): PlaintextCache | undefined {
+    if (!this.cache) return undefined;
+    if (isHABackend(this.backend) && this.backend.fences()) return this.cache;
+    this.cache.wipe();
+    return undefined;
+  }
+
   async get(key: string): Promise<Uint8Array | undefined> {
     const ring = this.ring();
+    const cache = this.trustedCache();
+    const hit = cache?.get(key);
+    if (hit) return hit;
+    const started = this.writesStarted;
     const raw = await this.backend.get(key);
     if (!raw) return undefined;
-    return this.decrypt(ring, key, raw);
+    const plain = this.decrypt(ring, key, raw);
+    // Only a read that no write overlapped may fill the cache, or it could put back an older value.
+    if (cache && cache === this.cache && this.writesStarted === started && this.writesInFlight === 0) cache.set(key, plain);
+    return plain;
   }
 
   async put(key: string, value: Uint8Array): Promise<void> {
     const ring = this.ring();
     const a = ring.active;
     this.encryptions++;
-    await this.backend.put(key, this.encryptWith(a.term, a.key, key, value), this.writeOpts);
+    this.writesStarted++;
+    this.writesInFlight++;
+    try {
+      await this.backend.put(key, this.encryptWith(a.term, a.key, key, value), this.writeOpts);
+      this.trustedCache()?.set(key, value);
+    } catch (err) {
+      this.cache?.delete(key);
+      throw err;
+    } finally {
+      this.writesInFlight--;
+    }
   }
 
   async delete(key: string): Promise<void> {
     this.ring();
-    await this.backend.delete(key, this.writeOpts);
+    this.writesStarted++;
+    this.writesInFlight++;
+    try {
+      await this.backend.delete(key, this.writeOpts);
+    } finally {
+      this.cache?.delete(key);
+      this.writesInFlight--;
+    }
   }
 
   async list(prefix: string): Promise<string[]> {

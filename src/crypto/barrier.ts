@@ -48,6 +48,12 @@ export interface Barrier extends Storage {
   keyStatus(): KeyStatus;
   /** The fencing term every write carries (set by HA while active; undefined = unfenced). */
   setWriteOptions(opts: WriteOptions): void;
+  /**
+   * Serves reads from a cache of the values this node read and wrote (on: the node holds
+   * the HA lock); off wipes it. The cache is bypassed and wiped whenever storage does not
+   * fence, since then another node's write could land unseen.
+   */
+  cacheReads(on: boolean): void;
   /** A prefix-scoped Storage (Vault's BarrierView), e.g. `view('logical/<uuid>/')`. */
   view(prefix: string): Storage;
 }

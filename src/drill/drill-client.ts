@@ -5,6 +5,7 @@
  * certainly did not take effect (refused at the gate, or a write storage refused), `info`
  * when it may have (a timeout, a reset connection, a 500 after forwarding), as in Knossos.
  */
+import { NO_ACTIVE_TO_FORWARD_TO } from '../api/index.ts';
 import type { Clock } from '../clock/index.ts';
 import type { Cluster, LabNode } from '../lab/index.ts';
 import type { LogicalRequest } from '../node/index.ts';
@@ -50,12 +51,15 @@ export function outcomeOfError(err: unknown): Answer {
   return { outcome: code && NOTHING_WRITTEN.has(code) ? 'fail' : 'info', status: code, error: (err as Error).message };
 }
 
-/** The outcome of an HTTP answer: 4xx and 503 did nothing; a 307 or another 5xx may follow a forward that landed. */
+/**
+ * The outcome of an HTTP answer: 4xx and 503 did nothing, nor did the 500 of a standby that
+ * knew no active to forward to; a 307 or another 5xx may follow a forward that landed.
+ */
 export function outcomeOfStatus(put: boolean, a: HttpAnswer): Answer {
   const data = a.data as { version?: number; data?: { v?: string }; metadata?: { version?: number } } | undefined;
   if (a.status >= 200 && a.status < 300) return put ? { outcome: 'ok', version: data?.version, status: a.status } : { outcome: 'ok', value: data?.data?.v ?? null, version: data?.metadata?.version ?? 0, status: a.status };
   if (!put && a.status === 404 && !a.errors?.length) return { outcome: 'ok', value: null, version: 0, status: 404 };
-  const definite = (a.status >= 400 && a.status < 500) || a.status === 503;
+  const definite = (a.status >= 400 && a.status < 500) || a.status === 503 || (a.status === 500 && a.errors?.length === 1 && a.errors[0] === NO_ACTIVE_TO_FORWARD_TO);
   return { outcome: definite ? 'fail' : 'info', status: a.status, error: a.errors?.join('; ') };
 }
 

@@ -50,6 +50,8 @@ export interface LeadershipOptions {
   advertise: { apiAddr: string; clusterAddr: string };
   /** Told of every acquisition and loss. */
   report?: (e: LeadershipEvent) => void;
+  /** False: the active does not cache reads in its barrier (default true; see Barrier.cacheReads). */
+  readCache?: boolean;
   /** Where this node echoes while standby and hears standbys while active (sys/ha-status); none = hears nobody. */
   echoes?: { channel: EchoChannel; hostname: string; version: string };
 }
@@ -132,6 +134,7 @@ export class Leadership {
           // Could not get ready (storage error): give the lock back and retry after a pause, as Vault does.
           this.opts.report?.({ event: 'released', term: grant.term, detail: `setup failed: ${(err as Error).message}` });
           this.grant = undefined;
+          node.barrier.cacheReads(false);
           // The term stays on the barrier: a request held over from an earlier active spell may
           // still write, and must be fenced by this term once a newer one is granted, never
           // written unfenced (random drill seed 808 caught exactly that write).
@@ -151,6 +154,8 @@ export class Leadership {
     this.grant = grant;
     await node.barrier.reloadKeyring();
     node.barrier.setWriteOptions({ term: grant.term });
+    // Holding the lock under fencing, this node is the only writer storage accepts: its reads may be cached.
+    node.barrier.cacheReads(this.opts.readCache !== false);
     await node.prepareActive();
     await node.barrier.put(`${StorageKeys.leaderPrefix}${this.holder}`, new TextEncoder().encode(JSON.stringify({ apiAddr: node.apiAddr, clusterAddr: node.clusterAddr, term: grant.term })));
     if (grant.lost.aborted) throw new Error('lock lost during setup');
@@ -200,9 +205,11 @@ export class Leadership {
   }
 
   /** Leaving active: drop the fencing term and release the lock, or abandon it when the node crashed. */
-  teardown(_node: Candidate, opts: { crashed: boolean }): void {
+  teardown(node: Candidate, opts: { crashed: boolean }): void {
     const grant = this.grant;
     this.grant = undefined;
+    // Another node may write from now on.
+    node.barrier.cacheReads(false);
     // The old term stays on the barrier: a request still in flight from the active days must be fenced, not unfenced.
     this.known = undefined;
     if (!grant) return;

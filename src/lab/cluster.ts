@@ -26,6 +26,8 @@ export interface ClusterOptions {
   timings?: Timings;
   clock?: Clock;
   aead?: 'node' | 'noble';
+  /** False: the active reads storage (and decrypts) on every read, without its read cache (the bench compares both). */
+  readCache?: boolean;
   /** False: no sockets at all (virtual-time drills drive nodes directly). */
   listen?: boolean;
   /** The random source of storage faults (seeded in drills). */
@@ -102,6 +104,7 @@ export class Cluster {
       clock: this.clock,
       holderId: `${name}-${uuid().slice(0, 8)}`,
       advertise: { apiAddr: api.url, clusterAddr: cluster.url },
+      readCache: opts.readCache,
       echoes: { channel: this.echoChannel(forwarder), hostname: name, version: VAULT_VERSION },
       report: (e) => this.timeline.add({ time: this.clock.now(), node: name, type: `lock-${e.event}`, detail: `term ${e.term}${e.detail ? `: ${e.detail}` : ''}` }),
     });

@@ -146,6 +146,10 @@ export abstract class AbstractBackend implements HABackend {
     this.fencing = on;
   }
 
+  fences(): boolean {
+    return this.fencing;
+  }
+
   /** Opens the database. */
   protected abstract _open(): Promise<void>;
   /** Closes the database. */

@@ -32,11 +32,13 @@ export abstract class BackendDecorator implements Backend {
   readonly lock?: HABackend['lock'];
   /** Present only when the inner backend is HA; fencing is a setting, not a storage call, so it is not gated. */
   readonly setFencing?: HABackend['setFencing'];
+  readonly fences?: HABackend['fences'];
 
   constructor(protected readonly inner: Backend) {
     if (isHABackend(inner)) {
       this.lock = (key, value, opts) => gatedLock(inner.lock(key, value, opts), () => this.gate());
       this.setFencing = (on) => inner.setFencing(on);
+      this.fences = () => inner.fences();
     }
   }
 

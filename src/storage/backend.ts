@@ -65,6 +65,8 @@ export interface HABackend extends Backend {
   lock(key: string, value: string, opts: LockOptions): Lock;
   /** Turns write fencing on or off (off only for the split-brain drill). */
   setFencing(on: boolean): void;
+  /** Whether writes are fenced now (then a lock holder is the only writer that storage accepts). */
+  fences(): boolean;
 }
 
 /** How a contender holds a lock. */

@@ -76,6 +76,10 @@ export class StorageLink implements HABackend {
   setFencing(on: boolean): void {
     this.chain.setFencing(on);
   }
+
+  fences(): boolean {
+    return this.chain.fences();
+  }
 }
 
 /** The lab's jitter is a fraction; the injector's, as in Vault, a percentage. */

@@ -22,7 +22,7 @@ describe('vaultlab bench --quick', () => {
         expect(row.errors).toBe(0);
       }
       const names = json.ratios.map((x: any) => x.name);
-      for (const want of ['KV read / baseline', 'KV write / baseline', 'forwarded / direct read', 'redirected / direct read', 'noble / node:crypto read']) {
+      for (const want of ['KV read / baseline', 'KV write / baseline', 'forwarded / direct read', 'redirected / direct read', 'noble / node:crypto read', 'cached / uncached KV read']) {
         expect(names.some((n: string) => n.includes(want)), want).toBe(true);
       }
       for (const x of json.ratios) expect(Number.isFinite(x.median), x.name).toBe(true);

@@ -23,6 +23,7 @@ describe('leadership setup that fails', () => {
       barrier: {
         reloadKeyring: async () => undefined,
         setWriteOptions: (o: { term?: number }) => writeOptions.push(o),
+        cacheReads: () => undefined,
         put: async () => undefined,
       } as unknown as Barrier,
       prepareActive: async () => {

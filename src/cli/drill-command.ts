@@ -1,18 +1,22 @@
-/** `vaultlab drill --list | NAME [--seed S] [--report DIR] | --random N --seed S`: failover drills in virtual time. */
-import { fileURLToPath } from 'node:url';
+/**
+ * `vaultlab drill --list | NAME [--seed S] [--real-time] [--report DIR] | --random N --seed S`:
+ * failover drills. A drill that finds a violation it did not expect exits 2 and prints the
+ * smallest drill that still shows it and the shortest history that does (the witness).
+ */
 import type { Command } from 'commander';
-import { randomSpec } from '../drill/drill-spec.ts';
-import { runDrill } from '../drill/drill-runner.ts';
-import { summary, writeDrillReport } from '../drill/drill-report.ts';
-import { specOf, type Scenario } from '../drill/scenario.ts';
-import { out, UsageError } from './output.ts';
+import { listScenarios, runRandomDrills, runScenario, UnknownScenarioError, witness, type HistoryEvent } from '../drill/index.ts';
+import { out, UsageError, warn } from './output.ts';
 
 type Run = (fn: () => Promise<number>) => void;
 
-/** The scenario catalogue lives in scenarios/ (data beside the code), loaded by path. */
-async function catalogue(): Promise<Scenario[]> {
-  const url = new URL('../../scenarios/index.ts', import.meta.url);
-  return ((await import(fileURLToPath(url))) as { SCENARIOS: Scenario[] }).SCENARIOS;
+function wholeNumber(flag: string, v: string, min: number): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be a whole number ≥ ${min}, not ${JSON.stringify(v)}`);
+  return n;
+}
+
+function printEvents(events: HistoryEvent[]): void {
+  for (const e of events) out(`  ${JSON.stringify(e)}`);
 }
 
 /** Registers `drill`. */
@@ -24,37 +28,47 @@ export function registerDrill(program: Command, run: Run): void {
     .option('--list', 'list the scenarios')
     .option('--seed <n>', 'the seed (same seed, same drill)', '1')
     .option('--random <n>', 'run N random drills (3–5 nodes, 1–5 faults each)')
-    .option('--report <dir>', 'write drill.json, drill.md and timeline.svg here')
+    .option('--report <dir>', 'write drill.json, history.jsonl, drill.md and timeline.svg here')
     .option('--real-time', 'run on real timers, real sockets and the level backend instead of virtual time')
-    .action((name: string | undefined, o: { list?: boolean; seed: string; random?: string; report?: string; realTime?: boolean }) =>
+    .option('--unfenced', 'with --random: storage fencing off, to see the split brain fencing prevents')
+    .action((name: string | undefined, o: { list?: boolean; seed: string; random?: string; report?: string; realTime?: boolean; unfenced?: boolean }) =>
       run(async () => {
-        const scenarios = await catalogue();
         if (o.list) {
-          for (const s of scenarios) out(`${s.name.padEnd(24)} ${s.description}`);
+          for (const s of await listScenarios()) out(`${s.name.padEnd(24)} ${s.description}`);
           return 0;
         }
-        const seed = Number(o.seed);
-        if (o.random) {
-          let bad = 0;
-          const n = Number(o.random);
-          for (let i = 0; i < n; i++) {
-            const r = await runDrill(randomSpec(seed + i));
-            if (r.violation) {
-              bad++;
-              out(summary(`random #${i}`, r));
-              if (o.report) writeDrillReport(o.report, `random-${seed + i}`, r);
-            }
+        const seed = wholeNumber('--seed', o.seed, 0);
+        if (o.random !== undefined) {
+          const n = wholeNumber('--random', o.random, 1);
+          const r = await runRandomDrills(n, seed, {
+            reportDir: o.report,
+            fencing: !o.unfenced,
+            onDrill: (_d, i) => {
+              if ((i + 1) % 50 === 0 && i + 1 < n) warn(`${i + 1}/${n} drills played`);
+            },
+          });
+          for (const f of r.failures) {
+            out(f.summary);
+            if (f.shrunk) out(`  smallest drill that still fails (${f.shrunk.runs} drills tried): ${JSON.stringify(f.shrunk.spec)}`);
+            printEvents(f.witness);
           }
-          out(`${n} random drills from seed ${seed}: ${bad} with violations`);
-          return bad ? 2 : 0;
+          out(`${n} random drills from seed ${seed}: ${r.failures.length} with violations or lost writes; ${r.acknowledged} acknowledged operations in ${(r.wallMs / 1000).toFixed(1)} s`);
+          return r.failures.length ? 2 : 0;
         }
-        const s = scenarios.find((x) => x.name === name);
-        if (!s) throw new UsageError(`unknown drill ${JSON.stringify(name ?? '')}: see "vaultlab drill --list"`);
-        const r = await runDrill(specOf(s, seed), { realTime: o.realTime });
-        out(summary(s.name, r).replace('(virtual)', o.realTime ? '(wall clock)' : '(virtual)'));
-        if (o.report) writeDrillReport(o.report, s.name, r, s.description);
-        if (r.violation) for (const e of r.violation.events) out(`  ${JSON.stringify(e)}`);
-        return r.violation && !s.expectViolation ? 2 : !r.violation && s.expectViolation ? 2 : 0;
+        if (o.unfenced) throw new UsageError('--unfenced goes with --random (the zombie-leader-unfenced scenario is the fixed one)');
+        let report;
+        try {
+          report = await runScenario(name ?? '', { seed, realTime: o.realTime, reportDir: o.report });
+        } catch (err) {
+          if (err instanceof UnknownScenarioError) throw new UsageError(`${err.message}: see "vaultlab drill --list"`);
+          throw err;
+        }
+        out(report.summary);
+        for (const x of report.expectations) out(`  ${x.ok ? 'ok  ' : 'FAIL'} ${x.text}: ${x.detail}`);
+        if (report.shrunk) out(`  smallest drill that still fails (${report.shrunk.runs} drills tried): ${JSON.stringify(report.shrunk.spec)}`);
+        if (report.result.violation) printEvents(report.witness ?? witness(report.result));
+        if (o.report) out(`Report: ${o.report}/drill.md`);
+        return report.passed ? 0 : 2;
       }),
     );
 }

@@ -141,4 +141,17 @@ describe('vaultlab drill', () => {
     expect(split.stdout).toMatch(/VIOLATION C2: split brain/);
     expect((await runCli(['drill', 'nope'])).code).toBe(1);
   });
+
+  it('exits 2 on a random drill that finds a violation, printing the smallest drill that still fails and its witness', async () => {
+    // Seed 1 without fencing: a paused active's held write lands after a newer term (C2).
+    const r = await runCli(['drill', '--random', '1', '--seed', '1', '--unfenced']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stdout).toMatch(/^random drill \(seed 1\): VIOLATION C2/);
+    const shrunk = JSON.parse(/smallest drill that still fails \(\d+ drills tried\): (.*)/.exec(r.stdout)![1]);
+    expect(shrunk.faults.length).toBeGreaterThanOrEqual(1);
+    expect(shrunk.fencing).toBe(false);
+    expect(r.stdout).toMatch(/"kind":"fault","name":"\w[\w-]*","target":"node\d","on":true/);
+    expect(r.stdout).toMatch(/1 random drills from seed 1: 1 with violations/);
+    expect((await runCli(['drill', '--random', 'x'])).code).toBe(1);
+  });
 });

@@ -140,7 +140,11 @@ export class VaultNode {
       actors: {
         campaign: fromPromise(async ({ input, signal }) => {
           const term = await this.ha!.campaign(this, signal, input.backoffUntil);
-          if (term !== undefined && !signal.aborted) this.actor.send({ type: 'LOCK_ACQUIRED', term, at: this.clock.now() });
+          if (term === undefined) return;
+          // Won just as the node left standby (sealed, crashed): give the lock back, or a sealed node
+          // holds it until its lease runs out and nobody can fail over (T14's unseal/SEAL race).
+          if (signal.aborted) this.ha!.teardown(this, { crashed: this.crashed });
+          else this.actor.send({ type: 'LOCK_ACQUIRED', term, at: this.clock.now() });
         }),
         lockKeeper: fromPromise(async ({ input, signal }) => {
           if (!this.ha) return;

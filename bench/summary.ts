@@ -20,7 +20,8 @@ export interface Ratio extends Spread {
   pass?: boolean;
 }
 
-function spread(xs: number[]): Spread {
+/** Median, min and max of a sample (NaN for none). */
+export function spread(xs: number[]): Spread {
   const s = [...xs].sort((a, b) => a - b);
   if (!s.length) return { median: NaN, min: NaN, max: NaN };
   const mid = s.length >> 1;

@@ -25,6 +25,6 @@ export function vaultClientErrorHandler(err: Error & { code?: string }, socket: 
   const message = status === 431 ? 'request header fields too large' : `malformed HTTP request${err.code ? ` (${err.code})` : ''}`;
   const body = `${JSON.stringify({ errors: [message] })}\n`;
   const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status]}`, 'Content-Type: application/json', 'Cache-Control: no-store', `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close'];
-  // end, not write-then-destroy: a wrapped socket (the LIST shim) would drop a write still queued.
+  // end, not write-then-destroy: destroy would drop a write still queued.
   socket.end(`${head.join('\r\n')}\r\n\r\n${body}`, () => socket.destroy());
 }

@@ -4,7 +4,7 @@
  * their data/ prefix, and the output is Vault's banners and tables.
  */
 import type { Command } from 'commander';
-import { ApiError, withClient, type VaultClient } from './client.ts';
+import { ApiError, withClient } from './client.ts';
 import { kvTable } from './columnize.ts';
 import { joinPath, kvPreflight, parsePairs } from './kv-helpers.ts';
 import { registerKvMore } from './kv-more-commands.ts';

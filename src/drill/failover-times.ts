@@ -12,24 +12,11 @@ import { between, seeded } from './rng.ts';
 /** The faults whose failover time is measured. */
 export type FailoverKind = 'kill' | 'seal' | 'step-down';
 
-/** What one profile and fault kind gave over several runs. */
-export interface FailoverTimes {
-  kind: FailoverKind;
-  /** Virtual ms from the fault until another node held the lock, one per run. */
-  samplesMs: number[];
-  medianMs: number;
-  minMs: number;
-  maxMs: number;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-/** Measures `runs` failovers of `kind` under `timings` (seeded: the same seed, the same samples). */
-export async function measureFailoverTimes(timings: Timings, kind: FailoverKind, runs: number, seed: number): Promise<FailoverTimes> {
+/**
+ * Measures `runs` failovers of `kind` under `timings` (seeded: the same seed, the same
+ * samples): virtual ms from the fault until another node held the lock, one per run.
+ */
+export async function measureFailoverTimes(timings: Timings, kind: FailoverKind, runs: number, seed: number): Promise<number[]> {
   const rnd = seeded(seed);
   const hold = crashHoldMs(timings);
   const samplesMs: number[] = [];
@@ -59,5 +46,5 @@ export async function measureFailoverTimes(timings: Timings, kind: FailoverKind,
     if (!next) throw new Error(`no node took over after ${kind} (seed ${seed + run})`);
     samplesMs.push(next.t - fault.t);
   }
-  return { kind, samplesMs, medianMs: median(samplesMs), minMs: Math.min(...samplesMs), maxMs: Math.max(...samplesMs) };
+  return samplesMs;
 }

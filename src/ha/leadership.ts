@@ -10,8 +10,7 @@
 import type { Clock } from '../clock/index.ts';
 import type { Barrier } from '../crypto/index.ts';
 import { StorageKeys, type HABackend, type Lock, type LockGrant } from '../storage/index.ts';
-import type { Echo, EchoChannel } from './echo-board.ts';
-import { livePeers } from './echo-board.ts';
+import { livePeers, type Echo, type EchoChannel } from './echo-board.ts';
 import type { Timings } from './timings.ts';
 
 /** What leadership needs from a node (VaultNode satisfies it). */
@@ -132,13 +131,7 @@ export class Leadership {
           return grant.term;
         } catch (err) {
           // Could not get ready (storage error): give the lock back and retry after a pause, as Vault does.
-          this.opts.report?.({ event: 'released', term: grant.term, detail: `setup failed: ${(err as Error).message}` });
-          this.grant = undefined;
-          node.barrier.cacheReads(false);
-          // The term stays on the barrier: a request held over from an earlier active spell may
-          // still write, and must be fenced by this term once a newer one is granted, never
-          // written unfenced (random drill seed 808 caught exactly that write).
-          await this.handle().release().catch(() => undefined);
+          this.teardown(node, { crashed: false, detail: `setup failed: ${(err as Error).message}` });
           await clock.sleep(timings.lockRetryMs, signal);
         }
       }
@@ -204,13 +197,14 @@ export class Leadership {
     });
   }
 
-  /** Leaving active: drop the fencing term and release the lock, or abandon it when the node crashed. */
-  teardown(node: Candidate, opts: { crashed: boolean }): void {
+  /** Leaving active (or a setup that failed): stop caching reads and release the lock, or abandon it when the node crashed. */
+  teardown(node: Candidate, opts: { crashed: boolean; detail?: string }): void {
     const grant = this.grant;
     this.grant = undefined;
     // Another node may write from now on.
     node.barrier.cacheReads(false);
-    // The old term stays on the barrier: a request still in flight from the active days must be fenced, not unfenced.
+    // The old term stays on the barrier: a request still in flight from the active days must be
+    // fenced by it once a newer term is granted, never written unfenced (random drill seed 808).
     this.known = undefined;
     if (!grant) return;
     if (opts.crashed) {
@@ -220,7 +214,7 @@ export class Leadership {
       this.incarnation++;
       return;
     }
-    this.opts.report?.({ event: 'released', term: grant.term });
+    this.opts.report?.({ event: 'released', term: grant.term, detail: opts.detail });
     void this.handle().release().catch(() => undefined);
   }
 

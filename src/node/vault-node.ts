@@ -27,9 +27,8 @@ import { BadRequestError, InternalError, SealedError, StandbyError } from './err
 import { MountTable, newMount, requiredMounts } from './mounts.ts';
 import { nodeMachine, type NodeState } from './node-machine.ts';
 import type { NodeEvent, NodeEventListener } from './node-events.ts';
-import type { NodeOptions } from './node-options.ts';
 import { haMembers, type HaStatusNode } from './ha-members.ts';
-import { VAULT_VERSION } from './node-options.ts';
+import { VAULT_VERSION, type NodeOptions } from './node-options.ts';
 import { health, leader, sealStatus, type HealthQuery, type StatusFacts } from './node-status.ts';
 import { readSealConfig, writeSealConfig, type SealConfig } from './seal-config.ts';
 import { TokenStore } from './token/token-store.ts';

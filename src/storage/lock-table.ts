@@ -59,7 +59,7 @@ export class LockTable {
     return this.granted.get(key) ?? this.restored;
   }
 
-  /** The lease on key, even an expired one (so its holder can still release it; renewing it is refused). */
+  /** The lease on key, even a lapsed one (storage mirrors it until someone takes the key; it can be neither renewed nor released). */
   lease(key: string): Lease | undefined {
     return this.leases.get(key);
   }
@@ -100,11 +100,12 @@ export class LockTable {
     return true;
   }
 
-  /** Gives key up if lease is still its lease; wakes the waiters. */
+  /** Gives key up if lease is still its live lease; wakes the waiters. */
   release(key: string, lease: Lease): void {
     if (this.leases.get(key) !== lease) return;
-    // A lapsed lease is gone already: its holder giving it back late must not cut its lock-delay short.
-    if (lease.lockDelayMs > 0 && lease.expires <= this.clock.now()) return;
+    // A lapsed lease is gone already (as it cannot be renewed, it cannot be given back): a late
+    // release changes nothing, so it cannot cut a Consul lock-delay short either.
+    if (lease.expires <= this.clock.now()) return;
     this.leases.delete(key);
     this.end(key, lease, 'released');
   }

@@ -26,7 +26,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startLabProcess, type LabProcess } from '../helpers/lab-process.ts';
-import { seededRandom } from '../storage/seeded-random.ts';
+import { seeded } from '../../src/drill/rng.ts';
 
 const RUNS = Number(process.env.VAULTLAB_T16_RUNS ?? 30);
 const SEED = 16;
@@ -79,7 +79,7 @@ async function missingAfterRestart(lab: LabProcess, keys: string[]): Promise<str
 
 describe('T16: acknowledged ⇒ durable across a process crash (level backend)', () => {
   it(`${RUNS} seeded SIGKILLs with writes in flight lose no acknowledged write`, async () => {
-    const random = seededRandom(SEED);
+    const random = seeded(SEED);
     const missing: string[] = [];
     let acknowledged = 0;
     let lab = await startLabProcess(dir);

@@ -18,6 +18,21 @@ export type NodePath = StatePath<NodeSnapshot, NodeMachineEvent>;
 export const SHARES = 5;
 export const THRESHOLD = 3;
 
+/** Every event the machine knows, one of each kind (RESTART both ways: storage decides). */
+export const MACHINE_EVENTS: readonly NodeMachineEvent[] = [
+  { type: 'INITIALIZED' },
+  { type: 'UNSEAL_PROGRESS', progress: 1, nonce: 'n' },
+  { type: 'UNSEAL_RESET' },
+  { type: 'UNSEALED', at: 1 },
+  { type: 'SEAL' },
+  { type: 'LOCK_ACQUIRED', term: 1, at: 2 },
+  { type: 'LOCK_LOST', reason: 'test' },
+  { type: 'STEP_DOWN', backoffUntil: 10 },
+  { type: 'CRASH' },
+  { type: 'RESTART', initialized: true },
+  { type: 'RESTART', initialized: false },
+];
+
 /**
  * The events offered in a snapshot. UNSEAL_PROGRESS carries the next real count, up to
  * one share short of the threshold (the share that reaches it is UNSEALED), so every
@@ -27,19 +42,11 @@ export const THRESHOLD = 3;
  */
 export function eventsFor(snapshot: NodeSnapshot): NodeMachineEvent[] {
   const next = snapshot.context.progress + 1;
-  return [
-    { type: 'INITIALIZED' },
-    ...(next < THRESHOLD ? [{ type: 'UNSEAL_PROGRESS' as const, progress: next, nonce: 'n' }] : []),
-    { type: 'UNSEAL_RESET' },
-    { type: 'UNSEALED', at: 1 },
-    { type: 'SEAL' },
-    { type: 'LOCK_ACQUIRED', term: 1, at: 2 },
-    { type: 'LOCK_LOST', reason: 'test' },
-    { type: 'STEP_DOWN', backoffUntil: 10 },
-    { type: 'CRASH' },
-    { type: 'RESTART', initialized: true },
-    ...(snapshot.context.initialized ? [] : [{ type: 'RESTART' as const, initialized: false }]),
-  ];
+  return MACHINE_EVENTS.flatMap((e): NodeMachineEvent[] => {
+    if (e.type === 'UNSEAL_PROGRESS') return next < THRESHOLD ? [{ ...e, progress: next }] : [];
+    if (e.type === 'RESTART' && !e.initialized) return snapshot.context.initialized ? [] : [e];
+    return [e];
+  });
 }
 
 /** The leaf a snapshot is in, as a node reports it. */

@@ -6,21 +6,10 @@
 import { createActor } from 'xstate';
 import { getAdjacencyMap, getShortestPaths } from 'xstate/graph';
 import { describe, expect, it } from 'vitest';
-import { nodeMachine, type NodeMachineEvent } from '../../src/node/index.ts';
+import { nodeMachine } from '../../src/node/index.ts';
+import { MACHINE_EVENTS } from '../helpers/machine-model.ts';
 
-const EVENTS: NodeMachineEvent[] = [
-  { type: 'INITIALIZED' },
-  { type: 'UNSEAL_PROGRESS', progress: 1, nonce: 'n' },
-  { type: 'UNSEAL_RESET' },
-  { type: 'UNSEALED', at: 1 },
-  { type: 'SEAL' },
-  { type: 'LOCK_ACQUIRED', term: 1, at: 2 },
-  { type: 'LOCK_LOST', reason: 'test' },
-  { type: 'STEP_DOWN', backoffUntil: 10 },
-  { type: 'CRASH' },
-  { type: 'RESTART', initialized: false },
-  { type: 'RESTART', initialized: true },
-];
+const EVENTS = [...MACHINE_EVENTS];
 
 function leaf(value: unknown): string {
   if (typeof value === 'string') return value;

@@ -47,13 +47,27 @@ export async function handleRequest(node: VaultNode, engines: EngineResolver, re
     if (!authorize(acl, ereq?.operation ?? req.operation, req.path).allowed) throw new PermissionDeniedError(true);
   }
   if (!mount || !engine || !ereq) throw new NoRouteError(req.path);
-  // A token with limited uses pays one per request; the last use revokes it once served.
-  const lastUse = caller && caller.numUses > 0 ? await node.tokens.spendUse(caller) : false;
-  // Where a lab pause freezes a request that already passed the gate (the Jepsen pause case).
-  if (node.failpoint) await node.failpoint('beforeEngine');
-  const response = await engine.handle(ereq);
-  if (lastUse && caller) await revokeTree(node, caller);
-  return { response, mountType: mount.type };
+  // A limited-use token pays before its request runs (atomically: concurrent requests cannot
+  // share a use); the request that spends the last one revokes the token once served.
+  const use = caller ? await node.tokens.spendUse(caller) : 'unlimited';
+  if (use === 'denied') throw new PermissionDeniedError();
+  try {
+    // Where a lab pause freezes a request that already passed the gate (the Jepsen pause case).
+    if (node.failpoint) await node.failpoint('beforeEngine');
+    const response = await engine.handle(ereq);
+    return { response, mountType: mount.type };
+  } finally {
+    if (use === 'last' && caller) await revokeLastUse(node, caller);
+  }
+}
+
+/** Revokes a token whose last use was just served; if storage refuses now, the expiration manager retries. */
+async function revokeLastUse(node: VaultNode, caller: TokenEntry): Promise<void> {
+  try {
+    await revokeTree(node, caller);
+  } catch {
+    node.expiration.track(node.tokens.hash(caller.id), node.clock.now());
+  }
 }
 
 /** Vault refuses relative segments before any ACL check (OpenBao's fix for decoded '..'). */

@@ -32,6 +32,8 @@ import { VAULT_VERSION, type NodeOptions } from './node-options.ts';
 import { health, leader, sealStatus, type HealthQuery, type StatusFacts } from './node-status.ts';
 import { readSealConfig, writeSealConfig, type SealConfig } from './seal-config.ts';
 import { TokenStore } from './token/token-store.ts';
+import { expireToken } from './token/token-service.ts';
+import { ExpirationManager } from './expiration-manager.ts';
 import { UnsealProgress } from './unseal-progress.ts';
 import { PolicyStore } from './policy-store.ts';
 import { createEngineResolver } from './engines/registry.ts';
@@ -62,6 +64,8 @@ export class VaultNode {
   readonly tokens: TokenStore;
   readonly mounts: MountTable;
   readonly policies: PolicyStore;
+  /** Revokes tokens on time while this node is active. */
+  readonly expiration: ExpirationManager;
   private readonly unsealParts = new UnsealProgress();
   private readonly listeners = new Set<NodeEventListener>();
   private actor!: Actor<typeof nodeMachine>;
@@ -91,6 +95,7 @@ export class VaultNode {
     this.tokens = new TokenStore(this.barrier, this.clock);
     this.mounts = new MountTable(this.barrier);
     this.policies = new PolicyStore(this.barrier);
+    this.expiration = new ExpirationManager(this.clock, (hash) => expireToken(this, hash));
     this.engines = createEngineResolver(this);
   }
 
@@ -336,11 +341,18 @@ export class VaultNode {
     this.actor.send({ type: 'UNSEALED', at: this.clock.now() });
   }
 
-  /** Loads what an active node serves from: mount table, token salt, policies. Called once per term. */
+  /**
+   * Loads what an active node serves from (mount table, token salt, policies) and restores
+   * the revocation timers from the stored tokens, as Vault's expiration manager does on
+   * activation: what expired while no node was active is revoked at once. Called once per term.
+   */
   async prepareActive(): Promise<void> {
     await this.mounts.load();
     await this.tokens.load();
     this.policies.clear();
+    const now = this.clock.now();
+    const stored = await this.tokens.expiries();
+    this.expiration.start(stored.map((t) => ({ id: t.hash, expireTime: t.revocationPending ? now : t.expireTime })));
   }
 
   /** `PUT sys/seal` from a client: only an active node seals itself. */
@@ -397,12 +409,14 @@ export class VaultNode {
   }
 
   private teardownActive(): void {
+    this.expiration.stop();
     this.tokens.unload();
     this.policies.clear();
     this.ha?.teardown(this, { crashed: this.crashed });
   }
 
   private wipeKeys(): void {
+    this.expiration.stop();
     this.barrier.seal();
     this.tokens.unload();
     this.mounts.unload();

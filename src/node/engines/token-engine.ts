@@ -39,6 +39,8 @@ export class TokenEngine implements Engine {
     switch (`${head} ${op}`) {
       case 'create update':
       case 'create-orphan update': {
+        // Only create/<role> names a role; create-orphan takes none (Vault's paths).
+        if (arg && head === 'create-orphan') throw new UnsupportedOperationError('unsupported path');
         const role = arg ? await this.role(arg) : undefined;
         if (arg && !role) throw new BadRequestError(`unknown role ${arg}`);
         const privileged = await this.privileged(caller, req.path);

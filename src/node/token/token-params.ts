@@ -29,13 +29,6 @@ export function policyList(v: unknown): string[] | undefined {
   return raw.map((p) => String(p).trim().toLowerCase()).filter(Boolean);
 }
 
-/** Sorted, without duplicates; `default` added unless asked not to (never next to root). */
-export function finalPolicies(policies: string[], noDefault: boolean): string[] {
-  const set = new Set(policies);
-  if (!noDefault && !set.has('root')) set.add('default');
-  return [...set].sort();
-}
-
 /** `token-<name>` with Vault's sanitising (anything odd becomes '-'). */
 export function displayName(v: unknown): string {
   const name = typeof v === 'string' && v ? v.toLowerCase().replace(/[^a-z0-9-]/g, '-') : '';

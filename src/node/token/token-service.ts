@@ -9,7 +9,8 @@ import { clearCubbyhole } from '../engines/kv/cubbyhole-engine.ts';
 import type { AuthInfo } from '../request.ts';
 import type { VaultNode } from '../vault-node.ts';
 import type { TokenEntry } from './token-entry.ts';
-import { displayName, durationSeconds, finalPolicies, flag, policyList, stringMap, SYSTEM_MAX_TTL } from './token-params.ts';
+import { chooseTokenPolicies } from './token-policies.ts';
+import { displayName, durationSeconds, flag, policyList, stringMap, SYSTEM_MAX_TTL } from './token-params.ts';
 
 /** A token role (auth/token/roles/:name). */
 export interface TokenRole {
@@ -51,33 +52,35 @@ export function authInfo(e: TokenEntry, now: number, opts: { hideToken?: boolean
 export async function createToken(node: VaultNode, creator: Creator, body: Record<string, unknown>, opts: { orphanPath: boolean; role?: TokenRole; path: string }): Promise<{ entry: TokenEntry; warnings: string[] }> {
   const { entry: parent, privileged } = creator;
   const role = opts.role;
+  const warnings: string[] = [];
   if (body.type === 'batch') throw new BadRequestError('batch tokens are not supported by vaultlab');
-  let policies = policyList(body.policies) ?? parent.policies.filter((p) => p !== 'root' || parent.policies.includes('root'));
-  if (role) {
-    if (role.allowed_policies.length && policies.some((p) => p !== 'default' && !role.allowed_policies.includes(p))) throw new BadRequestError('token policies must be a subset of the role\'s allowed policies');
-    if (policies.some((p) => role.disallowed_policies.includes(p))) throw new BadRequestError('token policies include a disallowed policy of the role');
-  } else if (!privileged && policies.some((p) => p !== 'default' && !parent.policies.includes(p))) {
-    throw new BadRequestError('child policies must be subset of parent');
-  }
-  const noDefault = flag(body.no_default_policy);
-  policies = finalPolicies(policies, noDefault);
-  const noParent = flag(body.no_parent);
-  if (noParent && !privileged && !role?.orphan) throw new BadRequestError('root or sudo privileges required to create orphan token');
-  const orphan = opts.orphanPath || noParent || role?.orphan === true;
   let id = newServiceToken();
   if (body.id !== undefined && body.id !== '') {
-    if (!parent.policies.includes('root')) throw new BadRequestError('root or sudo privileges required to specify token id');
+    if (!privileged) throw new BadRequestError('root or sudo privileges required to specify token id');
     if (typeof body.id !== 'string' || body.id.includes('.')) throw new BadRequestError('token IDs can not contain a period');
     id = body.id;
     if (await node.tokens.lookup(id)) throw new BadRequestError('cannot create a token with a duplicate ID');
   }
-  const period = role?.token_period || durationSeconds(body.period, 'period');
-  if (period && !privileged && !role) throw new BadRequestError('root or sudo privileges required to create periodic token');
-  const explicitMax = role?.token_explicit_max_ttl || durationSeconds(body.explicit_max_ttl, 'explicit_max_ttl');
-  const isRoot = policies.length === 1 && policies[0] === 'root';
-  let ttl = period || durationSeconds(body.ttl ?? body.lease, 'ttl') || (isRoot ? 0 : SYSTEM_MAX_TTL);
+  const noDefault = flag(body.no_default_policy);
+  const policies = chooseTokenPolicies({
+    parent: parent.policies,
+    requested: policyList(body.policies) ?? [],
+    role: role && { allowedPolicies: role.allowed_policies, disallowedPolicies: role.disallowed_policies },
+    noDefaultPolicy: noDefault,
+    sudo: privileged,
+  });
+  const noParent = flag(body.no_parent);
+  if (!role && noParent && !privileged) throw new BadRequestError('root or sudo privileges required to create orphan token');
+  const orphan = role ? role.orphan : opts.orphanPath || noParent;
+  const asked = lifetimeFields(body, privileged);
+  const period = lesser(asked.period, role?.token_period, 'Period', warnings);
+  const explicitMax = lesser(asked.explicitMax, role?.token_explicit_max_ttl, 'Explicit max TTL', warnings);
+  const isRoot = policies.includes('root');
+  let ttl = period || asked.ttl || (isRoot ? 0 : SYSTEM_MAX_TTL);
   if (explicitMax && (ttl === 0 || ttl > explicitMax)) ttl = explicitMax;
   if (!isRoot) ttl = Math.min(ttl || SYSTEM_MAX_TTL, SYSTEM_MAX_TTL);
+  // A token that expires cannot hand out one that never does (its subtree must end with it).
+  if (ttl === 0 && parent.expireTime) throw new BadRequestError('expiring root tokens cannot create non-expiring root tokens');
   const numUses = Number(body.num_uses ?? 0);
   if (!Number.isInteger(numUses) || numUses < 0) throw new BadRequestError('number of uses cannot be negative');
   const now = node.clock.now();
@@ -97,14 +100,31 @@ export async function createToken(node: VaultNode, creator: Creator, body: Recor
     period,
     expireTime: ttl ? now + ttl * 1000 : 0,
     lastRenewalTime: 0,
-    renewable: role ? role.renewable : body.renewable === undefined ? !isRoot : flag(body.renewable),
+    renewable: ttl === 0 ? false : role ? role.renewable : body.renewable === undefined ? true : flag(body.renewable),
     type: 'service',
     role: role?.name ?? '',
   };
   await node.tokens.save(entry);
+  node.expiration.track(node.tokens.hash(entry.id), entry.expireTime);
   const stored = new Set(await node.policies.list());
-  const warnings = policies.filter((p) => p !== 'root' && p !== 'default' && !stored.has(p)).map((p) => `Policy "${p}" does not exist`);
+  warnings.push(...policies.filter((p) => p !== 'root' && p !== 'default' && !stored.has(p)).map((p) => `Policy "${p}" does not exist`));
   return { entry, warnings };
+}
+
+/** The TTL fields of a creation body, in seconds; a period needs root or sudo, whatever the role. */
+function lifetimeFields(body: Record<string, unknown>, privileged: boolean): { ttl: number; period: number; explicitMax: number } {
+  const period = durationSeconds(body.period, 'period');
+  if (period && !privileged) throw new BadRequestError('root or sudo privileges required to create periodic token');
+  return { ttl: durationSeconds(body.ttl ?? body.lease, 'ttl'), period, explicitMax: durationSeconds(body.explicit_max_ttl, 'explicit_max_ttl') };
+}
+
+/** The lesser of a value asked for and the role's (0 = unset), with Vault's warning when both are set. */
+function lesser(asked: number, fromRole: number | undefined, what: string, warnings: string[]): number {
+  if (!fromRole) return asked;
+  if (!asked) return fromRole;
+  const chosen = Math.min(asked, fromRole);
+  warnings.push(`${what} specified both during creation call and in role; using the lesser value of ${chosen} seconds`);
+  return chosen;
 }
 
 /** Extends a token's lease by `increment` seconds (or its creation TTL), within its limits. */
@@ -116,6 +136,7 @@ export async function renewToken(node: VaultNode, entry: TokenEntry, increment: 
   ttl = Math.min(ttl, Math.max(0, Math.floor((entry.creationTime + SYSTEM_MAX_TTL * 1000 - now) / 1000)) || ttl);
   const renewed: TokenEntry = { ...entry, expireTime: now + ttl * 1000, lastRenewalTime: now };
   await node.tokens.save(renewed);
+  node.expiration.track(node.tokens.hash(renewed.id), renewed.expireTime);
   return renewed;
 }
 
@@ -126,6 +147,18 @@ export async function revokeTree(node: VaultNode, entry: TokenEntry): Promise<vo
     if (child) await revokeTree(node, child);
   }
   await revokeOne(node, entry);
+}
+
+/**
+ * The expiration manager's callback: revokes the token stored under `hash` with its subtree
+ * if it has expired (or spent its last use), or re-arms its timer if it was renewed since.
+ */
+export async function expireToken(node: VaultNode, hash: string): Promise<void> {
+  const entry = await node.tokens.byHash(hash);
+  if (!entry) return;
+  const due = entry.numUses < 0 || (entry.expireTime !== 0 && entry.expireTime <= node.clock.now());
+  if (due) await revokeTree(node, entry);
+  else node.expiration.track(hash, entry.expireTime);
 }
 
 /** Revokes one token and makes its children orphans. */
@@ -143,5 +176,6 @@ export async function revokeOrphan(node: VaultNode, entry: TokenEntry): Promise<
 async function revokeOne(node: VaultNode, entry: TokenEntry): Promise<void> {
   const h = node.tokens.hash(entry.id);
   await node.tokens.remove(entry);
+  node.expiration.forget(h);
   await clearCubbyhole(node, h);
 }

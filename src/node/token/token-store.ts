@@ -9,7 +9,14 @@ import type { Clock } from '../../clock/index.ts';
 import type { Barrier } from '../../crypto/index.ts';
 import { newAccessor, newServiceToken, randomBase62 } from '../../crypto/index.ts';
 import { StorageKeys } from '../../storage/index.ts';
+import { KeyLocks } from '../key-locks.ts';
 import type { TokenEntry } from './token-entry.ts';
+
+/** `numUses` of a token whose last use is being served: no lookup finds it any more (Vault's tokenRevocationPending). */
+export const REVOCATION_PENDING = -1;
+
+/** What spending one use of a token came to. */
+export type UseOutcome = 'unlimited' | 'spent' | 'last' | 'denied';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -19,6 +26,8 @@ export class TokenStore {
   private salt: string | undefined;
   /** Decrypted entries by token id, so a request costs neither an HMAC nor a decrypt for its token (dropped on seal). */
   private readonly cache = new Map<string, TokenEntry>();
+  /** One use at a time per token: a read-decrement-write that two requests interleave loses a use. */
+  private readonly useLocks = new KeyLocks();
 
   constructor(
     private readonly barrier: Barrier,
@@ -95,17 +104,27 @@ export class TokenStore {
       if (this.cache.size >= 10_000) this.cache.clear(); // a bound, not an LRU: labs hold few live tokens
       this.cache.set(id, entry);
     }
-    if (entry.id !== id) return undefined;
+    if (entry.id !== id || entry.numUses < 0) return undefined;
     if (entry.expireTime && entry.expireTime <= this.clock.now()) return undefined;
     return entry;
   }
 
-  /** Takes one use from a limited-use token; true when that was its last. */
-  async spendUse(entry: TokenEntry): Promise<boolean> {
-    if (entry.numUses <= 0) return false;
-    if (entry.numUses === 1) return true;
-    await this.save({ ...entry, numUses: entry.numUses - 1 });
-    return false;
+  /**
+   * Takes one use from a token before its request runs, atomically per token and stored
+   * before the request may proceed: `denied` when no use is left, `last` when this request
+   * spends the final one (the token is then invisible to lookups and must be revoked once
+   * the request is served).
+   */
+  spendUse(entry: TokenEntry): Promise<UseOutcome> {
+    if (entry.numUses === 0) return Promise.resolve('unlimited');
+    return this.useLocks.with(entry.id, async () => {
+      const current = await this.lookup(entry.id);
+      if (!current) return 'denied';
+      if (current.numUses === 0) return 'unlimited';
+      const left = current.numUses - 1;
+      await this.save({ ...current, numUses: left === 0 ? REVOCATION_PENDING : left });
+      return left === 0 ? 'last' : 'spent';
+    });
   }
 
   /** The token id behind an accessor, or undefined. */
@@ -127,6 +146,16 @@ export class TokenStore {
   /** Salted hashes of a token's direct children. */
   async childHashes(entry: TokenEntry): Promise<string[]> {
     return this.barrier.list(`${StorageKeys.tokenParentPrefix}${this.hash(entry.id)}/`);
+  }
+
+  /** Every stored token's salted hash with its expiry (0 = never) and whether its revocation is pending. */
+  async expiries(): Promise<Array<{ hash: string; expireTime: number; revocationPending: boolean }>> {
+    const out: Array<{ hash: string; expireTime: number; revocationPending: boolean }> = [];
+    for (const h of await this.barrier.list(StorageKeys.tokenIdPrefix)) {
+      const e = await this.byHash(h);
+      if (e) out.push({ hash: h, expireTime: e.expireTime, revocationPending: e.numUses < 0 });
+    }
+    return out;
   }
 
   /** Reads an entry by its salted hash (for walking the tree). */

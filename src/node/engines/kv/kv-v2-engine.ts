@@ -8,7 +8,7 @@ import { BadRequestError } from '../../errors.ts';
 import type { LogicalResponse } from '../../request.ts';
 import type { Engine, EngineRequest } from '../engine.ts';
 import { unsupportedOperation } from './field-data.ts';
-import { KeyLocks } from './key-locks.ts';
+import { KeyLocks } from '../../key-locks.ts';
 import { deleteLatest, patchData, readData, writeData } from './kv-v2-data.ts';
 import { metadataOps } from './kv-v2-metadata.ts';
 import { readMeta } from './kv-v2-store.ts';

@@ -1,8 +1,8 @@
 /**
- * Per-key mutual exclusion for KV v2's read-modify-write operations (Vault's KV plugin
- * takes a lock per key for the same reason): without it, two concurrent writes to one key
- * both read version N and both write version N+1, and one acknowledged write is lost.
- * The drill checker found exactly that.
+ * Per-key mutual exclusion for read-modify-write operations. Without it two concurrent
+ * requests both read state N and both write N+1: KV v2 loses an acknowledged version
+ * (Vault's KV plugin takes a lock per key for this), and a limited-use token serves more
+ * requests than it has uses (Vault's token store locks each token while it spends one).
  */
 
 /** A set of async locks by name. */

@@ -4,6 +4,9 @@
  * whose active dies or whose whole cluster is down when the parent's TTL runs out: the
  * next active revokes it, on time or at once on activation.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimClock } from '../../../src/clock/index.ts';
 import { LAB_TIMINGS } from '../../../src/ha/index.ts';
@@ -13,13 +16,17 @@ import { startCluster, type ClusterFixture } from '../../helpers/cluster-fixture
 
 describe('attack: num_uses spread over the active and its standbys', () => {
   let fx: ClusterFixture | undefined;
+  let dir: string | undefined;
   afterEach(async () => {
     await fx?.cluster.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
     fx = undefined;
   });
 
+  // On level storage, as the lab runs: its writes really wait for I/O, so requests interleave.
   it('200 concurrent requests over three nodes with num_uses=5: exactly 5 are served', async () => {
-    fx = await startCluster();
+    dir = await mkdtemp(join(tmpdir(), 'vaultlab-uses-'));
+    fx = await startCluster({ storage: 'level', dir });
     const made = await fx.http(fx.cluster.active()!.name, 'POST', '/v1/auth/token/create', { policies: ['default'], num_uses: 5 });
     expect(made.status).toBe(200);
     const token = made.body.auth.client_token as string;

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { Cluster } from './cluster.ts';
 import { checkCaller } from './control-auth.ts';
 import { ControlError, invalidInput } from './control-errors.ts';
-import { checkFields, checkNodeName } from './control-input.ts';
+import { checkFault, checkFields, checkNodeName } from './control-input.ts';
 import type { LabFaults } from './lab-faults.ts';
 
 /** What each lab verb needs from the runner. */
@@ -104,7 +104,8 @@ const ROUTES: Record<string, Route> = {
     method: 'POST',
     run: async (c, b) => {
       const f = checkFields(b, ['node', 'kind', 'duration_ms']);
-      return c.faults.start(f.node as string, f.kind as string, f.duration_ms as number | undefined);
+      const r = checkFault(f.node, f.kind, f.duration_ms, names(c));
+      return c.faults.start(r.node, r.kind, r.durationMs);
     },
   },
   heal: bare('POST', async (c) => c.faults.heal()),
@@ -129,8 +130,11 @@ function readJsonBody(req: IncomingMessage, c: LabControls, max: number, timeout
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let done = false;
     const clock = c.cluster.clock;
     const finish = (err: Error | undefined, body?: Record<string, unknown>) => {
+      if (done) return;
+      done = true;
       clock.clearTimeout(timer);
       req.removeAllListeners('data');
       if (err) reject(err);
@@ -156,9 +160,13 @@ function readJsonBody(req: IncomingMessage, c: LabControls, max: number, timeout
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   if (res.headersSent) return;
-  // A refused request's unread body must not be taken for the next request on the connection.
   const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store' };
-  if (status >= 400) headers.connection = 'close';
+  if (status >= 400) {
+    // A refused request's unread body must not be taken for the next request: drain it (Node's
+    // requestTimeout bounds that) and close, rather than reset a client still sending.
+    headers.connection = 'close';
+    res.req.resume();
+  }
   res.writeHead(status, headers);
   res.end(`${JSON.stringify(body)}\n`);
 }

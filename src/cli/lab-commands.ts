@@ -1,34 +1,19 @@
 /**
  * The lab verbs: `up` starts a cluster in this process; the others reach a running lab
- * through its loopback control endpoint, found in .vaultlab/lab.json.
+ * through its loopback control endpoint (lab-control.ts), found in .vaultlab/lab.json.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { request } from 'undici';
 import { TIMING_PROFILES } from '../ha/index.ts';
-import { readLabFile, readLabKeys, startLab } from '../lab/index.ts';
+import { checkFault, checkNodeName, controlSecretPath, LAB_FAULTS, parseDurationFlag, readLabFile, readLabKeys, startLab } from '../lab/index.ts';
 import { labHome } from './client.ts';
 import { columnize } from './columnize.ts';
+import { checkLocally, control, labNodeNames } from './lab-control.ts';
 import { out, outData, parseFormat, UsageError, type Format } from './output.ts';
 import { untilSignal } from './server-command.ts';
 
 type Run = (fn: () => Promise<number>) => void;
-
-/** Calls the running lab's control endpoint. */
-export async function control(method: 'GET' | 'POST', action: string): Promise<any> {
-  const lab = readLabFile(labHome());
-  if (!lab) throw new UsageError(`no lab is running here (${join(labHome(), 'lab.json')} not found): run "vaultlab up"`);
-  let res;
-  try {
-    res = await request(`${lab.control}/${action}`, { method });
-  } catch {
-    throw new UsageError(`the lab at ${lab.control} does not answer: is it still up? run "vaultlab up"`);
-  }
-  const body = (await res.body.json()) as { ok?: boolean; result?: unknown; errors?: string[] };
-  if (res.statusCode >= 400) throw new UsageError(body.errors?.join('; ') ?? `lab answered ${res.statusCode}`);
-  return body.result;
-}
 
 /** `status --all`: one row per node. */
 export async function statusAll(format: Format): Promise<number> {
@@ -72,7 +57,7 @@ export function registerLab(program: Command, run: Run): void {
         out('');
         out(`Unseal Key 1..5 and the Root Token are in ${join(home, 'init.json')}. Lab keys only; never reuse.`);
         if (o.sealed) out('Every node is sealed: unseal each with `vaultlab operator unseal -address=...` (3 keys per node), or `vaultlab unseal --all`.');
-        out(`Lab control: ${lab.control}. Try: vaultlab status --all, vaultlab kill node1, vaultlab step-down. Ctrl-C stops the lab.`);
+        out(`Lab control: ${lab.control} (its secret is in ${controlSecretPath(home)}). Try: vaultlab status --all, vaultlab kill node1, vaultlab step-down. Ctrl-C stops the lab.`);
         await Promise.race([untilSignal(), lab.closed]);
         await lab.close();
         rmSync(join(home, 'lab.json'), { force: true });
@@ -84,7 +69,14 @@ export function registerLab(program: Command, run: Run): void {
       .command(verb)
       .argument('<node>', 'node1, node2, ...')
       .description(verb === 'kill' ? 'stop a node at once, without releasing the HA lock' : verb === 'restart' ? 'bring a killed node back (sealed)' : 'seal a node (any node, standby included)')
-      .action((node: string) => run(async () => (await control('POST', `${verb}/${encodeURIComponent(node)}`), out(`Success! ${verb} ${node}`), 0)));
+      .action((node: string) =>
+        run(async () => {
+          checkLocally(() => checkNodeName(node, labNodeNames()));
+          await control('POST', verb, { node });
+          out(`Success! ${verb} ${node}`);
+          return 0;
+        }),
+      );
   }
   program.command('step-down').description('make the active node step down').action(() =>
     run(async () => {
@@ -102,14 +94,15 @@ export function registerLab(program: Command, run: Run): void {
   );
   program
     .command('fault')
-    .argument('<node>', "node1, node2, ... ('storage' for slow-storage and storage-errors)")
-    .argument('<kind>', 'kill | restart | seal | step-down | pause | partition-storage | partition-peers | slow-storage | storage-errors | delete-lock')
-    .option('--duration <ms>', 'end the fault by itself after this long')
+    .argument('<node>', "node1, node2, ...; 'storage' for slow-storage, storage-errors and delete-lock; 'active' (or the active node) for step-down")
+    .argument('<kind>', LAB_FAULTS.join(' | '))
+    .option('--duration <ms>', 'end the fault by itself after this many milliseconds (kill, pause, partitions, slow-storage, storage-errors)')
     .description('inject a fault into the running lab (vaultlab heal ends them)')
     .action((node: string, kind: string, o: { duration?: string }) =>
       run(async () => {
-        await control('POST', `fault/${encodeURIComponent(node)}/${encodeURIComponent(kind)}${o.duration ? `/${Number(o.duration)}` : ''}`);
-        out(`Success! ${kind} on ${node}${o.duration ? ` for ${o.duration} ms` : ''}`);
+        const f = checkLocally(() => checkFault(node, kind, o.duration === undefined ? undefined : parseDurationFlag(o.duration), labNodeNames()));
+        await control('POST', 'fault', { node: f.node, kind: f.kind, duration_ms: f.durationMs });
+        out(`Success! ${f.kind} on ${f.node}${f.durationMs ? ` for ${f.durationMs} ms` : ''}`);
         return 0;
       }),
     );

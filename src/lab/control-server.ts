@@ -1,11 +1,17 @@
 /**
- * The lab's control endpoint (loopback only): how `vaultlab kill|restart|seal|step-down|
+ * The lab's control endpoint: how `vaultlab kill|restart|seal|fault|heal|step-down|
  * unseal --all|status --all|down` reach a running lab from another process. Plain
  * node:http with JSON, because only src/api may use fastify and this is not Vault's API.
+ * Loopback only, and that is not enough (see control-auth.ts): every request needs the
+ * lab's secret, POSTs carry a bounded JSON body (a cross-site page cannot send one without
+ * a CORS preflight, which is never granted), and every input is checked before the lab moves.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Cluster } from './cluster.ts';
+import { checkCaller } from './control-auth.ts';
+import { ControlError, invalidInput } from './control-errors.ts';
+import { checkFault, checkFields, checkNodeName } from './control-input.ts';
 import type { LabFaults } from './lab-faults.ts';
 
 /** What each lab verb needs from the runner. */
@@ -49,44 +55,155 @@ export function nodeRows(cluster: Cluster): NodeRow[] {
   });
 }
 
-type Handler = (parts: string[]) => Promise<unknown>;
-
-function routes(c: LabControls): Record<string, Handler> {
-  return {
-    'GET status': async () => ({ nodes: nodeRows(c.cluster), timeline: c.cluster.timeline.events.slice(-50) }),
-    'POST kill': async ([node]) => c.cluster.kill(node),
-    'POST restart': async ([node]) => c.cluster.restart(node),
-    'POST seal': async ([node]) => c.cluster.seal(node),
-    'POST step-down': async () => ({ node: c.cluster.stepDown() ?? null }),
-    'POST unseal-all': async () => c.unsealAll(),
-    'POST fault': async ([node, kind, ms]) => c.faults.start(node, kind, ms ? Number(ms) : undefined),
-    'POST heal': async () => c.faults.heal(),
-    'POST down': async () => c.down(),
-  };
+/** How the endpoint is reached and bounded. */
+export interface ControlServerOptions {
+  /** The TCP port on 127.0.0.1 (0 = any free port). */
+  port: number;
+  /** The lab's secret, which every request must carry as `Authorization: Bearer <secret>`. */
+  secret: string;
+  /** The largest request body accepted (default 4 KiB: the biggest real one is under 100 bytes). */
+  maxBodyBytes?: number;
+  /** How long a client may take to send its body, on the cluster's clock (default 5 s). */
+  bodyTimeoutMs?: number;
 }
 
-async function serve(c: LabControls, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const [, verb, ...args] = (req.url ?? '/').split('?')[0].split('/').map(decodeURIComponent);
-  const handler = routes(c)[`${req.method} ${verb}`];
-  const send = (status: number, body: unknown) => {
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(`${JSON.stringify(body)}\n`);
-  };
-  if (!handler) return send(404, { errors: [`unknown lab action ${req.method} /${verb ?? ''}`] });
+/** The default body bound: a few KB, far above any real request. */
+export const CONTROL_MAX_BODY_BYTES = 4096;
+
+/** The default time allowed for a body to arrive. */
+export const CONTROL_BODY_TIMEOUT_MS = 5000;
+
+interface Route {
+  method: 'GET' | 'POST';
+  run(c: LabControls, body: Record<string, unknown>): Promise<unknown>;
+}
+
+const names = (c: LabControls) => c.cluster.nodes.map((n) => n.name);
+
+/** A verb on one node, through LabFaults so the verb and `fault NODE VERB` share one set of checks. */
+const onNode = (kind: 'kill' | 'restart' | 'seal'): Route => ({
+  method: 'POST',
+  run: (c, b) => c.faults.start(checkNodeName(checkFields(b, ['node']).node, names(c)), kind),
+});
+
+/** A verb that takes no input. */
+const bare = (method: Route['method'], fn: (c: LabControls) => Promise<unknown>): Route => ({
+  method,
+  run: (c, b) => (checkFields(b, []), fn(c)),
+});
+
+/** The verbs, by path: `/kill` with `{"node":"node1"}`, `/fault` with `{"node","kind","duration_ms"}`. */
+const ROUTES: Record<string, Route> = {
+  status: bare('GET', async (c) => ({ nodes: nodeRows(c.cluster), timeline: c.cluster.timeline.events.slice(-50) })),
+  kill: onNode('kill'),
+  restart: onNode('restart'),
+  seal: onNode('seal'),
+  'step-down': bare('POST', async (c) => ({ node: c.cluster.stepDown() ?? null })),
+  'unseal-all': bare('POST', (c) => c.unsealAll()),
+  fault: {
+    method: 'POST',
+    run: async (c, b) => {
+      const f = checkFields(b, ['node', 'kind', 'duration_ms']);
+      const r = checkFault(f.node, f.kind, f.duration_ms, names(c));
+      return c.faults.start(r.node, r.kind, r.durationMs);
+    },
+  },
+  heal: bare('POST', async (c) => c.faults.heal()),
+  down: bare('POST', (c) => c.down()),
+};
+
+function routeOf(req: IncomingMessage): Route {
+  const path = new URL(req.url ?? '/', 'http://control.invalid').pathname;
+  const verb = path.slice(1);
+  const route = /^[a-z-]+$/.test(verb) && Object.hasOwn(ROUTES, verb) ? ROUTES[verb] : undefined;
+  if (!route) throw new ControlError('CONTROL_NO_ROUTE', `unknown lab action ${JSON.stringify(path)} (one of ${Object.keys(ROUTES).join(', ')})`);
+  if (req.method !== route.method) throw new ControlError('CONTROL_METHOD', `${path} takes ${route.method}, not ${req.method}`);
+  return route;
+}
+
+/** Reads a POST's body: JSON only, at most `max` bytes, within `timeoutMs` on the lab's clock. */
+function readJsonBody(req: IncomingMessage, c: LabControls, max: number, timeoutMs: number): Promise<Record<string, unknown>> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (type !== 'application/json') throw new ControlError('CONTROL_MEDIA_TYPE', `the lab's control endpoint takes only Content-Type: application/json, not ${JSON.stringify(req.headers['content-type'] ?? '')}`);
+  const tooLarge = () => new ControlError('CONTROL_TOO_LARGE', `request body larger than ${max} bytes`);
+  if (Number(req.headers['content-length'] ?? 0) > max) throw tooLarge();
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const clock = c.cluster.clock;
+    const finish = (err: Error | undefined, body?: Record<string, unknown>) => {
+      if (done) return;
+      done = true;
+      clock.clearTimeout(timer);
+      req.removeAllListeners('data');
+      if (err) reject(err);
+      else resolve(body!);
+    };
+    const timer = clock.setTimeout(() => finish(new ControlError('CONTROL_TIMEOUT', `request body not received within ${timeoutMs} ms`)), timeoutMs);
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) return finish(tooLarge());
+      chunks.push(chunk);
+    });
+    req.on('error', (err) => finish(err));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8').trim();
+      try {
+        finish(undefined, text === '' ? {} : JSON.parse(text));
+      } catch {
+        finish(invalidInput('the request body is not valid JSON'));
+      }
+    });
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return;
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store' };
+  if (status >= 400) {
+    // A refused request's unread body must not be taken for the next request: drain it (Node's
+    // requestTimeout bounds that) and close, rather than reset a client still sending.
+    headers.connection = 'close';
+    res.req.resume();
+  }
+  res.writeHead(status, headers);
+  res.end(`${JSON.stringify(body)}\n`);
+}
+
+async function serve(c: LabControls, o: Required<ControlServerOptions>, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
-    send(200, { ok: true, result: (await handler(args)) ?? null });
+    checkCaller(req.headers, o.port, o.secret);
+    const route = routeOf(req);
+    const body = route.method === 'POST' ? await readJsonBody(req, c, o.maxBodyBytes, o.bodyTimeoutMs) : {};
+    send(res, 200, { ok: true, result: (await route.run(c, body)) ?? null });
   } catch (err) {
-    send(400, { errors: [(err as Error).message] });
+    if (err instanceof ControlError) send(res, err.status, { errors: err.errors });
+    else send(res, 500, { errors: [(err as Error).message] });
   }
 }
 
-/** Starts the control endpoint on 127.0.0.1:port. */
-export async function startControlServer(c: LabControls, port: number): Promise<{ url: string; close(): Promise<void> }> {
-  const server: Server = createServer((req, res) => void serve(c, req, res));
+/** Starts the control endpoint on 127.0.0.1 (the port may be 0 for any free one). */
+export async function startControlServer(c: LabControls, opts: ControlServerOptions): Promise<{ url: string; close(): Promise<void> }> {
+  const bounds = { maxBodyBytes: CONTROL_MAX_BODY_BYTES, bodyTimeoutMs: CONTROL_BODY_TIMEOUT_MS, ...opts };
+  let o: Required<ControlServerOptions> | undefined;
+  // Node's own bounds on slow headers; the body has its own timer on the lab's clock.
+  const server: Server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, (req, res) => {
+    if (o) void serve(c, o, req, res);
+    else send(res, 503, { errors: ['the lab is starting'] });
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
+    server.listen(opts.port, '127.0.0.1', () => resolve());
   });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  const port = (server.address() as AddressInfo).port;
+  o = { ...bounds, port };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }

@@ -2,6 +2,9 @@
 export { startDevServer, startServer, type DevServer, type RunningServer, type ServerConfig } from './single-server.ts';
 export { Cluster, type ClusterOptions, type LabNode } from './cluster.ts';
 export { Timeline, type TimelineEvent } from './timeline.ts';
-export { nodeRows, startControlServer, type LabControls, type NodeRow } from './control-server.ts';
+export { CONTROL_BODY_TIMEOUT_MS, CONTROL_MAX_BODY_BYTES, nodeRows, startControlServer, type ControlServerOptions, type LabControls, type NodeRow } from './control-server.ts';
+export { CONTROL_SECRET_FILE, controlSecretPath, readControlSecret } from './control-auth.ts';
+export { ControlError, type ControlErrorCode } from './control-errors.ts';
+export { checkFault, checkNodeName, FAULT_SHAPES, MAX_FAULT_MS, parseDurationFlag, type FaultRequest } from './control-input.ts';
 export { readLabFile, readLabKeys, startLab, type LabFile, type LabKeys, type LabOptions, type RunningLab } from './lab-runner.ts';
 export { LAB_FAULTS, LabFaults, type LabFault } from './lab-faults.ts';

@@ -1,26 +1,37 @@
 /**
  * Faults on a running lab by name, for the control endpoint and `vaultlab fault NODE KIND`:
- * each starts now and, with a duration, ends by itself; `heal` ends them all.
+ * each starts now and, with a duration, ends by itself; `heal` ends them all. Every request
+ * is checked (control-input.ts, then against the lab's state) before anything changes.
  */
+import type { TimerHandle } from '../clock/index.ts';
 import type { Cluster } from './cluster.ts';
+import { invalidInput } from './control-errors.ts';
+import { ACTIVE_TARGET, checkFault, type LabFault } from './control-input.ts';
 
-/** The fault names the lab accepts. */
-export const LAB_FAULTS = ['kill', 'restart', 'seal', 'step-down', 'pause', 'partition-storage', 'partition-peers', 'slow-storage', 'storage-errors', 'delete-lock'] as const;
+export { LAB_FAULTS, type LabFault } from './control-input.ts';
 
-/** One fault name. */
-export type LabFault = (typeof LAB_FAULTS)[number];
+/** The faults that `heal` ends (killed nodes stay down until restarted). */
+const HEALABLE: readonly LabFault[] = ['pause', 'partition-storage', 'partition-peers', 'slow-storage', 'storage-errors'];
 
 /** Starts and heals faults on one cluster. */
 export class LabFaults {
   private readonly resumes = new Map<string, () => void>();
+  /** The pending end of each timed fault, by `kind node`: a newer start or a heal replaces it. */
+  private readonly ends = new Map<string, TimerHandle>();
 
   constructor(private readonly cluster: Cluster) {}
 
-  /** Starts a fault on a node ('storage' for the storage-wide ones); ends it after `durationMs` when given. */
+  /**
+   * Starts a fault on a node ('storage' for the storage-wide ones, 'active' or the active
+   * node's name for step-down); ends it after `durationMs` when given. Throws a
+   * ControlError, having changed nothing, when the request does not fit the fault or the lab.
+   */
   async start(node: string, kind: string, durationMs?: number): Promise<void> {
     const c = this.cluster;
-    const after = (fn: () => void | Promise<void>) => durationMs && durationMs > 0 && c.clock.setTimeout(() => void Promise.resolve(fn()).catch(() => undefined), durationMs);
-    switch (kind as LabFault) {
+    const f = checkFault(node, kind, durationMs, c.nodes.map((n) => n.name));
+    this.checkState(f.node, f.kind);
+    const after = (fn: () => void | Promise<void>) => this.endAfter(`${f.kind} ${f.node}`, f.durationMs, fn);
+    switch (f.kind) {
       case 'kill':
         await c.kill(node);
         after(() => c.restart(node));
@@ -55,18 +66,52 @@ export class LabFaults {
       case 'delete-lock':
         await c.backend.delete('core/lock');
         return;
-      default:
-        throw new Error(`unknown fault ${JSON.stringify(kind)} (one of ${LAB_FAULTS.join(', ')})`);
     }
   }
 
   /** Ends every partition, pause and storage fault (killed nodes stay down: restart them). */
   heal(): void {
+    for (const [key, handle] of this.ends) {
+      if (HEALABLE.includes(key.split(' ')[0] as LabFault)) {
+        this.cluster.clock.clearTimeout(handle);
+        this.ends.delete(key);
+      }
+    }
     for (const node of [...this.resumes.keys()]) this.resume(node);
     this.cluster.healAll();
   }
 
+  /** Refuses what the lab's current state makes meaningless or harmful (a second pause would strand the first). */
+  private checkState(node: string, kind: LabFault): void {
+    const c = this.cluster;
+    if (kind === 'step-down') {
+      const active = c.active();
+      if (node !== ACTIVE_TARGET && active?.name !== node) throw invalidInput(`${node} is not the active node (${active ? `${active.name} is` : 'no node is active'}): step-down acts on the active node`);
+      return;
+    }
+    const target = c.nodes.find((n) => n.name === node);
+    if (!target) return;
+    if (kind === 'restart' && target.up) throw invalidInput(`${node} is up: restart brings back a killed node`);
+    if ((kind === 'kill' || kind === 'pause') && !target.up) throw invalidInput(`${node} is down: restart it first`);
+    if (kind === 'pause' && this.resumes.has(node)) throw invalidInput(`${node} is already paused: heal ends the pause`);
+  }
+
+  private endAfter(key: string, durationMs: number | undefined, fn: () => void | Promise<void>): void {
+    this.cluster.clock.clearTimeout(this.ends.get(key));
+    this.ends.delete(key);
+    if (durationMs === undefined) return;
+    const handle = this.cluster.clock.setTimeout(() => {
+      if (this.ends.get(key) === handle) this.ends.delete(key);
+      void Promise.resolve()
+        .then(fn)
+        .catch(() => undefined);
+    }, durationMs);
+    this.ends.set(key, handle);
+  }
+
   private resume(node: string): void {
+    this.cluster.clock.clearTimeout(this.ends.get(`pause ${node}`));
+    this.ends.delete(`pause ${node}`);
     this.resumes.get(node)?.();
     this.resumes.delete(node);
   }

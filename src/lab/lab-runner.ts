@@ -3,12 +3,14 @@
  * embedded storage, initializes it (5 shares, threshold 3) or reuses the keys saved by an
  * earlier run, unseals every node unless asked not to, waits for an active node, and
  * opens the control endpoint the other lab verbs talk to. The keys are saved in
- * .vaultlab/init.json: lab keys only, never to be reused for anything real.
+ * .vaultlab/init.json: lab keys only, never to be reused for anything real. The control
+ * endpoint's secret goes to .vaultlab/control.secret (0600), new on every run.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Timings } from '../ha/index.ts';
 import { Cluster } from './cluster.ts';
+import { createControlSecret, removeControlSecret } from './control-auth.ts';
 import { startControlServer } from './control-server.ts';
 import { LabFaults } from './lab-faults.ts';
 
@@ -73,7 +75,7 @@ function writePrivate(file: string, body: string): void {
 export async function startLab(opts: LabOptions = {}): Promise<RunningLab> {
   const home = opts.home ?? '.vaultlab';
   const storage = opts.storage ?? 'level';
-  mkdirSync(home, { recursive: true });
+  mkdirSync(home, { recursive: true, mode: 0o700 });
   const basePort = opts.basePort ?? 8200;
   const cluster = await Cluster.start({ nodes: opts.nodes ?? 3, storage, dir: join(home, 'data'), basePort, timings: opts.timings });
   try {
@@ -95,15 +97,20 @@ export async function startLab(opts: LabOptions = {}): Promise<RunningLab> {
     let markClosed!: () => void;
     const closed = new Promise<void>((r) => (markClosed = r));
     const close = () => (closing ??= (async () => {
+      removeControlSecret(home);
       await control.close();
       await cluster.close();
       markClosed();
     })());
-    const control = await startControlServer({ cluster, faults: new LabFaults(cluster), unsealAll, down: async () => void setTimeout(() => void close(), 10) }, opts.controlPort ?? (basePort === 0 ? 0 : basePort + 100));
+    // A fresh secret per run: whoever held the last one (a closed dashboard tab, an old shell) holds nothing now.
+    const secret = createControlSecret(home);
+    const port = opts.controlPort ?? (basePort === 0 ? 0 : basePort + 100);
+    const control = await startControlServer({ cluster, faults: new LabFaults(cluster), unsealAll, down: async () => void setTimeout(() => void close(), 10) }, { port, secret });
     const file: LabFile = { pid: process.pid, control: control.url, nodes: cluster.nodes.map((n) => ({ name: n.name, apiAddr: n.apiAddr })) };
     writePrivate(join(home, 'lab.json'), `${JSON.stringify(file, null, 2)}\n`);
     return { cluster, keys: keys!, control: control.url, freshInit, closed, close };
   } catch (err) {
+    removeControlSecret(home);
     await cluster.close();
     throw err;
   }

@@ -1,0 +1,50 @@
+/**
+ * The CLI's side of the lab's control endpoint: it finds the running lab and its secret in
+ * the lab home, checks a verb's input against the lab's nodes before dialling (so a typo is
+ * a local error, exit 1), and sends the verb as JSON with the secret.
+ */
+import { join } from 'node:path';
+import { request } from 'undici';
+import { CONTROL_SECRET_FILE, ControlError, readControlSecret, readLabFile, type LabFile } from '../lab/index.ts';
+import { labHome } from './client.ts';
+import { UsageError } from './output.ts';
+
+/** The running lab's file, or a usage error that says how to start one. */
+export function runningLab(): LabFile {
+  const lab = readLabFile(labHome());
+  if (!lab) throw new UsageError(`no lab is running here (${join(labHome(), 'lab.json')} not found): run "vaultlab up"`);
+  return lab;
+}
+
+/** The names of the running lab's nodes (node1, node2, ...). */
+export function labNodeNames(): string[] {
+  return runningLab().nodes.map((n) => n.name);
+}
+
+/** Runs a control-input check locally: its refusal becomes a usage error (exit 1). */
+export function checkLocally<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    if (e instanceof ControlError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** Calls the running lab's control endpoint; POSTs send `body` as JSON. */
+export async function control(method: 'GET' | 'POST', action: string, body: Record<string, unknown> = {}): Promise<any> {
+  const lab = runningLab();
+  const secret = readControlSecret(labHome());
+  if (!secret) throw new UsageError(`the lab's control secret (${join(labHome(), CONTROL_SECRET_FILE)}) is missing: is the lab still up? run "vaultlab up"`);
+  const headers: Record<string, string> = { authorization: `Bearer ${secret}` };
+  if (method === 'POST') headers['content-type'] = 'application/json';
+  let res;
+  try {
+    res = await request(`${lab.control}/${action}`, { method, headers, body: method === 'POST' ? JSON.stringify(body) : undefined });
+  } catch {
+    throw new UsageError(`the lab at ${lab.control} does not answer: is it still up? run "vaultlab up"`);
+  }
+  const answer = (await res.body.json()) as { ok?: boolean; result?: unknown; errors?: string[] };
+  if (res.statusCode >= 400) throw new UsageError(answer.errors?.join('; ') ?? `lab answered ${res.statusCode}`);
+  return answer.result;
+}

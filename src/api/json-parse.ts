@@ -11,9 +11,10 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { BadRequestError } from '../node/index.ts';
 import { Child, JsonScanner, STRIDE, type Composite, type JsonLimits, type Segment } from './json-limits.ts';
 
-/** Up to this size a body is checked and parsed in one synchronous step (a few ms at worst). */
-const SMALL_BYTES = 64 * 1024;
-/** The most one JSON.parse call takes on: ~1 to 3 ms of work for the densest shapes. */
+/**
+ * The most one JSON.parse call takes on (~1 to 3 ms of work for the densest shapes); a
+ * body this small is checked and parsed in one synchronous step.
+ */
 export const SEGMENT: Readonly<Segment> = { bytes: 64 * 1024, tokens: 8_192 };
 /** Bytes checked between two looks at the clock. */
 const SCAN_CHUNK = 64 * 1024;
@@ -40,23 +41,36 @@ function parseText(text: string): unknown {
   }
 }
 
-/** Parses a JSON text within `limits`, refusing prototype keys; a 400 in Vault's words otherwise. */
-export async function parseJsonBounded(buf: Buffer, limits: JsonLimits, slicer = new Slicer()): Promise<unknown> {
-  if (buf.length <= SMALL_BYTES) {
+/**
+ * Parses a JSON text within `limits`, refusing prototype keys; a 400 in Vault's words
+ * otherwise. `segment` is SEGMENT but in tests, which shrink it to put small texts together
+ * the way big ones are.
+ */
+export async function parseJsonBounded(buf: Buffer, limits: JsonLimits, segment: Segment = SEGMENT): Promise<unknown> {
+  if (buf.length <= segment.bytes) {
     new JsonScanner(buf, limits).step(buf.length);
     return parseText(buf.toString('utf8'));
   }
-  const scanner = new JsonScanner(buf, limits, SEGMENT);
+  const slicer = new Slicer();
+  const scanner = new JsonScanner(buf, limits, segment);
   for (let at = SCAN_CHUNK; !scanner.step(at); at += SCAN_CHUNK) await slicer.pause();
   await slicer.pause();
   const root = scanner.rootComposite;
   // A top-level value that fits a segment (a big body of mostly whitespace, a long string).
   if (!root) return parseText(buf.toString('utf8', scanner.rootStart, scanner.rootEnd));
-  return assemble(scanner, root, buf, slicer);
+  return assemble({ scanner, buf, slicer, segment }, root);
+}
+
+interface Assembly {
+  scanner: JsonScanner;
+  buf: Buffer;
+  slicer: Slicer;
+  segment: Segment;
 }
 
 /** One big container, from its children: runs of whole ones in one JSON.parse each, big ones in turn. */
-async function assemble(scanner: JsonScanner, node: Composite, buf: Buffer, slicer: Slicer): Promise<unknown> {
+async function assemble(a: Assembly, node: Composite): Promise<unknown> {
+  const { scanner, buf, segment } = a;
   const array = node.kind === 'array';
   const out: unknown[] = [];
   const obj: Record<string, unknown> = {};
@@ -64,7 +78,7 @@ async function assemble(scanner: JsonScanner, node: Composite, buf: Buffer, slic
   for (let i = 0; i < ch.length; ) {
     const composite = ch[i + Child.Composite];
     if (composite >= 0) {
-      const value = await assemble(scanner, scanner.composites[composite], buf, slicer);
+      const value = await assemble(a, scanner.composites[composite]);
       // The scanner refused every `__proto__` key, so a plain assignment cannot reach a prototype.
       if (array) out.push(value);
       else obj[parseText(buf.toString('utf8', ch[i + Child.KeyStart], ch[i + Child.KeyEnd])) as string] = value;
@@ -74,7 +88,7 @@ async function assemble(scanner: JsonScanner, node: Composite, buf: Buffer, slic
     const from = array ? ch[i + Child.ValueStart] : ch[i + Child.KeyStart];
     let tokens = ch[i + Child.Tokens];
     let j = i + STRIDE;
-    while (j < ch.length && ch[j + Child.Composite] < 0 && ch[j + Child.ValueEnd] - from <= SEGMENT.bytes && tokens + ch[j + Child.Tokens] <= SEGMENT.tokens) {
+    while (j < ch.length && ch[j + Child.Composite] < 0 && ch[j + Child.ValueEnd] - from <= segment.bytes && tokens + ch[j + Child.Tokens] <= segment.tokens) {
       tokens += ch[j + Child.Tokens];
       j += STRIDE;
     }
@@ -83,7 +97,7 @@ async function assemble(scanner: JsonScanner, node: Composite, buf: Buffer, slic
     // Later duplicates overwrite earlier ones in place, as within one JSON.parse.
     else Object.assign(obj, parseText(`{${text}}`));
     i = j;
-    await slicer.pause();
+    await a.slicer.pause();
   }
   return array ? out : obj;
 }

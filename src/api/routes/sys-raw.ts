@@ -30,7 +30,8 @@ function intField(body: Body, key: string, fallback = 0): number {
   const v = body?.[key];
   if (v === undefined || v === null) return fallback;
   if (typeof v !== 'number' || !Number.isInteger(v)) {
-    throw new BadRequestError(`failed to parse JSON input: json: cannot unmarshal ${typeof v} into Go struct field InitRequest.${key} of type int`);
+    const kind = Array.isArray(v) ? 'array' : typeof v;
+    throw new BadRequestError(`failed to parse JSON input: json: cannot unmarshal ${kind} into Go struct field InitRequest.${key} of type int`);
   }
   return v;
 }

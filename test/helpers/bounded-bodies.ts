@@ -22,8 +22,9 @@ export function zerosBody(field: string, bytes: number): string {
  * A KV v2 write of exactly `bytes` that stays within `limits` and spends them all: nesting at
  * the depth bound, arrays at the element bound up to the token bound, then strings of
  * two-byte characters at the length bound (the slowest bytes to decode) filling the rest.
+ * `options` (a JSON object text, a few tokens) goes in front of the data.
  */
-export function worstKvBody(bytes: number, limits: JsonLimits): string {
+export function worstKvBody(bytes: number, limits: JsonLimits, options?: string): string {
   const parts: string[] = [];
   const deep = limits.maxDepth - 3; // the body's object, "data", and the array holding them
   parts.push(`"deep":[${'['.repeat(deep)}${']'.repeat(deep)}]`);
@@ -34,7 +35,8 @@ export function worstKvBody(bytes: number, limits: JsonLimits): string {
     tokens += arrayTokens;
   }
   const closing = '}}';
-  let size = Buffer.byteLength(`{"data":{${parts.join(',')}`) + closing.length;
+  const open = options ? `{"options":${options},"data":{` : '{"data":{';
+  let size = Buffer.byteLength(`${open}${parts.join(',')}`) + closing.length;
   const chars = Math.floor(limits.maxStringLength / 2);
   for (let i = 0; tokens + 8 < limits.maxTokens; i++) {
     const room = bytes - size - 32;
@@ -44,5 +46,5 @@ export function worstKvBody(bytes: number, limits: JsonLimits): string {
     size += Buffer.byteLength(s) + 8 + String(i).length;
     tokens += 4;
   }
-  return padTo(`{"data":{${parts.join(',')}${closing}`, bytes);
+  return padTo(`${open}${parts.join(',')}${closing}`, bytes);
 }

@@ -9,7 +9,8 @@
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { BadRequestError } from '../node/index.ts';
-import { Child, JsonScanner, STRIDE, type Composite, type JsonLimits, type Segment } from './json-limits.ts';
+import type { JsonLimits, Segment } from './json-limits.ts';
+import { Child, JsonScanner, STRIDE, type Composite } from './json-scanner.ts';
 
 /**
  * The most one JSON.parse call takes on (~1 to 3 ms of work for the densest shapes); a

@@ -62,7 +62,8 @@ function listenOn(server: Server, host: string, port: number): Promise<number> {
 
 /** Binds host:port (0 picks a free port); connections are refused until an app is attached. */
 export async function bindListener(host: string, port: number, opts: ListenerOptions = {}): Promise<Listener> {
-  const limits = { ...LISTENER_DEFAULTS, ...opts };
+  const pick = <K extends keyof typeof LISTENER_DEFAULTS>(k: K) => opts[k] ?? LISTENER_DEFAULTS[k];
+  const limits = { readHeaderTimeoutMs: pick('readHeaderTimeoutMs'), readTimeoutMs: pick('readTimeoutMs'), idleTimeoutMs: pick('idleTimeoutMs'), maxConnections: pick('maxConnections') };
   const clock = opts.clock ?? new RealClock();
   let app: FastifyInstance | undefined;
   const sockets = new Set<Socket>();

@@ -106,7 +106,7 @@ describe('slow clients are disconnected; others are served', () => {
   beforeAll(async () => {
     fx = await makeNode();
     await initAndUnseal(fx.app, 1, 1);
-    srv = await listen(fx.app, '127.0.0.1', 0, { readHeaderTimeoutMs: 300, readTimeoutMs: 600, idleTimeoutMs: 60_000, maxConnections: 1000 });
+    srv = await listen(fx.app, '127.0.0.1', 0, { readHeaderTimeoutMs: 500, readTimeoutMs: 1000, idleTimeoutMs: 60_000, maxConnections: 1000 });
   });
   afterAll(async () => {
     await srv.close();
@@ -125,6 +125,8 @@ describe('slow clients are disconnected; others are served', () => {
       () => holdConnection(srv.port, 'POST /v1/sys/unseal HTTP/1.1\r\nHost: a\r\nContent-Length: 1000\r\n\r\n{', { bytes: ' ', everyMs: 100 }), // a body that trickles
       () => holdConnection(srv.port, `${head}\r\nGET /v1/sys/health HTTP/1.1\r\n`, { bytes: 'X', everyMs: 100 }), // a kept-alive connection's second head
     ];
+    // The normal client's keep-alive connection is open before the slow ones arrive.
+    expect((await health()).status).toBe(200);
     const slow = await Promise.all(Array.from({ length: 400 }, (_, i) => kinds[i % kinds.length]()));
     let served = 0;
     while (slow.some((s) => !s.sock.destroyed && !s.sock.readableEnded)) {
@@ -140,6 +142,7 @@ describe('slow clients are disconnected; others are served', () => {
 
   it('a keep-alive client that keeps sending whole requests is never cut off', { timeout: 60_000 }, async () => {
     const client = new KeepAliveClient(srv.port);
+    expect((await client.get('/v1/sys/health'))?.status).toBe(200);
     // The connection outlives three slowlorises, each closed by a deadline: the deadlines time requests, not connections.
     let answered = 0;
     for (let round = 0; round < 3; round++) {

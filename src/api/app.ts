@@ -5,17 +5,21 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { VaultNode } from '../node/index.ts';
+import { installBodyAllowance } from './body-allowance.ts';
 import { installBodyParser, MAX_REQUEST_SIZE } from './body-parser.ts';
 import { vaultClientErrorHandler } from './client-error.ts';
 import { sendErrors } from './reply.ts';
 import { LOGICAL_METHODS, registerLogicalRoute } from './routes/logical.ts';
 import { registerRawRoutes, type StandbyHandler } from './routes/sys-raw.ts';
+import { VAULT_JSON_LIMITS, type JsonLimits } from './json-limits.ts';
 import { errorsFor, statusForError } from './status-codes.ts';
 
 /** Options for one node's app. */
 export interface AppOptions {
   /** Vault's max_request_size (default 32 MiB). */
   maxRequestSize?: number;
+  /** Vault's max_json_* listener limits (default: Vault's). */
+  jsonLimits?: Partial<JsonLimits>;
   /** How long a stepped-down node waits before campaigning again (Vault: 10 s). */
   stepDownBackoffMs?: number;
   /** What a standby does with requests for the active (src/ha's forwarder). */
@@ -36,7 +40,8 @@ export function buildApp(node: VaultNode, opts: AppOptions = {}): FastifyInstanc
     frameworkErrors: (err, _req, reply) => sendErrors(reply, statusForError(err), errorsFor(err)),
     clientErrorHandler: vaultClientErrorHandler,
   });
-  installBodyParser(app, bodyLimit);
+  installBodyParser(app, bodyLimit, { ...VAULT_JSON_LIMITS, ...opts.jsonLimits });
+  installBodyAllowance(app, node);
   app.setErrorHandler((err, _req, reply) => sendErrors(reply, statusForError(err), errorsFor(err)));
   registerRawRoutes(app, node, { stepDownBackoffMs: opts.stepDownBackoffMs ?? 10_000, standby: opts.standby });
   const logical = registerLogicalRoute(app, node, opts.standby);

@@ -1,8 +1,10 @@
 /** The HTTP API: one fastify app per node, in Vault's shapes. The only room that imports fastify. */
 export { buildApp, type AppOptions } from './app.ts';
-export { bindListener, listen, type Listener } from './listen.ts';
+export { bindListener, listen, LISTENER_DEFAULTS, type Listener, type ListenerOptions } from './listen.ts';
 export { acceptListMethod, LIST_MARK_HEADER, ListRewriter } from './list-method.ts';
 export { MAX_REQUEST_SIZE, parseBody } from './body-parser.ts';
+export { UNAUTHENTICATED_BODY_LIMIT } from './body-allowance.ts';
+export { VAULT_JSON_LIMITS, type JsonLimits } from './json-limits.ts';
 export { envelope, sendErrors, sendJson, sendNoContent } from './reply.ts';
 export type { StandbyHandler } from './routes/sys-raw.ts';
 export { createStandbyHandler, NO_ACTIVE_TO_FORWARD_TO } from './standby.ts';

@@ -41,12 +41,27 @@ export function clientUrl(url: string, headers: Record<string, string | string[]
 
 type Mode = { kind: 'head' } | { kind: 'body'; left: number } | { kind: 'chunk-size' } | { kind: 'chunk-data'; left: number } | { kind: 'trailer' };
 
+/**
+ * Where the connection's current request stands: nothing of it read yet, part of its
+ * head read (held back until complete), or its head read and its body arriving. The
+ * listener times slow clients on it, since Node's parser never sees a head the shim holds.
+ */
+export type RequestPhase = 'idle' | 'head' | 'body';
+
 /** The byte stream of one connection, with every LIST head rewritten. */
 export class ListRewriter {
   private buf: Buffer = EMPTY;
   private mode: Mode = { kind: 'head' };
   private out: Buffer[] = [];
   private rewrote = false;
+  /** Requests fully received so far (head and body). */
+  received = 0;
+
+  /** Where the current request stands after the bytes fed so far. */
+  get phase(): RequestPhase {
+    if (this.mode.kind !== 'head') return 'body';
+    return this.buf.length ? 'head' : 'idle';
+  }
 
   /** Takes the bytes a read returned; gives back what the HTTP parser should see (maybe empty, while a head is incomplete). */
   feed(data: Buffer): Buffer {
@@ -60,6 +75,11 @@ export class ListRewriter {
     // The common case: whole heads, none of them LIST: hand on the read itself, no copy.
     if (fresh && !this.rewrote && this.buf.length === 0) return data;
     return this.out.length === 1 ? this.out[0] : Buffer.concat(this.out);
+  }
+
+  private ended(): Mode {
+    this.received++;
+    return { kind: 'head' };
   }
 
   private take(n: number): Buffer {
@@ -87,7 +107,8 @@ export class ListRewriter {
         else {
           const cl = /\r\ncontent-length:\s*(\d+)/i.exec(head);
           const left = cl ? Number(cl[1]) : 0;
-          this.mode = left > 0 ? { kind: 'body', left } : { kind: 'head' };
+          if (left > 0) this.mode = { kind: 'body', left };
+          else this.received++;
         }
         return true;
       }
@@ -97,7 +118,7 @@ export class ListRewriter {
         const n = Math.min(mode.left, this.buf.length);
         this.out.push(this.take(n));
         mode.left -= n;
-        if (mode.left === 0) this.mode = mode.kind === 'body' ? { kind: 'head' } : { kind: 'chunk-size' };
+        if (mode.left === 0) this.mode = mode.kind === 'body' ? this.ended() : { kind: 'chunk-size' };
         return true;
       }
       case 'chunk-size': {
@@ -105,7 +126,7 @@ export class ListRewriter {
         if (idx < 0) return false;
         const size = parseInt(this.buf.subarray(0, idx).toString('latin1').split(';')[0].trim(), 16);
         this.out.push(this.take(idx + 2));
-        if (Number.isNaN(size)) this.mode = { kind: 'head' }; // malformed: the HTTP parser will answer 400
+        if (Number.isNaN(size)) this.mode = this.ended(); // malformed: the HTTP parser will answer 400
         else this.mode = size === 0 ? { kind: 'trailer' } : { kind: 'chunk-data', left: size + 2 };
         return true;
       }
@@ -113,7 +134,7 @@ export class ListRewriter {
         const idx = this.buf.indexOf(CRLF);
         if (idx < 0) return false;
         this.out.push(this.take(idx + 2));
-        if (idx === 0) this.mode = { kind: 'head' };
+        if (idx === 0) this.mode = this.ended();
         return true;
       }
     }
@@ -121,11 +142,12 @@ export class ListRewriter {
 }
 
 /**
- * Makes `sock` rewrite LIST heads before Node's HTTP server parses them. Must run before
+ * Makes `sock` rewrite LIST heads before Node's HTTP server parses them, telling `onPhase`
+ * after each read where the current request stands and how many were received whole. Must run before
  * the socket is handed to the server: the server would otherwise feed the parser from
  * the libuv handle directly (in C++, where no JavaScript can see the bytes).
  */
-export function acceptListMethod(sock: Socket): void {
+export function acceptListMethod(sock: Socket, onPhase?: (phase: RequestPhase, received: number) => void): void {
   const handle = (sock as unknown as { _handle?: { _consumed?: boolean } })._handle;
   // Node consumes a socket natively only when its handle is not marked consumed yet.
   if (handle) handle._consumed = true;
@@ -134,6 +156,7 @@ export function acceptListMethod(sock: Socket): void {
   sock.push = (chunk: unknown, encoding?: BufferEncoding): boolean => {
     if (!Buffer.isBuffer(chunk)) return push(chunk, encoding);
     const out = rewriter.feed(chunk);
+    onPhase?.(rewriter.phase, rewriter.received);
     return out.length ? push(out) : true;
   };
 }

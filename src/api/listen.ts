@@ -3,10 +3,36 @@
  * each socket, taught the LIST method, to fastify's HTTP server, which never listens itself. Binding and
  * serving are two steps, so a lab can learn its port (port 0) before it builds the node
  * that advertises it, and can stop and restart serving on the same port (kill, restart).
+ * Each listener bounds what slow or numerous clients can hold: Vault's read-header, read
+ * and idle timeouts, and a cap on open connections (further ones are closed on arrival).
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { RealClock, type Clock } from '../clock/index.ts';
 import { acceptListMethod } from './list-method.ts';
+import { SocketDeadlines } from './socket-deadlines.ts';
+
+/** Limits on a listener's clients (Vault's listener options, where Vault has them). */
+export interface ListenerOptions {
+  /** How long a request's head may take to arrive (Vault's http_read_header_timeout: 10 s). */
+  readHeaderTimeoutMs?: number;
+  /** How long a whole request, body included, may take to arrive (http_read_timeout: 30 s). */
+  readTimeoutMs?: number;
+  /** How long a keep-alive connection may wait for its next request (http_idle_timeout: 5 min). */
+  idleTimeoutMs?: number;
+  /** The most connections open at once; more are closed as they arrive (Vault has no cap; 1,024 here). */
+  maxConnections?: number;
+  /** Where the timeouts are timed (the wall clock unless a test gives another). */
+  clock?: Clock;
+}
+
+/** The lab's listener limits: Vault's timeouts, and a cap well under a default file-descriptor limit. */
+export const LISTENER_DEFAULTS: Readonly<Required<Omit<ListenerOptions, 'clock'>>> = {
+  readHeaderTimeoutMs: 10_000,
+  readTimeoutMs: 30_000,
+  idleTimeoutMs: 300_000,
+  maxConnections: 1024,
+};
 
 /** A bound port that serves an app once one is attached. */
 export interface Listener {
@@ -35,7 +61,10 @@ function listenOn(server: Server, host: string, port: number): Promise<number> {
 }
 
 /** Binds host:port (0 picks a free port); connections are refused until an app is attached. */
-export async function bindListener(host: string, port: number): Promise<Listener> {
+export async function bindListener(host: string, port: number, opts: ListenerOptions = {}): Promise<Listener> {
+  const pick = <K extends keyof typeof LISTENER_DEFAULTS>(k: K) => opts[k] ?? LISTENER_DEFAULTS[k];
+  const limits = { readHeaderTimeoutMs: pick('readHeaderTimeoutMs'), readTimeoutMs: pick('readTimeoutMs'), idleTimeoutMs: pick('idleTimeoutMs'), maxConnections: pick('maxConnections') };
+  const clock = opts.clock ?? new RealClock();
   let app: FastifyInstance | undefined;
   const sockets = new Set<Socket>();
   const onConnection = (sock: Socket) => {
@@ -44,11 +73,21 @@ export async function bindListener(host: string, port: number): Promise<Listener
     // (with Nagle on, a response split over two writes waits ~40 ms for the peer's delayed ACK).
     sock.setNoDelay(true);
     sockets.add(sock);
-    sock.on('close', () => sockets.delete(sock));
-    acceptListMethod(sock);
+    const deadlines = new SocketDeadlines(sock, limits, clock);
+    sock.on('close', () => {
+      sockets.delete(sock);
+      deadlines.stop();
+    });
+    acceptListMethod(sock, (phase, received) => deadlines.update(phase, received));
     app.server.emit('connection', sock);
   };
-  let server = createServer(onConnection);
+  const create = () => {
+    const s = createServer(onConnection);
+    // net closes connections over the cap as they are accepted, before any byte is read.
+    s.maxConnections = limits.maxConnections;
+    return s;
+  };
+  let server = create();
   const bound = await listenOn(server, host, port);
   const stop = () =>
     new Promise<void>((resolve) => {
@@ -62,12 +101,15 @@ export async function bindListener(host: string, port: number): Promise<Listener
     url: `http://${host}:${bound}`,
     attach: async (a) => {
       await a.ready();
+      // Node times keep-alive connections between requests itself, per socket, once a response is sent.
+      // The app's server is shared by its listeners (API and cluster port): they share this timeout.
+      a.server.keepAliveTimeout = limits.idleTimeoutMs;
       app = a;
     },
     stop,
     reopen: async () => {
       if (server.listening) return;
-      server = createServer(onConnection);
+      server = create();
       await listenOn(server, host, bound);
     },
     close: async () => {
@@ -78,8 +120,8 @@ export async function bindListener(host: string, port: number): Promise<Listener
 }
 
 /** Binds and serves in one step (single nodes). */
-export async function listen(app: FastifyInstance, host: string, port: number): Promise<Listener> {
-  const l = await bindListener(host, port);
+export async function listen(app: FastifyInstance, host: string, port: number, opts: ListenerOptions = {}): Promise<Listener> {
+  const l = await bindListener(host, port, opts);
   await l.attach(app);
   return l;
 }

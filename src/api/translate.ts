@@ -6,7 +6,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { BadRequestError, UnsupportedOperationError, type LogicalRequest, type Operation } from '../node/index.ts';
-import { parsedBody } from './body-parser.ts';
+import { requestBody } from './body-parser.ts';
 import { LIST_MARK_HEADER } from './list-method.ts';
 
 /** Go's strconv.ParseBool. */
@@ -38,8 +38,8 @@ export function splitUrl(url: string): { path: string; query: URLSearchParams } 
   return { path: path.replace(/^\/+/, ''), query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)) };
 }
 
-/** Builds the logical request for a /v1/ route. */
-export function toLogicalRequest(req: FastifyRequest): LogicalRequest {
+/** Builds the logical request for a /v1/ route (parsing its body, if it has one, on first use). */
+export async function toLogicalRequest(req: FastifyRequest): Promise<LogicalRequest> {
   const { path, query } = splitUrl(req.url);
   let operation: Operation;
   let data: Record<string, unknown> = {};
@@ -63,7 +63,7 @@ export function toLogicalRequest(req: FastifyRequest): LogicalRequest {
     case 'POST':
     case 'PUT':
       operation = 'update';
-      data = parsedBody(req) ?? {};
+      data = (await requestBody(req)) ?? {};
       break;
     case 'PATCH': {
       const ct = req.headers['content-type'] ?? '';
@@ -71,7 +71,7 @@ export function toLogicalRequest(req: FastifyRequest): LogicalRequest {
         throw new UnsupportedMediaError(`PATCH requires Content-Type of application/merge-patch+json, provided ${ct}`);
       }
       operation = 'patch';
-      data = parsedBody(req) ?? {};
+      data = (await requestBody(req)) ?? {};
       break;
     }
     default:

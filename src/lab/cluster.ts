@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { bindListener, buildApp, createStandbyHandler, type Listener } from '../api/index.ts';
+import { bindListener, buildApp, createStandbyHandler, type Listener, type ListenerOptions } from '../api/index.ts';
 import { RealClock, type Clock } from '../clock/index.ts';
 import { uuid } from '../crypto/index.ts';
 import { EchoBoard, Forwarder, LAB_TIMINGS, Leadership, type EchoChannel, type Timings } from '../ha/index.ts';
@@ -32,6 +32,8 @@ export interface ClusterOptions {
   listen?: boolean;
   /** The random source of storage faults (seeded in drills). */
   random?: () => number;
+  /** Timeouts and the connection cap of every listener (default: LISTENER_DEFAULTS). */
+  listener?: ListenerOptions;
 }
 
 /** One node of the lab with its listeners. */
@@ -93,7 +95,7 @@ export class Cluster {
   private async buildNode(i: number, host: string, opts: ClusterOptions): Promise<LabNode> {
     const base = opts.basePort ?? 8200;
     const name = `node${i + 1}`;
-    const bind = (port: number, what: string) => (opts.listen === false ? detachedListener(`${name}-${what}`) : bindListener(host, port));
+    const bind = (port: number, what: string) => (opts.listen === false ? detachedListener(`${name}-${what}`) : bindListener(host, port, opts.listener));
     const api = await bind(base === 0 ? 0 : base + 10 * i, 'api');
     const cluster = await bind(base === 0 ? 0 : base + 10 * i + 1, 'cluster');
     const link = new StorageLink(this.backend, this.storageFaults, this.clock);

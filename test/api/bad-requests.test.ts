@@ -4,7 +4,7 @@
  * unseal progress compared before and after each.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen, type Listener } from '../../src/api/index.ts';
+import { listen, UNAUTHENTICATED_BODY_LIMIT, type Listener } from '../../src/api/index.ts';
 import { call, makeNode, type NodeFixture } from '../helpers/node-fixture.ts';
 import { sendRaw } from '../helpers/raw-http.ts';
 import { storageDigest } from '../helpers/storage-dump.ts';
@@ -33,6 +33,9 @@ interface Case {
 }
 
 const big = `{"data":{"x":"${'a'.repeat(33 * 1024 * 1024)}"}}`;
+/** A KV write of exactly `bytes`. */
+const sized = (bytes: number) => `{"data":{"x":"${'a'.repeat(bytes - 17)}"}}`;
+const overAnonymous = sized(UNAUTHENTICATED_BODY_LIMIT + 1);
 
 const cases: Case[] = [
   { name: 'malformed JSON', method: 'POST', url: '/v1/secret/data/x', raw: '{"data": {', status: 400, message: /^failed to parse JSON input/ },
@@ -61,6 +64,20 @@ const cases: Case[] = [
   { name: 'seal without a token', method: 'PUT', url: '/v1/sys/seal', token: 'none', status: 403 },
   { name: 'read of a missing secret', method: 'GET', url: '/v1/secret/data/missing', status: 404 },
   { name: 'oversized body', method: 'POST', url: '/v1/secret/data/x', raw: big, status: 413, message: /request body too large/ },
+  { name: 'a body at the unauthenticated limit, without a token', method: 'POST', url: '/v1/secret/data/x', token: 'none', raw: sized(UNAUTHENTICATED_BODY_LIMIT), status: 403, message: 'permission denied' },
+  { name: 'a body over the unauthenticated limit, without a token', method: 'POST', url: '/v1/secret/data/x', token: 'none', raw: overAnonymous, status: 413, message: 'http: request body too large' },
+  { name: 'a body over the unauthenticated limit, with a bogus token', method: 'PUT', url: '/v1/cubbyhole/x', token: 'bogus', raw: overAnonymous, status: 413, message: 'http: request body too large' },
+  { name: 'sys/unseal body over its limit', method: 'PUT', url: '/v1/sys/unseal', token: 'none', raw: `{"key":"${'a'.repeat(UNAUTHENTICATED_BODY_LIMIT)}"}`, status: 413, message: 'http: request body too large' },
+  { name: 'sys/init body over its limit, even with a token', method: 'PUT', url: '/v1/sys/init', raw: overAnonymous, status: 413, message: 'http: request body too large' },
+  { name: 'nesting deeper than max_json_depth', method: 'POST', url: '/v1/secret/data/x', raw: `{"data":{"a":${'['.repeat(300)}${']'.repeat(300)}}}`, status: 400, message: 'JSON input exceeds allowed nesting depth' },
+  { name: 'an array longer than max_json_array_element_count', method: 'POST', url: '/v1/secret/data/x', raw: `{"data":{"a":[0${',0'.repeat(10_000)}]}}`, status: 400, message: 'JSON array exceeds allowed element count' },
+  { name: 'an object wider than max_json_object_entry_count', method: 'POST', url: '/v1/secret/data/x', raw: `{"data":{${Array.from({ length: 10_001 }, (_, i) => `"k${i}":0`).join(',')}}}`, status: 400, message: 'JSON object exceeds allowed entry count' },
+  { name: 'a string longer than max_json_string_value_length', method: 'POST', url: '/v1/secret/data/x', raw: sized(1_048_576 + 20), status: 400, message: 'JSON string value exceeds allowed length' },
+  { name: '__proto__ key deep in an array', method: 'POST', url: '/v1/secret/data/x', raw: '{"data":{"a":[[{"b":{"__proto__":{"polluted":1}}}]]}}', status: 400, message: /__proto__/ },
+  { name: 'constructor.prototype key', method: 'POST', url: '/v1/secret/data/x', raw: '{"data":{"constructor":{"prototype":{"polluted":1}}}}', status: 400, message: /constructor\.prototype/ },
+  { name: '__proto__ key in a form', method: 'POST', url: '/v1/cubbyhole/x', raw: '__proto__=1&a=b', headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 400, message: /__proto__/ },
+  { name: 'a form with more pairs than max_json_object_entry_count', method: 'POST', url: '/v1/cubbyhole/x', raw: Array.from({ length: 10_001 }, (_, i) => `k${i}=v`).join('&'), headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 400, message: 'form exceeds allowed entry count' },
+  { name: 'an unseal key given as an array', method: 'PUT', url: '/v1/sys/unseal', token: 'none', raw: '{"key":[0,0,0]}', status: 400, message: "'key' must be a valid hex or base64 string" },
 ];
 
 describe('bad requests', () => {
@@ -95,6 +112,17 @@ describe('valid but odd requests', () => {
   it('an empty body with a JSON content type is no data (step-down and seal send none)', async () => {
     const res = await call(fx.app, 'POST', '/v1/sys/init', { raw: '', headers: { 'content-type': 'application/json' } });
     expect(res.body).toEqual({ errors: ['Vault is already initialized'] });
+  });
+
+  it('a body of the full 1 MiB string length, with a token', async () => {
+    const res = await call(fx.app, 'POST', '/v1/secret/data/odd', { token: root, raw: sized(1_048_576 + 17) });
+    expect(res.status).toBe(200);
+  });
+
+  it('a form body is data', async () => {
+    const headers = { 'content-type': 'application/x-www-form-urlencoded' };
+    expect((await call(fx.app, 'POST', '/v1/cubbyhole/form', { token: root, raw: 'a=1&b=x%20y&a=2', headers })).status).toBe(204);
+    expect((await call(fx.app, 'GET', '/v1/cubbyhole/form', { token: root })).body.data).toEqual({ a: '2', b: 'x y' });
   });
 
   it('Authorization: Bearer works as a token', async () => {

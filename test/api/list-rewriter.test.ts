@@ -2,7 +2,8 @@
  * The LIST rewrite as a pure byte transform: whatever way the connection's bytes are cut
  * into reads, the parser must see the same stream, with exactly the LIST heads rewritten
  * and every body (Content-Length or chunked) untouched, even bodies that contain text
- * looking like a LIST head.
+ * looking like a LIST head. It also tells the listener where each request stands, which
+ * times slow clients by it.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -51,6 +52,27 @@ describe('ListRewriter', () => {
         expect(Buffer.concat(out).toString('latin1')).toBe(expected.toString('latin1'));
       }),
       { numRuns: 2000, seed: 42 },
+    );
+  });
+
+  it('knows where the current request stands: phase and count of whole requests, however the reads are cut', () => {
+    fc.assert(
+      fc.property(fc.array(reqArb, { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 64 }), (reqs, step) => {
+        const wires = reqs.map((r) => Buffer.from(wire(r, false), 'latin1'));
+        const ends: number[] = [];
+        wires.reduce((at, w) => (ends.push(at + w.length), at + w.length), 0);
+        const input = Buffer.concat(wires);
+        const rw = new ListRewriter();
+        for (let at = 0; at < input.length; at += step) {
+          const to = Math.min(at + step, input.length);
+          rw.feed(input.subarray(at, to));
+          const whole = ends.filter((e) => e <= to).length;
+          expect(rw.received).toBe(whole);
+          // Between requests nothing is pending; inside one, its head or its body is.
+          expect(rw.phase === 'idle').toBe(ends.includes(to));
+        }
+      }),
+      { numRuns: 1000, seed: 7 },
     );
   });
 

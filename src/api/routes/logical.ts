@@ -18,7 +18,7 @@ export const LOGICAL_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'];
 export function registerLogicalRoute(app: FastifyInstance, node: LogicalTarget, standby?: StandbyHandler): RouteHandlerMethod {
   const handler: RouteHandlerMethod = async (req, reply) => {
       if (node.state === 'standby' && standby) return standby.handle(req, reply);
-      const lreq = toLogicalRequest(req);
+      const lreq = await toLogicalRequest(req);
       const { response, mountType } = await node.handle(lreq);
       const empty = !response || (response.data == null && !response.warnings?.length && !response.auth);
       if (empty && response?.status === undefined) {

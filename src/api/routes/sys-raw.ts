@@ -2,10 +2,13 @@
  * Vault's raw sys handlers: init, seal-status, unseal, seal, step-down, health, leader.
  * They answer bare JSON objects (no envelope), mostly without a token, and are never
  * forwarded to the active node (except step-down and seal, which act on the active).
+ * None takes more than a few hundred bytes of body, so none accepts more than the
+ * unauthenticated limit: a sealed cluster's answers cost nothing to ask for.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize, BadRequestError, PermissionDeniedError, type VaultNode } from '../../node/index.ts';
-import { parsedBody } from '../body-parser.ts';
+import { UNAUTHENTICATED_BODY_LIMIT } from '../body-allowance.ts';
+import { requestBody } from '../body-parser.ts';
 import { sendErrors, sendJson, sendNoContent } from '../reply.ts';
 import { parseGoBool, requestToken } from '../translate.ts';
 
@@ -27,7 +30,8 @@ function intField(body: Body, key: string, fallback = 0): number {
   const v = body?.[key];
   if (v === undefined || v === null) return fallback;
   if (typeof v !== 'number' || !Number.isInteger(v)) {
-    throw new BadRequestError(`failed to parse JSON input: json: cannot unmarshal ${typeof v} into Go struct field InitRequest.${key} of type int`);
+    const kind = Array.isArray(v) ? 'array' : typeof v;
+    throw new BadRequestError(`failed to parse JSON input: json: cannot unmarshal ${kind} into Go struct field InitRequest.${key} of type int`);
   }
   return v;
 }
@@ -48,9 +52,10 @@ export function registerRawRoutes(app: FastifyInstance, node: VaultNode, opts: R
   app.get('/v1/sys/init', async (_req, reply) => sendJson(reply, 200, { initialized: node.initialized }));
   app.route({
     method: ['PUT', 'POST'],
+    bodyLimit: UNAUTHENTICATED_BODY_LIMIT,
     url: '/v1/sys/init',
     handler: async (req, reply) => {
-      const body = parsedBody(req);
+      const body = await requestBody(req);
       for (const k of ['recovery_shares', 'recovery_threshold']) {
         if (intField(body, k) !== 0) throw new BadRequestError('parameters specific to auto unseal seals present');
       }
@@ -62,9 +67,10 @@ export function registerRawRoutes(app: FastifyInstance, node: VaultNode, opts: R
   app.get('/v1/sys/seal-status', async (_req, reply) => sendJson(reply, 200, node.sealStatus()));
   app.route({
     method: ['PUT', 'POST'],
+    bodyLimit: UNAUTHENTICATED_BODY_LIMIT,
     url: '/v1/sys/unseal',
     handler: async (req, reply) => {
-      const body = parsedBody(req);
+      const body = await requestBody(req);
       const key = caseless(body, 'key');
       const reset = caseless(body, 'reset');
       if (key !== undefined && typeof key !== 'string') throw new BadRequestError("'key' must be a valid hex or base64 string");
@@ -80,6 +86,7 @@ export function registerRawRoutes(app: FastifyInstance, node: VaultNode, opts: R
   app.get('/v1/sys/leader', async (_req, reply) => sendJson(reply, 200, node.leader()));
   app.route({
     method: ['PUT', 'POST'],
+    bodyLimit: UNAUTHENTICATED_BODY_LIMIT,
     url: '/v1/sys/seal',
     handler: async (req, reply) => {
       // Not forwarded: Vault refuses to seal a standby ("please restart instead").
@@ -90,6 +97,7 @@ export function registerRawRoutes(app: FastifyInstance, node: VaultNode, opts: R
   });
   app.route({
     method: ['PUT', 'POST'],
+    bodyLimit: UNAUTHENTICATED_BODY_LIMIT,
     url: '/v1/sys/step-down',
     handler: async (req, reply) => {
       if (node.state === 'standby' && opts.standby) return opts.standby.handle(req, reply);

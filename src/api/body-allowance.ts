@@ -1,0 +1,73 @@
+/**
+ * How much body a request may bring, decided from its headers before a byte of the body
+ * is read. Vault authenticates from the X-Vault-Token (or Bearer) header, so a body buys
+ * a caller nothing until the node knows who it is: a caller the node cannot authenticate
+ * (no token, an unknown one, or any caller of a sealed node) may send at most
+ * UNAUTHENTICATED_BODY_LIMIT, room for every request Vault serves without a token
+ * (sys/init, sys/unseal, sys/wrapping/lookup). Over it: 413, Vault's answer to a body over
+ * its limit. A standby cannot look tokens up (the active holds them): it applies the small
+ * limit only to requests that carry no token at all, and forwards the rest unread for the
+ * active, which applies this same rule when they arrive.
+ */
+import { Transform, type TransformCallback } from 'node:stream';
+import { errorCodes, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { TokenEntry } from '../node/index.ts';
+import { requestToken } from './translate.ts';
+
+/** The most body a caller the node has not authenticated may send (sys/init and sys/unseal take a few hundred bytes). */
+export const UNAUTHENTICATED_BODY_LIMIT = 16 * 1024;
+
+/** What the allowance needs from a node. */
+export interface AllowanceNode {
+  readonly state: string;
+  readonly tokens: { lookup(id: string): Promise<TokenEntry | undefined> };
+}
+
+function tooLarge(): Error {
+  return new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
+}
+
+/** A pass-through that fails with a 413 once more than `limit` bytes went by (bodies without a Content-Length). */
+class Capped extends Transform {
+  private seen = 0;
+
+  constructor(private readonly limit: number) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.seen += chunk.length;
+    if (this.seen > this.limit) return done(tooLarge());
+    done(null, chunk);
+  }
+}
+
+function hasBody(req: FastifyRequest): boolean {
+  if (req.method === 'GET' || req.method === 'HEAD') return false; // fastify never reads these bodies
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/** Whether the caller may send a body up to the route's own limit. */
+async function authenticated(node: AllowanceNode, req: FastifyRequest): Promise<boolean> {
+  const token = requestToken(req);
+  if (node.state === 'standby') return token !== undefined;
+  if (node.state !== 'active' || !token) return false;
+  // A failing lookup (storage fault, a seal racing this request) is no authentication; the handler reports the fault.
+  return (await node.tokens.lookup(token).catch(() => undefined)) !== undefined;
+}
+
+/** Installs the allowance check as a preParsing hook (before fastify reads any body). */
+export function installBodyAllowance(app: FastifyInstance, node: AllowanceNode): void {
+  app.addHook('preParsing', async (req: FastifyRequest, _reply, payload) => {
+    if (!hasBody(req) || req.routeOptions.bodyLimit <= UNAUTHENTICATED_BODY_LIMIT) return payload;
+    if (await authenticated(node, req)) return payload;
+    // Refused unread: Node discards the body once the 413 is sent and keeps the connection (a standby's forward too).
+    if (Number(req.headers['content-length']) > UNAUTHENTICATED_BODY_LIMIT) throw tooLarge();
+    const capped = new Capped(UNAUTHENTICATED_BODY_LIMIT);
+    payload.on('error', (err) => capped.destroy(err));
+    // fastify answers the first error; bytes still arriving after it must not raise another, unheard.
+    capped.on('error', () => payload.unpipe(capped));
+    return payload.pipe(capped);
+  });
+}

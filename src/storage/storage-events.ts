@@ -1,5 +1,6 @@
 /**
- * What storage tells the lab: lock changes, writes it accepted and writes it fenced.
+ * What storage tells the lab: lock changes, writes it accepted, writes it fenced, and when
+ * the database starts or stops failing writes.
  * The drills' history checker and the lab's timeline judge the cluster from these, so
  * each event is emitted at the instant storage decided (synchronously, in the same tick
  * as the fencing check), never later when the disk write completes.
@@ -34,8 +35,27 @@ export interface FencedEvent {
   currentTerm: number;
 }
 
+/** The database began failing writes (a full disk, an I/O error), or took one again after failing. */
+export interface HealthEvent {
+  type: 'health';
+  /** Undefined once writes succeed again. */
+  failure?: WriteFailure;
+}
+
+/** Why storage's writes are failing now. */
+export interface WriteFailure {
+  /** The error's code (STORAGE_IO for the database's own errors). */
+  code: string;
+  /** The database's words: the file and the OS error ("No space left on device"). */
+  message: string;
+  /** When the first write of this run of failures failed (ms since epoch, on the backend's clock). */
+  since: number;
+  /** Writes failed since then. */
+  failures: number;
+}
+
 /** Any storage event. */
-export type StorageEvent = LockEvent | WriteEvent | FencedEvent;
+export type StorageEvent = LockEvent | WriteEvent | FencedEvent | HealthEvent;
 
 /** A subscriber to storage events. */
 export type StorageListener = (e: StorageEvent) => void;

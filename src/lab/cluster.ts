@@ -34,6 +34,8 @@ export interface ClusterOptions {
   random?: () => number;
   /** Level only: fsync every write before acknowledging it (default false). */
   sync?: boolean;
+  /** An open backend to run on instead of opening `storage` (a test's disk that fills up); the cluster closes it. */
+  backend?: AbstractBackend;
 }
 
 /** One node of the lab with its listeners. */
@@ -84,8 +86,8 @@ export class Cluster {
     const timings = opts.timings ?? LAB_TIMINGS;
     const storage = opts.storage ?? 'level';
     const dir = opts.dir ?? '.vaultlab/data';
-    if (storage === 'level') mkdirSync(dir, { recursive: true });
-    const backend = await createBackend(storage, { path: dir, clock, sync: opts.sync });
+    if (storage === 'level' && !opts.backend) mkdirSync(dir, { recursive: true });
+    const backend = opts.backend ?? (await createBackend(storage, { path: dir, clock, sync: opts.sync }));
     if (!isHABackend(backend)) throw new Error(`storage ${storage} cannot hold an HA lock`);
     const nodes: LabNode[] = [];
     const cluster = new Cluster(nodes, backend, timings, clock, storage === 'memory' ? 'inmem' : storage, opts.random ?? Math.random);

@@ -62,10 +62,11 @@ export class BackendClosedError extends StorageError {
 export class StorageIoError extends StorageError {
   constructor(
     readonly op: 'read' | 'write',
-    message: string,
+    /** The database's words ("IO error: …/000003.log: No space left on device"). */
+    readonly detail: string,
     options: ErrorOptions,
   ) {
-    super('STORAGE_IO', `storage ${op} failed: ${message}`, options);
+    super('STORAGE_IO', `storage ${op} failed: ${detail}`, options);
   }
 }
 

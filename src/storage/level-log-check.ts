@@ -99,7 +99,9 @@ export async function checkLevelLogs(dir: string): Promise<LogDamage[]> {
   const damage: LogDamage[] = [];
   for (const name of names) {
     const file = join(dir, name);
-    const scan = scanLog(await readFile(file));
+    const bytes = await readFile(file).catch(() => undefined);
+    if (!bytes) continue; // gone since the listing: nothing left to recover from it
+    const scan = scanLog(bytes);
     if (scan.tornBytes > 0 || scan.corruptBytes > 0) damage.push({ file, ...scan });
   }
   return damage;

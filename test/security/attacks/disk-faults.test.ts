@@ -18,6 +18,8 @@ import { SimClock } from '../../../src/clock/index.ts';
 import { LAB_TIMINGS, lockRetryDelayMs } from '../../../src/ha/index.ts';
 import { Cluster, startLab } from '../../../src/lab/index.ts';
 import { whyNoActive } from '../../../src/lab/lab-runner.ts';
+import { UsageError } from '../../../src/cli/output.ts';
+import { parseServerConfig } from '../../../src/cli/server-config.ts';
 import { troubleLines } from '../../../src/cli/status-command.ts';
 import { LevelBackend, StorageKeys, type LockEvent } from '../../../src/storage/index.ts';
 import { call, initAndUnseal, makeNode, removeDir } from '../../helpers/node-fixture.ts';
@@ -397,5 +399,18 @@ describe('durability: sync and torn logs', () => {
     expect(troubleLines(cluster.timeline.events)).toEqual([`Storage warning: ${cluster.storageWarnings[0]}`]);
     cluster.nodes[0].node.close();
     await cluster.backend.close();
+  });
+
+  it.each([
+    ['storage "level" { path = "d"\n sync = "true" }', { type: 'level', path: 'd', sync: true }],
+    ['storage "level" { path = "d"\n sync = false }', { type: 'level', path: 'd', sync: false }],
+    ['storage "raft" { path = "d"\n sync = 1 }', { type: 'level', path: 'd', sync: true }],
+    ['storage "level" { path = "d" }', { type: 'level', path: 'd', sync: undefined }],
+  ])('server -config reads %s', (storage, expected) => {
+    expect(parseServerConfig(`${storage}\nlistener "tcp" {\n address = "127.0.0.1:8200"\n tls_disable = 1\n}`).storage).toEqual(expected);
+  });
+
+  it.each(['storage "level" { sync = "sometimes" }', 'storage "inmem" { sync = "true" }'])('server -config refuses %s', (storage) => {
+    expect(() => parseServerConfig(`${storage}\nlistener "tcp" {\n tls_disable = 1\n}`)).toThrow(UsageError);
   });
 });

@@ -66,9 +66,9 @@ export function registerLab(program: Command, run: Run): void {
         const home = labHome();
         const lab = await startLab({ nodes: Number(o.nodes), storage: o.storage, sync: o.sync, basePort: Number(o.basePort), sealed: o.sealed, home, timings });
         const t = lab.cluster.timings;
-        out(`==> vaultlab: ${lab.cluster.nodes.length}-node HA cluster is up (storage: ${lab.cluster.storageLabel}, seal: shamir 5/3, timings: ${o.timings}, lock TTL ${t.lockTtlMs} ms${t.lockDelayMs ? `, lock-delay ${t.lockDelayMs} ms` : ''})`);
+        out(`==> vaultlab: ${lab.cluster.nodes.length}-node HA cluster is up (storage: ${lab.cluster.storageStatus.label}, seal: shamir 5/3, timings: ${o.timings}, lock TTL ${t.lockTtlMs} ms${t.lockDelayMs ? `, lock-delay ${t.lockDelayMs} ms` : ''})`);
         for (const n of lab.cluster.nodes) out(`    ${n.name}  ${n.apiAddr}  ${n.node.state}`);
-        lab.cluster.storageWarnings.forEach(warn);
+        lab.cluster.storageStatus.warnings.forEach(warn);
         out('');
         out('You may need to set the following environment variables:');
         out(`    $ export VAULT_ADDR='${lab.cluster.nodes[0].apiAddr}'`);

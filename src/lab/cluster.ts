@@ -11,7 +11,8 @@ import { RealClock, type Clock } from '../clock/index.ts';
 import { uuid } from '../crypto/index.ts';
 import { EchoBoard, Forwarder, LAB_TIMINGS, Leadership, type EchoChannel, type Timings } from '../ha/index.ts';
 import { VAULT_VERSION, VaultNode, type InitResult, type NodeState } from '../node/index.ts';
-import { createBackend, isHABackend, noFaults, StorageLink, type AbstractBackend, type HABackend, type StorageFaults, type WriteFailure } from '../storage/index.ts';
+import { createBackend, isHABackend, noFaults, StorageLink, type AbstractBackend, type StorageFaults } from '../storage/index.ts';
+import { StorageStatus } from './storage-status.ts';
 import { Timeline } from './timeline.ts';
 
 /** How to build a lab. */
@@ -60,22 +61,19 @@ export class Cluster {
   readonly storageFaults: StorageFaults;
   /** Where standbys echo to the active (sys/ha-status), standing in for Vault's cluster channel. */
   private readonly echoes = new EchoBoard();
-  /** The storage in a few words, for banners: "level (sync off)", "memory". */
-  storageLabel = '';
-  /** What opening storage warned about (a torn log), for the start-up output. */
-  storageWarnings: string[] = [];
-  /** The shared backend itself (not a node's link), for its health. */
-  private embedded: AbstractBackend | undefined;
+  /** Which storage, its start-up warnings, and whether it fails writes now. */
+  readonly storageStatus: StorageStatus;
 
   private constructor(
     readonly nodes: LabNode[],
-    readonly backend: HABackend,
+    readonly backend: AbstractBackend,
     readonly timings: Timings,
     readonly clock: Clock,
     readonly storageType: string,
     random: () => number,
   ) {
     this.storageFaults = noFaults(random);
+    this.storageStatus = new StorageStatus(backend, this.timeline, clock);
   }
 
   /** Starts every node (uninitialized, or sealed when storage already holds a barrier). */
@@ -91,9 +89,6 @@ export class Cluster {
     if (!isHABackend(backend)) throw new Error(`storage ${storage} cannot hold an HA lock`);
     const nodes: LabNode[] = [];
     const cluster = new Cluster(nodes, backend, timings, clock, storage === 'memory' ? 'inmem' : storage, opts.random ?? Math.random);
-    cluster.storageLabel = storage === 'level' ? `level (sync ${opts.sync ? 'on' : 'off'})` : storage;
-    cluster.storageWarnings = [...backend.warnings];
-    cluster.watchStorage(backend);
     try {
       for (let i = 0; i < count; i++) nodes.push(await cluster.buildNode(i, host, opts));
     } catch (err) {
@@ -133,22 +128,6 @@ export class Cluster {
     await api.attach(app);
     await cluster.attach(app);
     return { name, node, app, api, cluster, apiAddr: api.url, forwarder, up: true, storage: link };
-  }
-
-  /** Puts storage's start-up warnings and each start and end of failing writes on the timeline. */
-  private watchStorage(backend: AbstractBackend): void {
-    for (const w of backend.warnings) this.timeline.add({ time: this.clock.now(), node: 'storage', type: 'storage-warning', detail: w });
-    this.embedded = backend;
-    backend.onEvent((e) => {
-      if (e.type !== 'health') return;
-      const detail = e.failure ? `writes failing: ${e.failure.message}` : 'writes work again';
-      this.timeline.add({ time: this.clock.now(), node: 'storage', type: e.failure ? 'storage-failing' : 'storage-recovered', detail });
-    });
-  }
-
-  /** Why storage refuses writes now (a full disk: the database's own words), or undefined while it takes them. */
-  storageHealth(): WriteFailure | undefined {
-    return this.embedded?.writeFailure();
   }
 
   /** One node's end of the echo board: cut off, like its forwarding, while partitioned from its peers. */

@@ -127,7 +127,7 @@ export function whyNoActive(cluster: Cluster): string {
     byReason.set(reason, [...(byReason.get(reason) ?? []), n.name]);
   }
   const parts = [...byReason].map(([reason, names]) => `${names.join(', ')}: ${reason}`);
-  const failing = cluster.storageHealth();
+  const failing = cluster.storageStatus.failure();
   if (failing) parts.push(`storage: writes failing: ${failing.message}`);
   return parts.join('; ');
 }

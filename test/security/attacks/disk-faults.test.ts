@@ -75,12 +75,12 @@ describe('a full disk', () => {
     expect((read.response?.data as { data: { v: string } }).data.v).toBe('before');
 
     // Status says why: the database's words, and since when.
-    expect(lab.cluster.storageHealth()).toMatchObject({ code: 'STORAGE_IO', message: expect.stringContaining('No space left on device') });
+    expect(lab.cluster.storageStatus.failure()).toMatchObject({ code: 'STORAGE_IO', message: expect.stringContaining('No space left on device') });
     expect(troubleLines(lab.cluster.timeline.events)).toEqual([expect.stringMatching(/^Storage: since 2026-01-01T.*writes failing: storage write failed: .*No space left on device/)]);
 
     lab.backend.disk.full = false;
     await lab.request(active.name, 'update', 'secret/data/k2', { data: { v: 'after' } });
-    expect(lab.cluster.storageHealth()).toBeUndefined();
+    expect(lab.cluster.storageStatus.failure()).toBeUndefined();
     expect(lab.cluster.timeline.events.at(-1)).toMatchObject({ node: 'storage', type: 'storage-recovered' });
     expect(troubleLines(lab.cluster.timeline.events)).toEqual([]);
     await lab.close();
@@ -228,7 +228,7 @@ describe.skipIf(!realFs)('a really full filesystem (a tmpfs: needs root)', () =>
     await cluster.close();
 
     const again = await Cluster.start({ nodes: 1, storage: 'level', dir, basePort: 0, listen: false });
-    expect(again.storageWarnings).toEqual([]);
+    expect(again.storageStatus.warnings).toEqual([]);
     await again.unsealAll(init.keys.slice(0, 3));
     await expect.poll(() => again.active(), { timeout: 10_000 }).toBeDefined();
     for (let i = 0; i < 5; i++) {
@@ -394,9 +394,9 @@ describe('durability: sync and torn logs', () => {
     const log = (await readdir(dir)).find((f) => /^\d+\.log$/.test(f))!;
     await truncate(join(dir, log), (await stat(join(dir, log))).size - 1);
     const cluster = await Cluster.start({ nodes: 1, storage: 'level', dir, sync: true, basePort: 0, listen: false });
-    expect(cluster.storageLabel).toBe('level (sync on)');
-    expect(cluster.storageWarnings).toHaveLength(1);
-    expect(troubleLines(cluster.timeline.events)).toEqual([`Storage warning: ${cluster.storageWarnings[0]}`]);
+    expect(cluster.storageStatus.label).toBe('level (sync on)');
+    expect(cluster.storageStatus.warnings).toHaveLength(1);
+    expect(troubleLines(cluster.timeline.events)).toEqual([`Storage warning: ${cluster.storageStatus.warnings[0]}`]);
     cluster.nodes[0].node.close();
     await cluster.backend.close();
   });

@@ -16,11 +16,15 @@ export class StorageStatus {
     clock: Clock,
   ) {
     for (const w of backend.warnings) timeline.add({ time: clock.now(), node: 'storage', type: 'storage-warning', detail: w });
-    backend.onEvent((e) => {
-      if (e.type !== 'health') return;
-      const detail = e.failure ? `writes failing: ${e.failure.message}` : 'writes work again';
-      timeline.add({ time: clock.now(), node: 'storage', type: e.failure ? 'storage-failing' : 'storage-recovered', detail });
-    });
+    // Health only: a listener for every event would make storage build write events on the hot path.
+    backend.onEvent(
+      (e) => {
+        if (e.type !== 'health') return;
+        const detail = e.failure ? `writes failing: ${e.failure.message}` : 'writes work again';
+        timeline.add({ time: clock.now(), node: 'storage', type: e.failure ? 'storage-failing' : 'storage-recovered', detail });
+      },
+      ['health'],
+    );
   }
 
   /** The storage in a few words, for banners: "level (sync off)", "memory". */

@@ -13,7 +13,7 @@ import { checkKey, checkPrefix, childOf, isReservedKey, prefixRange, RESERVED_PR
 import { StorageKeys } from './keys.ts';
 import { LockHandle } from './lock-handle.ts';
 import { LockTable } from './lock-table.ts';
-import { StorageEvents, type StorageListener, type WriteFailure } from './storage-events.ts';
+import { StorageEvents, type StorageEvent, type StorageListener, type WriteFailure } from './storage-events.ts';
 
 /** A cursor over keys in order (the part of an abstract-level key iterator that list() needs). */
 export interface KeyCursor {
@@ -77,9 +77,9 @@ export abstract class AbstractBackend implements HABackend {
     return this.failing && { ...this.failing };
   }
 
-  /** Subscribes to lock, write, fencing and health events; returns the unsubscribe function. */
-  onEvent(fn: StorageListener): () => void {
-    return this.events.on(fn);
+  /** Subscribes to lock, write, fencing and health events (or only the types in `only`); returns the unsubscribe function. */
+  onEvent(fn: StorageListener, only?: ReadonlyArray<StorageEvent['type']>): () => void {
+    return this.events.on(fn, only);
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {

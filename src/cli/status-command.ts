@@ -48,7 +48,9 @@ export function troubleLines(timeline: readonly TimelineRow[]): string[] {
   const retrying = new Map<string, string>();
   for (const e of timeline) {
     if (e.type === 'lock-retry') retrying.set(e.node, e.detail);
-    if (e.type === 'lock-acquired' || (e.type === 'state' && !e.detail.endsWith('standby'))) retrying.delete(e.node);
+    // Once any node is active the others only wait for the lock; a node that left standby campaigns no more.
+    if (e.type === 'lock-acquired') retrying.clear();
+    if (e.type === 'state' && !e.detail.endsWith('standby')) retrying.delete(e.node);
   }
   for (const [node, detail] of retrying) lines.push(`${node} is not becoming active: ${detail}`);
   return lines;

@@ -112,6 +112,7 @@ describe('a full disk', () => {
     lab.backend.disk.full = false;
     await lab.clock.advance(LAB_TIMINGS.lockRetryMaxMs! + LAB_TIMINGS.leaderCheckMs);
     expect(lab.cluster.active()).toBeDefined();
+    expect(troubleLines(lab.cluster.timeline.events)).toEqual([]);
     await lab.close();
   });
 

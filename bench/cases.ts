@@ -6,11 +6,19 @@
 import type { ServerReady } from './server-process.ts';
 import type { LoadJob } from './load-process.ts';
 
+/** The server processes a run starts per storage. */
+export type ServerKind = 'node' | 'uncached' | 'noble' | 'synced';
+
 /** One case: a label and how to build its load job against a running server. */
 export interface BenchCase {
   name: string;
-  /** Which server process it runs against: node:crypto with the active's read cache, without it, or @noble/ciphers without it. */
-  server: 'node' | 'uncached' | 'noble';
+  /**
+   * Which server process it runs against: node:crypto with the active's read cache, without
+   * it, @noble/ciphers without it, or level storage that fsyncs every write (`--sync`).
+   */
+  server: ServerKind;
+  /** The storages it applies to (default: every storage of the run). */
+  storages?: ReadonlyArray<'memory' | 'level'>;
   job(s: ServerReady, connections: number, durationSec: number): LoadJob;
 }
 
@@ -49,4 +57,11 @@ export const CASES: BenchCase[] = [
   { ...kv('read-direct-micro', 'node', 'active', 'read', 'direct'), job: (s, c, d) => ({ ...kv('x', 'node', 'active', 'read', 'direct').job(s, c, d), tool: 'micro' }) },
   kv('read-direct-uncached', 'uncached', 'active', 'read', 'direct'),
   kv('read-direct-noble', 'noble', 'active', 'read', 'direct'),
+  // What durability costs: the same write with LevelDB fsyncing its log before each acknowledgement.
+  { ...kv('write-direct-synced', 'synced', 'active', 'write', 'direct'), storages: ['level'] },
 ];
+
+/** Whether a case runs on a storage. */
+export function appliesTo(c: BenchCase, storage: 'memory' | 'level'): boolean {
+  return !c.storages || c.storages.includes(storage);
+}

@@ -5,6 +5,8 @@ import type { ProfileRow } from './profiles.ts';
 import type { Ratio } from './summary.ts';
 
 const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
+/** A run limited to some cases (`--cases`) leaves the other ratios without data: they are left out, not marked missed. */
+const measured = (x: Ratio) => Number.isFinite(x.median);
 
 /** The Markdown report. */
 export function markdown(r: { machine: Record<string, unknown>; settings: Record<string, unknown>; cases: any[]; ratios: Ratio[]; failover: any[]; profiles: ProfileRow[] }): string {
@@ -25,7 +27,7 @@ export function markdown(r: { machine: Record<string, unknown>; settings: Record
     '',
     '| ratio | median | min–max | target | result |',
     '|---|---|---|---|---|',
-    ...r.ratios.map((x) => `| ${x.name} | ${f(x.median, 2)} | ${f(x.min, 2)}–${f(x.max, 2)} | ${x.target ?? ''} | ${x.pass === undefined ? '' : x.pass ? 'pass' : 'miss'} |`),
+    ...r.ratios.filter(measured).map((x) => `| ${x.name} | ${f(x.median, 2)} | ${f(x.min, 2)}–${f(x.max, 2)} | ${x.target ?? ''} | ${x.pass === undefined ? '' : x.pass ? 'pass' : 'miss'} |`),
     '',
     '![ratios](ratios.svg)',
     '',
@@ -33,7 +35,7 @@ export function markdown(r: { machine: Record<string, unknown>; settings: Record
     '',
     '| fault | runs | median ms | p95 ms | max ms | client errors | target | result |',
     '|---|---|---|---|---|---|---|---|',
-    ...r.failover.map((x) => `| ${x.kind} | ${x.runs} | ${f(x.median, 1)} | ${f(x.p95, 1)} | ${f(x.max, 1)} | ${x.clientErrors} | ${x.target} | ${x.pass ? 'pass' : 'miss'} |`),
+    ...r.failover.filter((x) => x.runs > 0).map((x) => `| ${x.kind} | ${x.runs} | ${f(x.median, 1)} | ${f(x.p95, 1)} | ${f(x.max, 1)} | ${x.clientErrors} | ${x.target} | ${x.pass ? 'pass' : 'miss'} |`),
     '',
     '## Timing profiles against published failover times (virtual time)',
     '',
@@ -78,8 +80,8 @@ export function writeReport(dir: string, report: Parameters<typeof markdown>[0] 
 /** The closing console table: req/s, p50 and p99 per case, then the ratios with pass or miss. */
 export function printTable(r: { cases: any[]; ratios: Ratio[]; failover: any[]; profiles: ProfileRow[] }): string {
   const rows = r.cases.map((c) => `${`${c.storage} ${c.case} c${c.connections}`.padEnd(34)} ${f(c.reqPerSec.median).padStart(8)} req/s  p50 ${f(c.p50Us.median).padStart(6)} µs  p99 ${f(c.p99Us.median).padStart(6)} µs`);
-  const ratios = r.ratios.map((x) => `${x.name.padEnd(52)} ${f(x.median, 2).padStart(8)}  ${x.target ? `${x.target}: ${x.pass ? 'pass' : 'MISS'}` : ''}`);
-  const fo = r.failover.map((x) => `failover ${x.kind.padEnd(10)} p50 ${f(x.median, 1)} ms  p95 ${f(x.p95, 1)} ms  max ${f(x.max, 1)} ms  (${x.target}: ${x.pass ? 'pass' : 'MISS'})`);
+  const ratios = r.ratios.filter(measured).map((x) => `${x.name.padEnd(52)} ${f(x.median, 2).padStart(8)}  ${x.target ? `${x.target}: ${x.pass ? 'pass' : 'MISS'}` : ''}`);
+  const fo = r.failover.filter((x) => x.runs > 0).map((x) => `failover ${x.kind.padEnd(10)} p50 ${f(x.median, 1)} ms  p95 ${f(x.p95, 1)} ms  max ${f(x.max, 1)} ms  (${x.target}: ${x.pass ? 'pass' : 'MISS'})`);
   const pr = r.profiles.map((x) => `profile ${x.profile.padEnd(7)} ${x.kind.padEnd(10)} median ${f(x.medianMs).padStart(6)} ms  [${f(x.minMs)}–${f(x.maxMs)}]  (${x.target}: ${x.pass ? 'pass' : 'MISS'})`);
   return [...rows, '', ...ratios, '', ...fo, '', ...pr].join('\n');
 }

@@ -14,6 +14,10 @@ import { runThroughput } from './throughput.ts';
 /** Options of a benchmark run. */
 export interface BenchOptions {
   quick?: boolean;
+  /** Only these storages (default: memory when quick, else memory and level). */
+  storages?: Array<'memory' | 'level'>;
+  /** Only these cases, by name (default: all); failover and the profiles are skipped when set. */
+  cases?: string[];
   /** Connection counts (default 1 and 10). */
   connections?: number[];
   durationSec?: number;
@@ -25,7 +29,7 @@ export interface BenchOptions {
 export async function runBench(o: BenchOptions = {}) {
   const quick = o.quick ?? false;
   const settings = {
-    storages: quick ? ['memory'] : ['memory', 'level'],
+    storages: o.storages ?? (quick ? ['memory'] : ['memory', 'level']),
     connections: o.connections ?? [1, 10],
     reps: quick ? 1 : 5,
     durationSec: o.durationSec ?? (quick ? 0.5 : 2),
@@ -35,9 +39,9 @@ export async function runBench(o: BenchOptions = {}) {
     lockTtlMs: LAB_TIMINGS.lockTtlMs,
   };
   const onProgress = o.onProgress ?? ((l: string) => process.stderr.write(`${l}\n`));
-  const samples = await runThroughput({ ...settings, storages: settings.storages as Array<'memory' | 'level'>, onProgress });
-  const failoverSamples = await runFailover(settings.failoverRuns, onProgress);
-  const profiles = await runProfiles(settings.profileRuns, onProgress);
+  const samples = await runThroughput({ ...settings, storages: settings.storages as Array<'memory' | 'level'>, cases: o.cases, onProgress });
+  const failoverSamples = o.cases ? [] : await runFailover(settings.failoverRuns, onProgress);
+  const profiles = o.cases ? [] : await runProfiles(settings.profileRuns, onProgress);
   const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, date: new Date().toISOString().slice(0, 10) };
   const report = { machine, settings, cases: caseTable(samples), ratios: ratios(samples), failover: failoverTable(failoverSamples, settings.lockTtlMs), profiles, samples, failoverSamples };
   writeReport(o.outDir ?? 'bench/out', report);
@@ -49,6 +53,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const connections = arg('connections')?.split(',').map(Number);
   const duration = arg('duration');
   const out = arg('out') ?? 'bench/out';
-  const r = await runBench({ quick: process.argv.includes('--quick'), outDir: out, connections, durationSec: duration ? Number(duration) : undefined });
+  const storages = arg('storages')?.split(',') as Array<'memory' | 'level'> | undefined;
+  const cases = arg('cases')?.split(',');
+  const r = await runBench({ quick: process.argv.includes('--quick'), outDir: out, connections, durationSec: duration ? Number(duration) : undefined, storages, cases });
   process.stdout.write(`\n${printTable(r)}\nResults: ${out}/results.json, ${out}/results.md, ${out}/ratios.svg\n`);
 }

@@ -1,7 +1,7 @@
 /**
  * The system under test, in its own process (on 2 cores the load generator must not
  * share its event loop): a 3-node cluster on the chosen storage and AEAD engine, with
- * the active's read cache on or off, 1,000
+ * the active's read cache on or off and level's fsync on or off, 1,000
  * preloaded 512-byte secrets, and a bare fastify route as the ceiling. It answers the
  * parent over IPC with its addresses and, on request, its CPU time.
  */
@@ -25,7 +25,8 @@ const aead = (process.env.BENCH_AEAD ?? 'node') as 'node' | 'noble';
 const dir = storage === 'level' ? mkdtempSync(join(tmpdir(), 'vaultlab-bench-')) : undefined;
 
 const readCache = process.env.BENCH_READ_CACHE !== 'off';
-const cluster = await Cluster.start({ nodes: 3, storage, dir, basePort: 0, aead, readCache });
+const sync = process.env.BENCH_SYNC === 'on';
+const cluster = await Cluster.start({ nodes: 3, storage, dir, basePort: 0, aead, readCache, sync });
 const init = await cluster.init(1, 1);
 await cluster.unsealAll(init.keys);
 while (!cluster.active() || cluster.nodes.some((n) => n.node.state === 'sealed')) await new Promise((r) => setTimeout(r, 10));

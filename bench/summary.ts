@@ -68,6 +68,10 @@ export function ratios(samples: Sample[]): Ratio[] {
     ratio(`${st}: cached / uncached KV read (c10)`, (r) => div(rps(st, 'read-direct', 10, r), rps(st, 'read-direct-uncached', 10, r)));
     ratio(`${st}: noble / node:crypto read, both uncached (c10)`, (r) => div(rps(st, 'read-direct-noble', 10, r), rps(st, 'read-direct-uncached', 10, r)));
   }
+  if (storages.includes('level')) {
+    // One writer waits for its own fsync; ten share one (LevelDB commits a group of writers per log sync).
+    for (const c of [1, 10]) ratio(`level: sync / no sync KV write (c${c})`, (r) => div(rps('level', 'write-direct-synced', c, r), rps('level', 'write-direct', c, r)));
+  }
   if (storages.includes('level') && storages.includes('memory')) {
     ratio('level / memory KV read (c10)', (r) => div(rps('level', 'read-direct', 10, r), rps('memory', 'read-direct', 10, r)), ['≥ 0.85', (v) => v >= 0.85]);
     ratio('level / memory KV read, uncached (c10)', (r) => div(rps('level', 'read-direct-uncached', 10, r), rps('memory', 'read-direct-uncached', 10, r)), ['≥ 0.85', (v) => v >= 0.85]);

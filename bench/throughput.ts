@@ -1,9 +1,9 @@
 /**
  * Throughput and latency: every case at 1 and 10 connections, on memory and level
- * storage, repeated with the case order rotated each repetition, a warm-up before
+ * storage (a case may apply to one storage only: fsync is level's), repeated with the case order rotated each repetition, a warm-up before
  * every measurement, and the server's CPU time per request recorded beside req/s.
  */
-import { CASES } from './cases.ts';
+import { appliesTo, CASES, type ServerKind } from './cases.ts';
 import { startLoad, startServer, type ServerProc } from './processes.ts';
 
 /** One measurement. */
@@ -26,30 +26,43 @@ export interface ThroughputOptions {
   reps: number;
   durationSec: number;
   warmupSec: number;
+  /** Only these cases (default: all). */
+  cases?: string[];
   onProgress(line: string): void;
 }
+
+/** How each server kind is started. */
+const SERVERS: Record<ServerKind, { aead: 'node' | 'noble'; readCache: boolean; sync: boolean }> = {
+  node: { aead: 'node', readCache: true, sync: false },
+  // The AEAD engines are compared with the read cache off on both sides, or the cached read would never decrypt.
+  uncached: { aead: 'node', readCache: false, sync: false },
+  noble: { aead: 'noble', readCache: false, sync: false },
+  synced: { aead: 'node', readCache: true, sync: true },
+};
 
 /** Runs every case and returns every sample. */
 export async function runThroughput(o: ThroughputOptions): Promise<Sample[]> {
   const samples: Sample[] = [];
   const load = await startLoad();
-  const total = o.storages.length * o.reps * CASES.length * o.connections.length;
+  const chosen = CASES.filter((c) => !o.cases || o.cases.includes(c.name));
+  const casesOf = (storage: 'memory' | 'level') => chosen.filter((c) => appliesTo(c, storage));
+  const total = o.storages.reduce((n, st) => n + casesOf(st).length, 0) * o.reps * o.connections.length;
   let done = 0;
   try {
     for (const storage of o.storages) {
-      // The AEAD engines are compared with the read cache off on both sides, or the cached read would never decrypt.
-      const servers: Record<string, ServerProc> = {
-        node: await startServer(storage, 'node', true),
-        uncached: await startServer(storage, 'node', false),
-        noble: await startServer(storage, 'noble', false),
-      };
+      const cases = casesOf(storage);
+      const servers: Partial<Record<ServerKind, ServerProc>> = {};
+      for (const kind of new Set(cases.map((c) => c.server))) {
+        const k = SERVERS[kind];
+        servers[kind] = await startServer(storage, k.aead, k.readCache, k.sync);
+      }
       try {
         for (let rep = 0; rep < o.reps; rep++) {
-          const shift = rep % CASES.length;
-          const order = [...CASES.slice(shift), ...CASES.slice(0, shift)];
+          const shift = rep % cases.length;
+          const order = [...cases.slice(shift), ...cases.slice(0, shift)];
           for (const c of order) {
             for (const connections of o.connections) {
-              const server = servers[c.server];
+              const server = servers[c.server]!;
               const job = c.job(server.ready, connections, o.durationSec);
               await load.run({ ...job, durationSec: o.warmupSec });
               const cpu0 = await server.cpuMicros();
@@ -63,7 +76,7 @@ export async function runThroughput(o: ThroughputOptions): Promise<Sample[]> {
           }
         }
       } finally {
-        for (const s of Object.values(servers)) await s.stop();
+        for (const s of Object.values(servers)) await s!.stop();
       }
     }
   } finally {

@@ -10,18 +10,20 @@ import { checkFault, checkNodeName, controlSecretPath, LAB_FAULTS, parseDuration
 import { labHome } from './client.ts';
 import { columnize } from './columnize.ts';
 import { checkLocally, control, labNodeNames } from './lab-control.ts';
-import { out, outData, parseFormat, UsageError, type Format } from './output.ts';
+import { out, outData, parseFormat, UsageError, warn, type Format } from './output.ts';
+import { troubleLines } from './status-command.ts';
 import { untilSignal } from './server-command.ts';
 
 type Run = (fn: () => Promise<number>) => void;
 
 /** `status --all`: one row per node. */
 export async function statusAll(format: Format): Promise<number> {
-  const { nodes } = await control('GET', 'status');
+  const { nodes, timeline } = await control('GET', 'status');
   if (format !== 'table') outData(nodes, format);
   else {
     out(columnize(['Node', 'Address', 'Initialized', 'Sealed', 'Unseal Progress', 'HA Mode', 'Active Node', 'Term'],
       nodes.map((n: any) => [n.name, n.address, n.initialized, n.sealed, n.progress, n.haMode, n.activeNode, n.term || ''])));
+    troubleLines(timeline ?? []).forEach((l) => out(l));
   }
   return 0;
 }
@@ -37,19 +39,21 @@ export function registerLab(program: Command, run: Run): void {
     .description('start a local HA lab: N nodes on one storage, initialized (5 shares, threshold 3) and unsealed')
     .option('--nodes <n>', 'number of nodes', '3')
     .option('--storage <kind>', 'level (on disk, default) or memory', 'level')
+    .option('--sync', 'level: fsync every write before acknowledging it (survives a power cut; slower)')
     .option('--base-port <port>', 'first API port; node i uses base + 10·i', '8200')
     .option('--sealed', 'leave every node sealed (for the unseal lesson)')
     .option('--timings <profile>', 'lab (1 s lease), vault (Vault\'s 15 s lease) or consul (Vault on Consul: 15 s TTL kept up to 30 s, then a 15 s lock-delay)', 'lab')
-    .action((o: { nodes: string; storage: string; basePort: string; sealed?: boolean; timings: string }) =>
+    .action((o: { nodes: string; storage: string; sync?: boolean; basePort: string; sealed?: boolean; timings: string }) =>
       run(async () => {
         if (o.storage !== 'level' && o.storage !== 'memory') throw new UsageError(`--storage must be level or memory, not ${o.storage}`);
         const timings = TIMING_PROFILES[o.timings];
         if (!timings) throw new UsageError(`--timings must be one of ${Object.keys(TIMING_PROFILES).join(', ')}, not ${o.timings}`);
         const home = labHome();
-        const lab = await startLab({ nodes: Number(o.nodes), storage: o.storage, basePort: Number(o.basePort), sealed: o.sealed, home, timings });
+        const lab = await startLab({ nodes: Number(o.nodes), storage: o.storage, sync: o.sync, basePort: Number(o.basePort), sealed: o.sealed, home, timings });
         const t = lab.cluster.timings;
-        out(`==> vaultlab: ${lab.cluster.nodes.length}-node HA cluster is up (storage: ${o.storage}, seal: shamir 5/3, timings: ${o.timings}, lock TTL ${t.lockTtlMs} ms${t.lockDelayMs ? `, lock-delay ${t.lockDelayMs} ms` : ''})`);
+        out(`==> vaultlab: ${lab.cluster.nodes.length}-node HA cluster is up (storage: ${lab.cluster.storageStatus.label}, seal: shamir 5/3, timings: ${o.timings}, lock TTL ${t.lockTtlMs} ms${t.lockDelayMs ? `, lock-delay ${t.lockDelayMs} ms` : ''})`);
         for (const n of lab.cluster.nodes) out(`    ${n.name}  ${n.apiAddr}  ${n.node.state}`);
+        lab.cluster.storageStatus.warnings.forEach(warn);
         out('');
         out('You may need to set the following environment variables:');
         out(`    $ export VAULT_ADDR='${lab.cluster.nodes[0].apiAddr}'`);

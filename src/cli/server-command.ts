@@ -64,8 +64,8 @@ export function registerServer(program: Command, run: Run): void {
         if (!o.config) throw new UsageError('server needs -dev or -config=FILE');
         const notes: string[] = [];
         const s = await startServer(readServerConfig(o.config, notes));
-        notes.forEach(warn);
-        out(`==> vaultlab server started (uninitialized or sealed) at ${s.apiAddr}\n    run: VAULT_ADDR=${s.apiAddr} vaultlab operator init`);
+        [...notes, ...s.warnings].forEach(warn);
+        out(`==> vaultlab server started (uninitialized or sealed) at ${s.apiAddr} (storage: ${s.storage})\n    run: VAULT_ADDR=${s.apiAddr} vaultlab operator init`);
         await untilSignal();
         await s.close();
         return 0;

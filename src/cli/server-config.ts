@@ -15,6 +15,14 @@ function truthy(v: unknown): boolean {
   return v === true || v === 1 || v === '1' || v === 'true';
 }
 
+/** A boolean setting written as HCL writes them (true, "true", 1, "1", and their false forms); undefined when absent. */
+function flag(v: unknown, what: string): boolean | undefined {
+  if (v === undefined) return undefined;
+  if (truthy(v)) return true;
+  if (v === false || v === 0 || v === '0' || v === 'false') return false;
+  throw new UsageError(`config: ${what} must be true or false, not ${JSON.stringify(v)}`);
+}
+
 /** Parses config text; `notes` collects substitutions worth telling the user (file/raft → level). */
 export function parseServerConfig(text: string, notes: string[] = []): ServerConfig {
   const tree = parseHcl(text);
@@ -24,14 +32,19 @@ export function parseServerConfig(text: string, notes: string[] = []): ServerCon
   else if (storageType === 'level') type = 'level';
   else if (storageType === 'file' || storageType === 'raft') {
     type = 'level';
-    notes.push(`storage "${storageType}" runs on vaultlab's embedded level storage at ${String(storage.path ?? '.vaultlab/data')}`);
+    notes.push(
+      `storage "${storageType}" runs on vaultlab's embedded level storage at ${String(storage.path ?? '.vaultlab/data')}` +
+        (storageType === 'raft' && storage.sync === undefined ? ' (Vault\'s raft fsyncs every write; add sync = "true" to do the same)' : ''),
+    );
   } else throw new UsageError(`config: storage "${storageType}" is not supported by vaultlab (use inmem, level, file or raft)`);
   const [listenerType, listener] = one(tree.listener, 'listener');
   if (listenerType !== 'tcp') throw new UsageError(`config: listener "${listenerType}" is not supported (use tcp)`);
   const tlsDisable = truthy(listener.tls_disable);
   if (!tlsDisable) throw new UsageError('config: TLS listeners are not supported yet; set tls_disable = 1');
+  const sync = flag(storage.sync, `storage "${storageType}" sync`);
+  if (sync && type !== 'level') throw new UsageError(`config: sync applies to storage "level" (and "file" or "raft", which run on it), not "${storageType}"`);
   return {
-    storage: { type, path: storage.path === undefined ? undefined : String(storage.path) },
+    storage: { type, path: storage.path === undefined ? undefined : String(storage.path), sync },
     listener: { address: String(listener.address ?? '127.0.0.1:8200'), tlsDisable },
     apiAddr: tree.api_addr === undefined ? undefined : String(tree.api_addr),
     clusterAddr: tree.cluster_addr === undefined ? undefined : String(tree.cluster_addr),

@@ -27,6 +27,35 @@ export function statusRows(s: any, l: any | undefined): Array<[string, unknown]>
   return rows;
 }
 
+/** One event of the lab's timeline, as the control endpoint sends it. */
+interface TimelineRow {
+  time: number;
+  node: string;
+  type: string;
+  detail: string;
+}
+
+/**
+ * The lines `status --all` prints under its table when storage or leadership is in trouble:
+ * failing writes (a full disk, in the database's words), start-up warnings (a torn log), and
+ * for each node that keeps failing to become active, why. Read from the timeline the lab sends.
+ */
+export function troubleLines(timeline: readonly TimelineRow[]): string[] {
+  const lines: string[] = [];
+  const health = timeline.filter((e) => e.type === 'storage-failing' || e.type === 'storage-recovered').at(-1);
+  if (health?.type === 'storage-failing') lines.push(`Storage: since ${new Date(health.time).toISOString()}, ${health.detail}`);
+  for (const e of timeline) if (e.type === 'storage-warning') lines.push(`Storage warning: ${e.detail}`);
+  const retrying = new Map<string, string>();
+  for (const e of timeline) {
+    if (e.type === 'lock-retry') retrying.set(e.node, e.detail);
+    // Once any node is active the others only wait for the lock; a node that left standby campaigns no more.
+    if (e.type === 'lock-acquired') retrying.clear();
+    if (e.type === 'state' && !e.detail.endsWith('standby')) retrying.delete(e.node);
+  }
+  for (const [node, detail] of retrying) lines.push(`${node} is not becoming active: ${detail}`);
+  return lines;
+}
+
 /** Registers `status`. */
 export function registerStatus(program: Command, run: (fn: () => Promise<number>) => void): void {
   program

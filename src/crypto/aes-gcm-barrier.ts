@@ -12,13 +12,15 @@ import type { Backend, WriteOptions } from '../storage/index.ts';
 import { isHABackend, StorageKeys } from '../storage/index.ts';
 import type { Aead } from './aead.ts';
 import type { Barrier, KeyStatus, Storage } from './barrier.ts';
-import { BarrierSealedError, BarrierUnsealError, DecryptError } from './errors.ts';
+import { BarrierSealedError, BarrierUnsealError, CorruptStoredKeyError, DecryptError } from './errors.ts';
 import { Keyring } from './keyring.ts';
 import { PlaintextCache } from './plaintext-cache.ts';
 import { wipe } from './random.ts';
 
 const VERSION = 1;
 const HEADER = 4 + 1 + 12;
+/** What initialize() stores at core/master: a header (term 0), a 32-byte key, a 16-byte tag. */
+const ROOT_KEY_BYTES = HEADER + 32 + 16;
 
 /** The storage path as additional data. Buffer.from, not TextEncoder: about 4x faster on Node 20, and this runs on every read and write. */
 function aadOf(path: string): Uint8Array {
@@ -76,13 +78,19 @@ export class AesGcmBarrier implements Barrier {
   }
 
   async unseal(unsealKey: Uint8Array): Promise<void> {
-    const sealedRoot = await this.backend.get(StorageKeys.rootKey);
-    if (!sealedRoot) throw new BarrierUnsealError();
+    const path = StorageKeys.rootKey;
+    const sealedRoot = await this.backend.get(path);
+    // Only a value of the one shape initialize() writes can be a wrong-key case; anything else is damage, whatever the key.
+    if (!sealedRoot) throw new CorruptStoredKeyError(path, `the root key at ${path} is missing while the keyring exists`);
+    if (sealedRoot.length !== ROOT_KEY_BYTES || sealedRoot[4] !== VERSION || readTerm(sealedRoot) !== 0) {
+      const found = sealedRoot.length < HEADER ? `${sealedRoot.length} bytes` : `${sealedRoot.length} bytes, version ${sealedRoot[4]}, term ${readTerm(sealedRoot)}`;
+      throw new CorruptStoredKeyError(path, `the root key at ${path} is malformed (${found}; a stored root key is ${ROOT_KEY_BYTES} bytes, version ${VERSION}, term 0)`);
+    }
     let rootKey: Uint8Array;
     try {
-      rootKey = new Uint8Array(this.decryptWith(unsealKey, StorageKeys.rootKey, sealedRoot));
+      rootKey = new Uint8Array(this.decryptWith(unsealKey, path, sealedRoot));
     } catch {
-      throw new BarrierUnsealError();
+      throw new BarrierUnsealError(path);
     }
     try {
       this.keyring?.wipe();
@@ -105,9 +113,16 @@ export class AesGcmBarrier implements Barrier {
   }
 
   private async readKeyring(rootKey: Uint8Array): Promise<Keyring> {
-    const raw = await this.backend.get(StorageKeys.keyring);
-    if (!raw) throw new DecryptError(StorageKeys.keyring);
-    const bytes = this.decryptWith(rootKey, StorageKeys.keyring, raw);
+    const path = StorageKeys.keyring;
+    const raw = await this.backend.get(path);
+    if (!raw) throw new CorruptStoredKeyError(path, `the keyring at ${path} is missing`);
+    let bytes: Uint8Array;
+    try {
+      bytes = this.decryptWith(rootKey, path, raw);
+    } catch {
+      // The root key authenticated under the unseal key, so it is right: the keyring is what changed.
+      throw new CorruptStoredKeyError(path, `the keyring at ${path} does not decrypt under the root key (which the unseal key did open): it is corrupt or was written by another barrier`);
+    }
     try {
       return Keyring.deserialize(bytes);
     } finally {
@@ -268,6 +283,10 @@ class BarrierView implements Storage {
   list(prefix: string) {
     return this.barrier.list(this.full(prefix));
   }
+}
+
+function readTerm(raw: Uint8Array): number {
+  return new DataView(raw.buffer, raw.byteOffset, raw.byteLength).getUint32(0);
 }
 
 function randomKey(): Uint8Array {

@@ -3,7 +3,8 @@
  * etcd-concurrency way: calls block until done or aborted, and loss is a signal).
  * - campaign: wait out any step-down back-off, block on the lock while watching who
  *   leads, then get ready to serve (reload the keyring, set the fencing term, load
- *   mounts and tokens, advertise) and hand back the term;
+ *   mounts and tokens, advertise) and hand back the term; a try that fails on storage
+ *   waits longer each time (up to a cap) and says why;
  * - keepLock: renew every renewIntervalMs; return the reason once the lock is lost;
  * - teardown: the one way out of active (release, or abandon on a crash).
  */
@@ -11,7 +12,7 @@ import type { Clock } from '../clock/index.ts';
 import type { Barrier } from '../crypto/index.ts';
 import { StorageKeys, type HABackend, type Lock, type LockGrant } from '../storage/index.ts';
 import { livePeers, type Echo, type EchoChannel } from './echo-board.ts';
-import type { Timings } from './timings.ts';
+import { lockRetryDelayMs, type Timings } from './timings.ts';
 
 /** What leadership needs from a node (VaultNode satisfies it). */
 export interface Candidate {
@@ -31,11 +32,22 @@ export interface LeaderInfo {
   term: number;
 }
 
-/** A leadership event for the timeline. */
+/** A leadership event for the timeline ('retry': a campaign try failed; term 0 when no lock was taken). */
 export interface LeadershipEvent {
-  event: 'acquired' | 'lost' | 'released' | 'abandoned';
+  event: 'acquired' | 'lost' | 'released' | 'abandoned' | 'retry';
   term: number;
   detail?: string;
+}
+
+/** A standby's campaign that keeps failing: the latest reason, since when, and the back-off. */
+export interface CampaignFailure {
+  reason: string;
+  /** When the tries started failing for this reason (ms since epoch). */
+  since: number;
+  /** Tries in a row that failed. */
+  tries: number;
+  /** When the next try is due. */
+  nextTryAt: number;
 }
 
 /** Options for one node's leadership. */
@@ -65,6 +77,7 @@ export class Leadership {
   private incarnation = 0;
   /** Until when this node may act as active without another renewal (HA-2's self-fence). */
   private leaseDeadline = 0;
+  private failure: CampaignFailure | undefined;
 
   constructor(private readonly opts: LeadershipOptions) {}
 
@@ -108,21 +121,26 @@ export class Leadership {
     }
   }
 
+  /** Why this standby's campaign keeps failing (storage refusing the lock, a setup error), while it does. */
+  campaignFailure(): CampaignFailure | undefined {
+    return this.failure && { ...this.failure };
+  }
+
   /** Standby: blocks until this node holds the lock and is ready, or the signal aborts (undefined). */
   async campaign(node: Candidate, signal: AbortSignal, backoffUntil: number): Promise<number | undefined> {
-    const { clock, timings } = this.opts;
+    const { clock } = this.opts;
     const watching = this.watchLeader(signal);
     try {
       const wait = backoffUntil - clock.now();
       if (wait > 0) await clock.sleep(wait, signal);
-      for (;;) {
+      for (let failures = 1; ; failures++) {
         let grant: LockGrant | undefined;
         try {
           grant = await this.handle().acquire(signal);
-        } catch {
-          // Storage unreachable or failing: retry after lockRetryMs, as Vault's acquireLock loop does.
+        } catch (err) {
+          // Storage unreachable or failing: retry, as Vault's acquireLock loop does, backing off.
           if (signal.aborted) return undefined;
-          await clock.sleep(timings.lockRetryMs, signal);
+          await this.retryLater(failures, `could not take the lock: ${messageOf(err)}`, signal);
           continue;
         }
         if (!grant) return undefined;
@@ -131,8 +149,9 @@ export class Leadership {
           return grant.term;
         } catch (err) {
           // Could not get ready (storage error): give the lock back and retry after a pause, as Vault does.
-          this.teardown(node, { crashed: false, detail: `setup failed: ${(err as Error).message}` });
-          await clock.sleep(timings.lockRetryMs, signal);
+          const reason = `setup failed: ${messageOf(err)}`;
+          this.teardown(node, { crashed: false, detail: reason });
+          await this.retryLater(failures, reason, signal, grant.term);
         }
       }
     } catch (err) {
@@ -140,7 +159,23 @@ export class Leadership {
       throw err;
     } finally {
       watching.abort();
+      this.failure = undefined;
     }
+  }
+
+  /**
+   * Waits before the next try: lockRetryMs doubling with each failure in a row, capped
+   * (Timings.lockRetryMaxMs). A failure storage shares with every node (a full disk) would
+   * otherwise have them all take and give back the lock, a term each, several times a second.
+   * The first failure and each new reason go to the timeline; repeats only count.
+   */
+  private async retryLater(failures: number, reason: string, signal: AbortSignal, term = 0): Promise<void> {
+    const delay = lockRetryDelayMs(this.opts.timings, failures);
+    const now = this.opts.clock.now();
+    const repeat = this.failure?.reason === reason;
+    this.failure = { reason, since: repeat ? this.failure!.since : now, tries: failures, nextTryAt: now + delay };
+    if (!repeat) this.opts.report?.({ event: 'retry', term, detail: `${reason}; trying again in ${delay} ms, backing off up to ${lockRetryDelayMs(this.opts.timings, Infinity)} ms` });
+    await this.opts.clock.sleep(delay, signal);
   }
 
   private async becomeReady(node: Candidate, grant: LockGrant): Promise<void> {
@@ -256,4 +291,8 @@ export class Leadership {
     void loop();
     return ctl;
   }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

@@ -14,8 +14,15 @@ export interface Timings {
   leaderCheckMs: number;
   /** How long a node that stepped down waits before campaigning again (Vault: 10 s). */
   stepDownBackoffMs: number;
-  /** Back-off after a storage error while campaigning (Vault's lockRetryInterval: 10 s). */
+  /** Back-off after a storage error while campaigning (Vault's lockRetryInterval: 10 s); doubles with each failure in a row. */
   lockRetryMs: number;
+  /**
+   * The cap of that doubling (default lockRetryMs: no doubling). A full or failing disk fails
+   * every node's campaign the same way; each failed try still costs a term, so retrying at a
+   * fixed short interval only churns terms. One lock TTL: once storage heals a standby tries
+   * again within one lease time, inside the drills' 2 × TTL liveness bound.
+   */
+  lockRetryMaxMs?: number;
   /**
    * How long storage keeps an unrenewed lease, when longer than lockTtlMs: Consul keeps a
    * session up to twice its TTL ("the TTL is a lower bound"). The holder still stops
@@ -33,6 +40,7 @@ export const VAULT_TIMINGS: Timings = {
   leaderCheckMs: 2_500,
   stepDownBackoffMs: 10_000,
   lockRetryMs: 10_000,
+  lockRetryMaxMs: 15_000,
 };
 
 /**
@@ -47,6 +55,7 @@ export const CONSUL_TIMINGS: Timings = {
   leaderCheckMs: 2_500,
   stepDownBackoffMs: 10_000,
   lockRetryMs: 10_000,
+  lockRetryMaxMs: 15_000,
   sessionExpiryMs: 30_000,
   lockDelayMs: 15_000,
 };
@@ -58,6 +67,7 @@ export const LAB_TIMINGS: Timings = {
   leaderCheckMs: 100,
   stepDownBackoffMs: 2_000,
   lockRetryMs: 200,
+  lockRetryMaxMs: 1_000,
 };
 
 /** The longest a crashed active keeps everyone else from the lock: its lease as storage keeps it, plus any lock-delay. */
@@ -65,9 +75,15 @@ export function crashHoldMs(t: Timings): number {
   return (t.sessionExpiryMs ?? t.lockTtlMs) + (t.lockDelayMs ?? 0);
 }
 
-/** A profile with a different lock TTL, renewal kept at TTL/3. */
+/** How long to wait before campaign try n+1 after `failures` tries in a row failed: lockRetryMs doubling, capped. */
+export function lockRetryDelayMs(t: Timings, failures: number): number {
+  const cap = Math.max(t.lockRetryMs, t.lockRetryMaxMs ?? t.lockRetryMs);
+  return Math.min(cap, t.lockRetryMs * 2 ** Math.max(0, Math.min(failures - 1, 30)));
+}
+
+/** A profile with a different lock TTL, renewal kept at TTL/3 and the campaign back-off capped at the TTL. */
 export function withLockTtl(base: Timings, lockTtlMs: number): Timings {
-  return { ...base, lockTtlMs, renewIntervalMs: Math.max(1, Math.floor(lockTtlMs / 3)) };
+  return { ...base, lockTtlMs, renewIntervalMs: Math.max(1, Math.floor(lockTtlMs / 3)), lockRetryMaxMs: Math.max(base.lockRetryMs, lockTtlMs) };
 }
 
 /** The named profiles the CLI offers. */

@@ -11,7 +11,8 @@ import { RealClock, type Clock } from '../clock/index.ts';
 import { uuid } from '../crypto/index.ts';
 import { EchoBoard, Forwarder, LAB_TIMINGS, Leadership, type EchoChannel, type Timings } from '../ha/index.ts';
 import { VAULT_VERSION, VaultNode, type InitResult, type NodeState } from '../node/index.ts';
-import { createBackend, isHABackend, noFaults, StorageLink, type HABackend, type StorageFaults } from '../storage/index.ts';
+import { createBackend, isHABackend, noFaults, StorageLink, type AbstractBackend, type StorageFaults } from '../storage/index.ts';
+import { StorageStatus } from './storage-status.ts';
 import { Timeline } from './timeline.ts';
 
 /** How to build a lab. */
@@ -34,6 +35,10 @@ export interface ClusterOptions {
   random?: () => number;
   /** Timeouts and the connection cap of every listener (default: LISTENER_DEFAULTS). */
   listener?: ListenerOptions;
+  /** Level only: fsync every write before acknowledging it (default false). */
+  sync?: boolean;
+  /** An open backend to run on instead of opening `storage` (a test's disk that fills up); the cluster closes it. */
+  backend?: AbstractBackend;
 }
 
 /** One node of the lab with its listeners. */
@@ -58,16 +63,19 @@ export class Cluster {
   readonly storageFaults: StorageFaults;
   /** Where standbys echo to the active (sys/ha-status), standing in for Vault's cluster channel. */
   private readonly echoes = new EchoBoard();
+  /** Which storage, its start-up warnings, and whether it fails writes now. */
+  readonly storageStatus: StorageStatus;
 
   private constructor(
     readonly nodes: LabNode[],
-    readonly backend: HABackend,
+    readonly backend: AbstractBackend,
     readonly timings: Timings,
     readonly clock: Clock,
     readonly storageType: string,
     random: () => number,
   ) {
     this.storageFaults = noFaults(random);
+    this.storageStatus = new StorageStatus(backend, this.timeline, clock);
   }
 
   /** Starts every node (uninitialized, or sealed when storage already holds a barrier). */
@@ -78,8 +86,8 @@ export class Cluster {
     const timings = opts.timings ?? LAB_TIMINGS;
     const storage = opts.storage ?? 'level';
     const dir = opts.dir ?? '.vaultlab/data';
-    if (storage === 'level') mkdirSync(dir, { recursive: true });
-    const backend = await createBackend(storage, { path: dir, clock });
+    if (storage === 'level' && !opts.backend) mkdirSync(dir, { recursive: true });
+    const backend = opts.backend ?? (await createBackend(storage, { path: dir, clock, sync: opts.sync }));
     if (!isHABackend(backend)) throw new Error(`storage ${storage} cannot hold an HA lock`);
     const nodes: LabNode[] = [];
     const cluster = new Cluster(nodes, backend, timings, clock, storage === 'memory' ? 'inmem' : storage, opts.random ?? Math.random);
@@ -108,7 +116,7 @@ export class Cluster {
       advertise: { apiAddr: api.url, clusterAddr: cluster.url },
       readCache: opts.readCache,
       echoes: { channel: this.echoChannel(forwarder), hostname: name, version: VAULT_VERSION },
-      report: (e) => this.timeline.add({ time: this.clock.now(), node: name, type: `lock-${e.event}`, detail: `term ${e.term}${e.detail ? `: ${e.detail}` : ''}` }),
+      report: (e) => this.timeline.add({ time: this.clock.now(), node: name, type: `lock-${e.event}`, detail: [e.term ? `term ${e.term}` : '', e.detail ?? ''].filter(Boolean).join(': ') }),
     });
     const node = await VaultNode.create(
       { name, hostname: name, backend: link, storageType: this.storageType, apiAddr: api.url, clusterAddr: cluster.url, clock: this.clock, aead: opts.aead },

@@ -18,6 +18,8 @@ import { LabFaults } from './lab-faults.ts';
 export interface LabOptions {
   nodes?: number;
   storage?: 'level' | 'memory';
+  /** Level: fsync every write before acknowledging it. */
+  sync?: boolean;
   basePort?: number;
   /** Leave every node sealed (the unseal lesson). */
   sealed?: boolean;
@@ -77,7 +79,7 @@ export async function startLab(opts: LabOptions = {}): Promise<RunningLab> {
   const storage = opts.storage ?? 'level';
   mkdirSync(home, { recursive: true, mode: 0o700 });
   const basePort = opts.basePort ?? 8200;
-  const cluster = await Cluster.start({ nodes: opts.nodes ?? 3, storage, dir: join(home, 'data'), basePort, timings: opts.timings });
+  const cluster = await Cluster.start({ nodes: opts.nodes ?? 3, storage, sync: opts.sync, dir: join(home, 'data'), basePort, timings: opts.timings });
   try {
     let keys = storage === 'level' ? readLabKeys(home) : undefined;
     const freshInit = !cluster.nodes[0].node.initialized;
@@ -91,7 +93,7 @@ export async function startLab(opts: LabOptions = {}): Promise<RunningLab> {
     const unsealAll = async () => cluster.unsealAll(keys!.keys);
     if (!opts.sealed) {
       await unsealAll();
-      await waitFor(() => cluster.active() !== undefined, cluster.timings.lockTtlMs * 3 + 2000);
+      await waitFor(() => cluster.active() !== undefined, cluster.timings.lockTtlMs * 3 + 2000, () => whyNoActive(cluster));
     }
     let closing: Promise<void> | undefined;
     let markClosed!: () => void;
@@ -116,10 +118,23 @@ export async function startLab(opts: LabOptions = {}): Promise<RunningLab> {
   }
 }
 
-async function waitFor(cond: () => boolean, timeoutMs: number): Promise<void> {
+async function waitFor(cond: () => boolean, timeoutMs: number, why: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!cond()) {
-    if (Date.now() > deadline) throw new Error('no node became active in time');
+    if (Date.now() > deadline) throw new Error(`no node became active within ${timeoutMs} ms: ${why()}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** Each node's reason for not being active (its campaign's last failure, or its state), nodes with the same reason together, and storage's. */
+export function whyNoActive(cluster: Cluster): string {
+  const byReason = new Map<string, string[]>();
+  for (const n of cluster.nodes) {
+    const reason = n.node.ha?.campaignFailure()?.reason ?? `${n.node.state}${n.node.state === 'standby' ? ', waiting for the lock' : ''}`;
+    byReason.set(reason, [...(byReason.get(reason) ?? []), n.name]);
+  }
+  const parts = [...byReason].map(([reason, names]) => `${names.join(', ')}: ${reason}`);
+  const failing = cluster.storageStatus.failure();
+  if (failing) parts.push(`storage: writes failing: ${failing.message}`);
+  return parts.join('; ');
 }

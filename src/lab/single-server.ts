@@ -11,6 +11,10 @@ import { createBackend } from '../storage/index.ts';
 export interface RunningServer {
   apiAddr: string;
   node: VaultNode;
+  /** The storage in a few words for the banner: "inmem", "level (sync off)". */
+  storage: string;
+  /** What opening storage warned about (a torn log). */
+  warnings: readonly string[];
   close(): Promise<void>;
 }
 
@@ -23,7 +27,7 @@ export interface DevServer extends RunningServer {
 
 /** Vault's server configuration, reduced to what vaultlab uses. */
 export interface ServerConfig {
-  storage: { type: 'inmem' | 'level'; path?: string };
+  storage: { type: 'inmem' | 'level'; path?: string; /** Level: fsync each write before acknowledging it. */ sync?: boolean };
   listener: { address: string; tlsDisable: boolean };
   apiAddr?: string;
   clusterAddr?: string;
@@ -55,6 +59,8 @@ export async function startDevServer(opts: { rootTokenId?: string; listenAddress
   return {
     apiAddr: listener.url,
     node,
+    storage: 'inmem',
+    warnings: [],
     unsealKey: init.keysBase64[0],
     rootToken: init.rootToken,
     close: async () => {
@@ -71,7 +77,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const backend =
     config.storage.type === 'inmem'
       ? await createBackend('memory', {})
-      : await createBackend('level', { path: config.storage.path ?? '.vaultlab/data' });
+      : await createBackend('level', { path: config.storage.path ?? '.vaultlab/data', sync: config.storage.sync });
   const apiAddr = config.apiAddr ?? `http://${host}:${port}`;
   const node = await VaultNode.create({
     name: 'server',
@@ -84,6 +90,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   return {
     apiAddr: config.apiAddr ?? listener.url,
     node,
+    storage: config.storage.type === 'inmem' ? 'inmem' : `level (sync ${config.storage.sync ? 'on' : 'off'})`,
+    warnings: [...backend.warnings],
     close: async () => {
       await listener.close();
       node.close();

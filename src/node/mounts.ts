@@ -6,6 +6,7 @@
 import type { Barrier } from '../crypto/index.ts';
 import { uuid } from '../crypto/index.ts';
 import { StorageKeys } from '../storage/index.ts';
+import { InternalError } from './errors.ts';
 
 /** One mounted engine, in Vault's `mountInfo` field names where it reaches the wire. */
 export interface MountEntry {
@@ -82,10 +83,16 @@ export class MountTable {
     return [...this.entries].sort((a, b) => a.path.localeCompare(b.path));
   }
 
-  /** Reads the table from storage. */
+  /** Reads the table from storage; a table that cannot be read is an error naming core/mounts, since nothing can be served without it. */
   async load(): Promise<void> {
-    const raw = await this.barrier.get(StorageKeys.mounts);
-    this.set(raw ? (JSON.parse(dec.decode(raw)) as MountEntry[]) : []);
+    let entries: MountEntry[];
+    try {
+      const raw = await this.barrier.get(StorageKeys.mounts);
+      entries = raw ? (JSON.parse(dec.decode(raw)) as MountEntry[]) : [];
+    } catch (err) {
+      throw new InternalError(`cannot load the mount table at ${StorageKeys.mounts}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    this.set(entries);
   }
 
   /** Forgets the table (seal). */

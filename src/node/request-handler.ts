@@ -70,10 +70,17 @@ async function revokeLastUse(node: VaultNode, caller: TokenEntry): Promise<void>
   }
 }
 
-/** Vault refuses relative segments before any ACL check (OpenBao's fix for decoded '..'). */
+/**
+ * Vault refuses relative segments before any ACL check (OpenBao's fix for decoded '..'). An
+ * empty segment ('a//b') has no storage key either; refused here, the error says the client's
+ * path rather than the storage key it would map to (a mount id, a token's salted hash).
+ */
 function checkPath(req: LogicalRequest): void {
-  for (const seg of req.path.split('/')) {
+  const segments = req.path.split('/');
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i];
     if (seg === '.' || seg === '..') throw new BadRequestError('relative paths not supported');
+    if (seg === '' && i < segments.length - 1) throw new BadRequestError(`invalid path ${JSON.stringify(req.path)}: empty path segment`);
   }
   if ((req.operation === 'create' || req.operation === 'update' || req.operation === 'patch') && req.path.endsWith('/')) {
     throw new BadRequestError("cannot write to a path ending in '/'");

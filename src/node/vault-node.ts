@@ -9,11 +9,13 @@ import { createActor, fromPromise, type Actor } from 'xstate';
 import { RealClock, type Clock } from '../clock/index.ts';
 import {
   AesGcmBarrier,
+  BarrierUnsealError,
   combineShares,
   createAead,
   decodeKeyShare,
   encodeBase64,
   encodeHex,
+  KeyShareError,
   splitKey,
   uuid,
   validateSealConfig,
@@ -322,9 +324,10 @@ export class VaultNode {
       await this.barrier.unseal(key);
     } catch (err) {
       this.actor.send({ type: 'UNSEAL_RESET' });
-      // A wrong key set is the client's mistake (400); a storage failure is not (it keeps its own code).
-      const code = (err as { code?: string }).code;
-      if (code === 'KEY_SHARE_INVALID' || code === 'BARRIER_UNSEAL_FAILED') throw new BadRequestError('Unseal failed, invalid key');
+      // A wrong key set is the client's mistake (400), in Vault's words; the barrier adds which stored key it could not
+      // open, since a corrupt one looks the same to AES-GCM. Damaged storage or a storage failure keeps its own code (500).
+      if (err instanceof BarrierUnsealError) throw new BadRequestError(`Unseal failed, invalid key: ${err.message}`);
+      if (err instanceof KeyShareError) throw new BadRequestError('Unseal failed, invalid key');
       throw err;
     } finally {
       wipe(...parts);

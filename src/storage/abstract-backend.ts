@@ -8,12 +8,12 @@
  */
 import { RealClock, type Clock } from '../clock/index.ts';
 import type { HABackend, Lock, LockOptions, WriteOptions } from './backend.ts';
-import { BackendClosedError, FencedWriteError } from './errors.ts';
+import { BackendClosedError, FencedWriteError, StorageError } from './errors.ts';
 import { checkKey, checkPrefix, childOf, isReservedKey, prefixRange, RESERVED_PREFIX, type KeyRange } from './key-rules.ts';
 import { StorageKeys } from './keys.ts';
 import { LockHandle } from './lock-handle.ts';
 import { LockTable } from './lock-table.ts';
-import { StorageEvents, type StorageListener } from './storage-events.ts';
+import { StorageEvents, type StorageEvent, type StorageListener, type WriteFailure } from './storage-events.ts';
 
 /** A cursor over keys in order (the part of an abstract-level key iterator that list() needs). */
 export interface KeyCursor {
@@ -51,6 +51,10 @@ export abstract class AbstractBackend implements HABackend {
   private status: 'new' | 'open' | 'closed' = 'new';
   /** The highest term already on disk, so renewals do not rewrite it. */
   private storedTerm = 0;
+  /** Set while the database fails writes (a full disk): what the lab's status and timeline show. */
+  private failing: WriteFailure | undefined;
+  /** What opening found worth telling the operator (a torn log, say); empty when nothing. */
+  readonly warnings: string[] = [];
 
   constructor(opts: AbstractBackendOptions = {}) {
     this.clock = opts.clock ?? new RealClock();
@@ -68,9 +72,14 @@ export abstract class AbstractBackend implements HABackend {
     this.status = 'open';
   }
 
-  /** Subscribes to lock, write and fencing events; returns the unsubscribe function. */
-  onEvent(fn: StorageListener): () => void {
-    return this.events.on(fn);
+  /** Why writes are failing now (the database's error, since when, how many), or undefined while they work. */
+  writeFailure(): WriteFailure | undefined {
+    return this.failing && { ...this.failing };
+  }
+
+  /** Subscribes to lock, write, fencing and health events (or only the types in `only`); returns the unsubscribe function. */
+  onEvent(fn: StorageListener, only?: ReadonlyArray<StorageEvent['type']>): () => void {
+    return this.events.on(fn, only);
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
@@ -184,8 +193,31 @@ export abstract class AbstractBackend implements HABackend {
     const forget = () => {
       if (this.inflight.get(key) === done) this.inflight.delete(key);
     };
-    done.then(forget, forget);
+    done.then(
+      () => (forget(), this.wrote()),
+      (err: unknown) => (forget(), this.writeFailed(err)),
+    );
     return done;
+  }
+
+  /** A write reached the database: if writes were failing, they work again. */
+  private wrote(): void {
+    if (!this.failing) return;
+    this.failing = undefined;
+    this.events.emit({ type: 'health' });
+  }
+
+  /** A write failed in the database (the hooks translate its errors); the first of a run is an event. */
+  private writeFailed(err: unknown): void {
+    if (err instanceof BackendClosedError) return;
+    const code = err instanceof StorageError ? err.code : 'STORAGE_IO';
+    const message = err instanceof Error ? err.message : String(err);
+    if (this.failing) {
+      this.failing = { ...this.failing, code, message, failures: this.failing.failures + 1 };
+      return;
+    }
+    this.failing = { code, message, since: this.clock.now(), failures: 1 };
+    this.events.emit({ type: 'health', failure: { ...this.failing } });
   }
 
   /** Mirrors a lease to storage in plaintext JSON (nothing secret) and a new highest term to its own key. */

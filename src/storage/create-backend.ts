@@ -13,6 +13,8 @@ export interface BackendOptions {
   path?: string;
   /** The clock of leases and lock waits (default: the wall clock). */
   clock?: Clock;
+  /** Level only: fsync every write before acknowledging it (default false). */
+  sync?: boolean;
 }
 
 /** Opens a backend of the given kind, ready to use. */
@@ -20,7 +22,7 @@ export async function createBackend(kind: BackendKind, opts: BackendOptions = {}
   if (kind === 'memory') return MemoryBackend.open({ clock: opts.clock });
   if (kind === 'level') {
     if (!opts.path) throw new TypeError('the level backend needs a path');
-    return LevelBackend.open({ path: opts.path, clock: opts.clock });
+    return LevelBackend.open({ path: opts.path, clock: opts.clock, sync: opts.sync });
   }
   // Kinds also come from config files and the command line, past the type checker.
   throw new TypeError(`unknown storage backend ${JSON.stringify(kind)}`);

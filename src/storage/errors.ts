@@ -5,8 +5,9 @@ export class StorageError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'StorageError';
   }
 }
@@ -28,10 +29,14 @@ export class LockLostError extends StorageError {
   }
 }
 
-/** A key that is empty, or has empty or relative ('.', '..') segments. */
+/**
+ * A key that is empty, or has empty or relative ('.', '..') segments. The message does not
+ * repeat the key: storage keys hold mount ids and salted token hashes, and this error can
+ * reach a client; callers that know the client's path say it in those words (`key` is for logs).
+ */
 export class InvalidKeyError extends StorageError {
-  constructor(key: string) {
-    super('STORAGE_INVALID_KEY', `invalid storage key ${JSON.stringify(key)}`);
+  constructor(readonly key: string) {
+    super('STORAGE_INVALID_KEY', 'invalid storage key: a path segment is empty, "." or ".."');
   }
 }
 
@@ -46,5 +51,35 @@ export class InjectedFaultError extends StorageError {
 export class BackendClosedError extends StorageError {
   constructor(message = 'storage backend is closed') {
     super('STORAGE_CLOSED', message);
+  }
+}
+
+/**
+ * The database failed a read or a write: a full disk, an I/O error. The message is the
+ * database's own (LevelDB names the file and the OS error, "No space left on device"); the
+ * original error is the `cause`.
+ */
+export class StorageIoError extends StorageError {
+  constructor(
+    readonly op: 'read' | 'write',
+    /** The database's words ("IO error: …/000003.log: No space left on device"). */
+    readonly detail: string,
+    options: ErrorOptions,
+  ) {
+    super('STORAGE_IO', `storage ${op} failed: ${detail}`, options);
+  }
+}
+
+/** Why a database would not open. */
+export type OpenFailure = 'STORAGE_LOCKED' | 'STORAGE_CORRUPT' | 'STORAGE_OPEN_FAILED';
+
+/** The database would not open: its LOCK is held, a file is corrupt, or a file is missing or unreadable. */
+export class StorageOpenError extends StorageError {
+  constructor(
+    override readonly code: OpenFailure,
+    message: string,
+    options: ErrorOptions,
+  ) {
+    super(code, message, options);
   }
 }

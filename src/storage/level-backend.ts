@@ -1,32 +1,58 @@
 /**
  * The embedded default backend: LevelDB on disk through the `level` package (classic-level
- * on Node), one directory per lab. Writes do not fsync (`sync: false`, LevelDB's write()
- * semantics): they survive a process crash but may be lost on power loss, the speed trade-off
- * the benchmark is run with (reliability.md T16).
+ * on Node), one directory per lab. By default writes do not fsync (`sync: false`, LevelDB's
+ * write() semantics): they survive a process crash but the last ones may be lost on power
+ * loss, the speed trade-off the benchmark is run with. `sync: true` fsyncs the log before a
+ * write is acknowledged, as Vault's raft and etcd backends do (the bench measures the cost).
+ * Before opening, the logs are checked for a torn tail, which LevelDB would drop in silence.
+ *
+ * A write that fails (a full disk) leaves LevelDB's log ending in a partial record, or holding
+ * a background error that fails every later write. LevelDB would go on appending after the
+ * partial record, and its next open drops everything from there to the end of the block:
+ * acknowledged writes, lost in silence (seen on a full tmpfs). So after a failed write no
+ * write reaches the database until it has been reopened, which folds the log into a table
+ * and starts a clean one; it is reopened once the disk has room for that. Reads go on
+ * meanwhile, waiting only for the reopen itself.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, stat, statfs } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Level } from 'level';
 import { AbstractBackend, type AbstractBackendOptions, type KeyCursor } from './abstract-backend.ts';
+import { StorageIoError, type StorageError } from './errors.ts';
 import type { KeyRange } from './key-rules.ts';
+import { ioError, openError } from './level-errors.ts';
+import { checkLevelLogs, describeDamage } from './level-log-check.ts';
 
 /** Options of LevelBackend. */
 export interface LevelBackendOptions extends AbstractBackendOptions {
   /** The LevelDB directory (created, with its parents, if missing). */
   path: string;
+  /** Fsync the log before acknowledging each write (default false: a power cut may lose the last writes). */
+  sync?: boolean;
 }
 
-const WRITE = { sync: false } as const;
+/** Room a reopen needs beyond the logs it folds into a table: a new (empty) log, a new manifest, slack. */
+const REOPEN_SLACK = 64 * 1024;
 
 /** A Backend and HABackend on a LevelDB directory. */
 export class LevelBackend extends AbstractBackend {
   /** The LevelDB directory. */
   readonly path: string;
-  private readonly db: Level<string, Uint8Array>;
+  /** Whether every write is fsynced before it is acknowledged. */
+  readonly sync: boolean;
+  /** Made in _open, not here: a new Level opens itself on the next tick, and its recovery would delete the logs being checked. */
+  private db!: Level<string, Uint8Array>;
+  private readonly writeOptions: { sync: boolean };
+  /** The failed write that left the log suspect (or the reopen that failed after it); set until the database is reopened. */
+  private damaged: StorageIoError | StorageError | undefined;
+  /** The reopen in progress: reads, lists and writes wait for it. */
+  private reopening: Promise<void> | undefined;
 
   constructor(opts: LevelBackendOptions) {
     super(opts);
     this.path = opts.path;
-    this.db = new Level<string, Uint8Array>(opts.path, { valueEncoding: 'view' });
+    this.sync = opts.sync ?? false;
+    this.writeOptions = { sync: this.sync };
   }
 
   /** Opens (creating if needed) the LevelDB directory at `opts.path`. */
@@ -38,28 +64,134 @@ export class LevelBackend extends AbstractBackend {
 
   protected async _open(): Promise<void> {
     await mkdir(this.path, { recursive: true });
-    await this.db.open();
+    // Recovery folds the logs into a table and deletes them: a torn tail can only be seen now.
+    for (const damage of await checkLevelLogs(this.path)) this.warnings.push(describeDamage(damage));
+    this.db = new Level<string, Uint8Array>(this.path, { valueEncoding: 'view' });
+    try {
+      await this.db.open();
+    } catch (err) {
+      throw openError(this.path, err);
+    }
   }
 
   protected _close(): Promise<void> {
     return this.db.close();
   }
 
-  protected _get(key: string): Uint8Array | undefined {
-    const v = this.db.getSync(key);
+  protected _get(key: string): Uint8Array | undefined | Promise<Uint8Array | undefined> {
+    if (this.reopening) return this.reopening.then(() => this.getNow(key), () => this.getNow(key));
+    return this.getNow(key);
+  }
+
+  protected async _put(key: string, value: Uint8Array): Promise<void> {
+    await this.writable();
+    try {
+      await this.dbPut(key, value, this.writeOptions);
+    } catch (err) {
+      throw this.databaseWriteFailed(err);
+    }
+  }
+
+  protected async _del(key: string): Promise<void> {
+    await this.writable();
+    try {
+      await this.dbDel(key, this.writeOptions);
+    } catch (err) {
+      throw this.databaseWriteFailed(err);
+    }
+  }
+
+  protected _keys(range: KeyRange): KeyCursor {
+    if (!this.reopening) return this.db.keys(range);
+    return deferredCursor(this.reopening.then(() => this.db.keys(range), () => this.db.keys(range)));
+  }
+
+  /** The database's put (a seam where tests make the disk fill up). */
+  protected dbPut(key: string, value: Uint8Array, options: { sync: boolean }): Promise<void> {
+    return this.db.put(key, value, options);
+  }
+
+  /** The database's del (a seam where tests make the disk fill up). */
+  protected dbDel(key: string, options: { sync: boolean }): Promise<void> {
+    return this.db.del(key, options);
+  }
+
+  /** Bytes free for this directory (a seam where tests keep the disk full). */
+  protected async freeBytes(): Promise<number> {
+    const fs = await statfs(this.path);
+    return fs.bavail * fs.bsize;
+  }
+
+  private getNow(key: string): Uint8Array | undefined {
+    let v: Uint8Array | undefined;
+    try {
+      v = this.db.getSync(key);
+    } catch (err) {
+      throw ioError('read', err);
+    }
     // classic-level hands back a Buffer; the contract is plain bytes, the same type on every backend.
     return v && new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
   }
 
-  protected _put(key: string, value: Uint8Array): Promise<void> {
-    return this.db.put(key, value, WRITE);
+  private databaseWriteFailed(err: unknown): StorageError {
+    const failure = ioError('write', err);
+    this.damaged ??= failure;
+    return failure;
   }
 
-  protected _del(key: string): Promise<void> {
-    return this.db.del(key, WRITE);
+  /** Resolves once writes may reach the database: at once normally, after a reopen when a write failed. */
+  private async writable(): Promise<void> {
+    if (!this.reopening) {
+      const damaged = this.damaged;
+      if (!damaged) return;
+      const need = (await this.logBytes()) + REOPEN_SLACK;
+      const free = await this.freeBytes();
+      if (free < need) {
+        const said = damaged instanceof StorageIoError ? damaged.detail : damaged.message;
+        throw new StorageIoError('write', `${said} (writes resume once the disk has room to reopen the database: ${need} bytes needed, ${free} free)`, { cause: damaged });
+      }
+      // Another write may have started the reopen while this one measured the disk.
+      this.reopening ??= this.reopen().finally(() => (this.reopening = undefined));
+    }
+    await this.reopening;
   }
 
-  protected _keys(range: KeyRange): KeyCursor {
-    return this.db.keys(range);
+  /** Closes and opens the database: recovery drops the partial record and starts a clean log. */
+  private async reopen(): Promise<void> {
+    if (!this.damaged) return;
+    await this.db.close();
+    try {
+      await this.db.open();
+    } catch (err) {
+      throw (this.damaged = openError(this.path, err));
+    }
+    this.damaged = undefined;
   }
+
+  private async logBytes(): Promise<number> {
+    let total = 0;
+    for (const name of await readdir(this.path)) if (/^\d+\.log$/.test(name)) total += (await stat(join(this.path, name)).catch(() => ({ size: 0 }))).size;
+    return total;
+  }
+}
+
+/** A cursor made once a reopen is over; a seek asked for before then is applied first. */
+function deferredCursor(ready: Promise<KeyCursor>): KeyCursor {
+  let cursor: KeyCursor | undefined;
+  let target: string | undefined;
+  return {
+    async nextv(size) {
+      cursor ??= await ready;
+      if (target !== undefined) cursor.seek(target);
+      target = undefined;
+      return cursor.nextv(size);
+    },
+    seek(to) {
+      if (cursor) cursor.seek(to);
+      else target = to;
+    },
+    async close() {
+      await (cursor ?? (await ready)).close();
+    },
+  };
 }

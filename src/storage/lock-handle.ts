@@ -1,8 +1,13 @@
 /**
  * One contender's handle on a key of the in-process lock table (Vault's physical.Lock, the
  * etcd-concurrency way: acquire blocks until granted or aborted, and loss is a signal).
- * Each change is mirrored to storage before the call returns, so what `core/lock` holds on
- * disk is never behind what a caller was told.
+ * The lease lives in the lock table; `core/lock` on disk is its mirror. An acquisition is on
+ * disk before it is granted (its term must outlive a restart, so terms only grow). A renewal or
+ * a release is a change in memory, as a Consul session renewal or an etcd lease keep-alive is:
+ * it is mirrored before the call returns when the disk takes the write, and a disk that will
+ * not (full, failing) does not undo it. That disk is every node's disk: ending the active's
+ * lease over it would only pass the lock to a node that cannot write either, while reads
+ * stopped too. The failed write shows in the backend's health instead.
  */
 import type { Lock, LockGrant, LockValue } from './backend.ts';
 import { BackendClosedError, LockLostError } from './errors.ts';
@@ -43,7 +48,7 @@ export class LockHandle implements Lock {
       this.lease = undefined;
       throw new LockLostError();
     }
-    await this.persist(this.key);
+    await this.mirror();
   }
 
   async release(): Promise<void> {
@@ -52,12 +57,17 @@ export class LockHandle implements Lock {
     this.lease = undefined;
     if (this.table.lease(this.key) !== lease) return;
     this.table.release(this.key, lease);
-    await this.persist(this.key);
+    await this.mirror();
   }
 
   async value(): Promise<LockValue> {
     const l = this.table.current(this.key);
     return l ? { held: true, value: l.value, term: l.term, holder: l.holder, expires: l.expires } : { held: false };
+  }
+
+  /** Mirrors a change the lock table already made; a write the disk refuses is the backend's health to report, not this caller's. */
+  private async mirror(): Promise<void> {
+    await this.persist(this.key).catch(() => undefined);
   }
 
   /** Keeps a fresh lease once storage has it; a lease storage could not record is given back. */

@@ -1,5 +1,6 @@
 /**
- * What storage tells the lab: lock changes, writes it accepted and writes it fenced.
+ * What storage tells the lab: lock changes, writes it accepted, writes it fenced, and when
+ * the database starts or stops failing writes.
  * The drills' history checker and the lab's timeline judge the cluster from these, so
  * each event is emitted at the instant storage decided (synchronously, in the same tick
  * as the fencing check), never later when the disk write completes.
@@ -34,30 +35,59 @@ export interface FencedEvent {
   currentTerm: number;
 }
 
+/** The database began failing writes (a full disk, an I/O error), or took one again after failing. */
+export interface HealthEvent {
+  type: 'health';
+  /** Undefined once writes succeed again. */
+  failure?: WriteFailure;
+}
+
+/** Why storage's writes are failing now. */
+export interface WriteFailure {
+  /** The error's code (STORAGE_IO for the database's own errors). */
+  code: string;
+  /** The database's words: the file and the OS error ("No space left on device"). */
+  message: string;
+  /** When the first write of this run of failures failed (ms since epoch, on the backend's clock). */
+  since: number;
+  /** Writes failed since then. */
+  failures: number;
+}
+
 /** Any storage event. */
-export type StorageEvent = LockEvent | WriteEvent | FencedEvent;
+export type StorageEvent = LockEvent | WriteEvent | FencedEvent | HealthEvent;
 
 /** A subscriber to storage events. */
 export type StorageListener = (e: StorageEvent) => void;
 
 /** A small typed event hub (no EventEmitter: no string names, no 'error' special case). */
 export class StorageEvents {
-  private readonly listeners = new Set<StorageListener>();
+  /** Each listener with the event types it asked for (undefined: all of them). */
+  private readonly listeners = new Map<StorageListener, ReadonlySet<StorageEvent['type']> | undefined>();
+  private everything = 0;
 
-  /** True when someone listens, so the hot path can skip building events nobody reads. */
+  /**
+   * True when someone listens to every event, so the hot path can skip building the write and
+   * lock events nobody reads (a listener for health alone, as the lab's status is, does not count).
+   */
   get active(): boolean {
-    return this.listeners.size > 0;
+    return this.everything > 0;
   }
 
-  /** Subscribes `fn`; returns the unsubscribe function. */
-  on(fn: StorageListener): () => void {
-    this.listeners.add(fn);
-    return () => void this.listeners.delete(fn);
+  /** Subscribes `fn` to every event, or only to the types in `only`; returns the unsubscribe function. */
+  on(fn: StorageListener, only?: ReadonlyArray<StorageEvent['type']>): () => void {
+    if (this.listeners.has(fn)) return () => undefined;
+    this.listeners.set(fn, only && new Set(only));
+    if (!only) this.everything++;
+    return () => {
+      if (this.listeners.delete(fn) && !only) this.everything--;
+    };
   }
 
-  /** Delivers `e` to every listener. */
+  /** Delivers `e` to every listener that wants its type. */
   emit(e: StorageEvent): void {
-    for (const fn of this.listeners) {
+    for (const [fn, only] of this.listeners) {
+      if (only && !only.has(e.type)) continue;
       try {
         fn(e);
       } catch (err) {

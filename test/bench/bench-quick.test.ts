@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CASES } from '../../bench/cases.ts';
+import { appliesTo, CASES } from '../../bench/cases.ts';
 import { runCli } from '../helpers/run-cli.ts';
 
 describe('vaultlab bench --quick', () => {
@@ -15,7 +15,7 @@ describe('vaultlab bench --quick', () => {
       expect(r.stderr).toMatch(/\[\d+\/\d+\] memory baseline c1/);
       expect(r.stdout).toMatch(/forwarded \/ direct read/);
       const json = JSON.parse(await readFile(join(out, 'results.json'), 'utf8'));
-      for (const c of CASES) for (const conns of [1, 10]) {
+      for (const c of CASES.filter((x) => appliesTo(x, 'memory'))) for (const conns of [1, 10]) {
         const row = json.cases.find((x: any) => x.case === c.name && x.connections === conns);
         expect(row, `${c.name} c${conns}`).toBeDefined();
         expect(row.reqPerSec.median).toBeGreaterThan(0);

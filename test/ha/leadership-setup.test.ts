@@ -39,7 +39,7 @@ describe('leadership setup that fails', () => {
     expect(setups).toBe(2);
     const term = await campaign;
 
-    expect(events).toEqual(['released 1', 'acquired 2']);
+    expect(events).toEqual(['released 1', 'retry 1', 'acquired 2']);
     expect(term).toBe(2);
     // Every write option the barrier was given carries a term: first 1, then 2.
     expect(writeOptions).toEqual([{ term: 1 }, { term: 2 }]);

@@ -257,7 +257,7 @@ export function haBackendSuite(name: string, open: (clock: SimClock) => Promise<
     it('reports lock changes, accepted writes and fenced writes, in order', test(async (be, clock) => {
       if (!be.onEvent) return expect.unreachable('an embedded backend reports events');
       const seen: string[] = [];
-      const stop = be.onEvent((e) => seen.push(e.type === 'lock' ? `${e.event} ${e.holder} ${e.term}` : `${e.type} ${e.key} ${e.term}`));
+      const stop = be.onEvent((e) => seen.push(e.type === 'lock' ? `${e.event} ${e.holder} ${e.term}` : e.type === 'health' ? e.type : `${e.type} ${e.key} ${e.term}`));
       const a = be.lock('core/lock', 'A', { holder: 'a', ttlMs: TTL });
       const t = (await a.acquire(never()))!.term;
       await a.renew();

@@ -2,7 +2,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Level } from 'level';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createBackend, LevelBackend, type AbstractBackend } from '../../src/storage/index.ts';
 import { backendModelSuite } from './backend-model.suite.ts';
 import { backendSuite } from './backend.suite.ts';
@@ -56,5 +57,24 @@ describe('LevelBackend', () => {
 
   it('needs a path', async () => {
     await expect(createBackend('level')).rejects.toThrow(/path/);
+  });
+
+  it.each([true, false])('hands sync = %s to every LevelDB write, lock mirrors included', async (sync) => {
+    const put = vi.spyOn(Level.prototype, 'put');
+    const del = vi.spyOn(Level.prototype, 'del');
+    try {
+      const backend = await LevelBackend.open({ path: dir(), sync });
+      expect(backend.sync).toBe(sync);
+      await backend.put('a/b', new Uint8Array([1]));
+      await backend.delete('a/b');
+      await backend.lock('core/lock', 'v', { holder: 'h', ttlMs: 60_000 }).acquire(new AbortController().signal);
+      await backend.close();
+      const options = [...put.mock.calls.map((c) => c[2]), ...del.mock.calls.map((c) => c[1])].map((o) => (o as { sync?: boolean } | undefined)?.sync);
+      expect(options.length).toBeGreaterThanOrEqual(4);
+      expect(new Set(options)).toEqual(new Set([sync]));
+    } finally {
+      put.mockRestore();
+      del.mockRestore();
+    }
   });
 });

@@ -117,6 +117,11 @@ async function requireRoot(node: VaultNode, req: FastifyRequest): Promise<void> 
   const path = req.url.slice('/v1/'.length).split('?')[0];
   const acl = await node.policies.aclFor(entry.policies);
   if (!authorize(acl, 'update', path).allowed) throw new PermissionDeniedError(true);
+  // A limited-use token pays here too; its last use is revoked by the expiration manager
+  // (at once, or on the next activation when this request seals the node).
+  const use = await node.tokens.spendUse(entry);
+  if (use === 'denied') throw new PermissionDeniedError();
+  if (use === 'last') node.expiration.track(node.tokens.hash(entry.id), node.clock.now());
 }
 
 const HEALTH_CODES = { activecode: 200, standbycode: 429, sealedcode: 503, uninitcode: 501, drsecondarycode: 472, performancestandbycode: 473 };

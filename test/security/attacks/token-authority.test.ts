@@ -98,3 +98,13 @@ describe('attack: a subtree outliving its parent\'s expiry', () => {
     for (const t of [parent, child, grandchild]) expect(await fx.node.tokens.byHash(fx.node.tokens.hash(t))).toBeUndefined();
   });
 });
+
+describe('attack: a limited-use token on the raw sudo endpoints', () => {
+  it('step-down spends a use like any request: a one-use token steps down once at most', async () => {
+    await as(root, 'PUT', '/v1/sys/policy/stepper', { policy: 'path "sys/step-down" { capabilities = ["update", "sudo"] }' });
+    const once = await mint(root, { policies: ['stepper'], num_uses: 1 });
+    // A single node without HA answers the step-down itself; what matters is the second call.
+    await as(once, 'PUT', '/v1/sys/step-down');
+    expect((await as(once, 'PUT', '/v1/sys/step-down')).status).toBe(403);
+  });
+});

@@ -148,7 +148,7 @@ export class VaultNode {
           const term = await this.ha!.campaign(this, signal, input.backoffUntil);
           if (term === undefined) return;
           // Won just as the node left standby (sealed, crashed): give the lock back, or a sealed node
-          // holds it until its lease runs out and nobody can fail over (T14's unseal/SEAL race).
+          // holds it until its lease runs out and nobody can fail over.
           if (signal.aborted) this.ha!.teardown(this, { crashed: this.crashed });
           else this.actor.send({ type: 'LOCK_ACQUIRED', term, at: this.clock.now() });
         }),

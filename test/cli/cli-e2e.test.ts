@@ -126,7 +126,7 @@ describe('issue 3 verbs against a dev server', () => {
     } finally {
       await rm(home, { recursive: true, force: true });
     }
-  });
+  }, 120_000); // about 30 CLI processes, each a Node start-up: generous for a loaded 2-core runner
 });
 
 describe('vaultlab drill', () => {

@@ -42,10 +42,16 @@ class Capped extends Transform {
   }
 }
 
-function hasBody(req: FastifyRequest): boolean {
+/**
+ * Whether the body may be larger than the unauthenticated limit: a chunked one, or a declared
+ * length over it. Only then is the caller worth authenticating here; every other request is
+ * authenticated once, by the handler, as before (the write path is benchmarked).
+ */
+function mayExceedLimit(req: FastifyRequest): boolean {
   if (req.method === 'GET' || req.method === 'HEAD') return false; // fastify never reads these bodies
+  if (req.headers['transfer-encoding'] !== undefined) return true;
   const length = req.headers['content-length'];
-  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+  return length !== undefined && Number(length) > UNAUTHENTICATED_BODY_LIMIT;
 }
 
 /** Whether the caller may send a body up to the route's own limit. */
@@ -60,10 +66,10 @@ async function authenticated(node: AllowanceNode, req: FastifyRequest): Promise<
 /** Installs the allowance check as a preParsing hook (before fastify reads any body). */
 export function installBodyAllowance(app: FastifyInstance, node: AllowanceNode): void {
   app.addHook('preParsing', async (req: FastifyRequest, _reply, payload) => {
-    if (!hasBody(req) || req.routeOptions.bodyLimit <= UNAUTHENTICATED_BODY_LIMIT) return payload;
+    if (!mayExceedLimit(req) || req.routeOptions.bodyLimit <= UNAUTHENTICATED_BODY_LIMIT) return payload;
     if (await authenticated(node, req)) return payload;
     // Refused unread: Node discards the body once the 413 is sent and keeps the connection (a standby's forward too).
-    if (Number(req.headers['content-length']) > UNAUTHENTICATED_BODY_LIMIT) throw tooLarge();
+    if (req.headers['transfer-encoding'] === undefined) throw tooLarge();
     const capped = new Capped(UNAUTHENTICATED_BODY_LIMIT);
     payload.on('error', (err) => capped.destroy(err));
     // fastify answers the first error; bytes still arriving after it must not raise another, unheard.

@@ -7,5 +7,6 @@ export type { NodeEvent, NodeEventListener } from './node-events.ts';
 export { VAULT_VERSION, BUILD_DATE, type NodeOptions } from './node-options.ts';
 export type { HealthQuery } from './node-status.ts';
 export { authorize } from './policy/index.ts';
+export { authorizeRootPath } from './request-handler.ts';
 export type { TokenEntry } from './token/token-entry.ts';
 export type { MountEntry } from './mounts.ts';

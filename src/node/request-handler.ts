@@ -10,7 +10,7 @@ import type { MountEntry } from './mounts.ts';
 import { authorize } from './policy/index.ts';
 import type { LogicalRequest, Served } from './request.ts';
 import type { TokenEntry } from './token/token-entry.ts';
-import { revokeTree } from './token/token-service.ts';
+import { revokeLastUse } from './token/token-service.ts';
 import type { VaultNode } from './vault-node.ts';
 
 /** Paths served without a token (Vault's unauthenticated logical paths). */
@@ -61,13 +61,18 @@ export async function handleRequest(node: VaultNode, engines: EngineResolver, re
   }
 }
 
-/** Revokes a token whose last use was just served; if storage refuses now, the expiration manager retries. */
-async function revokeLastUse(node: VaultNode, caller: TokenEntry): Promise<void> {
-  try {
-    await revokeTree(node, caller);
-  } catch {
-    node.expiration.track(node.tokens.hash(caller.id), node.clock.now());
-  }
+/**
+ * The check of the raw sudo endpoints (sys/seal, sys/step-down): the token, ACL and use rules
+ * of a logical update of `path`. A last use is revoked before the action, since sealing
+ * leaves this node nothing to revoke it with afterwards.
+ */
+export async function authorizeRootPath(node: VaultNode, token: string | undefined, path: string): Promise<void> {
+  const caller = await requireToken(node, token);
+  const acl = await node.policies.aclFor(caller.policies);
+  if (!authorize(acl, 'update', path).allowed) throw new PermissionDeniedError(true);
+  const use = await node.tokens.spendUse(caller);
+  if (use === 'denied') throw new PermissionDeniedError();
+  if (use === 'last') await revokeLastUse(node, caller);
 }
 
 /**

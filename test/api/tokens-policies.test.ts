@@ -1,17 +1,13 @@
 /** Issue 3: token trees, expiry on a virtual clock, revocation everywhere, policies enforced over HTTP, capabilities. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimClock } from '../../src/clock/index.ts';
-import { call, makeNode, type NodeFixture } from '../helpers/node-fixture.ts';
+import { call, createToken, makeNode, type NodeFixture } from '../helpers/node-fixture.ts';
 
 let fx: NodeFixture;
 let root: string;
 const clock = new SimClock(Date.UTC(2026, 5, 1));
 const as = (token: string, method: string, url: string, body?: unknown) => call(fx.app, method, url, { token, body });
-const create = async (token: string, body: Record<string, unknown> = {}, path = 'create') => {
-  const r = await as(token, 'POST', `/v1/auth/token/${path}`, body);
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-  return r.body.auth as { client_token: string; accessor: string; policies: string[]; lease_duration: number; orphan: boolean; token_type: string };
-};
+const create = (token: string, body: Record<string, unknown> = {}, path = 'create') => createToken(fx.app, token, body, path);
 
 beforeAll(async () => {
   fx = await makeNode({ clock });

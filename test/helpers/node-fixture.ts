@@ -81,3 +81,20 @@ export async function initAndUnseal(app: FastifyInstance, shares = 5, threshold 
   for (let i = 0; i < threshold; i++) await call(app, 'PUT', '/v1/sys/unseal', { body: { key: init.body.keys[i] } });
   return init.body;
 }
+
+/** The `auth` block of a token creation, in Vault's field names. */
+export interface CreatedToken {
+  client_token: string;
+  accessor: string;
+  policies: string[];
+  lease_duration: number;
+  orphan: boolean;
+  token_type: string;
+}
+
+/** Creates a token as `token` through auth/token/<path> (create, create-orphan, create/ROLE); anything but a 200 fails the test. */
+export async function createToken(app: FastifyInstance, token: string, body: Record<string, unknown> = {}, path = 'create'): Promise<CreatedToken> {
+  const r = await call(app, 'POST', `/v1/auth/token/${path}`, { token, body });
+  if (r.status !== 200) throw new Error(`creating a token at auth/token/${path} answered ${r.status}: ${r.text}`);
+  return r.body.auth as CreatedToken;
+}

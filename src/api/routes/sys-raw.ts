@@ -6,7 +6,7 @@
  * unauthenticated limit: a sealed cluster's answers cost nothing to ask for.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { authorize, BadRequestError, PermissionDeniedError, type VaultNode } from '../../node/index.ts';
+import { authorizeRootPath, BadRequestError, type VaultNode } from '../../node/index.ts';
 import { UNAUTHENTICATED_BODY_LIMIT } from '../body-allowance.ts';
 import { requestBody } from '../body-parser.ts';
 import { sendErrors, sendJson, sendNoContent } from '../reply.ts';
@@ -108,20 +108,10 @@ export function registerRawRoutes(app: FastifyInstance, node: VaultNode, opts: R
   });
 }
 
-/** seal and step-down need root or sudo (Vault's RootPrivsRequired). */
+/** seal and step-down need root or sudo (Vault's RootPrivsRequired), and spend a use like any request. */
 async function requireRoot(node: VaultNode, req: FastifyRequest): Promise<void> {
   if (node.state !== 'active') return; // the node's own call reports sealed / standby
-  const token = requestToken(req);
-  const entry = token ? await node.tokens.lookup(token) : undefined;
-  if (!entry) throw new PermissionDeniedError();
-  const path = req.url.slice('/v1/'.length).split('?')[0];
-  const acl = await node.policies.aclFor(entry.policies);
-  if (!authorize(acl, 'update', path).allowed) throw new PermissionDeniedError(true);
-  // A limited-use token pays here too; its last use is revoked by the expiration manager
-  // (at once, or on the next activation when this request seals the node).
-  const use = await node.tokens.spendUse(entry);
-  if (use === 'denied') throw new PermissionDeniedError();
-  if (use === 'last') node.expiration.track(node.tokens.hash(entry.id), node.clock.now());
+  await authorizeRootPath(node, requestToken(req), req.url.slice('/v1/'.length).split('?')[0]);
 }
 
 const HEALTH_CODES = { activecode: 200, standbycode: 429, sealedcode: 503, uninitcode: 501, drsecondarycode: 472, performancestandbycode: 473 };

@@ -161,6 +161,19 @@ export async function expireToken(node: VaultNode, hash: string): Promise<void> 
   else node.expiration.track(hash, entry.expireTime);
 }
 
+/**
+ * Revokes a token whose last use was just spent. Its entry already says so (no lookup finds
+ * it), so if storage refuses now, or the node has just sealed, the expiration manager revokes
+ * it later: at once while active, or on the next activation.
+ */
+export async function revokeLastUse(node: VaultNode, entry: TokenEntry): Promise<void> {
+  try {
+    await revokeTree(node, entry);
+  } catch {
+    node.expiration.track(node.tokens.hash(entry.id), node.clock.now());
+  }
+}
+
 /** Revokes one token and makes its children orphans. */
 export async function revokeOrphan(node: VaultNode, entry: TokenEntry): Promise<void> {
   for (const h of await node.tokens.childHashes(entry)) {

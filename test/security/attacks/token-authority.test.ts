@@ -5,17 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimClock } from '../../../src/clock/index.ts';
-import { call, makeNode, type NodeFixture } from '../../helpers/node-fixture.ts';
+import { call, createToken, makeNode, type NodeFixture } from '../../helpers/node-fixture.ts';
 
 let fx: NodeFixture;
 let root: string;
 const clock = new SimClock(Date.UTC(2026, 5, 1));
 const as = (token: string, method: string, url: string, body?: unknown) => call(fx.app, method, url, { token, body });
-const mint = async (token: string, body: Record<string, unknown>, path = 'create') => {
-  const r = await as(token, 'POST', `/v1/auth/token/${path}`, body);
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-  return r.body.auth.client_token as string;
-};
+const mint = async (token: string, body: Record<string, unknown>, path = 'create') => (await createToken(fx.app, token, body, path)).client_token;
 
 beforeAll(async () => {
   fx = await makeNode({ clock });

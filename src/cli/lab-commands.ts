@@ -18,12 +18,12 @@ type Run = (fn: () => Promise<number>) => void;
 
 /** `status --all`: one row per node. */
 export async function statusAll(format: Format): Promise<number> {
-  const { nodes, timeline } = await control('GET', 'status');
+  const { nodes, trouble } = await control('GET', 'status');
   if (format !== 'table') outData(nodes, format);
   else {
     out(columnize(['Node', 'Address', 'Initialized', 'Sealed', 'Unseal Progress', 'HA Mode', 'Active Node', 'Term'],
       nodes.map((n: any) => [n.name, n.address, n.initialized, n.sealed, n.progress, n.haMode, n.activeNode, n.term || ''])));
-    troubleLines(timeline ?? []).forEach((l) => out(l));
+    troubleLines(trouble).forEach((l) => out(l));
   }
   return 0;
 }

@@ -1,5 +1,6 @@
 /** `vaultlab status`: `vault status`'s table (seal-status + leader), exit 0 unsealed, 2 sealed, 1 error. */
 import type { Command } from 'commander';
+import type { LabTrouble } from '../lab/index.ts';
 import { VaultClient, resolveAddress, resolveToken } from './client.ts';
 import { kvTable } from './columnize.ts';
 import { out, outData, parseFormat } from './output.ts';
@@ -27,32 +28,16 @@ export function statusRows(s: any, l: any | undefined): Array<[string, unknown]>
   return rows;
 }
 
-/** One event of the lab's timeline, as the control endpoint sends it. */
-interface TimelineRow {
-  time: number;
-  node: string;
-  type: string;
-  detail: string;
-}
-
 /**
  * The lines `status --all` prints under its table when storage or leadership is in trouble:
  * failing writes (a full disk, in the database's words), start-up warnings (a torn log), and
- * for each node that keeps failing to become active, why. Read from the timeline the lab sends.
+ * for each standby that keeps failing to become active, why.
  */
-export function troubleLines(timeline: readonly TimelineRow[]): string[] {
+export function troubleLines(t: LabTrouble): string[] {
   const lines: string[] = [];
-  const health = timeline.filter((e) => e.type === 'storage-failing' || e.type === 'storage-recovered').at(-1);
-  if (health?.type === 'storage-failing') lines.push(`Storage: since ${new Date(health.time).toISOString()}, ${health.detail}`);
-  for (const e of timeline) if (e.type === 'storage-warning') lines.push(`Storage warning: ${e.detail}`);
-  const retrying = new Map<string, string>();
-  for (const e of timeline) {
-    if (e.type === 'lock-retry') retrying.set(e.node, e.detail);
-    // Once any node is active the others only wait for the lock; a node that left standby campaigns no more.
-    if (e.type === 'lock-acquired') retrying.clear();
-    if (e.type === 'state' && !e.detail.endsWith('standby')) retrying.delete(e.node);
-  }
-  for (const [node, detail] of retrying) lines.push(`${node} is not becoming active: ${detail}`);
+  if (t.storageFailure) lines.push(`Storage: since ${new Date(t.storageFailure.since).toISOString()}, writes failing: ${t.storageFailure.message}`);
+  for (const w of t.storageWarnings) lines.push(`Storage warning: ${w}`);
+  for (const c of t.campaigns) lines.push(`${c.node} is not becoming active: ${c.reason}`);
   return lines;
 }
 

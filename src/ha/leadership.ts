@@ -48,6 +48,8 @@ export interface CampaignFailure {
   tries: number;
   /** When the next try is due. */
   nextTryAt: number;
+  /** The term taken and given back by a try whose setup failed; 0 when no lock was taken. */
+  term: number;
 }
 
 /** Options for one node's leadership. */
@@ -173,7 +175,7 @@ export class Leadership {
     const delay = lockRetryDelayMs(this.opts.timings, failures);
     const now = this.opts.clock.now();
     const repeat = this.failure?.reason === reason;
-    this.failure = { reason, since: repeat ? this.failure!.since : now, tries: failures, nextTryAt: now + delay };
+    this.failure = { reason, since: repeat ? this.failure!.since : now, tries: failures, nextTryAt: now + delay, term };
     if (!repeat) this.opts.report?.({ event: 'retry', term, detail: `${reason}; trying again in ${delay} ms, backing off up to ${lockRetryDelayMs(this.opts.timings, Infinity)} ms` });
     await this.opts.clock.sleep(delay, signal);
   }

@@ -13,6 +13,7 @@ import { checkCaller } from './control-auth.ts';
 import { ControlError, invalidInput } from './control-errors.ts';
 import { checkFault, checkFields, checkNodeName } from './control-input.ts';
 import type { LabFaults } from './lab-faults.ts';
+import { labTrouble } from './storage-status.ts';
 
 /** What each lab verb needs from the runner. */
 export interface LabControls {
@@ -94,7 +95,7 @@ const bare = (method: Route['method'], fn: (c: LabControls) => Promise<unknown>)
 
 /** The verbs, by path: `/kill` with `{"node":"node1"}`, `/fault` with `{"node","kind","duration_ms"}`. */
 const ROUTES: Record<string, Route> = {
-  status: bare('GET', async (c) => ({ nodes: nodeRows(c.cluster), timeline: c.cluster.timeline.events.slice(-50) })),
+  status: bare('GET', async (c) => ({ nodes: nodeRows(c.cluster), trouble: labTrouble(c.cluster), timeline: c.cluster.timeline.events.slice(-50) })),
   kill: onNode('kill'),
   restart: onNode('restart'),
   seal: onNode('seal'),

@@ -8,3 +8,4 @@ export { ControlError, type ControlErrorCode } from './control-errors.ts';
 export { checkFault, checkNodeName, FAULT_SHAPES, MAX_FAULT_MS, parseDurationFlag, type FaultRequest } from './control-input.ts';
 export { readLabFile, readLabKeys, startLab, type LabFile, type LabKeys, type LabOptions, type RunningLab } from './lab-runner.ts';
 export { LAB_FAULTS, LabFaults, type LabFault } from './lab-faults.ts';
+export { labTrouble, type LabTrouble } from './storage-status.ts';

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SimClock } from '../../../src/clock/index.ts';
 import { LAB_TIMINGS, lockRetryDelayMs } from '../../../src/ha/index.ts';
-import { Cluster, startLab } from '../../../src/lab/index.ts';
+import { Cluster, labTrouble, startLab } from '../../../src/lab/index.ts';
 import { whyNoActive } from '../../../src/lab/lab-runner.ts';
 import { UsageError } from '../../../src/cli/output.ts';
 import { parseServerConfig } from '../../../src/cli/server-config.ts';
@@ -76,13 +76,13 @@ describe('a full disk', () => {
 
     // Status says why: the database's words, and since when.
     expect(lab.cluster.storageStatus.failure()).toMatchObject({ code: 'STORAGE_IO', message: expect.stringContaining('No space left on device') });
-    expect(troubleLines(lab.cluster.timeline.events)).toEqual([expect.stringMatching(/^Storage: since 2026-01-01T.*writes failing: storage write failed: .*No space left on device/)]);
+    expect(troubleLines(labTrouble(lab.cluster))).toEqual([expect.stringMatching(/^Storage: since 2026-01-01T.*writes failing: storage write failed: .*No space left on device/)]);
 
     lab.backend.disk.full = false;
     await lab.request(active.name, 'update', 'secret/data/k2', { data: { v: 'after' } });
     expect(lab.cluster.storageStatus.failure()).toBeUndefined();
     expect(lab.cluster.timeline.events.at(-1)).toMatchObject({ node: 'storage', type: 'storage-recovered' });
-    expect(troubleLines(lab.cluster.timeline.events)).toEqual([]);
+    expect(troubleLines(labTrouble(lab.cluster))).toEqual([]);
     await lab.close();
   });
 
@@ -107,12 +107,12 @@ describe('a full disk', () => {
     expect(reasons.length).toBe(2); // one per node: repeats of the same reason only count
     expect(reasons[0].detail).toMatch(/^could not take the lock: storage write failed: IO error: .*No space left on device; trying again in 200 ms, backing off up to 1000 ms$/);
     expect(whyNoActive(lab.cluster)).toMatch(/could not take the lock: storage write failed: .*No space left on device.*storage: writes failing/);
-    expect(troubleLines(lab.cluster.timeline.events).filter((l) => l.includes('is not becoming active: could not take the lock'))).toHaveLength(2);
+    expect(troubleLines(labTrouble(lab.cluster)).filter((l) => l.includes('is not becoming active: could not take the lock'))).toHaveLength(2);
 
     lab.backend.disk.full = false;
     await lab.clock.advance(LAB_TIMINGS.lockRetryMaxMs! + LAB_TIMINGS.leaderCheckMs);
     expect(lab.cluster.active()).toBeDefined();
-    expect(troubleLines(lab.cluster.timeline.events)).toEqual([]);
+    expect(troubleLines(labTrouble(lab.cluster))).toEqual([]);
     await lab.close();
   });
 
@@ -317,7 +317,7 @@ describe('storage errors name their cause', () => {
     expect(lab.acquired.length).toBeLessThanOrEqual(3 * 8);
     const why = /setup failed: cannot load the mount table at core\/mounts: failed to decrypt core\/mounts: cipher: message authentication failed \(the stored value is corrupt/;
     expect(whyNoActive(lab.cluster)).toMatch(new RegExp(`^node1, node2, node3: ${why.source}`));
-    const lines = troubleLines(lab.cluster.timeline.events);
+    const lines = troubleLines(labTrouble(lab.cluster));
     expect(lines).toHaveLength(3);
     for (const l of lines) expect(l).toMatch(new RegExp(`^node\\d is not becoming active: term \\d+: ${why.source}`));
     await lab.close();
@@ -398,7 +398,7 @@ describe('durability: sync and torn logs', () => {
     const cluster = await Cluster.start({ nodes: 1, storage: 'level', dir, sync: true, basePort: 0, listen: false });
     expect(cluster.storageStatus.label).toBe('level (sync on)');
     expect(cluster.storageStatus.warnings).toHaveLength(1);
-    expect(troubleLines(cluster.timeline.events)).toEqual([`Storage warning: ${cluster.storageStatus.warnings[0]}`]);
+    expect(troubleLines(labTrouble(cluster))).toEqual([`Storage warning: ${cluster.storageStatus.warnings[0]}`]);
     cluster.nodes[0].node.close();
     await cluster.backend.close();
   });

@@ -19,13 +19,18 @@ function connection(limits = { readHeaderTimeoutMs: HEADER, readTimeoutMs: WHOLE
   return { clock, deadlines, destroyed: () => destroyed };
 }
 
+/** The connection survives `ms - 1` more milliseconds and is cut at the `ms`th. */
+async function expectCutAfter(c: ReturnType<typeof connection>, ms: number): Promise<void> {
+  await c.clock.advance(ms - 1);
+  expect(c.destroyed()).toBe(false);
+  await c.clock.advance(1);
+  expect(c.destroyed()).toBe(true);
+}
+
 describe('SocketDeadlines', () => {
   it('closes a connection that sends nothing once the header timeout is up', async () => {
     const c = connection();
-    await c.clock.advance(HEADER - 1);
-    expect(c.destroyed()).toBe(false);
-    await c.clock.advance(1);
-    expect(c.destroyed()).toBe(true);
+    await expectCutAfter(c, HEADER);
   });
 
   it('closes a head that trickles in past the header timeout', async () => {
@@ -43,10 +48,7 @@ describe('SocketDeadlines', () => {
     const c = connection();
     await c.clock.advance(50);
     c.deadlines.update('body', 0);
-    await c.clock.advance(WHOLE - 51);
-    expect(c.destroyed()).toBe(false);
-    await c.clock.advance(1);
-    expect(c.destroyed()).toBe(true);
+    await expectCutAfter(c, WHOLE - 50);
   });
 
   it('sets no deadline while the server works on a request received whole, and fresh ones for the next', async () => {
@@ -55,20 +57,14 @@ describe('SocketDeadlines', () => {
     await c.clock.advance(10 * WHOLE);
     expect(c.destroyed()).toBe(false);
     c.deadlines.update('head', 1);
-    await c.clock.advance(HEADER - 1);
-    expect(c.destroyed()).toBe(false);
-    await c.clock.advance(1);
-    expect(c.destroyed()).toBe(true);
+    await expectCutAfter(c, HEADER);
   });
 
   it('restarts the deadlines for a pipelined request that began in the read that ended the one before', async () => {
     const c = connection();
     await c.clock.advance(HEADER - 10);
     c.deadlines.update('head', 1); // request 1 whole, request 2's head begun
-    await c.clock.advance(HEADER - 1);
-    expect(c.destroyed()).toBe(false);
-    await c.clock.advance(1);
-    expect(c.destroyed()).toBe(true);
+    await expectCutAfter(c, HEADER);
   });
 
   it('a timeout of 0 is none', async () => {

@@ -1,12 +1,12 @@
 /** One Vault node: its lifecycle machine, core operations, token store, policies, mounts and engines. */
 export * from './errors.ts';
-export * from './request.ts';
-export { VaultNode, type InitResult } from './vault-node.ts';
-export { nodeMachine, type NodeState, type NodeMachineEvent, type NodeMachineContext } from './node-machine.ts';
-export type { NodeEvent, NodeEventListener } from './node-events.ts';
-export { VAULT_VERSION, BUILD_DATE, type NodeOptions } from './node-options.ts';
-export type { HealthQuery } from './node-status.ts';
-export { authorize } from './policy/index.ts';
-export { authorizeRootPath } from './request-handler.ts';
-export type { TokenEntry } from './token/token-entry.ts';
-export type { MountEntry } from './mounts.ts';
+export * from './logical/request.ts';
+export { VaultNode, type InitResult } from './core/vault-node.ts';
+export { nodeMachine, type NodeState, type NodeMachineEvent, type NodeMachineContext } from './core/node-machine.ts';
+export type { NodeEvent, NodeEventListener } from './core/node-events.ts';
+export { VAULT_VERSION, BUILD_DATE, type NodeOptions } from './core/node-options.ts';
+export type { HealthQuery } from './core/node-status.ts';
+export { authorize } from './logical/policy/index.ts';
+export { authorizeRootPath } from './logical/request-handler.ts';
+export type { TokenEntry } from './logical/token/token-entry.ts';
+export type { MountEntry } from './logical/mounts.ts';

@@ -3,8 +3,8 @@
  * storage semantics, private to each token and gone when the token is revoked).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clearCubbyhole } from '../../src/node/engines/kv/cubbyhole-engine.ts';
-import { expectEnvelope, expectErrors, expectNoContent, kvNode, type KvNode } from '../node/engines/kv-fixture.ts';
+import { clearCubbyhole } from '../../src/node/logical/engines/kv/cubbyhole-engine.ts';
+import { expectEnvelope, expectErrors, expectNoContent, kvNode, type KvNode } from '../node/logical/engines/kv-fixture.ts';
 
 let n: KvNode;
 

@@ -5,7 +5,7 @@
  * for paths a v2 mount does not serve.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { at, expectEnvelope, expectErrors, expectNoContent, kvNode, type KvNode } from '../node/engines/kv-fixture.ts';
+import { at, expectEnvelope, expectErrors, expectNoContent, kvNode, type KvNode } from '../node/logical/engines/kv-fixture.ts';
 
 let n: KvNode;
 const MERGE = { headers: { 'content-type': 'application/merge-patch+json' } };

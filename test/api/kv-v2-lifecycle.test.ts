@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { at, expectEnvelope, expectErrors, expectNoContent, kvNode, type KvNode } from '../node/engines/kv-fixture.ts';
+import { at, expectEnvelope, expectErrors, expectNoContent, kvNode, type KvNode } from '../node/logical/engines/kv-fixture.ts';
 
 let n: KvNode;
 let mountUuid: string;

@@ -5,7 +5,7 @@
  * sys/internal/ui/mounts preflight for root, a limited token and no token.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectEnvelope, expectErrors, expectNoContent, kvNode, type KvNode } from '../node/engines/kv-fixture.ts';
+import { expectEnvelope, expectErrors, expectNoContent, kvNode, type KvNode } from '../node/logical/engines/kv-fixture.ts';
 
 let n: KvNode;
 let limited: string;

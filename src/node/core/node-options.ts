@@ -1,0 +1,28 @@
+/** How a node is built: its storage, addresses, clock and crypto engine. */
+import type { Clock } from '../../clock/index.ts';
+import type { Backend } from '../../storage/index.ts';
+
+/** Everything a node needs from the composition root (src/lab or `vaultlab server`). */
+export interface NodeOptions {
+  /** Short name used in the timeline and banners (node1, node2, ...). */
+  name: string;
+  /** The shared storage. */
+  backend: Backend;
+  /** Reported as storage_type in seal-status (inmem, level, ...). */
+  storageType: string;
+  /** This node's API address, e.g. http://127.0.0.1:8200 (where 307s point). */
+  apiAddr: string;
+  /** Where standbys forward requests to this node when it is active. */
+  clusterAddr: string;
+  /** Time source; RealClock unless a test or drill injects a SimClock. */
+  clock?: Clock;
+  /** The host name sys/ha-status reports (default: the machine's; the lab gives each node its name, as if on its own host). */
+  hostname?: string;
+  /** The barrier's AES-GCM engine: node:crypto (default, faster) or @noble/ciphers. */
+  aead?: 'node' | 'noble';
+}
+
+/** The version every node reports (Vault's field `version`). */
+export const VAULT_VERSION = '1.18.5';
+/** The build date reported with it. */
+export const BUILD_DATE = '2025-02-24T09:40:28Z';

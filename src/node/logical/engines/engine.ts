@@ -1,0 +1,42 @@
+/**
+ * The contract between the router and a secrets engine (or the sys and token
+ * backends). An engine sees a path relative to its mount and a Storage view scoped to
+ * logical/<mount uuid>/, so it can neither see nor touch another mount's data.
+ */
+import type { Clock } from '../../../clock/index.ts';
+import type { Storage } from '../../../crypto/index.ts';
+import type { MountEntry } from '../mounts.ts';
+import type { LogicalRequest, LogicalResponse } from '../request.ts';
+import type { TokenEntry } from '../token/token-entry.ts';
+
+/** A request as an engine receives it. */
+export interface EngineRequest extends LogicalRequest {
+  /** Path relative to the mount ('data/foo' on 'secret/'). */
+  path: string;
+  mount: MountEntry;
+  storage: Storage;
+  /** The caller's token entry (undefined only on unauthenticated paths). */
+  caller: TokenEntry | undefined;
+  clock: Clock;
+}
+
+/** A secrets engine or system backend. */
+export interface Engine {
+  /** Serves one request; undefined means "no content" (204) or, for read/list, not found (404). */
+  handle(req: EngineRequest): Promise<LogicalResponse | undefined>;
+  /** Vault's existence check for POST/PUT: true → update, false → create (matters for ACL); undefined = this path has none (update). */
+  exists?(req: EngineRequest): Promise<boolean | undefined>;
+}
+
+const dec = new TextDecoder();
+
+/** Reads a JSON value from an engine's storage. */
+export async function getJson<T>(storage: Storage, key: string): Promise<T | undefined> {
+  const raw = await storage.get(key);
+  return raw ? (JSON.parse(dec.decode(raw)) as T) : undefined;
+}
+
+/** Writes a JSON value to an engine's storage. */
+export async function putJson(storage: Storage, key: string, value: unknown): Promise<void> {
+  await storage.put(key, Buffer.from(JSON.stringify(value), 'utf8'));
+}

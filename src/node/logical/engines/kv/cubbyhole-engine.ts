@@ -1,0 +1,44 @@
+/**
+ * cubbyhole/: private storage per token. Each token sees only the folder named by the
+ * salted hash of its own id, and the folder is destroyed when the token is revoked.
+ */
+import type { Storage } from '../../../../crypto/index.ts';
+import { PermissionDeniedError } from '../../../errors.ts';
+import type { LogicalResponse } from '../../request.ts';
+import type { VaultNode } from '../../../core/vault-node.ts';
+import type { Engine, EngineRequest } from '../engine.ts';
+import { KvV1Engine } from './kv-v1-engine.ts';
+
+/** KV v1 semantics (no lease) inside the caller's own folder. */
+export class CubbyholeEngine implements Engine {
+  private readonly kv = new KvV1Engine(false);
+
+  constructor(private readonly node: VaultNode) {}
+
+  private scoped(req: EngineRequest): EngineRequest {
+    if (!req.caller) throw new PermissionDeniedError();
+    return { ...req, storage: this.node.barrier.view(`logical/${req.mount.uuid}/${this.node.tokens.hash(req.caller.id)}/`) };
+  }
+
+  exists(req: EngineRequest): Promise<boolean> {
+    return this.kv.exists(this.scoped(req));
+  }
+
+  handle(req: EngineRequest): Promise<LogicalResponse | undefined> {
+    return this.kv.handle(this.scoped(req));
+  }
+}
+
+/** Deletes every entry of one token's cubbyhole (called when the token is revoked). */
+export async function clearCubbyhole(node: VaultNode, tokenHash: string): Promise<void> {
+  const mount = node.mounts.all().find((m) => m.type === 'cubbyhole');
+  if (!mount) return;
+  await wipe(node.barrier.view(`logical/${mount.uuid}/${tokenHash}/`), '');
+}
+
+async function wipe(s: Storage, prefix: string): Promise<void> {
+  for (const child of await s.list(prefix)) {
+    if (child.endsWith('/')) await wipe(s, prefix + child);
+    else await s.delete(prefix + child);
+  }
+}

@@ -1,0 +1,33 @@
+/** Which engine serves which mount type, for one node. */
+import type { MountEntry } from '../mounts.ts';
+import type { EngineResolver } from '../request-handler.ts';
+import type { VaultNode } from '../../core/vault-node.ts';
+import type { Engine } from './engine.ts';
+import { CubbyholeEngine } from './kv/cubbyhole-engine.ts';
+import { KvV1Engine } from './kv/kv-v1-engine.ts';
+import { KvV2Engine } from './kv/kv-v2-engine.ts';
+import { SysEngine } from './sys/sys-engine.ts';
+import { TokenEngine } from './token-engine.ts';
+
+/** Builds the engines of one node and the resolver the request handler uses. */
+export function createEngineResolver(node: VaultNode): EngineResolver {
+  const kvV1 = new KvV1Engine();
+  const kvV2 = new KvV2Engine();
+  const cubbyhole = new CubbyholeEngine(node);
+  const sys = new SysEngine(node);
+  const token = new TokenEngine(node);
+  return (mount: MountEntry): Engine | undefined => {
+    switch (mount.type) {
+      case 'kv':
+        return mount.options?.version === '2' ? kvV2 : kvV1;
+      case 'cubbyhole':
+        return cubbyhole;
+      case 'system':
+        return sys;
+      case 'token':
+        return token;
+      default:
+        return undefined;
+    }
+  };
+}

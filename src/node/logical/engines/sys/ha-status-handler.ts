@@ -1,0 +1,23 @@
+/**
+ * sys/ha-status (Vault 1.10+, what `vault operator members` prints). A logical path like
+ * any other: a standby forwards it, so it is always the active that answers, and the ACL
+ * asks for `read` on sys/ha-status (not a sudo path in Vault's PathsSpecial.Root, and not
+ * in the default policy). Vault copies its data to the top level of the envelope
+ * (injectDataIntoTopRoutes), which is where the Go client's HAStatus() reads `nodes`.
+ */
+import { UnsupportedOperationError } from '../../../errors.ts';
+import type { VaultNode } from '../../../core/vault-node.ts';
+import type { SysHandler } from './sys-engine.ts';
+
+/** The ha-status handler. */
+export function haStatusHandlers(node: VaultNode): SysHandler[] {
+  return [
+    {
+      matches: (p) => p === 'ha-status',
+      handle: async (req) => {
+        if (req.operation !== 'read') throw new UnsupportedOperationError();
+        return { data: { nodes: node.haMembers() }, injectTopLevel: true };
+      },
+    },
+  ];
+}

@@ -1,0 +1,69 @@
+/**
+ * sys/internal/ui/mounts and sys/internal/ui/mounts/<path>: the preflight the `vault kv`
+ * CLI (and the UI) makes to learn which mount serves a path and its KV version. Both
+ * are served without a token; what they show depends on the token when there is one.
+ */
+import { PermissionDeniedError, VaultError } from '../../../errors.ts';
+import type { MountEntry } from '../../mounts.ts';
+import type { LogicalResponse } from '../../request.ts';
+import type { VaultNode } from '../../../core/vault-node.ts';
+import type { EngineRequest } from '../engine.ts';
+import { unsupportedOperation } from '../kv/field-data.ts';
+import { sanitizePath } from './mount-enable.ts';
+import { hasMountAccess } from './mount-access.ts';
+import { mountInfo } from './mount-info.ts';
+import type { SysHandler } from './sys-engine.ts';
+
+/** Vault's answer when the preflight finds no mount or no access (the same 403 for both). */
+export class PreflightDeniedError extends VaultError {
+  constructor(path: string) {
+    super('PERMISSION_DENIED', `preflight capability check returned 403, please ensure client's policies grant access to path ${JSON.stringify(path)}`);
+  }
+}
+
+/** A mount's key in the listing: auth mounts are keyed without their 'auth/' prefix. */
+function listKey(m: MountEntry): string {
+  return m.table === 'auth' ? m.path.slice('auth/'.length) : m.path;
+}
+
+/** A token was sent but is not valid: Vault refuses rather than answering as for no token. */
+function checkToken(req: EngineRequest): void {
+  if (req.token && !req.caller) throw new PermissionDeniedError();
+}
+
+/** The listing: mounts tuned listing_visibility=unauth (reduced) without a token; those the token can reach (in full) with one. */
+async function listMounts(node: VaultNode, req: EngineRequest): Promise<LogicalResponse> {
+  checkToken(req);
+  const secret: Record<string, unknown> = {};
+  const auth: Record<string, unknown> = {};
+  for (const m of node.mounts.all()) {
+    const visible = m.config.listingVisibility === 'unauth' || (req.caller !== undefined && (await hasMountAccess(node, req.caller, m.path)));
+    if (!visible) continue;
+    const shown = req.caller ? mountInfo(m) : { description: m.description, options: m.options, type: m.type };
+    (m.table === 'auth' ? auth : secret)[listKey(m)] = shown;
+  }
+  return { data: { auth, secret } };
+}
+
+/** One mount: its info plus `path`, if the token may see it. */
+async function readMount(node: VaultNode, req: EngineRequest): Promise<LogicalResponse> {
+  checkToken(req);
+  const path = sanitizePath(req.path.slice('internal/ui/mounts/'.length));
+  const mount = node.mounts.match(path);
+  if (!mount) throw new PreflightDeniedError(path);
+  const allowed = mount.config.listingVisibility === 'unauth' || (req.caller !== undefined && (await hasMountAccess(node, req.caller, mount.path)));
+  if (!allowed) throw new PreflightDeniedError(path);
+  return { data: { ...mountInfo(mount), path: listKey(mount) } };
+}
+
+/** The two preflight handlers of the sys backend. */
+export function uiMountHandlers(node: VaultNode): SysHandler[] {
+  const readOnly = (fn: (node: VaultNode, req: EngineRequest) => Promise<LogicalResponse>) => async (req: EngineRequest) => {
+    if (req.operation !== 'read') throw unsupportedOperation();
+    return fn(node, req);
+  };
+  return [
+    { matches: (p) => p === 'internal/ui/mounts' || p === 'internal/ui/mounts/', handle: readOnly(listMounts) },
+    { matches: (p) => p.startsWith('internal/ui/mounts/'), handle: readOnly(readMount) },
+  ];
+}

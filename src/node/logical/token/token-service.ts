@@ -1,0 +1,194 @@
+/**
+ * What the token endpoints do: create (with Vault's rules on policies, orphans, TTLs,
+ * periods and uses), renew, and revoke (a token and its whole tree, or orphaning the
+ * children). Storage layout stays in TokenStore; HTTP shapes in the token engine.
+ */
+import { newAccessor, newServiceToken } from '../../../crypto/index.ts';
+import { BadRequestError } from '../../errors.ts';
+import { clearCubbyhole } from '../engines/kv/cubbyhole-engine.ts';
+import type { AuthInfo } from '../request.ts';
+import type { VaultNode } from '../../core/vault-node.ts';
+import type { TokenEntry } from './token-entry.ts';
+import { chooseTokenPolicies } from './token-policies.ts';
+import { displayName, durationSeconds, flag, policyList, stringMap, SYSTEM_MAX_TTL } from './token-params.ts';
+
+/** A token role (auth/token/roles/:name). */
+export interface TokenRole {
+  name: string;
+  allowed_policies: string[];
+  disallowed_policies: string[];
+  orphan: boolean;
+  renewable: boolean;
+  token_period: number;
+  token_explicit_max_ttl: number;
+  path_suffix: string;
+}
+
+/** Who asks, and with what privileges on the path. */
+export interface Creator {
+  entry: TokenEntry;
+  /** Root policy, or sudo on the creation path. */
+  privileged: boolean;
+}
+
+/** The `auth` block for an entry. */
+export function authInfo(e: TokenEntry, now: number, opts: { hideToken?: boolean } = {}): AuthInfo {
+  return {
+    clientToken: opts.hideToken ? '' : e.id,
+    accessor: e.accessor,
+    policies: e.policies,
+    tokenPolicies: e.policies,
+    metadata: e.meta,
+    leaseDuration: e.expireTime ? Math.max(0, Math.round((e.expireTime - now) / 1000)) : 0,
+    renewable: e.renewable,
+    entityId: '',
+    tokenType: e.type,
+    orphan: e.orphan,
+    numUses: e.numUses,
+  };
+}
+
+/** Creates a token for `creator` from a request body; returns the entry and any warnings. */
+export async function createToken(node: VaultNode, creator: Creator, body: Record<string, unknown>, opts: { orphanPath: boolean; role?: TokenRole; path: string }): Promise<{ entry: TokenEntry; warnings: string[] }> {
+  const { entry: parent, privileged } = creator;
+  const role = opts.role;
+  const warnings: string[] = [];
+  if (body.type === 'batch') throw new BadRequestError('batch tokens are not supported by vaultlab');
+  let id = newServiceToken();
+  if (body.id !== undefined && body.id !== '') {
+    if (!privileged) throw new BadRequestError('root or sudo privileges required to specify token id');
+    if (typeof body.id !== 'string' || body.id.includes('.')) throw new BadRequestError('token IDs can not contain a period');
+    id = body.id;
+    if (await node.tokens.lookup(id)) throw new BadRequestError('cannot create a token with a duplicate ID');
+  }
+  const noDefault = flag(body.no_default_policy);
+  const policies = chooseTokenPolicies({
+    parent: parent.policies,
+    requested: policyList(body.policies) ?? [],
+    role: role && { allowedPolicies: role.allowed_policies, disallowedPolicies: role.disallowed_policies },
+    noDefaultPolicy: noDefault,
+    sudo: privileged,
+  });
+  const noParent = flag(body.no_parent);
+  if (!role && noParent && !privileged) throw new BadRequestError('root or sudo privileges required to create orphan token');
+  const orphan = role ? role.orphan : opts.orphanPath || noParent;
+  const asked = lifetimeFields(body, privileged);
+  const period = lesser(asked.period, role?.token_period, 'Period', warnings);
+  const explicitMax = lesser(asked.explicitMax, role?.token_explicit_max_ttl, 'Explicit max TTL', warnings);
+  const isRoot = policies.includes('root');
+  let ttl = period || asked.ttl || (isRoot ? 0 : SYSTEM_MAX_TTL);
+  if (explicitMax && (ttl === 0 || ttl > explicitMax)) ttl = explicitMax;
+  if (!isRoot) ttl = Math.min(ttl || SYSTEM_MAX_TTL, SYSTEM_MAX_TTL);
+  // A token that expires cannot hand out one that never does (its subtree must end with it).
+  if (ttl === 0 && parent.expireTime) throw new BadRequestError('expiring root tokens cannot create non-expiring root tokens');
+  const numUses = Number(body.num_uses ?? 0);
+  if (!Number.isInteger(numUses) || numUses < 0) throw new BadRequestError('number of uses cannot be negative');
+  const now = node.clock.now();
+  const entry: TokenEntry = {
+    id,
+    accessor: newAccessor(),
+    policies,
+    path: opts.path,
+    meta: stringMap(body.meta),
+    displayName: displayName(body.display_name),
+    numUses,
+    orphan,
+    parentHash: orphan ? '' : node.tokens.hash(parent.id),
+    creationTime: now,
+    creationTtl: ttl,
+    explicitMaxTtl: explicitMax,
+    period,
+    expireTime: ttl ? now + ttl * 1000 : 0,
+    lastRenewalTime: 0,
+    renewable: ttl === 0 ? false : role ? role.renewable : body.renewable === undefined ? true : flag(body.renewable),
+    type: 'service',
+    role: role?.name ?? '',
+  };
+  await node.tokens.save(entry);
+  node.expiration.track(node.tokens.hash(entry.id), entry.expireTime);
+  const stored = new Set(await node.policies.list());
+  warnings.push(...policies.filter((p) => p !== 'root' && p !== 'default' && !stored.has(p)).map((p) => `Policy "${p}" does not exist`));
+  return { entry, warnings };
+}
+
+/** The TTL fields of a creation body, in seconds; a period needs root or sudo, whatever the role. */
+function lifetimeFields(body: Record<string, unknown>, privileged: boolean): { ttl: number; period: number; explicitMax: number } {
+  const period = durationSeconds(body.period, 'period');
+  if (period && !privileged) throw new BadRequestError('root or sudo privileges required to create periodic token');
+  return { ttl: durationSeconds(body.ttl ?? body.lease, 'ttl'), period, explicitMax: durationSeconds(body.explicit_max_ttl, 'explicit_max_ttl') };
+}
+
+/** The lesser of a value asked for and the role's (0 = unset), with Vault's warning when both are set. */
+function lesser(asked: number, fromRole: number | undefined, what: string, warnings: string[]): number {
+  if (!fromRole) return asked;
+  if (!asked) return fromRole;
+  const chosen = Math.min(asked, fromRole);
+  warnings.push(`${what} specified both during creation call and in role; using the lesser value of ${chosen} seconds`);
+  return chosen;
+}
+
+/** Extends a token's lease by `increment` seconds (or its creation TTL), within its limits. */
+export async function renewToken(node: VaultNode, entry: TokenEntry, increment: unknown): Promise<TokenEntry> {
+  if (!entry.renewable) throw new BadRequestError('lease is not renewable');
+  const now = node.clock.now();
+  let ttl = entry.period || durationSeconds(increment, 'increment') || entry.creationTtl || SYSTEM_MAX_TTL;
+  if (entry.explicitMaxTtl) ttl = Math.min(ttl, Math.max(0, Math.floor((entry.creationTime + entry.explicitMaxTtl * 1000 - now) / 1000)));
+  ttl = Math.min(ttl, Math.max(0, Math.floor((entry.creationTime + SYSTEM_MAX_TTL * 1000 - now) / 1000)) || ttl);
+  const renewed: TokenEntry = { ...entry, expireTime: now + ttl * 1000, lastRenewalTime: now };
+  await node.tokens.save(renewed);
+  node.expiration.track(node.tokens.hash(renewed.id), renewed.expireTime);
+  return renewed;
+}
+
+/** Revokes a token and every descendant (depth first), clearing each one's cubbyhole. */
+export async function revokeTree(node: VaultNode, entry: TokenEntry): Promise<void> {
+  for (const h of await node.tokens.childHashes(entry)) {
+    const child = await node.tokens.byHash(h.replace(/\/$/, ''));
+    if (child) await revokeTree(node, child);
+  }
+  await revokeOne(node, entry);
+}
+
+/**
+ * The expiration manager's callback: revokes the token stored under `hash` with its subtree
+ * if it has expired (or spent its last use), or re-arms its timer if it was renewed since.
+ */
+export async function expireToken(node: VaultNode, hash: string): Promise<void> {
+  const entry = await node.tokens.byHash(hash);
+  if (!entry) return;
+  const due = entry.numUses < 0 || (entry.expireTime !== 0 && entry.expireTime <= node.clock.now());
+  if (due) await revokeTree(node, entry);
+  else node.expiration.track(hash, entry.expireTime);
+}
+
+/**
+ * Revokes a token whose last use was just spent. Its entry already says so (no lookup finds
+ * it), so if storage refuses now, or the node has just sealed, the expiration manager revokes
+ * it later: at once while active, or on the next activation.
+ */
+export async function revokeLastUse(node: VaultNode, entry: TokenEntry): Promise<void> {
+  try {
+    await revokeTree(node, entry);
+  } catch {
+    node.expiration.track(node.tokens.hash(entry.id), node.clock.now());
+  }
+}
+
+/** Revokes one token and makes its children orphans. */
+export async function revokeOrphan(node: VaultNode, entry: TokenEntry): Promise<void> {
+  for (const h of await node.tokens.childHashes(entry)) {
+    const child = await node.tokens.byHash(h.replace(/\/$/, ''));
+    if (child) {
+      await node.tokens.remove(child);
+      await node.tokens.save({ ...child, orphan: true, parentHash: '' });
+    }
+  }
+  await revokeOne(node, entry);
+}
+
+async function revokeOne(node: VaultNode, entry: TokenEntry): Promise<void> {
+  const h = node.tokens.hash(entry.id);
+  await node.tokens.remove(entry);
+  node.expiration.forget(h);
+  await clearCubbyhole(node, h);
+}

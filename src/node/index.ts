@@ -7,6 +7,5 @@ export type { NodeEvent, NodeEventListener } from './core/node-events.ts';
 export { VAULT_VERSION, BUILD_DATE, type NodeOptions } from './core/node-options.ts';
 export type { HealthQuery } from './core/node-status.ts';
 export { authorize } from './logical/policy/index.ts';
-export { authorizeRootPath } from './logical/request-handler.ts';
 export type { TokenEntry } from './logical/token/token-entry.ts';
 export type { MountEntry } from './logical/mounts.ts';

@@ -6,7 +6,7 @@
  * unauthenticated limit: a sealed cluster's answers cost nothing to ask for.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { authorizeRootPath, BadRequestError, type VaultNode } from '../../node/index.ts';
+import { BadRequestError, type VaultNode } from '../../node/index.ts';
 import { UNAUTHENTICATED_BODY_LIMIT } from '../body-allowance.ts';
 import { requestBody } from '../body-parser.ts';
 import { sendErrors, sendJson, sendNoContent } from '../reply.ts';
@@ -111,7 +111,7 @@ export function registerRawRoutes(app: FastifyInstance, node: VaultNode, opts: R
 /** seal and step-down need root or sudo (Vault's RootPrivsRequired), and spend a use like any request. */
 async function requireRoot(node: VaultNode, req: FastifyRequest): Promise<void> {
   if (node.state !== 'active') return; // the node's own call reports sealed / standby
-  await authorizeRootPath(node, requestToken(req), req.url.slice('/v1/'.length).split('?')[0]);
+  await node.authorizeRootPath(requestToken(req), req.url.slice('/v1/'.length).split('?')[0]);
 }
 
 const HEALTH_CODES = { activecode: 200, standbycode: 429, sealedcode: 503, uninitcode: 501, drsecondarycode: 472, performancestandbycode: 473 };

@@ -39,7 +39,7 @@ import { ExpirationManager } from '../logical/expiration-manager.ts';
 import { UnsealProgress } from './unseal-progress.ts';
 import { PolicyStore } from '../logical/policy-store.ts';
 import { createEngineResolver } from '../logical/engines/registry.ts';
-import { handleRequest, type EngineResolver } from '../logical/request-handler.ts';
+import { authorizeRootPath, handleRequest, type EngineResolver } from '../logical/request-handler.ts';
 import type { LogicalRequest, Served } from '../logical/request.ts';
 
 /** What `sys/init` returns, before encoding for the wire. */
@@ -101,6 +101,32 @@ export class VaultNode {
     this.engines = createEngineResolver(this);
   }
 
+  /** Barrier storage for system entries. */
+  get storage(): Barrier {
+    return this.barrier;
+  }
+
+  /** A prefix-scoped view of barrier storage. */
+  view(prefix: string): ReturnType<Barrier['view']> {
+    return this.barrier.view(prefix);
+  }
+
+  /** Throws unless this node may serve as the active now. */
+  assertActive(): void {
+    const state = this.currentState;
+    if (state === 'standby') throw new StandbyError();
+    if (state !== 'active') throw new SealedError();
+    if (this.ha && !this.ha.holdsLease()) {
+      this.lockLost('lease ran out before it was renewed');
+      throw new StandbyError();
+    }
+  }
+
+  /** While paused by the lab: resolves on resume. */
+  held(): Promise<void> | undefined {
+    return this.failpoint?.('beforeEngine');
+  }
+
   /** Serves a logical request (token, ACL, router, engine) on an active node. */
   async handle(req: LogicalRequest): Promise<Served> {
     try {
@@ -110,6 +136,11 @@ export class VaultNode {
       if ((err as { code?: string }).code === 'STORAGE_FENCED') this.lockLost('write refused by fencing');
       throw err;
     }
+  }
+
+  /** The check of the raw sudo endpoints (sys/seal, sys/step-down): token, ACL and use rules of an update of `path`. */
+  authorizeRootPath(token: string | undefined, path: string): Promise<void> {
+    return authorizeRootPath(this, token, path);
   }
 
   /** Builds a node; it starts uninitialized or sealed depending on what storage holds. */

@@ -4,14 +4,14 @@
  * vs update) → router (longest-prefix mount) → engine. It reads the node's state;
  * it never sends the lifecycle machine an event.
  */
-import { BadRequestError, NoRouteError, PermissionDeniedError, SealedError, StandbyError } from '../errors.ts';
+import { BadRequestError, NoRouteError, PermissionDeniedError } from '../errors.ts';
 import type { Engine, EngineRequest } from './engines/engine.ts';
 import type { MountEntry } from './mounts.ts';
 import { authorize } from './policy/index.ts';
 import type { LogicalRequest, Served } from './request.ts';
 import type { TokenEntry } from './token/token-entry.ts';
 import { revokeLastUse } from './token/token-service.ts';
-import type { VaultNode } from '../core/vault-node.ts';
+import type { SystemView } from './system-view.ts';
 
 /** Paths served without a token (Vault's unauthenticated logical paths). */
 const UNAUTHENTICATED = [/^sys\/internal\/ui\/mounts(\/.*)?$/, /^sys\/wrapping\/lookup$/];
@@ -20,45 +20,40 @@ const UNAUTHENTICATED = [/^sys\/internal\/ui\/mounts(\/.*)?$/, /^sys\/wrapping\/
 export type EngineResolver = (mount: MountEntry) => Engine | undefined;
 
 /** Serves a logical request on an active node. */
-export async function handleRequest(node: VaultNode, engines: EngineResolver, req: LogicalRequest): Promise<Served> {
-  const state = node.state;
-  if (state === 'standby') throw new StandbyError();
-  if (state !== 'active') throw new SealedError();
-  if (node.ha && !node.ha.holdsLease()) {
-    node.lockLost('lease ran out before it was renewed');
-    throw new StandbyError();
-  }
+export async function handleRequest(sys: SystemView, engines: EngineResolver, req: LogicalRequest): Promise<Served> {
+  sys.assertActive();
   checkPath(req);
   const unauthenticated = UNAUTHENTICATED.some((re) => re.test(req.path));
-  const caller = unauthenticated ? await optionalToken(node, req.token) : await requireToken(node, req.token);
-  const mount = node.mounts.match(req.path);
+  const caller = unauthenticated ? await optionalToken(sys, req.token) : await requireToken(sys, req.token);
+  const mount = sys.mounts.match(req.path);
   const engine = mount && engines(mount);
   const rel = mount ? req.path.slice(Math.min(mount.path.length, req.path.length)) : '';
   const ereq: EngineRequest | undefined =
     mount && engine
-      ? { ...req, path: rel, mount, storage: node.barrier.view(`logical/${mount.uuid}/`), caller, clock: node.clock }
+      ? { ...req, path: rel, mount, storage: sys.view(`logical/${mount.uuid}/`), caller, clock: sys.clock }
       : undefined;
   if (ereq && engine?.exists && (req.operation === 'create' || req.operation === 'update')) {
     const exists = await engine.exists(ereq);
     if (exists !== undefined) ereq.operation = exists ? 'update' : 'create';
   }
   if (!unauthenticated && caller) {
-    const acl = await node.policies.aclFor(caller.policies);
+    const acl = await sys.policies.aclFor(caller.policies);
     if (!authorize(acl, ereq?.operation ?? req.operation, req.path).allowed) throw new PermissionDeniedError(true);
   }
   if (!mount || !engine || !ereq) throw new NoRouteError(req.path);
   // A limited-use token pays before its request runs (atomically: concurrent requests cannot
   // share a use); the request that spends the last one revokes the token once served.
   // Most tokens have no use limit: those skip the per-token lock without an await.
-  const use = caller?.numUses ? await node.tokens.spendUse(caller) : 'unlimited';
+  const use = caller?.numUses ? await sys.tokens.spendUse(caller) : 'unlimited';
   if (use === 'denied') throw new PermissionDeniedError();
   try {
     // Where a lab pause freezes a request that already passed the gate (the Jepsen pause case).
-    if (node.failpoint) await node.failpoint('beforeEngine');
+    const held = sys.held();
+    if (held) await held;
     const response = await engine.handle(ereq);
     return { response, mountType: mount.type };
   } finally {
-    if (use === 'last' && caller) await revokeLastUse(node, caller);
+    if (use === 'last' && caller) await revokeLastUse(sys, caller);
   }
 }
 
@@ -67,13 +62,13 @@ export async function handleRequest(node: VaultNode, engines: EngineResolver, re
  * of a logical update of `path`. A last use is revoked before the action, since sealing
  * leaves this node nothing to revoke it with afterwards.
  */
-export async function authorizeRootPath(node: VaultNode, token: string | undefined, path: string): Promise<void> {
-  const caller = await requireToken(node, token);
-  const acl = await node.policies.aclFor(caller.policies);
+export async function authorizeRootPath(sys: SystemView, token: string | undefined, path: string): Promise<void> {
+  const caller = await requireToken(sys, token);
+  const acl = await sys.policies.aclFor(caller.policies);
   if (!authorize(acl, 'update', path).allowed) throw new PermissionDeniedError(true);
-  const use = await node.tokens.spendUse(caller);
+  const use = await sys.tokens.spendUse(caller);
   if (use === 'denied') throw new PermissionDeniedError();
-  if (use === 'last') await revokeLastUse(node, caller);
+  if (use === 'last') await revokeLastUse(sys, caller);
 }
 
 /**
@@ -93,12 +88,12 @@ function checkPath(req: LogicalRequest): void {
   }
 }
 
-async function requireToken(node: VaultNode, token: string | undefined): Promise<TokenEntry> {
-  const entry = token ? await node.tokens.lookup(token) : undefined;
+async function requireToken(sys: SystemView, token: string | undefined): Promise<TokenEntry> {
+  const entry = token ? await sys.tokens.lookup(token) : undefined;
   if (!entry) throw new PermissionDeniedError();
   return entry;
 }
 
-async function optionalToken(node: VaultNode, token: string | undefined): Promise<TokenEntry | undefined> {
-  return token ? node.tokens.lookup(token) : undefined;
+async function optionalToken(sys: SystemView, token: string | undefined): Promise<TokenEntry | undefined> {
+  return token ? sys.tokens.lookup(token) : undefined;
 }

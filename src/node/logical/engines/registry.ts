@@ -1,7 +1,7 @@
 /** Which engine serves which mount type, for one node. */
 import type { MountEntry } from '../mounts.ts';
 import type { EngineResolver } from '../request-handler.ts';
-import type { VaultNode } from '../../core/vault-node.ts';
+import type { SystemView } from '../system-view.ts';
 import type { Engine } from './engine.ts';
 import { CubbyholeEngine } from './kv/cubbyhole-engine.ts';
 import { KvV1Engine } from './kv/kv-v1-engine.ts';
@@ -10,12 +10,12 @@ import { SysEngine } from './sys/sys-engine.ts';
 import { TokenEngine } from './token-engine.ts';
 
 /** Builds the engines of one node and the resolver the request handler uses. */
-export function createEngineResolver(node: VaultNode): EngineResolver {
+export function createEngineResolver(sys: SystemView): EngineResolver {
   const kvV1 = new KvV1Engine();
   const kvV2 = new KvV2Engine();
-  const cubbyhole = new CubbyholeEngine(node);
-  const sys = new SysEngine(node);
-  const token = new TokenEngine(node);
+  const cubbyhole = new CubbyholeEngine(sys);
+  const system = new SysEngine(sys);
+  const token = new TokenEngine(sys);
   return (mount: MountEntry): Engine | undefined => {
     switch (mount.type) {
       case 'kv':
@@ -23,7 +23,7 @@ export function createEngineResolver(node: VaultNode): EngineResolver {
       case 'cubbyhole':
         return cubbyhole;
       case 'system':
-        return sys;
+        return system;
       case 'token':
         return token;
       default:

@@ -7,7 +7,7 @@ import { newAccessor, newServiceToken } from '../../../crypto/index.ts';
 import { BadRequestError } from '../../errors.ts';
 import { clearCubbyhole } from '../engines/kv/cubbyhole-engine.ts';
 import type { AuthInfo } from '../request.ts';
-import type { VaultNode } from '../../core/vault-node.ts';
+import type { SystemView } from '../system-view.ts';
 import type { TokenEntry } from './token-entry.ts';
 import { chooseTokenPolicies } from './token-policies.ts';
 import { displayName, durationSeconds, flag, policyList, stringMap, SYSTEM_MAX_TTL } from './token-params.ts';
@@ -49,7 +49,7 @@ export function authInfo(e: TokenEntry, now: number, opts: { hideToken?: boolean
 }
 
 /** Creates a token for `creator` from a request body; returns the entry and any warnings. */
-export async function createToken(node: VaultNode, creator: Creator, body: Record<string, unknown>, opts: { orphanPath: boolean; role?: TokenRole; path: string }): Promise<{ entry: TokenEntry; warnings: string[] }> {
+export async function createToken(sys: SystemView, creator: Creator, body: Record<string, unknown>, opts: { orphanPath: boolean; role?: TokenRole; path: string }): Promise<{ entry: TokenEntry; warnings: string[] }> {
   const { entry: parent, privileged } = creator;
   const role = opts.role;
   const warnings: string[] = [];
@@ -59,7 +59,7 @@ export async function createToken(node: VaultNode, creator: Creator, body: Recor
     if (!privileged) throw new BadRequestError('root or sudo privileges required to specify token id');
     if (typeof body.id !== 'string' || body.id.includes('.')) throw new BadRequestError('token IDs can not contain a period');
     id = body.id;
-    if (await node.tokens.lookup(id)) throw new BadRequestError('cannot create a token with a duplicate ID');
+    if (await sys.tokens.lookup(id)) throw new BadRequestError('cannot create a token with a duplicate ID');
   }
   const noDefault = flag(body.no_default_policy);
   const policies = chooseTokenPolicies({
@@ -83,7 +83,7 @@ export async function createToken(node: VaultNode, creator: Creator, body: Recor
   if (ttl === 0 && parent.expireTime) throw new BadRequestError('expiring root tokens cannot create non-expiring root tokens');
   const numUses = Number(body.num_uses ?? 0);
   if (!Number.isInteger(numUses) || numUses < 0) throw new BadRequestError('number of uses cannot be negative');
-  const now = node.clock.now();
+  const now = sys.clock.now();
   const entry: TokenEntry = {
     id,
     accessor: newAccessor(),
@@ -93,7 +93,7 @@ export async function createToken(node: VaultNode, creator: Creator, body: Recor
     displayName: displayName(body.display_name),
     numUses,
     orphan,
-    parentHash: orphan ? '' : node.tokens.hash(parent.id),
+    parentHash: orphan ? '' : sys.tokens.hash(parent.id),
     creationTime: now,
     creationTtl: ttl,
     explicitMaxTtl: explicitMax,
@@ -104,9 +104,9 @@ export async function createToken(node: VaultNode, creator: Creator, body: Recor
     type: 'service',
     role: role?.name ?? '',
   };
-  await node.tokens.save(entry);
-  node.expiration.track(node.tokens.hash(entry.id), entry.expireTime);
-  const stored = new Set(await node.policies.list());
+  await sys.tokens.save(entry);
+  sys.expiration.track(sys.tokens.hash(entry.id), entry.expireTime);
+  const stored = new Set(await sys.policies.list());
   warnings.push(...policies.filter((p) => p !== 'root' && p !== 'default' && !stored.has(p)).map((p) => `Policy "${p}" does not exist`));
   return { entry, warnings };
 }
@@ -128,37 +128,37 @@ function lesser(asked: number, fromRole: number | undefined, what: string, warni
 }
 
 /** Extends a token's lease by `increment` seconds (or its creation TTL), within its limits. */
-export async function renewToken(node: VaultNode, entry: TokenEntry, increment: unknown): Promise<TokenEntry> {
+export async function renewToken(sys: SystemView, entry: TokenEntry, increment: unknown): Promise<TokenEntry> {
   if (!entry.renewable) throw new BadRequestError('lease is not renewable');
-  const now = node.clock.now();
+  const now = sys.clock.now();
   let ttl = entry.period || durationSeconds(increment, 'increment') || entry.creationTtl || SYSTEM_MAX_TTL;
   if (entry.explicitMaxTtl) ttl = Math.min(ttl, Math.max(0, Math.floor((entry.creationTime + entry.explicitMaxTtl * 1000 - now) / 1000)));
   ttl = Math.min(ttl, Math.max(0, Math.floor((entry.creationTime + SYSTEM_MAX_TTL * 1000 - now) / 1000)) || ttl);
   const renewed: TokenEntry = { ...entry, expireTime: now + ttl * 1000, lastRenewalTime: now };
-  await node.tokens.save(renewed);
-  node.expiration.track(node.tokens.hash(renewed.id), renewed.expireTime);
+  await sys.tokens.save(renewed);
+  sys.expiration.track(sys.tokens.hash(renewed.id), renewed.expireTime);
   return renewed;
 }
 
 /** Revokes a token and every descendant (depth first), clearing each one's cubbyhole. */
-export async function revokeTree(node: VaultNode, entry: TokenEntry): Promise<void> {
-  for (const h of await node.tokens.childHashes(entry)) {
-    const child = await node.tokens.byHash(h.replace(/\/$/, ''));
-    if (child) await revokeTree(node, child);
+export async function revokeTree(sys: SystemView, entry: TokenEntry): Promise<void> {
+  for (const h of await sys.tokens.childHashes(entry)) {
+    const child = await sys.tokens.byHash(h.replace(/\/$/, ''));
+    if (child) await revokeTree(sys, child);
   }
-  await revokeOne(node, entry);
+  await revokeOne(sys, entry);
 }
 
 /**
  * The expiration manager's callback: revokes the token stored under `hash` with its subtree
  * if it has expired (or spent its last use), or re-arms its timer if it was renewed since.
  */
-export async function expireToken(node: VaultNode, hash: string): Promise<void> {
-  const entry = await node.tokens.byHash(hash);
+export async function expireToken(sys: SystemView, hash: string): Promise<void> {
+  const entry = await sys.tokens.byHash(hash);
   if (!entry) return;
-  const due = entry.numUses < 0 || (entry.expireTime !== 0 && entry.expireTime <= node.clock.now());
-  if (due) await revokeTree(node, entry);
-  else node.expiration.track(hash, entry.expireTime);
+  const due = entry.numUses < 0 || (entry.expireTime !== 0 && entry.expireTime <= sys.clock.now());
+  if (due) await revokeTree(sys, entry);
+  else sys.expiration.track(hash, entry.expireTime);
 }
 
 /**
@@ -166,29 +166,29 @@ export async function expireToken(node: VaultNode, hash: string): Promise<void> 
  * it), so if storage refuses now, or the node has just sealed, the expiration manager revokes
  * it later: at once while active, or on the next activation.
  */
-export async function revokeLastUse(node: VaultNode, entry: TokenEntry): Promise<void> {
+export async function revokeLastUse(sys: SystemView, entry: TokenEntry): Promise<void> {
   try {
-    await revokeTree(node, entry);
+    await revokeTree(sys, entry);
   } catch {
-    node.expiration.track(node.tokens.hash(entry.id), node.clock.now());
+    sys.expiration.track(sys.tokens.hash(entry.id), sys.clock.now());
   }
 }
 
 /** Revokes one token and makes its children orphans. */
-export async function revokeOrphan(node: VaultNode, entry: TokenEntry): Promise<void> {
-  for (const h of await node.tokens.childHashes(entry)) {
-    const child = await node.tokens.byHash(h.replace(/\/$/, ''));
+export async function revokeOrphan(sys: SystemView, entry: TokenEntry): Promise<void> {
+  for (const h of await sys.tokens.childHashes(entry)) {
+    const child = await sys.tokens.byHash(h.replace(/\/$/, ''));
     if (child) {
-      await node.tokens.remove(child);
-      await node.tokens.save({ ...child, orphan: true, parentHash: '' });
+      await sys.tokens.remove(child);
+      await sys.tokens.save({ ...child, orphan: true, parentHash: '' });
     }
   }
-  await revokeOne(node, entry);
+  await revokeOne(sys, entry);
 }
 
-async function revokeOne(node: VaultNode, entry: TokenEntry): Promise<void> {
-  const h = node.tokens.hash(entry.id);
-  await node.tokens.remove(entry);
-  node.expiration.forget(h);
-  await clearCubbyhole(node, h);
+async function revokeOne(sys: SystemView, entry: TokenEntry): Promise<void> {
+  const h = sys.tokens.hash(entry.id);
+  await sys.tokens.remove(entry);
+  sys.expiration.forget(h);
+  await clearCubbyhole(sys, h);
 }

@@ -5,7 +5,7 @@
 import type { Storage } from '../../../../crypto/index.ts';
 import { PermissionDeniedError } from '../../../errors.ts';
 import type { LogicalResponse } from '../../request.ts';
-import type { VaultNode } from '../../../core/vault-node.ts';
+import type { SystemView } from '../../system-view.ts';
 import type { Engine, EngineRequest } from '../engine.ts';
 import { KvV1Engine } from './kv-v1-engine.ts';
 
@@ -13,11 +13,11 @@ import { KvV1Engine } from './kv-v1-engine.ts';
 export class CubbyholeEngine implements Engine {
   private readonly kv = new KvV1Engine(false);
 
-  constructor(private readonly node: VaultNode) {}
+  constructor(private readonly sys: SystemView) {}
 
   private scoped(req: EngineRequest): EngineRequest {
     if (!req.caller) throw new PermissionDeniedError();
-    return { ...req, storage: this.node.barrier.view(`logical/${req.mount.uuid}/${this.node.tokens.hash(req.caller.id)}/`) };
+    return { ...req, storage: this.sys.view(`logical/${req.mount.uuid}/${this.sys.tokens.hash(req.caller.id)}/`) };
   }
 
   exists(req: EngineRequest): Promise<boolean> {
@@ -30,10 +30,10 @@ export class CubbyholeEngine implements Engine {
 }
 
 /** Deletes every entry of one token's cubbyhole (called when the token is revoked). */
-export async function clearCubbyhole(node: VaultNode, tokenHash: string): Promise<void> {
-  const mount = node.mounts.all().find((m) => m.type === 'cubbyhole');
+export async function clearCubbyhole(sys: SystemView, tokenHash: string): Promise<void> {
+  const mount = sys.mounts.all().find((m) => m.type === 'cubbyhole');
   if (!mount) return;
-  await wipe(node.barrier.view(`logical/${mount.uuid}/${tokenHash}/`), '');
+  await wipe(sys.view(`logical/${mount.uuid}/${tokenHash}/`), '');
 }
 
 async function wipe(s: Storage, prefix: string): Promise<void> {

@@ -6,17 +6,17 @@
  * (injectDataIntoTopRoutes), which is where the Go client's HAStatus() reads `nodes`.
  */
 import { UnsupportedOperationError } from '../../../errors.ts';
-import type { VaultNode } from '../../../core/vault-node.ts';
+import type { SystemView } from '../../system-view.ts';
 import type { SysHandler } from './sys-engine.ts';
 
 /** The ha-status handler. */
-export function haStatusHandlers(node: VaultNode): SysHandler[] {
+export function haStatusHandlers(sys: SystemView): SysHandler[] {
   return [
     {
       matches: (p) => p === 'ha-status',
       handle: async (req) => {
         if (req.operation !== 'read') throw new UnsupportedOperationError();
-        return { data: { nodes: node.haMembers() }, injectTopLevel: true };
+        return { data: { nodes: sys.haMembers() }, injectTopLevel: true };
       },
     },
   ];

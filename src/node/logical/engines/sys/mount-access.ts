@@ -7,15 +7,15 @@
  */
 import { parsePolicy, type Capability } from '../../policy/index.ts';
 import type { TokenEntry } from '../../token/token-entry.ts';
-import type { VaultNode } from '../../../core/vault-node.ts';
+import type { SystemView } from '../../system-view.ts';
 
 const GRANTING: Capability[] = ['create', 'read', 'update', 'patch', 'delete', 'list', 'sudo'];
 
 /** The caller's rules merged per pattern, as the ACL merges them (deny anywhere wins). */
-async function mergedRules(node: VaultNode, policies: string[]): Promise<Map<string, Set<Capability>>> {
+async function mergedRules(sys: SystemView, policies: string[]): Promise<Map<string, Set<Capability>>> {
   const merged = new Map<string, Set<Capability>>();
   for (const name of policies) {
-    const text = name === 'root' ? undefined : await node.policies.read(name);
+    const text = name === 'root' ? undefined : await sys.policies.read(name);
     if (text === undefined) continue;
     for (const rule of parsePolicy(name, text).rules) {
       const caps = merged.get(rule.path) ?? new Set<Capability>();
@@ -40,10 +40,10 @@ function plusRuleReaches(pattern: string, mountPath: string): boolean {
 }
 
 /** Whether `caller` may see the mount at `mountPath` (its full API path, e.g. 'secret/' or 'auth/token/'). */
-export async function hasMountAccess(node: VaultNode, caller: TokenEntry, mountPath: string): Promise<boolean> {
-  const acl = await node.policies.aclFor(caller.policies);
+export async function hasMountAccess(sys: SystemView, caller: TokenEntry, mountPath: string): Promise<boolean> {
+  const acl = await sys.policies.aclFor(caller.policies);
   if (acl.root || !acl.capabilities(mountPath).includes('deny')) return true;
-  for (const [pattern, caps] of await mergedRules(node, caller.policies)) {
+  for (const [pattern, caps] of await mergedRules(sys, caller.policies)) {
     if (caps.has('deny') || !GRANTING.some((c) => caps.has(c))) continue;
     const stem = pattern.endsWith('*') ? pattern.slice(0, -1) : pattern;
     if (pattern.includes('+') ? plusRuleReaches(pattern, mountPath) : stem.startsWith(mountPath)) return true;

@@ -8,7 +8,7 @@
 import { BadRequestError } from '../../../errors.ts';
 import { effectiveTtls, type MountEntry } from '../../mounts.ts';
 import type { LogicalResponse } from '../../request.ts';
-import type { VaultNode } from '../../../core/vault-node.ts';
+import type { SystemView } from '../../system-view.ts';
 import type { EngineRequest } from '../engine.ts';
 import { fieldData, parseDurationSecond, unsupportedOperation } from '../kv/field-data.ts';
 import { upgradeKvToV2 } from '../kv/kv-upgrade.ts';
@@ -62,9 +62,9 @@ function tunedOptions(m: MountEntry, options: Record<string, string>): { options
   return { options: next, upgrade };
 }
 
-async function tuneWrite(node: VaultNode, req: EngineRequest, path: string): Promise<LogicalResponse | undefined> {
+async function tuneWrite(sys: SystemView, req: EngineRequest, path: string): Promise<LogicalResponse | undefined> {
   if (UNTUNABLE.some((p) => path.startsWith(p))) throw new BadRequestError(`cannot tune ${JSON.stringify(path)}`);
-  const m = node.mounts.match(path);
+  const m = sys.mounts.match(path);
   if (!m) throw new BadRequestError(`tune of path ${JSON.stringify(path)} failed: no mount entry found`);
   const f = fieldData(req.data, SCHEMA);
   const defaultLeaseTtl = tunedTtl(f.default_lease_ttl, m.config.defaultLeaseTtl);
@@ -85,20 +85,20 @@ async function tuneWrite(node: VaultNode, req: EngineRequest, path: string): Pro
   if (f.description !== undefined) m.description = f.description;
   if (f.listing_visibility !== undefined) m.config.listingVisibility = f.listing_visibility || undefined;
   m.options = options;
-  await node.mounts.save();
+  await sys.mounts.save();
   if (!upgrade) return undefined;
-  if (m.type === 'kv' && upgrade[1] === 2) await upgradeKvToV2(node.barrier.view(`logical/${m.uuid}/`), req.clock.now());
+  if (m.type === 'kv' && upgrade[1] === 2) await upgradeKvToV2(sys.view(`logical/${m.uuid}/`), req.clock.now());
   return { data: null, warnings: [`Upgrading mount from version ${upgrade[0]} to version ${upgrade[1]}. This mount will be unavailable for a brief period and will resume service shortly.`] };
 }
 
 /** Serves mounts/<path>/tune. */
-export async function tuneMount(node: VaultNode, req: EngineRequest): Promise<LogicalResponse | undefined> {
+export async function tuneMount(sys: SystemView, req: EngineRequest): Promise<LogicalResponse | undefined> {
   const path = sanitizePath(req.path.slice('mounts/'.length, -'/tune'.length));
   if (req.operation === 'read') {
-    const m = node.mounts.match(path);
+    const m = sys.mounts.match(path);
     if (!m) throw new BadRequestError(`cannot fetch sysview for path ${JSON.stringify(path)}`);
     return { data: tuneView(m) };
   }
-  if (req.operation === 'create' || req.operation === 'update') return tuneWrite(node, req, path);
+  if (req.operation === 'create' || req.operation === 'update') return tuneWrite(sys, req, path);
   throw unsupportedOperation();
 }

@@ -5,18 +5,18 @@
 import { BadRequestError, PermissionDeniedError, UnsupportedOperationError } from '../../../errors.ts';
 import { normalizePolicyName } from '../../policy/index.ts';
 import type { LogicalResponse } from '../../request.ts';
-import type { VaultNode } from '../../../core/vault-node.ts';
+import type { SystemView } from '../../system-view.ts';
 import type { EngineRequest } from '../engine.ts';
 import type { SysHandler } from './sys-engine.ts';
 
 /** Policies Vault keeps out of listings. */
 const HIDDEN = new Set(['response-wrapping', 'control-group']);
 
-async function listNames(node: VaultNode): Promise<string[]> {
-  return [...(await node.policies.list()).filter((n) => !HIDDEN.has(n)), 'root'];
+async function listNames(sys: SystemView): Promise<string[]> {
+  return [...(await sys.policies.list()).filter((n) => !HIDDEN.has(n)), 'root'];
 }
 
-async function onePolicy(node: VaultNode, req: EngineRequest, rawName: string, legacy: boolean): Promise<LogicalResponse | undefined> {
+async function onePolicy(sys: SystemView, req: EngineRequest, rawName: string, legacy: boolean): Promise<LogicalResponse | undefined> {
   const name = normalizePolicyName(rawName);
   const warnings: string[] = [];
   if (name !== rawName) warnings.push(`policy name was converted to ${name}`);
@@ -24,7 +24,7 @@ async function onePolicy(node: VaultNode, req: EngineRequest, rawName: string, l
   switch (req.operation) {
     case 'read': {
       if (name === 'root') return { data: { name, [textKey]: '' }, injectTopLevel: legacy };
-      const text = await node.policies.read(name);
+      const text = await sys.policies.read(name);
       return text === undefined ? undefined : { data: { name, [textKey]: text }, injectTopLevel: legacy };
     }
     case 'create':
@@ -38,7 +38,7 @@ async function onePolicy(node: VaultNode, req: EngineRequest, rawName: string, l
       if (name === 'root' || name === 'response-wrapping') throw new BadRequestError(`cannot update "${name}" policy`);
       if (!name) throw new BadRequestError('policy name must be specified');
       try {
-        await node.policies.write(name, text);
+        await sys.policies.write(name, text);
       } catch (err) {
         if ((err as { code?: string }).code === 'POLICY_PARSE') throw new BadRequestError(`failed to parse policy: ${(err as Error).message}`);
         throw err;
@@ -48,7 +48,7 @@ async function onePolicy(node: VaultNode, req: EngineRequest, rawName: string, l
     case 'delete':
       if (name === 'root') throw new BadRequestError('cannot delete "root" policy');
       if (name === 'default') throw new BadRequestError('cannot delete default policy');
-      await node.policies.delete(name);
+      await sys.policies.delete(name);
       return undefined;
     default:
       throw new UnsupportedOperationError();
@@ -63,8 +63,8 @@ function pathsOf(d: Record<string, unknown>): string[] {
   return paths;
 }
 
-async function capabilities(node: VaultNode, policies: string[], paths: string[]): Promise<LogicalResponse> {
-  const acl = await node.policies.aclFor(policies);
+async function capabilities(sys: SystemView, policies: string[], paths: string[]): Promise<LogicalResponse> {
+  const acl = await sys.policies.aclFor(policies);
   const data: Record<string, unknown> = {};
   const union = new Set<string>();
   for (const p of paths) {
@@ -77,7 +77,7 @@ async function capabilities(node: VaultNode, policies: string[], paths: string[]
 }
 
 /** The policy and capability handlers. */
-export function policyHandlers(node: VaultNode): SysHandler[] {
+export function policyHandlers(sys: SystemView): SysHandler[] {
   const writeOnly = (req: EngineRequest) => {
     if (req.operation !== 'update' && req.operation !== 'create') throw new UnsupportedOperationError();
   };
@@ -86,40 +86,40 @@ export function policyHandlers(node: VaultNode): SysHandler[] {
       matches: (p) => p === 'policy' || p === 'policy/',
       handle: async (req) => {
         if (req.operation !== 'read' && req.operation !== 'list') throw new UnsupportedOperationError();
-        const names = await listNames(node);
+        const names = await listNames(sys);
         return { data: { keys: names, policies: names }, injectTopLevel: true };
       },
     },
-    { matches: (p) => p.startsWith('policy/'), handle: (req) => onePolicy(node, req, req.path.slice('policy/'.length), true) },
+    { matches: (p) => p.startsWith('policy/'), handle: (req) => onePolicy(sys, req, req.path.slice('policy/'.length), true) },
     {
       matches: (p) => p === 'policies/acl' || p === 'policies/acl/',
       handle: async (req) => {
         if (req.operation !== 'list') throw new UnsupportedOperationError();
-        return { data: { keys: await listNames(node) } };
+        return { data: { keys: await listNames(sys) } };
       },
     },
-    { matches: (p) => p.startsWith('policies/acl/'), handle: (req) => onePolicy(node, req, req.path.slice('policies/acl/'.length), false) },
+    { matches: (p) => p.startsWith('policies/acl/'), handle: (req) => onePolicy(sys, req, req.path.slice('policies/acl/'.length), false) },
     {
       matches: (p) => p === 'capabilities-self',
-      handle: async (req) => (writeOnly(req), capabilities(node, req.caller?.policies ?? [], pathsOf(req.data))),
+      handle: async (req) => (writeOnly(req), capabilities(sys, req.caller?.policies ?? [], pathsOf(req.data))),
     },
     {
       matches: (p) => p === 'capabilities',
       handle: async (req) => {
         writeOnly(req);
-        const e = typeof req.data.token === 'string' ? await node.tokens.lookup(req.data.token) : undefined;
+        const e = typeof req.data.token === 'string' ? await sys.tokens.lookup(req.data.token) : undefined;
         if (!e) throw new PermissionDeniedError();
-        return capabilities(node, e.policies, pathsOf(req.data));
+        return capabilities(sys, e.policies, pathsOf(req.data));
       },
     },
     {
       matches: (p) => p === 'capabilities-accessor',
       handle: async (req) => {
         writeOnly(req);
-        const id = typeof req.data.accessor === 'string' ? await node.tokens.idForAccessor(req.data.accessor) : undefined;
-        const e = id ? await node.tokens.lookup(id) : undefined;
+        const id = typeof req.data.accessor === 'string' ? await sys.tokens.idForAccessor(req.data.accessor) : undefined;
+        const e = id ? await sys.tokens.lookup(id) : undefined;
         if (!e) throw new BadRequestError('invalid accessor');
-        return capabilities(node, e.policies, pathsOf(req.data));
+        return capabilities(sys, e.policies, pathsOf(req.data));
       },
     },
   ];

@@ -6,7 +6,7 @@
  */
 import { UnsupportedOperationError } from '../../../errors.ts';
 import type { LogicalResponse } from '../../request.ts';
-import type { VaultNode } from '../../../core/vault-node.ts';
+import type { SystemView } from '../../system-view.ts';
 import type { Engine, EngineRequest } from '../engine.ts';
 import { haStatusHandlers } from './ha-status-handler.ts';
 import { mountHandlers } from './mounts-handlers.ts';
@@ -22,8 +22,8 @@ export interface SysHandler {
 export class SysEngine implements Engine {
   private readonly handlers: SysHandler[];
 
-  constructor(node: VaultNode, extra: SysHandler[] = []) {
-    this.handlers = [...extra, ...mountHandlers(node), ...policyHandlers(node), ...haStatusHandlers(node)];
+  constructor(sys: SystemView, extra: SysHandler[] = []) {
+    this.handlers = [...extra, ...mountHandlers(sys), ...policyHandlers(sys), ...haStatusHandlers(sys)];
   }
 
   async handle(req: EngineRequest): Promise<LogicalResponse | undefined> {

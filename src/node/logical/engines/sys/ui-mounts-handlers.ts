@@ -6,7 +6,7 @@
 import { PermissionDeniedError, VaultError } from '../../../errors.ts';
 import type { MountEntry } from '../../mounts.ts';
 import type { LogicalResponse } from '../../request.ts';
-import type { VaultNode } from '../../../core/vault-node.ts';
+import type { SystemView } from '../../system-view.ts';
 import type { EngineRequest } from '../engine.ts';
 import { unsupportedOperation } from '../kv/field-data.ts';
 import { sanitizePath } from './mount-enable.ts';
@@ -32,12 +32,12 @@ function checkToken(req: EngineRequest): void {
 }
 
 /** The listing: mounts tuned listing_visibility=unauth (reduced) without a token; those the token can reach (in full) with one. */
-async function listMounts(node: VaultNode, req: EngineRequest): Promise<LogicalResponse> {
+async function listMounts(sys: SystemView, req: EngineRequest): Promise<LogicalResponse> {
   checkToken(req);
   const secret: Record<string, unknown> = {};
   const auth: Record<string, unknown> = {};
-  for (const m of node.mounts.all()) {
-    const visible = m.config.listingVisibility === 'unauth' || (req.caller !== undefined && (await hasMountAccess(node, req.caller, m.path)));
+  for (const m of sys.mounts.all()) {
+    const visible = m.config.listingVisibility === 'unauth' || (req.caller !== undefined && (await hasMountAccess(sys, req.caller, m.path)));
     if (!visible) continue;
     const shown = req.caller ? mountInfo(m) : { description: m.description, options: m.options, type: m.type };
     (m.table === 'auth' ? auth : secret)[listKey(m)] = shown;
@@ -46,21 +46,21 @@ async function listMounts(node: VaultNode, req: EngineRequest): Promise<LogicalR
 }
 
 /** One mount: its info plus `path`, if the token may see it. */
-async function readMount(node: VaultNode, req: EngineRequest): Promise<LogicalResponse> {
+async function readMount(sys: SystemView, req: EngineRequest): Promise<LogicalResponse> {
   checkToken(req);
   const path = sanitizePath(req.path.slice('internal/ui/mounts/'.length));
-  const mount = node.mounts.match(path);
+  const mount = sys.mounts.match(path);
   if (!mount) throw new PreflightDeniedError(path);
-  const allowed = mount.config.listingVisibility === 'unauth' || (req.caller !== undefined && (await hasMountAccess(node, req.caller, mount.path)));
+  const allowed = mount.config.listingVisibility === 'unauth' || (req.caller !== undefined && (await hasMountAccess(sys, req.caller, mount.path)));
   if (!allowed) throw new PreflightDeniedError(path);
   return { data: { ...mountInfo(mount), path: listKey(mount) } };
 }
 
 /** The two preflight handlers of the sys backend. */
-export function uiMountHandlers(node: VaultNode): SysHandler[] {
-  const readOnly = (fn: (node: VaultNode, req: EngineRequest) => Promise<LogicalResponse>) => async (req: EngineRequest) => {
+export function uiMountHandlers(sys: SystemView): SysHandler[] {
+  const readOnly = (fn: (sys: SystemView, req: EngineRequest) => Promise<LogicalResponse>) => async (req: EngineRequest) => {
     if (req.operation !== 'read') throw unsupportedOperation();
-    return fn(node, req);
+    return fn(sys, req);
   };
   return [
     { matches: (p) => p === 'internal/ui/mounts' || p === 'internal/ui/mounts/', handle: readOnly(listMounts) },

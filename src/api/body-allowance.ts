@@ -20,7 +20,7 @@ export const UNAUTHENTICATED_BODY_LIMIT = 16 * 1024;
 /** What the allowance needs from a node. */
 export interface AllowanceNode {
   readonly state: string;
-  readonly tokens: { lookup(id: string): Promise<TokenEntry | undefined> };
+  readonly system: { readonly tokens: { lookup(id: string): Promise<TokenEntry | undefined> } };
 }
 
 function tooLarge(): Error {
@@ -60,7 +60,7 @@ async function authenticated(node: AllowanceNode, req: FastifyRequest): Promise<
   if (node.state === 'standby') return token !== undefined;
   if (node.state !== 'active' || !token) return false;
   // A failing lookup (storage fault, a seal racing this request) is no authentication; the handler reports the fault.
-  return (await node.tokens.lookup(token).catch(() => undefined)) !== undefined;
+  return (await node.system.tokens.lookup(token).catch(() => undefined)) !== undefined;
 }
 
 /** Installs the allowance check as a preParsing hook (before fastify reads any body). */

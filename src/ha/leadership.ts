@@ -2,27 +2,20 @@
  * Leadership over an HABackend lock, for one node (Vault's `vault/ha.go`, written the
  * etcd-concurrency way: calls block until done or aborted, and loss is a signal).
  * - campaign: wait out any step-down back-off, block on the lock while watching who
- *   leads, then get ready to serve (reload the keyring, set the fencing term, load
- *   mounts and tokens, advertise) and hand back the term; a try that fails on storage
- *   waits longer each time (up to a cap) and says why;
+ *   leads, then have the node get ready to serve (its callback) and hand back the term; a
+ *   try that fails on storage or in the callback waits longer each time (up to a cap) and
+ *   says why;
  * - keepLock: renew every renewIntervalMs; return the reason once the lock is lost;
- * - teardown: the one way out of active (release, or abandon on a crash).
+ * - release, or abandon after a crash: the one way out of holding the lock.
+ * What "ready" means (keyring, term, tables, advertisement) is the node's business.
  */
 import type { Clock } from '../clock/index.ts';
-import type { Barrier } from '../crypto/index.ts';
 import { StorageKeys, type HABackend, type Lock, type LockGrant } from '../storage/index.ts';
 import { livePeers, type Echo, type EchoChannel } from './echo-board.ts';
 import { lockRetryDelayMs, type Timings } from './timings.ts';
 
-/** What leadership needs from a node (VaultNode satisfies it). */
-export interface Candidate {
-  readonly name: string;
-  readonly apiAddr: string;
-  readonly clusterAddr: string;
-  readonly barrier: Barrier;
-  /** Loads what an active node serves from (mounts, token salt, policies). */
-  prepareActive(): Promise<void>;
-}
+/** The node's preparation to serve once the lock is granted: the term and this incarnation's holder id. */
+export type GetReady = (term: number, holder: string) => Promise<void>;
 
 /** The active node's addresses, as advertised in the lock. */
 export interface LeaderInfo {
@@ -63,13 +56,11 @@ export interface LeadershipOptions {
   advertise: { apiAddr: string; clusterAddr: string };
   /** Told of every acquisition and loss. */
   report?: (e: LeadershipEvent) => void;
-  /** False: the active does not cache reads in its barrier (default true; see Barrier.cacheReads). */
-  readCache?: boolean;
   /** Where this node echoes while standby and hears standbys while active (sys/ha-status); none = hears nobody. */
   echoes?: { channel: EchoChannel; hostname: string; version: string };
 }
 
-/** The hooks a node's lifecycle machine invokes (see src/node's facade). */
+/** The HA work a node's lifecycle machine invokes (see src/node's facade). */
 export class Leadership {
   private lock: Lock | undefined;
   private grant: LockGrant | undefined;
@@ -77,7 +68,7 @@ export class Leadership {
   private paused = false;
   private readonly resumeWaiters: Array<() => void> = [];
   private incarnation = 0;
-  /** Until when this node may act as active without another renewal (HA-2's self-fence). */
+  /** Until when this node may act as active without another renewal (the active's self-fence). */
   private leaseDeadline = 0;
   private failure: CampaignFailure | undefined;
 
@@ -106,7 +97,7 @@ export class Leadership {
 
   /**
    * Whether the lease this node last renewed is still running: an active stops serving at
-   * its own lease deadline, before any standby may take the lock (HA-2). A paused process
+   * its own lease deadline, before any standby may take the lock. A paused process
    * cannot run this check, which is why storage fences too.
    */
   holdsLease(): boolean {
@@ -129,7 +120,7 @@ export class Leadership {
   }
 
   /** Standby: blocks until this node holds the lock and is ready, or the signal aborts (undefined). */
-  async campaign(node: Candidate, signal: AbortSignal, backoffUntil: number): Promise<number | undefined> {
+  async campaign(signal: AbortSignal, backoffUntil: number, getReady: GetReady): Promise<number | undefined> {
     const { clock } = this.opts;
     const watching = this.watchLeader(signal);
     try {
@@ -147,12 +138,12 @@ export class Leadership {
         }
         if (!grant) return undefined;
         try {
-          await this.becomeReady(node, grant);
+          await this.serve(grant, getReady);
           return grant.term;
         } catch (err) {
           // Could not get ready (storage error): give the lock back and retry after a pause, as Vault does.
           const reason = `setup failed: ${messageOf(err)}`;
-          this.teardown(node, { crashed: false, detail: reason });
+          this.release(reason);
           await this.retryLater(failures, reason, signal, grant.term);
         }
       }
@@ -180,22 +171,17 @@ export class Leadership {
     await this.opts.clock.sleep(delay, signal);
   }
 
-  private async becomeReady(node: Candidate, grant: LockGrant): Promise<void> {
+  private async serve(grant: LockGrant, getReady: GetReady): Promise<void> {
     this.grant = grant;
-    await node.barrier.reloadKeyring();
-    node.barrier.setWriteOptions({ term: grant.term });
-    // Holding the lock under fencing, this node is the only writer storage accepts: its reads may be cached.
-    node.barrier.cacheReads(this.opts.readCache !== false);
-    await node.prepareActive();
-    await node.barrier.put(`${StorageKeys.leaderPrefix}${this.holder}`, new TextEncoder().encode(JSON.stringify({ apiAddr: node.apiAddr, clusterAddr: node.clusterAddr, term: grant.term })));
+    await getReady(grant.term, this.holder);
     if (grant.lost.aborted) throw new Error('lock lost during setup');
-    this.known = { apiAddr: node.apiAddr, clusterAddr: node.clusterAddr, holder: this.holder, term: grant.term };
+    this.known = { ...this.opts.advertise, holder: this.holder, term: grant.term };
     this.leaseDeadline = this.opts.clock.now() + this.opts.timings.lockTtlMs;
     this.opts.report?.({ event: 'acquired', term: grant.term });
   }
 
   /** Active: renews until the signal aborts (undefined) or the lock is lost (the reason). */
-  async keepLock(_node: Candidate, signal: AbortSignal, term: number): Promise<string | undefined> {
+  async keepLock(signal: AbortSignal, term: number): Promise<string | undefined> {
     const { clock, timings } = this.opts;
     const grant = this.grant;
     if (!grant || grant.term !== term) return 'no lock held';
@@ -234,25 +220,28 @@ export class Leadership {
     });
   }
 
-  /** Leaving active (or a setup that failed): stop caching reads and release the lock, or abandon it when the node crashed. */
-  teardown(node: Candidate, opts: { crashed: boolean; detail?: string }): void {
+  /** Leaving active (or a setup that failed): give the lock back at once, so a standby need not wait out the lease. */
+  release(detail?: string): void {
+    const grant = this.letGo();
+    if (!grant) return;
+    this.opts.report?.({ event: 'released', term: grant.term, detail });
+    void this.handle().release().catch(() => undefined);
+  }
+
+  /** A crash: the process forgets its handle and comes back as a new holder; the old lease runs out on its own. */
+  abandon(): void {
+    const grant = this.letGo();
+    if (!grant) return;
+    this.opts.report?.({ event: 'abandoned', term: grant.term });
+    this.lock = undefined;
+    this.incarnation++;
+  }
+
+  private letGo(): LockGrant | undefined {
     const grant = this.grant;
     this.grant = undefined;
-    // Another node may write from now on.
-    node.barrier.cacheReads(false);
-    // The old term stays on the barrier: a request still in flight from the active days must be
-    // fenced by it once a newer term is granted, never written unfenced (random drill seed 808).
     this.known = undefined;
-    if (!grant) return;
-    if (opts.crashed) {
-      this.opts.report?.({ event: 'abandoned', term: grant.term });
-      // A crashed process forgets its handle and comes back as a new holder; the old lease runs out on its own.
-      this.lock = undefined;
-      this.incarnation++;
-      return;
-    }
-    this.opts.report?.({ event: 'released', term: grant.term, detail: opts.detail });
-    void this.handle().release().catch(() => undefined);
+    return grant;
   }
 
   /** This incarnation's holder id. */

@@ -114,12 +114,11 @@ export class Cluster {
       clock: this.clock,
       holderId: `${name}-${uuid().slice(0, 8)}`,
       advertise: { apiAddr: api.url, clusterAddr: cluster.url },
-      readCache: opts.readCache,
       echoes: { channel: this.echoChannel(forwarder), hostname: name, version: VAULT_VERSION },
       report: (e) => this.timeline.add({ time: this.clock.now(), node: name, type: `lock-${e.event}`, detail: [e.term ? `term ${e.term}` : '', e.detail ?? ''].filter(Boolean).join(': ') }),
     });
     const node = await VaultNode.create(
-      { name, hostname: name, backend: link, storageType: this.storageType, apiAddr: api.url, clusterAddr: cluster.url, clock: this.clock, aead: opts.aead },
+      { name, hostname: name, backend: link, storageType: this.storageType, apiAddr: api.url, clusterAddr: cluster.url, clock: this.clock, aead: opts.aead, readCache: opts.readCache },
       leadership,
     );
     node.onEvent((e) => {
@@ -221,17 +220,10 @@ export class Cluster {
   pause(name: string): () => void {
     const n = this.get(name);
     this.timeline.add({ time: this.clock.now(), node: name, type: 'fault', detail: 'pause' });
-    n.node.ha?.setPaused(true);
-    let release!: () => void;
-    const resumed = new Promise<void>((r) => (release = r));
-    n.node.failpoint = () => resumed;
+    const resume = n.node.pause();
     return () => {
-      n.node.failpoint = undefined;
-      n.node.ha?.setPaused(false);
       this.timeline.add({ time: this.clock.now(), node: name, type: 'fault', detail: 'resume' });
-      // Waking up, the process's overdue lease check runs first; requests frozen mid-flight then carry on with the old term.
-      if (n.node.ha && !n.node.ha.holdsLease()) n.node.lockLost('lease ran out while paused');
-      release();
+      resume();
     };
   }
 

@@ -1,7 +1,10 @@
-/** One Vault node: its lifecycle machine, core operations, token store, policies, mounts and engines. */
+/** One Vault node: the core (lifecycle machine, key ceremony, activation) and the logical side (request path, engines, tokens, policies). */
 export * from './errors.ts';
 export * from './logical/request.ts';
-export { VaultNode, type InitResult } from './core/vault-node.ts';
+export type { SystemView } from './logical/system-view.ts';
+export { VaultNode } from './core/vault-node.ts';
+export type { UnsealResult } from './core/unseal-flow.ts';
+export type { InitRequest, InitResult } from './core/key-ceremony.ts';
 export { nodeMachine, type NodeState, type NodeMachineEvent, type NodeMachineContext } from './core/node-machine.ts';
 export type { NodeEvent, NodeEventListener } from './core/node-events.ts';
 export { VAULT_VERSION, BUILD_DATE, type NodeOptions } from './core/node-options.ts';

@@ -78,12 +78,12 @@ describe('cubbyhole', () => {
 
   it('is keyed by the salted hash of the token id, never the id itself', async () => {
     const folders = await n.fx.backend.list(`logical/${cubbyUuid}/`);
-    expect(folders).toContain(`${n.fx.node.tokens.hash(other)}/`);
+    expect(folders).toContain(`${n.fx.node.system.tokens.hash(other)}/`);
     expect(folders.join()).not.toContain(other);
   });
 
   it('is emptied when its token is revoked, leaving other tokens\' cubbyholes alone', async () => {
-    const hash = n.fx.node.tokens.hash(other);
+    const hash = n.fx.node.system.tokens.hash(other);
     expect(await n.fx.backend.list(`logical/${cubbyUuid}/${hash}/`)).not.toEqual([]);
     expectNoContent(await n.req('POST', '/v1/auth/token/revoke', { token: other }));
     expect(await n.fx.backend.list(`logical/${cubbyUuid}/${hash}/`)).toEqual([]);
@@ -93,7 +93,7 @@ describe('cubbyhole', () => {
   it('clearCubbyhole removes exactly one token\'s entries', async () => {
     const third = (await n.req('POST', '/v1/auth/token/create', { policies: ['default'] })).body.auth.client_token;
     await n.req('POST', '/v1/cubbyhole/a/b', { v: 1 }, { token: third });
-    await clearCubbyhole(n.fx.node, n.fx.node.tokens.hash(third));
+    await clearCubbyhole(n.fx.node.system, n.fx.node.system.tokens.hash(third));
     expectErrors(await n.req('GET', '/v1/cubbyhole/a/b', undefined, { token: third }), 404, []);
     expect((await n.req('GET', '/v1/cubbyhole/note')).body.data).toEqual({ s: 'root' });
   });

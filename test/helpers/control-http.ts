@@ -47,7 +47,7 @@ export function labDigest(cluster: Cluster): string {
       up: n.up,
       storagePartitioned: n.storage.partitioned,
       peersPartitioned: n.forwarder.blocked,
-      paused: n.node.failpoint !== undefined,
+      paused: n.node.paused,
     })),
     storageFaults: { latencyMs: cluster.storageFaults.latencyMs, jitter: cluster.storageFaults.jitter, errorRate: cluster.storageFaults.errorRate },
     timeline: cluster.timeline.events.length,

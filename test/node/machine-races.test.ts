@@ -35,7 +35,7 @@ function gateAll(s: fc.Scheduler, lab: RaceLab): () => void {
 function expectConsistent(node: VaultNode): void {
   expect(MACHINE_STATES).toContain(node.state);
   const sealedState = node.state === 'sealed' || node.state === 'uninitialized' || node.state === 'stopped';
-  expect(node.barrier.sealed, `${node.name} barrier sealed in ${node.state}`).toBe(sealedState);
+  expect(node.barrierSealed, `${node.name} barrier sealed in ${node.state}`).toBe(sealedState);
   const status = node.sealStatus() as { sealed: boolean; progress: number; nonce: string };
   expect(status.sealed, `${node.name} seal-status in ${node.state}`).toBe(sealedState);
   if (!sealedState) expect(status.progress).toBe(0);

@@ -146,7 +146,7 @@ export const nodeMachine = setup({
     },
     stopped: {
       on: {
-        // Storage decides, not what this node knew before it went down (T14 found a node stuck uninitialized).
+        // Storage decides, not what this node knew before it went down: another node may have initialized it meanwhile.
         RESTART: [{ guard: 'storageInitialized', target: 'sealed', actions: assign({ initialized: true }) }, { target: 'uninitialized' }],
       },
     },
@@ -155,3 +155,10 @@ export const nodeMachine = setup({
 
 /** The states a node reports (the leaves of the machine). */
 export type NodeState = 'uninitialized' | 'sealed' | 'standby' | 'active' | 'stopped';
+
+/** The leaf a snapshot's value reports ({unsealed: 'active'} → 'active'; the transient states read as where they lead). */
+export function leafState(value: unknown): NodeState {
+  if (typeof value === 'string') return (value === 'booting' ? 'sealed' : value) as NodeState;
+  const inner = Object.values(value as Record<string, unknown>)[0];
+  return (inner === 'deciding' ? 'standby' : leafState(inner)) as NodeState;
+}

@@ -18,6 +18,8 @@ export interface NodeOptions {
   clock?: Clock;
   /** The host name sys/ha-status reports (default: the machine's; the lab gives each node its name, as if on its own host). */
   hostname?: string;
+  /** False: the active does not cache reads in its barrier (default true; see Barrier.cacheReads). */
+  readCache?: boolean;
   /** The barrier's AES-GCM engine: node:crypto (default, faster) or @noble/ciphers. */
   aead?: 'node' | 'noble';
 }

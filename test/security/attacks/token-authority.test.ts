@@ -91,7 +91,7 @@ describe('attack: a subtree outliving its parent\'s expiry', () => {
     await clock.advance(1_600);
     for (const t of [parent, child, grandchild]) expect((await as(t, 'GET', '/v1/auth/token/lookup-self')).status).toBe(403);
     // Revoked, not merely hidden: nothing of the tree is left in the token store.
-    for (const t of [parent, child, grandchild]) expect(await fx.node.tokens.byHash(fx.node.tokens.hash(t))).toBeUndefined();
+    for (const t of [parent, child, grandchild]) expect(await fx.node.system.tokens.byHash(fx.node.system.tokens.hash(t))).toBeUndefined();
   });
 });
 

@@ -62,7 +62,7 @@ async function createToken(cluster: Cluster, token: string, body: Record<string,
 
 /** Whether the token store of the active still holds the token (revoked = gone from storage). */
 async function stored(cluster: Cluster, token: string): Promise<boolean> {
-  const tokens = cluster.active()!.node.tokens;
+  const tokens = cluster.active()!.node.system.tokens;
   return (await tokens.byHash(tokens.hash(token))) !== undefined;
 }
 
@@ -117,6 +117,6 @@ describe('attack: an expiring subtree across failover and restart (virtual time)
     await clock.advance(5_000);
     expect(await stored(cluster, t), 'renewed to 12 s').toBe(true);
     cluster.seal(active.name);
-    expect(active.node.expiration.pending).toBe(0);
+    expect(active.node.system.expiration.pending).toBe(0);
   });
 });

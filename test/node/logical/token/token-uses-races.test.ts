@@ -37,7 +37,7 @@ describe('num_uses under scheduled interleavings', () => {
           const served = reqs.filter((r) => r.error === undefined).length;
           expect(served).toBe(Math.min(sc.uses, sc.requests));
           for (const r of reqs) if (r.error !== undefined) expect((r.error as { code?: string }).code).toBe('PERMISSION_DENIED');
-          const left = await active.node.tokens.lookup(token);
+          const left = await active.node.system.tokens.lookup(token);
           expect(left === undefined, 'revoked once spent').toBe(sc.requests >= sc.uses);
           tally.add(interleaving(s), `${served}/${sc.uses}`);
         } finally {

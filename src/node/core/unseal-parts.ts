@@ -1,25 +1,20 @@
 /**
- * The unseal shares a node has collected so far (Vault's `unlockInfo`). Shares stay in
- * this object only, never in the machine context or a log; they are zero-filled as soon
- * as the threshold is reached, whether the combination then works or not (Vault's
- * "best-effort memzero of unlock parts").
+ * The unseal shares a node has collected so far (Vault's `unlockInfo` keys). Shares stay
+ * in this object only, never in the machine context or a log; they are zero-filled as
+ * soon as the threshold is reached, whether the combination then works or not (Vault's
+ * "best-effort memzero of unlock parts"). How many there are, and the attempt's nonce,
+ * are public facts: the lifecycle machine holds those.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { uuid, wipe } from '../../crypto/index.ts';
+import { wipe } from '../../crypto/index.ts';
 
-/** One node's unseal attempt: the parts and the nonce shown in seal-status. */
-export class UnsealProgress {
+/** One node's unseal attempt: the secret parts. */
+export class UnsealParts {
   private parts: Uint8Array[] = [];
-  private currentNonce = '';
 
   /** Shares recorded so far. */
-  get progress(): number {
+  get count(): number {
     return this.parts.length;
-  }
-
-  /** The attempt's nonce; '' when no share has been given. */
-  get nonce(): string {
-    return this.currentNonce;
   }
 
   /**
@@ -33,7 +28,6 @@ export class UnsealProgress {
         return false;
       }
     }
-    if (this.parts.length === 0) this.currentNonce = uuid();
     this.parts.push(part);
     return true;
   }
@@ -42,7 +36,6 @@ export class UnsealProgress {
   take(): Uint8Array[] {
     const parts = this.parts;
     this.parts = [];
-    this.currentNonce = '';
     return parts;
   }
 

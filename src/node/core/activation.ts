@@ -1,0 +1,80 @@
+/**
+ * Everything a node does to serve as the active, and everything it undoes when it stops
+ * (the postUnseal and preSeal halves of Vault's `vault/core.go`): load the keyring of the
+ * new term, fence every write with the term, cache reads, load the mount table, token
+ * salt and policies, restore the revocation timers, and advertise the node in storage.
+ * The HA lock itself (campaign, keep, release) is src/ha's; this module runs once the
+ * lock is granted, or at unseal for a node without HA.
+ */
+import type { Clock } from '../../clock/index.ts';
+import type { Barrier } from '../../crypto/index.ts';
+import { StorageKeys } from '../../storage/index.ts';
+import type { ExpirationManager, MountTable, PolicyStore, TokenStore } from '../logical/index.ts';
+
+/** What activation loads and unloads. */
+export interface ActivationParts {
+  barrier: Barrier;
+  mounts: MountTable;
+  tokens: TokenStore;
+  policies: PolicyStore;
+  expiration: ExpirationManager;
+  clock: Clock;
+  /** False: the active does not cache reads in its barrier (see Barrier.cacheReads). */
+  readCache: boolean;
+  /** What the leader entry advertises: this node's addresses (nothing secret). */
+  advertise: { apiAddr: string; clusterAddr: string };
+}
+
+/** One node's way into and out of active. */
+export class Activation {
+  constructor(private readonly p: ActivationParts) {}
+
+  /**
+   * With the HA lock granted for `term`: the keyring another active may have rotated, the
+   * fencing term on every write, the tables, then the leader entry under `holder`. A
+   * failure undoes what was done and throws: the campaign gives the lock back.
+   */
+  async activate(term: number, holder: string): Promise<void> {
+    const { barrier } = this.p;
+    try {
+      await barrier.reloadKeyring();
+      barrier.setWriteOptions({ term });
+      // Holding the lock under fencing, this node is the only writer storage accepts: its reads may be cached.
+      barrier.cacheReads(this.p.readCache);
+      await this.loadTables();
+      const entry = JSON.stringify({ ...this.p.advertise, term });
+      await barrier.put(`${StorageKeys.leaderPrefix}${holder}`, new TextEncoder().encode(entry));
+    } catch (err) {
+      this.deactivate();
+      throw err;
+    }
+  }
+
+  /**
+   * Loads what an active node serves from (mount table, token salt, policies) and restores
+   * the revocation timers from the stored tokens, as Vault's expiration manager does on
+   * activation: what expired while no node was active is revoked at once.
+   */
+  async loadTables(): Promise<void> {
+    const { mounts, tokens, policies, expiration, clock } = this.p;
+    await mounts.load();
+    await tokens.load();
+    policies.clear();
+    const now = clock.now();
+    const stored = await tokens.expiries();
+    expiration.start(stored.map((t) => ({ id: t.hash, expireTime: t.revocationPending ? now : t.expireTime })));
+  }
+
+  /**
+   * Leaving active by any road: stop revoking, drop the token and policy caches, stop
+   * caching reads (another node may write from now on). The old term stays on the barrier:
+   * a request still in flight from the active days must be fenced by it once a newer term
+   * is granted, never written unfenced.
+   */
+  deactivate(): void {
+    this.p.expiration.stop();
+    this.p.tokens.unload();
+    this.p.policies.clear();
+    this.p.barrier.cacheReads(false);
+  }
+}

@@ -1,6 +1,6 @@
 /**
- * The timing profiles against the failover times Vault users published (performance.md
- * §2.2 [F1]–[F7]), measured in virtual time (a drill per run), so Vault's 15 s leases
+ * The timing profiles against the failover times Vault users published (docs/architecture.md:
+ * Time), measured in virtual time (a drill per run), so Vault's 15 s leases
  * and Consul's 15 s lock-delay cost seconds of wall time, not minutes per run.
  */
 import { CONSUL_TIMINGS, crashHoldMs, LAB_TIMINGS, VAULT_TIMINGS, type Timings } from '../src/ha/index.ts';

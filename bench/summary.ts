@@ -1,7 +1,7 @@
 /**
  * From samples to what people read: per-case medians (and min–max) over repetitions,
- * the ratios computed inside each repetition and then summarised, and each target of
- * issue 6 marked pass or miss. Nothing here is ever asserted by a test.
+ * the ratios computed inside each repetition and then summarised, and each target (the
+ * README's performance table) marked pass or miss. Nothing here is ever asserted by a test.
  */
 import type { FailoverSample } from './failover.ts';
 import type { Sample } from './throughput.ts';

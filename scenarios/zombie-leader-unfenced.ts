@@ -1,4 +1,4 @@
-/** The split-brain mutant (T1-M): the zombie-leader drill with fencing off must be caught. */
+/** The split-brain mutant: the zombie-leader drill with fencing off must be caught (docs/invariants.md: the checker can fail). */
 import { defineScenario } from '../src/drill/scenario.ts';
 
 export default defineScenario({

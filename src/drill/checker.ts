@@ -1,5 +1,5 @@
 /**
- * The history checker (reliability.md §6): the checks run in order and stop at the first
+ * The history checker (docs/invariants.md): the checks run in order and stop at the first
  * broken property, as etcd's robustness tests do, because a later check's verdict means
  * little once an earlier, more basic one failed.
  * C1 terms only grow · C2 one writer per term, from storage's own stream · C3 never two

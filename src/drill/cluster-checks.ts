@@ -1,5 +1,5 @@
 /**
- * The checks on what the cluster did (reliability.md §6 C1, C2, C3), read from storage's
+ * The checks on what the cluster did (docs/invariants.md: C1, C2, C3), read from storage's
  * own event stream and the nodes' state changes, never from what the nodes claim about
  * themselves: storage is where a split brain does its damage.
  */

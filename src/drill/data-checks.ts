@@ -1,5 +1,5 @@
 /**
- * The checks on what clients saw (reliability.md §6 C4 and C5). Every put writes a value
+ * The checks on what clients saw (docs/invariants.md: C4 and C5). Every put writes a value
  * no other put writes, so a read names its writer. C4: an acknowledged write is still in
  * the final state unless a write that may come after it replaced it (KV v2 versions make
  * this exact too: the version a put was given must still hold its value). C5: per key,

@@ -5,7 +5,7 @@
  */
 import { between, oneOf, seeded } from './rng.ts';
 
-/** The faults a drill can inject (reliability.md T1). */
+/** The faults a drill can inject (docs/invariants.md: random drills cover every fault). */
 export type FaultKind =
   | 'kill'
   | 'crash-restart'
@@ -76,7 +76,7 @@ export const RANDOM_FAULT_KINDS: readonly FaultKind[] = ['kill', 'crash-restart'
 
 const STORAGE_WIDE: readonly FaultKind[] = ['slow-storage', 'storage-errors', 'delete-lock'];
 
-/** A random drill from a seed (T1): 3–5 nodes, 2–4 clients, 1–5 faults, about 50–200 operations. */
+/** A random drill from a seed: 3–5 nodes, 2–4 clients, 1–5 faults, about 50–200 operations. */
 export function randomSpec(seed: number, fencing = true): DrillSpec {
   const rnd = seeded(seed);
   const nodes = between(rnd, 3, 5);

@@ -3,7 +3,7 @@
  * write, fencing at work, the split brain caught) is asserted in both modes. Anything
  * that depends on how fast things happen (probes at an instant, downtime bounds, how many
  * terms a hand-over took) is asserted in virtual time only; on wall-clock time it is
- * reported with what was seen, as reliability.md asks for timing figures.
+ * reported with what was seen, never asserted (docs/invariants.md: the checks).
  */
 import type { DrillResult } from './drill-runner.ts';
 import type { FinalExpectation } from './scenario.ts';

@@ -1,5 +1,5 @@
 /**
- * The history of a drill (reliability.md §6): every client operation, Knossos-style
+ * The history of a drill (docs/invariants.md: the history): every client operation, Knossos-style
  * (an invocation, then ok, fail, or info when the outcome is unknown), and every cluster
  * event (node states, lock changes, what storage accepted or fenced, faults). The checker
  * reads only this, so a history saved as JSON lines can be checked again offline.
@@ -83,7 +83,7 @@ export class History {
     this.events.push(e);
   }
 
-  /** The history as JSON lines (one event per line), the format §6 names. */
+  /** The history as JSON lines (one event per line), so it can be checked again offline. */
   toJsonLines(): string {
     return this.events.map((e) => JSON.stringify(e)).join('\n') + '\n';
   }

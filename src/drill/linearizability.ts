@@ -1,8 +1,8 @@
 /**
- * A linearizability check for one register (reliability.md C5): the Wing–Gong search with
+ * A linearizability check for one register (docs/invariants.md, C5): the Wing–Gong search with
  * Lowe's just-in-time linearization and a cache of (linearized set, state) pairs, as
- * Porcupine does it (there is no JavaScript port, so this is the small TS one §3.3 asks
- * for). Operations that may or may not have happened (Knossos' `info`) return at +∞, so
+ * Porcupine does it (Porcupine has no JavaScript port, so this is a small TypeScript
+ * one). Operations that may or may not have happened (Knossos' `info`) return at +∞, so
  * the search may place them anywhere after their call, or last, where they change nothing.
  * The search is exponential in the worst case: it gives up with `unknown` after a budget
  * of steps, and the caller must treat that as a failure, never as a pass.
@@ -23,7 +23,7 @@ export interface RegisterOp {
 /** The verdict: linearizable, not (with the operation at which the search ran dry), or unknown. */
 export type RegisterVerdict = { result: 'ok'; steps: number } | { result: 'violation'; op: RegisterOp; steps: number } | { result: 'unknown'; steps: number };
 
-/** The default search budget (reliability.md §6: about 10⁶ steps). */
+/** The default search budget: 10⁶ steps, then the verdict is `unknown` (docs/invariants.md, C5). */
 export const SEARCH_BUDGET = 1_000_000;
 
 interface Entry {

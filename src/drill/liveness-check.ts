@@ -1,5 +1,5 @@
 /**
- * C6, liveness in virtual time (reliability.md §6 and T2): whenever the cluster has no
+ * C6, liveness in virtual time (docs/invariants.md): whenever the cluster has no
  * live active but some node could take over, a new active must appear within 2 × TTL;
  * and leadership must not change hands when nothing provoked it (flapping, vault#18582).
  * A node that could take over is a standby that is not frozen, not cut off from storage

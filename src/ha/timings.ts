@@ -44,7 +44,7 @@ export const VAULT_TIMINGS: Timings = {
 };
 
 /**
- * Vault on Consul with its defaults (performance.md [F1]–[F5]): session TTL 15 s, renewed
+ * Vault on Consul with its defaults (docs/architecture.md: Time): session TTL 15 s, renewed
  * at TTL/2 as Consul's RenewPeriodic does, invalidated up to 2 × TTL after the last
  * renewal, then a 15 s lock-delay. Published: 30–45 s after a crash, under 1 s when the
  * active steps down or is sealed (it releases the lock, so no lock-delay applies).

@@ -42,7 +42,7 @@ const dec = new TextDecoder();
 export abstract class AbstractBackend implements HABackend {
   /** The clock of leases and lock waits. */
   readonly clock: Clock;
-  /** The lock whose term fences writes (HA-1). */
+  /** The lock whose term fences writes (docs/invariants.md: single writer per term). */
   readonly fencingKey: string = StorageKeys.lock;
   private readonly events = new StorageEvents();
   private readonly inflight = new Map<string, Promise<void>>();
@@ -172,7 +172,7 @@ export abstract class AbstractBackend implements HABackend {
   /** A cursor over the keys in range, in byte order. */
   protected abstract _keys(range: KeyRange): KeyCursor;
 
-  /** Refuses a write older than the fencing lock's latest term (HA-1); synchronous, so atomic with the write. */
+  /** Refuses a write older than the fencing lock's latest term; synchronous, so atomic with the write (docs/invariants.md). */
   private fence(key: string, term: number | undefined): void {
     if (term === undefined || !this.fencing) return;
     const current = this.locks.fencingTerm(this.fencingKey);

@@ -1,4 +1,4 @@
-/** Every storage key and prefix vaultlab writes, in one place (DESIGN.md: keys and storage layout). */
+/** Every storage key and prefix vaultlab writes, in one place (docs/architecture.md: keys and storage layout). */
 export const StorageKeys = {
   /** Plaintext seal configuration: shares and threshold. */
   sealConfig: 'core/seal-config',

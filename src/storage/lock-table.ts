@@ -53,7 +53,7 @@ export class LockTable {
   /**
    * The term fencing compares against: the latest ever granted on key, not the current
    * lease's. After a release or a deleted lock key there is no lease, yet a stale term must
-   * still be refused (the random drills found a term-1 write accepted that way, seed 767).
+   * still be refused: comparing against the lease alone would let a term-1 write through then.
    */
   fencingTerm(key: string): number {
     return this.granted.get(key) ?? this.restored;

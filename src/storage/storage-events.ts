@@ -27,7 +27,7 @@ export interface WriteEvent {
   term?: number;
 }
 
-/** Storage refused a write from a stale term (HA-1). */
+/** Storage refused a write from a stale term (docs/invariants.md: single writer per term). */
 export interface FencedEvent {
   type: 'fenced';
   key: string;

@@ -95,7 +95,7 @@ function mayBeBare404(r: FuzzRequest, status: number): boolean {
 }
 
 /**
- * Vault's "error response with a status" (vault-api.md §0.5): KV v2 answers a 404 with the
+ * Vault's "error response with a status" (logical.RespondWithStatusCode): KV v2 answers a 404 with the
  * full envelope and a warning for a non-data path or the root of a v2 mount, and for a
  * deleted version. That is Vault's exact shape, so it stands in for {"errors":[...]}.
  */

@@ -1,6 +1,6 @@
 /**
  * Vault-faithful timing profiles reproduce the failover times Vault users published
- * (performance.md [F1]–[F7]): on Consul's defaults a crashed active is replaced after
+ * (docs/architecture.md: Time): on Consul's defaults a crashed active is replaced after
  * 30–45 s (session TTL 15 s kept up to 2 × TTL, then a 15 s lock-delay), a graceful
  * hand-over (step-down or seal, which release the lock) in under a second. Asserted in
  * virtual time, where these bounds are deterministic; wall-clock figures live in bench/.

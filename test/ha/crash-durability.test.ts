@@ -1,5 +1,5 @@
 /**
- * T16 (reliability.md §7): an acknowledged write survives a crash of the process.
+ * An acknowledged write survives a crash of the process (docs/invariants.md).
  *
  * A one-node lab runs as a real child process (`vaultlab up`) on the level backend in a
  * temp dir. Four writers put KV v2 secrets over HTTP; each 200 is recorded as
@@ -17,7 +17,7 @@
  * (Jepsen's --lazyfs territory; `{ sync: true }` would close that gap at the cost of an
  * fsync per write, the benchmark's trade-off). This test proves the process-crash half only.
  *
- * Runs: reliability.md asks for 50. A process start costs about a second on the shared
+ * Runs: the full figure is 50. A process start costs about a second on the shared
  * 2-core box, so the default here is RUNS = 30 (about 40 s) to keep the file under a
  * minute in CI; VAULTLAB_T16_RUNS=50 runs the full figure.
  */

@@ -1,5 +1,5 @@
 /**
- * A model test of the Backend contract (reliability.md T5): random sequences of put, delete,
+ * A model test of the Backend contract (docs/invariants.md): random sequences of put, delete,
  * get and list run against the backend and against a plain Map, and every answer must agree.
  * The key alphabet is small, so keys collide, nest and shadow each other (a key next to a
  * folder of the same name), and includes characters whose UTF-8 and UTF-16 orders differ.

@@ -1,6 +1,6 @@
 /**
  * The HABackend contract: a port of Vault's ExerciseHABackend (sdk/physical/testing.go) plus
- * leases, terms and fencing (reliability.md §2.3 HA-1), in virtual time: nothing sleeps,
+ * leases, terms and fencing (docs/invariants.md: single writer per term), in virtual time: nothing sleeps,
  * time moves only when a test advances the SimClock.
  */
 import { describe, expect, it } from 'vitest';

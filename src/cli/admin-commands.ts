@@ -9,6 +9,12 @@ type Run = (fn: () => Promise<number>) => void;
 
 /** Registers the secrets and policy groups. */
 export function registerAdmin(program: Command, run: Run): void {
+  registerSecrets(program, run);
+  registerPolicy(program, run);
+}
+
+/** `secrets enable|disable|list`. */
+function registerSecrets(program: Command, run: Run): void {
   const secrets = program.command('secrets').description('enable, disable and list secrets engines');
   secrets.command('enable').argument('<type>').option('--path <path>').option('--version <v>').option('--description <d>').option('--address <addr>')
     .action((type: string, o: { path?: string; version?: string; description?: string; address?: string }) =>
@@ -34,7 +40,10 @@ export function registerAdmin(program: Command, run: Run): void {
       out(columnize(['Path', 'Type', 'Accessor', 'Description'], Object.keys(data).sort().map((k) => [k, data[k].type, data[k].accessor, data[k].description])));
       return 0;
     })));
+}
 
+/** `policy write|read|list|delete`. */
+function registerPolicy(program: Command, run: Run): void {
   const policy = program.command('policy').description('write, read, list and delete ACL policies');
   policy.command('write').argument('<name>').argument('<file>', 'a policy file, or - for stdin').option('--address <addr>').action((name: string, file: string, o: { address?: string }) =>
     run(() => withClient(o.address, async (c) => {

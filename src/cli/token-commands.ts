@@ -31,6 +31,12 @@ function collect(v: string, prev: string[] = []): string[] {
 /** Registers the token group and login. */
 export function registerTokens(program: Command, run: Run): void {
   const token = program.command('token').description('create, look up, renew and revoke tokens');
+  registerCreate(token, run);
+  registerLookupRenewRevoke(token, run);
+  registerLogin(program, run);
+}
+
+function registerCreate(token: Command, run: Run): void {
   token.command('create')
     .option('--policy <name>', 'a policy (repeatable)', collect)
     .option('--ttl <d>').option('--explicit-max-ttl <d>').option('--period <d>').option('--display-name <name>').option('--num-uses <n>')
@@ -44,6 +50,10 @@ export function registerTokens(program: Command, run: Run): void {
         else out(kvTable(authRows(r.auth)));
         return 0;
       })));
+}
+
+/** `token lookup|renew|revoke`: the token given, by accessor, or the caller's own. */
+function registerLookupRenewRevoke(token: Command, run: Run): void {
   token.command('lookup').argument('[token]').option('--accessor').option('--format <format>').option('--address <addr>').action((t: string | undefined, o: { accessor?: boolean; format?: string; address?: string }) =>
     run(() => withClient(o.address, async (c) => {
       const r = !t ? await c.call('GET', 'auth/token/lookup-self') : o.accessor ? await c.call('POST', 'auth/token/lookup-accessor', { accessor: t }) : await c.call('POST', 'auth/token/lookup', { token: t });
@@ -68,6 +78,9 @@ export function registerTokens(program: Command, run: Run): void {
         out('Success! Revoked token (if it existed)');
         return 0;
       })));
+}
+
+function registerLogin(program: Command, run: Run): void {
   program.command('login').argument('<token>').description("authenticate with a token (kept in vaultlab's own token file)").option('--address <addr>').action((t: string, o: { address?: string }) =>
     run(async () => {
       const c = new VaultClient(resolveAddress(o.address), t);

@@ -77,22 +77,7 @@ export async function runDrill(spec: DrillSpec, mode: DrillMode = {}): Promise<D
     const violation =
       checkHistory(history.events, final, { lockTtlMs: hold, stepDownBackoffMs: timings.stepDownBackoffMs, endTime, liveness: !realTime }) ??
       (recovered ? undefined : { check: 'C6' as const, message: `no active node ${calmLimit} ms after every fault healed: ${JSON.stringify(dc.cluster.states())}`, events: [] });
-    return {
-      spec,
-      realTime,
-      timings,
-      violation,
-      history,
-      final: final ?? new Map(),
-      downtimeMs: downtime(history, load.start, load.end),
-      ops: load.tally,
-      lostWrites: final ? lostWrites(history.events, final) : 0,
-      fencedWrites: history.events.filter((e) => e.kind === 'fenced').length,
-      probes: load.probes,
-      startTime: load.start,
-      startIndex: load.startIndex,
-      endTime,
-    };
+    return { spec, realTime, timings, violation, history, ...tallies(history, load, final), endTime };
   } finally {
     await transport?.close();
     await dc.close();
@@ -152,6 +137,20 @@ async function recover(dc: DrillCluster, faults: DrillFaults, keys: string[], o:
   await (o.realTime ? settled(dc, o.calmLimit) : wait(o.calmLimit));
   await drive(cluster.unsealAll(keys).catch(() => undefined), wait);
   return settled(dc, o.settleMs);
+}
+
+/** What the load window and the final state add up to. */
+function tallies(history: History, load: Load, final: FinalState | undefined) {
+  return {
+    final: final ?? new Map(),
+    downtimeMs: downtime(history, load.start, load.end),
+    ops: load.tally,
+    lostWrites: final ? lostWrites(history.events, final) : 0,
+    fencedWrites: history.events.filter((e) => e.kind === 'fenced').length,
+    probes: load.probes,
+    startTime: load.start,
+    startIndex: load.startIndex,
+  };
 }
 
 /** Exactly one live active: a frozen node that still believes it is active does not count (it serves nothing). */

@@ -65,11 +65,21 @@ type Limits = Required<Omit<ListenerOptions, 'clock'>>;
 
 function limitsOf(opts: ListenerOptions): Limits {
   const pick = <K extends keyof typeof LISTENER_DEFAULTS>(k: K) => opts[k] ?? LISTENER_DEFAULTS[k];
-  return { readHeaderTimeoutMs: pick('readHeaderTimeoutMs'), readTimeoutMs: pick('readTimeoutMs'), idleTimeoutMs: pick('idleTimeoutMs'), maxConnections: pick('maxConnections') };
+  return {
+    readHeaderTimeoutMs: pick('readHeaderTimeoutMs'),
+    readTimeoutMs: pick('readTimeoutMs'),
+    idleTimeoutMs: pick('idleTimeoutMs'),
+    maxConnections: pick('maxConnections'),
+  };
 }
 
 /** Hands each accepted socket, taught LIST and under the listener's deadlines, to the attached app; refused while none is. */
-function connectionHandler(appOf: () => FastifyInstance | undefined, sockets: Set<Socket>, limits: Limits, clock: Clock): (sock: Socket) => void {
+function connectionHandler(
+  appOf: () => FastifyInstance | undefined,
+  sockets: Set<Socket>,
+  limits: Limits,
+  clock: Clock,
+): (sock: Socket) => void {
   return (sock) => {
     const app = appOf();
     if (!app) return void sock.destroy();

@@ -21,7 +21,8 @@ function registerSecrets(program: Command, run: Run): void {
   const secrets = program.command('secrets').description('enable, disable and list secrets engines');
   secrets.command('enable').argument('<type>').option('--path <path>').option('--version <v>').option('--description <d>').option('--address <addr>')
     .action((type: string, o: EnableOpts) => run(() => secretsEnable(type, o)));
-  secrets.command('disable').argument('<path>').option('--address <addr>').action((path: string, o: Addr) => run(() => secretsDisable(path, o)));
+  secrets.command('disable').argument('<path>').option('--address <addr>')
+    .action((path: string, o: Addr) => run(() => secretsDisable(path, o)));
   secrets.command('list').option('--format <format>').option('--address <addr>').action((o: Formatted) => run(() => secretsList(o)));
 }
 
@@ -60,9 +61,11 @@ function registerPolicy(program: Command, run: Run): void {
   const policy = program.command('policy').description('write, read, list and delete ACL policies');
   policy.command('write').argument('<name>').argument('<file>', 'a policy file, or - for stdin').option('--address <addr>')
     .action((name: string, file: string, o: Addr) => run(() => policyWrite(name, file, o)));
-  policy.command('read').argument('<name>').option('--format <format>').option('--address <addr>').action((name: string, o: Formatted) => run(() => policyRead(name, o)));
+  policy.command('read').argument('<name>').option('--format <format>').option('--address <addr>')
+    .action((name: string, o: Formatted) => run(() => policyRead(name, o)));
   policy.command('list').option('--format <format>').option('--address <addr>').action((o: Formatted) => run(() => policyList(o)));
-  policy.command('delete').argument('<name>').option('--address <addr>').action((name: string, o: Addr) => run(() => policyDelete(name, o)));
+  policy.command('delete').argument('<name>').option('--address <addr>')
+    .action((name: string, o: Addr) => run(() => policyDelete(name, o)));
 }
 
 function policyWrite(name: string, file: string, o: Addr): Promise<number> {

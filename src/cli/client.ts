@@ -71,7 +71,9 @@ export class VaultClient {
     try {
       res = await request(url, { method: method as 'GET', headers: h, body: body === undefined ? undefined : JSON.stringify(body), dispatcher: this.agent });
     } catch (err) {
-      if (isSystemError(err) && err.code === 'ECONNREFUSED') throw new ConnectError(`Error: connection refused at ${this.address}: is the lab up? run "vaultlab up"`);
+      if (isSystemError(err) && err.code === 'ECONNREFUSED') {
+        throw new ConnectError(`Error: connection refused at ${this.address}: is the lab up? run "vaultlab up"`);
+      }
       if (this.address.startsWith('https:') && /EPROTO|SSL|wrong version/i.test(String(err))) {
         throw new ConnectError(`Error: the server answered plain HTTP to an HTTPS client: set VAULT_ADDR to ${this.address.replace('https:', 'http:')}`);
       }

@@ -6,7 +6,17 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { TIMING_PROFILES } from '../ha/index.ts';
-import { checkFault, checkNodeName, controlSecretPath, LAB_FAULTS, parseDurationFlag, readLabFile, readLabKeys, startLab, type RunningLab } from '../lab/index.ts';
+import {
+  checkFault,
+  checkNodeName,
+  controlSecretPath,
+  LAB_FAULTS,
+  parseDurationFlag,
+  readLabFile,
+  readLabKeys,
+  startLab,
+  type RunningLab,
+} from '../lab/index.ts';
 import { labHome } from './client.ts';
 import { columnize } from './columnize.ts';
 import { checkLocally, control, labNodeNames } from './lab-control.ts';

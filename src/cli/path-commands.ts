@@ -21,7 +21,8 @@ export function registerPaths(program: Command, run: Run): void {
       out(`Success! Data deleted (if it existed) at: ${path}`);
       return 0;
     })));
-  program.command('list').argument('<path>').option('--format <format>').option('--address <addr>').action((path: string, o: Opts) => run(() => list(path, o)));
+  program.command('list').argument('<path>').option('--format <format>').option('--address <addr>')
+    .action((path: string, o: Opts) => run(() => list(path, o)));
 }
 
 /** `read`: one field raw, the data as JSON or YAML, or Vault's key/value table. */

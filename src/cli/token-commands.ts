@@ -60,7 +60,8 @@ export function registerTokens(program: Command, run: Run): void {
     .action((t: string | undefined, o: RenewOpts) => run(() => tokenRenew(t, o)));
   token.command('revoke').argument('[token]').option('--self').option('--accessor').option('--mode <mode>', 'orphan to keep the children').option('--address <addr>')
     .action((t: string | undefined, o: RevokeOpts) => run(() => tokenRevoke(t, o)));
-  program.command('login').argument('<token>').description("authenticate with a token (kept in vaultlab's own token file)").option('--address <addr>')
+  program.command('login').argument('<token>').option('--address <addr>')
+    .description("authenticate with a token (kept in vaultlab's own token file)")
     .action((t: string, o: { address?: string }) => run(() => login(t, o)));
 }
 

@@ -68,7 +68,8 @@ function codeOf(err: unknown): string | undefined {
 /** The outcome of a request that threw (in-process) or got no HTTP answer. */
 export function outcomeOfError(err: unknown): Answer {
   const code = codeOf(err);
-  return { outcome: code && NOTHING_WRITTEN.has(code) ? 'fail' : 'info', status: code, error: err instanceof Error ? err.message : undefined };
+  const outcome = code && NOTHING_WRITTEN.has(code) ? 'fail' : 'info';
+  return { outcome, status: code, error: err instanceof Error ? err.message : undefined };
 }
 
 /**

@@ -108,7 +108,13 @@ interface Load {
 }
 
 /** Plays the load window: schedules probes and faults, runs the clients, and waits for their last requests. */
-async function play(dc: DrillCluster, history: History, spec: DrillSpec, init: { token: string; keys: string[] }, transport?: HttpTransport): Promise<Load> {
+async function play(
+  dc: DrillCluster,
+  history: History,
+  spec: DrillSpec,
+  init: { token: string; keys: string[] },
+  transport?: HttpTransport,
+): Promise<Load> {
   const { cluster, clock, wait } = dc;
   const start = clock.now();
   const startIndex = history.events.length;
@@ -130,7 +136,12 @@ async function play(dc: DrillCluster, history: History, spec: DrillSpec, init: {
 }
 
 /** Heals every fault, lets the cluster calm down, unseals what came back sealed; whether an active returned within `settleMs`. */
-async function recover(dc: DrillCluster, faults: DrillFaults, keys: string[], o: { realTime: boolean; calmLimit: number; settleMs: number }): Promise<boolean> {
+async function recover(
+  dc: DrillCluster,
+  faults: DrillFaults,
+  keys: string[],
+  o: { realTime: boolean; calmLimit: number; settleMs: number },
+): Promise<boolean> {
   const { cluster, wait } = dc;
   cluster.healAll();
   await drive(faults.healAll(), wait);

@@ -112,7 +112,8 @@ export class DrillFaults {
   private partition(x: Firing): void {
     if (!x.node) return;
     const c = this.cluster;
-    const set = (on: boolean) => (x.f.kind === 'partition-storage' ? c.partitionFromStorage(x.target, on) : c.partitionFromPeers(x.target, on));
+    const set = (on: boolean) =>
+      x.f.kind === 'partition-storage' ? c.partitionFromStorage(x.target, on) : c.partitionFromPeers(x.target, on);
     x.mark(true);
     set(true);
     this.healLater(x, () => set(false));

@@ -95,7 +95,8 @@ class Liveness {
       if (e.on) this.faultsOn.add(id);
       else this.faultsOn.delete(id);
     }
-    if (e.kind === 'lock' && e.event === 'acquired' && this.acquisitions++ > 0 && !this.faultsOn.size && e.t - this.lastFaultAt > this.quiet) {
+    const newTerm = e.kind === 'lock' && e.event === 'acquired' && this.acquisitions++ > 0;
+    if (newTerm && !this.faultsOn.size && e.t - this.lastFaultAt > this.quiet) {
       return { check: 'C6', message: `leadership moved to ${e.node} (term ${e.term}) with no fault in the last ${this.quiet} ms (flapping)`, events: [e] };
     }
     return undefined;
@@ -108,7 +109,9 @@ class Liveness {
   /** Opens a gap when the cluster starts waiting for an active; closes it when it stops, too late if longer than allowed. */
   private judge(t: number, e: HistoryEvent | undefined): Violation | undefined {
     const wait = waiting(this.w, t);
-    if (wait === true && !this.gap) this.gap = { from: t, e: e ?? { t, kind: 'fault', name: 'back-off over', target: 'cluster', on: false } };
+    if (wait === true && !this.gap) {
+      this.gap = { from: t, e: e ?? { t, kind: 'fault', name: 'back-off over', target: 'cluster', on: false } };
+    }
     if (wait === true || !this.gap) return undefined;
     const open = this.gap;
     this.gap = undefined;

@@ -67,7 +67,8 @@ function frameOf(r: DrillResult): Frame {
 
 /** The load window, a time axis in seconds from the first event, and the lane names. */
 function axes(r: DrillResult, { t0, span, lanes, x, y }: Frame): string[] {
-  const parts = [rect(x(r.startTime), x(r.startTime + r.spec.durationMs), 22, lanes.length * (LANE + GAP), '#fef9c3', 'client load window')];
+  const loadWindow = rect(x(r.startTime), x(r.startTime + r.spec.durationMs), 22, lanes.length * (LANE + GAP), '#fef9c3', 'client load window');
+  const parts = [loadWindow];
   for (let s = 0; s * 1000 <= span; s += Math.max(1, Math.ceil(span / 1000 / 12))) parts.push(`<text x="${x(t0 + s * 1000).toFixed(1)}" y="14" font-size="10" fill="#555">${s}s</text>`);
   for (const lane of lanes) parts.push(`<text x="4" y="${y(lane) + 15}" font-size="12">${lane}</text>`);
   return parts;
@@ -139,7 +140,14 @@ function violationMark(r: DrillResult, { end, x, y }: Frame): string[] {
 export function timelineSvg(r: DrillResult): string {
   const ev = r.history.events;
   const f = frameOf(r);
-  const parts = [...axes(r, f), ...nodeLanes(ev, f), ...lockLane(ev, f), ...faultMarks(ev, f), ...clientTicks(ev, f), ...violationMark(r, f)];
+  const parts = [
+    ...axes(r, f),
+    ...nodeLanes(ev, f),
+    ...lockLane(ev, f),
+    ...faultMarks(ev, f),
+    ...clientTicks(ev, f),
+    ...violationMark(r, f),
+  ];
   const legendY = 28 + f.lanes.length * (LANE + GAP) + 16;
   const legend = [...Object.entries(STATE_COLOURS), ['fault', '#f97316'], ['failed', '#dc2626'], ['unknown', '#d97706'], ['fenced', '#7c3aed']].map(
     ([label, c], i) => `<rect x="${LEFT + i * 96}" y="${legendY}" width="12" height="12" fill="${c}"/><text x="${LEFT + i * 96 + 16}" y="${legendY + 10}" font-size="11">${label}</text>`,

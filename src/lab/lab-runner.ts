@@ -112,7 +112,12 @@ export async function startLab(opts: LabOptions = {}): Promise<RunningLab> {
 }
 
 /** Opens the lab's control endpoint, writes lab.json, and says how to close everything (once). */
-async function serveControl(cluster: Cluster, home: string, port: number, unsealAll: () => Promise<void>): Promise<Pick<RunningLab, 'control' | 'closed' | 'close'>> {
+async function serveControl(
+  cluster: Cluster,
+  home: string,
+  port: number,
+  unsealAll: () => Promise<void>,
+): Promise<Pick<RunningLab, 'control' | 'closed' | 'close'>> {
   let closing: Promise<void> | undefined;
   let markClosed!: () => void;
   const closed = new Promise<void>((r) => (markClosed = r));
@@ -124,8 +129,10 @@ async function serveControl(cluster: Cluster, home: string, port: number, unseal
   })());
   // A fresh secret per run: whoever held the last one (a closed dashboard tab, an old shell) holds nothing now.
   const secret = createControlSecret(home);
-  const control = await startControlServer({ cluster, faults: new LabFaults(cluster), unsealAll, down: async () => void setTimeout(() => void close(), 10) }, { port, secret });
-  const file: LabFile = { pid: process.pid, control: control.url, nodes: cluster.nodes.map((n) => ({ name: n.name, apiAddr: n.apiAddr })) };
+  const down = async () => void setTimeout(() => void close(), 10);
+  const control = await startControlServer({ cluster, faults: new LabFaults(cluster), unsealAll, down }, { port, secret });
+  const nodes = cluster.nodes.map((n) => ({ name: n.name, apiAddr: n.apiAddr }));
+  const file: LabFile = { pid: process.pid, control: control.url, nodes };
   writePrivate(join(home, 'lab.json'), `${JSON.stringify(file, null, 2)}\n`);
   return { control: control.url, closed, close };
 }

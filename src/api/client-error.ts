@@ -14,8 +14,8 @@ function statusFor(code: string | undefined): number {
   return 400;
 }
 
-/** fastify's `clientErrorHandler`: writes one Vault-shaped error and closes the connection. */
-export function vaultClientErrorHandler(err: Error & { code?: string }, socket: Duplex): void {
+/** fastify's `clientErrorHandler` (Node's parser and socket errors): writes one Vault-shaped error and closes the connection. */
+export function vaultClientErrorHandler(err: NodeJS.ErrnoException, socket: Duplex): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   if (!socket.writable) {
     socket.destroy();

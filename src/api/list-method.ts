@@ -88,56 +88,73 @@ export class ListRewriter {
     return piece;
   }
 
+  /** Consumes what the current mode can from the buffer; false when it must wait for more bytes. */
   private step(): boolean {
     const mode = this.mode;
     switch (mode.kind) {
-      case 'head': {
-        const idx = this.buf.indexOf(HEAD_END);
-        if (idx < 0) {
-          if (this.buf.length > MAX_HEAD) this.out.push(this.take(this.buf.length)); // the HTTP parser rejects the oversized head
-          return false;
-        }
-        const raw = this.take(idx + 4);
-        const head = raw.toString('latin1');
-        if (raw[0] === L && head.startsWith('LIST ')) {
-          this.out.push(Buffer.from(rewriteHead(head), 'latin1'));
-          this.rewrote = true;
-        } else this.out.push(raw);
-        if (/\r\ntransfer-encoding:[^\r]*chunked/i.test(head)) this.mode = { kind: 'chunk-size' };
-        else {
-          const cl = /\r\ncontent-length:\s*(\d+)/i.exec(head);
-          const left = cl ? Number(cl[1]) : 0;
-          if (left > 0) this.mode = { kind: 'body', left };
-          else this.received++;
-        }
-        return true;
-      }
+      case 'head':
+        return this.head();
       case 'body':
-      case 'chunk-data': {
-        if (!this.buf.length) return false;
-        const n = Math.min(mode.left, this.buf.length);
-        this.out.push(this.take(n));
-        mode.left -= n;
-        if (mode.left === 0) this.mode = mode.kind === 'body' ? this.ended() : { kind: 'chunk-size' };
-        return true;
-      }
-      case 'chunk-size': {
-        const idx = this.buf.indexOf(CRLF);
-        if (idx < 0) return false;
-        const size = parseInt(this.buf.subarray(0, idx).toString('latin1').split(';')[0].trim(), 16);
-        this.out.push(this.take(idx + 2));
-        if (Number.isNaN(size)) this.mode = this.ended(); // malformed: the HTTP parser will answer 400
-        else this.mode = size === 0 ? { kind: 'trailer' } : { kind: 'chunk-data', left: size + 2 };
-        return true;
-      }
-      case 'trailer': {
-        const idx = this.buf.indexOf(CRLF);
-        if (idx < 0) return false;
-        this.out.push(this.take(idx + 2));
-        if (idx === 0) this.mode = this.ended();
-        return true;
-      }
+      case 'chunk-data':
+        return this.body(mode);
+      case 'chunk-size':
+        return this.chunkSize();
+      case 'trailer':
+        return this.trailer();
     }
+  }
+
+  /** A whole head (rewritten if LIST) once its blank line has arrived; then how its body is framed. */
+  private head(): boolean {
+    const idx = this.buf.indexOf(HEAD_END);
+    if (idx < 0) {
+      if (this.buf.length > MAX_HEAD) this.out.push(this.take(this.buf.length)); // the HTTP parser rejects the oversized head
+      return false;
+    }
+    const raw = this.take(idx + 4);
+    const head = raw.toString('latin1');
+    if (raw[0] === L && head.startsWith('LIST ')) {
+      this.out.push(Buffer.from(rewriteHead(head), 'latin1'));
+      this.rewrote = true;
+    } else this.out.push(raw);
+    if (/\r\ntransfer-encoding:[^\r]*chunked/i.test(head)) this.mode = { kind: 'chunk-size' };
+    else {
+      const cl = /\r\ncontent-length:\s*(\d+)/i.exec(head);
+      const left = cl ? Number(cl[1]) : 0;
+      if (left > 0) this.mode = { kind: 'body', left };
+      else this.received++;
+    }
+    return true;
+  }
+
+  /** Body bytes (or one chunk's data and its CRLF), passed through as they come. */
+  private body(mode: Extract<Mode, { left: number }>): boolean {
+    if (!this.buf.length) return false;
+    const n = Math.min(mode.left, this.buf.length);
+    this.out.push(this.take(n));
+    mode.left -= n;
+    if (mode.left === 0) this.mode = mode.kind === 'body' ? this.ended() : { kind: 'chunk-size' };
+    return true;
+  }
+
+  /** A chunk-size line: the next chunk's length, or 0 for the last chunk. */
+  private chunkSize(): boolean {
+    const idx = this.buf.indexOf(CRLF);
+    if (idx < 0) return false;
+    const size = parseInt(this.buf.subarray(0, idx).toString('latin1').split(';')[0].trim(), 16);
+    this.out.push(this.take(idx + 2));
+    if (Number.isNaN(size)) this.mode = this.ended(); // malformed: the HTTP parser will answer 400
+    else this.mode = size === 0 ? { kind: 'trailer' } : { kind: 'chunk-data', left: size + 2 };
+    return true;
+  }
+
+  /** One trailer line; the empty one ends the request. */
+  private trailer(): boolean {
+    const idx = this.buf.indexOf(CRLF);
+    if (idx < 0) return false;
+    this.out.push(this.take(idx + 2));
+    if (idx === 0) this.mode = this.ended();
+    return true;
   }
 }
 

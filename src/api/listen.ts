@@ -60,15 +60,29 @@ function listenOn(server: Server, host: string, port: number): Promise<number> {
   });
 }
 
-/** Binds host:port (0 picks a free port); connections are refused until an app is attached. */
-export async function bindListener(host: string, port: number, opts: ListenerOptions = {}): Promise<Listener> {
+/** A listener's limits, each given or the lab's default. */
+type Limits = Required<Omit<ListenerOptions, 'clock'>>;
+
+function limitsOf(opts: ListenerOptions): Limits {
   const pick = <K extends keyof typeof LISTENER_DEFAULTS>(k: K) => opts[k] ?? LISTENER_DEFAULTS[k];
-  const limits = { readHeaderTimeoutMs: pick('readHeaderTimeoutMs'), readTimeoutMs: pick('readTimeoutMs'), idleTimeoutMs: pick('idleTimeoutMs'), maxConnections: pick('maxConnections') };
-  const clock = opts.clock ?? new RealClock();
-  let app: FastifyInstance | undefined;
-  const sockets = new Set<Socket>();
-  const onConnection = (sock: Socket) => {
-    if (!app) return sock.destroy();
+  return {
+    readHeaderTimeoutMs: pick('readHeaderTimeoutMs'),
+    readTimeoutMs: pick('readTimeoutMs'),
+    idleTimeoutMs: pick('idleTimeoutMs'),
+    maxConnections: pick('maxConnections'),
+  };
+}
+
+/** Hands each accepted socket, taught LIST and under the listener's deadlines, to the attached app; refused while none is. */
+function connectionHandler(
+  appOf: () => FastifyInstance | undefined,
+  sockets: Set<Socket>,
+  limits: Limits,
+  clock: Clock,
+): (sock: Socket) => void {
+  return (sock) => {
+    const app = appOf();
+    if (!app) return void sock.destroy();
     // Node's http server turns Nagle off on its own sockets; ours come from net, so do it here
     // (with Nagle on, a response split over two writes waits ~40 ms for the peer's delayed ACK).
     sock.setNoDelay(true);
@@ -81,6 +95,14 @@ export async function bindListener(host: string, port: number, opts: ListenerOpt
     acceptListMethod(sock, (phase, received) => deadlines.update(phase, received));
     app.server.emit('connection', sock);
   };
+}
+
+/** Binds host:port (0 picks a free port); connections are refused until an app is attached. */
+export async function bindListener(host: string, port: number, opts: ListenerOptions = {}): Promise<Listener> {
+  const limits = limitsOf(opts);
+  let app: FastifyInstance | undefined;
+  const sockets = new Set<Socket>();
+  const onConnection = connectionHandler(() => app, sockets, limits, opts.clock ?? new RealClock());
   const create = () => {
     const s = createServer(onConnection);
     // net closes connections over the cap as they are accepted, before any byte is read.

@@ -27,6 +27,11 @@ export function labHome(): string {
   return process.env.VAULTLAB_HOME ?? '.vaultlab';
 }
 
+/** A Node system error (ECONNREFUSED, EPROTO): undici rejects with the socket's own error. */
+function isSystemError(err: unknown): err is NodeJS.ErrnoException {
+  return err instanceof Error && 'code' in err;
+}
+
 /** The token: VAULT_TOKEN, else the one `login` saved, else the lab's root token. */
 export function resolveToken(): string | undefined {
   if (process.env.VAULT_TOKEN) return process.env.VAULT_TOKEN;
@@ -66,8 +71,9 @@ export class VaultClient {
     try {
       res = await request(url, { method: method as 'GET', headers: h, body: body === undefined ? undefined : JSON.stringify(body), dispatcher: this.agent });
     } catch (err) {
-      const code = (err as { code?: string }).code ?? '';
-      if (code === 'ECONNREFUSED') throw new ConnectError(`Error: connection refused at ${this.address}: is the lab up? run "vaultlab up"`);
+      if (isSystemError(err) && err.code === 'ECONNREFUSED') {
+        throw new ConnectError(`Error: connection refused at ${this.address}: is the lab up? run "vaultlab up"`);
+      }
       if (this.address.startsWith('https:') && /EPROTO|SSL|wrong version/i.test(String(err))) {
         throw new ConnectError(`Error: the server answered plain HTTP to an HTTPS client: set VAULT_ADDR to ${this.address.replace('https:', 'http:')}`);
       }

@@ -19,6 +19,16 @@ function printEvents(events: HistoryEvent[]): void {
   for (const e of events) out(`  ${JSON.stringify(e)}`);
 }
 
+/** The flags of `drill`. */
+interface DrillOptions {
+  list?: boolean;
+  seed: string;
+  random?: string;
+  report?: string;
+  realTime?: boolean;
+  unfenced?: boolean;
+}
+
 /** Registers `drill`. */
 export function registerDrill(program: Command, run: Run): void {
   program
@@ -31,44 +41,51 @@ export function registerDrill(program: Command, run: Run): void {
     .option('--report <dir>', 'write drill.json, history.jsonl, drill.md and timeline.svg here')
     .option('--real-time', 'run on real timers, real sockets and the level backend instead of virtual time')
     .option('--unfenced', 'with --random: storage fencing off, to see the split brain fencing prevents')
-    .action((name: string | undefined, o: { list?: boolean; seed: string; random?: string; report?: string; realTime?: boolean; unfenced?: boolean }) =>
+    .action((name: string | undefined, o: DrillOptions) =>
       run(async () => {
         if (o.list) {
           for (const s of await listScenarios()) out(`${s.name.padEnd(24)} ${s.description}`);
           return 0;
         }
         const seed = wholeNumber('--seed', o.seed, 0);
-        if (o.random !== undefined) {
-          const n = wholeNumber('--random', o.random, 1);
-          const r = await runRandomDrills(n, seed, {
-            reportDir: o.report,
-            fencing: !o.unfenced,
-            onDrill: (_d, i) => {
-              if ((i + 1) % 50 === 0 && i + 1 < n) warn(`${i + 1}/${n} drills played`);
-            },
-          });
-          for (const f of r.failures) {
-            out(f.summary);
-            if (f.shrunk) out(`  smallest drill that still fails (${f.shrunk.runs} drills tried): ${JSON.stringify(f.shrunk.spec)}`);
-            printEvents(f.witness);
-          }
-          out(`${n} random drills from seed ${seed}: ${r.failures.length} with violations or lost writes; ${r.acknowledged} acknowledged operations in ${(r.wallMs / 1000).toFixed(1)} s`);
-          return r.failures.length ? 2 : 0;
-        }
+        if (o.random !== undefined) return randomDrills(wholeNumber('--random', o.random, 1), seed, o);
         if (o.unfenced) throw new UsageError('--unfenced goes with --random (the zombie-leader-unfenced scenario is the fixed one)');
-        let report;
-        try {
-          report = await runScenario(name ?? '', { seed, realTime: o.realTime, reportDir: o.report });
-        } catch (err) {
-          if (err instanceof UnknownScenarioError) throw new UsageError(`${err.message}: see "vaultlab drill --list"`);
-          throw err;
-        }
-        out(report.summary);
-        for (const x of report.expectations) out(`  ${x.ok ? 'ok  ' : 'FAIL'} ${x.text}: ${x.detail}`);
-        if (report.shrunk) out(`  smallest drill that still fails (${report.shrunk.runs} drills tried): ${JSON.stringify(report.shrunk.spec)}`);
-        if (report.result.violation) printEvents(report.witness ?? witness(report.result));
-        if (o.report) out(`Report: ${o.report}/drill.md`);
-        return report.passed ? 0 : 2;
+        return scenario(name ?? '', seed, o);
       }),
     );
+}
+
+/** `drill --random N`: N seeded random drills; each failing one with its shrunk drill and witness. */
+async function randomDrills(n: number, seed: number, o: DrillOptions): Promise<number> {
+  const r = await runRandomDrills(n, seed, {
+    reportDir: o.report,
+    fencing: !o.unfenced,
+    onDrill: (_d, i) => {
+      if ((i + 1) % 50 === 0 && i + 1 < n) warn(`${i + 1}/${n} drills played`);
+    },
+  });
+  for (const f of r.failures) {
+    out(f.summary);
+    if (f.shrunk) out(`  smallest drill that still fails (${f.shrunk.runs} drills tried): ${JSON.stringify(f.shrunk.spec)}`);
+    printEvents(f.witness);
+  }
+  out(`${n} random drills from seed ${seed}: ${r.failures.length} with violations or lost writes; ${r.acknowledged} acknowledged operations in ${(r.wallMs / 1000).toFixed(1)} s`);
+  return r.failures.length ? 2 : 0;
+}
+
+/** `drill NAME`: one scenario, judged against its expectations. */
+async function scenario(name: string, seed: number, o: DrillOptions): Promise<number> {
+  let report;
+  try {
+    report = await runScenario(name, { seed, realTime: o.realTime, reportDir: o.report });
+  } catch (err) {
+    if (err instanceof UnknownScenarioError) throw new UsageError(`${err.message}: see "vaultlab drill --list"`);
+    throw err;
+  }
+  out(report.summary);
+  for (const x of report.expectations) out(`  ${x.ok ? 'ok  ' : 'FAIL'} ${x.text}: ${x.detail}`);
+  if (report.shrunk) out(`  smallest drill that still fails (${report.shrunk.runs} drills tried): ${JSON.stringify(report.shrunk.spec)}`);
+  if (report.result.violation) printEvents(report.witness ?? witness(report.result));
+  if (o.report) out(`Report: ${o.report}/drill.md`);
+  return report.passed ? 0 : 2;
 }

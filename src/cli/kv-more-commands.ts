@@ -21,6 +21,17 @@ function common(cmd: Command): Command {
 
 /** Registers the rest of the kv group on `kv`. */
 export function registerKvMore(kv: Command, run: Run): void {
+  registerPatch(kv, run);
+  registerDelete(kv, run);
+  for (const verb of ['undelete', 'destroy'] as const) registerVersionVerb(kv, verb, run);
+  registerList(kv, run);
+  const meta = kv.command('metadata').description('read, write and delete KV v2 metadata');
+  registerMetadataGet(meta, run);
+  registerMetadataPut(meta, run);
+  registerMetadataDelete(meta, run);
+}
+
+function registerPatch(kv: Command, run: Run): void {
   common(kv.command('patch').argument('<path>').argument('[pairs...]')).action((path: string, pairs: string[], o: Opts) =>
     run(() => withClient(o.address, async (c) => {
       const { path: p, version } = await v2Path(c, joinPath(o.mount, path), 'data');
@@ -31,6 +42,10 @@ export function registerKvMore(kv: Command, run: Run): void {
       return 0;
     })),
   );
+}
+
+/** `kv delete`: the latest version (soft), or the given versions. */
+function registerDelete(kv: Command, run: Run): void {
   common(kv.command('delete').argument('<path>').option('--versions <list>', 'comma-separated versions')).action((path: string, o: Opts) =>
     run(() => withClient(o.address, async (c) => {
       const full = joinPath(o.mount, path);
@@ -46,17 +61,22 @@ export function registerKvMore(kv: Command, run: Run): void {
       return 0;
     })),
   );
-  for (const verb of ['undelete', 'destroy'] as const) {
-    common(kv.command(verb).argument('<path>').option('--versions <list>', 'comma-separated versions (required)')).action((path: string, o: Opts) =>
-      run(() => withClient(o.address, async (c) => {
-        if (!o.versions) throw new UsageError('No versions provided, use the "-versions" flag to specify the version to ' + verb);
-        const { path: p } = await v2Path(c, joinPath(o.mount, path), verb);
-        await c.call('POST', p, { versions: o.versions.split(',').map(Number) });
-        out(`Success! Data written to: ${p}`);
-        return 0;
-      })),
-    );
-  }
+}
+
+/** `kv undelete` and `kv destroy`: both take the versions to act on. */
+function registerVersionVerb(kv: Command, verb: 'undelete' | 'destroy', run: Run): void {
+  common(kv.command(verb).argument('<path>').option('--versions <list>', 'comma-separated versions (required)')).action((path: string, o: Opts) =>
+    run(() => withClient(o.address, async (c) => {
+      if (!o.versions) throw new UsageError('No versions provided, use the "-versions" flag to specify the version to ' + verb);
+      const { path: p } = await v2Path(c, joinPath(o.mount, path), verb);
+      await c.call('POST', p, { versions: o.versions.split(',').map(Number) });
+      out(`Success! Data written to: ${p}`);
+      return 0;
+    })),
+  );
+}
+
+function registerList(kv: Command, run: Run): void {
   common(kv.command('list').argument('[path]')).action((path: string | undefined, o: Opts) =>
     run(() => withClient(o.address, async (c) => {
       const { path: p } = await v2Path(c, joinPath(o.mount, path ?? ''), 'metadata');
@@ -66,7 +86,10 @@ export function registerKvMore(kv: Command, run: Run): void {
       return 0;
     })),
   );
-  const meta = kv.command('metadata').description('read, write and delete KV v2 metadata');
+}
+
+/** `kv metadata get`: the key's metadata, then each version's, newest first. */
+function registerMetadataGet(meta: Command, run: Run): void {
   common(meta.command('get').argument('<path>')).action((path: string, o: Opts) =>
     run(() => withClient(o.address, async (c) => {
       const { path: p } = await v2Path(c, joinPath(o.mount, path), 'metadata');
@@ -79,20 +102,34 @@ export function registerKvMore(kv: Command, run: Run): void {
       return 0;
     })),
   );
+}
+
+/** The flags of `kv metadata put`. */
+type MetadataPutOpts = Opts & { maxVersions?: string; casRequired?: string; deleteVersionAfter?: string; customMetadata?: string[] };
+
+/** The metadata body from `kv metadata put`'s flags: only the fields given. */
+function metadataBody(o: MetadataPutOpts): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  if (o.maxVersions !== undefined) body.max_versions = Number(o.maxVersions);
+  if (o.casRequired !== undefined) body.cas_required = o.casRequired === 'true';
+  if (o.deleteVersionAfter !== undefined) body.delete_version_after = o.deleteVersionAfter;
+  if (o.customMetadata) body.custom_metadata = parsePairs(o.customMetadata);
+  return body;
+}
+
+function registerMetadataPut(meta: Command, run: Run): void {
   common(meta.command('put').argument('<path>').option('--max-versions <n>').option('--cas-required <bool>').option('--delete-version-after <d>').option('--custom-metadata <kv...>')).action(
-    (path: string, o: Opts & { maxVersions?: string; casRequired?: string; deleteVersionAfter?: string; customMetadata?: string[] }) =>
+    (path: string, o: MetadataPutOpts) =>
       run(() => withClient(o.address, async (c) => {
         const { path: p } = await v2Path(c, joinPath(o.mount, path), 'metadata');
-        const body: Record<string, unknown> = {};
-        if (o.maxVersions !== undefined) body.max_versions = Number(o.maxVersions);
-        if (o.casRequired !== undefined) body.cas_required = o.casRequired === 'true';
-        if (o.deleteVersionAfter !== undefined) body.delete_version_after = o.deleteVersionAfter;
-        if (o.customMetadata) body.custom_metadata = parsePairs(o.customMetadata);
-        await c.call('POST', p, body);
+        await c.call('POST', p, metadataBody(o));
         out(`Success! Data written to: ${p}`);
         return 0;
       })),
   );
+}
+
+function registerMetadataDelete(meta: Command, run: Run): void {
   common(meta.command('delete').argument('<path>')).action((path: string, o: Opts) =>
     run(() => withClient(o.address, async (c) => {
       const { path: p } = await v2Path(c, joinPath(o.mount, path), 'metadata');

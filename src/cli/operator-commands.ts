@@ -33,6 +33,32 @@ function initText(keys: string[], root: string, n: number, t: number): string {
 /** Registers the operator group. */
 export function registerOperator(program: Command, run: Run): void {
   const op = program.command('operator').description('init, unseal, seal and step down nodes; list HA members');
+  registerInit(op, run);
+  registerUnseal(op, run);
+  op.command('seal')
+    .description('seal the node (it forgets its keys)')
+    .option('--address <addr>', 'the node address')
+    .action((o: { address?: string }) =>
+      run(async () => {
+        await withClient(o.address, (c) => c.call('PUT', 'sys/seal'));
+        out('Success! Vault is sealed.');
+        return 0;
+      }),
+    );
+  registerMembers(op, run);
+  op.command('step-down')
+    .description('make the active node give up leadership')
+    .option('--address <addr>', 'the node address')
+    .action((o: { address?: string }) =>
+      run(async () => {
+        await withClient(o.address, (c) => c.call('PUT', 'sys/step-down'));
+        out(`Success! Stepped down: ${resolveAddress(o.address)}`);
+        return 0;
+      }),
+    );
+}
+
+function registerInit(op: Command, run: Run): void {
   op.command('init')
     .description('initialize storage: split a new unseal key into shares')
     .option('--key-shares <n>', 'number of key shares', '5')
@@ -52,6 +78,9 @@ export function registerOperator(program: Command, run: Run): void {
         return 0;
       }),
     );
+}
+
+function registerUnseal(op: Command, run: Run): void {
   op.command('unseal')
     .description('give this node one unseal key share (prompted, hidden, when not given)')
     .argument('[key]')
@@ -70,27 +99,6 @@ export function registerOperator(program: Command, run: Run): void {
         const s = (await withClient(o.address, (c) => c.call('PUT', 'sys/unseal', body))).body;
         if (format !== 'table') outData(s, format);
         else out(kvTable(statusRows(s, undefined)));
-        return 0;
-      }),
-    );
-  op.command('seal')
-    .description('seal the node (it forgets its keys)')
-    .option('--address <addr>', 'the node address')
-    .action((o: { address?: string }) =>
-      run(async () => {
-        await withClient(o.address, (c) => c.call('PUT', 'sys/seal'));
-        out('Success! Vault is sealed.');
-        return 0;
-      }),
-    );
-  registerMembers(op, run);
-  op.command('step-down')
-    .description('make the active node give up leadership')
-    .option('--address <addr>', 'the node address')
-    .action((o: { address?: string }) =>
-      run(async () => {
-        await withClient(o.address, (c) => c.call('PUT', 'sys/step-down'));
-        out(`Success! Stepped down: ${resolveAddress(o.address)}`);
         return 0;
       }),
     );

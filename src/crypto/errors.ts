@@ -1,9 +1,18 @@
 /** Crypto errors carry codes; messages never contain key material. */
 
+/** The code of every crypto error; src/api maps each to one HTTP status. */
+export type CryptoErrorCode =
+  | 'BARRIER_SEALED'
+  | 'CRYPTO_DECRYPT_FAILED'
+  | 'BARRIER_UNSEAL_FAILED'
+  | 'BARRIER_STORED_KEY_CORRUPT'
+  | 'SEAL_CONFIG_INVALID'
+  | 'KEY_SHARE_INVALID';
+
 /** Base class of every crypto error. */
 export class CryptoError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: CryptoErrorCode,
     message: string,
   ) {
     super(message);

@@ -7,8 +7,10 @@
  */
 import { NO_ACTIVE_TO_FORWARD_TO } from '../api/index.ts';
 import type { Clock } from '../clock/index.ts';
+import { CryptoError, type CryptoErrorCode } from '../crypto/index.ts';
 import type { Cluster, LabNode } from '../lab/index.ts';
-import type { LogicalRequest } from '../node/index.ts';
+import { VaultError, type ErrorCode, type LogicalRequest } from '../node/index.ts';
+import { StorageError, type StorageErrorCode } from '../storage/index.ts';
 import type { History, Outcome } from './history.ts';
 import type { HttpAnswer, HttpTransport } from './http-transport.ts';
 import { between } from './rng.ts';
@@ -17,7 +19,18 @@ import { between } from './rng.ts';
  * Errors after which nothing was written: refused at the gate, a connection never made, or
  * a storage error (a failed KV v2 write never becomes visible: data first, metadata last).
  */
-const NOTHING_WRITTEN = new Set(['SEALED', 'STANDBY', 'BARRIER_SEALED', 'PERMISSION_DENIED', 'INVALID_REQUEST', 'NO_ROUTE', 'STORAGE_FENCED', 'STORAGE_FAULT', 'STORAGE_LOCK_LOST', 'ECONNREFUSED']);
+const NOTHING_WRITTEN: ReadonlySet<string> = new Set<ErrorCode | CryptoErrorCode | StorageErrorCode | 'ECONNREFUSED'>([
+  'SEALED',
+  'STANDBY',
+  'BARRIER_SEALED',
+  'PERMISSION_DENIED',
+  'INVALID_REQUEST',
+  'NO_ROUTE',
+  'STORAGE_FENCED',
+  'STORAGE_FAULT',
+  'STORAGE_LOCK_LOST',
+  'ECONNREFUSED',
+]);
 
 /** What the clients of one drill share. */
 export interface ClientEnv {
@@ -45,10 +58,18 @@ export interface ClientTally {
 
 type Answer = { outcome: Outcome; value?: string | null; version?: number; status?: number | string; error?: string };
 
+/** The code of a request that threw: in process a node's, the barrier's or storage's typed error. */
+function codeOf(err: unknown): string | undefined {
+  if (err instanceof VaultError || err instanceof CryptoError || err instanceof StorageError) return err.code;
+  // Over HTTP, the transport's own: Node's (ECONNREFUSED) or undici's (UND_ERR_SOCKET).
+  return err instanceof Error && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
+}
+
 /** The outcome of a request that threw (in-process) or got no HTTP answer. */
 export function outcomeOfError(err: unknown): Answer {
-  const code = (err as { code?: string }).code;
-  return { outcome: code && NOTHING_WRITTEN.has(code) ? 'fail' : 'info', status: code, error: (err as Error).message };
+  const code = codeOf(err);
+  const outcome = code && NOTHING_WRITTEN.has(code) ? 'fail' : 'info';
+  return { outcome, status: code, error: err instanceof Error ? err.message : undefined };
 }
 
 /**

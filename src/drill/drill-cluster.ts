@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { RealClock, SimClock, type Clock } from '../clock/index.ts';
 import type { Timings } from '../ha/index.ts';
 import { Cluster } from '../lab/index.ts';
+import { StorageKeys } from '../storage/index.ts';
 import type { FinalKey, FinalState } from './checker.ts';
 import type { History, LockChange } from './history.ts';
 import { seeded } from './rng.ts';
@@ -64,7 +65,7 @@ export function recordCluster(cluster: Cluster, history: History, fencing: boole
     if (e.type === 'lock' && e.term !== undefined) history.add({ t: clock.now(), kind: 'lock', node: nodeOf(e.holder), event: e.event as LockChange, term: e.term });
     if (e.type === 'fenced' && e.term !== undefined) history.add({ t: clock.now(), kind: 'fenced', key: e.key, term: e.term });
     // KV writes always (an unfenced one is a finding); other writes when they carry a term.
-    if (e.type === 'write' && e.key !== 'core/lock' && (e.term !== undefined || e.key.startsWith('logical/'))) history.add({ t: clock.now(), kind: 'storageWrite', key: e.key, term: e.term });
+    if (e.type === 'write' && e.key !== StorageKeys.lock && (e.term !== undefined || e.key.startsWith('logical/'))) history.add({ t: clock.now(), kind: 'storageWrite', key: e.key, term: e.term });
   });
   for (const n of cluster.nodes) n.node.onEvent((e) => e.type === 'state' && history.add({ t: e.time, kind: 'state', node: n.name, from: e.from, to: e.to }));
 }

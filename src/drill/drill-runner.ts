@@ -9,7 +9,7 @@ import { SimClock } from '../clock/index.ts';
 import { crashHoldMs, LAB_TIMINGS, type Timings } from '../ha/index.ts';
 import { checkHistory, lostWrites, type FinalState, type Violation } from './checker.ts';
 import { runClient, type ClientTally } from './drill-client.ts';
-import { downtime, drive, readFinal, recordCluster, settled, startDrillCluster } from './drill-cluster.ts';
+import { downtime, drive, readFinal, recordCluster, settled, startDrillCluster, type DrillCluster } from './drill-cluster.ts';
 import type { DrillSpec, Probe } from './drill-spec.ts';
 import { DrillFaults } from './faults.ts';
 import { History } from './history.ts';
@@ -63,68 +63,105 @@ export async function runDrill(spec: DrillSpec, mode: DrillMode = {}): Promise<D
   // Bounds scale with how long a crashed active can keep the lock (one TTL; on Consul 2 × TTL plus its lock-delay).
   const hold = crashHoldMs(timings);
   const dc = await startDrillCluster({ nodes: spec.nodes, seed: spec.seed, realTime, timings });
-  const { cluster, clock, wait } = dc;
   const history = new History();
-  const transport = realTime ? new HttpTransport(cluster, HTTP_TIMEOUT_MS) : undefined;
+  const transport = realTime ? new HttpTransport(dc.cluster, HTTP_TIMEOUT_MS) : undefined;
   try {
-    recordCluster(cluster, history, spec.fencing);
-    const init = await cluster.init(1, 1);
-    const token = init.rootToken;
-    await cluster.unsealAll(init.keys);
-    if (!(await settled(dc, 10 * hold))) throw new Error('the drill cluster never elected an active node');
-    // Keep every version, so the checker can tell exactly which acknowledged write a version holds.
-    await cluster.active()!.node.handle({ operation: 'update', path: 'secret/config', data: { max_versions: 10_000 }, token });
-
-    const start = clock.now();
-    const startIndex = history.events.length;
-    const end = start + spec.durationMs;
-    const faults = new DrillFaults(cluster, history, init.keys);
-    // Probes first: one at the same instant as a fault looks before the fault fires.
-    const probes: ProbeResult[] = [];
-    for (const p of spec.probes ?? []) clock.setTimeout(() => probes.push(probe(p, cluster.states(), faults)), p.at);
-    for (const f of spec.faults) clock.setTimeout(() => void faults.apply(f).catch(() => undefined), f.at);
-    const tally: ClientTally = { ok: 0, failed: 0, unknown: 0 };
-    const env = { cluster, clock, history, token, transport, rnd: seeded(spec.seed ^ 0x5eed), keys: spec.keys, thinkMs: spec.thinkMs ?? [15, 90], timeoutMs: realTime ? HTTP_TIMEOUT_MS : CLIENT_TIMEOUT_MS, wakeOf: (n: string) => faults.wakeOf(n) };
-    const loadEnd = start + (spec.loadUntilMs ?? spec.durationMs);
-    const clients = clock.sleep(spec.loadFromMs ?? 0).then(() => Promise.all(Array.from({ length: spec.clients }, (_, i) => runClient(env, i, loadEnd, tally))));
-
-    if (clock instanceof SimClock) await clock.runUntil(end);
-    else await clock.sleep(spec.durationMs);
-    await drive(clients, wait); // slow storage can stretch the last requests past the end
-
+    const init = await startUp(dc, history, spec, hold);
+    const load = await play(dc, history, spec, init, transport);
     // Heal everything, then give the cluster time to recover, as an operator would.
-    cluster.healAll();
-    await drive(faults.healAll(), wait);
     const calmLimit = 3 * hold + timings.stepDownBackoffMs;
-    await (realTime ? settled(dc, calmLimit) : wait(calmLimit));
-    await drive(cluster.unsealAll(init.keys).catch(() => undefined), wait);
-    const recovered = await settled(dc, realTime ? calmLimit : 3 * hold);
-    if (!realTime) await wait(3 * hold); // C6 also judges the quiet time after recovery
-    const final = recovered ? await readFinal(cluster, token, spec.keys) : undefined;
-    const endTime = clock.now();
+    const recovered = await recover(dc, load.faults, init.keys, { realTime, calmLimit, settleMs: realTime ? calmLimit : 3 * hold });
+    if (!realTime) await dc.wait(3 * hold); // C6 also judges the quiet time after recovery
+    const final = recovered ? await readFinal(dc.cluster, init.token, spec.keys) : undefined;
+    const endTime = dc.clock.now();
     const violation =
       checkHistory(history.events, final, { lockTtlMs: hold, stepDownBackoffMs: timings.stepDownBackoffMs, endTime, liveness: !realTime }) ??
-      (recovered ? undefined : { check: 'C6' as const, message: `no active node ${calmLimit} ms after every fault healed: ${JSON.stringify(cluster.states())}`, events: [] });
-    return {
-      spec,
-      realTime,
-      timings,
-      violation,
-      history,
-      final: final ?? new Map(),
-      downtimeMs: downtime(history, start, end),
-      ops: tally,
-      lostWrites: final ? lostWrites(history.events, final) : 0,
-      fencedWrites: history.events.filter((e) => e.kind === 'fenced').length,
-      probes,
-      startTime: start,
-      startIndex,
-      endTime,
-    };
+      (recovered ? undefined : { check: 'C6' as const, message: `no active node ${calmLimit} ms after every fault healed: ${JSON.stringify(dc.cluster.states())}`, events: [] });
+    return { spec, realTime, timings, violation, history, ...tallies(history, load, final), endTime };
   } finally {
     await transport?.close();
     await dc.close();
   }
+}
+
+/** Initialises and unseals the cluster, waits for an active, and makes KV keep every version. */
+async function startUp(dc: DrillCluster, history: History, spec: DrillSpec, hold: number): Promise<{ token: string; keys: string[] }> {
+  const { cluster } = dc;
+  recordCluster(cluster, history, spec.fencing);
+  const init = await cluster.init(1, 1);
+  const token = init.rootToken;
+  await cluster.unsealAll(init.keys);
+  if (!(await settled(dc, 10 * hold))) throw new Error('the drill cluster never elected an active node');
+  // Keep every version, so the checker can tell exactly which acknowledged write a version holds.
+  await cluster.active()!.node.handle({ operation: 'update', path: 'secret/config', data: { max_versions: 10_000 }, token });
+  return { token, keys: init.keys };
+}
+
+/** The load window: clients run while faults fire and probes look at their times. */
+interface Load {
+  start: number;
+  startIndex: number;
+  end: number;
+  faults: DrillFaults;
+  probes: ProbeResult[];
+  tally: ClientTally;
+}
+
+/** Plays the load window: schedules probes and faults, runs the clients, and waits for their last requests. */
+async function play(
+  dc: DrillCluster,
+  history: History,
+  spec: DrillSpec,
+  init: { token: string; keys: string[] },
+  transport?: HttpTransport,
+): Promise<Load> {
+  const { cluster, clock, wait } = dc;
+  const start = clock.now();
+  const startIndex = history.events.length;
+  const end = start + spec.durationMs;
+  const faults = new DrillFaults(cluster, history, init.keys);
+  // Probes first: one at the same instant as a fault looks before the fault fires.
+  const probes: ProbeResult[] = [];
+  for (const p of spec.probes ?? []) clock.setTimeout(() => probes.push(probe(p, cluster.states(), faults)), p.at);
+  for (const f of spec.faults) clock.setTimeout(() => void faults.apply(f).catch(() => undefined), f.at);
+  const tally: ClientTally = { ok: 0, failed: 0, unknown: 0 };
+  const timeoutMs = transport ? HTTP_TIMEOUT_MS : CLIENT_TIMEOUT_MS;
+  const env = { cluster, clock, history, token: init.token, transport, rnd: seeded(spec.seed ^ 0x5eed), keys: spec.keys, thinkMs: spec.thinkMs ?? [15, 90], timeoutMs, wakeOf: (n: string) => faults.wakeOf(n) };
+  const loadEnd = start + (spec.loadUntilMs ?? spec.durationMs);
+  const clients = clock.sleep(spec.loadFromMs ?? 0).then(() => Promise.all(Array.from({ length: spec.clients }, (_, i) => runClient(env, i, loadEnd, tally))));
+  if (clock instanceof SimClock) await clock.runUntil(end);
+  else await clock.sleep(spec.durationMs);
+  await drive(clients, wait); // slow storage can stretch the last requests past the end
+  return { start, startIndex, end, faults, probes, tally };
+}
+
+/** Heals every fault, lets the cluster calm down, unseals what came back sealed; whether an active returned within `settleMs`. */
+async function recover(
+  dc: DrillCluster,
+  faults: DrillFaults,
+  keys: string[],
+  o: { realTime: boolean; calmLimit: number; settleMs: number },
+): Promise<boolean> {
+  const { cluster, wait } = dc;
+  cluster.healAll();
+  await drive(faults.healAll(), wait);
+  await (o.realTime ? settled(dc, o.calmLimit) : wait(o.calmLimit));
+  await drive(cluster.unsealAll(keys).catch(() => undefined), wait);
+  return settled(dc, o.settleMs);
+}
+
+/** What the load window and the final state add up to. */
+function tallies(history: History, load: Load, final: FinalState | undefined) {
+  return {
+    final: final ?? new Map(),
+    downtimeMs: downtime(history, load.start, load.end),
+    ops: load.tally,
+    lostWrites: final ? lostWrites(history.events, final) : 0,
+    fencedWrites: history.events.filter((e) => e.kind === 'fenced').length,
+    probes: load.probes,
+    startTime: load.start,
+    startIndex: load.startIndex,
+  };
 }
 
 /** Exactly one live active: a frozen node that still believes it is active does not count (it serves nothing). */

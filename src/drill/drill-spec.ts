@@ -3,31 +3,18 @@
  * and whether storage fences. A spec plus its seed decides everything a drill does in
  * virtual time, so a failing spec can be saved, replayed and shrunk.
  */
+import { actsOnStorage, RANDOM_FAULT_KINDS, type FaultKind } from '../lab/index.ts';
 import { between, oneOf, seeded } from './rng.ts';
 
-/** The faults a drill can inject (docs/invariants.md: random drills cover every fault). */
-export type FaultKind =
-  | 'kill'
-  | 'crash-restart'
-  | 'seal'
-  | 'step-down'
-  | 'pause'
-  | 'partition-storage'
-  | 'partition-peers'
-  | 'slow-storage'
-  | 'storage-errors'
-  | 'delete-lock';
+export { FAULT_KINDS, RANDOM_FAULT_KINDS, type FaultKind } from '../lab/index.ts';
 
-/** Every fault kind, for listings and validation. */
-export const FAULT_KINDS: readonly FaultKind[] = ['kill', 'crash-restart', 'seal', 'step-down', 'pause', 'partition-storage', 'partition-peers', 'slow-storage', 'storage-errors', 'delete-lock'];
-
-/** Knobs of the storage-wide faults. */
+/** Knobs of the storage-wide faults (defaults in the lab's fault table). */
 export interface StorageFaultOptions {
-  /** slow-storage: mean added latency per call (default 25 ms). */
+  /** slow-storage: mean added latency per call. */
   latencyMs?: number;
-  /** slow-storage: jitter as a fraction of the latency (default 0.8 = ±80 %). */
+  /** slow-storage: jitter as a fraction of the latency (0.8 = ±80 %). */
   jitter?: number;
-  /** storage-errors: the share of calls that fail (default 0.2, Vault's ErrorInjector default). */
+  /** storage-errors: the share of calls that fail. */
   errorRate?: number;
 }
 
@@ -67,15 +54,6 @@ export interface DrillSpec {
   fencing: boolean;
 }
 
-/**
- * The faults random drills draw from: every fault that acts in one process. A partition
- * from peers only breaks request forwarding, which needs real sockets, so it is exercised
- * by the real-time drills instead.
- */
-export const RANDOM_FAULT_KINDS: readonly FaultKind[] = ['kill', 'crash-restart', 'seal', 'step-down', 'pause', 'partition-storage', 'slow-storage', 'storage-errors', 'delete-lock'];
-
-const STORAGE_WIDE: readonly FaultKind[] = ['slow-storage', 'storage-errors', 'delete-lock'];
-
 /** A random drill from a seed: 3–5 nodes, 2–4 clients, 1–5 faults, about 50–200 operations. */
 export function randomSpec(seed: number, fencing = true): DrillSpec {
   const rnd = seeded(seed);
@@ -84,7 +62,7 @@ export function randomSpec(seed: number, fencing = true): DrillSpec {
   const faults: FaultStep[] = Array.from({ length: between(rnd, 1, 5) }, () => {
     const kind = oneOf(rnd, RANDOM_FAULT_KINDS);
     // Mostly the active (where faults hurt), sometimes any node, so standbys get hit too.
-    const target = STORAGE_WIDE.includes(kind) ? 'storage' : rnd() < 0.7 ? 'active' : `node${between(rnd, 1, nodes)}`;
+    const target = actsOnStorage(kind) ? 'storage' : rnd() < 0.7 ? 'active' : `node${between(rnd, 1, nodes)}`;
     const step: FaultStep = { at: between(rnd, 300, durationMs - 1500), kind, target, durationMs: between(rnd, 200, 2500) };
     if (kind === 'slow-storage') Object.assign(step, { latencyMs: between(rnd, 5, 60), jitter: between(rnd, 0, 90) / 100 });
     if (kind === 'storage-errors') step.errorRate = between(rnd, 5, 40) / 100;

@@ -5,18 +5,45 @@
  * same target, or that has nothing to act on (no active, a node already down), is skipped
  * and leaves no trace, so the history only ever shows faults that really happened.
  */
-import type { Cluster } from '../lab/index.ts';
-import type { FaultStep, StorageFaultOptions } from './drill-spec.ts';
+import { faultSettings, type Cluster, type LabNode, type StorageFaultKind } from '../lab/index.ts';
+import { StorageKeys } from '../storage/index.ts';
+import type { FaultKind, FaultStep, StorageFaultOptions } from './drill-spec.ts';
 import type { History } from './history.ts';
 
 /** Storage-wide fault settings when nothing is wrong. */
 const HEALTHY = { latencyMs: 0, jitter: 0, errorRate: 0 };
+
+/** One fault being applied: its step, whom it hits, and how it is recorded. */
+interface Firing {
+  f: FaultStep;
+  /** `kind:target`: the key of what is on. */
+  id: string;
+  target: string;
+  /** The target node; undefined for storage-wide faults. */
+  node: LabNode | undefined;
+  /** Records the fault on (or off) in the history. */
+  mark(on: boolean): void;
+}
 
 /** The faults of one drill: what is on, and how to heal it. */
 export class DrillFaults {
   private readonly on = new Map<string, () => Promise<void>>();
   private readonly storage = new Map<string, StorageFaultOptions>();
   private readonly paused = new Map<string, Promise<void>>();
+
+  /** How each kind acts; each returns, leaving no trace, when it has nothing to act on. */
+  private readonly fire: Record<FaultKind, (x: Firing) => Promise<void> | void> = {
+    kill: (x) => this.kill(x),
+    'crash-restart': (x) => this.kill(x),
+    seal: (x) => this.seal(x),
+    'step-down': (x) => this.stepDown(x),
+    pause: (x) => this.pause(x),
+    'partition-storage': (x) => this.partition(x),
+    'partition-peers': (x) => this.partition(x),
+    'slow-storage': (x) => this.storageFault(x, 'slow-storage'),
+    'storage-errors': (x) => this.storageFault(x, 'storage-errors'),
+    'delete-lock': (x) => this.deleteLock(x),
+  };
 
   constructor(
     private readonly cluster: Cluster,
@@ -34,86 +61,104 @@ export class DrillFaults {
     if (this.on.has(id)) return;
     const node = target === 'storage' ? undefined : c.get(target);
     const mark = (on: boolean) => this.history.add({ t: c.clock.now(), kind: 'fault', name: f.kind, target, on });
-    const heal = (fn: () => Promise<void> | void) => {
-      let running: Promise<void> | undefined;
-      // Healing can meet other faults still on (an unseal while storage fails): it then stays on and the final heal retries.
-      const once = () =>
-        (running ??= (async () => {
-          try {
-            if (!this.on.has(id)) return;
-            await fn();
-            this.on.delete(id);
-            mark(false);
-          } finally {
-            running = undefined;
-          }
-        })());
-      this.on.set(id, once);
-      c.clock.setTimeout(() => void once().catch(() => undefined), f.durationMs);
-    };
-    const unsealed = node && (node.node.state === 'active' || node.node.state === 'standby');
-    switch (f.kind) {
-      case 'kill':
-      case 'crash-restart':
-        if (!node?.up || node.node.state === 'stopped') return;
-        mark(true);
-        await c.kill(target);
-        if (f.kind === 'crash-restart') await c.restart(target); // back at once, sealed
-        heal(async () => {
-          await c.restart(target);
-          await c.unseal(target, this.keys);
-        });
-        return;
-      case 'seal':
-        if (!unsealed) return;
-        mark(true);
-        c.seal(target);
-        heal(() => c.unseal(target, this.keys));
-        return;
-      case 'step-down':
-        if (node?.node.state !== 'active') return;
-        mark(true);
-        c.stepDown();
-        mark(false);
-        return;
-      case 'pause': {
-        if (!node?.up) return;
-        mark(true);
-        const resume = c.pause(target);
-        let wake!: () => void;
-        this.paused.set(target, new Promise((r) => (wake = r)));
-        heal(() => {
-          resume(); // on waking the node first notices its lease is gone, then frozen requests carry on
-          this.paused.delete(target);
-          wake();
-        });
-        return;
-      }
-      case 'partition-storage':
-      case 'partition-peers': {
-        if (!node) return;
-        const set = (on: boolean) => (f.kind === 'partition-storage' ? c.partitionFromStorage(target, on) : c.partitionFromPeers(target, on));
-        mark(true);
-        set(true);
-        heal(() => set(false));
-        return;
-      }
-      case 'slow-storage':
-      case 'storage-errors':
-        mark(true);
-        this.storage.set(id, f.kind === 'slow-storage' ? { latencyMs: f.latencyMs ?? 25, jitter: f.jitter ?? 0.8 } : { errorRate: f.errorRate ?? 0.2 });
-        c.setStorageFaults({ ...HEALTHY, ...Object.assign({}, ...this.storage.values()) });
-        heal(() => {
-          this.storage.delete(id);
-          c.setStorageFaults({ ...HEALTHY, ...Object.assign({}, ...this.storage.values()) });
-        });
-        return;
-      case 'delete-lock':
-        mark(true);
-        await c.backend.delete('core/lock');
-        mark(false);
-        return;
-    }
+    await this.fire[f.kind]({ f, id, target, node, mark });
+  }
+
+  /** kill: down until it heals; crash-restart: back at once but sealed until it heals. */
+  private async kill(x: Firing): Promise<void> {
+    const { cluster: c } = this;
+    if (!x.node?.up || x.node.node.state === 'stopped') return;
+    x.mark(true);
+    await c.kill(x.target);
+    if (x.f.kind === 'crash-restart') await c.restart(x.target);
+    this.healLater(x, async () => {
+      await c.restart(x.target);
+      await c.unseal(x.target, this.keys);
+    });
+  }
+
+  /** Sealed until it heals (an unsealed node only). */
+  private seal(x: Firing): void {
+    const state = x.node?.node.state;
+    if (state !== 'active' && state !== 'standby') return;
+    x.mark(true);
+    this.cluster.seal(x.target);
+    this.healLater(x, () => this.cluster.unseal(x.target, this.keys));
+  }
+
+  /** The active steps down: an instant, on and off at once. */
+  private stepDown(x: Firing): void {
+    if (x.node?.node.state !== 'active') return;
+    x.mark(true);
+    this.cluster.stepDown();
+    x.mark(false);
+  }
+
+  /** Frozen until it heals; an in-process client's requests to it wait for the wake-up (see wakeOf). */
+  private pause(x: Firing): void {
+    if (!x.node?.up) return;
+    x.mark(true);
+    const resume = this.cluster.pause(x.target);
+    let wake!: () => void;
+    this.paused.set(x.target, new Promise((r) => (wake = r)));
+    this.healLater(x, () => {
+      resume(); // on waking the node first notices its lease is gone, then frozen requests carry on
+      this.paused.delete(x.target);
+      wake();
+    });
+  }
+
+  /** Cut off from storage, or from its peers, until it heals. */
+  private partition(x: Firing): void {
+    if (!x.node) return;
+    const c = this.cluster;
+    const set = (on: boolean) =>
+      x.f.kind === 'partition-storage' ? c.partitionFromStorage(x.target, on) : c.partitionFromPeers(x.target, on);
+    x.mark(true);
+    set(true);
+    this.healLater(x, () => set(false));
+  }
+
+  /** Slow or failing storage until it heals; storage faults on at once add up. */
+  private storageFault(x: Firing, kind: StorageFaultKind): void {
+    x.mark(true);
+    this.storage.set(x.id, faultSettings(kind, x.f));
+    this.applyStorage();
+    this.healLater(x, () => {
+      this.storage.delete(x.id);
+      this.applyStorage();
+    });
+  }
+
+  /** The storage faults still on, over healthy settings. */
+  private applyStorage(): void {
+    this.cluster.setStorageFaults({ ...HEALTHY, ...Object.assign({}, ...this.storage.values()) });
+  }
+
+  /** The lock's key is deleted: its holder loses the lease at once. */
+  private async deleteLock(x: Firing): Promise<void> {
+    x.mark(true);
+    await this.cluster.backend.delete(StorageKeys.lock);
+    x.mark(false);
+  }
+
+  /** Registers how to heal a fault and heals it after its duration. */
+  private healLater(x: Firing, fn: () => Promise<void> | void): void {
+    let running: Promise<void> | undefined;
+    // Healing can meet other faults still on (an unseal while storage fails): it then stays on and the final heal retries.
+    const once = () =>
+      (running ??= (async () => {
+        try {
+          if (!this.on.has(x.id)) return;
+          await fn();
+          this.on.delete(x.id);
+          x.mark(false);
+        } finally {
+          running = undefined;
+        }
+      })());
+    this.on.set(x.id, once);
+    this.cluster.clock.setTimeout(() => void once().catch(() => undefined), x.f.durationMs);
   }
 
   /** Heals every fault still on (storage first, so restarts and unseals can reach it). */

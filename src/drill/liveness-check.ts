@@ -47,51 +47,87 @@ function waiting(w: World, t: number): boolean | undefined {
   return nodes.some((n) => w.state.get(n) === 'standby' && !w.paused.has(n) && !w.cutOff.has(n) && (w.backoffUntil.get(n) ?? 0) <= t);
 }
 
-/** C6: a new active within 2 × TTL whenever one is possible; no leadership change without a fault. */
-export function checkLiveness(events: readonly HistoryEvent[], o: LivenessOptions): Violation | undefined {
-  const allowance = 2 * o.lockTtlMs;
-  const quiet = 2 * o.lockTtlMs + o.stepDownBackoffMs;
-  const w: World = { state: new Map(), paused: new Set(), cutOff: new Set(), backoffUntil: new Map(), storageFaults: new Set() };
-  let gap: { from: number; e: HistoryEvent } | undefined;
-  let lastFaultAt = -Infinity;
-  const faultsOn = new Set<string>();
-  let acquisitions = 0;
-  let prevT = -Infinity;
-  const backoffsEnding = (to: number) => [...w.backoffUntil.values()].filter((u) => u > prevT && u <= to).sort((a, b) => a - b);
-  const judge = (t: number, e: HistoryEvent | undefined): Violation | undefined => {
-    const wait = waiting(w, t);
-    if (wait === true && !gap) gap = { from: t, e: e ?? { t, kind: 'fault', name: 'back-off over', target: 'cluster', on: false } };
-    if (wait === true || !gap) return undefined;
-    const open = gap;
-    gap = undefined;
-    if (wait === undefined && t - open.from > allowance) {
-      return { check: 'C6', message: `no active for ${t - open.from} ms while a standby could take over (allowed ${allowance} ms)`, events: [open.e, ...(e ? [e] : [])] };
-    }
-    return undefined;
-  };
-  for (const e of events) {
+/** C6 over one history, event by event: the world as the events leave it, and the gap without an active. */
+class Liveness {
+  private readonly w: World = { state: new Map(), paused: new Set(), cutOff: new Set(), backoffUntil: new Map(), storageFaults: new Set() };
+  private readonly allowance: number;
+  private readonly quiet: number;
+  private gap: { from: number; e: HistoryEvent } | undefined;
+  private lastFaultAt = -Infinity;
+  private readonly faultsOn = new Set<string>();
+  private acquisitions = 0;
+  private prevT = -Infinity;
+
+  constructor(private readonly o: LivenessOptions) {
+    this.allowance = 2 * o.lockTtlMs;
+    this.quiet = 2 * o.lockTtlMs + o.stepDownBackoffMs;
+  }
+
+  /** Takes the next event; the violation it completes, if any. */
+  see(e: HistoryEvent): Violation | undefined {
     // A back-off that ends between two events makes a node a candidate at that instant.
-    for (const until of backoffsEnding(e.t)) {
-      const v = judge(until, undefined);
+    for (const until of this.backoffsEnding(e.t)) {
+      const v = this.judge(until, undefined);
       if (v) return v;
     }
-    prevT = e.t;
+    this.prevT = e.t;
+    const flapping = this.flapping(e);
+    if (flapping) return flapping;
+    apply(this.w, e, this.o.stepDownBackoffMs);
+    return this.judge(e.t, e);
+  }
+
+  /** At the end of the history: a gap still open for longer than allowed. */
+  end(): Violation | undefined {
+    const { endTime } = this.o;
+    for (const until of this.backoffsEnding(endTime)) this.judge(until, undefined);
+    if (this.gap && waiting(this.w, endTime) === true && endTime - this.gap.from > this.allowance) {
+      return { check: 'C6', message: `no active for ${endTime - this.gap.from} ms up to the end while a standby could take over (allowed ${this.allowance} ms)`, events: [this.gap.e] };
+    }
+    return undefined;
+  }
+
+  /** A new term with no fault on and none in the last `quiet` ms: leadership moved unprovoked. */
+  private flapping(e: HistoryEvent): Violation | undefined {
     if (e.kind === 'fault') {
-      lastFaultAt = e.t;
+      this.lastFaultAt = e.t;
       const id = `${e.name}:${e.target}`;
-      if (e.on) faultsOn.add(id);
-      else faultsOn.delete(id);
+      if (e.on) this.faultsOn.add(id);
+      else this.faultsOn.delete(id);
     }
-    if (e.kind === 'lock' && e.event === 'acquired' && acquisitions++ > 0 && !faultsOn.size && e.t - lastFaultAt > quiet) {
-      return { check: 'C6', message: `leadership moved to ${e.node} (term ${e.term}) with no fault in the last ${quiet} ms (flapping)`, events: [e] };
+    const newTerm = e.kind === 'lock' && e.event === 'acquired' && this.acquisitions++ > 0;
+    if (newTerm && !this.faultsOn.size && e.t - this.lastFaultAt > this.quiet) {
+      return { check: 'C6', message: `leadership moved to ${e.node} (term ${e.term}) with no fault in the last ${this.quiet} ms (flapping)`, events: [e] };
     }
-    apply(w, e, o.stepDownBackoffMs);
-    const v = judge(e.t, e);
+    return undefined;
+  }
+
+  private backoffsEnding(to: number): number[] {
+    return [...this.w.backoffUntil.values()].filter((u) => u > this.prevT && u <= to).sort((a, b) => a - b);
+  }
+
+  /** Opens a gap when the cluster starts waiting for an active; closes it when it stops, too late if longer than allowed. */
+  private judge(t: number, e: HistoryEvent | undefined): Violation | undefined {
+    const wait = waiting(this.w, t);
+    if (wait === true && !this.gap) {
+      this.gap = { from: t, e: e ?? { t, kind: 'fault', name: 'back-off over', target: 'cluster', on: false } };
+    }
+    if (wait === true || !this.gap) return undefined;
+    const open = this.gap;
+    this.gap = undefined;
+    if (wait === undefined && t - open.from > this.allowance) {
+      return { check: 'C6', message: `no active for ${t - open.from} ms while a standby could take over (allowed ${this.allowance} ms)`, events: [open.e, ...(e ? [e] : [])] };
+    }
+    return undefined;
+  }
+}
+
+/** C6: a new active within 2 × TTL whenever one is possible; no leadership change without a fault. */
+export function checkLiveness(events: readonly HistoryEvent[], o: LivenessOptions): Violation | undefined {
+  const liveness = new Liveness(o);
+  for (const e of events) {
+    const v = liveness.see(e);
     if (v) return v;
   }
-  for (const until of backoffsEnding(o.endTime)) judge(until, undefined);
-  if (gap && waiting(w, o.endTime) === true && o.endTime - gap.from > allowance) {
-    return { check: 'C6', message: `no active for ${o.endTime - gap.from} ms up to the end while a standby could take over (allowed ${allowance} ms)`, events: [gap.e] };
-  }
-  return undefined;
+  return liveness.end();
 }

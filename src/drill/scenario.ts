@@ -4,6 +4,7 @@
  * Steps run in order on one cursor, so a scenario reads like the runbook of a failover
  * drill; nothing in a scenario file is code.
  */
+import { actsOnStorage } from '../lab/index.ts';
 import type { CheckId } from './checker.ts';
 import type { DrillSpec, FaultKind, Probe, StorageFaultOptions } from './drill-spec.ts';
 
@@ -67,7 +68,7 @@ export function compileScenario(s: Scenario, seed: number): { spec: DrillSpec; e
         break;
       case 'fault': {
         const { do: _, kind, target, forMs, ...knobs } = step;
-        spec.faults.push({ at, kind, target: target ?? (kind === 'slow-storage' || kind === 'storage-errors' || kind === 'delete-lock' ? 'storage' : 'active'), durationMs: forMs ?? 0, ...knobs });
+        spec.faults.push({ at, kind, target: target ?? (actsOnStorage(kind) ? 'storage' : 'active'), durationMs: forMs ?? 0, ...knobs });
         break;
       }
       case 'expect':

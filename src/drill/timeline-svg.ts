@@ -40,23 +40,43 @@ function faultSpans(ev: readonly HistoryEvent[], end: number): Array<{ target: s
   return spans;
 }
 
-/** The SVG timeline of a drill. */
-export function timelineSvg(r: DrillResult): string {
+/** Where things go: time to x, lane to y. */
+interface Frame {
+  t0: number;
+  end: number;
+  span: number;
+  nodes: string[];
+  lanes: string[];
+  x(t: number): number;
+  y(lane: string): number;
+}
+
+function frameOf(r: DrillResult): Frame {
   const ev = r.history.events;
   const t0 = ev[0]?.t ?? r.startTime;
   // Show up to the last thing that happened to the cluster, not the quiet settling time after it.
   const lastChange = Math.max(r.startTime + r.spec.durationMs, ...ev.filter((e) => e.kind === 'state' || e.kind === 'fault' || (e.kind === 'lock' && e.event === 'acquired')).map((e) => e.t));
   const end = Math.min(r.endTime, lastChange + 1000);
   const span = Math.max(1, end - t0);
-  const x = (t: number) => LEFT + ((t - t0) / span) * (WIDTH - LEFT - 10);
   const nodes = Array.from({ length: r.spec.nodes }, (_, i) => `node${i + 1}`);
   const lanes = [...nodes, 'lock', 'storage', 'clients'];
+  const x = (t: number) => LEFT + ((t - t0) / span) * (WIDTH - LEFT - 10);
   const y = (lane: string) => 28 + lanes.indexOf(lane) * (LANE + GAP);
-  const parts: string[] = [];
-  // The load window, and a time axis in seconds from the first event.
-  parts.push(rect(x(r.startTime), x(r.startTime + r.spec.durationMs), 22, lanes.length * (LANE + GAP), '#fef9c3', 'client load window'));
+  return { t0, end, span, nodes, lanes, x, y };
+}
+
+/** The load window, a time axis in seconds from the first event, and the lane names. */
+function axes(r: DrillResult, { t0, span, lanes, x, y }: Frame): string[] {
+  const loadWindow = rect(x(r.startTime), x(r.startTime + r.spec.durationMs), 22, lanes.length * (LANE + GAP), '#fef9c3', 'client load window');
+  const parts = [loadWindow];
   for (let s = 0; s * 1000 <= span; s += Math.max(1, Math.ceil(span / 1000 / 12))) parts.push(`<text x="${x(t0 + s * 1000).toFixed(1)}" y="14" font-size="10" fill="#555">${s}s</text>`);
   for (const lane of lanes) parts.push(`<text x="4" y="${y(lane) + 15}" font-size="12">${lane}</text>`);
+  return parts;
+}
+
+/** Each node's lane, coloured by its state over time. */
+function nodeLanes(ev: readonly HistoryEvent[], { t0, end, nodes, x, y }: Frame): string[] {
+  const parts: string[] = [];
   for (const node of nodes) {
     let from = t0;
     let state = 'uninitialized';
@@ -68,32 +88,71 @@ export function timelineSvg(r: DrillResult): string {
     }
     parts.push(rect(x(from), x(end), y(node), LANE, STATE_COLOURS[shown(state)] ?? '#ddd', `${node} ${shown(state)}`));
   }
+  return parts;
+}
+
+/** The lock lane: one span per term, named by its holder. */
+function lockLane(ev: readonly HistoryEvent[], { end, x, y }: Frame): string[] {
   const acquired = ev.filter((e) => e.kind === 'lock' && e.event === 'acquired') as Array<Extract<HistoryEvent, { kind: 'lock' }>>;
-  acquired.forEach((e, i) => {
+  return acquired.flatMap((e, i) => {
     const until = Math.min(acquired[i + 1]?.t ?? end, end);
-    parts.push(rect(x(e.t), x(until), y('lock'), LANE, i % 2 ? '#ede9fe' : '#ddd6fe', `term ${e.term} (${e.node})`, ' stroke="#7c3aed" stroke-width="0.5"'));
-    parts.push(`<text x="${(x(e.t) + 2).toFixed(1)}" y="${y('lock') + 15}" font-size="10">t${e.term} ${e.node}</text>`);
+    return [
+      rect(x(e.t), x(until), y('lock'), LANE, i % 2 ? '#ede9fe' : '#ddd6fe', `term ${e.term} (${e.node})`, ' stroke="#7c3aed" stroke-width="0.5"'),
+      `<text x="${(x(e.t) + 2).toFixed(1)}" y="${y('lock') + 15}" font-size="10">t${e.term} ${e.node}</text>`,
+    ];
   });
-  for (const f of faultSpans(ev, end)) {
+}
+
+/** Faults as shaded spans over their target's lane (storage's for the storage-wide ones). */
+function faultMarks(ev: readonly HistoryEvent[], { end, lanes, x, y }: Frame): string[] {
+  return faultSpans(ev, end).flatMap((f) => {
     const lane = lanes.includes(f.target) ? f.target : 'storage';
-    parts.push(rect(x(f.from), x(f.to), y(lane) - 3, LANE + 6, '#f97316', `${f.name} on ${f.target}`, ' fill-opacity="0.35" stroke="#c2410c" stroke-dasharray="3 2"'));
-    parts.push(`<text x="${x(f.from).toFixed(1)}" y="${y(lane) - 4}" font-size="10" fill="#c2410c">▼ ${esc(f.name)}</text>`);
-  }
+    return [
+      rect(x(f.from), x(f.to), y(lane) - 3, LANE + 6, '#f97316', `${f.name} on ${f.target}`, ' fill-opacity="0.35" stroke="#c2410c" stroke-dasharray="3 2"'),
+      `<text x="${x(f.from).toFixed(1)}" y="${y(lane) - 4}" font-size="10" fill="#c2410c">▼ ${esc(f.name)}</text>`,
+    ];
+  });
+}
+
+/** Client errors as ticks (failed red, unknown amber) and fenced writes (purple). */
+function clientTicks(ev: readonly HistoryEvent[], { x, y }: Frame): string[] {
+  const parts: string[] = [];
   for (const e of ev) {
     const colour = e.kind === 'fail' ? '#dc2626' : e.kind === 'info' ? '#d97706' : e.kind === 'fenced' ? '#7c3aed' : undefined;
     if (!colour) continue;
     const base = y('clients');
     parts.push(`<line x1="${x(e.t).toFixed(1)}" x2="${x(e.t).toFixed(1)}" y1="${base + 2}" y2="${base + LANE - 2}" stroke="${colour}"><title>${esc(e.kind)}</title></line>`);
   }
+  return parts;
+}
+
+/** A red line where the violation's last event happened, with its check's id. */
+function violationMark(r: DrillResult, { end, x, y }: Frame): string[] {
   const v = r.violation?.events.at(-1);
-  if (v && v.t <= end) {
-    parts.push(`<line x1="${x(v.t).toFixed(1)}" x2="${x(v.t).toFixed(1)}" y1="20" y2="${y('clients') + LANE}" stroke="#dc2626" stroke-width="2"><title>${esc(r.violation!.message)}</title></line>`);
-    parts.push(`<text x="${(x(v.t) + 3).toFixed(1)}" y="${y('clients') + LANE + 12}" font-size="11" font-weight="bold" fill="#dc2626">${r.violation!.check}</text>`);
-  }
-  const legendY = 28 + lanes.length * (LANE + GAP) + 16;
+  if (!v || v.t > end) return [];
+  return [
+    `<line x1="${x(v.t).toFixed(1)}" x2="${x(v.t).toFixed(1)}" y1="20" y2="${y('clients') + LANE}" stroke="#dc2626" stroke-width="2"><title>${esc(r.violation!.message)}</title></line>`,
+    `<text x="${(x(v.t) + 3).toFixed(1)}" y="${y('clients') + LANE + 12}" font-size="11" font-weight="bold" fill="#dc2626">${r.violation!.check}</text>`,
+  ];
+}
+
+/** The SVG timeline of a drill. */
+export function timelineSvg(r: DrillResult): string {
+  const ev = r.history.events;
+  const f = frameOf(r);
+  const parts = [
+    ...axes(r, f),
+    ...nodeLanes(ev, f),
+    ...lockLane(ev, f),
+    ...faultMarks(ev, f),
+    ...clientTicks(ev, f),
+    ...violationMark(r, f),
+  ];
+  const legendY = 28 + f.lanes.length * (LANE + GAP) + 16;
   const legend = [...Object.entries(STATE_COLOURS), ['fault', '#f97316'], ['failed', '#dc2626'], ['unknown', '#d97706'], ['fenced', '#7c3aed']].map(
     ([label, c], i) => `<rect x="${LEFT + i * 96}" y="${legendY}" width="12" height="12" fill="${c}"/><text x="${LEFT + i * 96 + 16}" y="${legendY + 10}" font-size="11">${label}</text>`,
   );
   const height = legendY + 24;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif"><rect width="100%" height="100%" fill="white"/>${parts.join('')}${legend.join('')}</svg>\n`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif"><rect width="100%" height="100%" fill="white"/>${parts.join('')}${legend.join('')}</svg>
+`;
 }

@@ -1,9 +1,9 @@
 /**
  * The control plane's refusals as typed values. Each code has one HTTP status, so the
  * control server answers `{"errors":[...]}` from the code alone and the CLI turns a local
- * refusal into exit 1 by `instanceof`, never by reading the message.
+ * refusal into exit 1 by `instanceof`, never by reading the message. They are the lab's,
+ * not a node's: their codes have this table, not the Vault API's.
  */
-import { VaultError } from '../node/index.ts';
 
 /** Why the control plane refused a request. */
 export type ControlErrorCode =
@@ -29,13 +29,18 @@ export const CONTROL_STATUS = {
 } satisfies Record<ControlErrorCode, number>;
 
 /** A request the control plane refuses; nothing in the lab has changed when it is thrown. */
-export class ControlError extends VaultError {
+export class ControlError extends Error {
   constructor(
-    override readonly code: ControlErrorCode,
+    readonly code: ControlErrorCode,
     message: string,
   ) {
-    super(code, message);
+    super(message);
     this.name = 'ControlError';
+  }
+
+  /** The strings for `{"errors":[...]}`. */
+  get errors(): string[] {
+    return this.message ? [this.message] : [];
   }
 
   /** The HTTP status for this refusal. */

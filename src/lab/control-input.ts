@@ -5,6 +5,7 @@
  * a fault that never ends nor touch the wrong thing.
  */
 import { invalidInput } from './control-errors.ts';
+import { FAULT_SHAPES, LAB_FAULTS, type FaultShape, type LabFault } from './fault-kinds.ts';
 
 /** The longest fault the lab will time (one hour): longer than any lesson, far below Node's timer limit. */
 export const MAX_FAULT_MS = 3_600_000;
@@ -14,32 +15,6 @@ export const STORAGE_TARGET = 'storage';
 
 /** The target of a step-down: whichever node is active. */
 export const ACTIVE_TARGET = 'active';
-
-/** What a fault acts on, and whether it can end by itself after a duration. */
-export interface FaultShape {
-  on: 'node' | 'storage' | 'active';
-  timed: boolean;
-}
-
-/** Each fault the lab accepts and its shape: one table, so the CLI and the server cannot disagree. */
-export const FAULT_SHAPES = {
-  kill: { on: 'node', timed: true },
-  restart: { on: 'node', timed: false },
-  seal: { on: 'node', timed: false },
-  'step-down': { on: 'active', timed: false },
-  pause: { on: 'node', timed: true },
-  'partition-storage': { on: 'node', timed: true },
-  'partition-peers': { on: 'node', timed: true },
-  'slow-storage': { on: 'storage', timed: true },
-  'storage-errors': { on: 'storage', timed: true },
-  'delete-lock': { on: 'storage', timed: false },
-} as const satisfies Record<string, FaultShape>;
-
-/** One fault name. */
-export type LabFault = keyof typeof FAULT_SHAPES;
-
-/** The fault names the lab accepts. */
-export const LAB_FAULTS = Object.keys(FAULT_SHAPES) as readonly LabFault[];
 
 /** A fault request once checked. */
 export interface FaultRequest {

@@ -5,7 +5,22 @@ export { Timeline, type TimelineEvent } from './timeline.ts';
 export { CONTROL_BODY_TIMEOUT_MS, CONTROL_MAX_BODY_BYTES, nodeRows, startControlServer, type ControlServerOptions, type LabControls, type NodeRow } from './control-server.ts';
 export { CONTROL_SECRET_FILE, controlSecretPath, readControlSecret } from './control-auth.ts';
 export { ControlError, type ControlErrorCode } from './control-errors.ts';
-export { checkFault, checkNodeName, FAULT_SHAPES, MAX_FAULT_MS, parseDurationFlag, type FaultRequest } from './control-input.ts';
+export { checkFault, checkNodeName, MAX_FAULT_MS, parseDurationFlag, type FaultRequest } from './control-input.ts';
+export {
+  actsOnStorage,
+  FAULT_KINDS,
+  FAULT_SHAPES,
+  faultSettings,
+  HEALABLE_FAULTS,
+  healedSettings,
+  LAB_FAULTS,
+  RANDOM_FAULT_KINDS,
+  type FaultKind,
+  type FaultShape,
+  type LabFault,
+  type StorageFaultKind,
+  type StorageKnobs,
+} from './fault-kinds.ts';
 export { readLabFile, readLabKeys, startLab, type LabFile, type LabKeys, type LabOptions, type RunningLab } from './lab-runner.ts';
-export { LAB_FAULTS, LabFaults, type LabFault } from './lab-faults.ts';
+export { LabFaults } from './lab-faults.ts';
 export { labTrouble, type LabTrouble } from './storage-status.ts';

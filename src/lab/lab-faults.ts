@@ -4,14 +4,11 @@
  * is checked (control-input.ts, then against the lab's state) before anything changes.
  */
 import type { TimerHandle } from '../clock/index.ts';
+import { StorageKeys } from '../storage/index.ts';
 import type { Cluster } from './cluster.ts';
 import { invalidInput } from './control-errors.ts';
-import { ACTIVE_TARGET, checkFault, type LabFault } from './control-input.ts';
-
-export { LAB_FAULTS, type LabFault } from './control-input.ts';
-
-/** The faults that `heal` ends (killed nodes stay down until restarted). */
-const HEALABLE: readonly LabFault[] = ['pause', 'partition-storage', 'partition-peers', 'slow-storage', 'storage-errors'];
+import { ACTIVE_TARGET, checkFault } from './control-input.ts';
+import { faultSettings, HEALABLE_FAULTS, healedSettings, type LabFault } from './fault-kinds.ts';
 
 /** Starts and heals faults on one cluster. */
 export class LabFaults {
@@ -56,15 +53,14 @@ export class LabFaults {
         after(() => c.partitionFromPeers(node, false));
         return;
       case 'slow-storage':
-        c.setStorageFaults({ latencyMs: 25, jitter: 0.8 });
-        after(() => c.setStorageFaults({ latencyMs: 0, jitter: 0 }));
+      case 'storage-errors': {
+        const kind = f.kind;
+        c.setStorageFaults(faultSettings(kind));
+        after(() => c.setStorageFaults(healedSettings(kind)));
         return;
-      case 'storage-errors':
-        c.setStorageFaults({ errorRate: 0.2 });
-        after(() => c.setStorageFaults({ errorRate: 0 }));
-        return;
+      }
       case 'delete-lock':
-        await c.backend.delete('core/lock');
+        await c.backend.delete(StorageKeys.lock);
         return;
     }
   }
@@ -72,7 +68,7 @@ export class LabFaults {
   /** Ends every partition, pause and storage fault (killed nodes stay down: restart them). */
   heal(): void {
     for (const [key, handle] of this.ends) {
-      if (HEALABLE.includes(key.split(' ')[0] as LabFault)) {
+      if (HEALABLE_FAULTS.includes(key.split(' ')[0] as LabFault)) {
         this.cluster.clock.clearTimeout(handle);
         this.ends.delete(key);
       }

@@ -73,6 +73,19 @@ function writePrivate(file: string, body: string): void {
   chmodSync(file, 0o600);
 }
 
+/** The lab's keys: a fresh init's (saved to init.json), or those init.json kept for storage that outlived a run. */
+async function labKeysFor(cluster: Cluster, home: string, storage: string): Promise<LabKeys> {
+  const kept = storage === 'level' ? readLabKeys(home) : undefined;
+  if (!cluster.nodes[0].node.initialized) {
+    const res = await cluster.init(5, 3);
+    const keys = { keys: res.keys, keys_base64: res.keysBase64, root_token: res.rootToken };
+    writePrivate(join(home, 'init.json'), `${JSON.stringify(keys, null, 2)}\n`);
+    return keys;
+  }
+  if (!kept) throw new Error(`storage in ${join(home, 'data')} is initialized but ${join(home, 'init.json')} is missing: remove ${home} to start afresh`);
+  return kept;
+}
+
 /** Starts a lab and leaves it running until `close()`. */
 export async function startLab(opts: LabOptions = {}): Promise<RunningLab> {
   const home = opts.home ?? '.vaultlab';
@@ -81,41 +94,47 @@ export async function startLab(opts: LabOptions = {}): Promise<RunningLab> {
   const basePort = opts.basePort ?? 8200;
   const cluster = await Cluster.start({ nodes: opts.nodes ?? 3, storage, sync: opts.sync, dir: join(home, 'data'), basePort, timings: opts.timings });
   try {
-    let keys = storage === 'level' ? readLabKeys(home) : undefined;
     const freshInit = !cluster.nodes[0].node.initialized;
-    if (freshInit) {
-      const res = await cluster.init(5, 3);
-      keys = { keys: res.keys, keys_base64: res.keysBase64, root_token: res.rootToken };
-      writePrivate(join(home, 'init.json'), `${JSON.stringify(keys, null, 2)}\n`);
-    } else if (!keys) {
-      throw new Error(`storage in ${join(home, 'data')} is initialized but ${join(home, 'init.json')} is missing: remove ${home} to start afresh`);
-    }
-    const unsealAll = async () => cluster.unsealAll(keys!.keys);
+    const keys = await labKeysFor(cluster, home, storage);
+    const unsealAll = async () => cluster.unsealAll(keys.keys);
     if (!opts.sealed) {
       await unsealAll();
       await waitFor(() => cluster.active() !== undefined, cluster.timings.lockTtlMs * 3 + 2000, () => whyNoActive(cluster));
     }
-    let closing: Promise<void> | undefined;
-    let markClosed!: () => void;
-    const closed = new Promise<void>((r) => (markClosed = r));
-    const close = () => (closing ??= (async () => {
-      removeControlSecret(home);
-      await control.close();
-      await cluster.close();
-      markClosed();
-    })());
-    // A fresh secret per run: whoever held the last one (a closed dashboard tab, an old shell) holds nothing now.
-    const secret = createControlSecret(home);
     const port = opts.controlPort ?? (basePort === 0 ? 0 : basePort + 100);
-    const control = await startControlServer({ cluster, faults: new LabFaults(cluster), unsealAll, down: async () => void setTimeout(() => void close(), 10) }, { port, secret });
-    const file: LabFile = { pid: process.pid, control: control.url, nodes: cluster.nodes.map((n) => ({ name: n.name, apiAddr: n.apiAddr })) };
-    writePrivate(join(home, 'lab.json'), `${JSON.stringify(file, null, 2)}\n`);
-    return { cluster, keys: keys!, control: control.url, freshInit, closed, close };
+    const served = await serveControl(cluster, home, port, unsealAll);
+    return { cluster, keys, freshInit, ...served };
   } catch (err) {
     removeControlSecret(home);
     await cluster.close();
     throw err;
   }
+}
+
+/** Opens the lab's control endpoint, writes lab.json, and says how to close everything (once). */
+async function serveControl(
+  cluster: Cluster,
+  home: string,
+  port: number,
+  unsealAll: () => Promise<void>,
+): Promise<Pick<RunningLab, 'control' | 'closed' | 'close'>> {
+  let closing: Promise<void> | undefined;
+  let markClosed!: () => void;
+  const closed = new Promise<void>((r) => (markClosed = r));
+  const close = () => (closing ??= (async () => {
+    removeControlSecret(home);
+    await control.close();
+    await cluster.close();
+    markClosed();
+  })());
+  // A fresh secret per run: whoever held the last one (a closed dashboard tab, an old shell) holds nothing now.
+  const secret = createControlSecret(home);
+  const down = async () => void setTimeout(() => void close(), 10);
+  const control = await startControlServer({ cluster, faults: new LabFaults(cluster), unsealAll, down }, { port, secret });
+  const nodes = cluster.nodes.map((n) => ({ name: n.name, apiAddr: n.apiAddr }));
+  const file: LabFile = { pid: process.pid, control: control.url, nodes };
+  writePrivate(join(home, 'lab.json'), `${JSON.stringify(file, null, 2)}\n`);
+  return { control: control.url, closed, close };
 }
 
 async function waitFor(cond: () => boolean, timeoutMs: number, why: () => string): Promise<void> {

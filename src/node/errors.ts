@@ -4,10 +4,21 @@
  * Messages are Vault's own wording: clients (node-vault, the Go CLI) show them verbatim.
  */
 
+/** The code of every error a node reports; src/api maps each to one HTTP status. */
+export type ErrorCode =
+  | 'INVALID_REQUEST'
+  | 'PERMISSION_DENIED'
+  | 'NOT_FOUND'
+  | 'NO_ROUTE'
+  | 'UNSUPPORTED_OPERATION'
+  | 'SEALED'
+  | 'STANDBY'
+  | 'INTERNAL';
+
 /** Base class of every error a node reports to a client. */
 export class VaultError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(message);

@@ -1,9 +1,22 @@
 /** Storage errors carry codes (STORAGE_*), so callers match on code, never on text. */
 
+/** Why a database would not open. */
+export type OpenFailure = 'STORAGE_LOCKED' | 'STORAGE_CORRUPT' | 'STORAGE_OPEN_FAILED';
+
+/** The code of every storage error; src/api maps each to one HTTP status. */
+export type StorageErrorCode =
+  | 'STORAGE_FENCED'
+  | 'STORAGE_LOCK_LOST'
+  | 'STORAGE_INVALID_KEY'
+  | 'STORAGE_FAULT'
+  | 'STORAGE_CLOSED'
+  | 'STORAGE_IO'
+  | OpenFailure;
+
 /** Base class of every storage error. */
 export class StorageError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: StorageErrorCode,
     message: string,
     options?: ErrorOptions,
   ) {
@@ -69,9 +82,6 @@ export class StorageIoError extends StorageError {
     super('STORAGE_IO', `storage ${op} failed: ${detail}`, options);
   }
 }
-
-/** Why a database would not open. */
-export type OpenFailure = 'STORAGE_LOCKED' | 'STORAGE_CORRUPT' | 'STORAGE_OPEN_FAILED';
 
 /** The database would not open: its LOCK is held, a file is corrupt, or a file is missing or unreadable. */
 export class StorageOpenError extends StorageError {

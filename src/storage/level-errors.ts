@@ -11,41 +11,46 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StorageIoError, StorageOpenError, type OpenFailure, type StorageError } from './errors.ts';
 
-interface CodedError {
-  code?: unknown;
-  message?: unknown;
-  cause?: unknown;
+/** The LEVEL_* code of an error of the level stack (abstract-level's ModuleError), if it has one. */
+function levelCode(e: unknown): string | undefined {
+  return e instanceof Error && 'code' in e && typeof e.code === 'string' && e.code.startsWith('LEVEL_') ? e.code : undefined;
 }
 
-/** The innermost error of a cause chain that still carries a LEVEL_* code (the most specific one). */
-function innermost(err: unknown): CodedError {
-  let found = err as CodedError;
-  for (let e = err as CodedError | undefined, depth = 0; e && typeof e === 'object' && depth < 8; e = e.cause as CodedError | undefined, depth++) {
-    if (typeof e.code === 'string' && e.code.startsWith('LEVEL_')) found = e;
+/** The innermost error of a cause chain that still carries a LEVEL_* code (the most specific one), else `err` itself. */
+function innermost(err: unknown): unknown {
+  let found = err;
+  for (let e = err, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    if (levelCode(e)) found = e;
   }
   return found;
 }
 
+/** What the innermost error says (LevelDB's own status, naming the file). */
+function said(err: unknown): string {
+  const cause = innermost(err);
+  return cause instanceof Error ? cause.message : String(err);
+}
+
 /** The storage error for a database in `dir` that would not open. */
 export function openError(dir: string, err: unknown): StorageError {
-  const cause = innermost(err);
-  const said = String(cause.message ?? err);
+  const code = levelCode(innermost(err));
   const where = `cannot open the level storage in ${dir}`;
-  let code: OpenFailure = 'STORAGE_OPEN_FAILED';
-  let message = `${where}: ${said}`;
-  if (cause.code === 'LEVEL_LOCKED') {
-    code = 'STORAGE_LOCKED';
-    message = `${where}: ${join(dir, 'LOCK')} is held by another open database (is another vaultlab running on this directory?): ${said}`;
-  } else if (cause.code === 'LEVEL_CORRUPTION') {
-    code = 'STORAGE_CORRUPT';
-    message = `${where}: the database is corrupt: ${said}${manifestNote(dir)}; restore the directory from a backup`;
+  const text = said(err);
+  let failure: OpenFailure = 'STORAGE_OPEN_FAILED';
+  let message = `${where}: ${text}`;
+  if (code === 'LEVEL_LOCKED') {
+    failure = 'STORAGE_LOCKED';
+    message = `${where}: ${join(dir, 'LOCK')} is held by another open database (is another vaultlab running on this directory?): ${text}`;
+  } else if (code === 'LEVEL_CORRUPTION') {
+    failure = 'STORAGE_CORRUPT';
+    message = `${where}: the database is corrupt: ${text}${manifestNote(dir)}; restore the directory from a backup`;
   }
-  return new StorageOpenError(code, message, { cause: err });
+  return new StorageOpenError(failure, message, { cause: err });
 }
 
 /** The storage error for a failed read or write (a full disk, an I/O error): LevelDB's text names the file and the OS error. */
 export function ioError(op: 'read' | 'write', err: unknown): StorageError {
-  return new StorageIoError(op, String(innermost(err).message ?? err), { cause: err });
+  return new StorageIoError(op, said(err), { cause: err });
 }
 
 /** Which descriptor CURRENT points at: LevelDB's corruption messages say "descriptor" without naming it. */

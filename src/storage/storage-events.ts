@@ -5,6 +5,7 @@
  * each event is emitted at the instant storage decided (synchronously, in the same tick
  * as the fencing check), never later when the disk write completes.
  */
+import type { StorageErrorCode } from './errors.ts';
 
 /** What happened to a lease. 'expired': its holder let it run out and another contender took it. */
 export type LockEventKind = 'acquired' | 'renewed' | 'released' | 'lost' | 'expired';
@@ -45,7 +46,7 @@ export interface HealthEvent {
 /** Why storage's writes are failing now. */
 export interface WriteFailure {
   /** The error's code (STORAGE_IO for the database's own errors). */
-  code: string;
+  code: StorageErrorCode;
   /** The database's words: the file and the OS error ("No space left on device"). */
   message: string;
   /** When the first write of this run of failures failed (ms since epoch, on the backend's clock). */

@@ -50,62 +50,53 @@ export function registerRawRoutes(app: FastifyInstance, node: VaultNode, opts: R
     if (node.state === 'uninitialized' && req.url.startsWith('/v1/sys/')) await node.refreshInitialized();
   });
   app.get('/v1/sys/init', async (_req, reply) => sendJson(reply, 200, { initialized: node.initialized }));
-  app.route({
-    method: ['PUT', 'POST'],
-    bodyLimit: UNAUTHENTICATED_BODY_LIMIT,
-    url: '/v1/sys/init',
-    handler: async (req, reply) => {
-      const body = await requestBody(req);
-      for (const k of ['recovery_shares', 'recovery_threshold']) {
-        if (intField(body, k) !== 0) throw new BadRequestError('parameters specific to auto unseal seals present');
-      }
-      if (Array.isArray(body?.pgp_keys) && body.pgp_keys.length) throw new BadRequestError('PGP-encrypted keys are not supported by vaultlab');
-      const res = await node.init({ secretShares: intField(body, 'secret_shares'), secretThreshold: intField(body, 'secret_threshold') });
-      return sendJson(reply, 200, { keys: res.keys, keys_base64: res.keysBase64, root_token: res.rootToken });
-    },
-  });
+  writeRoute(app, '/v1/sys/init', (req, reply) => init(node, req, reply));
   app.get('/v1/sys/seal-status', async (_req, reply) => sendJson(reply, 200, node.sealStatus()));
-  app.route({
-    method: ['PUT', 'POST'],
-    bodyLimit: UNAUTHENTICATED_BODY_LIMIT,
-    url: '/v1/sys/unseal',
-    handler: async (req, reply) => {
-      const body = await requestBody(req);
-      const key = caseless(body, 'key');
-      const reset = caseless(body, 'reset');
-      if (key !== undefined && typeof key !== 'string') throw new BadRequestError("'key' must be a valid hex or base64 string");
-      const res = await node.unseal({ key: key as string | undefined, reset: reset === true });
-      return sendJson(reply, 200, res.warnings ? { ...res.status, warnings: res.warnings } : res.status);
-    },
-  });
+  writeRoute(app, '/v1/sys/unseal', (req, reply) => unseal(node, req, reply));
   // Vault answers 405 to a GET of its write-only raw endpoints.
   for (const url of ['/v1/sys/unseal', '/v1/sys/seal', '/v1/sys/step-down']) {
     app.get(url, async (_req, reply) => sendErrors(reply, 405, ['unsupported operation']));
   }
   app.route({ method: ['HEAD', 'GET'], url: '/v1/sys/health', handler: async (req, reply) => health(node, req, reply) });
   app.get('/v1/sys/leader', async (_req, reply) => sendJson(reply, 200, node.leader()));
-  app.route({
-    method: ['PUT', 'POST'],
-    bodyLimit: UNAUTHENTICATED_BODY_LIMIT,
-    url: '/v1/sys/seal',
-    handler: async (req, reply) => {
-      // Not forwarded: Vault refuses to seal a standby ("please restart instead").
-      await requireRoot(node, req);
-      node.seal();
-      return sendNoContent(reply);
-    },
+  writeRoute(app, '/v1/sys/seal', async (req, reply) => {
+    // Not forwarded: Vault refuses to seal a standby ("please restart instead").
+    await requireRoot(node, req);
+    node.seal();
+    return sendNoContent(reply);
   });
-  app.route({
-    method: ['PUT', 'POST'],
-    bodyLimit: UNAUTHENTICATED_BODY_LIMIT,
-    url: '/v1/sys/step-down',
-    handler: async (req, reply) => {
-      if (node.state === 'standby' && opts.standby) return opts.standby.handle(req, reply);
-      await requireRoot(node, req);
-      node.stepDown(opts.stepDownBackoffMs);
-      return sendNoContent(reply);
-    },
+  writeRoute(app, '/v1/sys/step-down', async (req, reply) => {
+    if (node.state === 'standby' && opts.standby) return opts.standby.handle(req, reply);
+    await requireRoot(node, req);
+    node.stepDown(opts.stepDownBackoffMs);
+    return sendNoContent(reply);
   });
+}
+
+/** A PUT/POST raw route; none takes more than the unauthenticated body limit. */
+function writeRoute(app: FastifyInstance, url: string, handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>): void {
+  app.route({ method: ['PUT', 'POST'], bodyLimit: UNAUTHENTICATED_BODY_LIMIT, url, handler });
+}
+
+/** sys/init: Shamir shares only (no recovery shares, no PGP-encrypted keys). */
+async function init(node: VaultNode, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const body = await requestBody(req);
+  for (const k of ['recovery_shares', 'recovery_threshold']) {
+    if (intField(body, k) !== 0) throw new BadRequestError('parameters specific to auto unseal seals present');
+  }
+  if (Array.isArray(body?.pgp_keys) && body.pgp_keys.length) throw new BadRequestError('PGP-encrypted keys are not supported by vaultlab');
+  const res = await node.init({ secretShares: intField(body, 'secret_shares'), secretThreshold: intField(body, 'secret_threshold') });
+  return sendJson(reply, 200, { keys: res.keys, keys_base64: res.keysBase64, root_token: res.rootToken });
+}
+
+/** sys/unseal: one key share, or a reset of the shares given so far. */
+async function unseal(node: VaultNode, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const body = await requestBody(req);
+  const key = caseless(body, 'key');
+  const reset = caseless(body, 'reset');
+  if (key !== undefined && typeof key !== 'string') throw new BadRequestError("'key' must be a valid hex or base64 string");
+  const res = await node.unseal({ key: key as string | undefined, reset: reset === true });
+  return sendJson(reply, 200, res.warnings ? { ...res.status, warnings: res.warnings } : res.status);
 }
 
 /** seal and step-down need root or sudo (Vault's RootPrivsRequired), and spend a use like any request. */

@@ -3,7 +3,7 @@
  * queries sys/capabilities, sys/capabilities-self, sys/capabilities-accessor.
  */
 import { BadRequestError, PermissionDeniedError, UnsupportedOperationError } from '../../../errors.ts';
-import { normalizePolicyName } from '../../policy/index.ts';
+import { normalizePolicyName, PolicyParseError } from '../../policy/index.ts';
 import type { LogicalResponse } from '../../request.ts';
 import type { SystemView } from '../../system-view.ts';
 import type { EngineRequest } from '../engine.ts';
@@ -40,7 +40,7 @@ async function onePolicy(sys: SystemView, req: EngineRequest, rawName: string, l
       try {
         await sys.policies.write(name, text);
       } catch (err) {
-        if ((err as { code?: string }).code === 'POLICY_PARSE') throw new BadRequestError(`failed to parse policy: ${(err as Error).message}`);
+        if (err instanceof PolicyParseError) throw new BadRequestError(`failed to parse policy: ${err.message}`);
         throw err;
       }
       return warnings.length ? { data: null, warnings } : undefined;

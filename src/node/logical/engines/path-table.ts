@@ -20,12 +20,15 @@ export type ExistenceCheck<R extends EngineRequest = EngineRequest> = (req: R, p
 /** The answer where no handler serves the request: an Error is thrown, a response is returned. */
 export type Fallback<R extends EngineRequest = EngineRequest> = (req: R) => Error | LogicalResponse;
 
+/** A path's handlers by operation. */
+export type PathOperations<R extends EngineRequest = EngineRequest> = Partial<Record<Operation, PathHandler<R>>>;
+
 /** One path of an engine (framework.Path). */
 export interface PathEntry<R extends EngineRequest = EngineRequest> {
-  /** Anchored at both ends, relative to the mount. */
+  /** Anchored at both ends, relative to the mount; no g or y flag (the router reuses it). */
   pattern: RegExp;
   /** 'create' without a handler of its own is served by 'update', as Vault does for a path with no existence check. */
-  operations: Partial<Record<Operation, PathHandler<R>>>;
+  operations: PathOperations<R>;
   exists?: ExistenceCheck<R>;
   /** The answer for an operation this path lacks, when it is not the table's. */
   unsupported?: Fallback<R>;
@@ -55,6 +58,14 @@ function find<R extends EngineRequest>(paths: readonly PathEntry<R>[], path: str
 function answer(r: Error | LogicalResponse): LogicalResponse {
   if (r instanceof Error) throw r;
   return r;
+}
+
+/** A handler that answers 204 (Vault's nil response) once `fn` is done. */
+export function noContent<R extends EngineRequest>(fn: (req: R, params: PathParams) => Promise<unknown>): PathHandler<R> {
+  return async (req, params) => {
+    await fn(req, params);
+    return undefined;
+  };
 }
 
 /** Serves a request through a table. */

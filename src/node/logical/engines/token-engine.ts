@@ -1,17 +1,18 @@
 /**
  * The token auth backend at auth/token/: create (plain, orphan, by role), lookup,
  * renew and revoke in their self / by-token / by-accessor forms, accessors, roles.
- * Shapes as Vault returns them; the rules live in token/token-service.ts.
+ * Shapes as Vault returns them; the rules live in token/token-service.ts and token/token-roles.ts.
  */
 import { BadRequestError, PermissionDeniedError, UnsupportedOperationError, VaultError } from '../../errors.ts';
 import type { LogicalResponse } from '../request.ts';
 import { StorageKeys } from '../../../storage/index.ts';
 import { lookupView, type TokenEntry } from '../token/token-entry.ts';
 import { authInfo, createToken, renewToken, revokeOrphan, revokeTree, type TokenRole } from '../token/token-service.ts';
-import { durationSeconds, flag, policyList } from '../token/token-params.ts';
+import { deleteRole, listRoles, readRole, writeRole } from '../token/token-roles.ts';
 import type { SystemView } from '../system-view.ts';
-import { getJson, putJson, type Engine, type EngineRequest } from './engine.ts';
-import { checkExistence, routeRequest, type PathEntry, type PathHandler, type PathTable } from './path-table.ts';
+import type { Engine, EngineRequest } from './engine.ts';
+import { checkExistence, noContent, routeRequest } from './path-table.ts';
+import type { PathEntry, PathHandler, PathOperations, PathTable } from './path-table.ts';
 
 /** 403 "bad token" for a lookup of a token that does not exist. */
 class BadTokenError extends VaultError {
@@ -43,6 +44,7 @@ export class TokenEngine implements Engine {
   }
 
   exists(req: EngineRequest): Promise<boolean | undefined> {
+    // The one existence check (a named role's) reads no caller, so it runs before handle()'s caller check, as in Vault.
     return checkExistence(this.table, req as TokenRequest);
   }
 
@@ -61,7 +63,7 @@ export class TokenEngine implements Engine {
     };
     const byRole: PathHandler<TokenRequest> = async (req, { arg }) => {
       const now = this.sys.clock.now();
-      const role = arg ? await this.role(arg) : undefined;
+      const role = await readRole(this.sys.storage, arg);
       if (arg && !role) throw new BadRequestError(`unknown role ${arg}`);
       return create(req, now, role, false);
     };
@@ -99,7 +101,7 @@ export class TokenEngine implements Engine {
       return async (req, { arg }) => {
         const now = this.sys.clock.now();
         const renewed = await renewToken(this.sys, await find(req, arg), req.data.increment);
-        return { auth: authInfo(renewed, now, hideToken ? { hideToken } : undefined) };
+        return { auth: authInfo(renewed, now, { hideToken }) };
       };
     };
     return [
@@ -111,52 +113,45 @@ export class TokenEngine implements Engine {
 
   /** revoke-self, revoke[/<token>], revoke-accessor[/<accessor>], revoke-orphan[/<token>]: 204 whatever was revoked. */
   private revokePaths(): PathEntry<TokenRequest>[] {
-    const revoke = (fn: (req: TokenRequest, arg: string) => Promise<void>): PathEntry<TokenRequest>['operations'] => ({
-      update: async (req, { arg }) => {
-        await fn(req, arg);
-        return undefined;
-      },
-    });
-    const byToken = async (req: TokenRequest, arg: string) => {
+    const self = noContent<TokenRequest>((req) => revokeTree(this.sys, req.caller));
+    const byToken = noContent<TokenRequest>(async (req, { arg }) => {
       const e = await this.sys.tokens.lookup(String(arg || req.data.token || ''));
       if (e) await revokeTree(this.sys, e);
-    };
+    });
+    const byAccessor = noContent<TokenRequest>(async (req, { arg }) =>
+      revokeTree(this.sys, await this.byAccessor(arg || req.data.accessor)),
+    );
+    const orphaning = noContent<TokenRequest>(async (req, { arg }) =>
+      revokeOrphan(this.sys, await this.mustFind(arg || req.data.token, 'token to revoke not found')),
+    );
     return [
-      { pattern: withArg('revoke-self'), operations: revoke((req) => revokeTree(this.sys, req.caller)) },
-      { pattern: withArg('revoke'), operations: revoke(byToken) },
-      { pattern: withArg('revoke-accessor'), operations: revoke(async (req, arg) => revokeTree(this.sys, await this.byAccessor(arg || req.data.accessor))) },
-      {
-        pattern: withArg('revoke-orphan'),
-        operations: revoke(async (req, arg) => revokeOrphan(this.sys, await this.mustFind(arg || req.data.token, 'token to revoke not found'))),
-      },
+      { pattern: withArg('revoke-self'), operations: { update: self } },
+      { pattern: withArg('revoke'), operations: { update: byToken } },
+      { pattern: withArg('revoke-accessor'), operations: { update: byAccessor } },
+      { pattern: withArg('revoke-orphan'), operations: { update: orphaning } },
     ];
   }
 
   /** accessors/ and roles[/<name>]; only a named role has an existence check. */
   private rolePaths(): PathEntry<TokenRequest>[] {
-    const operations: PathEntry<TokenRequest>['operations'] = {
+    const storage = this.sys.storage;
+    const operations: PathOperations<TokenRequest> = {
       list: async () => {
-        const keys = (await this.sys.storage.list(StorageKeys.tokenRolePrefix)).filter((k) => !k.endsWith('/'));
+        const keys = await listRoles(storage);
         return keys.length ? { data: { keys } } : undefined;
       },
       read: async (_req, { arg }) => {
-        const r = await this.role(arg);
+        const r = await readRole(storage, arg);
         return r ? { data: { ...r } } : undefined;
       },
-      update: async (req, { arg }) => {
-        await this.writeRole(arg, req.data);
-        return undefined;
-      },
-      delete: async (_req, { arg }) => {
-        await this.sys.storage.delete(StorageKeys.tokenRolePrefix + arg);
-        return undefined;
-      },
+      update: noContent((req, { arg }) => writeRole(storage, arg, req.data)),
+      delete: noContent((_req, { arg }) => deleteRole(storage, arg)),
     };
     return [
       { pattern: withArg('accessors'), operations: { list: () => this.accessors() } },
       // The bare path names the role '', which exists nowhere (an empty `arg` group says so).
       { pattern: /^roles(?<arg>)$/, operations },
-      { pattern: /^roles\/(?<arg>.*)$/s, operations, exists: async (_req, { arg }) => (await this.role(arg)) !== undefined },
+      { pattern: /^roles\/(?<arg>.*)$/s, operations, exists: async (_req, { arg }) => (await readRole(storage, arg)) !== undefined },
     ];
   }
 
@@ -187,25 +182,5 @@ export class TokenEngine implements Engine {
       if (e) keys.push(e.accessor);
     }
     return keys.length ? { data: { keys: keys.sort() } } : undefined;
-  }
-
-  private role(name: string): Promise<TokenRole | undefined> {
-    return name ? getJson<TokenRole>(this.sys.storage, StorageKeys.tokenRolePrefix + name) : Promise.resolve(undefined);
-  }
-
-  private async writeRole(name: string, d: Record<string, unknown>): Promise<void> {
-    if (!name || name.includes('/')) throw new BadRequestError('role name is required');
-    const old = await this.role(name);
-    const role: TokenRole = {
-      name,
-      allowed_policies: policyList(d.allowed_policies) ?? old?.allowed_policies ?? [],
-      disallowed_policies: policyList(d.disallowed_policies) ?? old?.disallowed_policies ?? [],
-      orphan: d.orphan === undefined ? (old?.orphan ?? false) : flag(d.orphan),
-      renewable: d.renewable === undefined ? (old?.renewable ?? true) : flag(d.renewable),
-      token_period: d.token_period === undefined ? (old?.token_period ?? 0) : durationSeconds(d.token_period, 'token_period'),
-      token_explicit_max_ttl: d.token_explicit_max_ttl === undefined ? (old?.token_explicit_max_ttl ?? 0) : durationSeconds(d.token_explicit_max_ttl, 'token_explicit_max_ttl'),
-      path_suffix: typeof d.path_suffix === 'string' ? d.path_suffix : (old?.path_suffix ?? ''),
-    };
-    await putJson(this.sys.storage, StorageKeys.tokenRolePrefix + name, role);
   }
 }

@@ -8,7 +8,7 @@ import { BadRequestError } from '../../../errors.ts';
 import { effectiveTtls } from '../../mounts.ts';
 import type { LogicalResponse } from '../../request.ts';
 import { getJson, putJson, type Engine, type EngineRequest } from '../engine.ts';
-import { checkExistence, routeRequest, type PathTable } from '../path-table.ts';
+import { checkExistence, noContent, routeRequest, type PathTable } from '../path-table.ts';
 import { parseDurationSecond, unsupportedOperation } from './field-data.ts';
 
 /** Storage key of a path (entries live under data/ so a v1 → v2 upgrade can find them). */
@@ -40,10 +40,7 @@ export class KvV1Engine implements Engine {
           },
           read: (req) => this.read(req),
           update: write,
-          delete: async (req) => {
-            await req.storage.delete(keyOf(req.path));
-            return undefined;
-          },
+          delete: noContent((req) => req.storage.delete(keyOf(req.path))),
         },
         exists: async (req) => req.path !== '' && (await req.storage.get(keyOf(req.path))) !== undefined,
       },
@@ -71,9 +68,8 @@ export class KvV1Engine implements Engine {
 }
 
 /** A write replaces the whole entry. */
-async function write(req: EngineRequest): Promise<undefined> {
+const write = noContent(async (req: EngineRequest) => {
   if (!req.path) throw new BadRequestError('missing path');
   if (Object.keys(req.data).length === 0) throw new BadRequestError('missing data fields');
   await putJson(req.storage, keyOf(req.path), req.data);
-  return undefined;
-}
+});

@@ -5,7 +5,7 @@
  * and a warning pointing at `vault kv`. Read-modify-writes of one key are serialised.
  */
 import { BadRequestError } from '../../../errors.ts';
-import type { LogicalResponse } from '../../request.ts';
+import type { LogicalResponse, Operation } from '../../request.ts';
 import type { Engine, EngineRequest } from '../engine.ts';
 import { checkExistence, routeRequest, type PathEntry, type PathHandler, type PathParams, type PathTable } from '../path-table.ts';
 import { unsupportedOperation } from './field-data.ts';
@@ -17,17 +17,16 @@ import { configOps, readSubkeys, versionOps, type VersionAction } from './kv-v2-
 
 /** The paths whose bare name gets the "root of a K/V v2 mount" warning. */
 const ROOTS = new Set(['metadata', 'data', 'delete', 'undelete', 'destroy']);
-const SUBCOMMAND: Record<string, string> = { create: 'put', update: 'put', patch: 'patch', read: 'get', list: 'list', delete: 'delete' };
+const ROOT_WARNING = 'Non-listing operations on the root of a K/V v2 mount are not supported.';
+const SUBCOMMAND: Record<Operation, string> = { create: 'put', update: 'put', patch: 'patch', read: 'get', list: 'list', delete: 'delete' };
 
 /** Vault's pathInvalid: a 404 envelope whose warning says which `vault kv` command to use. */
 function invalidPath(req: EngineRequest): LogicalResponse {
-  if (ROOTS.has(req.path)) return { status: 404, data: null, warnings: ['Non-listing operations on the root of a K/V v2 mount are not supported.'] };
-  const sub = SUBCOMMAND[req.operation];
-  return {
-    status: 404,
-    data: null,
-    warnings: [`Invalid path for a versioned K/V secrets engine. See the API docs for the appropriate API endpoints to use. If using the Vault CLI, use 'vault kv ${sub}' for this operation.`],
-  };
+  if (ROOTS.has(req.path)) return { status: 404, data: null, warnings: [ROOT_WARNING] };
+  const warning =
+    'Invalid path for a versioned K/V secrets engine. See the API docs for the appropriate API endpoints to use. ' +
+    `If using the Vault CLI, use 'vault kv ${SUBCOMMAND[req.operation]}' for this operation.`;
+  return { status: 404, data: null, warnings: [warning] };
 }
 
 /** The KV v2 engine (stateless: all state is in the mount's storage). */

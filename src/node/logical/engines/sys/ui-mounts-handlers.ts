@@ -30,14 +30,18 @@ function checkToken(req: EngineRequest): void {
   if (req.token && !req.caller) throw new PermissionDeniedError();
 }
 
+/** A mount tuned listing_visibility=unauth shows to anyone; any other to a token that can reach it. */
+async function visible(sys: SystemView, req: EngineRequest, m: MountEntry): Promise<boolean> {
+  return m.config.listingVisibility === 'unauth' || (req.caller !== undefined && (await hasMountAccess(sys, req.caller, m.path)));
+}
+
 /** The listing: mounts tuned listing_visibility=unauth (reduced) without a token; those the token can reach (in full) with one. */
 async function listMounts(sys: SystemView, req: EngineRequest): Promise<LogicalResponse> {
   checkToken(req);
   const secret: Record<string, unknown> = {};
   const auth: Record<string, unknown> = {};
   for (const m of sys.mounts.all()) {
-    const visible = m.config.listingVisibility === 'unauth' || (req.caller !== undefined && (await hasMountAccess(sys, req.caller, m.path)));
-    if (!visible) continue;
+    if (!(await visible(sys, req, m))) continue;
     const shown = req.caller ? mountInfo(m) : { description: m.description, options: m.options, type: m.type };
     (m.table === 'auth' ? auth : secret)[listKey(m)] = shown;
   }
@@ -50,8 +54,7 @@ async function readMount(sys: SystemView, req: EngineRequest, rawPath: string): 
   const path = sanitizePath(rawPath);
   const mount = sys.mounts.match(path);
   if (!mount) throw new PreflightDeniedError(path);
-  const allowed = mount.config.listingVisibility === 'unauth' || (req.caller !== undefined && (await hasMountAccess(sys, req.caller, mount.path)));
-  if (!allowed) throw new PreflightDeniedError(path);
+  if (!(await visible(sys, req, mount))) throw new PreflightDeniedError(path);
   return { data: { ...mountInfo(mount), path: listKey(mount) } };
 }
 

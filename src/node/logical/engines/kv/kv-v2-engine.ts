@@ -7,7 +7,7 @@
 import { BadRequestError } from '../../../errors.ts';
 import type { LogicalResponse, Operation } from '../../request.ts';
 import type { Engine, EngineRequest } from '../engine.ts';
-import { checkExistence, routeRequest, type PathEntry, type PathHandler, type PathParams, type PathTable } from '../path-table.ts';
+import { checkExistence, routeRequest, type PathHandler, type PathOperations, type PathParams, type PathTable } from '../path-table.ts';
 import { unsupportedOperation } from './field-data.ts';
 import { KeyLocks } from '../../key-locks.ts';
 import { deleteLatest, patchData, readData, writeData } from './kv-v2-data.ts';
@@ -67,7 +67,7 @@ export class KvV2Engine implements Engine {
   }
 
   /** metadata/<key>: reads and lists run unlocked; a write or patch needs a key. */
-  private metadataOperations(): PathEntry['operations'] {
+  private metadataOperations(): PathOperations {
     const read: PathHandler = (req, { key }) => metadataOps(req, key);
     const locked: PathHandler = (req, { key }) => this.locked(req, key, () => metadataOps(req, key));
     const write: PathHandler = async (req, params) => {

@@ -7,7 +7,7 @@
 import { BadRequestError } from '../../../errors.ts';
 import type { LogicalResponse } from '../../request.ts';
 import type { SystemView } from '../../system-view.ts';
-import type { PathEntry } from '../path-table.ts';
+import type { PathEntry, PathOperations } from '../path-table.ts';
 import { buildMount, PROTECTED_MOUNTS, sanitizePath } from './mount-enable.ts';
 import { mountInfo } from './mount-info.ts';
 import { tunePath } from './mount-tune.ts';
@@ -39,7 +39,7 @@ async function disable(sys: SystemView, path: string): Promise<undefined> {
 }
 
 /** sys/mounts/:path — read one (the mount serving the path), enable, disable. */
-function mountOne(sys: SystemView): PathEntry['operations'] {
+function mountOne(sys: SystemView): PathOperations {
   return {
     read: async (_req, params) => {
       const path = sanitizePath(params.path);

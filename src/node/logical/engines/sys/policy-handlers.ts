@@ -7,7 +7,7 @@ import { normalizePolicyName, PolicyParseError } from '../../policy/index.ts';
 import type { LogicalResponse } from '../../request.ts';
 import type { SystemView } from '../../system-view.ts';
 import type { EngineRequest } from '../engine.ts';
-import type { PathEntry, PathHandler } from '../path-table.ts';
+import type { PathEntry, PathHandler, PathOperations } from '../path-table.ts';
 
 /** Policies Vault keeps out of listings. */
 const HIDDEN = new Set(['response-wrapping', 'control-group']);
@@ -44,7 +44,7 @@ async function storePolicy(sys: SystemView, name: string, text: string): Promise
 }
 
 /** Read, write and delete of one policy; `legacy` is sys/policy/ (text under `rules`, data at the top level). */
-function onePolicy(sys: SystemView, legacy: boolean): PathEntry['operations'] {
+function onePolicy(sys: SystemView, legacy: boolean): PathOperations {
   const textKey = legacy ? 'rules' : 'policy';
   return {
     read: async (_req, params) => {
@@ -94,7 +94,7 @@ async function capabilities(sys: SystemView, policies: string[], paths: string[]
 
 /** capabilities, capabilities-self, capabilities-accessor: whose policies each asks about. */
 function capabilityPaths(sys: SystemView): PathEntry[] {
-  const query = (policiesOf: (req: EngineRequest) => Promise<string[]>): PathEntry['operations'] => ({
+  const query = (policiesOf: (req: EngineRequest) => Promise<string[]>): PathOperations => ({
     update: async (req) => capabilities(sys, await policiesOf(req), pathsOf(req.data)),
   });
   const ofToken = async (req: EngineRequest) => {

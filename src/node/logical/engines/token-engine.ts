@@ -1,16 +1,18 @@
 /**
  * The token auth backend at auth/token/: create (plain, orphan, by role), lookup,
  * renew and revoke in their self / by-token / by-accessor forms, accessors, roles.
- * Shapes as Vault returns them; the rules live in token/token-service.ts.
+ * Shapes as Vault returns them; the rules live in token/token-service.ts and token/token-roles.ts.
  */
 import { BadRequestError, PermissionDeniedError, UnsupportedOperationError, VaultError } from '../../errors.ts';
 import type { LogicalResponse } from '../request.ts';
 import { StorageKeys } from '../../../storage/index.ts';
 import { lookupView, type TokenEntry } from '../token/token-entry.ts';
 import { authInfo, createToken, renewToken, revokeOrphan, revokeTree, type TokenRole } from '../token/token-service.ts';
-import { durationSeconds, flag, policyList } from '../token/token-params.ts';
+import { deleteRole, listRoles, readRole, writeRole } from '../token/token-roles.ts';
 import type { SystemView } from '../system-view.ts';
-import { getJson, putJson, type Engine, type EngineRequest } from './engine.ts';
+import type { Engine, EngineRequest } from './engine.ts';
+import { checkExistence, noContent, routeRequest } from './path-table.ts';
+import type { PathEntry, PathHandler, PathOperations, PathTable } from './path-table.ts';
 
 /** 403 "bad token" for a lookup of a token that does not exist. */
 class BadTokenError extends VaultError {
@@ -19,86 +21,138 @@ class BadTokenError extends VaultError {
   }
 }
 
+/** A token request: the token backend serves no path without a caller. */
+type TokenRequest = EngineRequest & { caller: TokenEntry };
+
+/** A token path: `name`, then optionally '/' and an argument (the token, accessor or role named in the URL). */
+function withArg(name: string): RegExp {
+  return new RegExp(`^${name}(?:/(?<arg>.*))?$`, 's');
+}
+
+const INSECURE_URL_TOKEN = 'Supplying a token in the URL is insecure; use the request body instead';
+
 /** auth/token/* for one node. */
 export class TokenEngine implements Engine {
-  constructor(private readonly sys: SystemView) {}
+  private readonly table: PathTable<TokenRequest>;
 
-  async exists(req: EngineRequest): Promise<boolean | undefined> {
-    // Only roles have an existence check; every other token path is a plain update.
-    if (req.path.startsWith('roles/')) return (await this.role(req.path.slice('roles/'.length))) !== undefined;
-    return undefined;
+  constructor(private readonly sys: SystemView) {
+    this.table = {
+      paths: [...this.creationPaths(), ...this.lookupPaths(), ...this.renewPaths(), ...this.revokePaths(), ...this.rolePaths()],
+      unsupported: () => new UnsupportedOperationError('unsupported path'),
+      unmatched: () => new UnsupportedOperationError('unsupported path'),
+    };
+  }
+
+  exists(req: EngineRequest): Promise<boolean | undefined> {
+    // The one existence check (a named role's) reads no caller, so it runs before handle()'s caller check, as in Vault.
+    return checkExistence(this.table, req as TokenRequest);
   }
 
   async handle(req: EngineRequest): Promise<LogicalResponse | undefined> {
     const caller = req.caller;
     if (!caller) throw new PermissionDeniedError();
-    const [head, ...rest] = req.path.split('/');
-    const arg = rest.join('/');
-    const op = req.operation === 'create' ? 'update' : req.operation;
-    const now = this.sys.clock.now();
-    switch (`${head} ${op}`) {
-      case 'create update':
-      case 'create-orphan update': {
-        // Only create/<role> names a role; create-orphan takes none (Vault's paths).
-        if (arg && head === 'create-orphan') throw new UnsupportedOperationError('unsupported path');
-        const role = arg ? await this.role(arg) : undefined;
-        if (arg && !role) throw new BadRequestError(`unknown role ${arg}`);
-        const privileged = await this.privileged(caller, req.path);
-        const { entry, warnings } = await createToken(this.sys, { entry: caller, privileged }, req.data, { orphanPath: head === 'create-orphan', role, path: `auth/token/${req.path}` });
-        return { data: null, auth: authInfo(entry, now), warnings };
-      }
-      case 'lookup-self read':
-      case 'lookup-self update':
-        return { data: lookupView(caller, now) };
-      case 'lookup read':
-      case 'lookup update': {
-        const id = arg || String(req.data.token ?? '');
-        if (!id) throw new BadRequestError('missing token ID');
-        const e = await this.sys.tokens.lookup(id);
-        if (!e) throw new BadTokenError();
-        return { data: lookupView(e, now), warnings: arg ? ['Supplying a token in the URL is insecure; use the request body instead'] : undefined };
-      }
-      case 'lookup-accessor update':
-        return { data: lookupView(await this.byAccessor(arg || req.data.accessor), now, { hideId: true }) };
-      case 'renew-self update':
-        return { auth: authInfo(await renewToken(this.sys, caller, req.data.increment), now) };
-      case 'renew update':
-        return { auth: authInfo(await renewToken(this.sys, await this.mustFind(arg || req.data.token, 'token not found'), req.data.increment), now) };
-      case 'renew-accessor update':
-        return { auth: authInfo(await renewToken(this.sys, await this.byAccessor(arg || req.data.accessor), req.data.increment), now, { hideToken: true }) };
-      case 'revoke-self update':
-        await revokeTree(this.sys, caller);
-        return undefined;
-      case 'revoke update': {
-        const e = await this.sys.tokens.lookup(String(arg || req.data.token || ''));
-        if (e) await revokeTree(this.sys, e);
-        return undefined;
-      }
-      case 'revoke-accessor update':
-        await revokeTree(this.sys, await this.byAccessor(arg || req.data.accessor));
-        return undefined;
-      case 'revoke-orphan update':
-        await revokeOrphan(this.sys, await this.mustFind(arg || req.data.token, 'token to revoke not found'));
-        return undefined;
-      case 'accessors list':
-        return this.accessors();
-      case 'roles list': {
-        const keys = (await this.sys.storage.list(StorageKeys.tokenRolePrefix)).filter((k) => !k.endsWith('/'));
+    return routeRequest(this.table, { ...req, caller });
+  }
+
+  /** create, create/<role> and create-orphan (which names no role). */
+  private creationPaths(): PathEntry<TokenRequest>[] {
+    const create = async (req: TokenRequest, now: number, role: TokenRole | undefined, orphanPath: boolean): Promise<LogicalResponse> => {
+      const creator = { entry: req.caller, privileged: await this.privileged(req.caller, req.path) };
+      const { entry, warnings } = await createToken(this.sys, creator, req.data, { orphanPath, role, path: `auth/token/${req.path}` });
+      return { data: null, auth: authInfo(entry, now), warnings };
+    };
+    const byRole: PathHandler<TokenRequest> = async (req, { arg }) => {
+      const now = this.sys.clock.now();
+      const role = await readRole(this.sys.storage, arg);
+      if (arg && !role) throw new BadRequestError(`unknown role ${arg}`);
+      return create(req, now, role, false);
+    };
+    return [
+      { pattern: withArg('create'), operations: { update: byRole } },
+      { pattern: /^create-orphan\/?$/, operations: { update: (req) => create(req, this.sys.clock.now(), undefined, true) } },
+    ];
+  }
+
+  /** lookup-self, lookup[/<token>], lookup-accessor[/<accessor>]. */
+  private lookupPaths(): PathEntry<TokenRequest>[] {
+    const self: PathHandler<TokenRequest> = async (req) => ({ data: lookupView(req.caller, this.sys.clock.now()) });
+    const lookup: PathHandler<TokenRequest> = async (req, { arg }) => {
+      const now = this.sys.clock.now();
+      const id = arg || String(req.data.token ?? '');
+      if (!id) throw new BadRequestError('missing token ID');
+      const e = await this.sys.tokens.lookup(id);
+      if (!e) throw new BadTokenError();
+      return { data: lookupView(e, now), warnings: arg ? [INSECURE_URL_TOKEN] : undefined };
+    };
+    const byAccessor: PathHandler<TokenRequest> = async (req, { arg }) => {
+      const now = this.sys.clock.now();
+      return { data: lookupView(await this.byAccessor(arg || req.data.accessor), now, { hideId: true }) };
+    };
+    return [
+      { pattern: withArg('lookup-self'), operations: { read: self, update: self } },
+      { pattern: withArg('lookup'), operations: { read: lookup, update: lookup } },
+      { pattern: withArg('lookup-accessor'), operations: { update: byAccessor } },
+    ];
+  }
+
+  /** renew-self, renew[/<token>], renew-accessor[/<accessor>]: the new lease in an `auth` block. */
+  private renewPaths(): PathEntry<TokenRequest>[] {
+    const renew = (find: (req: TokenRequest, arg: string) => Promise<TokenEntry>, hideToken = false): PathHandler<TokenRequest> => {
+      return async (req, { arg }) => {
+        const now = this.sys.clock.now();
+        const renewed = await renewToken(this.sys, await find(req, arg), req.data.increment);
+        return { auth: authInfo(renewed, now, { hideToken }) };
+      };
+    };
+    return [
+      { pattern: withArg('renew-self'), operations: { update: renew(async (req) => req.caller) } },
+      { pattern: withArg('renew'), operations: { update: renew((req, arg) => this.mustFind(arg || req.data.token, 'token not found')) } },
+      { pattern: withArg('renew-accessor'), operations: { update: renew((req, arg) => this.byAccessor(arg || req.data.accessor), true) } },
+    ];
+  }
+
+  /** revoke-self, revoke[/<token>], revoke-accessor[/<accessor>], revoke-orphan[/<token>]: 204 whatever was revoked. */
+  private revokePaths(): PathEntry<TokenRequest>[] {
+    const self = noContent<TokenRequest>((req) => revokeTree(this.sys, req.caller));
+    const byToken = noContent<TokenRequest>(async (req, { arg }) => {
+      const e = await this.sys.tokens.lookup(String(arg || req.data.token || ''));
+      if (e) await revokeTree(this.sys, e);
+    });
+    const byAccessor = noContent<TokenRequest>(async (req, { arg }) =>
+      revokeTree(this.sys, await this.byAccessor(arg || req.data.accessor)),
+    );
+    const orphaning = noContent<TokenRequest>(async (req, { arg }) =>
+      revokeOrphan(this.sys, await this.mustFind(arg || req.data.token, 'token to revoke not found')),
+    );
+    return [
+      { pattern: withArg('revoke-self'), operations: { update: self } },
+      { pattern: withArg('revoke'), operations: { update: byToken } },
+      { pattern: withArg('revoke-accessor'), operations: { update: byAccessor } },
+      { pattern: withArg('revoke-orphan'), operations: { update: orphaning } },
+    ];
+  }
+
+  /** accessors/ and roles[/<name>]; only a named role has an existence check. */
+  private rolePaths(): PathEntry<TokenRequest>[] {
+    const storage = this.sys.storage;
+    const operations: PathOperations<TokenRequest> = {
+      list: async () => {
+        const keys = await listRoles(storage);
         return keys.length ? { data: { keys } } : undefined;
-      }
-      case 'roles read': {
-        const r = await this.role(arg);
+      },
+      read: async (_req, { arg }) => {
+        const r = await readRole(storage, arg);
         return r ? { data: { ...r } } : undefined;
-      }
-      case 'roles update':
-        await this.writeRole(arg, req.data);
-        return undefined;
-      case 'roles delete':
-        await this.sys.storage.delete(StorageKeys.tokenRolePrefix + arg);
-        return undefined;
-      default:
-        throw new UnsupportedOperationError('unsupported path');
-    }
+      },
+      update: noContent((req, { arg }) => writeRole(storage, arg, req.data)),
+      delete: noContent((_req, { arg }) => deleteRole(storage, arg)),
+    };
+    return [
+      { pattern: withArg('accessors'), operations: { list: () => this.accessors() } },
+      // The bare path names the role '', which exists nowhere (an empty `arg` group says so).
+      { pattern: /^roles(?<arg>)$/, operations },
+      { pattern: /^roles\/(?<arg>.*)$/s, operations, exists: async (_req, { arg }) => (await readRole(storage, arg)) !== undefined },
+    ];
   }
 
   private async privileged(caller: TokenEntry, path: string): Promise<boolean> {
@@ -128,25 +182,5 @@ export class TokenEngine implements Engine {
       if (e) keys.push(e.accessor);
     }
     return keys.length ? { data: { keys: keys.sort() } } : undefined;
-  }
-
-  private role(name: string): Promise<TokenRole | undefined> {
-    return name ? getJson<TokenRole>(this.sys.storage, StorageKeys.tokenRolePrefix + name) : Promise.resolve(undefined);
-  }
-
-  private async writeRole(name: string, d: Record<string, unknown>): Promise<void> {
-    if (!name || name.includes('/')) throw new BadRequestError('role name is required');
-    const old = await this.role(name);
-    const role: TokenRole = {
-      name,
-      allowed_policies: policyList(d.allowed_policies) ?? old?.allowed_policies ?? [],
-      disallowed_policies: policyList(d.disallowed_policies) ?? old?.disallowed_policies ?? [],
-      orphan: d.orphan === undefined ? (old?.orphan ?? false) : flag(d.orphan),
-      renewable: d.renewable === undefined ? (old?.renewable ?? true) : flag(d.renewable),
-      token_period: d.token_period === undefined ? (old?.token_period ?? 0) : durationSeconds(d.token_period, 'token_period'),
-      token_explicit_max_ttl: d.token_explicit_max_ttl === undefined ? (old?.token_explicit_max_ttl ?? 0) : durationSeconds(d.token_explicit_max_ttl, 'token_explicit_max_ttl'),
-      path_suffix: typeof d.path_suffix === 'string' ? d.path_suffix : (old?.path_suffix ?? ''),
-    };
-    await putJson(this.sys.storage, StorageKeys.tokenRolePrefix + name, role);
   }
 }

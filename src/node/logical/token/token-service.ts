@@ -48,43 +48,97 @@ export function authInfo(e: TokenEntry, now: number, opts: { hideToken?: boolean
   };
 }
 
+/** Where a token is created: the path, whether it is create-orphan, and the role it names. */
+export interface CreationOptions {
+  orphanPath: boolean;
+  role?: TokenRole;
+  path: string;
+}
+
+/** A token's lifetime: its TTL, period and explicit max TTL, in seconds. */
+interface Lifetime {
+  ttl: number;
+  period: number;
+  explicitMax: number;
+}
+
 /** Creates a token for `creator` from a request body; returns the entry and any warnings. */
-export async function createToken(sys: SystemView, creator: Creator, body: Record<string, unknown>, opts: { orphanPath: boolean; role?: TokenRole; path: string }): Promise<{ entry: TokenEntry; warnings: string[] }> {
+export async function createToken(
+  sys: SystemView,
+  creator: Creator,
+  body: Record<string, unknown>,
+  opts: CreationOptions,
+): Promise<{ entry: TokenEntry; warnings: string[] }> {
   const { entry: parent, privileged } = creator;
   const role = opts.role;
   const warnings: string[] = [];
   if (body.type === 'batch') throw new BadRequestError('batch tokens are not supported by vaultlab');
-  let id = newServiceToken();
-  if (body.id !== undefined && body.id !== '') {
-    if (!privileged) throw new BadRequestError('root or sudo privileges required to specify token id');
-    if (typeof body.id !== 'string' || body.id.includes('.')) throw new BadRequestError('token IDs can not contain a period');
-    id = body.id;
-    if (await sys.tokens.lookup(id)) throw new BadRequestError('cannot create a token with a duplicate ID');
-  }
-  const noDefault = flag(body.no_default_policy);
+  const id = await tokenId(sys, body, privileged);
   const policies = chooseTokenPolicies({
     parent: parent.policies,
     requested: policyList(body.policies) ?? [],
     role: role && { allowedPolicies: role.allowed_policies, disallowedPolicies: role.disallowed_policies },
-    noDefaultPolicy: noDefault,
+    noDefaultPolicy: flag(body.no_default_policy),
     sudo: privileged,
   });
   const noParent = flag(body.no_parent);
   if (!role && noParent && !privileged) throw new BadRequestError('root or sudo privileges required to create orphan token');
   const orphan = role ? role.orphan : opts.orphanPath || noParent;
-  const asked = lifetimeFields(body, privileged);
+  const lifetime = tokenLifetime(body, creator, role, policies.includes('root'), warnings);
+  const numUses = Number(body.num_uses ?? 0);
+  if (!Number.isInteger(numUses) || numUses < 0) throw new BadRequestError('number of uses cannot be negative');
+  const entry = newEntry(sys, { id, policies, orphan, numUses, lifetime }, parent, body, opts);
+  await sys.tokens.save(entry);
+  sys.expiration.track(sys.tokens.hash(entry.id), entry.expireTime);
+  warnings.push(...(await missingPolicyWarnings(sys, policies)));
+  return { entry, warnings };
+}
+
+/** A fresh token id, or the one the body asks for (root or sudo only, without a '.', not taken). */
+async function tokenId(sys: SystemView, body: Record<string, unknown>, privileged: boolean): Promise<string> {
+  const id = newServiceToken();
+  if (body.id === undefined || body.id === '') return id;
+  if (!privileged) throw new BadRequestError('root or sudo privileges required to specify token id');
+  if (typeof body.id !== 'string' || body.id.includes('.')) throw new BadRequestError('token IDs can not contain a period');
+  if (await sys.tokens.lookup(body.id)) throw new BadRequestError('cannot create a token with a duplicate ID');
+  return body.id;
+}
+
+/** The lifetime asked for, within the role's, the system's and the parent's limits. */
+function tokenLifetime(
+  body: Record<string, unknown>,
+  creator: Creator,
+  role: TokenRole | undefined,
+  isRoot: boolean,
+  warnings: string[],
+): Lifetime {
+  const asked = lifetimeFields(body, creator.privileged);
   const period = lesser(asked.period, role?.token_period, 'Period', warnings);
   const explicitMax = lesser(asked.explicitMax, role?.token_explicit_max_ttl, 'Explicit max TTL', warnings);
-  const isRoot = policies.includes('root');
   let ttl = period || asked.ttl || (isRoot ? 0 : SYSTEM_MAX_TTL);
   if (explicitMax && (ttl === 0 || ttl > explicitMax)) ttl = explicitMax;
   if (!isRoot) ttl = Math.min(ttl || SYSTEM_MAX_TTL, SYSTEM_MAX_TTL);
   // A token that expires cannot hand out one that never does (its subtree must end with it).
-  if (ttl === 0 && parent.expireTime) throw new BadRequestError('expiring root tokens cannot create non-expiring root tokens');
-  const numUses = Number(body.num_uses ?? 0);
-  if (!Number.isInteger(numUses) || numUses < 0) throw new BadRequestError('number of uses cannot be negative');
+  if (ttl === 0 && creator.entry.expireTime) throw new BadRequestError('expiring root tokens cannot create non-expiring root tokens');
+  return { ttl, period, explicitMax };
+}
+
+/** What createToken decided, ready to become an entry. */
+interface Chosen {
+  id: string;
+  policies: string[];
+  orphan: boolean;
+  numUses: number;
+  lifetime: Lifetime;
+}
+
+/** The entry of a new token, created now. */
+function newEntry(sys: SystemView, chosen: Chosen, parent: TokenEntry, body: Record<string, unknown>, opts: CreationOptions): TokenEntry {
+  const { id, policies, orphan, numUses, lifetime } = chosen;
+  const { ttl, period, explicitMax } = lifetime;
+  const role = opts.role;
   const now = sys.clock.now();
-  const entry: TokenEntry = {
+  return {
     id,
     accessor: newAccessor(),
     policies,
@@ -104,18 +158,20 @@ export async function createToken(sys: SystemView, creator: Creator, body: Recor
     type: 'service',
     role: role?.name ?? '',
   };
-  await sys.tokens.save(entry);
-  sys.expiration.track(sys.tokens.hash(entry.id), entry.expireTime);
+}
+
+/** Vault's warning for each policy the token names that is not stored (root and default always exist). */
+async function missingPolicyWarnings(sys: SystemView, policies: string[]): Promise<string[]> {
   const stored = new Set(await sys.policies.list());
-  warnings.push(...policies.filter((p) => p !== 'root' && p !== 'default' && !stored.has(p)).map((p) => `Policy "${p}" does not exist`));
-  return { entry, warnings };
+  return policies.filter((p) => p !== 'root' && p !== 'default' && !stored.has(p)).map((p) => `Policy "${p}" does not exist`);
 }
 
 /** The TTL fields of a creation body, in seconds; a period needs root or sudo, whatever the role. */
 function lifetimeFields(body: Record<string, unknown>, privileged: boolean): { ttl: number; period: number; explicitMax: number } {
   const period = durationSeconds(body.period, 'period');
   if (period && !privileged) throw new BadRequestError('root or sudo privileges required to create periodic token');
-  return { ttl: durationSeconds(body.ttl ?? body.lease, 'ttl'), period, explicitMax: durationSeconds(body.explicit_max_ttl, 'explicit_max_ttl') };
+  const ttl = durationSeconds(body.ttl ?? body.lease, 'ttl');
+  return { ttl, period, explicitMax: durationSeconds(body.explicit_max_ttl, 'explicit_max_ttl') };
 }
 
 /** The lesser of a value asked for and the role's (0 = unset), with Vault's warning when both are set. */

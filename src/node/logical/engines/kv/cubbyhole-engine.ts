@@ -20,7 +20,7 @@ export class CubbyholeEngine implements Engine {
     return { ...req, storage: this.sys.view(`logical/${req.mount.uuid}/${this.sys.tokens.hash(req.caller.id)}/`) };
   }
 
-  exists(req: EngineRequest): Promise<boolean> {
+  exists(req: EngineRequest): Promise<boolean | undefined> {
     return this.kv.exists(this.scoped(req));
   }
 

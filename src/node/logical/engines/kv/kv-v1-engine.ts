@@ -8,6 +8,7 @@ import { BadRequestError } from '../../../errors.ts';
 import { effectiveTtls } from '../../mounts.ts';
 import type { LogicalResponse } from '../../request.ts';
 import { getJson, putJson, type Engine, type EngineRequest } from '../engine.ts';
+import { checkExistence, noContent, routeRequest, type PathTable } from '../path-table.ts';
 import { parseDurationSecond, unsupportedOperation } from './field-data.ts';
 
 /** Storage key of a path (entries live under data/ so a v1 → v2 upgrade can find them). */
@@ -26,38 +27,49 @@ function leaseOf(data: Record<string, unknown>, mountDefault: number): number {
   }
 }
 
-/** KV v1 over whatever Storage the request carries. */
+/** KV v1 over whatever Storage the request carries: one path that takes every name. */
 export class KvV1Engine implements Engine {
+  private readonly table: PathTable = {
+    paths: [
+      {
+        pattern: /^.*$/s,
+        operations: {
+          list: async (req) => {
+            const keys = await req.storage.list(keyOf(req.path));
+            return keys.length ? { data: { keys } } : undefined;
+          },
+          read: (req) => this.read(req),
+          update: write,
+          delete: noContent((req) => req.storage.delete(keyOf(req.path))),
+        },
+        exists: async (req) => req.path !== '' && (await req.storage.get(keyOf(req.path))) !== undefined,
+      },
+    ],
+    unsupported: () => unsupportedOperation(),
+    unmatched: () => unsupportedOperation(),
+  };
+
   /** `leases` false: cubbyhole, which reports lease_duration 0. */
   constructor(private readonly leases = true) {}
 
-  async exists(req: EngineRequest): Promise<boolean> {
-    return req.path !== '' && (await req.storage.get(keyOf(req.path))) !== undefined;
+  exists(req: EngineRequest): Promise<boolean | undefined> {
+    return checkExistence(this.table, req);
   }
 
-  async handle(req: EngineRequest): Promise<LogicalResponse | undefined> {
-    switch (req.operation) {
-      case 'list': {
-        const keys = await req.storage.list(keyOf(req.path));
-        return keys.length ? { data: { keys } } : undefined;
-      }
-      case 'read': {
-        const data = await getJson<Record<string, unknown>>(req.storage, keyOf(req.path));
-        if (!data) return undefined;
-        return { data, leaseDuration: this.leases ? leaseOf(data, effectiveTtls(req.mount).defaultTtl) : undefined };
-      }
-      case 'create':
-      case 'update': {
-        if (!req.path) throw new BadRequestError('missing path');
-        if (Object.keys(req.data).length === 0) throw new BadRequestError('missing data fields');
-        await putJson(req.storage, keyOf(req.path), req.data);
-        return undefined;
-      }
-      case 'delete':
-        await req.storage.delete(keyOf(req.path));
-        return undefined;
-      default:
-        throw unsupportedOperation();
-    }
+  handle(req: EngineRequest): Promise<LogicalResponse | undefined> {
+    return routeRequest(this.table, req);
+  }
+
+  private async read(req: EngineRequest): Promise<LogicalResponse | undefined> {
+    const data = await getJson<Record<string, unknown>>(req.storage, keyOf(req.path));
+    if (!data) return undefined;
+    return { data, leaseDuration: this.leases ? leaseOf(data, effectiveTtls(req.mount).defaultTtl) : undefined };
   }
 }
+
+/** A write replaces the whole entry. */
+const write = noContent(async (req: EngineRequest) => {
+  if (!req.path) throw new BadRequestError('missing path');
+  if (Object.keys(req.data).length === 0) throw new BadRequestError('missing data fields');
+  await putJson(req.storage, keyOf(req.path), req.data);
+});

@@ -16,8 +16,11 @@ const CONFIG_SCHEMA = { max_versions: 'int', cas_required: 'bool', delete_versio
 const MAX_SUBKEYS_DEPTH = 100;
 const dec = new TextDecoder();
 
+/** What a version-set endpoint does to the versions it lists. */
+export type VersionAction = 'delete' | 'undelete' | 'destroy';
+
 /** POST delete|undelete|destroy/<key> {versions}. */
-export async function versionOps(req: EngineRequest, action: 'delete' | 'undelete' | 'destroy', key: string): Promise<undefined> {
+export async function versionOps(req: EngineRequest, action: VersionAction, key: string): Promise<undefined> {
   const versions = fieldData(req.data, VERSIONS_SCHEMA).versions ?? [];
   if (!versions.length) throw new BadRequestError(action === 'destroy' ? 'no version number provided' : 'No version number provided');
   const meta = await readMeta(req.storage, key);

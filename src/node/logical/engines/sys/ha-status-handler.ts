@@ -7,17 +7,15 @@
  */
 import { UnsupportedOperationError } from '../../../errors.ts';
 import type { SystemView } from '../../system-view.ts';
-import type { SysHandler } from './sys-engine.ts';
+import type { PathEntry } from '../path-table.ts';
 
-/** The ha-status handler. */
-export function haStatusHandlers(sys: SystemView): SysHandler[] {
+/** The ha-status path. */
+export function haStatusPaths(sys: SystemView): PathEntry[] {
   return [
     {
-      matches: (p) => p === 'ha-status',
-      handle: async (req) => {
-        if (req.operation !== 'read') throw new UnsupportedOperationError();
-        return { data: { nodes: sys.haMembers() }, injectTopLevel: true };
-      },
+      pattern: /^ha-status$/,
+      operations: { read: async () => ({ data: { nodes: sys.haMembers() }, injectTopLevel: true }) },
+      unsupported: () => new UnsupportedOperationError(),
     },
   ];
 }

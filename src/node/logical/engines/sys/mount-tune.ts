@@ -10,7 +10,8 @@ import { effectiveTtls, type MountEntry } from '../../mounts.ts';
 import type { LogicalResponse } from '../../request.ts';
 import type { SystemView } from '../../system-view.ts';
 import type { EngineRequest } from '../engine.ts';
-import { fieldData, parseDurationSecond, unsupportedOperation } from '../kv/field-data.ts';
+import type { PathEntry } from '../path-table.ts';
+import { fieldData, parseDurationSecond } from '../kv/field-data.ts';
 import { upgradeKvToV2 } from '../kv/kv-upgrade.ts';
 import { sanitizePath } from './mount-enable.ts';
 
@@ -91,14 +92,18 @@ async function tuneWrite(sys: SystemView, req: EngineRequest, path: string): Pro
   return { data: null, warnings: [`Upgrading mount from version ${upgrade[0]} to version ${upgrade[1]}. This mount will be unavailable for a brief period and will resume service shortly.`] };
 }
 
-/** Serves mounts/<path>/tune. */
-export async function tuneMount(sys: SystemView, req: EngineRequest): Promise<LogicalResponse | undefined> {
-  const path = sanitizePath(req.path.slice('mounts/'.length, -'/tune'.length));
-  if (req.operation === 'read') {
-    const m = sys.mounts.match(path);
-    if (!m) throw new BadRequestError(`cannot fetch sysview for path ${JSON.stringify(path)}`);
-    return { data: tuneView(m) };
-  }
-  if (req.operation === 'create' || req.operation === 'update') return tuneWrite(sys, req, path);
-  throw unsupportedOperation();
+/** mounts/<path>/tune: read the tune view, or tune. */
+export function tunePath(sys: SystemView): PathEntry {
+  return {
+    pattern: /^mounts\/(?<path>.+)\/tune$/,
+    operations: {
+      read: async (_req, params) => {
+        const path = sanitizePath(params.path);
+        const m = sys.mounts.match(path);
+        if (!m) throw new BadRequestError(`cannot fetch sysview for path ${JSON.stringify(path)}`);
+        return { data: tuneView(m) };
+      },
+      update: (req, { path }) => tuneWrite(sys, req, sanitizePath(path)),
+    },
+  };
 }

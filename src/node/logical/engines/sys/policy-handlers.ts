@@ -7,7 +7,7 @@ import { normalizePolicyName, PolicyParseError } from '../../policy/index.ts';
 import type { LogicalResponse } from '../../request.ts';
 import type { SystemView } from '../../system-view.ts';
 import type { EngineRequest } from '../engine.ts';
-import type { SysHandler } from './sys-engine.ts';
+import type { PathEntry, PathHandler, PathOperations } from '../path-table.ts';
 
 /** Policies Vault keeps out of listings. */
 const HIDDEN = new Set(['response-wrapping', 'control-group']);
@@ -16,43 +16,59 @@ async function listNames(sys: SystemView): Promise<string[]> {
   return [...(await sys.policies.list()).filter((n) => !HIDDEN.has(n)), 'root'];
 }
 
-async function onePolicy(sys: SystemView, req: EngineRequest, rawName: string, legacy: boolean): Promise<LogicalResponse | undefined> {
+/** The name a policy path names, normalised as Vault stores it, and the warning when that changed it. */
+function policyName(rawName: string): { name: string; warnings: string[] } {
   const name = normalizePolicyName(rawName);
-  const warnings: string[] = [];
-  if (name !== rawName) warnings.push(`policy name was converted to ${name}`);
+  return { name, warnings: name !== rawName ? [`policy name was converted to ${name}`] : [] };
+}
+
+/** The text of a policy write: `policy`, or the deprecated `rules` with a warning. */
+function policyText(data: Record<string, unknown>, warnings: string[]): string {
+  let text = data.policy;
+  if (text === undefined && data.rules !== undefined) {
+    text = data.rules;
+    warnings.push("'rules' is deprecated, please use 'policy' instead");
+  }
+  if (typeof text !== 'string' || !text.trim()) throw new BadRequestError("'policy' parameter not supplied or empty");
+  return text;
+}
+
+/** Stores a policy; a parse failure is a 400 that says why. */
+async function storePolicy(sys: SystemView, name: string, text: string): Promise<void> {
+  try {
+    await sys.policies.write(name, text);
+  } catch (err) {
+    if (err instanceof PolicyParseError) throw new BadRequestError(`failed to parse policy: ${err.message}`);
+    throw err;
+  }
+}
+
+/** Read, write and delete of one policy; `legacy` is sys/policy/ (text under `rules`, data at the top level). */
+function onePolicy(sys: SystemView, legacy: boolean): PathOperations {
   const textKey = legacy ? 'rules' : 'policy';
-  switch (req.operation) {
-    case 'read': {
+  return {
+    read: async (_req, params) => {
+      const { name } = policyName(params.name);
       if (name === 'root') return { data: { name, [textKey]: '' }, injectTopLevel: legacy };
       const text = await sys.policies.read(name);
       return text === undefined ? undefined : { data: { name, [textKey]: text }, injectTopLevel: legacy };
-    }
-    case 'create':
-    case 'update': {
-      let text = req.data.policy;
-      if (text === undefined && req.data.rules !== undefined) {
-        text = req.data.rules;
-        warnings.push("'rules' is deprecated, please use 'policy' instead");
-      }
-      if (typeof text !== 'string' || !text.trim()) throw new BadRequestError("'policy' parameter not supplied or empty");
+    },
+    update: async (req, params) => {
+      const { name, warnings } = policyName(params.name);
+      const text = policyText(req.data, warnings);
       if (name === 'root' || name === 'response-wrapping') throw new BadRequestError(`cannot update "${name}" policy`);
       if (!name) throw new BadRequestError('policy name must be specified');
-      try {
-        await sys.policies.write(name, text);
-      } catch (err) {
-        if (err instanceof PolicyParseError) throw new BadRequestError(`failed to parse policy: ${err.message}`);
-        throw err;
-      }
+      await storePolicy(sys, name, text);
       return warnings.length ? { data: null, warnings } : undefined;
-    }
-    case 'delete':
+    },
+    delete: async (_req, params) => {
+      const { name } = policyName(params.name);
       if (name === 'root') throw new BadRequestError('cannot delete "root" policy');
       if (name === 'default') throw new BadRequestError('cannot delete default policy');
       await sys.policies.delete(name);
       return undefined;
-    default:
-      throw new UnsupportedOperationError();
-  }
+    },
+  };
 }
 
 function pathsOf(d: Record<string, unknown>): string[] {
@@ -76,51 +92,41 @@ async function capabilities(sys: SystemView, policies: string[], paths: string[]
   return { data, injectTopLevel: true };
 }
 
-/** The policy and capability handlers. */
-export function policyHandlers(sys: SystemView): SysHandler[] {
-  const writeOnly = (req: EngineRequest) => {
-    if (req.operation !== 'update' && req.operation !== 'create') throw new UnsupportedOperationError();
+/** capabilities, capabilities-self, capabilities-accessor: whose policies each asks about. */
+function capabilityPaths(sys: SystemView): PathEntry[] {
+  const query = (policiesOf: (req: EngineRequest) => Promise<string[]>): PathOperations => ({
+    update: async (req) => capabilities(sys, await policiesOf(req), pathsOf(req.data)),
+  });
+  const ofToken = async (req: EngineRequest) => {
+    const e = typeof req.data.token === 'string' ? await sys.tokens.lookup(req.data.token) : undefined;
+    if (!e) throw new PermissionDeniedError();
+    return e.policies;
+  };
+  const ofAccessor = async (req: EngineRequest) => {
+    const id = typeof req.data.accessor === 'string' ? await sys.tokens.idForAccessor(req.data.accessor) : undefined;
+    const e = id ? await sys.tokens.lookup(id) : undefined;
+    if (!e) throw new BadRequestError('invalid accessor');
+    return e.policies;
   };
   return [
-    {
-      matches: (p) => p === 'policy' || p === 'policy/',
-      handle: async (req) => {
-        if (req.operation !== 'read' && req.operation !== 'list') throw new UnsupportedOperationError();
-        const names = await listNames(sys);
-        return { data: { keys: names, policies: names }, injectTopLevel: true };
-      },
-    },
-    { matches: (p) => p.startsWith('policy/'), handle: (req) => onePolicy(sys, req, req.path.slice('policy/'.length), true) },
-    {
-      matches: (p) => p === 'policies/acl' || p === 'policies/acl/',
-      handle: async (req) => {
-        if (req.operation !== 'list') throw new UnsupportedOperationError();
-        return { data: { keys: await listNames(sys) } };
-      },
-    },
-    { matches: (p) => p.startsWith('policies/acl/'), handle: (req) => onePolicy(sys, req, req.path.slice('policies/acl/'.length), false) },
-    {
-      matches: (p) => p === 'capabilities-self',
-      handle: async (req) => (writeOnly(req), capabilities(sys, req.caller?.policies ?? [], pathsOf(req.data))),
-    },
-    {
-      matches: (p) => p === 'capabilities',
-      handle: async (req) => {
-        writeOnly(req);
-        const e = typeof req.data.token === 'string' ? await sys.tokens.lookup(req.data.token) : undefined;
-        if (!e) throw new PermissionDeniedError();
-        return capabilities(sys, e.policies, pathsOf(req.data));
-      },
-    },
-    {
-      matches: (p) => p === 'capabilities-accessor',
-      handle: async (req) => {
-        writeOnly(req);
-        const id = typeof req.data.accessor === 'string' ? await sys.tokens.idForAccessor(req.data.accessor) : undefined;
-        const e = id ? await sys.tokens.lookup(id) : undefined;
-        if (!e) throw new BadRequestError('invalid accessor');
-        return capabilities(sys, e.policies, pathsOf(req.data));
-      },
-    },
+    { pattern: /^capabilities-self$/, operations: query(async (req) => req.caller?.policies ?? []) },
+    { pattern: /^capabilities$/, operations: query(ofToken) },
+    { pattern: /^capabilities-accessor$/, operations: query(ofAccessor) },
   ];
+}
+
+/** The policy and capability paths; an operation they lack is Vault's plain 405. */
+export function policyPaths(sys: SystemView): PathEntry[] {
+  const legacyList: PathHandler = async () => {
+    const names = await listNames(sys);
+    return { data: { keys: names, policies: names }, injectTopLevel: true };
+  };
+  const paths: PathEntry[] = [
+    { pattern: /^policy\/?$/, operations: { read: legacyList, list: legacyList } },
+    { pattern: /^policy\/(?<name>.*)$/s, operations: onePolicy(sys, true) },
+    { pattern: /^policies\/acl\/?$/, operations: { list: async () => ({ data: { keys: await listNames(sys) } }) } },
+    { pattern: /^policies\/acl\/(?<name>.*)$/s, operations: onePolicy(sys, false) },
+    ...capabilityPaths(sys),
+  ];
+  return paths.map((p) => ({ ...p, unsupported: () => new UnsupportedOperationError() }));
 }

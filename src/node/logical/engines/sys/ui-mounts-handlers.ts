@@ -8,11 +8,10 @@ import type { MountEntry } from '../../mounts.ts';
 import type { LogicalResponse } from '../../request.ts';
 import type { SystemView } from '../../system-view.ts';
 import type { EngineRequest } from '../engine.ts';
-import { unsupportedOperation } from '../kv/field-data.ts';
+import type { PathEntry } from '../path-table.ts';
 import { sanitizePath } from './mount-enable.ts';
 import { hasMountAccess } from './mount-access.ts';
 import { mountInfo } from './mount-info.ts';
-import type { SysHandler } from './sys-engine.ts';
 
 /** Vault's answer when the preflight finds no mount or no access (the same 403 for both). */
 export class PreflightDeniedError extends VaultError {
@@ -31,14 +30,18 @@ function checkToken(req: EngineRequest): void {
   if (req.token && !req.caller) throw new PermissionDeniedError();
 }
 
+/** A mount tuned listing_visibility=unauth shows to anyone; any other to a token that can reach it. */
+async function visible(sys: SystemView, req: EngineRequest, m: MountEntry): Promise<boolean> {
+  return m.config.listingVisibility === 'unauth' || (req.caller !== undefined && (await hasMountAccess(sys, req.caller, m.path)));
+}
+
 /** The listing: mounts tuned listing_visibility=unauth (reduced) without a token; those the token can reach (in full) with one. */
 async function listMounts(sys: SystemView, req: EngineRequest): Promise<LogicalResponse> {
   checkToken(req);
   const secret: Record<string, unknown> = {};
   const auth: Record<string, unknown> = {};
   for (const m of sys.mounts.all()) {
-    const visible = m.config.listingVisibility === 'unauth' || (req.caller !== undefined && (await hasMountAccess(sys, req.caller, m.path)));
-    if (!visible) continue;
+    if (!(await visible(sys, req, m))) continue;
     const shown = req.caller ? mountInfo(m) : { description: m.description, options: m.options, type: m.type };
     (m.table === 'auth' ? auth : secret)[listKey(m)] = shown;
   }
@@ -46,24 +49,19 @@ async function listMounts(sys: SystemView, req: EngineRequest): Promise<LogicalR
 }
 
 /** One mount: its info plus `path`, if the token may see it. */
-async function readMount(sys: SystemView, req: EngineRequest): Promise<LogicalResponse> {
+async function readMount(sys: SystemView, req: EngineRequest, rawPath: string): Promise<LogicalResponse> {
   checkToken(req);
-  const path = sanitizePath(req.path.slice('internal/ui/mounts/'.length));
+  const path = sanitizePath(rawPath);
   const mount = sys.mounts.match(path);
   if (!mount) throw new PreflightDeniedError(path);
-  const allowed = mount.config.listingVisibility === 'unauth' || (req.caller !== undefined && (await hasMountAccess(sys, req.caller, mount.path)));
-  if (!allowed) throw new PreflightDeniedError(path);
+  if (!(await visible(sys, req, mount))) throw new PreflightDeniedError(path);
   return { data: { ...mountInfo(mount), path: listKey(mount) } };
 }
 
-/** The two preflight handlers of the sys backend. */
-export function uiMountHandlers(sys: SystemView): SysHandler[] {
-  const readOnly = (fn: (sys: SystemView, req: EngineRequest) => Promise<LogicalResponse>) => async (req: EngineRequest) => {
-    if (req.operation !== 'read') throw unsupportedOperation();
-    return fn(sys, req);
-  };
+/** The two preflight paths of the sys backend (read only). */
+export function uiMountPaths(sys: SystemView): PathEntry[] {
   return [
-    { matches: (p) => p === 'internal/ui/mounts' || p === 'internal/ui/mounts/', handle: readOnly(listMounts) },
-    { matches: (p) => p.startsWith('internal/ui/mounts/'), handle: readOnly(readMount) },
+    { pattern: /^internal\/ui\/mounts\/?$/, operations: { read: (req) => listMounts(sys, req) } },
+    { pattern: /^internal\/ui\/mounts\/(?<path>.*)$/s, operations: { read: (req, { path }) => readMount(sys, req, path) } },
   ];
 }

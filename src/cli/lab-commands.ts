@@ -21,7 +21,7 @@ import { labHome } from './client.ts';
 import { columnize } from './columnize.ts';
 import { checkLocally, control, labNodeNames } from './lab-control.ts';
 import { out, outData, parseFormat, UsageError, warn, type Format } from './output.ts';
-import { troubleLines } from './status-command.ts';
+import { troubleLines } from './trouble-lines.ts';
 import { untilSignal } from './server-command.ts';
 
 type Run = (fn: () => Promise<number>) => void;

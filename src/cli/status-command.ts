@@ -1,6 +1,5 @@
 /** `vaultlab status`: `vault status`'s table (seal-status + leader), exit 0 unsealed, 2 sealed, 1 error. */
 import type { Command } from 'commander';
-import type { LabTrouble } from '../lab/index.ts';
 import { VaultClient, resolveAddress, resolveToken } from './client.ts';
 import { kvTable } from './columnize.ts';
 import { out, outData, parseFormat } from './output.ts';
@@ -26,19 +25,6 @@ export function statusRows(s: any, l: any | undefined): Array<[string, unknown]>
     }
   }
   return rows;
-}
-
-/**
- * The lines `status --all` prints under its table when storage or leadership is in trouble:
- * failing writes (a full disk, in the database's words), start-up warnings (a torn log), and
- * for each standby that keeps failing to become active, why.
- */
-export function troubleLines(t: LabTrouble): string[] {
-  const lines: string[] = [];
-  if (t.storageFailure) lines.push(`Storage: since ${new Date(t.storageFailure.since).toISOString()}, writes failing: ${t.storageFailure.message}`);
-  for (const w of t.storageWarnings) lines.push(`Storage warning: ${w}`);
-  for (const c of t.campaigns) lines.push(`${c.node} is not becoming active: ${c.reason}`);
-  return lines;
 }
 
 /** Registers `status`. */

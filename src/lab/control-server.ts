@@ -13,7 +13,7 @@ import { checkCaller } from './control-auth.ts';
 import { ControlError, invalidInput } from './control-errors.ts';
 import { checkFault, checkFields, checkNodeName } from './control-input.ts';
 import type { LabFaults } from './lab-faults.ts';
-import { labTrouble } from './storage-status.ts';
+import { labTrouble } from './lab-trouble.ts';
 
 /** What each lab verb needs from the runner. */
 export interface LabControls {

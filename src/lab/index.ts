@@ -23,4 +23,4 @@ export {
 } from './fault-kinds.ts';
 export { readLabFile, readLabKeys, startLab, type LabFile, type LabKeys, type LabOptions, type RunningLab } from './lab-runner.ts';
 export { LabFaults } from './lab-faults.ts';
-export { labTrouble, type LabTrouble } from './storage-status.ts';
+export { labTrouble, type LabTrouble } from './lab-trouble.ts';

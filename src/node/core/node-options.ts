@@ -23,8 +23,3 @@ export interface NodeOptions {
   /** The barrier's AES-GCM engine: node:crypto (default, faster) or @noble/ciphers. */
   aead?: 'node' | 'noble';
 }
-
-/** The version every node reports (Vault's field `version`). */
-export const VAULT_VERSION = '1.18.5';
-/** The build date reported with it. */
-export const BUILD_DATE = '2025-02-24T09:40:28Z';

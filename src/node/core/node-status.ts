@@ -2,7 +2,7 @@
  * The three unauthenticated status documents every node serves: seal-status, health
  * and leader, in Vault's field order (Go struct order for raw handlers).
  */
-import { BUILD_DATE, VAULT_VERSION } from './node-options.ts';
+import { BUILD_DATE, VAULT_VERSION } from '../version.ts';
 import type { NodeState } from './node-machine.ts';
 import type { SealConfig } from './seal-config.ts';
 

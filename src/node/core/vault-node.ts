@@ -34,7 +34,8 @@ import { NodeLifecycle } from './node-lifecycle.ts';
 import { RequestGate } from './request-gate.ts';
 import type { NodeState } from './node-machine.ts';
 import type { NodeEvent, NodeEventListener } from './node-events.ts';
-import { VAULT_VERSION, type NodeOptions } from './node-options.ts';
+import type { NodeOptions } from './node-options.ts';
+import { VAULT_VERSION } from '../version.ts';
 import { health, leader, sealStatus, type HealthQuery, type StatusFacts } from './node-status.ts';
 
 /** A simulated Vault node. */

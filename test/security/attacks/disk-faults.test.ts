@@ -20,7 +20,7 @@ import { Cluster, labTrouble, startLab } from '../../../src/lab/index.ts';
 import { whyNoActive } from '../../../src/lab/lab-runner.ts';
 import { UsageError } from '../../../src/cli/output.ts';
 import { parseServerConfig } from '../../../src/cli/server-config.ts';
-import { troubleLines } from '../../../src/cli/status-command.ts';
+import { troubleLines } from '../../../src/cli/trouble-lines.ts';
 import { LevelBackend, StorageKeys, type LockEvent } from '../../../src/storage/index.ts';
 import { call, initAndUnseal, makeNode, removeDir } from '../../helpers/node-fixture.ts';
 import { storageDigest } from '../../helpers/storage-dump.ts';

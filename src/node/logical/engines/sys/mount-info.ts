@@ -1,5 +1,5 @@
 /** A mount entry in Vault's wire shape (`mountInfo` in vault/logical_system.go), keys in Go's sorted map order. */
-import { VAULT_VERSION } from '../../../core/node-options.ts';
+import { VAULT_VERSION } from '../../../version.ts';
 import type { MountEntry } from '../../mounts.ts';
 
 /** The JSON Vault shows for one mount in sys/mounts, sys/auth and sys/internal/ui/mounts. */

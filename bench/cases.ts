@@ -24,7 +24,13 @@ export interface BenchCase {
 
 const WRITE_BODY = '{"data":{"value":"' + 'y'.repeat(480) + '","n":"{i}"}}';
 
-function kv(name: string, server: BenchCase['server'], target: 'active' | 'standby', op: 'read' | 'write', mode: 'direct' | 'forward' | 'redirect'): BenchCase {
+function kv(
+  name: string,
+  server: BenchCase['server'],
+  target: 'active' | 'standby',
+  op: 'read' | 'write',
+  mode: 'direct' | 'forward' | 'redirect',
+): BenchCase {
   return {
     name,
     server,
@@ -32,7 +38,11 @@ function kv(name: string, server: BenchCase['server'], target: 'active' | 'stand
       tool: mode === 'redirect' || connections === 1 ? 'micro' : 'autocannon',
       url: `${target === 'active' ? s.active : s.standby}/v1/secret/data/${op === 'read' ? 'k7' : 'w1'}`,
       method: op === 'read' ? 'GET' : 'POST',
-      headers: { 'x-vault-token': s.token, 'content-type': 'application/json', ...(mode === 'redirect' ? { 'x-vault-no-request-forwarding': '1' } : {}) },
+      headers: {
+        'x-vault-token': s.token,
+        'content-type': 'application/json',
+        ...(mode === 'redirect' ? { 'x-vault-no-request-forwarding': '1' } : {}),
+      },
       body: op === 'write' ? WRITE_BODY : undefined,
       connections,
       durationSec,
@@ -46,7 +56,15 @@ export const CASES: BenchCase[] = [
   {
     name: 'baseline',
     server: 'node',
-    job: (s, connections, durationSec) => ({ tool: connections === 1 ? 'micro' : 'autocannon', url: s.baseline, method: 'GET', headers: {}, connections, durationSec, followRedirect: false }),
+    job: (s, connections, durationSec) => ({
+      tool: connections === 1 ? 'micro' : 'autocannon',
+      url: s.baseline,
+      method: 'GET',
+      headers: {},
+      connections,
+      durationSec,
+      followRedirect: false,
+    }),
   },
   kv('read-direct', 'node', 'active', 'read', 'direct'),
   kv('write-direct', 'node', 'active', 'write', 'direct'),
@@ -54,7 +72,10 @@ export const CASES: BenchCase[] = [
   kv('write-forwarded', 'node', 'standby', 'write', 'forward'),
   kv('read-redirected', 'node', 'standby', 'read', 'redirect'),
   kv('write-redirected', 'node', 'standby', 'write', 'redirect'),
-  { ...kv('read-direct-micro', 'node', 'active', 'read', 'direct'), job: (s, c, d) => ({ ...kv('x', 'node', 'active', 'read', 'direct').job(s, c, d), tool: 'micro' }) },
+  {
+    ...kv('read-direct-micro', 'node', 'active', 'read', 'direct'),
+    job: (s, c, d) => ({ ...kv('x', 'node', 'active', 'read', 'direct').job(s, c, d), tool: 'micro' }),
+  },
   kv('read-direct-uncached', 'uncached', 'active', 'read', 'direct'),
   kv('read-direct-noble', 'noble', 'active', 'read', 'direct'),
   // What durability costs: the same write with LevelDB fsyncing its log before each acknowledgement.

@@ -34,12 +34,19 @@ export async function runFailover(runs: number, onProgress: (line: string) => vo
     for (const kind of ['step-down', 'seal', 'kill'] as const) {
       for (let run = 0; run < runs; run++) {
         await cluster.unsealAll(init.keys);
-        await until(() => cluster.active() !== undefined && cluster.nodes.every((n) => n.node.state === 'active' || n.node.state === 'standby'));
+        await until(
+          () => cluster.active() !== undefined && cluster.nodes.every((n) => n.node.state === 'active' || n.node.state === 'standby'),
+        );
         const active = cluster.active()!;
         const via = cluster.nodes.find((n) => n !== active && n.node.state === 'standby')!;
         const pool = new Pool(via.apiAddr, { connections: 1 });
         const write = async () => {
-          const res = await pool.request({ method: 'POST', path: '/v1/secret/data/failover', headers: { 'x-vault-token': init.rootToken }, body: '{"data":{"a":1}}' });
+          const res = await pool.request({
+            method: 'POST',
+            path: '/v1/secret/data/failover',
+            headers: { 'x-vault-token': init.rootToken },
+            body: '{"data":{"a":1}}',
+          });
           await res.body.dump();
           return res.statusCode < 300;
         };

@@ -60,7 +60,13 @@ async function micro(job: LoadJob): Promise<LoadResult> {
   const elapsed = (performance.now() - started) / 1000;
   await dispatcher.close();
   const sorted = Float64Array.from(samples).sort();
-  return { requests: samples.length, reqPerSec: samples.length / elapsed, p50Us: percentile(sorted, 0.5), p99Us: percentile(sorted, 0.99), errors };
+  return {
+    requests: samples.length,
+    reqPerSec: samples.length / elapsed,
+    p50Us: percentile(sorted, 0.5),
+    p99Us: percentile(sorted, 0.99),
+    errors,
+  };
 }
 
 async function cannon(job: LoadJob): Promise<LoadResult> {
@@ -69,9 +75,21 @@ async function cannon(job: LoadJob): Promise<LoadResult> {
     url: job.url,
     connections: job.connections,
     duration: job.durationSec,
-    requests: [{ method: job.method, headers: job.headers, setupRequest: (req: Record<string, unknown>) => (job.body ? { ...req, body: job.body.replace('{i}', String(i++ % 1000)) } : req) }],
+    requests: [
+      {
+        method: job.method,
+        headers: job.headers,
+        setupRequest: (req: Record<string, unknown>) => (job.body ? { ...req, body: job.body.replace('{i}', String(i++ % 1000)) } : req),
+      },
+    ],
   });
-  return { requests: r.requests.total, reqPerSec: r.requests.total / job.durationSec, p50Us: r.latency.p50 * 1000, p99Us: r.latency.p99 * 1000, errors: r.errors + r.non2xx };
+  return {
+    requests: r.requests.total,
+    reqPerSec: r.requests.total / job.durationSec,
+    p50Us: r.latency.p50 * 1000,
+    p99Us: r.latency.p99 * 1000,
+    errors: r.errors + r.non2xx,
+  };
 }
 
 process.on('message', (job: LoadJob) => {

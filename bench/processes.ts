@@ -28,9 +28,24 @@ export interface ServerProc {
 }
 
 /** Forks the system under test with a storage, an AEAD engine, the active's read cache on or off, and level's fsync on or off. */
-export async function startServer(storage: 'memory' | 'level', aead: 'node' | 'noble', readCache: boolean, sync = false): Promise<ServerProc> {
-  const env = { ...process.env, BENCH_STORAGE: storage, BENCH_AEAD: aead, BENCH_READ_CACHE: readCache ? 'on' : 'off', BENCH_SYNC: sync ? 'on' : 'off' };
-  const child = fork(here('./server-process.ts'), [], { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+export async function startServer(
+  storage: 'memory' | 'level',
+  aead: 'node' | 'noble',
+  readCache: boolean,
+  sync = false,
+): Promise<ServerProc> {
+  const env = {
+    ...process.env,
+    BENCH_STORAGE: storage,
+    BENCH_AEAD: aead,
+    BENCH_READ_CACHE: readCache ? 'on' : 'off',
+    BENCH_SYNC: sync ? 'on' : 'off',
+  };
+  const child = fork(here('./server-process.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    env,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const ready = await next<ServerReady>(child, 'ready');
   return {
     ready,

@@ -33,7 +33,11 @@ function crashWithin(t: Timings, published?: string): Expectation {
 
 const PROFILES: Array<{ name: string; timings: Timings; kill: Expectation }> = [
   // Consul: session TTL 15 s kept up to 2 × TTL, then a 15 s lock-delay: 30–45 s after a crash (vault#308, #2949, #1719).
-  { name: 'consul', timings: CONSUL_TIMINGS, kill: { target: '30–45 s (published: vault#308, #2949, #1719)', ok: (min, max) => min >= 30_000 && max <= 45_000 } },
+  {
+    name: 'consul',
+    timings: CONSUL_TIMINGS,
+    kill: { target: '30–45 s (published: vault#308, #2949, #1719)', ok: (min, max) => min >= 30_000 && max <= 45_000 },
+  },
   { name: 'vault', timings: VAULT_TIMINGS, kill: crashWithin(VAULT_TIMINGS) },
   { name: 'lab', timings: LAB_TIMINGS, kill: crashWithin(LAB_TIMINGS) },
 ];

@@ -9,17 +9,31 @@ const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
 const measured = (x: Ratio) => Number.isFinite(x.median);
 
 /** The Markdown report. */
-export function markdown(r: { machine: Record<string, unknown>; settings: Record<string, unknown>; cases: any[]; ratios: Ratio[]; failover: any[]; profiles: ProfileRow[] }): string {
+export function markdown(r: {
+  machine: Record<string, unknown>;
+  settings: Record<string, unknown>;
+  cases: any[];
+  ratios: Ratio[];
+  failover: any[];
+  profiles: ProfileRow[];
+}): string {
   const lines = [
     '# vaultlab benchmark',
     '',
-    `Machine: ${Object.entries(r.machine).map(([k, v]) => `${k} ${v}`).join(', ')}. Settings: ${Object.entries(r.settings).map(([k, v]) => `${k} ${JSON.stringify(v)}`).join(', ')}.`,
+    `Machine: ${Object.entries(r.machine)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}. Settings: ${Object.entries(r.settings)
+      .map(([k, v]) => `${k} ${JSON.stringify(v)}`)
+      .join(', ')}.`,
     '',
     '## Cases (medians over repetitions; [min–max])',
     '',
     '| storage | case | conns | req/s | p50 µs | p99 µs | server CPU µs/req | errors |',
     '|---|---|---|---|---|---|---|---|',
-    ...r.cases.map((c) => `| ${c.storage} | ${c.case} | ${c.connections} | ${f(c.reqPerSec.median)} [${f(c.reqPerSec.min)}–${f(c.reqPerSec.max)}] | ${f(c.p50Us.median)} | ${f(c.p99Us.median)} | ${f(c.cpuUsPerReq.median, 1)} | ${c.errors} |`),
+    ...r.cases.map(
+      (c) =>
+        `| ${c.storage} | ${c.case} | ${c.connections} | ${f(c.reqPerSec.median)} [${f(c.reqPerSec.min)}–${f(c.reqPerSec.max)}] | ${f(c.p50Us.median)} | ${f(c.p99Us.median)} | ${f(c.cpuUsPerReq.median, 1)} | ${c.errors} |`,
+    ),
     '',
     'c1 latencies come from a µs client (undici + performance.now()); c10 req/s from autocannon, except the redirect cases and `read-direct-micro`, which use the µs client at 10 connections so the redirect ratio compares like with like.',
     '',
@@ -27,7 +41,12 @@ export function markdown(r: { machine: Record<string, unknown>; settings: Record
     '',
     '| ratio | median | min–max | target | result |',
     '|---|---|---|---|---|',
-    ...r.ratios.filter(measured).map((x) => `| ${x.name} | ${f(x.median, 2)} | ${f(x.min, 2)}–${f(x.max, 2)} | ${x.target ?? ''} | ${x.pass === undefined ? '' : x.pass ? 'pass' : 'miss'} |`),
+    ...r.ratios
+      .filter(measured)
+      .map(
+        (x) =>
+          `| ${x.name} | ${f(x.median, 2)} | ${f(x.min, 2)}–${f(x.max, 2)} | ${x.target ?? ''} | ${x.pass === undefined ? '' : x.pass ? 'pass' : 'miss'} |`,
+      ),
     '',
     '![ratios](ratios.svg)',
     '',
@@ -35,7 +54,12 @@ export function markdown(r: { machine: Record<string, unknown>; settings: Record
     '',
     '| fault | runs | median ms | p95 ms | max ms | client errors | target | result |',
     '|---|---|---|---|---|---|---|---|',
-    ...r.failover.filter((x) => x.runs > 0).map((x) => `| ${x.kind} | ${x.runs} | ${f(x.median, 1)} | ${f(x.p95, 1)} | ${f(x.max, 1)} | ${x.clientErrors} | ${x.target} | ${x.pass ? 'pass' : 'miss'} |`),
+    ...r.failover
+      .filter((x) => x.runs > 0)
+      .map(
+        (x) =>
+          `| ${x.kind} | ${x.runs} | ${f(x.median, 1)} | ${f(x.p95, 1)} | ${f(x.max, 1)} | ${x.clientErrors} | ${x.target} | ${x.pass ? 'pass' : 'miss'} |`,
+      ),
     '',
     '## Timing profiles against published failover times (virtual time)',
     '',
@@ -43,7 +67,10 @@ export function markdown(r: { machine: Record<string, unknown>; settings: Record
     '',
     '| profile | fault | runs | median ms | min–max ms | target | result |',
     '|---|---|---|---|---|---|---|',
-    ...r.profiles.map((x) => `| ${x.profile} | ${x.kind} | ${x.runs} | ${f(x.medianMs)} | ${f(x.minMs)}–${f(x.maxMs)} | ${x.target} | ${x.pass ? 'pass' : 'miss'} |`),
+    ...r.profiles.map(
+      (x) =>
+        `| ${x.profile} | ${x.kind} | ${x.runs} | ${f(x.medianMs)} | ${f(x.minMs)}–${f(x.maxMs)} | ${x.target} | ${x.pass ? 'pass' : 'miss'} |`,
+    ),
     '',
   ];
   return lines.join('\n');
@@ -60,17 +87,22 @@ export function svgChart(ratios: Ratio[]): string {
   const bars = rows.map((r, i) => {
     const y = 20 + i * 26;
     const colour = r.pass === undefined ? '#6b7280' : r.pass ? '#15803d' : '#b91c1c';
-    return `<text x="${left - 8}" y="${y + 14}" text-anchor="end" font-size="12">${r.name.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</text>` +
+    return (
+      `<text x="${left - 8}" y="${y + 14}" text-anchor="end" font-size="12">${r.name.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</text>` +
       `<rect x="${left}" y="${y}" width="${scale(r.median).toFixed(1)}" height="18" fill="${colour}"/>` +
       `<line x1="${left + scale(r.min)}" x2="${left + scale(r.max)}" y1="${y + 9}" y2="${y + 9}" stroke="#111" stroke-width="1.5"/>` +
-      `<text x="${left + scale(r.median) + 6}" y="${y + 14}" font-size="12">${r.median.toFixed(2)}${r.target ? ` (${r.target.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')})` : ''}</text>`;
+      `<text x="${left + scale(r.median) + 6}" y="${y + 14}" font-size="12">${r.median.toFixed(2)}${r.target ? ` (${r.target.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')})` : ''}</text>`
+    );
   });
   const one = left + scale(1);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif"><rect width="100%" height="100%" fill="white"/>${bars.join('')}<line x1="${one}" x2="${one}" y1="10" y2="${h - 5}" stroke="#999" stroke-dasharray="4 3"/><text x="${one + 3}" y="${h - 6}" font-size="10" fill="#555">1.0</text></svg>\n`;
 }
 
 /** Writes results.json, results.md and ratios.svg into `dir`. */
-export function writeReport(dir: string, report: Parameters<typeof markdown>[0] & { samples: unknown[]; failoverSamples: unknown[] }): void {
+export function writeReport(
+  dir: string,
+  report: Parameters<typeof markdown>[0] & { samples: unknown[]; failoverSamples: unknown[] },
+): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(dir, 'results.md'), markdown(report));
@@ -79,9 +111,22 @@ export function writeReport(dir: string, report: Parameters<typeof markdown>[0] 
 
 /** The closing console table: req/s, p50 and p99 per case, then the ratios with pass or miss. */
 export function printTable(r: { cases: any[]; ratios: Ratio[]; failover: any[]; profiles: ProfileRow[] }): string {
-  const rows = r.cases.map((c) => `${`${c.storage} ${c.case} c${c.connections}`.padEnd(34)} ${f(c.reqPerSec.median).padStart(8)} req/s  p50 ${f(c.p50Us.median).padStart(6)} µs  p99 ${f(c.p99Us.median).padStart(6)} µs`);
-  const ratios = r.ratios.filter(measured).map((x) => `${x.name.padEnd(52)} ${f(x.median, 2).padStart(8)}  ${x.target ? `${x.target}: ${x.pass ? 'pass' : 'MISS'}` : ''}`);
-  const fo = r.failover.filter((x) => x.runs > 0).map((x) => `failover ${x.kind.padEnd(10)} p50 ${f(x.median, 1)} ms  p95 ${f(x.p95, 1)} ms  max ${f(x.max, 1)} ms  (${x.target}: ${x.pass ? 'pass' : 'MISS'})`);
-  const pr = r.profiles.map((x) => `profile ${x.profile.padEnd(7)} ${x.kind.padEnd(10)} median ${f(x.medianMs).padStart(6)} ms  [${f(x.minMs)}–${f(x.maxMs)}]  (${x.target}: ${x.pass ? 'pass' : 'MISS'})`);
+  const rows = r.cases.map(
+    (c) =>
+      `${`${c.storage} ${c.case} c${c.connections}`.padEnd(34)} ${f(c.reqPerSec.median).padStart(8)} req/s  p50 ${f(c.p50Us.median).padStart(6)} µs  p99 ${f(c.p99Us.median).padStart(6)} µs`,
+  );
+  const ratios = r.ratios
+    .filter(measured)
+    .map((x) => `${x.name.padEnd(52)} ${f(x.median, 2).padStart(8)}  ${x.target ? `${x.target}: ${x.pass ? 'pass' : 'MISS'}` : ''}`);
+  const fo = r.failover
+    .filter((x) => x.runs > 0)
+    .map(
+      (x) =>
+        `failover ${x.kind.padEnd(10)} p50 ${f(x.median, 1)} ms  p95 ${f(x.p95, 1)} ms  max ${f(x.max, 1)} ms  (${x.target}: ${x.pass ? 'pass' : 'MISS'})`,
+    );
+  const pr = r.profiles.map(
+    (x) =>
+      `profile ${x.profile.padEnd(7)} ${x.kind.padEnd(10)} median ${f(x.medianMs).padStart(6)} ms  [${f(x.minMs)}–${f(x.maxMs)}]  (${x.target}: ${x.pass ? 'pass' : 'MISS'})`,
+  );
   return [...rows, '', ...ratios, '', ...fo, '', ...pr].join('\n');
 }

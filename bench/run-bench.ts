@@ -39,11 +39,30 @@ export async function runBench(o: BenchOptions = {}) {
     lockTtlMs: LAB_TIMINGS.lockTtlMs,
   };
   const onProgress = o.onProgress ?? ((l: string) => process.stderr.write(`${l}\n`));
-  const samples = await runThroughput({ ...settings, storages: settings.storages as Array<'memory' | 'level'>, cases: o.cases, onProgress });
+  const samples = await runThroughput({
+    ...settings,
+    storages: settings.storages as Array<'memory' | 'level'>,
+    cases: o.cases,
+    onProgress,
+  });
   const failoverSamples = o.cases ? [] : await runFailover(settings.failoverRuns, onProgress);
   const profiles = o.cases ? [] : await runProfiles(settings.profileRuns, onProgress);
-  const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, date: new Date().toISOString().slice(0, 10) };
-  const report = { machine, settings, cases: caseTable(samples), ratios: ratios(samples), failover: failoverTable(failoverSamples, settings.lockTtlMs), profiles, samples, failoverSamples };
+  const machine = {
+    cores: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    date: new Date().toISOString().slice(0, 10),
+  };
+  const report = {
+    machine,
+    settings,
+    cases: caseTable(samples),
+    ratios: ratios(samples),
+    failover: failoverTable(failoverSamples, settings.lockTtlMs),
+    profiles,
+    samples,
+    failoverSamples,
+  };
   writeReport(o.outDir ?? 'bench/out', report);
   return report;
 }
@@ -55,6 +74,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const out = arg('out') ?? 'bench/out';
   const storages = arg('storages')?.split(',') as Array<'memory' | 'level'> | undefined;
   const cases = arg('cases')?.split(',');
-  const r = await runBench({ quick: process.argv.includes('--quick'), outDir: out, connections, durationSec: duration ? Number(duration) : undefined, storages, cases });
+  const r = await runBench({
+    quick: process.argv.includes('--quick'),
+    outDir: out,
+    connections,
+    durationSec: duration ? Number(duration) : undefined,
+    storages,
+    cases,
+  });
   process.stdout.write(`\n${printTable(r)}\nResults: ${out}/results.json, ${out}/results.md, ${out}/ratios.svg\n`);
 }

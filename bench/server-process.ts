@@ -53,5 +53,11 @@ process.on('message', (m: { type: string }) => {
     })();
   }
 });
-const ready: ServerReady = { type: 'ready', baseline: `http://127.0.0.1:${addr.port}/hello`, active: active.apiAddr, standby: standby.apiAddr, token: init.rootToken };
+const ready: ServerReady = {
+  type: 'ready',
+  baseline: `http://127.0.0.1:${addr.port}/hello`,
+  active: active.apiAddr,
+  standby: standby.apiAddr,
+  token: init.rootToken,
+};
 process.send!(ready);

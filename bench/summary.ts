@@ -38,7 +38,16 @@ export function caseTable(samples: Sample[]) {
   return keys.map((k) => {
     const [storage, name, c] = k.split('|');
     const xs = samples.filter((s) => s.storage === storage && s.case === name && s.connections === Number(c));
-    return { storage, case: name, connections: Number(c), reqPerSec: spread(xs.map((x) => x.reqPerSec)), p50Us: spread(xs.map((x) => x.p50Us)), p99Us: spread(xs.map((x) => x.p99Us)), cpuUsPerReq: spread(xs.map((x) => x.cpuUsPerReq)), errors: xs.reduce((a, x) => a + x.errors, 0) };
+    return {
+      storage,
+      case: name,
+      connections: Number(c),
+      reqPerSec: spread(xs.map((x) => x.reqPerSec)),
+      p50Us: spread(xs.map((x) => x.p50Us)),
+      p99Us: spread(xs.map((x) => x.p99Us)),
+      cpuUsPerReq: spread(xs.map((x) => x.cpuUsPerReq)),
+      errors: xs.reduce((a, x) => a + x.errors, 0),
+    };
   });
 }
 
@@ -58,23 +67,59 @@ export function ratios(samples: Sample[]): Ratio[] {
   const div = (a?: number, b?: number) => (a !== undefined && b ? a / b : undefined);
   const sub = (a?: number, b?: number) => (a !== undefined && b !== undefined ? a - b : undefined);
   for (const st of storages) {
-    ratio(`${st}: KV read / baseline (c10)`, (r) => div(rps(st, 'read-direct', 10, r), rps(st, 'baseline', 10, r)), st === 'memory' ? ['≥ 0.40', (v) => v >= 0.4] : undefined);
-    ratio(`${st}: KV write / baseline (c10)`, (r) => div(rps(st, 'write-direct', 10, r), rps(st, 'baseline', 10, r)), st === 'memory' ? ['≥ 0.25', (v) => v >= 0.25] : ['≥ 0.20', (v) => v >= 0.2]);
-    ratio(`${st}: forwarded / direct read (c10)`, (r) => div(rps(st, 'read-forwarded', 10, r), rps(st, 'read-direct', 10, r)), ['≥ 0.60', (v) => v >= 0.6]);
-    ratio(`${st}: redirected / direct read (c10, same client)`, (r) => div(rps(st, 'read-redirected', 10, r), rps(st, 'read-direct-micro', 10, r)), ['≥ 0.75', (v) => v >= 0.75]);
-    ratio(`${st}: forwarded − direct read p50 µs (c1)`, (r) => sub(p50(st, 'read-forwarded', r), p50(st, 'read-direct', r)), ['≤ +100 µs', (v) => v <= 100]);
-    ratio(`${st}: forwarded − direct read p99 µs (c1)`, (r) => sub(p99(st, 'read-forwarded', r), p99(st, 'read-direct', r)), ['≤ +300 µs', (v) => v <= 300]);
-    ratio(`${st}: redirected − direct read p50 µs (c1)`, (r) => sub(p50(st, 'read-redirected', r), p50(st, 'read-direct', r)), ['≤ +150 µs', (v) => v <= 150]);
+    ratio(
+      `${st}: KV read / baseline (c10)`,
+      (r) => div(rps(st, 'read-direct', 10, r), rps(st, 'baseline', 10, r)),
+      st === 'memory' ? ['≥ 0.40', (v) => v >= 0.4] : undefined,
+    );
+    ratio(
+      `${st}: KV write / baseline (c10)`,
+      (r) => div(rps(st, 'write-direct', 10, r), rps(st, 'baseline', 10, r)),
+      st === 'memory' ? ['≥ 0.25', (v) => v >= 0.25] : ['≥ 0.20', (v) => v >= 0.2],
+    );
+    ratio(`${st}: forwarded / direct read (c10)`, (r) => div(rps(st, 'read-forwarded', 10, r), rps(st, 'read-direct', 10, r)), [
+      '≥ 0.60',
+      (v) => v >= 0.6,
+    ]);
+    ratio(
+      `${st}: redirected / direct read (c10, same client)`,
+      (r) => div(rps(st, 'read-redirected', 10, r), rps(st, 'read-direct-micro', 10, r)),
+      ['≥ 0.75', (v) => v >= 0.75],
+    );
+    ratio(`${st}: forwarded − direct read p50 µs (c1)`, (r) => sub(p50(st, 'read-forwarded', r), p50(st, 'read-direct', r)), [
+      '≤ +100 µs',
+      (v) => v <= 100,
+    ]);
+    ratio(`${st}: forwarded − direct read p99 µs (c1)`, (r) => sub(p99(st, 'read-forwarded', r), p99(st, 'read-direct', r)), [
+      '≤ +300 µs',
+      (v) => v <= 300,
+    ]);
+    ratio(`${st}: redirected − direct read p50 µs (c1)`, (r) => sub(p50(st, 'read-redirected', r), p50(st, 'read-direct', r)), [
+      '≤ +150 µs',
+      (v) => v <= 150,
+    ]);
     ratio(`${st}: cached / uncached KV read (c10)`, (r) => div(rps(st, 'read-direct', 10, r), rps(st, 'read-direct-uncached', 10, r)));
-    ratio(`${st}: noble / node:crypto read, both uncached (c10)`, (r) => div(rps(st, 'read-direct-noble', 10, r), rps(st, 'read-direct-uncached', 10, r)));
+    ratio(`${st}: noble / node:crypto read, both uncached (c10)`, (r) =>
+      div(rps(st, 'read-direct-noble', 10, r), rps(st, 'read-direct-uncached', 10, r)),
+    );
   }
   if (storages.includes('level')) {
     // One writer waits for its own fsync; ten share one (LevelDB commits a group of writers per log sync).
-    for (const c of [1, 10]) ratio(`level: sync / no sync KV write (c${c})`, (r) => div(rps('level', 'write-direct-synced', c, r), rps('level', 'write-direct', c, r)));
+    for (const c of [1, 10])
+      ratio(`level: sync / no sync KV write (c${c})`, (r) =>
+        div(rps('level', 'write-direct-synced', c, r), rps('level', 'write-direct', c, r)),
+      );
   }
   if (storages.includes('level') && storages.includes('memory')) {
-    ratio('level / memory KV read (c10)', (r) => div(rps('level', 'read-direct', 10, r), rps('memory', 'read-direct', 10, r)), ['≥ 0.85', (v) => v >= 0.85]);
-    ratio('level / memory KV read, uncached (c10)', (r) => div(rps('level', 'read-direct-uncached', 10, r), rps('memory', 'read-direct-uncached', 10, r)), ['≥ 0.85', (v) => v >= 0.85]);
+    ratio('level / memory KV read (c10)', (r) => div(rps('level', 'read-direct', 10, r), rps('memory', 'read-direct', 10, r)), [
+      '≥ 0.85',
+      (v) => v >= 0.85,
+    ]);
+    ratio(
+      'level / memory KV read, uncached (c10)',
+      (r) => div(rps('level', 'read-direct-uncached', 10, r), rps('memory', 'read-direct-uncached', 10, r)),
+      ['≥ 0.85', (v) => v >= 0.85],
+    );
   }
   return out;
 }
@@ -82,12 +127,24 @@ export function ratios(samples: Sample[]): Ratio[] {
 /** Failover medians, p95 and max per kind, with targets (TTL of the fast profile: 1,000 ms). */
 export function failoverTable(samples: FailoverSample[], lockTtlMs: number) {
   return (['step-down', 'seal', 'kill'] as const).map((kind) => {
-    const xs = samples.filter((s) => s.kind === kind).map((s) => s.ms).sort((a, b) => a - b);
+    const xs = samples
+      .filter((s) => s.kind === kind)
+      .map((s) => s.ms)
+      .sort((a, b) => a - b);
     const p95 = xs.length ? xs[Math.min(xs.length - 1, Math.ceil(0.95 * xs.length) - 1)] : NaN;
     const median = spread(xs).median;
     const max = xs.at(-1) ?? NaN;
     const target = kind === 'kill' ? `max ≤ TTL + 50 ms (${lockTtlMs + 50} ms)` : 'p50 ≤ 20 ms, max ≤ 100 ms';
     const pass = kind === 'kill' ? max <= lockTtlMs + 50 : median <= 20 && max <= 100;
-    return { kind, runs: xs.length, median, p95, max, clientErrors: samples.filter((s) => s.kind === kind).reduce((a, s) => a + s.clientErrors, 0), target, pass };
+    return {
+      kind,
+      runs: xs.length,
+      median,
+      p95,
+      max,
+      clientErrors: samples.filter((s) => s.kind === kind).reduce((a, s) => a + s.clientErrors, 0),
+      target,
+      pass,
+    };
   });
 }

@@ -68,10 +68,22 @@ export async function runThroughput(o: ThroughputOptions): Promise<Sample[]> {
               const cpu0 = await server.cpuMicros();
               const r = await load.run(job);
               const cpu1 = await server.cpuMicros();
-              const s: Sample = { storage, case: c.name, connections, rep, reqPerSec: r.reqPerSec, p50Us: r.p50Us, p99Us: r.p99Us, errors: r.errors, cpuUsPerReq: r.requests ? (cpu1 - cpu0) / r.requests : 0 };
+              const s: Sample = {
+                storage,
+                case: c.name,
+                connections,
+                rep,
+                reqPerSec: r.reqPerSec,
+                p50Us: r.p50Us,
+                p99Us: r.p99Us,
+                errors: r.errors,
+                cpuUsPerReq: r.requests ? (cpu1 - cpu0) / r.requests : 0,
+              };
               samples.push(s);
               done++;
-              o.onProgress(`[${done}/${total}] ${storage} ${c.name} c${connections} rep ${rep + 1}: ${Math.round(s.reqPerSec)} req/s, p50 ${Math.round(s.p50Us)} µs, ${s.cpuUsPerReq.toFixed(1)} µs CPU/req${s.errors ? `, ${s.errors} errors` : ''}`);
+              o.onProgress(
+                `[${done}/${total}] ${storage} ${c.name} c${connections} rep ${rep + 1}: ${Math.round(s.reqPerSec)} req/s, p50 ${Math.round(s.p50Us)} µs, ${s.cpuUsPerReq.toFixed(1)} µs CPU/req${s.errors ? `, ${s.errors} errors` : ''}`,
+              );
             }
           }
         }

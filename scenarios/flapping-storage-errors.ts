@@ -3,7 +3,8 @@ import { defineScenario } from '../src/drill/scenario.ts';
 
 export default defineScenario({
   name: 'flapping-storage-errors',
-  description: 'One storage call in five fails, twice: renewals fail so leadership may change hands (vault#18582), writes fail without being acknowledged, and the cluster settles on one active afterwards.',
+  description:
+    'One storage call in five fails, twice: renewals fail so leadership may change hands (vault#18582), writes fail without being acknowledged, and the cluster settles on one active afterwards.',
   steps: [
     { do: 'load', clients: 3 },
     { do: 'wait', ms: 800 },

@@ -3,7 +3,8 @@ import { defineScenario } from '../src/drill/scenario.ts';
 
 export default defineScenario({
   name: 'kill-active',
-  description: 'The active process dies without releasing its lock: a standby takes over when the lease runs out (about one TTL); the killed node restarts sealed, is unsealed and rejoins as a standby.',
+  description:
+    'The active process dies without releasing its lock: a standby takes over when the lease runs out (about one TTL); the killed node restarts sealed, is unsealed and rejoins as a standby.',
   steps: [
     { do: 'load', clients: 3 },
     { do: 'wait', ms: 1000 },

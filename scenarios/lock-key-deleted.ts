@@ -3,7 +3,8 @@ import { defineScenario } from '../src/drill/scenario.ts';
 
 export default defineScenario({
   name: 'lock-key-deleted',
-  description: 'Someone deletes core/lock from storage (vault#6636, where leadership then rotated forever): the active loses its lock and the cluster settles on exactly one new term.',
+  description:
+    'Someone deletes core/lock from storage (vault#6636, where leadership then rotated forever): the active loses its lock and the cluster settles on exactly one new term.',
   steps: [
     { do: 'load', clients: 3 },
     { do: 'wait', ms: 1500 },

@@ -3,7 +3,8 @@ import { defineScenario } from '../src/drill/scenario.ts';
 
 export default defineScenario({
   name: 'seal-active',
-  description: 'An operator seals the active node: it releases the lock at once and a standby takes over within one leader check; the sealed node is unsealed and rejoins as a standby.',
+  description:
+    'An operator seals the active node: it releases the lock at once and a standby takes over within one leader check; the sealed node is unsealed and rejoins as a standby.',
   steps: [
     { do: 'load', clients: 3 },
     { do: 'wait', ms: 1000 },

@@ -3,7 +3,8 @@ import { defineScenario } from '../src/drill/scenario.ts';
 
 export default defineScenario({
   name: 'step-down-under-load',
-  description: 'Four clients write while the active steps down twice: each hand-over is graceful (the lock is released), a few requests fail, nothing acknowledged is lost.',
+  description:
+    'Four clients write while the active steps down twice: each hand-over is graceful (the lock is released), a few requests fail, nothing acknowledged is lost.',
   steps: [
     { do: 'load', clients: 4 },
     { do: 'wait', ms: 1000 },

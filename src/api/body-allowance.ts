@@ -70,7 +70,10 @@ export function installBodyAllowance(app: FastifyInstance, node: AllowanceNode):
     if (!mayExceedLimit(req) || req.routeOptions.bodyLimit <= UNAUTHENTICATED_BODY_LIMIT) return done(null, payload);
     authenticated(node, req)
       .then((ok) => (ok ? payload : capped(req, payload)))
-      .then((p) => done(null, p), (err: Error) => done(err));
+      .then(
+        (p) => done(null, p),
+        (err: Error) => done(err),
+      );
   });
 }
 

@@ -64,7 +64,7 @@ async function parseForm(raw: Buffer, limits: JsonLimits): Promise<Record<string
   const out: Record<string, unknown> = {};
   const slicer = new Slicer();
   let entries = 0;
-  for (let from = 0; from < raw.length; ) {
+  for (let from = 0; from < raw.length;) {
     let to = from;
     while (to < raw.length && to - from < SEGMENT.bytes) {
       const amp = raw.indexOf(0x26, to);

@@ -24,7 +24,13 @@ export function vaultClientErrorHandler(err: NodeJS.ErrnoException, socket: Dupl
   const status = statusFor(err.code);
   const message = status === 431 ? 'request header fields too large' : `malformed HTTP request${err.code ? ` (${err.code})` : ''}`;
   const body = `${JSON.stringify({ errors: [message] })}\n`;
-  const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status]}`, 'Content-Type: application/json', 'Cache-Control: no-store', `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close'];
+  const head = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
+    'Content-Type: application/json',
+    'Cache-Control: no-store',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+  ];
   // end, not write-then-destroy: destroy would drop a write still queued.
   socket.end(`${head.join('\r\n')}\r\n\r\n${body}`, () => socket.destroy());
 }

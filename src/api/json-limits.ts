@@ -37,4 +37,3 @@ export interface Segment {
   bytes: number;
   tokens: number;
 }
-

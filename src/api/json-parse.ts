@@ -76,7 +76,7 @@ async function assemble(a: Assembly, node: Composite): Promise<unknown> {
   const out: unknown[] = [];
   const obj: Record<string, unknown> = {};
   const ch = node.children;
-  for (let i = 0; i < ch.length; ) {
+  for (let i = 0; i < ch.length;) {
     const composite = ch[i + Child.Composite];
     if (composite >= 0) {
       const value = await assemble(a, scanner.composites[composite]);
@@ -89,7 +89,12 @@ async function assemble(a: Assembly, node: Composite): Promise<unknown> {
     const from = array ? ch[i + Child.ValueStart] : ch[i + Child.KeyStart];
     let tokens = ch[i + Child.Tokens];
     let j = i + STRIDE;
-    while (j < ch.length && ch[j + Child.Composite] < 0 && ch[j + Child.ValueEnd] - from <= segment.bytes && tokens + ch[j + Child.Tokens] <= segment.tokens) {
+    while (
+      j < ch.length &&
+      ch[j + Child.Composite] < 0 &&
+      ch[j + Child.ValueEnd] - from <= segment.bytes &&
+      tokens + ch[j + Child.Tokens] <= segment.tokens
+    ) {
       tokens += ch[j + Child.Tokens];
       j += STRIDE;
     }

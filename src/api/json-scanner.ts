@@ -160,7 +160,8 @@ export class JsonScanner {
   private value(i: number, c: number): number {
     const parent = this.depth ? this.frames[this.depth - 1] : undefined;
     if (parent) {
-      if (!parent.object && ++parent.count > this.limits.maxArrayElements) throw new BadRequestError('JSON array exceeds allowed element count');
+      if (!parent.object && ++parent.count > this.limits.maxArrayElements)
+        throw new BadRequestError('JSON array exceeds allowed element count');
     }
     const ctorValue = parent?.ctorKey === true && c === 0x7b;
     if (parent) parent.ctorKey = false;
@@ -173,7 +174,8 @@ export class JsonScanner {
     if (c === QUOTE) j = this.stringEnd(i) + 1;
     else if (isNumberByte(c) || (c >= 0x61 && c <= 0x7a)) {
       j = this.scalarEnd(i);
-      if (j - i > this.limits.maxStringLength) throw new BadRequestError(c >= 0x61 ? 'JSON string value exceeds allowed length' : 'JSON number value exceeds allowed length');
+      if (j - i > this.limits.maxStringLength)
+        throw new BadRequestError(c >= 0x61 ? 'JSON string value exceeds allowed length' : 'JSON number value exceeds allowed length');
     } else throw syntax(`invalid character ${quoteChar(c)} looking for beginning of value`);
     this.ended(i, j, 1, -1);
     return j;

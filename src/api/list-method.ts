@@ -39,7 +39,8 @@ export function clientUrl(url: string, headers: Record<string, string | string[]
   return url;
 }
 
-type Mode = { kind: 'head' } | { kind: 'body'; left: number } | { kind: 'chunk-size' } | { kind: 'chunk-data'; left: number } | { kind: 'trailer' };
+type Mode =
+  { kind: 'head' } | { kind: 'body'; left: number } | { kind: 'chunk-size' } | { kind: 'chunk-data'; left: number } | { kind: 'trailer' };
 
 /**
  * Where the connection's current request stands: nothing of it read yet, part of its
@@ -143,7 +144,8 @@ export class ListRewriter {
     if (idx < 0) return false;
     const size = parseInt(this.buf.subarray(0, idx).toString('latin1').split(';')[0].trim(), 16);
     this.out.push(this.take(idx + 2));
-    if (Number.isNaN(size)) this.mode = this.ended(); // malformed: the HTTP parser will answer 400
+    if (Number.isNaN(size))
+      this.mode = this.ended(); // malformed: the HTTP parser will answer 400
     else this.mode = size === 0 ? { kind: 'trailer' } : { kind: 'chunk-data', left: size + 2 };
     return true;
   }

@@ -31,7 +31,8 @@ export function createStandbyHandler(node: VaultNode, forwarder: Forwarder): Sta
       let leader = await leaderOf(false);
       if (!leader) leader = await leaderOf(true);
       // Vault's words and codes: respondStandby's 503 when redirecting, the forwarding path's 500.
-      if (!leader) return redirect ? sendErrors(reply, 503, ['no active Vault instance found']) : sendErrors(reply, 500, [NO_ACTIVE_TO_FORWARD_TO]);
+      if (!leader)
+        return redirect ? sendErrors(reply, 503, ['no active Vault instance found']) : sendErrors(reply, 500, [NO_ACTIVE_TO_FORWARD_TO]);
       // A 307 names the path and query the client sent (Vault's respondStandby), not the shim's rewrite of a LIST.
       if (redirect) return sendRedirect(reply, leader, clientUrl(req.url, req.headers));
       const fwd = { method: req.method, url: req.url, headers: req.headers, body: rawBody(req) };

@@ -6,9 +6,19 @@ import { columnize } from './columnize.ts';
 import { out, outData, parseFormat, UsageError } from './output.ts';
 
 type Run = (fn: () => Promise<number>) => void;
-interface Addr { address?: string }
-interface Formatted { format?: string; address?: string }
-interface EnableOpts { path?: string; version?: string; description?: string; address?: string }
+interface Addr {
+  address?: string;
+}
+interface Formatted {
+  format?: string;
+  address?: string;
+}
+interface EnableOpts {
+  path?: string;
+  version?: string;
+  description?: string;
+  address?: string;
+}
 
 /** Registers the secrets and policy groups. */
 export function registerAdmin(program: Command, run: Run): void {
@@ -19,11 +29,24 @@ export function registerAdmin(program: Command, run: Run): void {
 /** `secrets enable|disable|list`. */
 function registerSecrets(program: Command, run: Run): void {
   const secrets = program.command('secrets').description('enable, disable and list secrets engines');
-  secrets.command('enable').argument('<type>').option('--path <path>').option('--version <v>').option('--description <d>').option('--address <addr>')
+  secrets
+    .command('enable')
+    .argument('<type>')
+    .option('--path <path>')
+    .option('--version <v>')
+    .option('--description <d>')
+    .option('--address <addr>')
     .action((type: string, o: EnableOpts) => run(() => secretsEnable(type, o)));
-  secrets.command('disable').argument('<path>').option('--address <addr>')
+  secrets
+    .command('disable')
+    .argument('<path>')
+    .option('--address <addr>')
     .action((path: string, o: Addr) => run(() => secretsDisable(path, o)));
-  secrets.command('list').option('--format <format>').option('--address <addr>').action((o: Formatted) => run(() => secretsList(o)));
+  secrets
+    .command('list')
+    .option('--format <format>')
+    .option('--address <addr>')
+    .action((o: Formatted) => run(() => secretsList(o)));
 }
 
 function secretsEnable(type: string, o: EnableOpts): Promise<number> {
@@ -50,7 +73,9 @@ function secretsList(o: Formatted): Promise<number> {
   return withClient(o.address, async (c) => {
     const data = (await c.call('GET', 'sys/mounts')).body.data as Record<string, { type: string; accessor: string; description: string }>;
     if (parseFormat(o.format) !== 'table') return (outData(data, parseFormat(o.format)), 0);
-    const rows = Object.keys(data).sort().map((k) => [k, data[k].type, data[k].accessor, data[k].description]);
+    const rows = Object.keys(data)
+      .sort()
+      .map((k) => [k, data[k].type, data[k].accessor, data[k].description]);
     out(columnize(['Path', 'Type', 'Accessor', 'Description'], rows));
     return 0;
   });
@@ -59,12 +84,27 @@ function secretsList(o: Formatted): Promise<number> {
 /** `policy write|read|list|delete`. */
 function registerPolicy(program: Command, run: Run): void {
   const policy = program.command('policy').description('write, read, list and delete ACL policies');
-  policy.command('write').argument('<name>').argument('<file>', 'a policy file, or - for stdin').option('--address <addr>')
+  policy
+    .command('write')
+    .argument('<name>')
+    .argument('<file>', 'a policy file, or - for stdin')
+    .option('--address <addr>')
     .action((name: string, file: string, o: Addr) => run(() => policyWrite(name, file, o)));
-  policy.command('read').argument('<name>').option('--format <format>').option('--address <addr>')
+  policy
+    .command('read')
+    .argument('<name>')
+    .option('--format <format>')
+    .option('--address <addr>')
     .action((name: string, o: Formatted) => run(() => policyRead(name, o)));
-  policy.command('list').option('--format <format>').option('--address <addr>').action((o: Formatted) => run(() => policyList(o)));
-  policy.command('delete').argument('<name>').option('--address <addr>')
+  policy
+    .command('list')
+    .option('--format <format>')
+    .option('--address <addr>')
+    .action((o: Formatted) => run(() => policyList(o)));
+  policy
+    .command('delete')
+    .argument('<name>')
+    .option('--address <addr>')
     .action((name: string, o: Addr) => run(() => policyDelete(name, o)));
 }
 

@@ -48,14 +48,17 @@ let warned = false;
 export function resolveAddress(flag?: string): string {
   const addr = flag ?? process.env.VAULT_ADDR;
   if (addr) return addr.replace(/\/+$/, '');
-  if (!warned && process.env.VAULTLAB_QUIET_ADDR !== '1') process.stderr.write('VAULT_ADDR is not set: using http://127.0.0.1:8200 (the lab\'s first node)\n');
+  if (!warned && process.env.VAULTLAB_QUIET_ADDR !== '1')
+    process.stderr.write("VAULT_ADDR is not set: using http://127.0.0.1:8200 (the lab's first node)\n");
   warned = true;
   return 'http://127.0.0.1:8200';
 }
 
 /** A client for one address and token. */
 export class VaultClient {
-  private readonly agent = process.env.VAULT_DISABLE_REDIRECTS ? new Agent() : new Agent().compose(interceptors.redirect({ maxRedirections: 1 }));
+  private readonly agent = process.env.VAULT_DISABLE_REDIRECTS
+    ? new Agent()
+    : new Agent().compose(interceptors.redirect({ maxRedirections: 1 }));
 
   constructor(
     readonly address: string,
@@ -69,13 +72,20 @@ export class VaultClient {
     if (this.token) h['x-vault-token'] = this.token;
     let res;
     try {
-      res = await request(url, { method: method as 'GET', headers: h, body: body === undefined ? undefined : JSON.stringify(body), dispatcher: this.agent });
+      res = await request(url, {
+        method: method as 'GET',
+        headers: h,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        dispatcher: this.agent,
+      });
     } catch (err) {
       if (isSystemError(err) && err.code === 'ECONNREFUSED') {
         throw new ConnectError(`Error: connection refused at ${this.address}: is the lab up? run "vaultlab up"`);
       }
       if (this.address.startsWith('https:') && /EPROTO|SSL|wrong version/i.test(String(err))) {
-        throw new ConnectError(`Error: the server answered plain HTTP to an HTTPS client: set VAULT_ADDR to ${this.address.replace('https:', 'http:')}`);
+        throw new ConnectError(
+          `Error: the server answered plain HTTP to an HTTPS client: set VAULT_ADDR to ${this.address.replace('https:', 'http:')}`,
+        );
       }
       throw new ConnectError(`Error: ${(err as Error).message} (${this.address})`);
     }

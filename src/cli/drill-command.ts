@@ -69,7 +69,9 @@ async function randomDrills(n: number, seed: number, o: DrillOptions): Promise<n
     if (f.shrunk) out(`  smallest drill that still fails (${f.shrunk.runs} drills tried): ${JSON.stringify(f.shrunk.spec)}`);
     printEvents(f.witness);
   }
-  out(`${n} random drills from seed ${seed}: ${r.failures.length} with violations or lost writes; ${r.acknowledged} acknowledged operations in ${(r.wallMs / 1000).toFixed(1)} s`);
+  out(
+    `${n} random drills from seed ${seed}: ${r.failures.length} with violations or lost writes; ${r.acknowledged} acknowledged operations in ${(r.wallMs / 1000).toFixed(1)} s`,
+  );
   return r.failures.length ? 2 : 0;
 }
 

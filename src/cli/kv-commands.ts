@@ -22,7 +22,6 @@ function metadataRows(m: any): Array<[string, unknown]> {
   ];
 }
 
-
 /** The flags of `kv get`. */
 interface GetOpts {
   mount?: string;
@@ -63,7 +62,8 @@ function registerPut(kv: Command, run: Run): void {
           const dataPath = `${mount}data/${full.slice(mount.length)}`;
           const r = (await c.call('PUT', dataPath, { data })).body;
           if (format !== 'table') outData(r, format);
-          else out(`${'='.repeat(2)} Secret Path ${'='.repeat(2)}\n${dataPath}\n\n======= Metadata =======\n${kvTable(metadataRows(r.data))}`);
+          else
+            out(`${'='.repeat(2)} Secret Path ${'='.repeat(2)}\n${dataPath}\n\n======= Metadata =======\n${kvTable(metadataRows(r.data))}`);
           return 0;
         });
       }),
@@ -114,8 +114,13 @@ async function kvGet(c: VaultClient, path: string, o: GetOpts, format: Format): 
     outData(r, format);
     return 0;
   }
-  const parts = version === 2 ? [`== Secret Path ==\n${target.split('?')[0]}`, `======= Metadata =======\n${kvTable(metadataRows(r.data.metadata))}`] : [];
-  parts.push(`${version === 2 ? '====== Data ======\n' : ''}${kvTable(Object.entries(secret ?? {}).sort(([a], [b]) => a.localeCompare(b)))}`);
+  const parts =
+    version === 2
+      ? [`== Secret Path ==\n${target.split('?')[0]}`, `======= Metadata =======\n${kvTable(metadataRows(r.data.metadata))}`]
+      : [];
+  parts.push(
+    `${version === 2 ? '====== Data ======\n' : ''}${kvTable(Object.entries(secret ?? {}).sort(([a], [b]) => a.localeCompare(b)))}`,
+  );
   out(parts.join('\n\n'));
   return 0;
 }

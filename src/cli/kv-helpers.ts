@@ -33,4 +33,3 @@ export function parsePairs(pairs: string[]): Record<string, string> {
   }
   return data;
 }
-

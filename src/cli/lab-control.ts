@@ -35,7 +35,10 @@ export function checkLocally<T>(check: () => T): T {
 export async function control(method: 'GET' | 'POST', action: string, body: Record<string, unknown> = {}): Promise<any> {
   const lab = runningLab();
   const secret = readControlSecret(labHome());
-  if (!secret) throw new UsageError(`the lab's control secret (${join(labHome(), CONTROL_SECRET_FILE)}) is missing: is the lab still up? run "vaultlab up"`);
+  if (!secret)
+    throw new UsageError(
+      `the lab's control secret (${join(labHome(), CONTROL_SECRET_FILE)}) is missing: is the lab still up? run "vaultlab up"`,
+    );
   const headers: Record<string, string> = { authorization: `Bearer ${secret}` };
   if (method === 'POST') headers['content-type'] = 'application/json';
   let res;

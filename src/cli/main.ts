@@ -19,7 +19,7 @@ import { registerServer } from './server-command.ts';
 import { registerStatus } from './status-command.ts';
 
 const program = new Command('vaultlab')
-  .description('A local lab of a highly available HashiCorp Vault cluster, speaking Vault\'s HTTP API.')
+  .description("A local lab of a highly available HashiCorp Vault cluster, speaking Vault's HTTP API.")
   .configureOutput({ writeOut: (s) => process.stderr.write(s), writeErr: (s) => process.stderr.write(s) })
   .exitOverride()
   .showHelpAfterError();

@@ -11,7 +11,16 @@ import { out, outData, parseFormat } from './output.ts';
 
 type Run = (fn: () => Promise<number>) => void;
 
-const COLUMNS = ['Host Name', 'API Address', 'Cluster Address', 'Active Node', 'Version', 'Upgrade Version', 'Redundancy Zone', 'Last Echo'];
+const COLUMNS = [
+  'Host Name',
+  'API Address',
+  'Cluster Address',
+  'Active Node',
+  'Version',
+  'Upgrade Version',
+  'Redundancy Zone',
+  'Last Echo',
+];
 
 /** Go's time.RFC3339: seconds, no fraction. */
 function rfc3339(v: unknown): string {
@@ -31,7 +40,24 @@ export function registerMembers(op: Command, run: Run): void {
         const nodes = (body.nodes ?? body.data?.nodes ?? []) as Array<Record<string, unknown>>;
         if (format !== 'table') outData({ Nodes: nodes }, format);
         else {
-          out(columnize(COLUMNS, nodes.map((n) => [n.hostname, n.api_address, n.cluster_address, String(n.active_node), n.version, n.upgrade_version, n.redundancy_zone, rfc3339(n.last_echo)] as string[])));
+          out(
+            columnize(
+              COLUMNS,
+              nodes.map(
+                (n) =>
+                  [
+                    n.hostname,
+                    n.api_address,
+                    n.cluster_address,
+                    String(n.active_node),
+                    n.version,
+                    n.upgrade_version,
+                    n.redundancy_zone,
+                    rfc3339(n.last_echo),
+                  ] as string[],
+              ),
+            ),
+          );
         }
         return 0;
       }),

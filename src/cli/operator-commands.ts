@@ -9,7 +9,6 @@ import { statusRows } from './status-command.ts';
 
 type Run = (fn: () => Promise<number>) => void;
 
-
 function initText(keys: string[], root: string, n: number, t: number): string {
   const lines = keys.map((k, i) => `Unseal Key ${i + 1}: ${k}`);
   return [
@@ -73,7 +72,20 @@ function registerInit(op: Command, run: Run): void {
         if (!Number.isInteger(n) || !Number.isInteger(t)) throw new UsageError('-key-shares and -key-threshold must be integers');
         const r = (await withClient(o.address, (c) => c.call('PUT', 'sys/init', { secret_shares: n, secret_threshold: t }))).body;
         if (format !== 'table') {
-          outData({ unseal_keys_b64: r.keys_base64, unseal_keys_hex: r.keys, unseal_shares: n, unseal_threshold: t, recovery_keys_b64: [], recovery_keys_hex: [], recovery_keys_shares: 0, recovery_keys_threshold: 0, root_token: r.root_token }, format);
+          outData(
+            {
+              unseal_keys_b64: r.keys_base64,
+              unseal_keys_hex: r.keys,
+              unseal_shares: n,
+              unseal_threshold: t,
+              recovery_keys_b64: [],
+              recovery_keys_hex: [],
+              recovery_keys_shares: 0,
+              recovery_keys_threshold: 0,
+              root_token: r.root_token,
+            },
+            format,
+          );
         } else out(initText(r.keys_base64, r.root_token, n, t));
         return 0;
       }),

@@ -7,21 +7,46 @@ import { err, out, outData, outRaw, parseFormat } from './output.ts';
 import { ApiError } from './client.ts';
 
 type Run = (fn: () => Promise<number>) => void;
-interface Opts { format?: string; field?: string; address?: string }
+interface Opts {
+  format?: string;
+  field?: string;
+  address?: string;
+}
 
 /** Registers the raw path verbs. */
 export function registerPaths(program: Command, run: Run): void {
-  program.command('read').argument('<path>').option('--field <f>').option('--format <format>').option('--address <addr>')
+  program
+    .command('read')
+    .argument('<path>')
+    .option('--field <f>')
+    .option('--format <format>')
+    .option('--address <addr>')
     .action((path: string, o: Opts) => run(() => read(path, o)));
-  program.command('write').argument('<path>').argument('[pairs...]').option('--format <format>').option('--address <addr>')
+  program
+    .command('write')
+    .argument('<path>')
+    .argument('[pairs...]')
+    .option('--format <format>')
+    .option('--address <addr>')
     .action((path: string, pairs: string[], o: Opts) => run(() => write(path, pairs, o)));
-  program.command('delete').argument('<path>').option('--address <addr>').action((path: string, o: Opts) =>
-    run(() => withClient(o.address, async (c) => {
-      await c.call('DELETE', path);
-      out(`Success! Data deleted (if it existed) at: ${path}`);
-      return 0;
-    })));
-  program.command('list').argument('<path>').option('--format <format>').option('--address <addr>')
+  program
+    .command('delete')
+    .argument('<path>')
+    .option('--address <addr>')
+    .action((path: string, o: Opts) =>
+      run(() =>
+        withClient(o.address, async (c) => {
+          await c.call('DELETE', path);
+          out(`Success! Data deleted (if it existed) at: ${path}`);
+          return 0;
+        }),
+      ),
+    );
+  program
+    .command('list')
+    .argument('<path>')
+    .option('--format <format>')
+    .option('--address <addr>')
     .action((path: string, o: Opts) => run(() => list(path, o)));
 }
 
@@ -65,7 +90,13 @@ function list(path: string, o: Opts): Promise<number> {
       throw e;
     }
     if (parseFormat(o.format) !== 'table') outData(r.data.keys, parseFormat(o.format));
-    else out(columnize(['Keys'], r.data.keys.map((k: string) => [k])));
+    else
+      out(
+        columnize(
+          ['Keys'],
+          r.data.keys.map((k: string) => [k]),
+        ),
+      );
     return 0;
   });
 }

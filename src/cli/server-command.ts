@@ -46,7 +46,7 @@ function devBanner(addr: string, unsealKey: string, rootToken: string): string {
 export function registerServer(program: Command, run: Run): void {
   program
     .command('server')
-    .description('run one node: -dev (in memory, unsealed) or -config=FILE (Vault\'s HCL config; starts sealed)')
+    .description("run one node: -dev (in memory, unsealed) or -config=FILE (Vault's HCL config; starts sealed)")
     .option('--dev', 'development mode')
     .option('--dev-root-token-id <id>', 'the root token id in dev mode')
     .option('--dev-listen-address <addr>', 'host:port in dev mode', '127.0.0.1:8200')
@@ -55,7 +55,11 @@ export function registerServer(program: Command, run: Run): void {
     .action((o: { dev?: boolean; devRootTokenId?: string; devListenAddress: string; devKvV1?: boolean; config?: string }) =>
       run(async () => {
         if (o.dev) {
-          const s = await startDevServer({ rootTokenId: o.devRootTokenId ?? process.env.VAULT_DEV_ROOT_TOKEN_ID, listenAddress: o.devListenAddress, kvVersion: o.devKvV1 ? 1 : 2 });
+          const s = await startDevServer({
+            rootTokenId: o.devRootTokenId ?? process.env.VAULT_DEV_ROOT_TOKEN_ID,
+            listenAddress: o.devListenAddress,
+            kvVersion: o.devKvV1 ? 1 : 2,
+          });
           out(devBanner(s.apiAddr, s.unsealKey, s.rootToken));
           await untilSignal();
           await s.close();
@@ -65,7 +69,9 @@ export function registerServer(program: Command, run: Run): void {
         const notes: string[] = [];
         const s = await startServer(readServerConfig(o.config, notes));
         [...notes, ...s.warnings].forEach(warn);
-        out(`==> vaultlab server started (uninitialized or sealed) at ${s.apiAddr} (storage: ${s.storage})\n    run: VAULT_ADDR=${s.apiAddr} vaultlab operator init`);
+        out(
+          `==> vaultlab server started (uninitialized or sealed) at ${s.apiAddr} (storage: ${s.storage})\n    run: VAULT_ADDR=${s.apiAddr} vaultlab operator init`,
+        );
         await untilSignal();
         await s.close();
         return 0;

@@ -34,7 +34,9 @@ export function parseServerConfig(text: string, notes: string[] = []): ServerCon
     type = 'level';
     notes.push(
       `storage "${storageType}" runs on vaultlab's embedded level storage at ${String(storage.path ?? '.vaultlab/data')}` +
-        (storageType === 'raft' && storage.sync === undefined ? ' (Vault\'s raft fsyncs every write; add sync = "true" to do the same)' : ''),
+        (storageType === 'raft' && storage.sync === undefined
+          ? ' (Vault\'s raft fsyncs every write; add sync = "true" to do the same)'
+          : ''),
     );
   } else throw new UsageError(`config: storage "${storageType}" is not supported by vaultlab (use inmem, level, file or raft)`);
   const [listenerType, listener] = one(tree.listener, 'listener');
@@ -42,7 +44,8 @@ export function parseServerConfig(text: string, notes: string[] = []): ServerCon
   const tlsDisable = truthy(listener.tls_disable);
   if (!tlsDisable) throw new UsageError('config: TLS listeners are not supported yet; set tls_disable = 1');
   const sync = flag(storage.sync, `storage "${storageType}" sync`);
-  if (sync && type !== 'level') throw new UsageError(`config: sync applies to storage "level" (and "file" or "raft", which run on it), not "${storageType}"`);
+  if (sync && type !== 'level')
+    throw new UsageError(`config: sync applies to storage "level" (and "file" or "raft", which run on it), not "${storageType}"`);
   return {
     storage: { type, path: storage.path === undefined ? undefined : String(storage.path), sync },
     listener: { address: String(listener.address ?? '127.0.0.1:8200'), tlsDisable },

@@ -42,25 +42,66 @@ interface CreateOpts {
   format?: string;
   address?: string;
 }
-interface LookupOpts { accessor?: boolean; format?: string; address?: string }
-interface RenewOpts { increment?: string; format?: string; address?: string }
-interface RevokeOpts { self?: boolean; accessor?: boolean; mode?: string; address?: string }
+interface LookupOpts {
+  accessor?: boolean;
+  format?: string;
+  address?: string;
+}
+interface RenewOpts {
+  increment?: string;
+  format?: string;
+  address?: string;
+}
+interface RevokeOpts {
+  self?: boolean;
+  accessor?: boolean;
+  mode?: string;
+  address?: string;
+}
 
 /** Registers the token group and login. */
 export function registerTokens(program: Command, run: Run): void {
   const token = program.command('token').description('create, look up, renew and revoke tokens');
-  token.command('create')
+  token
+    .command('create')
     .option('--policy <name>', 'a policy (repeatable)', collect)
-    .option('--ttl <d>').option('--explicit-max-ttl <d>').option('--period <d>').option('--display-name <name>').option('--num-uses <n>')
-    .option('--orphan').option('--no-default-policy').option('--role <name>').option('--format <format>').option('--address <addr>')
+    .option('--ttl <d>')
+    .option('--explicit-max-ttl <d>')
+    .option('--period <d>')
+    .option('--display-name <name>')
+    .option('--num-uses <n>')
+    .option('--orphan')
+    .option('--no-default-policy')
+    .option('--role <name>')
+    .option('--format <format>')
+    .option('--address <addr>')
     .action((o: CreateOpts) => run(() => tokenCreate(o)));
-  token.command('lookup').argument('[token]').option('--accessor').option('--format <format>').option('--address <addr>')
+  token
+    .command('lookup')
+    .argument('[token]')
+    .option('--accessor')
+    .option('--format <format>')
+    .option('--address <addr>')
     .action((t: string | undefined, o: LookupOpts) => run(() => tokenLookup(t, o)));
-  token.command('renew').argument('[token]').option('--increment <d>').option('--format <format>').option('--address <addr>')
+  token
+    .command('renew')
+    .argument('[token]')
+    .option('--increment <d>')
+    .option('--format <format>')
+    .option('--address <addr>')
     .action((t: string | undefined, o: RenewOpts) => run(() => tokenRenew(t, o)));
-  token.command('revoke').argument('[token]').option('--self').option('--accessor').option('--mode <mode>', 'orphan to keep the children').option('--address <addr>')
+  token
+    .command('revoke')
+    .argument('[token]')
+    .option('--self')
+    .option('--accessor')
+    .option('--mode <mode>', 'orphan to keep the children')
+    .option('--address <addr>')
     .action((t: string | undefined, o: RevokeOpts) => run(() => tokenRevoke(t, o)));
-  program.command('login').argument('<token>').option('--address <addr>')
+  program
+    .command('login')
+    .argument('<token>')
+    .option('--address <addr>')
     .description("authenticate with a token (kept in vaultlab's own token file)")
     .action((t: string, o: { address?: string }) => run(() => login(t, o)));
 }
@@ -88,7 +129,11 @@ function tokenCreate(o: CreateOpts): Promise<number> {
 /** `token lookup`: the caller's own token, the one given, or the one behind an accessor. */
 function tokenLookup(t: string | undefined, o: LookupOpts): Promise<number> {
   return withClient(o.address, async (c) => {
-    const r = !t ? await c.call('GET', 'auth/token/lookup-self') : o.accessor ? await c.call('POST', 'auth/token/lookup-accessor', { accessor: t }) : await c.call('POST', 'auth/token/lookup', { token: t });
+    const r = !t
+      ? await c.call('GET', 'auth/token/lookup-self')
+      : o.accessor
+        ? await c.call('POST', 'auth/token/lookup-accessor', { accessor: t })
+        : await c.call('POST', 'auth/token/lookup', { token: t });
     if (parseFormat(o.format) !== 'table') outData(r.body, parseFormat(o.format));
     else out(kvTable(Object.entries(r.body.data).sort(([a], [b]) => a.localeCompare(b))));
     return 0;
@@ -97,7 +142,9 @@ function tokenLookup(t: string | undefined, o: LookupOpts): Promise<number> {
 
 function tokenRenew(t: string | undefined, o: RenewOpts): Promise<number> {
   return withClient(o.address, async (c) => {
-    const r = t ? await c.call('POST', 'auth/token/renew', { token: t, increment: o.increment }) : await c.call('POST', 'auth/token/renew-self', { increment: o.increment });
+    const r = t
+      ? await c.call('POST', 'auth/token/renew', { token: t, increment: o.increment })
+      : await c.call('POST', 'auth/token/renew-self', { increment: o.increment });
     if (parseFormat(o.format) !== 'table') outData(r.body, parseFormat(o.format));
     else out(kvTable(authRows(r.body.auth)));
     return 0;
@@ -125,8 +172,21 @@ async function login(t: string, o: { address?: string }): Promise<number> {
     const file = join(labHome(), 'token');
     writeFileSync(file, t, { mode: 0o600 });
     chmodSync(file, 0o600);
-    out('Success! You are now authenticated. The token information displayed below\nis already stored in the token helper. You do NOT need to run "vault login"\nagain. Future Vault requests will automatically use this token.\n');
-    out(kvTable(authRows({ client_token: t, accessor: d.accessor, lease_duration: d.ttl, renewable: d.renewable, token_policies: d.policies, policies: d.policies })));
+    out(
+      'Success! You are now authenticated. The token information displayed below\nis already stored in the token helper. You do NOT need to run "vault login"\nagain. Future Vault requests will automatically use this token.\n',
+    );
+    out(
+      kvTable(
+        authRows({
+          client_token: t,
+          accessor: d.accessor,
+          lease_duration: d.ttl,
+          renewable: d.renewable,
+          token_policies: d.policies,
+          policies: d.policies,
+        }),
+      ),
+    );
     return 0;
   } finally {
     await c.close();

@@ -7,7 +7,8 @@ import type { LabTrouble } from '../lab/index.ts';
  */
 export function troubleLines(t: LabTrouble): string[] {
   const lines: string[] = [];
-  if (t.storageFailure) lines.push(`Storage: since ${new Date(t.storageFailure.since).toISOString()}, writes failing: ${t.storageFailure.message}`);
+  if (t.storageFailure)
+    lines.push(`Storage: since ${new Date(t.storageFailure.since).toISOString()}, writes failing: ${t.storageFailure.message}`);
   for (const w of t.storageWarnings) lines.push(`Storage warning: ${w}`);
   for (const c of t.campaigns) lines.push(`${c.node} is not becoming active: ${c.reason}`);
   return lines;

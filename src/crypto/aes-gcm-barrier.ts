@@ -83,8 +83,14 @@ export class AesGcmBarrier implements Barrier {
     // Only a value of the one shape initialize() writes can be a wrong-key case; anything else is damage, whatever the key.
     if (!sealedRoot) throw new CorruptStoredKeyError(path, `the root key at ${path} is missing while the keyring exists`);
     if (sealedRoot.length !== ROOT_KEY_BYTES || sealedRoot[4] !== VERSION || readTerm(sealedRoot) !== 0) {
-      const found = sealedRoot.length < HEADER ? `${sealedRoot.length} bytes` : `${sealedRoot.length} bytes, version ${sealedRoot[4]}, term ${readTerm(sealedRoot)}`;
-      throw new CorruptStoredKeyError(path, `the root key at ${path} is malformed (${found}; a stored root key is ${ROOT_KEY_BYTES} bytes, version ${VERSION}, term 0)`);
+      const found =
+        sealedRoot.length < HEADER
+          ? `${sealedRoot.length} bytes`
+          : `${sealedRoot.length} bytes, version ${sealedRoot[4]}, term ${readTerm(sealedRoot)}`;
+      throw new CorruptStoredKeyError(
+        path,
+        `the root key at ${path} is malformed (${found}; a stored root key is ${ROOT_KEY_BYTES} bytes, version ${VERSION}, term 0)`,
+      );
     }
     let rootKey: Uint8Array;
     try {
@@ -121,7 +127,10 @@ export class AesGcmBarrier implements Barrier {
       bytes = this.decryptWith(rootKey, path, raw);
     } catch {
       // The root key authenticated under the unseal key, so it is right: the keyring is what changed.
-      throw new CorruptStoredKeyError(path, `the keyring at ${path} does not decrypt under the root key (which the unseal key did open): it is corrupt or was written by another barrier`);
+      throw new CorruptStoredKeyError(
+        path,
+        `the keyring at ${path} does not decrypt under the root key (which the unseal key did open): it is corrupt or was written by another barrier`,
+      );
     }
     try {
       return Keyring.deserialize(bytes);

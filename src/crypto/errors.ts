@@ -30,7 +30,10 @@ export class BarrierSealedError extends CryptoError {
 /** A value that does not authenticate: flipped, truncated, moved, or of an unknown term. */
 export class DecryptError extends CryptoError {
   constructor(detail: string) {
-    super('CRYPTO_DECRYPT_FAILED', `failed to decrypt ${detail}: cipher: message authentication failed (the stored value is corrupt, was moved from another path, or was written under another keyring)`);
+    super(
+      'CRYPTO_DECRYPT_FAILED',
+      `failed to decrypt ${detail}: cipher: message authentication failed (the stored value is corrupt, was moved from another path, or was written under another keyring)`,
+    );
   }
 }
 
@@ -49,7 +52,10 @@ export class BarrierUnsealError extends CryptoError {
 
 /** A stored key that cannot be right whatever the unseal key (missing, malformed, or failing under a key that was verified): storage is damaged. */
 export class CorruptStoredKeyError extends CryptoError {
-  constructor(readonly path: string, detail: string) {
+  constructor(
+    readonly path: string,
+    detail: string,
+  ) {
     super('BARRIER_STORED_KEY_CORRUPT', `${detail}: storage is damaged; restore ${path} from a backup of this Vault's storage`);
   }
 }

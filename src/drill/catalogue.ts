@@ -10,6 +10,8 @@ let loaded: Promise<Scenario[]> | undefined;
 
 /** Every shipped scenario, in catalogue order. */
 export function loadCatalogue(): Promise<Scenario[]> {
-  loaded ??= import(fileURLToPath(new URL('../../scenarios/index.ts', import.meta.url))).then((m: { SCENARIOS: Scenario[] }) => m.SCENARIOS);
+  loaded ??= import(fileURLToPath(new URL('../../scenarios/index.ts', import.meta.url))).then(
+    (m: { SCENARIOS: Scenario[] }) => m.SCENARIOS,
+  );
   return loaded;
 }

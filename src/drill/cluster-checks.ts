@@ -24,7 +24,10 @@ export function checkTerms(events: readonly HistoryEvent[]): Violation | undefin
   for (const e of events) {
     if (e.kind !== 'lock' || e.event !== 'acquired') continue;
     if (last && e.term <= last.term) {
-      const how = e.term === last.term ? `term ${e.term} granted to both ${last.node} and ${e.node}` : `term ${e.term} granted after term ${last.term}`;
+      const how =
+        e.term === last.term
+          ? `term ${e.term} granted to both ${last.node} and ${e.node}`
+          : `term ${e.term} granted after term ${last.term}`;
       return { check: 'C1', message: how, events: [last, e] };
     }
     last = e;
@@ -48,14 +51,24 @@ export function checkSingleWriter(events: readonly HistoryEvent[]): Violation | 
     }
     if (e.kind !== 'storageWrite') continue;
     if (e.term === undefined) {
-      if (newest && e.key.startsWith('logical/')) return { check: 'C2', message: `storage accepted an unfenced write to ${e.key} while term ${newest.term} held the lock`, events: [newest.e, e] };
+      if (newest && e.key.startsWith('logical/'))
+        return {
+          check: 'C2',
+          message: `storage accepted an unfenced write to ${e.key} while term ${newest.term} held the lock`,
+          events: [newest.e, e],
+        };
       continue;
     }
     if (newest && e.term < newest.term) {
-      return { check: 'C2', message: `split brain: storage accepted a write to ${e.key} from term ${e.term} after term ${newest.term} was granted`, events: [holder.get(e.term) ?? e, newest.e, e] };
+      return {
+        check: 'C2',
+        message: `split brain: storage accepted a write to ${e.key} from term ${e.term} after term ${newest.term} was granted`,
+        events: [holder.get(e.term) ?? e, newest.e, e],
+      };
     }
     const h = holder.get(e.term);
-    if (e.node && h && h.node !== e.node) return { check: 'C2', message: `${e.node} wrote to ${e.key} with term ${e.term}, which ${h.node} holds`, events: [h, e] };
+    if (e.node && h && h.node !== e.node)
+      return { check: 'C2', message: `${e.node} wrote to ${e.key} with term ${e.term}, which ${h.node} holds`, events: [h, e] };
     if (!newest || e.term > newest.term) newest = { term: e.term, e };
   }
   return undefined;
@@ -79,7 +92,8 @@ export function checkOneActive(events: readonly HistoryEvent[]): Violation | und
       else active.delete(e.node);
     }
     const live = [...active.keys()].filter((n) => !frozen.has(n));
-    if (live.length > 1) return { check: 'C3', message: `two actives at once: ${live.join(' and ')}`, events: live.map((n) => active.get(n)!) };
+    if (live.length > 1)
+      return { check: 'C3', message: `two actives at once: ${live.join(' and ')}`, events: live.map((n) => active.get(n)!) };
   }
   return undefined;
 }

@@ -26,7 +26,10 @@ function opEvents(ops: readonly Operation[]): HistoryEvent[] {
 }
 
 /** Acknowledged puts missing from the final state, each with the reason. */
-export function findLostWrites(events: readonly HistoryEvent[], final: FinalState): Array<{ op: Operation; why: string; evidence: Operation[] }> {
+export function findLostWrites(
+  events: readonly HistoryEvent[],
+  final: FinalState,
+): Array<{ op: Operation; why: string; evidence: Operation[] }> {
   const lost: Array<{ op: Operation; why: string; evidence: Operation[] }> = [];
   const puts = operations(events).filter((o) => o.invoke.type === 'put');
   for (const key of new Set(puts.map((p) => p.invoke.key))) {
@@ -38,15 +41,27 @@ export function findLostWrites(events: readonly HistoryEvent[], final: FinalStat
       if (p.done?.kind !== 'ok') continue;
       const v = p.done.version;
       if (v !== undefined && end.versions.has(v) && end.versions.get(v) !== p.invoke.value) {
-        lost.push({ op: p, why: `${key} version ${v} was acknowledged as ${p.invoke.value} but holds ${end.versions.get(v)}`, evidence: [] });
+        lost.push({
+          op: p,
+          why: `${key} version ${v} was acknowledged as ${p.invoke.value} but holds ${end.versions.get(v)}`,
+          evidence: [],
+        });
       } else if (v !== undefined && v > top) {
         lost.push({ op: p, why: `${key} version ${v} was acknowledged but the key ends at version ${top}`, evidence: [] });
       } else if (end.current === null) {
         lost.push({ op: p, why: `${key} ends empty although ${p.invoke.value} was acknowledged`, evidence: [] });
       } else if (!writer || writer.done?.kind === 'fail') {
-        lost.push({ op: p, why: `${key} ends as ${end.current}, which no write that may have happened wrote`, evidence: writer ? [writer] : [] });
+        lost.push({
+          op: p,
+          why: `${key} ends as ${end.current}, which no write that may have happened wrote`,
+          evidence: writer ? [writer] : [],
+        });
       } else if (writer !== p && writer.done?.kind === 'ok' && writer.doneAt! < p.at) {
-        lost.push({ op: p, why: `${key} ends as ${end.current}, written before ${p.invoke.value} was even sent, so ${p.invoke.value} was lost`, evidence: [writer] });
+        lost.push({
+          op: p,
+          why: `${key} ends as ${end.current}, written before ${p.invoke.value} was even sent, so ${p.invoke.value} was lost`,
+          evidence: [writer],
+        });
       }
     }
   }
@@ -67,9 +82,11 @@ function registerOps(ops: readonly Operation[]): RegisterOp[] {
   for (const o of ops) {
     const { type, value } = o.invoke;
     const kind = o.done?.kind ?? 'info';
-    if (type === 'get' && kind === 'ok') out.push({ id: o.invoke.op, call: o.at, ret: o.doneAt!, kind: 'read', value: o.done!.value ?? null });
+    if (type === 'get' && kind === 'ok')
+      out.push({ id: o.invoke.op, call: o.at, ret: o.doneAt!, kind: 'read', value: o.done!.value ?? null });
     if (type === 'put' && kind === 'ok') out.push({ id: o.invoke.op, call: o.at, ret: o.doneAt!, kind: 'write', value: value ?? null });
-    if (type === 'put' && kind === 'info' && read.has(value ?? null)) out.push({ id: o.invoke.op, call: o.at, ret: Infinity, kind: 'write', value: value ?? null });
+    if (type === 'put' && kind === 'info' && read.has(value ?? null))
+      out.push({ id: o.invoke.op, call: o.at, ret: Infinity, kind: 'write', value: value ?? null });
   }
   return out;
 }
@@ -88,7 +105,7 @@ function shrinkOps(ops: RegisterOp[], budget: number): RegisterOp[] {
   const fails = (xs: RegisterOp[]) => closed(xs) && checkRegister(xs, budget).result === 'violation';
   let cur = ops;
   for (let chunk = Math.ceil(cur.length / 2); chunk >= 1; chunk = chunk === 1 ? 0 : Math.ceil(chunk / 2)) {
-    for (let i = 0; i < cur.length; ) {
+    for (let i = 0; i < cur.length;) {
       const next = [...cur.slice(0, i), ...cur.slice(i + chunk)];
       if (next.length && fails(next)) cur = next;
       else i += chunk;
@@ -119,14 +136,23 @@ export function checkLinearizable(events: readonly HistoryEvent[], budget = SEAR
     const verdict = checkRegister(reg, budget);
     if (verdict.result === 'ok') continue;
     if (verdict.result === 'unknown') {
-      return { check: 'C5', unknown: true, message: `gave up on ${key} after ${verdict.steps} search steps (${reg.length} operations): linearizability unknown`, events: [] };
+      return {
+        check: 'C5',
+        unknown: true,
+        message: `gave up on ${key} after ${verdict.steps} search steps (${reg.length} operations): linearizability unknown`,
+        events: [],
+      };
     }
     const witness = shrinkOps(shortestFailingPrefix(reg, budget), Math.min(budget, 100_000));
     const ids = new Set(witness.map((r) => r.id));
     // The last operation of the shortest failing prefix is the one that cannot be explained.
     const last = ops.find((o) => o.invoke.op === witness.reduce((a, b) => (b.call > a.call ? b : a)).id)!;
     const what = last.invoke.type === 'get' ? `a read returned ${last.done?.value ?? 'nothing'}` : `the write of ${last.invoke.value}`;
-    return { check: 'C5', message: `not linearizable on ${key}: ${what}, and no order of the ${witness.length} operations shown explains it`, events: opEvents(ops.filter((o) => ids.has(o.invoke.op))) };
+    return {
+      check: 'C5',
+      message: `not linearizable on ${key}: ${what}, and no order of the ${witness.length} operations shown explains it`,
+      events: opEvents(ops.filter((o) => ids.has(o.invoke.op))),
+    };
   }
   return undefined;
 }

@@ -78,9 +78,15 @@ export function outcomeOfError(err: unknown): Answer {
  */
 export function outcomeOfStatus(put: boolean, a: HttpAnswer): Answer {
   const data = a.data as { version?: number; data?: { v?: string }; metadata?: { version?: number } } | undefined;
-  if (a.status >= 200 && a.status < 300) return put ? { outcome: 'ok', version: data?.version, status: a.status } : { outcome: 'ok', value: data?.data?.v ?? null, version: data?.metadata?.version ?? 0, status: a.status };
+  if (a.status >= 200 && a.status < 300)
+    return put
+      ? { outcome: 'ok', version: data?.version, status: a.status }
+      : { outcome: 'ok', value: data?.data?.v ?? null, version: data?.metadata?.version ?? 0, status: a.status };
   if (!put && a.status === 404 && !a.errors?.length) return { outcome: 'ok', value: null, version: 0, status: 404 };
-  const definite = (a.status >= 400 && a.status < 500) || a.status === 503 || (a.status === 500 && a.errors?.length === 1 && a.errors[0] === NO_ACTIVE_TO_FORWARD_TO);
+  const definite =
+    (a.status >= 400 && a.status < 500) ||
+    a.status === 503 ||
+    (a.status === 500 && a.errors?.length === 1 && a.errors[0] === NO_ACTIVE_TO_FORWARD_TO);
   return { outcome: definite ? 'fail' : 'info', status: a.status, error: a.errors?.join('; ') };
 }
 
@@ -122,7 +128,15 @@ export async function runClient(env: ClientEnv, id: number, until: number, tally
     const target = pickTarget(env);
     const put = env.rnd() < 0.7;
     const value = put ? `c${id}-${n}` : undefined;
-    const op = history.invoke({ t: clock.now(), client: id, node: target.name, term: target.node.term, type: put ? 'put' : 'get', key, value });
+    const op = history.invoke({
+      t: clock.now(),
+      client: id,
+      node: target.name,
+      term: target.node.term,
+      type: put ? 'put' : 'get',
+      key,
+      value,
+    });
     const req: LogicalRequest = put
       ? { operation: 'update', path: `secret/data/${key}`, data: { data: { v: value } }, token: env.token }
       : { operation: 'read', path: `secret/data/${key}`, data: {}, token: env.token };
@@ -130,7 +144,11 @@ export async function runClient(env: ClientEnv, id: number, until: number, tally
     call.catch(() => undefined); // a request we stopped waiting for may still fail later
     let a: Answer;
     try {
-      a = (await within(clock, call, env.timeoutMs)) ?? { outcome: 'info', status: 'timeout', error: `no answer within ${env.timeoutMs} ms` };
+      a = (await within(clock, call, env.timeoutMs)) ?? {
+        outcome: 'info',
+        status: 'timeout',
+        error: `no answer within ${env.timeoutMs} ms`,
+      };
     } catch (err) {
       a = outcomeOfError(err);
     }

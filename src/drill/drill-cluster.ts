@@ -62,12 +62,15 @@ export function recordCluster(cluster: Cluster, history: History, fencing: boole
   const clock = cluster.clock;
   const nodeOf = (holder = '') => holder.split('-')[0];
   backend.onEvent?.((e) => {
-    if (e.type === 'lock' && e.term !== undefined) history.add({ t: clock.now(), kind: 'lock', node: nodeOf(e.holder), event: e.event as LockChange, term: e.term });
+    if (e.type === 'lock' && e.term !== undefined)
+      history.add({ t: clock.now(), kind: 'lock', node: nodeOf(e.holder), event: e.event as LockChange, term: e.term });
     if (e.type === 'fenced' && e.term !== undefined) history.add({ t: clock.now(), kind: 'fenced', key: e.key, term: e.term });
     // KV writes always (an unfenced one is a finding); other writes when they carry a term.
-    if (e.type === 'write' && e.key !== StorageKeys.lock && (e.term !== undefined || e.key.startsWith('logical/'))) history.add({ t: clock.now(), kind: 'storageWrite', key: e.key, term: e.term });
+    if (e.type === 'write' && e.key !== StorageKeys.lock && (e.term !== undefined || e.key.startsWith('logical/')))
+      history.add({ t: clock.now(), kind: 'storageWrite', key: e.key, term: e.term });
   });
-  for (const n of cluster.nodes) n.node.onEvent((e) => e.type === 'state' && history.add({ t: e.time, kind: 'state', node: n.name, from: e.from, to: e.to }));
+  for (const n of cluster.nodes)
+    n.node.onEvent((e) => e.type === 'state' && history.add({ t: e.time, kind: 'state', node: n.name, from: e.from, to: e.to }));
 }
 
 /** Waits, letting time pass, until `p` settles (at most `limitMs` of clock time; then it is left running). */
@@ -80,7 +83,8 @@ export async function drive<T>(p: Promise<T>, wait: (ms: number) => Promise<void
 
 /** Waits until exactly one node is active and every running node is unsealed (true), or `limitMs` passes (false). */
 export async function settled(dc: DrillCluster, limitMs: number): Promise<boolean> {
-  const calm = () => dc.cluster.active() !== undefined && dc.cluster.nodes.every((n) => !n.up || n.node.state === 'active' || n.node.state === 'standby');
+  const calm = () =>
+    dc.cluster.active() !== undefined && dc.cluster.nodes.every((n) => !n.up || n.node.state === 'active' || n.node.state === 'standby');
   for (let waited = 0; waited < limitMs && !calm(); waited += 20) await dc.wait(20);
   return calm();
 }
@@ -92,7 +96,8 @@ export async function readFinal(cluster: Cluster, token: string, keys: number): 
   const read = (path: string, data: Record<string, unknown> = {}) => active.node.handle({ operation: 'read', path, data, token });
   const final: FinalState = new Map();
   for (let k = 0; k < keys; k++) {
-    const meta = (await read(`secret/metadata/k${k}`)).response?.data as { versions?: Record<string, unknown>; current_version?: number } | undefined;
+    const meta = (await read(`secret/metadata/k${k}`)).response?.data as
+      { versions?: Record<string, unknown>; current_version?: number } | undefined;
     const entry: FinalKey = { current: null, versions: new Map() };
     for (const v of Object.keys(meta?.versions ?? {})) {
       const d = (await read(`secret/data/k${k}`, { version: v })).response?.data as { data?: { v?: string } | null } | undefined;

@@ -34,8 +34,18 @@ export function summary(name: string, r: DrillResult): string {
 
 function faultRows(r: DrillResult): string[] {
   if (!r.spec.faults.length) return ['No faults.'];
-  const knobs = (f: DrillResult['spec']['faults'][number]) => [f.latencyMs !== undefined ? `${f.latencyMs} ms ±${Math.round((f.jitter ?? 0) * 100)} %` : '', f.errorRate !== undefined ? `${Math.round(f.errorRate * 100)} % errors` : ''].filter(Boolean).join(', ');
-  return ['| at (ms) | fault | target | for (ms) | settings |', '|---:|---|---|---:|---|', ...r.spec.faults.map((f) => `| ${f.at} | ${f.kind} | ${f.target} | ${f.durationMs} | ${knobs(f)} |`)];
+  const knobs = (f: DrillResult['spec']['faults'][number]) =>
+    [
+      f.latencyMs !== undefined ? `${f.latencyMs} ms ±${Math.round((f.jitter ?? 0) * 100)} %` : '',
+      f.errorRate !== undefined ? `${Math.round(f.errorRate * 100)} % errors` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+  return [
+    '| at (ms) | fault | target | for (ms) | settings |',
+    '|---:|---|---|---:|---|',
+    ...r.spec.faults.map((f) => `| ${f.at} | ${f.kind} | ${f.target} | ${f.durationMs} | ${knobs(f)} |`),
+  ];
 }
 
 /** The Markdown page of a drill. */
@@ -55,11 +65,23 @@ export function drillMarkdown(name: string, r: DrillResult, description = '', x:
     `- acknowledged writes lost: **${r.lostWrites}**; stale writes fenced by storage: ${r.fencedWrites}; new lock terms: ${newTerms(r)}`,
     '',
   ];
-  if (x.expectations) lines.push('## Expectations', '', '| | expectation | seen |', '|---|---|---|', ...x.expectations.map((e) => `| ${e.ok ? (e.reportedOnly ? 'ℹ' : '✓') : '✗'} | ${e.text} | ${e.detail} |`), '');
+  if (x.expectations)
+    lines.push(
+      '## Expectations',
+      '',
+      '| | expectation | seen |',
+      '|---|---|---|',
+      ...x.expectations.map((e) => `| ${e.ok ? (e.reportedOnly ? 'ℹ' : '✓') : '✗'} | ${e.text} | ${e.detail} |`),
+      '',
+    );
   lines.push('## Faults', '', ...faultRows(r), '', '## Timeline', '', '![timeline](timeline.svg)', '');
   if (r.violation) {
     lines.push('## The shortest history that shows it', '');
-    if (x.shrunk) lines.push(`Shrunk in ${x.shrunk.runs} replays to: ${x.shrunk.spec.nodes} nodes, ${x.shrunk.spec.clients} clients, ${x.shrunk.spec.keys} keys, ${x.shrunk.spec.durationMs} ms, faults ${JSON.stringify(x.shrunk.spec.faults)}.`, '');
+    if (x.shrunk)
+      lines.push(
+        `Shrunk in ${x.shrunk.runs} replays to: ${x.shrunk.spec.nodes} nodes, ${x.shrunk.spec.clients} clients, ${x.shrunk.spec.keys} keys, ${x.shrunk.spec.durationMs} ms, faults ${JSON.stringify(x.shrunk.spec.faults)}.`,
+        '',
+      );
     lines.push('```', ...(x.witness?.length ? x.witness : r.violation.events).map((e) => JSON.stringify(e)), '```', '');
   }
   return lines.join('\n');

@@ -75,8 +75,19 @@ export async function runDrill(spec: DrillSpec, mode: DrillMode = {}): Promise<D
     const final = recovered ? await readFinal(dc.cluster, init.token, spec.keys) : undefined;
     const endTime = dc.clock.now();
     const violation =
-      checkHistory(history.events, final, { lockTtlMs: hold, stepDownBackoffMs: timings.stepDownBackoffMs, endTime, liveness: !realTime }) ??
-      (recovered ? undefined : { check: 'C6' as const, message: `no active node ${calmLimit} ms after every fault healed: ${JSON.stringify(dc.cluster.states())}`, events: [] });
+      checkHistory(history.events, final, {
+        lockTtlMs: hold,
+        stepDownBackoffMs: timings.stepDownBackoffMs,
+        endTime,
+        liveness: !realTime,
+      }) ??
+      (recovered
+        ? undefined
+        : {
+            check: 'C6' as const,
+            message: `no active node ${calmLimit} ms after every fault healed: ${JSON.stringify(dc.cluster.states())}`,
+            events: [],
+          });
     return { spec, realTime, timings, violation, history, ...tallies(history, load, final), endTime };
   } finally {
     await transport?.close();
@@ -126,9 +137,22 @@ async function play(
   for (const f of spec.faults) clock.setTimeout(() => void faults.apply(f).catch(() => undefined), f.at);
   const tally: ClientTally = { ok: 0, failed: 0, unknown: 0 };
   const timeoutMs = transport ? HTTP_TIMEOUT_MS : CLIENT_TIMEOUT_MS;
-  const env = { cluster, clock, history, token: init.token, transport, rnd: seeded(spec.seed ^ 0x5eed), keys: spec.keys, thinkMs: spec.thinkMs ?? [15, 90], timeoutMs, wakeOf: (n: string) => faults.wakeOf(n) };
+  const env = {
+    cluster,
+    clock,
+    history,
+    token: init.token,
+    transport,
+    rnd: seeded(spec.seed ^ 0x5eed),
+    keys: spec.keys,
+    thinkMs: spec.thinkMs ?? [15, 90],
+    timeoutMs,
+    wakeOf: (n: string) => faults.wakeOf(n),
+  };
   const loadEnd = start + (spec.loadUntilMs ?? spec.durationMs);
-  const clients = clock.sleep(spec.loadFromMs ?? 0).then(() => Promise.all(Array.from({ length: spec.clients }, (_, i) => runClient(env, i, loadEnd, tally))));
+  const clients = clock
+    .sleep(spec.loadFromMs ?? 0)
+    .then(() => Promise.all(Array.from({ length: spec.clients }, (_, i) => runClient(env, i, loadEnd, tally))));
   if (clock instanceof SimClock) await clock.runUntil(end);
   else await clock.sleep(spec.durationMs);
   await drive(clients, wait); // slow storage can stretch the last requests past the end
@@ -146,7 +170,10 @@ async function recover(
   cluster.healAll();
   await drive(faults.healAll(), wait);
   await (o.realTime ? settled(dc, o.calmLimit) : wait(o.calmLimit));
-  await drive(cluster.unsealAll(keys).catch(() => undefined), wait);
+  await drive(
+    cluster.unsealAll(keys).catch(() => undefined),
+    wait,
+  );
   return settled(dc, o.settleMs);
 }
 
@@ -167,6 +194,8 @@ function tallies(history: History, load: Load, final: FinalState | undefined) {
 /** Exactly one live active: a frozen node that still believes it is active does not count (it serves nothing). */
 function probe(p: Probe, states: Record<string, string>, faults: DrillFaults): ProbeResult {
   const actives = Object.entries(states).filter(([n, s]) => s === 'active' && !faults.wakeOf(n));
-  const detail = Object.entries(states).map(([n, s]) => `${n} ${s}${faults.wakeOf(n) ? ' (paused)' : ''}`).join(', ');
+  const detail = Object.entries(states)
+    .map(([n, s]) => `${n} ${s}${faults.wakeOf(n) ? ' (paused)' : ''}`)
+    .join(', ');
   return { ...p, ok: actives.length === 1, detail };
 }

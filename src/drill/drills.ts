@@ -53,17 +53,34 @@ export async function listScenarios(): Promise<Array<{ name: string; description
 export async function runScenario(name: string, o: ScenarioOptions = {}): Promise<ScenarioReport> {
   const catalogue = await loadCatalogue();
   const s = catalogue.find((x) => x.name === name);
-  if (!s) throw new UnknownScenarioError(name, catalogue.map((x) => x.name));
+  if (!s)
+    throw new UnknownScenarioError(
+      name,
+      catalogue.map((x) => x.name),
+    );
   const { spec, expectations } = compileScenario(s, o.seed ?? 1);
   const mode = { realTime: o.realTime === true };
   const result = await runDrill(spec, mode);
   const judged = judgeScenario(result, expectations);
-  const report: ScenarioReport = { name, description: s.description, passed: judged.every((e) => e.ok), expectations: judged, result, summary: summary(name, result) };
+  const report: ScenarioReport = {
+    name,
+    description: s.description,
+    passed: judged.every((e) => e.ok),
+    expectations: judged,
+    result,
+    summary: summary(name, result),
+  };
   if (result.violation && !s.expectViolation) {
-    if (!mode.realTime) report.shrunk = await shrinkDrill(result, (x) => runDrill(x), (r) => r.violation?.check === result.violation!.check);
+    if (!mode.realTime)
+      report.shrunk = await shrinkDrill(
+        result,
+        (x) => runDrill(x),
+        (r) => r.violation?.check === result.violation!.check,
+      );
     report.witness = witness(report.shrunk?.result ?? result);
   }
-  if (o.reportDir) writeDrillReport(o.reportDir, name, result, s.description, { expectations: judged, shrunk: report.shrunk, witness: report.witness });
+  if (o.reportDir)
+    writeDrillReport(o.reportDir, name, result, s.description, { expectations: judged, shrunk: report.shrunk, witness: report.witness });
   return report;
 }
 
@@ -113,10 +130,30 @@ export async function runRandomDrills(n: number, seed: number, o: RandomDrillsOp
     o.onDrill?.(r, i);
     if (!failed(r)) continue;
     const check = r.violation?.check;
-    const shrunk = o.shrink === false ? undefined : await shrinkDrill(r, (x) => runDrill(x), (x) => failed(x) && x.violation?.check === check);
-    const failure: DrillFailure = { seed: spec.seed, summary: summary(`random drill`, r), result: r, shrunk, witness: witness(shrunk?.result ?? r) };
+    const shrunk =
+      o.shrink === false
+        ? undefined
+        : await shrinkDrill(
+            r,
+            (x) => runDrill(x),
+            (x) => failed(x) && x.violation?.check === check,
+          );
+    const failure: DrillFailure = {
+      seed: spec.seed,
+      summary: summary(`random drill`, r),
+      result: r,
+      shrunk,
+      witness: witness(shrunk?.result ?? r),
+    };
     report.failures.push(failure);
-    if (o.reportDir) writeDrillReport(join(o.reportDir, `random-${spec.seed}`), `random drill, seed ${spec.seed}`, shrunk?.result ?? r, 'A seeded random drill (the report shows the shrunk drill).', { shrunk, witness: failure.witness });
+    if (o.reportDir)
+      writeDrillReport(
+        join(o.reportDir, `random-${spec.seed}`),
+        `random drill, seed ${spec.seed}`,
+        shrunk?.result ?? r,
+        'A seeded random drill (the report shows the shrunk drill).',
+        { shrunk, witness: failure.witness },
+      );
   }
   report.wallMs = Date.now() - started;
   return report;

@@ -23,13 +23,20 @@ export function newTerms(r: DrillResult): number {
 }
 
 function timing(r: DrillResult, text: string, ok: boolean, detail: string): ExpectationResult {
-  return r.realTime ? { text, ok: true, detail: `${detail} (wall clock: reported, not asserted)`, reportedOnly: true } : { text, ok, detail };
+  return r.realTime
+    ? { text, ok: true, detail: `${detail} (wall clock: reported, not asserted)`, reportedOnly: true }
+    : { text, ok, detail };
 }
 
 function judge(r: DrillResult, x: FinalExpectation): ExpectationResult {
   if (x === 'lost-writes') return { text: 'acknowledged writes are lost', ok: r.lostWrites > 0, detail: `${r.lostWrites} lost` };
   if (x === 'fenced-writes') return { text: 'storage fences stale writes', ok: r.fencedWrites > 0, detail: `${r.fencedWrites} fenced` };
-  if ('violation' in x) return { text: `the checker reports ${x.violation}`, ok: r.violation?.check === x.violation, detail: r.violation ? `${r.violation.check}: ${r.violation.message}` : 'no violation' };
+  if ('violation' in x)
+    return {
+      text: `the checker reports ${x.violation}`,
+      ok: r.violation?.check === x.violation,
+      detail: r.violation ? `${r.violation.check}: ${r.violation.message}` : 'no violation',
+    };
   if ('newTerms' in x) {
     const n = newTerms(r);
     return timing(r, `leadership changes hands ${x.newTerms} time(s)`, n === x.newTerms, `${n} new term(s)`);
@@ -42,7 +49,11 @@ export function judgeScenario(r: DrillResult, expectations: readonly FinalExpect
   const out: ExpectationResult[] = [];
   const wantsViolation = expectations.some((x) => typeof x === 'object' && 'violation' in x);
   if (!wantsViolation) {
-    out.push({ text: 'no checker violation (C1–C6)', ok: !r.violation, detail: r.violation ? `${r.violation.check}${r.violation.unknown ? ' (unknown)' : ''}: ${r.violation.message}` : 'none' });
+    out.push({
+      text: 'no checker violation (C1–C6)',
+      ok: !r.violation,
+      detail: r.violation ? `${r.violation.check}${r.violation.unknown ? ' (unknown)' : ''}: ${r.violation.message}` : 'none',
+    });
     out.push({ text: 'no acknowledged write lost', ok: r.lostWrites === 0, detail: `${r.lostWrites} lost` });
   }
   for (const p of r.probes) out.push(timing(r, `exactly one active at ${p.at} ms`, p.ok, p.detail));

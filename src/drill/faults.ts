@@ -55,7 +55,8 @@ export class DrillFaults {
   /** Applies one fault now and schedules its healing after its duration. */
   async apply(f: FaultStep): Promise<void> {
     const c = this.cluster;
-    const target = f.target === 'active' ? c.active()?.name : f.target === 'standby' ? c.nodes.find((n) => n.node.state === 'standby')?.name : f.target;
+    const target =
+      f.target === 'active' ? c.active()?.name : f.target === 'standby' ? c.nodes.find((n) => n.node.state === 'standby')?.name : f.target;
     if (!target) return;
     const id = `${f.kind}:${target}`;
     if (this.on.has(id)) return;
@@ -164,7 +165,10 @@ export class DrillFaults {
   /** Heals every fault still on (storage first, so restarts and unseals can reach it). */
   async healAll(): Promise<void> {
     const storageFirst = [...this.on.keys()].sort((a, b) => Number(!a.endsWith(':storage')) - Number(!b.endsWith(':storage')));
-    for (const id of storageFirst) await this.on.get(id)?.().catch(() => undefined);
+    for (const id of storageFirst)
+      await this.on
+        .get(id)?.()
+        .catch(() => undefined);
   }
 
   /**

@@ -3,7 +3,17 @@
  * data, the virtual- and real-time runner, shrinking and reports. The CLI needs only
  * listScenarios, runScenario and runRandomDrills; the rest is for tests and tools.
  */
-export { listScenarios, runRandomDrills, runScenario, UnknownScenarioError, type DrillFailure, type RandomDrillsOptions, type RandomDrillsReport, type ScenarioOptions, type ScenarioReport } from './drills.ts';
+export {
+  listScenarios,
+  runRandomDrills,
+  runScenario,
+  UnknownScenarioError,
+  type DrillFailure,
+  type RandomDrillsOptions,
+  type RandomDrillsReport,
+  type ScenarioOptions,
+  type ScenarioReport,
+} from './drills.ts';
 export { checkHistory, lostWrites, type CheckId, type CheckOptions, type FinalKey, type FinalState, type Violation } from './checker.ts';
 export { History, operations, type ClusterEvent, type Complete, type HistoryEvent, type Invoke, type Outcome } from './history.ts';
 export { runDrill, type DrillMode, type DrillResult, type ProbeResult } from './drill-runner.ts';

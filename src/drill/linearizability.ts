@@ -21,7 +21,8 @@ export interface RegisterOp {
 }
 
 /** The verdict: linearizable, not (with the operation at which the search ran dry), or unknown. */
-export type RegisterVerdict = { result: 'ok'; steps: number } | { result: 'violation'; op: RegisterOp; steps: number } | { result: 'unknown'; steps: number };
+export type RegisterVerdict =
+  { result: 'ok'; steps: number } | { result: 'violation'; op: RegisterOp; steps: number } | { result: 'unknown'; steps: number };
 
 /** The default search budget: 10⁶ steps, then the verdict is `unknown` (docs/invariants.md, C5). */
 export const SEARCH_BUDGET = 1_000_000;

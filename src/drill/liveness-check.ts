@@ -31,7 +31,8 @@ interface World {
 function apply(w: World, e: HistoryEvent, backoffMs: number): void {
   if (e.kind === 'state') w.state.set(e.node, e.to);
   if (e.kind !== 'fault') return;
-  const set = e.name === 'pause' ? w.paused : e.name === 'partition-storage' ? w.cutOff : STORAGE_WIDE.has(e.name) ? w.storageFaults : undefined;
+  const set =
+    e.name === 'pause' ? w.paused : e.name === 'partition-storage' ? w.cutOff : STORAGE_WIDE.has(e.name) ? w.storageFaults : undefined;
   if (set) {
     if (e.on) set.add(e.target);
     else set.delete(e.target);
@@ -82,7 +83,11 @@ class Liveness {
     const { endTime } = this.o;
     for (const until of this.backoffsEnding(endTime)) this.judge(until, undefined);
     if (this.gap && waiting(this.w, endTime) === true && endTime - this.gap.from > this.allowance) {
-      return { check: 'C6', message: `no active for ${endTime - this.gap.from} ms up to the end while a standby could take over (allowed ${this.allowance} ms)`, events: [this.gap.e] };
+      return {
+        check: 'C6',
+        message: `no active for ${endTime - this.gap.from} ms up to the end while a standby could take over (allowed ${this.allowance} ms)`,
+        events: [this.gap.e],
+      };
     }
     return undefined;
   }
@@ -97,7 +102,11 @@ class Liveness {
     }
     const newTerm = e.kind === 'lock' && e.event === 'acquired' && this.acquisitions++ > 0;
     if (newTerm && !this.faultsOn.size && e.t - this.lastFaultAt > this.quiet) {
-      return { check: 'C6', message: `leadership moved to ${e.node} (term ${e.term}) with no fault in the last ${this.quiet} ms (flapping)`, events: [e] };
+      return {
+        check: 'C6',
+        message: `leadership moved to ${e.node} (term ${e.term}) with no fault in the last ${this.quiet} ms (flapping)`,
+        events: [e],
+      };
     }
     return undefined;
   }
@@ -116,7 +125,11 @@ class Liveness {
     const open = this.gap;
     this.gap = undefined;
     if (wait === undefined && t - open.from > this.allowance) {
-      return { check: 'C6', message: `no active for ${t - open.from} ms while a standby could take over (allowed ${this.allowance} ms)`, events: [open.e, ...(e ? [e] : [])] };
+      return {
+        check: 'C6',
+        message: `no active for ${t - open.from} ms while a standby could take over (allowed ${this.allowance} ms)`,
+        events: [open.e, ...(e ? [e] : [])],
+      };
     }
     return undefined;
   }

@@ -10,12 +10,7 @@ import type { DrillSpec, FaultKind, Probe, StorageFaultOptions } from './drill-s
 
 /** What a scenario can expect. Instant ones ('active') are checked at their step; the rest at the end. */
 export type Expectation =
-  | 'active'
-  | 'lost-writes'
-  | 'fenced-writes'
-  | { violation: CheckId }
-  | { newTerms: number }
-  | { downtimeAtMostMs: number };
+  'active' | 'lost-writes' | 'fenced-writes' | { violation: CheckId } | { newTerms: number } | { downtimeAtMostMs: number };
 
 /** One step of a scenario. */
 export type ScenarioStep =
@@ -52,7 +47,16 @@ export function defineScenario(s: Scenario): Scenario {
 
 /** The drill a scenario plays with a given seed (the seed picks client choices; faults are fixed). */
 export function compileScenario(s: Scenario, seed: number): { spec: DrillSpec; expectations: FinalExpectation[] } {
-  const spec: DrillSpec = { seed, nodes: s.nodes ?? 3, clients: 0, keys: 2, durationMs: 0, faults: [], probes: [], fencing: s.fencing ?? true };
+  const spec: DrillSpec = {
+    seed,
+    nodes: s.nodes ?? 3,
+    clients: 0,
+    keys: 2,
+    durationMs: 0,
+    faults: [],
+    probes: [],
+    fencing: s.fencing ?? true,
+  };
   const expectations: FinalExpectation[] = [];
   let at = 0;
   for (const step of s.steps) {

@@ -23,23 +23,35 @@ function candidates(s: DrillSpec): DrillSpec[] {
   for (let i = 0; i < s.faults.length; i++) out.push({ ...s, faults: s.faults.filter((_, j) => j !== i) });
   const lastFault = Math.max(0, ...s.faults.map((f) => f.at + f.durationMs));
   const shorter = Math.max(lastFault + 500, Math.floor(s.durationMs * 0.6));
-  if (shorter < s.durationMs) out.push({ ...s, durationMs: shorter, loadUntilMs: s.loadUntilMs && Math.min(s.loadUntilMs, shorter), probes: s.probes?.filter((p) => p.at <= shorter) });
+  if (shorter < s.durationMs)
+    out.push({
+      ...s,
+      durationMs: shorter,
+      loadUntilMs: s.loadUntilMs && Math.min(s.loadUntilMs, shorter),
+      probes: s.probes?.filter((p) => p.at <= shorter),
+    });
   if (s.clients > 1) out.push({ ...s, clients: s.clients - 1 });
   if (s.keys > 1) out.push({ ...s, keys: s.keys - 1 });
   // Fewer nodes only when no fault names a node that would disappear.
   if (s.nodes > 2 && !s.faults.some((f) => f.target === `node${s.nodes}`)) out.push({ ...s, nodes: s.nodes - 1 });
   for (let i = 0; i < s.faults.length; i++) {
     const f = s.faults[i];
-    if (f.durationMs > 200) out.push({ ...s, faults: s.faults.map((g, j) => (j === i ? { ...g, durationMs: Math.floor(g.durationMs / 2) } : g)) });
+    if (f.durationMs > 200)
+      out.push({ ...s, faults: s.faults.map((g, j) => (j === i ? { ...g, durationMs: Math.floor(g.durationMs / 2) } : g)) });
   }
   return out;
 }
 
 /** Shrinks a failing spec while `fails` still holds for the drill it plays, within `maxRuns` drills. */
-export async function shrinkDrill(first: DrillResult, play: (s: DrillSpec) => Promise<DrillResult>, fails: (r: DrillResult) => boolean, maxRuns = 60): Promise<Shrunk> {
+export async function shrinkDrill(
+  first: DrillResult,
+  play: (s: DrillSpec) => Promise<DrillResult>,
+  fails: (r: DrillResult) => boolean,
+  maxRuns = 60,
+): Promise<Shrunk> {
   let best = first;
   let runs = 0;
-  for (let improved = true; improved && runs < maxRuns; ) {
+  for (let improved = true; improved && runs < maxRuns;) {
     improved = false;
     for (const c of candidates(best.spec)) {
       if (runs >= maxRuns) break;

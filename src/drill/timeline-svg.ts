@@ -7,7 +7,13 @@
 import type { DrillResult } from './drill-runner.ts';
 import type { HistoryEvent } from './history.ts';
 
-const STATE_COLOURS: Record<string, string> = { active: '#16a34a', standby: '#60a5fa', sealed: '#9ca3af', down: '#111827', uninitialized: '#e5e7eb' };
+const STATE_COLOURS: Record<string, string> = {
+  active: '#16a34a',
+  standby: '#60a5fa',
+  sealed: '#9ca3af',
+  down: '#111827',
+  uninitialized: '#e5e7eb',
+};
 const LEFT = 90;
 const WIDTH = 960;
 const LANE = 22;
@@ -55,7 +61,10 @@ function frameOf(r: DrillResult): Frame {
   const ev = r.history.events;
   const t0 = ev[0]?.t ?? r.startTime;
   // Show up to the last thing that happened to the cluster, not the quiet settling time after it.
-  const lastChange = Math.max(r.startTime + r.spec.durationMs, ...ev.filter((e) => e.kind === 'state' || e.kind === 'fault' || (e.kind === 'lock' && e.event === 'acquired')).map((e) => e.t));
+  const lastChange = Math.max(
+    r.startTime + r.spec.durationMs,
+    ...ev.filter((e) => e.kind === 'state' || e.kind === 'fault' || (e.kind === 'lock' && e.event === 'acquired')).map((e) => e.t),
+  );
   const end = Math.min(r.endTime, lastChange + 1000);
   const span = Math.max(1, end - t0);
   const nodes = Array.from({ length: r.spec.nodes }, (_, i) => `node${i + 1}`);
@@ -67,9 +76,17 @@ function frameOf(r: DrillResult): Frame {
 
 /** The load window, a time axis in seconds from the first event, and the lane names. */
 function axes(r: DrillResult, { t0, span, lanes, x, y }: Frame): string[] {
-  const loadWindow = rect(x(r.startTime), x(r.startTime + r.spec.durationMs), 22, lanes.length * (LANE + GAP), '#fef9c3', 'client load window');
+  const loadWindow = rect(
+    x(r.startTime),
+    x(r.startTime + r.spec.durationMs),
+    22,
+    lanes.length * (LANE + GAP),
+    '#fef9c3',
+    'client load window',
+  );
   const parts = [loadWindow];
-  for (let s = 0; s * 1000 <= span; s += Math.max(1, Math.ceil(span / 1000 / 12))) parts.push(`<text x="${x(t0 + s * 1000).toFixed(1)}" y="14" font-size="10" fill="#555">${s}s</text>`);
+  for (let s = 0; s * 1000 <= span; s += Math.max(1, Math.ceil(span / 1000 / 12)))
+    parts.push(`<text x="${x(t0 + s * 1000).toFixed(1)}" y="14" font-size="10" fill="#555">${s}s</text>`);
   for (const lane of lanes) parts.push(`<text x="4" y="${y(lane) + 15}" font-size="12">${lane}</text>`);
   return parts;
 }
@@ -97,7 +114,15 @@ function lockLane(ev: readonly HistoryEvent[], { end, x, y }: Frame): string[] {
   return acquired.flatMap((e, i) => {
     const until = Math.min(acquired[i + 1]?.t ?? end, end);
     return [
-      rect(x(e.t), x(until), y('lock'), LANE, i % 2 ? '#ede9fe' : '#ddd6fe', `term ${e.term} (${e.node})`, ' stroke="#7c3aed" stroke-width="0.5"'),
+      rect(
+        x(e.t),
+        x(until),
+        y('lock'),
+        LANE,
+        i % 2 ? '#ede9fe' : '#ddd6fe',
+        `term ${e.term} (${e.node})`,
+        ' stroke="#7c3aed" stroke-width="0.5"',
+      ),
       `<text x="${(x(e.t) + 2).toFixed(1)}" y="${y('lock') + 15}" font-size="10">t${e.term} ${e.node}</text>`,
     ];
   });
@@ -108,7 +133,15 @@ function faultMarks(ev: readonly HistoryEvent[], { end, lanes, x, y }: Frame): s
   return faultSpans(ev, end).flatMap((f) => {
     const lane = lanes.includes(f.target) ? f.target : 'storage';
     return [
-      rect(x(f.from), x(f.to), y(lane) - 3, LANE + 6, '#f97316', `${f.name} on ${f.target}`, ' fill-opacity="0.35" stroke="#c2410c" stroke-dasharray="3 2"'),
+      rect(
+        x(f.from),
+        x(f.to),
+        y(lane) - 3,
+        LANE + 6,
+        '#f97316',
+        `${f.name} on ${f.target}`,
+        ' fill-opacity="0.35" stroke="#c2410c" stroke-dasharray="3 2"',
+      ),
       `<text x="${x(f.from).toFixed(1)}" y="${y(lane) - 4}" font-size="10" fill="#c2410c">▼ ${esc(f.name)}</text>`,
     ];
   });
@@ -121,7 +154,9 @@ function clientTicks(ev: readonly HistoryEvent[], { x, y }: Frame): string[] {
     const colour = e.kind === 'fail' ? '#dc2626' : e.kind === 'info' ? '#d97706' : e.kind === 'fenced' ? '#7c3aed' : undefined;
     if (!colour) continue;
     const base = y('clients');
-    parts.push(`<line x1="${x(e.t).toFixed(1)}" x2="${x(e.t).toFixed(1)}" y1="${base + 2}" y2="${base + LANE - 2}" stroke="${colour}"><title>${esc(e.kind)}</title></line>`);
+    parts.push(
+      `<line x1="${x(e.t).toFixed(1)}" x2="${x(e.t).toFixed(1)}" y1="${base + 2}" y2="${base + LANE - 2}" stroke="${colour}"><title>${esc(e.kind)}</title></line>`,
+    );
   }
   return parts;
 }
@@ -149,8 +184,15 @@ export function timelineSvg(r: DrillResult): string {
     ...violationMark(r, f),
   ];
   const legendY = 28 + f.lanes.length * (LANE + GAP) + 16;
-  const legend = [...Object.entries(STATE_COLOURS), ['fault', '#f97316'], ['failed', '#dc2626'], ['unknown', '#d97706'], ['fenced', '#7c3aed']].map(
-    ([label, c], i) => `<rect x="${LEFT + i * 96}" y="${legendY}" width="12" height="12" fill="${c}"/><text x="${LEFT + i * 96 + 16}" y="${legendY + 10}" font-size="11">${label}</text>`,
+  const legend = [
+    ...Object.entries(STATE_COLOURS),
+    ['fault', '#f97316'],
+    ['failed', '#dc2626'],
+    ['unknown', '#d97706'],
+    ['fenced', '#7c3aed'],
+  ].map(
+    ([label, c], i) =>
+      `<rect x="${LEFT + i * 96}" y="${legendY}" width="12" height="12" fill="${c}"/><text x="${LEFT + i * 96 + 16}" y="${legendY + 10}" font-size="11">${label}</text>`,
   );
   const height = legendY + 24;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif"><rect width="100%" height="100%" fill="white"/>${parts.join('')}${legend.join('')}</svg>

@@ -26,7 +26,17 @@ export interface ForwardResponse {
 export const FORWARDED_HEADER = 'x-vaultlab-forwarded-from';
 
 /** Hop-by-hop headers that must not cross a proxy (RFC 9110 §7.6.1), plus ones the pool sets itself. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host', 'content-length']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'host',
+  'content-length',
+]);
 
 /** True when the client asked for a redirect instead of forwarding (any non-empty value). */
 export function wantsRedirect(headers: Record<string, string | string[] | undefined>): boolean {

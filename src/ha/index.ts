@@ -1,5 +1,21 @@
 /** HA: leadership over an HABackend lock, the timings, and the forward-or-redirect decision. */
-export { Leadership, type CampaignFailure, type GetReady, type LeaderInfo, type LeadershipEvent, type LeadershipOptions } from './leadership.ts';
-export { CONSUL_TIMINGS, crashHoldMs, LAB_TIMINGS, lockRetryDelayMs, VAULT_TIMINGS, TIMING_PROFILES, withLockTtl, type Timings } from './timings.ts';
+export {
+  Leadership,
+  type CampaignFailure,
+  type GetReady,
+  type LeaderInfo,
+  type LeadershipEvent,
+  type LeadershipOptions,
+} from './leadership.ts';
+export {
+  CONSUL_TIMINGS,
+  crashHoldMs,
+  LAB_TIMINGS,
+  lockRetryDelayMs,
+  VAULT_TIMINGS,
+  TIMING_PROFILES,
+  withLockTtl,
+  type Timings,
+} from './timings.ts';
 export { Forwarder, FORWARDED_HEADER, redirectLocation, wantsRedirect, type ForwardRequest, type ForwardResponse } from './forwarder.ts';
 export { EchoBoard, livePeers, type Echo, type EchoChannel } from './echo-board.ts';

@@ -91,7 +91,10 @@ export class Leadership {
   /** Re-reads the lock now (after a forwarding failure, say). */
   async refreshLeader(): Promise<LeaderInfo | undefined> {
     const v = await this.handle().value();
-    this.known = v.held && v.value ? { ...(JSON.parse(v.value) as { apiAddr: string; clusterAddr: string }), holder: v.holder ?? '', term: v.term ?? 0 } : undefined;
+    this.known =
+      v.held && v.value
+        ? { ...(JSON.parse(v.value) as { apiAddr: string; clusterAddr: string }), holder: v.holder ?? '', term: v.term ?? 0 }
+        : undefined;
     return this.known;
   }
 
@@ -167,7 +170,12 @@ export class Leadership {
     const now = this.opts.clock.now();
     const repeat = this.failure?.reason === reason;
     this.failure = { reason, since: repeat ? this.failure!.since : now, tries: failures, nextTryAt: now + delay, term };
-    if (!repeat) this.opts.report?.({ event: 'retry', term, detail: `${reason}; trying again in ${delay} ms, backing off up to ${lockRetryDelayMs(this.opts.timings, Infinity)} ms` });
+    if (!repeat)
+      this.opts.report?.({
+        event: 'retry',
+        term,
+        detail: `${reason}; trying again in ${delay} ms, backing off up to ${lockRetryDelayMs(this.opts.timings, Infinity)} ms`,
+      });
     await this.opts.clock.sleep(delay, signal);
   }
 
@@ -225,7 +233,9 @@ export class Leadership {
     const grant = this.letGo();
     if (!grant) return;
     this.opts.report?.({ event: 'released', term: grant.term, detail });
-    void this.handle().release().catch(() => undefined);
+    void this.handle()
+      .release()
+      .catch(() => undefined);
   }
 
   /** A crash: the process forgets its handle and comes back as a new holder; the old lease runs out on its own. */

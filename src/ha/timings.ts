@@ -83,7 +83,12 @@ export function lockRetryDelayMs(t: Timings, failures: number): number {
 
 /** A profile with a different lock TTL, renewal kept at TTL/3 and the campaign back-off capped at the TTL. */
 export function withLockTtl(base: Timings, lockTtlMs: number): Timings {
-  return { ...base, lockTtlMs, renewIntervalMs: Math.max(1, Math.floor(lockTtlMs / 3)), lockRetryMaxMs: Math.max(base.lockRetryMs, lockTtlMs) };
+  return {
+    ...base,
+    lockTtlMs,
+    renewIntervalMs: Math.max(1, Math.floor(lockTtlMs / 3)),
+    lockRetryMaxMs: Math.max(base.lockRetryMs, lockTtlMs),
+  };
 }
 
 /** The named profiles the CLI offers. */

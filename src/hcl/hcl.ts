@@ -28,7 +28,8 @@ export function parseHclRaw(text: string): Record<string, unknown> {
     const m = /At (\d+):(\d+): (.*)$/s.exec(out);
     throw new HclParseError(m ? `line ${m[1]}, column ${m[2]}: ${m[3]}` : out, m ? Number(m[1]) : 0, m ? Number(m[2]) : 0);
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new HclParseError('expected an object at the top level', 1, 1);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new HclParseError('expected an object at the top level', 1, 1);
   return value as Record<string, unknown>;
 }
 

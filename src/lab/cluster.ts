@@ -103,7 +103,8 @@ export class Cluster {
   private async buildNode(i: number, host: string, opts: ClusterOptions): Promise<LabNode> {
     const base = opts.basePort ?? 8200;
     const name = `node${i + 1}`;
-    const bind = (port: number, what: string) => (opts.listen === false ? detachedListener(`${name}-${what}`) : bindListener(host, port, opts.listener));
+    const bind = (port: number, what: string) =>
+      opts.listen === false ? detachedListener(`${name}-${what}`) : bindListener(host, port, opts.listener);
     const api = await bind(base === 0 ? 0 : base + 10 * i, 'api');
     const cluster = await bind(base === 0 ? 0 : base + 10 * i + 1, 'cluster');
     const link = new StorageLink(this.backend, this.storageFaults, this.clock);
@@ -115,15 +116,32 @@ export class Cluster {
       holderId: `${name}-${uuid().slice(0, 8)}`,
       advertise: { apiAddr: api.url, clusterAddr: cluster.url },
       echoes: { channel: this.echoChannel(forwarder), hostname: name, version: VAULT_VERSION },
-      report: (e) => this.timeline.add({ time: this.clock.now(), node: name, type: `lock-${e.event}`, detail: [e.term ? `term ${e.term}` : '', e.detail ?? ''].filter(Boolean).join(': ') }),
+      report: (e) =>
+        this.timeline.add({
+          time: this.clock.now(),
+          node: name,
+          type: `lock-${e.event}`,
+          detail: [e.term ? `term ${e.term}` : '', e.detail ?? ''].filter(Boolean).join(': '),
+        }),
     });
     const node = await VaultNode.create(
-      { name, hostname: name, backend: link, storageType: this.storageType, apiAddr: api.url, clusterAddr: cluster.url, clock: this.clock, aead: opts.aead, readCache: opts.readCache },
+      {
+        name,
+        hostname: name,
+        backend: link,
+        storageType: this.storageType,
+        apiAddr: api.url,
+        clusterAddr: cluster.url,
+        clock: this.clock,
+        aead: opts.aead,
+        readCache: opts.readCache,
+      },
       leadership,
     );
     node.onEvent((e) => {
       if (e.type === 'state') this.timeline.add({ time: e.time, node: name, type: 'state', detail: `${e.from} → ${e.to}` });
-      if (e.type === 'unseal-progress') this.timeline.add({ time: e.time, node: name, type: 'unseal', detail: `${e.progress}/${e.threshold}` });
+      if (e.type === 'unseal-progress')
+        this.timeline.add({ time: e.time, node: name, type: 'unseal', detail: `${e.progress}/${e.threshold}` });
     });
     const app = buildApp(node, { stepDownBackoffMs: this.timings.stepDownBackoffMs, standby: createStandbyHandler(node, forwarder) });
     await api.attach(app);
@@ -165,7 +183,11 @@ export class Cluster {
    */
   async init(shares = 5, threshold = 3, opts: { kvVersion?: 1 | 2 | false } = {}): Promise<InitResult> {
     const kv = opts.kvVersion ?? 2;
-    const res = await this.nodes[0].node.init({ secretShares: shares, secretThreshold: threshold, devKvVersion: kv === false ? undefined : kv });
+    const res = await this.nodes[0].node.init({
+      secretShares: shares,
+      secretThreshold: threshold,
+      devKvVersion: kv === false ? undefined : kv,
+    });
     for (const n of this.nodes.slice(1)) await n.node.refreshInitialized();
     this.timeline.add({ time: this.clock.now(), node: 'lab', type: 'init', detail: `${shares} shares, threshold ${threshold}` });
     return res;
@@ -229,7 +251,12 @@ export class Cluster {
 
   /** Cuts a node off from storage (every call fails, lock renewals included), or heals it. */
   partitionFromStorage(name: string, on: boolean): void {
-    this.timeline.add({ time: this.clock.now(), node: name, type: 'fault', detail: on ? 'partition from storage' : 'storage reachable again' });
+    this.timeline.add({
+      time: this.clock.now(),
+      node: name,
+      type: 'fault',
+      detail: on ? 'partition from storage' : 'storage reachable again',
+    });
     this.get(name).storage.partitioned = on;
   }
 
@@ -242,7 +269,12 @@ export class Cluster {
   /** Sets storage latency (ms, with jitter as a fraction) and error rate for every node; zeros heal. */
   setStorageFaults(f: { latencyMs?: number; jitter?: number; errorRate?: number }): void {
     Object.assign(this.storageFaults, f);
-    this.timeline.add({ time: this.clock.now(), node: 'storage', type: 'fault', detail: `latency ${this.storageFaults.latencyMs} ms ±${this.storageFaults.jitter * 100}%, error rate ${this.storageFaults.errorRate}` });
+    this.timeline.add({
+      time: this.clock.now(),
+      node: 'storage',
+      type: 'fault',
+      detail: `latency ${this.storageFaults.latencyMs} ms ±${this.storageFaults.jitter * 100}%, error rate ${this.storageFaults.errorRate}`,
+    });
   }
 
   /** Heals every partition and storage fault. */

@@ -60,14 +60,23 @@ export function secretMatches(given: string, expected: string): boolean {
 export function checkCaller(headers: IncomingHttpHeaders, port: number, secret: string): void {
   const host = (headers.host ?? '').toLowerCase();
   if (!LOOPBACK_HOSTS.some((h) => host === `${h}:${port}`)) {
-    throw new ControlError('CONTROL_FORBIDDEN', `the lab's control endpoint answers only to a loopback host on port ${port}, not ${JSON.stringify(headers.host ?? '')}`);
+    throw new ControlError(
+      'CONTROL_FORBIDDEN',
+      `the lab's control endpoint answers only to a loopback host on port ${port}, not ${JSON.stringify(headers.host ?? '')}`,
+    );
   }
   const origin = headers.origin;
   if (origin !== undefined && origin.toLowerCase() !== `http://${host}`) {
-    throw new ControlError('CONTROL_FORBIDDEN', `requests from origin ${JSON.stringify(origin)} are refused: the lab's control endpoint takes no cross-origin requests`);
+    throw new ControlError(
+      'CONTROL_FORBIDDEN',
+      `requests from origin ${JSON.stringify(origin)} are refused: the lab's control endpoint takes no cross-origin requests`,
+    );
   }
   const match = /^Bearer ([^\s]+)$/i.exec(headers.authorization ?? '');
   if (!match || !secretMatches(match[1], secret)) {
-    throw new ControlError('CONTROL_UNAUTHENTICATED', 'missing or wrong control secret: send "Authorization: Bearer <secret>" with the secret from the lab home\'s control.secret');
+    throw new ControlError(
+      'CONTROL_UNAUTHENTICATED',
+      'missing or wrong control secret: send "Authorization: Bearer <secret>" with the secret from the lab home\'s control.secret',
+    );
   }
 }

@@ -46,7 +46,8 @@ function isDurationMs(v: unknown): v is number {
 
 /** A duration on the wire: a whole number of ms from 1 to MAX_FAULT_MS. */
 export function checkDurationMs(v: unknown): number {
-  if (!isDurationMs(v)) throw invalidInput(`duration_ms must be ${DURATION_RULE}, not ${typeof v === 'number' ? String(v) : JSON.stringify(v)}`);
+  if (!isDurationMs(v))
+    throw invalidInput(`duration_ms must be ${DURATION_RULE}, not ${typeof v === 'number' ? String(v) : JSON.stringify(v)}`);
   return v;
 }
 
@@ -69,7 +70,10 @@ export function checkFault(node: unknown, kind: unknown, durationMs: unknown, no
 
 function checkTarget(kind: LabFault, shape: FaultShape, node: unknown, nodes: readonly string[]): string {
   if (shape.on === 'storage') {
-    if (node !== STORAGE_TARGET) throw invalidInput(`${kind} acts on all of storage: give ${JSON.stringify(STORAGE_TARGET)} as its target, not ${JSON.stringify(node)}`);
+    if (node !== STORAGE_TARGET)
+      throw invalidInput(
+        `${kind} acts on all of storage: give ${JSON.stringify(STORAGE_TARGET)} as its target, not ${JSON.stringify(node)}`,
+      );
     return STORAGE_TARGET;
   }
   if (shape.on === 'active' && node === ACTIVE_TARGET) return ACTIVE_TARGET;
@@ -84,7 +88,9 @@ export function checkFields(body: unknown, allowed: readonly string[]): Record<s
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalidInput('the request body must be a JSON object');
   const extra = Object.keys(body).filter((k) => !allowed.includes(k));
   if (extra.length) {
-    throw invalidInput(`unexpected field${extra.length > 1 ? 's' : ''} ${extra.map((k) => JSON.stringify(k)).join(', ')}${allowed.length ? ` (allowed: ${allowed.join(', ')})` : ' (this action takes none)'}`);
+    throw invalidInput(
+      `unexpected field${extra.length > 1 ? 's' : ''} ${extra.map((k) => JSON.stringify(k)).join(', ')}${allowed.length ? ` (allowed: ${allowed.join(', ')})` : ' (this action takes none)'}`,
+    );
   }
   return body as Record<string, unknown>;
 }

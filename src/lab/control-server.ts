@@ -95,7 +95,11 @@ const bare = (method: Route['method'], fn: (c: LabControls) => Promise<unknown>)
 
 /** The verbs, by path: `/kill` with `{"node":"node1"}`, `/fault` with `{"node","kind","duration_ms"}`. */
 const ROUTES: Record<string, Route> = {
-  status: bare('GET', async (c) => ({ nodes: nodeRows(c.cluster), trouble: labTrouble(c.cluster), timeline: c.cluster.timeline.events.slice(-50) })),
+  status: bare('GET', async (c) => ({
+    nodes: nodeRows(c.cluster),
+    trouble: labTrouble(c.cluster),
+    timeline: c.cluster.timeline.events.slice(-50),
+  })),
   kill: onNode('kill'),
   restart: onNode('restart'),
   seal: onNode('seal'),
@@ -117,7 +121,8 @@ function routeOf(req: IncomingMessage): Route {
   const path = new URL(req.url ?? '/', 'http://control.invalid').pathname;
   const verb = path.slice(1);
   const route = /^[a-z-]+$/.test(verb) && Object.hasOwn(ROUTES, verb) ? ROUTES[verb] : undefined;
-  if (!route) throw new ControlError('CONTROL_NO_ROUTE', `unknown lab action ${JSON.stringify(path)} (one of ${Object.keys(ROUTES).join(', ')})`);
+  if (!route)
+    throw new ControlError('CONTROL_NO_ROUTE', `unknown lab action ${JSON.stringify(path)} (one of ${Object.keys(ROUTES).join(', ')})`);
   if (req.method !== route.method) throw new ControlError('CONTROL_METHOD', `${path} takes ${route.method}, not ${req.method}`);
   return route;
 }
@@ -125,7 +130,11 @@ function routeOf(req: IncomingMessage): Route {
 /** Reads a POST's body: JSON only, at most `max` bytes, within `timeoutMs` on the lab's clock. */
 function readJsonBody(req: IncomingMessage, c: LabControls, max: number, timeoutMs: number): Promise<Record<string, unknown>> {
   const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-  if (type !== 'application/json') throw new ControlError('CONTROL_MEDIA_TYPE', `the lab's control endpoint takes only Content-Type: application/json, not ${JSON.stringify(req.headers['content-type'] ?? '')}`);
+  if (type !== 'application/json')
+    throw new ControlError(
+      'CONTROL_MEDIA_TYPE',
+      `the lab's control endpoint takes only Content-Type: application/json, not ${JSON.stringify(req.headers['content-type'] ?? '')}`,
+    );
   const tooLarge = () => new ControlError('CONTROL_TOO_LARGE', `request body larger than ${max} bytes`);
   if (Number(req.headers['content-length'] ?? 0) > max) throw tooLarge();
   return new Promise((resolve, reject) => {
@@ -141,7 +150,10 @@ function readJsonBody(req: IncomingMessage, c: LabControls, max: number, timeout
       if (err) reject(err);
       else resolve(body!);
     };
-    const timer = clock.setTimeout(() => finish(new ControlError('CONTROL_TIMEOUT', `request body not received within ${timeoutMs} ms`)), timeoutMs);
+    const timer = clock.setTimeout(
+      () => finish(new ControlError('CONTROL_TIMEOUT', `request body not received within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > max) return finish(tooLarge());

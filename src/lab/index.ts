@@ -2,7 +2,15 @@
 export { startDevServer, startServer, type DevServer, type RunningServer, type ServerConfig } from './single-server.ts';
 export { Cluster, type ClusterOptions, type LabNode } from './cluster.ts';
 export { Timeline, type TimelineEvent } from './timeline.ts';
-export { CONTROL_BODY_TIMEOUT_MS, CONTROL_MAX_BODY_BYTES, nodeRows, startControlServer, type ControlServerOptions, type LabControls, type NodeRow } from './control-server.ts';
+export {
+  CONTROL_BODY_TIMEOUT_MS,
+  CONTROL_MAX_BODY_BYTES,
+  nodeRows,
+  startControlServer,
+  type ControlServerOptions,
+  type LabControls,
+  type NodeRow,
+} from './control-server.ts';
 export { CONTROL_SECRET_FILE, controlSecretPath, readControlSecret } from './control-auth.ts';
 export { ControlError, type ControlErrorCode } from './control-errors.ts';
 export { checkFault, checkNodeName, MAX_FAULT_MS, parseDurationFlag, type FaultRequest } from './control-input.ts';

@@ -25,7 +25,12 @@ export class LabFaults {
    */
   async start(node: string, kind: string, durationMs?: number): Promise<void> {
     const c = this.cluster;
-    const f = checkFault(node, kind, durationMs, c.nodes.map((n) => n.name));
+    const f = checkFault(
+      node,
+      kind,
+      durationMs,
+      c.nodes.map((n) => n.name),
+    );
     this.checkState(f.node, f.kind);
     const after = (fn: () => void | Promise<void>) => this.endAfter(`${f.kind} ${f.node}`, f.durationMs, fn);
     switch (f.kind) {
@@ -82,7 +87,10 @@ export class LabFaults {
     const c = this.cluster;
     if (kind === 'step-down') {
       const active = c.active();
-      if (node !== ACTIVE_TARGET && active?.name !== node) throw invalidInput(`${node} is not the active node (${active ? `${active.name} is` : 'no node is active'}): step-down acts on the active node`);
+      if (node !== ACTIVE_TARGET && active?.name !== node)
+        throw invalidInput(
+          `${node} is not the active node (${active ? `${active.name} is` : 'no node is active'}): step-down acts on the active node`,
+        );
       return;
     }
     const target = c.nodes.find((n) => n.name === node);

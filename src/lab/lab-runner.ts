@@ -82,7 +82,10 @@ async function labKeysFor(cluster: Cluster, home: string, storage: string): Prom
     writePrivate(join(home, 'init.json'), `${JSON.stringify(keys, null, 2)}\n`);
     return keys;
   }
-  if (!kept) throw new Error(`storage in ${join(home, 'data')} is initialized but ${join(home, 'init.json')} is missing: remove ${home} to start afresh`);
+  if (!kept)
+    throw new Error(
+      `storage in ${join(home, 'data')} is initialized but ${join(home, 'init.json')} is missing: remove ${home} to start afresh`,
+    );
   return kept;
 }
 
@@ -92,14 +95,25 @@ export async function startLab(opts: LabOptions = {}): Promise<RunningLab> {
   const storage = opts.storage ?? 'level';
   mkdirSync(home, { recursive: true, mode: 0o700 });
   const basePort = opts.basePort ?? 8200;
-  const cluster = await Cluster.start({ nodes: opts.nodes ?? 3, storage, sync: opts.sync, dir: join(home, 'data'), basePort, timings: opts.timings });
+  const cluster = await Cluster.start({
+    nodes: opts.nodes ?? 3,
+    storage,
+    sync: opts.sync,
+    dir: join(home, 'data'),
+    basePort,
+    timings: opts.timings,
+  });
   try {
     const freshInit = !cluster.nodes[0].node.initialized;
     const keys = await labKeysFor(cluster, home, storage);
     const unsealAll = async () => cluster.unsealAll(keys.keys);
     if (!opts.sealed) {
       await unsealAll();
-      await waitFor(() => cluster.active() !== undefined, cluster.timings.lockTtlMs * 3 + 2000, () => whyNoActive(cluster));
+      await waitFor(
+        () => cluster.active() !== undefined,
+        cluster.timings.lockTtlMs * 3 + 2000,
+        () => whyNoActive(cluster),
+      );
     }
     const port = opts.controlPort ?? (basePort === 0 ? 0 : basePort + 100);
     const served = await serveControl(cluster, home, port, unsealAll);
@@ -121,12 +135,13 @@ async function serveControl(
   let closing: Promise<void> | undefined;
   let markClosed!: () => void;
   const closed = new Promise<void>((r) => (markClosed = r));
-  const close = () => (closing ??= (async () => {
-    removeControlSecret(home);
-    await control.close();
-    await cluster.close();
-    markClosed();
-  })());
+  const close = () =>
+    (closing ??= (async () => {
+      removeControlSecret(home);
+      await control.close();
+      await cluster.close();
+      markClosed();
+    })());
   // A fresh secret per run: whoever held the last one (a closed dashboard tab, an old shell) holds nothing now.
   const secret = createControlSecret(home);
   const down = async () => void setTimeout(() => void close(), 10);

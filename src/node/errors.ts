@@ -6,14 +6,7 @@
 
 /** The code of every error a node reports; src/api maps each to one HTTP status. */
 export type ErrorCode =
-  | 'INVALID_REQUEST'
-  | 'PERMISSION_DENIED'
-  | 'NOT_FOUND'
-  | 'NO_ROUTE'
-  | 'UNSUPPORTED_OPERATION'
-  | 'SEALED'
-  | 'STANDBY'
-  | 'INTERNAL';
+  'INVALID_REQUEST' | 'PERMISSION_DENIED' | 'NOT_FOUND' | 'NO_ROUTE' | 'UNSUPPORTED_OPERATION' | 'SEALED' | 'STANDBY' | 'INTERNAL';
 
 /** Base class of every error a node reports to a client. */
 export class VaultError extends Error {

@@ -147,7 +147,8 @@ export abstract class AbstractBackend implements HABackend {
     this.assertOpen();
     checkKey(key);
     if (!(opts.ttlMs > 0)) throw new RangeError(`lock TTL must be positive, got ${opts.ttlMs}`);
-    if (opts.lockDelayMs !== undefined && !(opts.lockDelayMs >= 0)) throw new RangeError(`lock delay must not be negative, got ${opts.lockDelayMs}`);
+    if (opts.lockDelayMs !== undefined && !(opts.lockDelayMs >= 0))
+      throw new RangeError(`lock delay must not be negative, got ${opts.lockDelayMs}`);
     return new LockHandle(this.locks, (k) => this.persistLock(k), key, value, opts.holder, opts.ttlMs, opts.lockDelayMs ?? 0);
   }
 

@@ -5,13 +5,7 @@ export type OpenFailure = 'STORAGE_LOCKED' | 'STORAGE_CORRUPT' | 'STORAGE_OPEN_F
 
 /** The code of every storage error; src/api maps each to one HTTP status. */
 export type StorageErrorCode =
-  | 'STORAGE_FENCED'
-  | 'STORAGE_LOCK_LOST'
-  | 'STORAGE_INVALID_KEY'
-  | 'STORAGE_FAULT'
-  | 'STORAGE_CLOSED'
-  | 'STORAGE_IO'
-  | OpenFailure;
+  'STORAGE_FENCED' | 'STORAGE_LOCK_LOST' | 'STORAGE_INVALID_KEY' | 'STORAGE_FAULT' | 'STORAGE_CLOSED' | 'STORAGE_IO' | OpenFailure;
 
 /** Base class of every storage error. */
 export class StorageError extends Error {

@@ -7,7 +7,16 @@ export * from './backend.ts';
 export * from './errors.ts';
 export * from './keys.ts';
 export { checkKey, isValidKey, type KeyRange } from './key-rules.ts';
-export type { FencedEvent, HealthEvent, LockEvent, LockEventKind, StorageEvent, StorageListener, WriteEvent, WriteFailure } from './storage-events.ts';
+export type {
+  FencedEvent,
+  HealthEvent,
+  LockEvent,
+  LockEventKind,
+  StorageEvent,
+  StorageListener,
+  WriteEvent,
+  WriteFailure,
+} from './storage-events.ts';
 export { AbstractBackend, type AbstractBackendOptions, type KeyCursor } from './abstract-backend.ts';
 export { MemoryBackend, type MemoryBackendOptions } from './memory-backend.ts';
 export { LevelBackend, type LevelBackendOptions } from './level-backend.ts';

@@ -79,7 +79,11 @@ export class LevelBackend extends AbstractBackend {
   }
 
   protected _get(key: string): Uint8Array | undefined | Promise<Uint8Array | undefined> {
-    if (this.reopening) return this.reopening.then(() => this.getNow(key), () => this.getNow(key));
+    if (this.reopening)
+      return this.reopening.then(
+        () => this.getNow(key),
+        () => this.getNow(key),
+      );
     return this.getNow(key);
   }
 
@@ -103,7 +107,12 @@ export class LevelBackend extends AbstractBackend {
 
   protected _keys(range: KeyRange): KeyCursor {
     if (!this.reopening) return this.db.keys(range);
-    return deferredCursor(this.reopening.then(() => this.db.keys(range), () => this.db.keys(range)));
+    return deferredCursor(
+      this.reopening.then(
+        () => this.db.keys(range),
+        () => this.db.keys(range),
+      ),
+    );
   }
 
   /** The database's put (a seam where tests make the disk fill up). */
@@ -148,7 +157,11 @@ export class LevelBackend extends AbstractBackend {
       const free = await this.freeBytes();
       if (free < need) {
         const said = damaged instanceof StorageIoError ? damaged.detail : damaged.message;
-        throw new StorageIoError('write', `${said} (writes resume once the disk has room to reopen the database: ${need} bytes needed, ${free} free)`, { cause: damaged });
+        throw new StorageIoError(
+          'write',
+          `${said} (writes resume once the disk has room to reopen the database: ${need} bytes needed, ${free} free)`,
+          { cause: damaged },
+        );
       }
       // Another write may have started the reopen while this one measured the disk.
       this.reopening ??= this.reopen().finally(() => (this.reopening = undefined));
@@ -170,7 +183,8 @@ export class LevelBackend extends AbstractBackend {
 
   private async logBytes(): Promise<number> {
     let total = 0;
-    for (const name of await readdir(this.path)) if (/^\d+\.log$/.test(name)) total += (await stat(join(this.path, name)).catch(() => ({ size: 0 }))).size;
+    for (const name of await readdir(this.path))
+      if (/^\d+\.log$/.test(name)) total += (await stat(join(this.path, name)).catch(() => ({ size: 0 }))).size;
     return total;
   }
 }

@@ -57,7 +57,9 @@ export function ioError(op: 'read' | 'write', err: unknown): StorageError {
 function manifestNote(dir: string): string {
   try {
     const current = readFileSync(join(dir, 'CURRENT'), 'utf8');
-    return /^MANIFEST-\d+\n$/.test(current) ? ` (the descriptor CURRENT names is ${join(dir, current.trim())})` : ` (${join(dir, 'CURRENT')} does not name a descriptor)`;
+    return /^MANIFEST-\d+\n$/.test(current)
+      ? ` (the descriptor CURRENT names is ${join(dir, current.trim())})`
+      : ` (${join(dir, 'CURRENT')} does not name a descriptor)`;
   } catch {
     return ` (${join(dir, 'CURRENT')} is unreadable)`;
   }

@@ -1,7 +1,16 @@
 /** The slice of autocannon's programmatic API the benchmarks use (the package ships no types). */
 declare module 'autocannon' {
-  interface Histogram { p50: number; p99: number; average: number }
-  interface Result { requests: Histogram & { total: number }; latency: Histogram; errors: number; non2xx: number }
+  interface Histogram {
+    p50: number;
+    p99: number;
+    average: number;
+  }
+  interface Result {
+    requests: Histogram & { total: number };
+    latency: Histogram;
+    errors: number;
+    non2xx: number;
+  }
   function autocannon(opts: Record<string, unknown>): Promise<Result>;
   export default autocannon;
 }

@@ -22,7 +22,12 @@ const WATCHDOG_MS = 10_000;
 let fx: NodeFixture;
 let srv: Listener;
 let root: string;
-const tokens: Record<Caller, string | undefined> = { none: undefined, bogus: 'hvs.bogusbogusbogusbogusbogu', unprivileged: '', 'fuzz-writer': '' };
+const tokens: Record<Caller, string | undefined> = {
+  none: undefined,
+  bogus: 'hvs.bogusbogusbogusbogusbogu',
+  unprivileged: '',
+  'fuzz-writer': '',
+};
 /** Storage prefixes of the two fuzz mounts, left out of the digest (see below). */
 let excluded: string[] = [];
 
@@ -46,13 +51,16 @@ beforeAll(async () => {
   await asRoot('POST', '/v1/sys/mounts/fuzz1', { type: 'kv', options: { version: '1' } });
   await asRoot('PUT', '/v1/sys/policies/acl/fuzz-none', { policy: 'path "unrelated/*" { capabilities = ["deny"] }' });
   await asRoot('PUT', '/v1/sys/policies/acl/fuzz-writer', {
-    policy: ['fuzz/*', 'fuzz1/*'].map((p) => `path "${p}" { capabilities = ["create", "read", "update", "patch", "delete", "list"] }`).join('\n'),
+    policy: ['fuzz/*', 'fuzz1/*']
+      .map((p) => `path "${p}" { capabilities = ["create", "read", "update", "patch", "delete", "list"] }`)
+      .join('\n'),
   });
-  const mint = async (policy: string) => (await asRoot('POST', '/v1/auth/token/create', { policies: [policy], no_default_policy: true })).body.auth.client_token as string;
+  const mint = async (policy: string) =>
+    (await asRoot('POST', '/v1/auth/token/create', { policies: [policy], no_default_policy: true })).body.auth.client_token as string;
   tokens.unprivileged = await mint('fuzz-none');
   tokens['fuzz-writer'] = await mint('fuzz-writer');
   const mounts = (await asRoot('GET', '/v1/sys/mounts')).body.data;
-  excluded = ['fuzz/', 'fuzz1/'].map((m) => `logical/${mounts[m].uuid}/`)
+  excluded = ['fuzz/', 'fuzz1/'].map((m) => `logical/${mounts[m].uuid}/`);
   srv = await listen(fx.app, '127.0.0.1', 0);
 });
 afterAll(async () => {
@@ -70,7 +78,12 @@ async function snapshot() {
     h.update(`${k}\0`).update(dump.get(k)!);
   }
   const accessors = await call(fx.app, 'GET', '/v1/auth/token/accessors?list=true', { token: root });
-  return { digest: h.digest('hex'), state: fx.node.state, sealStatus: fx.node.sealStatus(), tokenCount: accessors.body.data.keys.length as number };
+  return {
+    digest: h.digest('hex'),
+    state: fx.node.state,
+    sealStatus: fx.node.sealStatus(),
+    tokenCount: accessors.body.data.keys.length as number,
+  };
 }
 
 const decoded = (target: string) => {
@@ -140,14 +153,17 @@ function problems(r: FuzzRequest, o: RawOutcome): string[] {
 }
 
 describe('T11: 1,000 fuzzed requests over a real socket', () => {
-  it('are each answered in Vault\'s shape, never with a 5xx, and change nothing', { timeout: 120_000 }, async () => {
+  it("are each answered in Vault's shape, never with a 5xx, and change nothing", { timeout: 120_000 }, async () => {
     const before = await snapshot();
     const counts = new Map<string, number>();
     let sent = 0;
     let followUps = 0;
     await fc.assert(
       fc.asyncProperty(fuzzRequestArb, async (r) => {
-        const outcome = await sendRaw(srv.host, srv.port, requestBytes(r, tokens[r.caller]), WATCHDOG_MS, { responses: r.pipelined ? 2 : 1, head: r.method === 'HEAD' });
+        const outcome = await sendRaw(srv.host, srv.port, requestBytes(r, tokens[r.caller]), WATCHDOG_MS, {
+          responses: r.pipelined ? 2 : 1,
+          head: r.method === 'HEAD',
+        });
         if (sent++ < RUNS) {
           const label = outcome.kind === 'response' ? String(outcome.response.status) : outcome.kind;
           counts.set(label, (counts.get(label) ?? 0) + 1);
@@ -158,7 +174,10 @@ describe('T11: 1,000 fuzzed requests over a real socket', () => {
       }),
       { seed: SEED, numRuns: RUNS },
     );
-    const summary = [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k}×${n}`).join(' ');
+    const summary = [...counts]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, n]) => `${k}×${n}`)
+      .join(' ');
     console.log(`T11 fuzz: ${Math.min(sent, RUNS)} requests, seed ${SEED}: ${summary}; ${followUps} pipelined LIST follow-ups answered`);
     expect(await snapshot()).toEqual(before);
   });

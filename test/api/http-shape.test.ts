@@ -15,7 +15,11 @@ beforeAll(async () => {
   root = init.rootToken;
   srv = await listen(fx.app, '127.0.0.1', 0);
   for (const k of ['a', 'b', 'dir/c']) {
-    await request(`${srv.url}/v1/secret/data/${k}`, { method: 'POST', headers: { 'x-vault-token': root }, body: JSON.stringify({ data: { k } }) });
+    await request(`${srv.url}/v1/secret/data/${k}`, {
+      method: 'POST',
+      headers: { 'x-vault-token': root },
+      body: JSON.stringify({ data: { k } }),
+    });
   }
 });
 afterAll(async () => {
@@ -37,13 +41,31 @@ describe('over a real socket', () => {
     expect(res.headers['content-type']).toBe('application/json');
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.text.endsWith('\n')).toBe(true);
-    expect(Object.keys(res.json)).toEqual(['request_id', 'lease_id', 'renewable', 'lease_duration', 'data', 'wrap_info', 'warnings', 'auth', 'mount_type']);
-    expect(res.json).toMatchObject({ lease_id: '', renewable: false, lease_duration: 0, wrap_info: null, warnings: null, auth: null, mount_type: 'kv' });
+    expect(Object.keys(res.json)).toEqual([
+      'request_id',
+      'lease_id',
+      'renewable',
+      'lease_duration',
+      'data',
+      'wrap_info',
+      'warnings',
+      'auth',
+      'mount_type',
+    ]);
+    expect(res.json).toMatchObject({
+      lease_id: '',
+      renewable: false,
+      lease_duration: 0,
+      wrap_info: null,
+      warnings: null,
+      auth: null,
+      mount_type: 'kv',
+    });
     expect(res.json.data.data).toEqual({ k: 'a' });
     expect(res.json.data.metadata).toMatchObject({ version: 1, destroyed: false, deletion_time: '', custom_metadata: null });
   });
 
-  it('accepts the LIST method (which Node\'s parser rejects) and ?list=true alike', async () => {
+  it("accepts the LIST method (which Node's parser rejects) and ?list=true alike", async () => {
     const viaList = await send('LIST', '/v1/secret/metadata/');
     expect(viaList.status).toBe(200);
     expect(viaList.json.data.keys).toEqual(['a', 'b', 'dir/']);
@@ -108,13 +130,16 @@ describe('over a real socket', () => {
 });
 
 describe('relative paths over a real socket', () => {
-  it.each(['/v1/secret/data/../../sys/mounts', '/v1/secret/data/%2e%2e/%2e%2e/sys/mounts', '/v1/secret/data/%2E%2E/x'])('refuses %s with 400 before any ACL check', async (path) => {
-    const { Client } = await import('undici');
-    const client = new Client(srv.url);
-    const res = await client.request({ method: 'GET', path, headers: { 'x-vault-token': root } });
-    const body = (await res.body.json()) as { errors: string[] };
-    await client.close();
-    expect(res.statusCode).toBe(400);
-    expect(body.errors).toEqual(['relative paths not supported']);
-  });
+  it.each(['/v1/secret/data/../../sys/mounts', '/v1/secret/data/%2e%2e/%2e%2e/sys/mounts', '/v1/secret/data/%2E%2E/x'])(
+    'refuses %s with 400 before any ACL check',
+    async (path) => {
+      const { Client } = await import('undici');
+      const client = new Client(srv.url);
+      const res = await client.request({ method: 'GET', path, headers: { 'x-vault-token': root } });
+      const body = (await res.body.json()) as { errors: string[] };
+      await client.close();
+      expect(res.statusCode).toBe(400);
+      expect(body.errors).toEqual(['relative paths not supported']);
+    },
+  );
 });

@@ -31,7 +31,7 @@ describe('sys/init', () => {
     expect((await call(fx.app, 'GET', '/v1/sys/init')).body).toEqual({ initialized: true });
   });
 
-  it('refuses a second init with Vault\'s message', async () => {
+  it("refuses a second init with Vault's message", async () => {
     fx = await makeNode();
     await init(fx.app);
     const again = await call(fx.app, 'PUT', '/v1/sys/init', { body: { secret_shares: 5, secret_threshold: 3 } });
@@ -104,7 +104,9 @@ describe('sys/unseal', () => {
     expect(bad.status).toBe(400);
     // Vault's words first; then which stored key failed, and that a corrupt one would look the same.
     expect(bad.body.errors).toHaveLength(1);
-    expect(bad.body.errors[0]).toMatch(/^Unseal failed, invalid key: .*core\/master.*key shares are not this Vault's, or core\/master is corrupt/);
+    expect(bad.body.errors[0]).toMatch(
+      /^Unseal failed, invalid key: .*core\/master.*key shares are not this Vault's, or core\/master is corrupt/,
+    );
     expect((await call(fx.app, 'GET', '/v1/sys/seal-status')).body).toMatchObject({ sealed: true, progress: 0, nonce: '' });
     for (const k of [2, 3, 4]) await call(fx.app, 'PUT', '/v1/sys/unseal', { body: { key: res.keys[k] } });
     expect((await call(fx.app, 'GET', '/v1/sys/seal-status')).body.sealed).toBe(false);
@@ -129,7 +131,9 @@ describe('sys/unseal', () => {
     expect((await call(fx.app, 'PUT', '/v1/sys/seal', { token: res.root_token })).status).toBe(204);
     expect((await call(fx.app, 'GET', '/v1/sys/seal-status')).body).toMatchObject({ sealed: true, progress: 0 });
     expect((await call(fx.app, 'GET', '/v1/sys/health')).status).toBe(503);
-    expect((await call(fx.app, 'GET', '/v1/auth/token/lookup-self', { token: res.root_token })).body).toEqual({ errors: ['Vault is sealed'] });
+    expect((await call(fx.app, 'GET', '/v1/auth/token/lookup-self', { token: res.root_token })).body).toEqual({
+      errors: ['Vault is sealed'],
+    });
     for (const k of [4, 3, 2]) await call(fx.app, 'PUT', '/v1/sys/unseal', { body: { key: res.keys[k] } });
     const look = await call(fx.app, 'GET', '/v1/auth/token/lookup-self', { token: res.root_token });
     expect(look.status).toBe(200);

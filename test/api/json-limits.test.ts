@@ -14,13 +14,19 @@ const OPEN: JsonLimits = { maxDepth: 1000, maxStringLength: 1 << 20, maxObjectEn
 /** Tiny segments put even small texts together the way 32 MiB ones are. */
 const SEGMENTS = [undefined, { bytes: 16, tokens: 4 }, { bytes: 64, tokens: 1 }, { bytes: 200, tokens: 30 }];
 
-const parse = (text: string, limits: JsonLimits = OPEN, segment?: (typeof SEGMENTS)[number]) => parseJsonBounded(Buffer.from(text), limits, segment);
+const parse = (text: string, limits: JsonLimits = OPEN, segment?: (typeof SEGMENTS)[number]) =>
+  parseJsonBounded(Buffer.from(text), limits, segment);
 
 /** Whether a parsed value holds a key the parser must refuse (the reference for the property). */
 function refused(v: unknown, inCtor = false): boolean {
   if (v === null || typeof v !== 'object') return false;
   if (Array.isArray(v)) return v.some((x) => refused(x));
-  return Object.keys(v).some((k) => k === '__proto__' || (inCtor && k === 'prototype') || refused((v as Record<string, unknown>)[k], k === 'constructor' && !Array.isArray((v as Record<string, unknown>)[k])));
+  return Object.keys(v).some(
+    (k) =>
+      k === '__proto__' ||
+      (inCtor && k === 'prototype') ||
+      refused((v as Record<string, unknown>)[k], k === 'constructor' && !Array.isArray((v as Record<string, unknown>)[k])),
+  );
 }
 
 async function refusal(p: Promise<unknown>): Promise<string> {
@@ -34,22 +40,25 @@ async function refusal(p: Promise<unknown>): Promise<string> {
 }
 
 describe('parseJsonBounded gives what JSON.parse gives', () => {
-  it.each(SEGMENTS.map((s) => [s ? `${s.bytes} B / ${s.tokens} tokens` : 'the default', s]))('for any JSON text, segment %s', async (_n, segment) => {
-    await fc.assert(
-      fc.asyncProperty(fc.jsonValue({ maxDepth: 6 }), fc.constantFrom(undefined, 1, '\t', ' \n '), async (value, indent) => {
-        const text = JSON.stringify(value, null, indent);
-        const want = JSON.parse(text) as unknown;
-        if (refused(want)) return void (await refusal(parse(text, OPEN, segment)));
-        const got = await parse(text, OPEN, segment);
-        expect(got).toStrictEqual(want);
-        expect(JSON.stringify(got)).toBe(JSON.stringify(want));
-      }),
-      { numRuns: 400, seed: 0x4a50 },
-    );
-  });
+  it.each(SEGMENTS.map((s) => [s ? `${s.bytes} B / ${s.tokens} tokens` : 'the default', s]))(
+    'for any JSON text, segment %s',
+    async (_n, segment) => {
+      await fc.assert(
+        fc.asyncProperty(fc.jsonValue({ maxDepth: 6 }), fc.constantFrom(undefined, 1, '\t', ' \n '), async (value, indent) => {
+          const text = JSON.stringify(value, null, indent);
+          const want = JSON.parse(text) as unknown;
+          if (refused(want)) return void (await refusal(parse(text, OPEN, segment)));
+          const got = await parse(text, OPEN, segment);
+          expect(got).toStrictEqual(want);
+          expect(JSON.stringify(got)).toBe(JSON.stringify(want));
+        }),
+        { numRuns: 400, seed: 0x4a50 },
+      );
+    },
+  );
 
   it.each([
-    ['duplicate keys, the last one wins in the first one\'s place', '{"a":[1,2,3,4,5],"b":{"x":[1,2,3]},"a":{"y":[9,9,9,9]},"c":1,"b":2}'],
+    ["duplicate keys, the last one wins in the first one's place", '{"a":[1,2,3,4,5],"b":{"x":[1,2,3]},"a":{"y":[9,9,9,9]},"c":1,"b":2}'],
     ['integer-like keys', '{"b":1,"2":[1,2,3,4],"1":{"z":[5,6,7,8]},"a":0}'],
     ['escapes and unicode', '{"k\\"ey":["\\u00e9\\n\\\\",{"\\ud83d\\ude00":"é"}],"x":"\\/"}'],
     ['whitespace everywhere', ' \n{ "a" : [ 1 ,\t2 , { "b" : [ ] } ] , "c" : { } }\r\n '],
@@ -62,7 +71,7 @@ describe('parseJsonBounded gives what JSON.parse gives', () => {
   });
 });
 
-describe('limits, in Vault\'s words', () => {
+describe("limits, in Vault's words", () => {
   const small = (l: Partial<JsonLimits>): JsonLimits => ({ ...OPEN, ...l });
   const nest = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
   const array = (n: number) => `[${Array.from({ length: n }, (_, i) => i).join(',')}]`;
@@ -71,8 +80,20 @@ describe('limits, in Vault\'s words', () => {
     ['depth', { maxDepth: 5 }, nest(5), nest(6), 'JSON input exceeds allowed nesting depth'],
     ['array elements', { maxArrayElements: 3 }, `{"a":${array(3)}}`, `{"a":${array(4)}}`, 'JSON array exceeds allowed element count'],
     ['object entries', { maxObjectEntries: 3 }, `{"a":${object(3)}}`, `{"a":${object(4)}}`, 'JSON object exceeds allowed entry count'],
-    ['string length (raw bytes)', { maxStringLength: 10 }, `{"a":"${'\\n'.repeat(5)}"}`, `{"a":"${'x'.repeat(11)}"}`, 'JSON string value exceeds allowed length'],
-    ['key length', { maxStringLength: 10 }, `{"${'k'.repeat(10)}":1}`, `{"${'k'.repeat(11)}":1}`, 'JSON string value exceeds allowed length'],
+    [
+      'string length (raw bytes)',
+      { maxStringLength: 10 },
+      `{"a":"${'\\n'.repeat(5)}"}`,
+      `{"a":"${'x'.repeat(11)}"}`,
+      'JSON string value exceeds allowed length',
+    ],
+    [
+      'key length',
+      { maxStringLength: 10 },
+      `{"${'k'.repeat(10)}":1}`,
+      `{"${'k'.repeat(11)}":1}`,
+      'JSON string value exceeds allowed length',
+    ],
     ['number length', { maxStringLength: 10 }, `[${'9'.repeat(10)}]`, `[${'9'.repeat(11)}]`, 'JSON number value exceeds allowed length'],
     // [] is 2 tokens, each further element 3 (comma, brackets): [[],[],[]] is 10.
     ['tokens', { maxTokens: 10 }, '[[],[],[]]', '[[],[],[],[]]', 'JSON payload exceeds allowed token count'],
@@ -84,8 +105,14 @@ describe('limits, in Vault\'s words', () => {
     }
   });
 
-  it('Vault\'s defaults', () => {
-    expect(VAULT_JSON_LIMITS).toEqual({ maxDepth: 300, maxStringLength: 1_048_576, maxObjectEntries: 10_000, maxArrayElements: 10_000, maxTokens: 500_000 });
+  it("Vault's defaults", () => {
+    expect(VAULT_JSON_LIMITS).toEqual({
+      maxDepth: 300,
+      maxStringLength: 1_048_576,
+      maxObjectEntries: 10_000,
+      maxArrayElements: 10_000,
+      maxTokens: 500_000,
+    });
   });
 });
 

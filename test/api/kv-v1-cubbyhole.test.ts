@@ -47,7 +47,9 @@ describe('KV v1', () => {
     const before = await n.digest();
     expectErrors(await n.req('PUT', '/v1/kv1/empty', {}), 400, ['missing data fields']);
     expectErrors(await n.req('POST', '/v1/kv1', { a: 1 }), 400, ['missing path']);
-    expectErrors(await n.req('PATCH', '/v1/kv1/top', { v: 2 }, { headers: { 'content-type': 'application/merge-patch+json' } }), 405, ['1 error occurred:\n\t* unsupported operation\n\n']);
+    expectErrors(await n.req('PATCH', '/v1/kv1/top', { v: 2 }, { headers: { 'content-type': 'application/merge-patch+json' } }), 405, [
+      '1 error occurred:\n\t* unsupported operation\n\n',
+    ]);
     expect(await n.digest()).toBe(before);
   });
 });
@@ -67,7 +69,12 @@ describe('cubbyhole', () => {
     await n.req('POST', '/v1/cubbyhole/dir/only-other', { s: 1 }, { token: other });
     expectEnvelope(await n.req('GET', '/v1/cubbyhole/note'), 200, { s: 'root' }, { mountType: 'cubbyhole' });
     expectEnvelope(await n.req('GET', '/v1/cubbyhole/note', undefined, { token: other }), 200, { s: 'other' }, { mountType: 'cubbyhole' });
-    expectEnvelope(await n.req('GET', '/v1/cubbyhole/?list=true', undefined, { token: other }), 200, { keys: ['dir/', 'note'] }, { mountType: 'cubbyhole' });
+    expectEnvelope(
+      await n.req('GET', '/v1/cubbyhole/?list=true', undefined, { token: other }),
+      200,
+      { keys: ['dir/', 'note'] },
+      { mountType: 'cubbyhole' },
+    );
     expectEnvelope(await n.req('GET', '/v1/cubbyhole/?list=true'), 200, { keys: ['note'] }, { mountType: 'cubbyhole' });
     expectErrors(await n.req('GET', '/v1/cubbyhole/dir/only-other'), 404, []);
     // One token's delete never reaches the other's entry.
@@ -82,7 +89,7 @@ describe('cubbyhole', () => {
     expect(folders.join()).not.toContain(other);
   });
 
-  it('is emptied when its token is revoked, leaving other tokens\' cubbyholes alone', async () => {
+  it("is emptied when its token is revoked, leaving other tokens' cubbyholes alone", async () => {
     const hash = n.fx.node.system.tokens.hash(other);
     expect(await n.fx.backend.list(`logical/${cubbyUuid}/${hash}/`)).not.toEqual([]);
     expectNoContent(await n.req('POST', '/v1/auth/token/revoke', { token: other }));
@@ -90,7 +97,7 @@ describe('cubbyhole', () => {
     expect((await n.req('GET', '/v1/cubbyhole/note')).body.data).toEqual({ s: 'root' });
   });
 
-  it('clearCubbyhole removes exactly one token\'s entries', async () => {
+  it("clearCubbyhole removes exactly one token's entries", async () => {
     const third = (await n.req('POST', '/v1/auth/token/create', { policies: ['default'] })).body.auth.client_token;
     await n.req('POST', '/v1/cubbyhole/a/b', { v: 1 }, { token: third });
     await clearCubbyhole(n.fx.node.system, n.fx.node.system.tokens.hash(third));

@@ -29,7 +29,11 @@ afterAll(() => n.close());
 describe('patch', () => {
   it('merge-patches the current version into a new one', async () => {
     await n.req('POST', '/v1/secret/data/p', { data: { user: 'u', nested: { k: 1, drop: 2 }, list: [1, 2] } });
-    expectEnvelope(await n.req('PATCH', '/v1/secret/data/p', { data: { nested: { drop: null, add: 3 }, list: [3] } }, MERGE), 200, written(2, 0));
+    expectEnvelope(
+      await n.req('PATCH', '/v1/secret/data/p', { data: { nested: { drop: null, add: 3 }, list: [3] } }, MERGE),
+      200,
+      written(2, 0),
+    );
     expect((await n.req('GET', '/v1/secret/data/p')).body.data.data).toEqual({ user: 'u', nested: { k: 1, add: 3 }, list: [3] });
   });
 
@@ -41,8 +45,12 @@ describe('patch', () => {
   });
 
   it('checks cas and needs the merge-patch content type', async () => {
-    expectErrors(await n.req('PATCH', '/v1/secret/data/p', { options: { cas: 1 }, data: { a: 1 } }, MERGE), 400, ['check-and-set parameter did not match the current version']);
-    expectErrors(await n.req('PATCH', '/v1/secret/data/p', { data: { a: 1 } }), 415, ['PATCH requires Content-Type of application/merge-patch+json, provided application/json']);
+    expectErrors(await n.req('PATCH', '/v1/secret/data/p', { options: { cas: 1 }, data: { a: 1 } }, MERGE), 400, [
+      'check-and-set parameter did not match the current version',
+    ]);
+    expectErrors(await n.req('PATCH', '/v1/secret/data/p', { data: { a: 1 } }), 415, [
+      'PATCH requires Content-Type of application/merge-patch+json, provided application/json',
+    ]);
     expectErrors(await n.req('PATCH', '/v1/secret/data/p', { options: {} }, MERGE), 400, ['no data provided']);
   });
 });
@@ -50,7 +58,10 @@ describe('patch', () => {
 describe('subkeys', () => {
   it('returns the structure with every value nulled, to an optional depth', async () => {
     await n.req('POST', '/v1/secret/data/s', { data: { a: 1, b: { c: { d: 2 }, e: {} }, f: [1] } });
-    expectEnvelope(await n.req('GET', '/v1/secret/subkeys/s'), 200, { metadata: written(1, 0), subkeys: { a: null, b: { c: { d: null }, e: null }, f: null } });
+    expectEnvelope(await n.req('GET', '/v1/secret/subkeys/s'), 200, {
+      metadata: written(1, 0),
+      subkeys: { a: null, b: { c: { d: null }, e: null }, f: null },
+    });
     expect((await n.req('GET', '/v1/secret/subkeys/s?depth=1')).body.data.subkeys).toEqual({ a: null, b: null, f: null });
     await n.req('DELETE', '/v1/secret/data/s');
     expectEnvelope(await n.req('GET', '/v1/secret/subkeys/s'), 404, { metadata: written(1, 0, { deletion_time: at(0) }), subkeys: null });
@@ -73,7 +84,14 @@ describe('config and key metadata', () => {
   it('creates key metadata without a version, only when a setting is given', async () => {
     expectNoContent(await n.req('POST', '/v1/secret/metadata/nothing', {}));
     expectErrors(await n.req('GET', '/v1/secret/metadata/nothing'), 404, []);
-    expectNoContent(await n.req('POST', '/v1/secret/metadata/m', { custom_metadata: { team: 'a', n: 2 }, max_versions: 4, cas_required: false, delete_version_after: 3600 }));
+    expectNoContent(
+      await n.req('POST', '/v1/secret/metadata/m', {
+        custom_metadata: { team: 'a', n: 2 },
+        max_versions: 4,
+        cas_required: false,
+        delete_version_after: 3600,
+      }),
+    );
     expectEnvelope(await n.req('GET', '/v1/secret/metadata/m'), 200, {
       cas_required: false,
       created_time: at(0),
@@ -90,8 +108,14 @@ describe('config and key metadata', () => {
   });
 
   it('patches key metadata: custom_metadata merges, null removes', async () => {
-    expectNoContent(await n.req('PATCH', '/v1/secret/metadata/m', { custom_metadata: { team: null, env: 'prod' }, max_versions: 6 }, MERGE));
-    expect((await n.req('GET', '/v1/secret/metadata/m')).body.data).toMatchObject({ custom_metadata: { n: '2', env: 'prod' }, max_versions: 6, delete_version_after: '1h0m0s' });
+    expectNoContent(
+      await n.req('PATCH', '/v1/secret/metadata/m', { custom_metadata: { team: null, env: 'prod' }, max_versions: 6 }, MERGE),
+    );
+    expect((await n.req('GET', '/v1/secret/metadata/m')).body.data).toMatchObject({
+      custom_metadata: { n: '2', env: 'prod' },
+      max_versions: 6,
+      delete_version_after: '1h0m0s',
+    });
     expectErrors(await n.req('PATCH', '/v1/secret/metadata/none', { max_versions: 1 }, MERGE), 404, []);
   });
 
@@ -104,7 +128,9 @@ describe('config and key metadata', () => {
   it('warns, without failing, when cas_required=false meets a mount that requires cas', async () => {
     await n.req('POST', '/v1/secret/config', { cas_required: true });
     const r = await n.req('POST', '/v1/secret/metadata/m', { cas_required: false });
-    expectEnvelope(r, 200, null, { warnings: ['"cas_required" set to false, but is mandated by backend config. This value will be ignored.'] });
+    expectEnvelope(r, 200, null, {
+      warnings: ['"cas_required" set to false, but is mandated by backend config. This value will be ignored.'],
+    });
     await n.req('POST', '/v1/secret/config', { cas_required: false });
   });
 });
@@ -117,9 +143,15 @@ describe('delete_version_after', () => {
     const w = await n.req('POST', '/v1/secret/data/d', { data: { a: 1 } });
     expect(w.body.data.deletion_time).toBe(at(start + 5000));
     await n.clock.advance(4999);
-    expectEnvelope(await n.req('GET', '/v1/secret/data/d'), 200, { data: { a: 1 }, metadata: written(1, start, { deletion_time: at(start + 5000) }) });
+    expectEnvelope(await n.req('GET', '/v1/secret/data/d'), 200, {
+      data: { a: 1 },
+      metadata: written(1, start, { deletion_time: at(start + 5000) }),
+    });
     await n.clock.advance(1);
-    expectEnvelope(await n.req('GET', '/v1/secret/data/d'), 404, { data: null, metadata: written(1, start, { deletion_time: at(start + 5000) }) });
+    expectEnvelope(await n.req('GET', '/v1/secret/data/d'), 404, {
+      data: null,
+      metadata: written(1, start, { deletion_time: at(start + 5000) }),
+    });
     // Undelete restarts the clock from now.
     await n.req('POST', '/v1/secret/undelete/d', { versions: [1] });
     expect((await n.req('GET', '/v1/secret/data/d')).body.data.metadata.deletion_time).toBe(at(start + 10000));
@@ -143,7 +175,9 @@ describe('paths a v2 mount does not serve', () => {
 
   it('answers the bare root of a section with the root warning', async () => {
     for (const section of ['data', 'metadata', 'delete', 'undelete', 'destroy']) {
-      expectEnvelope(await n.req('GET', `/v1/secret/${section}`), 404, null, { warnings: ['Non-listing operations on the root of a K/V v2 mount are not supported.'] });
+      expectEnvelope(await n.req('GET', `/v1/secret/${section}`), 404, null, {
+        warnings: ['Non-listing operations on the root of a K/V v2 mount are not supported.'],
+      });
     }
   });
 

@@ -49,8 +49,14 @@ describe('KV v2 version lifecycle over HTTP', () => {
     await n.clock.advance(SECOND); // t = 3s
     expectNoContent(await n.req('DELETE', '/v1/secret/data/app'));
     expectNoContent(await n.req('POST', '/v1/secret/delete/app', { versions: [1] }));
-    expectEnvelope(await n.req('GET', '/v1/secret/data/app'), 404, { data: null, metadata: meta(3, 2 * SECOND, { deletion_time: at(3 * SECOND) }) });
-    expectEnvelope(await n.req('GET', '/v1/secret/data/app?version=1'), 404, { data: null, metadata: meta(1, 0, { deletion_time: at(3 * SECOND) }) });
+    expectEnvelope(await n.req('GET', '/v1/secret/data/app'), 404, {
+      data: null,
+      metadata: meta(3, 2 * SECOND, { deletion_time: at(3 * SECOND) }),
+    });
+    expectEnvelope(await n.req('GET', '/v1/secret/data/app?version=1'), 404, {
+      data: null,
+      metadata: meta(1, 0, { deletion_time: at(3 * SECOND) }),
+    });
     expectEnvelope(await n.req('GET', '/v1/secret/data/app?version=2'), 200, { data: { v: 2 }, metadata: meta(2, SECOND) });
     // Soft delete keeps the data.
     expect(await storedVersions()).toEqual(['1', '2', '3']);
@@ -59,12 +65,18 @@ describe('KV v2 version lifecycle over HTTP', () => {
   it('undeletes a version, which reads again', async () => {
     expectNoContent(await n.req('POST', '/v1/secret/undelete/app', { versions: [3] }));
     expectEnvelope(await n.req('GET', '/v1/secret/data/app'), 200, { data: { v: 3 }, metadata: meta(3, 2 * SECOND) });
-    expectEnvelope(await n.req('GET', '/v1/secret/data/app?version=1'), 404, { data: null, metadata: meta(1, 0, { deletion_time: at(3 * SECOND) }) });
+    expectEnvelope(await n.req('GET', '/v1/secret/data/app?version=1'), 404, {
+      data: null,
+      metadata: meta(1, 0, { deletion_time: at(3 * SECOND) }),
+    });
   });
 
   it('destroys a version for good: its data leaves storage and undelete cannot bring it back', async () => {
     expectNoContent(await n.req('POST', '/v1/secret/destroy/app', { versions: [2] }));
-    expectEnvelope(await n.req('GET', '/v1/secret/data/app?version=2'), 404, { data: null, metadata: meta(2, SECOND, { destroyed: true }) });
+    expectEnvelope(await n.req('GET', '/v1/secret/data/app?version=2'), 404, {
+      data: null,
+      metadata: meta(2, SECOND, { destroyed: true }),
+    });
     expect(await storedVersions()).toEqual(['1', '3']);
     expectNoContent(await n.req('POST', '/v1/secret/undelete/app', { versions: [2] }));
     expect((await n.req('GET', '/v1/secret/data/app?version=2')).status).toBe(404);
@@ -72,19 +84,27 @@ describe('KV v2 version lifecycle over HTTP', () => {
 
   it('refuses a write whose cas does not match, changing nothing, and accepts the matching one', async () => {
     const before = await n.digest();
-    expectErrors(await n.req('POST', '/v1/secret/data/app', { options: { cas: 1 }, data: { v: 4 } }), 400, ['check-and-set parameter did not match the current version']);
+    expectErrors(await n.req('POST', '/v1/secret/data/app', { options: { cas: 1 }, data: { v: 4 } }), 400, [
+      'check-and-set parameter did not match the current version',
+    ]);
     expect(await n.digest()).toBe(before);
     await n.clock.advance(SECOND); // t = 4s
     expectEnvelope(await n.req('POST', '/v1/secret/data/app', { options: { cas: 3 }, data: { v: 4 } }), 200, meta(4, 4 * SECOND));
     // cas 0: only if the key does not exist yet.
     expect((await n.req('POST', '/v1/secret/data/fresh', { options: { cas: 0 }, data: { a: 1 } })).status).toBe(200);
-    expectErrors(await n.req('POST', '/v1/secret/data/fresh', { options: { cas: 0 }, data: { a: 2 } }), 400, ['check-and-set parameter did not match the current version']);
+    expectErrors(await n.req('POST', '/v1/secret/data/fresh', { options: { cas: 0 }, data: { a: 2 } }), 400, [
+      'check-and-set parameter did not match the current version',
+    ]);
   });
 
   it('trims to max_versions on the next write, advancing oldest_version and removing the old data', async () => {
     expectNoContent(await n.req('POST', '/v1/secret/metadata/app', { max_versions: 2 }));
     // The setting alone trims nothing.
-    expect((await n.req('GET', '/v1/secret/metadata/app')).body.data).toMatchObject({ current_version: 4, oldest_version: 0, max_versions: 2 });
+    expect((await n.req('GET', '/v1/secret/metadata/app')).body.data).toMatchObject({
+      current_version: 4,
+      oldest_version: 0,
+      max_versions: 2,
+    });
     await n.clock.advance(SECOND); // t = 5s
     expectEnvelope(await n.req('POST', '/v1/secret/data/app', { data: { v: 5 } }), 200, meta(5, 5 * SECOND));
     expectEnvelope(await n.req('GET', '/v1/secret/metadata/app'), 200, {

@@ -25,7 +25,10 @@ const reqArb: fc.Arbitrary<Req> = fc.record({
 });
 
 function wire(r: Req, rewritten: boolean): string {
-  const line = r.method === 'LIST' && rewritten ? `GET ${r.path}${r.path.includes('?') ? '&' : '?'}list=true HTTP/1.1\r\n${LIST_MARK_HEADER}: LIST\r\n` : `${r.method} ${r.path} HTTP/1.1\r\n`;
+  const line =
+    r.method === 'LIST' && rewritten
+      ? `GET ${r.path}${r.path.includes('?') ? '&' : '?'}list=true HTTP/1.1\r\n${LIST_MARK_HEADER}: LIST\r\n`
+      : `${r.method} ${r.path} HTTP/1.1\r\n`;
   const body = Buffer.from(r.body, 'utf8');
   if (r.chunked) {
     const chunks = body.length ? `${body.length.toString(16)}\r\n${body.toString('latin1')}\r\n` : '';
@@ -37,20 +40,24 @@ function wire(r: Req, rewritten: boolean): string {
 describe('ListRewriter', () => {
   it('rewrites exactly the LIST heads, whatever way the bytes are cut into reads', () => {
     fc.assert(
-      fc.property(fc.array(reqArb, { minLength: 1, maxLength: 6 }), fc.array(fc.integer({ min: 1, max: 64 }), { maxLength: 40 }), (reqs, cuts) => {
-        const input = Buffer.from(reqs.map((r) => wire(r, false)).join(''), 'latin1');
-        const expected = Buffer.from(reqs.map((r) => wire(r, true)).join(''), 'latin1');
-        const rw = new ListRewriter();
-        const out: Buffer[] = [];
-        let at = 0;
-        for (const n of cuts) {
-          if (at >= input.length) break;
-          out.push(rw.feed(input.subarray(at, at + n)));
-          at += n;
-        }
-        if (at < input.length) out.push(rw.feed(input.subarray(at)));
-        expect(Buffer.concat(out).toString('latin1')).toBe(expected.toString('latin1'));
-      }),
+      fc.property(
+        fc.array(reqArb, { minLength: 1, maxLength: 6 }),
+        fc.array(fc.integer({ min: 1, max: 64 }), { maxLength: 40 }),
+        (reqs, cuts) => {
+          const input = Buffer.from(reqs.map((r) => wire(r, false)).join(''), 'latin1');
+          const expected = Buffer.from(reqs.map((r) => wire(r, true)).join(''), 'latin1');
+          const rw = new ListRewriter();
+          const out: Buffer[] = [];
+          let at = 0;
+          for (const n of cuts) {
+            if (at >= input.length) break;
+            out.push(rw.feed(input.subarray(at, at + n)));
+            at += n;
+          }
+          if (at < input.length) out.push(rw.feed(input.subarray(at)));
+          expect(Buffer.concat(out).toString('latin1')).toBe(expected.toString('latin1'));
+        },
+      ),
       { numRuns: 2000, seed: 42 },
     );
   });

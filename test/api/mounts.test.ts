@@ -65,7 +65,12 @@ describe('enable and list', () => {
     expectNoContent(await n.req('POST', '/v1/sys/mounts/kv1', { type: 'kv-v1' }));
     expectNoContent(await n.req('POST', '/v1/sys/mounts/alias2', { type: 'kv-v2' }));
     expectNoContent(await n.req('POST', '/v1/sys/mounts/plain', { type: 'kv' }));
-    expectNoContent(await n.req('POST', '/v1/sys/mounts/legacy', { type: 'generic', config: { default_lease_ttl: '1h', max_lease_ttl: 7200, listing_visibility: 'unauth' } }));
+    expectNoContent(
+      await n.req('POST', '/v1/sys/mounts/legacy', {
+        type: 'generic',
+        config: { default_lease_ttl: '1h', max_lease_ttl: 7200, listing_visibility: 'unauth' },
+      }),
+    );
     const data = (await n.req('GET', '/v1/sys/mounts')).body.data;
     expect(data['kv2/']).toEqual(kvInfo({ version: '2' }, { description: 'two' }));
     expect(data['kv1/']).toEqual(kvInfo({ version: '1' }));
@@ -79,7 +84,12 @@ describe('enable and list', () => {
 
   it('reads one mount, the one serving a path (injector route)', async () => {
     const r = await n.req('GET', '/v1/sys/mounts/kv2');
-    expectEnvelope({ ...r, body: Object.fromEntries(Object.entries(r.body).filter(([k]) => !(k in r.body.data))) }, 200, kvInfo({ version: '2' }, { description: 'two' }), sys);
+    expectEnvelope(
+      { ...r, body: Object.fromEntries(Object.entries(r.body).filter(([k]) => !(k in r.body.data))) },
+      200,
+      kvInfo({ version: '2' }, { description: 'two' }),
+      sys,
+    );
     expect(r.body.type).toBe('kv');
     expect((await n.req('GET', '/v1/sys/mounts/kv2/data/deep/path')).body.data.uuid).toBe(r.body.data.uuid);
     expectErrors(await n.req('GET', '/v1/sys/mounts/nothing'), 400, ['No secret engine mount at nothing/']);
@@ -106,21 +116,41 @@ describe('enable and list', () => {
     });
   });
 
-  it('answers an unmounted path with Vault\'s router message', async () => {
+  it("answers an unmounted path with Vault's router message", async () => {
     expectErrors(await n.req('GET', '/v1/foo/bar'), 404, ['no handler for route "foo/bar". route entry not found.']);
   });
 });
 
 describe('tune', () => {
   it('reads the effective TTLs (system defaults when unset) and options', async () => {
-    expectEnvelope(await n.req('GET', '/v1/sys/mounts/kv2/tune'), 200, { default_lease_ttl: 2764800, description: 'two', force_no_cache: false, max_lease_ttl: 2764800, options: { version: '2' } }, sys);
-    expectEnvelope(await n.req('GET', '/v1/sys/mounts/plain/tune'), 200, { default_lease_ttl: 2764800, description: '', force_no_cache: false, max_lease_ttl: 2764800 }, sys);
+    expectEnvelope(
+      await n.req('GET', '/v1/sys/mounts/kv2/tune'),
+      200,
+      { default_lease_ttl: 2764800, description: 'two', force_no_cache: false, max_lease_ttl: 2764800, options: { version: '2' } },
+      sys,
+    );
+    expectEnvelope(
+      await n.req('GET', '/v1/sys/mounts/plain/tune'),
+      200,
+      { default_lease_ttl: 2764800, description: '', force_no_cache: false, max_lease_ttl: 2764800 },
+      sys,
+    );
   });
 
   it('sets TTLs and description; "system" resets a TTL', async () => {
-    expectNoContent(await n.req('POST', '/v1/sys/mounts/kv2/tune', { default_lease_ttl: '1h', max_lease_ttl: '48h', description: 'tuned' }));
-    expect((await n.req('GET', '/v1/sys/mounts/kv2/tune')).body.data).toMatchObject({ default_lease_ttl: 3600, max_lease_ttl: 172800, description: 'tuned' });
-    expect((await n.req('GET', '/v1/sys/mounts/kv2')).body.data.config).toEqual({ default_lease_ttl: 3600, force_no_cache: false, max_lease_ttl: 172800 });
+    expectNoContent(
+      await n.req('POST', '/v1/sys/mounts/kv2/tune', { default_lease_ttl: '1h', max_lease_ttl: '48h', description: 'tuned' }),
+    );
+    expect((await n.req('GET', '/v1/sys/mounts/kv2/tune')).body.data).toMatchObject({
+      default_lease_ttl: 3600,
+      max_lease_ttl: 172800,
+      description: 'tuned',
+    });
+    expect((await n.req('GET', '/v1/sys/mounts/kv2')).body.data.config).toEqual({
+      default_lease_ttl: 3600,
+      force_no_cache: false,
+      max_lease_ttl: 172800,
+    });
     expectNoContent(await n.req('POST', '/v1/sys/mounts/kv2/tune', { default_lease_ttl: 'system', max_lease_ttl: 'system' }));
     expect((await n.req('GET', '/v1/sys/mounts/kv2/tune')).body.data).toMatchObject({ default_lease_ttl: 2764800, max_lease_ttl: 2764800 });
   });
@@ -129,13 +159,22 @@ describe('tune', () => {
     await n.req('PUT', '/v1/kv1/app/db', { password: 'p' });
     await n.req('PUT', '/v1/kv1/top', { x: 1 });
     const r = await n.req('POST', '/v1/sys/mounts/kv1/tune', { options: { version: '2' } });
-    expectEnvelope(r, 200, null, { ...sys, warnings: ['Upgrading mount from version 1 to version 2. This mount will be unavailable for a brief period and will resume service shortly.'] });
+    expectEnvelope(r, 200, null, {
+      ...sys,
+      warnings: [
+        'Upgrading mount from version 1 to version 2. This mount will be unavailable for a brief period and will resume service shortly.',
+      ],
+    });
     expect((await n.req('GET', '/v1/sys/mounts/kv1')).body.data.options).toEqual({ version: '2' });
     expect((await n.req('GET', '/v1/kv1/data/app/db')).body.data.data).toEqual({ password: 'p' });
     expect((await n.req('GET', '/v1/kv1/metadata/top')).body.data).toMatchObject({ current_version: 1, oldest_version: 1 });
     expect((await n.req('GET', '/v1/kv1/metadata/?list=true')).body.data.keys).toEqual(['app/', 'top']);
-    expectEnvelope(await n.req('GET', '/v1/kv1/top'), 404, null, { warnings: [expect.stringMatching(/^Invalid path for a versioned K\/V secrets engine/)] as unknown as string[] });
-    expectErrors(await n.req('POST', '/v1/sys/mounts/kv1/tune', { options: { version: '1' } }), 400, ['cannot downgrade mount from version 2']);
+    expectEnvelope(await n.req('GET', '/v1/kv1/top'), 404, null, {
+      warnings: [expect.stringMatching(/^Invalid path for a versioned K\/V secrets engine/)] as unknown as string[],
+    });
+    expectErrors(await n.req('POST', '/v1/sys/mounts/kv1/tune', { options: { version: '1' } }), 400, [
+      'cannot downgrade mount from version 2',
+    ]);
   });
 });
 
@@ -156,7 +195,9 @@ describe('disable', () => {
 });
 
 describe('sys/internal/ui/mounts preflight', () => {
-  const denied = (path: string) => [`preflight capability check returned 403, please ensure client's policies grant access to path "${path}"`];
+  const denied = (path: string) => [
+    `preflight capability check returned 403, please ensure client's policies grant access to path "${path}"`,
+  ];
 
   it('tells root the mount serving a path and its version', async () => {
     const r = await n.req('GET', '/v1/sys/internal/ui/mounts/kv2/some/key');
@@ -164,7 +205,10 @@ describe('sys/internal/ui/mounts preflight', () => {
   });
 
   it('answers a limited token for mounts it can reach, and the same 403 for others and for none', async () => {
-    expect((await n.req('GET', '/v1/sys/internal/ui/mounts/kv2/x', undefined, { token: limited })).body.data).toMatchObject({ path: 'kv2/', options: { version: '2' } });
+    expect((await n.req('GET', '/v1/sys/internal/ui/mounts/kv2/x', undefined, { token: limited })).body.data).toMatchObject({
+      path: 'kv2/',
+      options: { version: '2' },
+    });
     expectErrors(await n.req('GET', '/v1/sys/internal/ui/mounts/plain/x', undefined, { token: limited }), 403, denied('plain/x/'));
     expectErrors(await n.req('GET', '/v1/sys/internal/ui/mounts/nothing', undefined, { token: limited }), 403, denied('nothing/'));
     expectErrors(await n.req('GET', '/v1/sys/internal/ui/mounts/kv2/x', undefined, { token: '' }), 403, denied('kv2/x/'));
@@ -173,11 +217,26 @@ describe('sys/internal/ui/mounts preflight', () => {
 
   it('lists what the caller may see: everything for root, reachable mounts for a token, unauth-visible ones (reduced) without', async () => {
     const all = (await n.req('GET', '/v1/sys/internal/ui/mounts')).body.data;
-    expect(Object.keys(all.secret).sort()).toEqual(['alias2/', 'cubbyhole/', 'identity/', 'kv1/', 'kv2/', 'legacy/', 'plain/', 'sys/', 'temp/']);
+    expect(Object.keys(all.secret).sort()).toEqual([
+      'alias2/',
+      'cubbyhole/',
+      'identity/',
+      'kv1/',
+      'kv2/',
+      'legacy/',
+      'plain/',
+      'sys/',
+      'temp/',
+    ]);
     expect(Object.keys(all.auth)).toEqual(['token/']);
     const mine = (await n.req('GET', '/v1/sys/internal/ui/mounts', undefined, { token: limited })).body.data;
     expect(Object.keys(mine.secret).sort()).toEqual(['cubbyhole/', 'identity/', 'kv2/', 'legacy/', 'sys/']);
     expect(mine.secret['kv2/']).toEqual(kvInfo({ version: '2' }, { description: 'tuned' }));
-    expectEnvelope(await n.req('GET', '/v1/sys/internal/ui/mounts', undefined, { token: '' }), 200, { auth: {}, secret: { 'legacy/': { description: '', options: {}, type: 'kv' } } }, sys);
+    expectEnvelope(
+      await n.req('GET', '/v1/sys/internal/ui/mounts', undefined, { token: '' }),
+      200,
+      { auth: {}, secret: { 'legacy/': { description: '', options: {}, type: 'kv' } } },
+      sys,
+    );
   });
 });

@@ -44,7 +44,7 @@ describe('SocketDeadlines', () => {
     expect(c.destroyed()).toBe(true);
   });
 
-  it('gives a body until the read timeout, counted from the request\'s first byte', async () => {
+  it("gives a body until the read timeout, counted from the request's first byte", async () => {
     const c = connection();
     await c.clock.advance(50);
     c.deadlines.update('body', 0);

@@ -22,9 +22,22 @@ beforeAll(async () => {
 afterAll(() => fx.close());
 
 describe('tokens', () => {
-  it('creates tokens in Vault\'s shape with default added and warnings for unknown policies', async () => {
-    const r = await as(root, 'POST', '/v1/auth/token/create', { policies: ['web'], ttl: '1h', meta: { user: 'armon' }, display_name: 'Web App' });
-    expect(r.body.auth).toMatchObject({ policies: ['default', 'web'], token_policies: ['default', 'web'], lease_duration: 3600, renewable: true, orphan: false, token_type: 'service', metadata: { user: 'armon' } });
+  it("creates tokens in Vault's shape with default added and warnings for unknown policies", async () => {
+    const r = await as(root, 'POST', '/v1/auth/token/create', {
+      policies: ['web'],
+      ttl: '1h',
+      meta: { user: 'armon' },
+      display_name: 'Web App',
+    });
+    expect(r.body.auth).toMatchObject({
+      policies: ['default', 'web'],
+      token_policies: ['default', 'web'],
+      lease_duration: 3600,
+      renewable: true,
+      orphan: false,
+      token_type: 'service',
+      metadata: { user: 'armon' },
+    });
     expect(r.body.auth.client_token).toMatch(/^hvs\.[A-Za-z0-9]{24}$/);
     expect(r.body.warnings).toEqual(['Policy "web" does not exist']);
     const look = await as(r.body.auth.client_token, 'GET', '/v1/auth/token/lookup-self');
@@ -58,7 +71,13 @@ describe('tokens', () => {
   it('refuses a revoked token on every path', async () => {
     const t = await create(root, { policies: ['root'] });
     await as(t.client_token, 'POST', '/v1/auth/token/revoke-self');
-    for (const [m, u] of [['GET', '/v1/secret/data/other'], ['POST', '/v1/secret/data/x'], ['GET', '/v1/sys/mounts'], ['GET', '/v1/auth/token/lookup-self'], ['LIST', '/v1/secret/metadata/?list=true']]) {
+    for (const [m, u] of [
+      ['GET', '/v1/secret/data/other'],
+      ['POST', '/v1/secret/data/x'],
+      ['GET', '/v1/sys/mounts'],
+      ['GET', '/v1/auth/token/lookup-self'],
+      ['LIST', '/v1/secret/metadata/?list=true'],
+    ]) {
       const r = await as(t.client_token, m === 'LIST' ? 'GET' : m, u, m === 'POST' ? { data: { a: 1 } } : undefined);
       expect(r.status, u).toBe(403);
     }
@@ -75,10 +94,14 @@ describe('tokens', () => {
     expect((await as(t.client_token, 'GET', '/v1/auth/token/lookup-self')).status).toBe(403);
   });
 
-  it('keeps child policies a subset of the parent\'s, orphans and accessors list for sudo only, and roles', async () => {
+  it("keeps child policies a subset of the parent's, orphans and accessors list for sudo only, and roles", async () => {
     const limited = await create(root, { policies: ['minter'] });
-    expect((await as(limited.client_token, 'POST', '/v1/auth/token/create', { policies: ['admin'] })).body.errors).toEqual(['child policies must be subset of parent']);
-    expect((await as(limited.client_token, 'POST', '/v1/auth/token/create', { no_parent: true })).body.errors).toEqual(['root or sudo privileges required to create orphan token']);
+    expect((await as(limited.client_token, 'POST', '/v1/auth/token/create', { policies: ['admin'] })).body.errors).toEqual([
+      'child policies must be subset of parent',
+    ]);
+    expect((await as(limited.client_token, 'POST', '/v1/auth/token/create', { no_parent: true })).body.errors).toEqual([
+      'root or sudo privileges required to create orphan token',
+    ]);
     expect((await as(limited.client_token, 'GET', '/v1/auth/token/accessors?list=true')).status).toBe(403);
     expect((await as(root, 'GET', '/v1/auth/token/accessors?list=true')).body.data.keys).toContain(limited.accessor);
     expect((await as(root, 'POST', '/v1/auth/token/roles/app', { allowed_policies: ['reader'], orphan: true })).status).toBe(204);
@@ -90,7 +113,8 @@ describe('tokens', () => {
 
 describe('policies over HTTP', () => {
   it('let a token do exactly what its policy allows; deny wins', async () => {
-    const policy = 'path "secret/data/app/*" { capabilities = ["read"] }\npath "secret/data/app/db" { capabilities = ["deny"] }\npath "secret/data/app/web" { capabilities = ["read", "create"] }';
+    const policy =
+      'path "secret/data/app/*" { capabilities = ["read"] }\npath "secret/data/app/db" { capabilities = ["deny"] }\npath "secret/data/app/web" { capabilities = ["read", "create"] }';
     expect((await as(root, 'PUT', '/v1/sys/policies/acl/reader', { policy })).status).toBe(204);
     expect((await as(root, 'GET', '/v1/sys/policies/acl/reader')).body.data).toEqual({ name: 'reader', policy });
     const t = await create(root, { policies: ['reader'] });
@@ -100,10 +124,14 @@ describe('policies over HTTP', () => {
     expect(denied).toMatchObject({ status: 403, body: { errors: ['1 error occurred:\n\t* permission denied\n\n'] } });
     expect((await as(t.client_token, 'POST', '/v1/secret/data/app/web', { data: { a: 2 } })).status).toBe(403);
     expect((await as(t.client_token, 'GET', '/v1/secret/data/other')).status).toBe(403);
-    const caps = await as(t.client_token, 'POST', '/v1/sys/capabilities-self', { paths: ['secret/data/app/web', 'secret/data/app/db', 'nope'] });
+    const caps = await as(t.client_token, 'POST', '/v1/sys/capabilities-self', {
+      paths: ['secret/data/app/web', 'secret/data/app/db', 'nope'],
+    });
     expect(caps.body.data).toMatchObject({ 'secret/data/app/web': ['create', 'read'], 'secret/data/app/db': ['deny'], nope: ['deny'] });
     expect(caps.body['secret/data/app/web']).toEqual(['create', 'read']);
-    expect((await as(root, 'POST', '/v1/sys/capabilities-accessor', { accessor: t.accessor, path: 'secret/data/app/x' })).body.data.capabilities).toEqual(['read']);
+    expect(
+      (await as(root, 'POST', '/v1/sys/capabilities-accessor', { accessor: t.accessor, path: 'secret/data/app/x' })).body.data.capabilities,
+    ).toEqual(['read']);
   });
 
   it('applies policy changes on the next request and keeps the built-ins safe', async () => {
@@ -116,13 +144,19 @@ describe('policies over HTTP', () => {
     expect(list.body.data.keys.at(-1)).toBe('root');
     expect(list.body.policies).toContain('default');
     expect((await as(root, 'DELETE', '/v1/sys/policy/default')).body.errors).toEqual(['cannot delete default policy']);
-    expect((await as(root, 'PUT', '/v1/sys/policy/root', { policy: 'path "x" { capabilities = ["read"] }' })).body.errors).toEqual(['cannot update "root" policy']);
+    expect((await as(root, 'PUT', '/v1/sys/policy/root', { policy: 'path "x" { capabilities = ["read"] }' })).body.errors).toEqual([
+      'cannot update "root" policy',
+    ]);
     expect((await as(root, 'DELETE', '/v1/sys/policy/root')).body.errors).toEqual(['cannot delete "root" policy']);
-    expect((await as(root, 'PUT', '/v1/sys/policy/Mixed ', { policy: 'path "x" { capabilities = ["read"] }' })).body.warnings).toEqual(['policy name was converted to mixed']);
+    expect((await as(root, 'PUT', '/v1/sys/policy/Mixed ', { policy: 'path "x" { capabilities = ["read"] }' })).body.warnings).toEqual([
+      'policy name was converted to mixed',
+    ]);
   });
 
   it('demands sudo on root-protected paths', async () => {
-    await as(root, 'PUT', '/v1/sys/policy/op', { policy: 'path "sys/seal" { capabilities = ["update"] }\npath "auth/token/revoke-orphan" { capabilities = ["update"] }' });
+    await as(root, 'PUT', '/v1/sys/policy/op', {
+      policy: 'path "sys/seal" { capabilities = ["update"] }\npath "auth/token/revoke-orphan" { capabilities = ["update"] }',
+    });
     const t = await create(root, { policies: ['op'] });
     expect((await as(t.client_token, 'PUT', '/v1/sys/seal')).status).toBe(403);
     expect((await as(t.client_token, 'POST', '/v1/auth/token/revoke-orphan', { token: t.client_token })).status).toBe(403);

@@ -15,19 +15,32 @@ describe('vaultlab bench --quick', () => {
       expect(r.stderr).toMatch(/\[\d+\/\d+\] memory baseline c1/);
       expect(r.stdout).toMatch(/forwarded \/ direct read/);
       const json = JSON.parse(await readFile(join(out, 'results.json'), 'utf8'));
-      for (const c of CASES.filter((x) => appliesTo(x, 'memory'))) for (const conns of [1, 10]) {
-        const row = json.cases.find((x: any) => x.case === c.name && x.connections === conns);
-        expect(row, `${c.name} c${conns}`).toBeDefined();
-        expect(row.reqPerSec.median).toBeGreaterThan(0);
-        expect(row.errors).toBe(0);
-      }
+      for (const c of CASES.filter((x) => appliesTo(x, 'memory')))
+        for (const conns of [1, 10]) {
+          const row = json.cases.find((x: any) => x.case === c.name && x.connections === conns);
+          expect(row, `${c.name} c${conns}`).toBeDefined();
+          expect(row.reqPerSec.median).toBeGreaterThan(0);
+          expect(row.errors).toBe(0);
+        }
       const names = json.ratios.map((x: any) => x.name);
-      for (const want of ['KV read / baseline', 'KV write / baseline', 'forwarded / direct read', 'redirected / direct read', 'noble / node:crypto read', 'cached / uncached KV read']) {
-        expect(names.some((n: string) => n.includes(want)), want).toBe(true);
+      for (const want of [
+        'KV read / baseline',
+        'KV write / baseline',
+        'forwarded / direct read',
+        'redirected / direct read',
+        'noble / node:crypto read',
+        'cached / uncached KV read',
+      ]) {
+        expect(
+          names.some((n: string) => n.includes(want)),
+          want,
+        ).toBe(true);
       }
       for (const x of json.ratios) expect(Number.isFinite(x.median), x.name).toBe(true);
       expect(json.failover.map((x: any) => x.kind)).toEqual(['step-down', 'seal', 'kill']);
-      expect(json.profiles.map((x: any) => `${x.profile} ${x.kind}`)).toEqual(['consul', 'vault', 'lab'].flatMap((p) => ['kill', 'seal', 'step-down'].map((k) => `${p} ${k}`)));
+      expect(json.profiles.map((x: any) => `${x.profile} ${x.kind}`)).toEqual(
+        ['consul', 'vault', 'lab'].flatMap((p) => ['kill', 'seal', 'step-down'].map((k) => `${p} ${k}`)),
+      );
       for (const x of json.profiles) expect(Number.isFinite(x.medianMs), `${x.profile} ${x.kind}`).toBe(true);
       expect(await readFile(join(out, 'ratios.svg'), 'utf8')).toMatch(/^<svg/);
       expect(await readFile(join(out, 'results.md'), 'utf8')).toContain('| ratio | median |');

@@ -73,7 +73,11 @@ describe('a lab from the command line', () => {
       expect(banner).toMatch(/export VAULT_TOKEN='hvs\./);
       const all = await runCli(['status', '--all'], {}, cwd);
       expect(all.code).toBe(0);
-      const modes = all.stdout.trim().split('\n').slice(2).map((l) => l.split(/\s{4,}/)[5]);
+      const modes = all.stdout
+        .trim()
+        .split('\n')
+        .slice(2)
+        .map((l) => l.split(/\s{4,}/)[5]);
       expect(modes.sort()).toEqual(['active', 'standby', 'standby']);
       const env2 = { VAULT_ADDR: `http://127.0.0.1:${base + 10}` };
       expect((await runCli(['kv', 'put', 'secret/x', 'a=1'], env2, cwd)).code).toBe(0);
@@ -94,11 +98,13 @@ describe('a lab from the command line', () => {
 });
 
 describe('issue 3 verbs against a dev server', () => {
-  it('enables an engine, writes and reads through kv verbs, manages a policy and a token, and logs in to vaultlab\'s own token file', async () => {
+  it("enables an engine, writes and reads through kv verbs, manages a policy and a token, and logs in to vaultlab's own token file", async () => {
     const home = await mkdtemp(join(tmpdir(), 'vaultlab-home-'));
     const e = { ...env, VAULTLAB_HOME: home };
     try {
-      expect((await runCli(['secrets', 'enable', '-version=2', '-path=app', 'kv'], e)).stdout).toBe('Success! Enabled the kv secrets engine at: app/\n');
+      expect((await runCli(['secrets', 'enable', '-version=2', '-path=app', 'kv'], e)).stdout).toBe(
+        'Success! Enabled the kv secrets engine at: app/\n',
+      );
       expect((await runCli(['secrets', 'list'], e)).stdout).toMatch(/^app\/\s+kv\s+kv_\w+/m);
       await runCli(['kv', 'put', 'app/x', 'a=1'], e);
       expect((await runCli(['kv', 'patch', 'app/x', 'b=2'], e)).code).toBe(0);
@@ -132,7 +138,7 @@ describe('issue 3 verbs against a dev server', () => {
 describe('vaultlab drill', () => {
   it('lists the scenarios, passes a fenced drill and reports the unfenced split brain', async () => {
     const list = await runCli(['drill', '--list']);
-    expect(list.stdout.trim().split("\n")).toHaveLength(10);
+    expect(list.stdout.trim().split('\n')).toHaveLength(10);
     const ok = await runCli(['drill', 'seal-active', '--seed', '2']);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^seal-active \(seed 2\): no violations/);

@@ -13,7 +13,9 @@ beforeAll(async () => {
   cwd = await mkdtemp(join(tmpdir(), 'vaultlab-members-'));
   lab = startCli(['up', '--storage', 'memory', '--base-port', '0'], /Ctrl-C stops the lab/, {}, cwd);
   await lab.up;
-  addrs = (JSON.parse(await readFile(join(cwd, '.vaultlab', 'lab.json'), 'utf8')) as { nodes: { apiAddr: string }[] }).nodes.map((n) => n.apiAddr);
+  addrs = (JSON.parse(await readFile(join(cwd, '.vaultlab', 'lab.json'), 'utf8')) as { nodes: { apiAddr: string }[] }).nodes.map(
+    (n) => n.apiAddr,
+  );
 });
 afterAll(async () => {
   lab.child.kill('SIGTERM');
@@ -22,7 +24,7 @@ afterAll(async () => {
 });
 
 describe('vaultlab operator members', () => {
-  it('prints one row per node with Vault\'s columns, asked through any node', async () => {
+  it("prints one row per node with Vault's columns, asked through any node", async () => {
     // The token comes from the lab's init.json; each node is asked in turn (standbys forward).
     for (const addr of addrs) {
       const members = () => runCli(['operator', 'members', `--address=${addr}`], {}, cwd);
@@ -30,7 +32,16 @@ describe('vaultlab operator members', () => {
       const r = await members();
       expect(r.code).toBe(0);
       const [header, underline, ...rows] = r.stdout.trim().split('\n');
-      expect(header.split(/\s{4,}/)).toEqual(['Host Name', 'API Address', 'Cluster Address', 'Active Node', 'Version', 'Upgrade Version', 'Redundancy Zone', 'Last Echo']);
+      expect(header.split(/\s{4,}/)).toEqual([
+        'Host Name',
+        'API Address',
+        'Cluster Address',
+        'Active Node',
+        'Version',
+        'Upgrade Version',
+        'Redundancy Zone',
+        'Last Echo',
+      ]);
       expect(underline).toMatch(/^---------\s{4,}-----------/);
       const cells = rows.map((l) => l.split(/\s{4,}/));
       expect(cells.map((c) => c[1])).toEqual([...addrs].sort());
@@ -42,7 +53,7 @@ describe('vaultlab operator members', () => {
     }
   });
 
-  it('prints the Go client\'s JSON with -format=json and fails with exit 2 without a usable token', async () => {
+  it("prints the Go client's JSON with -format=json and fails with exit 2 without a usable token", async () => {
     const r = await runCli(['operator', 'members', '-format=json', `--address=${addrs[0]}`], {}, cwd);
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout) as { Nodes: Array<Record<string, unknown>> };

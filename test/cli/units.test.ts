@@ -7,19 +7,40 @@ import { statusRows } from '../../src/cli/status-command.ts';
 
 describe('normalizeGoFlags', () => {
   it.each([
-    [['kv', 'get', '-format=json', '-field', 'foo', '-mount=secret', 'hello'], ['kv', 'get', '--format=json', '--field', 'foo', '--mount=secret', 'hello']],
-    [['kv', 'get', '-mount=secret', 'hello', '-field=foo'], ['kv', 'get', '--mount=secret', 'hello', '--field=foo']],
-    [['status', '-h'], ['status', '-h']],
-    [['kv', 'put', 'x', '--', '-notaflag'], ['kv', 'put', 'x', '--', '-notaflag']],
-    [['x', '-1', '-'], ['x', '-1', '-']],
+    [
+      ['kv', 'get', '-format=json', '-field', 'foo', '-mount=secret', 'hello'],
+      ['kv', 'get', '--format=json', '--field', 'foo', '--mount=secret', 'hello'],
+    ],
+    [
+      ['kv', 'get', '-mount=secret', 'hello', '-field=foo'],
+      ['kv', 'get', '--mount=secret', 'hello', '--field=foo'],
+    ],
+    [
+      ['status', '-h'],
+      ['status', '-h'],
+    ],
+    [
+      ['kv', 'put', 'x', '--', '-notaflag'],
+      ['kv', 'put', 'x', '--', '-notaflag'],
+    ],
+    [
+      ['x', '-1', '-'],
+      ['x', '-1', '-'],
+    ],
   ])('%j → %j', (input, expected) => expect(normalizeGoFlags(input)).toEqual(expected));
 });
 
 describe('columnize', () => {
   it('glues columns with 4 spaces, underlines headers with dashes and prints n/a for empty cells', () => {
-    expect(columnize(['Key', 'Value'], [['Sealed', false], ['Unseal Nonce', '']])).toBe(
-      ['Key             Value', '---             -----', 'Sealed          false', 'Unseal Nonce    n/a'].join('\n'),
-    );
+    expect(
+      columnize(
+        ['Key', 'Value'],
+        [
+          ['Sealed', false],
+          ['Unseal Nonce', ''],
+        ],
+      ),
+    ).toBe(['Key             Value', '---             -----', 'Sealed          false', 'Unseal Nonce    n/a'].join('\n'));
   });
   it('renders maps and lists the way Go prints them', () => {
     expect(formatValue({ b: 1, a: 'x' })).toBe('map[a:x b:1]');
@@ -31,13 +52,35 @@ describe('statusRows', () => {
   const base = { type: 'shamir', initialized: true, t: 3, n: 5, version: '1.18.5', build_date: 'd', storage_type: 'level' };
   it('shows progress and nonce while sealed, and no HA mode', () => {
     const rows = statusRows({ ...base, sealed: true, progress: 1, nonce: 'abc' }, { ha_enabled: true });
-    expect(rows.map((r) => r[0])).toEqual(['Seal Type', 'Initialized', 'Sealed', 'Total Shares', 'Threshold', 'Unseal Progress', 'Unseal Nonce', 'Version', 'Build Date', 'Storage Type', 'HA Enabled']);
+    expect(rows.map((r) => r[0])).toEqual([
+      'Seal Type',
+      'Initialized',
+      'Sealed',
+      'Total Shares',
+      'Threshold',
+      'Unseal Progress',
+      'Unseal Nonce',
+      'Version',
+      'Build Date',
+      'Storage Type',
+      'HA Enabled',
+    ]);
     expect(rows.find((r) => r[0] === 'Unseal Progress')![1]).toBe('1/3');
   });
   it('shows the active node address on a standby and Active Since on the active', () => {
     const unsealed = { ...base, sealed: false, cluster_name: 'c', cluster_id: 'i' };
-    const standby = statusRows(unsealed, { ha_enabled: true, is_self: false, leader_address: 'http://a', leader_cluster_address: 'http://b' });
-    expect(standby.slice(-4)).toEqual([['HA Enabled', true], ['HA Cluster', 'http://b'], ['HA Mode', 'standby'], ['Active Node Address', 'http://a']]);
+    const standby = statusRows(unsealed, {
+      ha_enabled: true,
+      is_self: false,
+      leader_address: 'http://a',
+      leader_cluster_address: 'http://b',
+    });
+    expect(standby.slice(-4)).toEqual([
+      ['HA Enabled', true],
+      ['HA Cluster', 'http://b'],
+      ['HA Mode', 'standby'],
+      ['Active Node Address', 'http://a'],
+    ]);
     const active = statusRows(unsealed, { ha_enabled: true, is_self: true, active_time: 't', leader_cluster_address: 'http://b' });
     expect(active.at(-1)).toEqual(['Active Since', 't']);
   });
@@ -45,12 +88,22 @@ describe('statusRows', () => {
 
 describe('parseServerConfig', () => {
   it('reads storage, listener (one-line HCL1 form), api_addr and ui', () => {
-    const c = parseServerConfig('storage "level" { path = "/tmp/x" }\nlistener "tcp" { address = "127.0.0.1:8300", tls_disable = 1 }\napi_addr = "http://127.0.0.1:8300"\nui = true\n');
-    expect(c).toEqual({ storage: { type: 'level', path: '/tmp/x' }, listener: { address: '127.0.0.1:8300', tlsDisable: true }, apiAddr: 'http://127.0.0.1:8300', clusterAddr: undefined, ui: true });
+    const c = parseServerConfig(
+      'storage "level" { path = "/tmp/x" }\nlistener "tcp" { address = "127.0.0.1:8300", tls_disable = 1 }\napi_addr = "http://127.0.0.1:8300"\nui = true\n',
+    );
+    expect(c).toEqual({
+      storage: { type: 'level', path: '/tmp/x' },
+      listener: { address: '127.0.0.1:8300', tlsDisable: true },
+      apiAddr: 'http://127.0.0.1:8300',
+      clusterAddr: undefined,
+      ui: true,
+    });
   });
   it('maps raft and file storage onto level with a note', () => {
     const notes: string[] = [];
-    expect(parseServerConfig('storage "raft" { path = "d" }\nlistener "tcp" { address = "127.0.0.1:1" tls_disable = "true" }', notes).storage).toEqual({ type: 'level', path: 'd' });
+    expect(
+      parseServerConfig('storage "raft" { path = "d" }\nlistener "tcp" { address = "127.0.0.1:1" tls_disable = "true" }', notes).storage,
+    ).toEqual({ type: 'level', path: 'd' });
     expect(notes).toHaveLength(1);
   });
   it.each([

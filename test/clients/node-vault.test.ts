@@ -31,7 +31,11 @@ describe('node-vault against a vaultlab node', () => {
     expect(status.sealed).toBe(false);
     vault.token = init.root_token;
     // A fresh (non-dev) node has no secret/ mount: put the KV v2 engine there the way the dev server does.
-    await fx.node.system.mounts.add((await import('../../src/node/logical/mounts.ts')).newMount('secret/', 'kv', 'key/value secret storage', { options: { version: '2' } }));
+    await fx.node.system.mounts.add(
+      (await import('../../src/node/logical/mounts.ts')).newMount('secret/', 'kv', 'key/value secret storage', {
+        options: { version: '2' },
+      }),
+    );
     await vault.write('secret/data/hello', { data: { foo: 'world' } });
     const read = await vault.read('secret/data/hello');
     expect(read.data.data).toEqual({ foo: 'world' });

@@ -43,7 +43,7 @@ beforeEach(async () => {
   unsealKey = new Uint8Array(randomBytes(32));
 });
 
-describe('the barrier\'s read cache', () => {
+describe("the barrier's read cache", () => {
   it('serves repeated reads without storage while on, and reads storage again once off', async () => {
     const c = counting(backend);
     const b = await barrier(c.backend);
@@ -60,7 +60,7 @@ describe('the barrier\'s read cache', () => {
     expect(c.state.reads).toBe(2);
   });
 
-  it('is bypassed and wiped while storage does not fence, since another node\'s write could land', async () => {
+  it("is bypassed and wiped while storage does not fence, since another node's write could land", async () => {
     const mine = await barrier();
     const other = await barrier();
     mine.cacheReads(true);

@@ -24,7 +24,7 @@ beforeEach(async () => {
 });
 
 describe('AEAD engines', () => {
-  it('write identical bytes and read each other\'s', () => {
+  it("write identical bytes and read each other's", () => {
     const key = randomBytes(32);
     const nonce = randomBytes(12);
     const aad = enc('logical/x');
@@ -116,7 +116,12 @@ describe('AesGcmBarrier', () => {
     b.seal();
     for (const k of [...keys, root]) expect(k.every((x) => x === 0)).toBe(true);
     expect(b.sealed).toBe(true);
-    for (const call of [() => b.get('logical/a'), () => b.put('logical/a', enc('y')), () => b.list('logical/'), () => b.delete('logical/a')]) {
+    for (const call of [
+      () => b.get('logical/a'),
+      () => b.put('logical/a', enc('y')),
+      () => b.list('logical/'),
+      () => b.delete('logical/a'),
+    ]) {
       await expect(call()).rejects.toMatchObject({ code: 'BARRIER_SEALED', message: 'Vault is sealed' });
     }
   });

@@ -26,7 +26,7 @@ describe('splitKey and combineShares', () => {
     );
   });
 
-  it('shows a 32-byte key\'s shares as 66 hex or 44 base64 characters, and 1-of-1 as the key itself', async () => {
+  it("shows a 32-byte key's shares as 66 hex or 44 base64 characters, and 1-of-1 as the key itself", async () => {
     const key = new Uint8Array(32).fill(7);
     const [share] = await splitKey(key, 5, 3);
     expect(encodeHex(share)).toMatch(/^[0-9a-f]{66}$/);
@@ -45,7 +45,11 @@ describe('validateSealConfig', () => {
   ])('%i shares, threshold %i → %s', (n, t, message) => {
     expect(() => validateSealConfig({ secretShares: n, secretThreshold: t })).toThrow(message);
   });
-  it.each([[1, 1], [5, 3], [255, 255]])('accepts %i/%i', (n, t) => expect(() => validateSealConfig({ secretShares: n, secretThreshold: t })).not.toThrow());
+  it.each([
+    [1, 1],
+    [5, 3],
+    [255, 255],
+  ])('accepts %i/%i', (n, t) => expect(() => validateSealConfig({ secretShares: n, secretThreshold: t })).not.toThrow());
 });
 
 describe('decodeKeyShare', () => {

@@ -27,7 +27,16 @@ function bruteForce(ops: RegisterOp[]): boolean {
 
 /** A real execution: each op takes effect at one instant inside [call, ret]; reads return what was there. */
 const execution = fc
-  .array(fc.record({ write: fc.boolean(), start: fc.integer({ min: 0, max: 40 }), len: fc.integer({ min: 1, max: 15 }), at: fc.double({ min: 0, max: 1, noNaN: true }), unknown: fc.boolean() }), { minLength: 1, maxLength: 7 })
+  .array(
+    fc.record({
+      write: fc.boolean(),
+      start: fc.integer({ min: 0, max: 40 }),
+      len: fc.integer({ min: 1, max: 15 }),
+      at: fc.double({ min: 0, max: 1, noNaN: true }),
+      unknown: fc.boolean(),
+    }),
+    { minLength: 1, maxLength: 7 },
+  )
   .map((raw) => {
     const ops = raw.map((r, i) => ({ ...r, id: i, point: r.start + r.at * r.len }));
     let state: string | null = null;
@@ -35,7 +44,13 @@ const execution = fc
     for (const o of [...ops].sort((a, b) => a.point - b.point)) {
       if (o.write) state = `v${o.id}`;
       // Only writes may have unknown outcomes in drill histories (unknown reads are dropped).
-      out.push({ id: o.id, call: o.start * 2, ret: o.write && o.unknown ? Infinity : (o.start + o.len) * 2 + 1, kind: o.write ? 'write' : 'read', value: o.write ? `v${o.id}` : state });
+      out.push({
+        id: o.id,
+        call: o.start * 2,
+        ret: o.write && o.unknown ? Infinity : (o.start + o.len) * 2 + 1,
+        kind: o.write ? 'write' : 'read',
+        value: o.write ? `v${o.id}` : state,
+      });
     }
     return out;
   });

@@ -11,11 +11,17 @@ import { runRandomDrills } from '../../src/drill/drills.ts';
 export function randomDrills(firstSeed: number, count: number): void {
   it(`${count} random drills from seed ${firstSeed} (3–5 nodes, 2–4 clients, 1–5 faults, virtual time)`, async () => {
     const r = await runRandomDrills(count, firstSeed);
-    const found = r.failures.map((f) => [f.summary, `  smallest failing drill: ${JSON.stringify(f.shrunk?.spec)}`, ...f.witness.map((e) => `  ${JSON.stringify(e)}`)].join('\n'));
+    const found = r.failures.map((f) =>
+      [f.summary, `  smallest failing drill: ${JSON.stringify(f.shrunk?.spec)}`, ...f.witness.map((e) => `  ${JSON.stringify(e)}`)].join(
+        '\n',
+      ),
+    );
     expect(found, found.join('\n\n')).toEqual([]);
     // The drills must really have exercised the cluster: traffic, and every fault kind.
     expect(r.acknowledged).toBeGreaterThan(count * 100);
     expect(Object.keys(r.faults).sort()).toEqual([...RANDOM_FAULT_KINDS].sort());
-    process.stdout.write(`${count} random drills from seed ${firstSeed}: ${(r.wallMs / 1000).toFixed(1)} s wall, ${r.acknowledged} acknowledged operations, faults ${JSON.stringify(r.faults)}\n`);
+    process.stdout.write(
+      `${count} random drills from seed ${firstSeed}: ${(r.wallMs / 1000).toFixed(1)} s wall, ${r.acknowledged} acknowledged operations, faults ${JSON.stringify(r.faults)}\n`,
+    );
   }, 600_000);
 }

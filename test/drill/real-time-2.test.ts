@@ -8,7 +8,18 @@ describe('shipped scenarios in real time over HTTP on level storage (2)', () => 
   realTimeScenarios(['zombie-leader-unfenced', 'slow-storage', 'flapping-storage-errors', 'rolling-restart', 'lock-key-deleted']);
 
   it('a standby partitioned from its peers cannot forward, and forwards again once healed', async () => {
-    const r = await runDrill({ seed: 1, nodes: 3, clients: 3, keys: 2, durationMs: 4000, faults: [{ at: 1000, kind: 'partition-peers', target: 'standby', durationMs: 1500 }], fencing: true }, { realTime: true });
+    const r = await runDrill(
+      {
+        seed: 1,
+        nodes: 3,
+        clients: 3,
+        keys: 2,
+        durationMs: 4000,
+        faults: [{ at: 1000, kind: 'partition-peers', target: 'standby', durationMs: 1500 }],
+        fencing: true,
+      },
+      { realTime: true },
+    );
     expect(r.violation, r.violation?.message).toBeUndefined();
     const faults = r.history.events.filter((e) => e.kind === 'fault');
     expect(faults.map((e) => (e.kind === 'fault' ? `${e.name} ${e.on}` : ''))).toEqual(['partition-peers true', 'partition-peers false']);

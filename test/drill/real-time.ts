@@ -10,11 +10,20 @@ import { runScenario } from '../../src/drill/drills.ts';
 
 /** One test per scenario in `names`, played in real time. */
 export function realTimeScenarios(names: readonly string[]): void {
-  it.each(names.map((n) => [n] as const))('%s', async (name) => {
-    expect(SCENARIOS.some((s) => s.name === name)).toBe(true);
-    const r = await runScenario(name, { seed: 1, realTime: true });
-    expect(r.expectations.filter((e) => !e.ok), r.summary).toEqual([]);
-    expect(r.result.ops.ok).toBeGreaterThan(50);
-    process.stdout.write(`${name} (real time): downtime ${r.result.downtimeMs} ms (wall), ${r.result.ops.ok} ok, ${r.result.ops.failed} failed, ${r.result.ops.unknown} unknown\n`);
-  }, 60_000);
+  it.each(names.map((n) => [n] as const))(
+    '%s',
+    async (name) => {
+      expect(SCENARIOS.some((s) => s.name === name)).toBe(true);
+      const r = await runScenario(name, { seed: 1, realTime: true });
+      expect(
+        r.expectations.filter((e) => !e.ok),
+        r.summary,
+      ).toEqual([]);
+      expect(r.result.ops.ok).toBeGreaterThan(50);
+      process.stdout.write(
+        `${name} (real time): downtime ${r.result.downtimeMs} ms (wall), ${r.result.ops.ok} ok, ${r.result.ops.failed} failed, ${r.result.ops.unknown} unknown\n`,
+      );
+    },
+    60_000,
+  );
 }

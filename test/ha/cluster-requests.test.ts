@@ -15,7 +15,9 @@ describe('a 3-node cluster', () => {
     expect(inState(fx.cluster, 'standby')).toHaveLength(2);
     const active = fx.cluster.active()!;
     for (const n of fx.cluster.nodes) {
-      await expect.poll(async () => (await fx.http(n.name, 'GET', '/v1/sys/leader')).body.leader_address, { timeout: 2000 }).toBe(active.apiAddr);
+      await expect
+        .poll(async () => (await fx.http(n.name, 'GET', '/v1/sys/leader')).body.leader_address, { timeout: 2000 })
+        .toBe(active.apiAddr);
       const leader = (await fx.http(n.name, 'GET', '/v1/sys/leader')).body;
       expect(leader).toMatchObject({ ha_enabled: true, is_self: n === active, leader_cluster_address: active.cluster.url });
       const health = await fx.http(n.name, 'GET', '/v1/sys/health');
@@ -38,9 +40,12 @@ describe('a 3-node cluster', () => {
     }
   });
 
-  it('forwards LIST and the active\'s errors unchanged', async () => {
+  it("forwards LIST and the active's errors unchanged", async () => {
     const standby = inState(fx.cluster, 'standby')[0];
-    const list = await request(`${fx.cluster.get(standby).apiAddr}/v1/secret/metadata/`, { method: 'LIST' as 'GET', headers: { 'x-vault-token': fx.init.rootToken } });
+    const list = await request(`${fx.cluster.get(standby).apiAddr}/v1/secret/metadata/`, {
+      method: 'LIST' as 'GET',
+      headers: { 'x-vault-token': fx.init.rootToken },
+    });
     expect(list.statusCode).toBe(200);
     expect(((await list.body.json()) as any).data.keys.length).toBeGreaterThanOrEqual(2);
     const missing = await fx.http(standby, 'GET', '/v1/secret/data/nothing-here');
@@ -50,10 +55,12 @@ describe('a 3-node cluster', () => {
     expect(denied).toMatchObject({ status: 403, body: { errors: ['permission denied'] } });
   });
 
-  it('answers 307 to the active\'s api_addr with the same path and query when asked not to forward', async () => {
+  it("answers 307 to the active's api_addr with the same path and query when asked not to forward", async () => {
     const active = fx.cluster.active()!;
     for (const name of inState(fx.cluster, 'standby')) {
-      const res = await fx.http(name, 'GET', '/v1/secret/data/from-node2?version=1', undefined, { 'x-vault-no-request-forwarding': 'true' });
+      const res = await fx.http(name, 'GET', '/v1/secret/data/from-node2?version=1', undefined, {
+        'x-vault-no-request-forwarding': 'true',
+      });
       expect(res.status).toBe(307);
       expect(res.headers.get('location')).toBe(`${active.apiAddr}/v1/secret/data/from-node2?version=1`);
       expect(res.headers.get('location')).not.toContain(fx.cluster.get(name).apiAddr);

@@ -53,8 +53,11 @@ describe('an active paused longer than its lease, with a write in flight', () =>
     const active = fx.cluster.active()!;
     const acquired = fx.cluster.timeline.events.filter((e) => e.node === active.name && e.type === 'lock-acquired').at(-1)!;
     active.node.ha!.setPaused(true); // renewals stop, the process still serves: the request gate must notice
-    const released = () => fx!.cluster.timeline.events.find((e) => e.node === active.name && e.type === 'lock-released' && e.detail === acquired.detail);
-    await expect.poll(async () => (await fx!.http(active.name, 'GET', '/v1/secret/data/x'), released()), { timeout: 3000, interval: 20 }).toBeDefined();
+    const released = () =>
+      fx!.cluster.timeline.events.find((e) => e.node === active.name && e.type === 'lock-released' && e.detail === acquired.detail);
+    await expect
+      .poll(async () => (await fx!.http(active.name, 'GET', '/v1/secret/data/x'), released()), { timeout: 3000, interval: 20 })
+      .toBeDefined();
     const lease = fx.cluster.timings.lockTtlMs;
     // It gave the lock up while its lease still ran, so no standby could have become active beside it.
     expect(released()!.time - acquired.time).toBeLessThan(lease);
@@ -62,6 +65,4 @@ describe('an active paused longer than its lease, with a write in flight', () =>
     active.node.ha!.setPaused(false);
     await expect.poll(() => inState(fx!.cluster, 'active').length, { timeout: 3000 }).toBe(1);
   });
-
-
 });

@@ -31,7 +31,12 @@ beforeAll(async () => {
 });
 afterAll(() => fx.cluster.close());
 
-const TOKENS = { root: () => fx.init.rootToken, limited: () => ctx.limitedToken, none: () => undefined, bogus: () => 'hvs.bogusbogusbogusbogusbogu' };
+const TOKENS = {
+  root: () => fx.init.rootToken,
+  limited: () => ctx.limitedToken,
+  none: () => undefined,
+  bogus: () => 'hvs.bogusbogusbogusbogusbogu',
+};
 
 /** Sends one corpus entry to a node; `via` names the caller's own write paths. */
 async function send(node: string, e: CorpusEntry, via: string, extra: Record<string, string> = {}) {
@@ -41,7 +46,13 @@ async function send(node: string, e: CorpusEntry, via: string, extra: Record<str
   const body = e.raw ?? (e.body ? JSON.stringify(e.body(ctx)) : undefined);
   const url = e.url.replace('{via}', via);
   // Dispatcher.request sends the path as is; a URL string would be normalized (%2e%2e resolved) by the client.
-  const res = await getGlobalDispatcher().request({ origin: fx.cluster.get(node).apiAddr, path: url, method: e.method as 'GET', headers, body });
+  const res = await getGlobalDispatcher().request({
+    origin: fx.cluster.get(node).apiAddr,
+    path: url,
+    method: e.method as 'GET',
+    headers,
+    body,
+  });
   const text = await res.body.text();
   responses++;
   if (res.headers['cache-control'] === 'no-store') noStore++;
@@ -71,11 +82,14 @@ describe('T13: the HA HTTP protocol over real listeners', () => {
     }
     // Still the same active: every pair above compared a forwarded answer with a direct one.
     expect(fx.cluster.active()!.name).toBe(active);
-    const summary = [...statuses].sort(([a], [b]) => a - b).map(([k, n]) => `${k}×${n}`).join(' ');
+    const summary = [...statuses]
+      .sort(([a], [b]) => a - b)
+      .map(([k, n]) => `${k}×${n}`)
+      .join(' ');
     console.log(`T13 corpus: ${CORPUS.length} requests × 2 standbys, active's statuses: ${summary}`);
   });
 
-  it('answers every corpus request with a 307 to the active\'s api_addr when asked not to forward', async () => {
+  it("answers every corpus request with a 307 to the active's api_addr when asked not to forward", async () => {
     const active = fx.cluster.active()!;
     for (const s of inState(fx.cluster, 'standby')) {
       for (const e of CORPUS) {
@@ -93,7 +107,7 @@ describe('T13: the HA HTTP protocol over real listeners', () => {
     expect(noStore).toBe(responses);
   });
 
-  it('answers a clear 5xx in Vault\'s shape once the active is stopped and no node can take over', async () => {
+  it("answers a clear 5xx in Vault's shape once the active is stopped and no node can take over", async () => {
     // Two step-downs leave two nodes in their back-off; killing the third leaves nobody to campaign.
     for (let i = 0; i < 2; i++) {
       const old = fx.cluster.stepDown()!;

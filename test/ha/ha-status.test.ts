@@ -32,7 +32,17 @@ describe('sys/ha-status on a 3-node cluster', () => {
     expect(nodes.map((n) => n.api_address)).toEqual(fx.cluster.nodes.map((n) => n.apiAddr).sort());
     for (const n of nodes) {
       const lab = fx.cluster.nodes.find((x) => x.apiAddr === n.api_address)!;
-      expect(Object.keys(n).sort()).toEqual(['active_node', 'api_address', 'clock_skew_ms', 'cluster_address', 'echo_duration_ms', 'hostname', 'last_echo', 'replication_primary_canary_age_ms', 'version']);
+      expect(Object.keys(n).sort()).toEqual([
+        'active_node',
+        'api_address',
+        'clock_skew_ms',
+        'cluster_address',
+        'echo_duration_ms',
+        'hostname',
+        'last_echo',
+        'replication_primary_canary_age_ms',
+        'version',
+      ]);
       expect(n).toMatchObject({ hostname: lab.name, cluster_address: lab.cluster.url, active_node: lab === active, version: '1.18.5' });
       if (lab === active) expect(n.last_echo).toBeNull();
       else expect(Number.isNaN(Date.parse(n.last_echo))).toBe(false);
@@ -60,11 +70,15 @@ describe('sys/ha-status on a 3-node cluster', () => {
     const active = fx.cluster.active()!;
     const [first, second] = inState(fx.cluster, 'standby');
     fx.cluster.partitionFromPeers(first, true);
-    await expect.poll(async () => (await nodesOf(active.name)).map((n) => n.hostname).sort(), { timeout: 5000 }).toEqual([active.name, second].sort());
+    await expect
+      .poll(async () => (await nodesOf(active.name)).map((n) => n.hostname).sort(), { timeout: 5000 })
+      .toEqual([active.name, second].sort());
     fx.cluster.partitionFromPeers(first, false);
     await expect.poll(async () => (await nodesOf(active.name)).length, { timeout: 5000 }).toBe(3);
     fx.cluster.seal(second);
-    await expect.poll(async () => (await nodesOf(active.name)).map((n) => n.hostname).sort(), { timeout: 5000 }).toEqual([active.name, first].sort());
+    await expect
+      .poll(async () => (await nodesOf(active.name)).map((n) => n.hostname).sort(), { timeout: 5000 })
+      .toEqual([active.name, first].sort());
   });
 
   it('answers 405 to a write', async () => {

@@ -39,7 +39,14 @@ describe('leadership setup that fails', () => {
     } as unknown as ActivationParts;
     const activation = new Activation(parts);
     const events: string[] = [];
-    const leadership = new Leadership({ backend, clock, timings: LAB_TIMINGS, holderId: 'node1', advertise, report: (e) => events.push(`${e.event} ${e.term}`) });
+    const leadership = new Leadership({
+      backend,
+      clock,
+      timings: LAB_TIMINGS,
+      holderId: 'node1',
+      advertise,
+      report: (e) => events.push(`${e.event} ${e.term}`),
+    });
     const stop = new AbortController();
     const campaign = leadership.campaign(stop.signal, 0, (t, holder) => activation.activate(t, holder));
     // The first setup fails at once; the retry comes lockRetryMs later.

@@ -7,7 +7,13 @@ export interface ClusterFixture {
   cluster: Cluster;
   init: InitResult;
   /** Sends an HTTP request to a node's API and parses the JSON answer. */
-  http(node: string, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  http(
+    node: string,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Headers }>;
 }
 
 /** Starts, initializes and unseals a cluster; resolves once exactly one node is active. */

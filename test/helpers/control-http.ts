@@ -14,7 +14,13 @@ export interface ControlAnswer {
 }
 
 /** Sends one request to 127.0.0.1:port with exactly the given headers (Host defaults to 127.0.0.1:port). */
-export function controlRequest(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<ControlAnswer> {
+export function controlRequest(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string | Buffer,
+): Promise<ControlAnswer> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method, path, headers: { host: `127.0.0.1:${port}`, ...headers } }, (res) => {
       const chunks: Buffer[] = [];
@@ -49,7 +55,11 @@ export function labDigest(cluster: Cluster): string {
       peersPartitioned: n.forwarder.blocked,
       paused: n.node.paused,
     })),
-    storageFaults: { latencyMs: cluster.storageFaults.latencyMs, jitter: cluster.storageFaults.jitter, errorRate: cluster.storageFaults.errorRate },
+    storageFaults: {
+      latencyMs: cluster.storageFaults.latencyMs,
+      jitter: cluster.storageFaults.jitter,
+      errorRate: cluster.storageFaults.errorRate,
+    },
     timeline: cluster.timeline.events.length,
   });
 }

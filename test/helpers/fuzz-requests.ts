@@ -35,7 +35,10 @@ const utf8AsLatin1 = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
 
 const methodArb = fc.oneof(
   { weight: 24, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'LIST') },
-  { weight: 2, arbitrary: fc.constantFrom('HEAD', 'OPTIONS', 'list', 'Get', 'TRACE', 'PROPFIND', 'MKCOL', 'PURGE', 'SEARCH', 'LOCK', 'QUERY') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom('HEAD', 'OPTIONS', 'list', 'Get', 'TRACE', 'PROPFIND', 'MKCOL', 'PURGE', 'SEARCH', 'LOCK', 'QUERY'),
+  },
   { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z!#$%&'*+.^_`|~-]{1,12}$/) },
   { weight: 1, arbitrary: fc.string({ unit: 'binary-ascii', minLength: 1, maxLength: 8 }).map((s) => s.replace(/[\r\n ]/g, 'X')) },
 );
@@ -72,7 +75,29 @@ const mountArb = fc.constantFrom(
 
 const segmentArb = fc.oneof(
   { weight: 12, arbitrary: fc.stringMatching(/^[a-z0-9_-]{1,10}$/) },
-  { weight: 4, arbitrary: fc.constantFrom('..', '.', '%2e%2e', '%2E%2e', '%2e', '.%2e', '%2f..', '%2F', '', '%00', '%', '%zz', '~', '%5c..', '..%5c', ';', '*', '+') },
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom(
+      '..',
+      '.',
+      '%2e%2e',
+      '%2E%2e',
+      '%2e',
+      '.%2e',
+      '%2f..',
+      '%2F',
+      '',
+      '%00',
+      '%',
+      '%zz',
+      '~',
+      '%5c..',
+      '..%5c',
+      ';',
+      '*',
+      '+',
+    ),
+  },
   { weight: 2, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 6 }).map((s) => encodeURIComponent(s)) },
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 6 }).map(utf8AsLatin1) },
   { weight: 1, arbitrary: fc.integer({ min: 200, max: 5000 }).map((n) => 'a'.repeat(n)) },
@@ -80,13 +105,52 @@ const segmentArb = fc.oneof(
 
 const prefixArb = fc.oneof(
   { weight: 12, arbitrary: fc.constant('/v1/') },
-  { weight: 1, arbitrary: fc.constantFrom('/v1//', '/v1/./', '/v1/../v1/', '/v1/%2e%2e/v1/', '/V1/', '/v2/', '/', '/v1', 'v1/', '*', 'http://127.0.0.1/v1/', '/v1/\u00e9/') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '/v1//',
+      '/v1/./',
+      '/v1/../v1/',
+      '/v1/%2e%2e/v1/',
+      '/V1/',
+      '/v2/',
+      '/',
+      '/v1',
+      'v1/',
+      '*',
+      'http://127.0.0.1/v1/',
+      '/v1/\u00e9/',
+    ),
+  },
 );
 
 const queryArb = fc.oneof(
   { weight: 5, arbitrary: fc.constant('') },
-  { weight: 3, arbitrary: fc.constantFrom('?list=true', '?list=1', '?list=yes', '?list=', '?list=true&list=false', '?version=abc', '?version=-1', '?version=1e309', '?%zz=1', '?&&&', '?list=true#frag', '?standbyok=maybe', '?activecode=99999', '?help=1') },
-  { weight: 2, arbitrary: fc.array(fc.tuple(fc.string({ maxLength: 6 }), fc.string({ maxLength: 6 })), { maxLength: 4 }).map((kv) => `?${new URLSearchParams(kv).toString()}`) },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      '?list=true',
+      '?list=1',
+      '?list=yes',
+      '?list=',
+      '?list=true&list=false',
+      '?version=abc',
+      '?version=-1',
+      '?version=1e309',
+      '?%zz=1',
+      '?&&&',
+      '?list=true#frag',
+      '?standbyok=maybe',
+      '?activecode=99999',
+      '?help=1',
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .array(fc.tuple(fc.string({ maxLength: 6 }), fc.string({ maxLength: 6 })), { maxLength: 4 })
+      .map((kv) => `?${new URLSearchParams(kv).toString()}`),
+  },
 );
 
 const pathArb = fc
@@ -97,7 +161,12 @@ const pathArb = fc
 const jsonishArb: fc.Arbitrary<string> = fc.oneof(
   fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)),
   fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify({ data: v })),
-  fc.record({ data: fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }), options: fc.option(fc.record({ cas: fc.jsonValue({ maxDepth: 1 }) }), { nil: undefined }) }).map((v) => JSON.stringify(v)),
+  fc
+    .record({
+      data: fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }),
+      options: fc.option(fc.record({ cas: fc.jsonValue({ maxDepth: 1 }) }), { nil: undefined }),
+    })
+    .map((v) => JSON.stringify(v)),
   fc.constantFrom(
     '{"data":{"a":1},"data":{"b":2}}',
     '{"key":"a","key":5}',
@@ -159,32 +228,45 @@ const contentTypeArb = fc.constantFrom(
 
 /** Odd or huge headers; some are ones Vault gives meaning to, some only stress the parser. */
 const oddHeaderArb: fc.Arbitrary<[string, string]> = fc.oneof(
-  { weight: 8, arbitrary: fc.constantFrom<[string, string]>(
-    ['X-Vault-Namespace', 'ns1/'],
-    ['X-Vault-Namespace', ''],
-    ['X-Vault-Wrap-TTL', 'abc'],
-    ['X-Vault-Wrap-TTL', '-5s'],
-    ['X-Vault-Request', 'true'],
-    ['X-Vault-No-Request-Forwarding', 'true'],
-    ['X-Vault-Index', '!!!'],
-    ['X-Vault-Forward', 'active-node'],
-    ['X-Vault-Policy-Override', 'true'],
-    ['Authorization', 'Bearer '],
-    ['Authorization', 'Basic Zm9vOmJhcg=='],
-    ['Expect', '100-continue'],
-    ['Accept-Encoding', 'gzip, br'],
-    ['Connection', 'keep-alive, Upgrade'],
-    ['Upgrade', 'websocket'],
-    ['X-Forwarded-For', '127.0.0.1, ::1'],
-    ['x-vaultlab-orig-method', 'LIST'],
-    ['x-vaultlab-forwarded-from', 'node9'],
-    ['Host', ''],
-    ['Content-Encoding', 'gzip'],
-  ) },
+  {
+    weight: 8,
+    arbitrary: fc.constantFrom<[string, string]>(
+      ['X-Vault-Namespace', 'ns1/'],
+      ['X-Vault-Namespace', ''],
+      ['X-Vault-Wrap-TTL', 'abc'],
+      ['X-Vault-Wrap-TTL', '-5s'],
+      ['X-Vault-Request', 'true'],
+      ['X-Vault-No-Request-Forwarding', 'true'],
+      ['X-Vault-Index', '!!!'],
+      ['X-Vault-Forward', 'active-node'],
+      ['X-Vault-Policy-Override', 'true'],
+      ['Authorization', 'Bearer '],
+      ['Authorization', 'Basic Zm9vOmJhcg=='],
+      ['Expect', '100-continue'],
+      ['Accept-Encoding', 'gzip, br'],
+      ['Connection', 'keep-alive, Upgrade'],
+      ['Upgrade', 'websocket'],
+      ['X-Forwarded-For', '127.0.0.1, ::1'],
+      ['x-vaultlab-orig-method', 'LIST'],
+      ['x-vaultlab-forwarded-from', 'node9'],
+      ['Host', ''],
+      ['Content-Encoding', 'gzip'],
+    ),
+  },
   { weight: 1, arbitrary: fc.integer({ min: 1000, max: 70_000 }).map((n): [string, string] => ['X-Big', 'x'.repeat(n)]) },
   { weight: 1, arbitrary: fc.integer({ min: 200, max: 20_000 }).map((n): [string, string] => ['X-Vault-Token', 't'.repeat(n)]) },
-  { weight: 2, arbitrary: fc.tuple(fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,15}$/), fc.string({ unit: 'grapheme', maxLength: 20 })).map(([k, v]): [string, string] => [k, utf8AsLatin1(v).replace(/[\r\n]/g, ' ')]) },
-  { weight: 1, arbitrary: fc.string({ unit: 'binary-ascii', minLength: 1, maxLength: 10 }).map((k): [string, string] => [k.replace(/[\r\n:]/g, '_'), 'v']) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,15}$/), fc.string({ unit: 'grapheme', maxLength: 20 }))
+      .map(([k, v]): [string, string] => [k, utf8AsLatin1(v).replace(/[\r\n]/g, ' ')]),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .string({ unit: 'binary-ascii', minLength: 1, maxLength: 10 })
+      .map((k): [string, string] => [k.replace(/[\r\n:]/g, '_'), 'v']),
+  },
 );
 
 /** The arbitrary of whole requests. */
@@ -194,7 +276,10 @@ export const fuzzRequestArb: fc.Arbitrary<FuzzRequest> = fc
     target: pathArb,
     caller: fc.constantFrom<Caller>('none', 'bogus', 'unprivileged', 'fuzz-writer', 'fuzz-writer'),
     contentType: contentTypeArb,
-    odd: fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, { weight: 2, arbitrary: fc.array(oddHeaderArb, { minLength: 1, maxLength: 2 }) }),
+    odd: fc.oneof(
+      { weight: 3, arbitrary: fc.constant([]) },
+      { weight: 2, arbitrary: fc.array(oddHeaderArb, { minLength: 1, maxLength: 2 }) },
+    ),
     body: bodyArb,
     chunked: fc.boolean(),
     pipelined: fc.boolean(),
@@ -213,7 +298,9 @@ export function requestBytes(r: FuzzRequest, token: string | undefined): Buffer 
   let body = r.body ?? Buffer.alloc(0);
   if (r.chunked) {
     head.push('Transfer-Encoding: chunked');
-    const chunk = body.length ? Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n')]) : Buffer.alloc(0);
+    const chunk = body.length
+      ? Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n')])
+      : Buffer.alloc(0);
     body = Buffer.concat([chunk, Buffer.from('0\r\n\r\n')]);
   } else if (r.body !== undefined) head.push(`Content-Length: ${body.length}`);
   const follow = Buffer.from(r.pipelined ? FOLLOW_UP : '', 'latin1');

@@ -92,14 +92,37 @@ const sysReads: CorpusEntry[] = [
   { name: 'sys/policies/acl ?list=true', method: 'GET', url: '/v1/sys/policies/acl?list=true' },
   { name: 'sys/policies/acl/reader', method: 'GET', url: '/v1/sys/policies/acl/reader' },
   { name: 'sys/policies/acl of a missing policy', method: 'GET', url: '/v1/sys/policies/acl/missing' },
-  { name: 'sys/capabilities-self', method: 'POST', url: '/v1/sys/capabilities-self', body: () => ({ paths: ['secret/data/a', 'sys/mounts'] }) },
-  { name: 'sys/capabilities-self of a limited token', method: 'POST', url: '/v1/sys/capabilities-self', caller: 'limited', body: () => ({ paths: ['secret/data/a'] }) },
+  {
+    name: 'sys/capabilities-self',
+    method: 'POST',
+    url: '/v1/sys/capabilities-self',
+    body: () => ({ paths: ['secret/data/a', 'sys/mounts'] }),
+  },
+  {
+    name: 'sys/capabilities-self of a limited token',
+    method: 'POST',
+    url: '/v1/sys/capabilities-self',
+    caller: 'limited',
+    body: () => ({ paths: ['secret/data/a'] }),
+  },
 ];
 
 const tokenReads: CorpusEntry[] = [
   { name: 'token lookup-self (root)', method: 'GET', url: '/v1/auth/token/lookup-self' },
-  { name: 'token lookup of another token', method: 'POST', url: '/v1/auth/token/lookup', body: (c) => ({ token: c.limitedToken }), mask: ['data.ttl'] },
-  { name: 'token lookup-accessor', method: 'POST', url: '/v1/auth/token/lookup-accessor', body: (c) => ({ accessor: c.limitedAccessor }), mask: ['data.ttl'] },
+  {
+    name: 'token lookup of another token',
+    method: 'POST',
+    url: '/v1/auth/token/lookup',
+    body: (c) => ({ token: c.limitedToken }),
+    mask: ['data.ttl'],
+  },
+  {
+    name: 'token lookup-accessor',
+    method: 'POST',
+    url: '/v1/auth/token/lookup-accessor',
+    body: (c) => ({ accessor: c.limitedAccessor }),
+    mask: ['data.ttl'],
+  },
   { name: 'token lookup-self (limited)', method: 'GET', url: '/v1/auth/token/lookup-self', caller: 'limited', mask: ['data.ttl'] },
   { name: 'token accessors LIST', method: 'LIST', url: '/v1/auth/token/accessors' },
   { name: 'token roles ?list=true', method: 'GET', url: '/v1/auth/token/roles?list=true' },
@@ -111,7 +134,13 @@ const refusals: CorpusEntry[] = [
   { name: 'JSON array body', method: 'POST', url: '/v1/scratch/data/x', raw: '[1,2]' },
   { name: 'kv2 write without data', method: 'POST', url: '/v1/scratch/data/x', body: () => ({ nodata: 1 }) },
   { name: 'kv2 cas mismatch', method: 'POST', url: '/v1/secret/data/a', body: () => ({ options: { cas: 1 }, data: { v: 3 } }) },
-  { name: 'PATCH without merge-patch type', method: 'PATCH', url: '/v1/secret/data/a', body: () => ({ data: { v: 3 } }), headers: { 'content-type': 'application/json' } },
+  {
+    name: 'PATCH without merge-patch type',
+    method: 'PATCH',
+    url: '/v1/secret/data/a',
+    body: () => ({ data: { v: 3 } }),
+    headers: { 'content-type': 'application/json' },
+  },
   { name: 'unparsable list flag', method: 'GET', url: '/v1/secret/metadata/?list=yes' },
   { name: 'bad version', method: 'GET', url: '/v1/secret/data/a?version=abc' },
   { name: 'write to a folder', method: 'POST', url: '/v1/scratch/data/dir/', body: () => ({ data: { a: 1 } }) },
@@ -131,13 +160,25 @@ const refusals: CorpusEntry[] = [
 
 const writes: CorpusEntry[] = [
   { name: 'kv2 write', method: 'POST', url: '/v1/scratch/data/w-{via}', body: () => ({ data: { a: 1 } }), mask: ['data.created_time'] },
-  { name: 'kv2 write with cas 0', method: 'PUT', url: '/v1/scratch/data/cas-{via}', body: () => ({ options: { cas: 0 }, data: { a: 1 } }), mask: ['data.created_time'] },
+  {
+    name: 'kv2 write with cas 0',
+    method: 'PUT',
+    url: '/v1/scratch/data/cas-{via}',
+    body: () => ({ options: { cas: 0 }, data: { a: 1 } }),
+    mask: ['data.created_time'],
+  },
   { name: 'kv2 metadata write', method: 'POST', url: '/v1/scratch/metadata/m-{via}', body: () => ({ max_versions: 3 }) },
   { name: 'kv2 delete', method: 'DELETE', url: '/v1/scratch/data/w-{via}' },
   { name: 'kv1 write', method: 'PUT', url: '/v1/scratch1/w-{via}', body: () => ({ a: 1 }) },
   { name: 'kv1 delete', method: 'DELETE', url: '/v1/scratch1/w-{via}' },
   { name: 'policy write', method: 'PUT', url: '/v1/sys/policies/acl/p-{via}', body: () => ({ policy: policy('scratch/*', ['read']) }) },
-  { name: 'token create', method: 'POST', url: '/v1/auth/token/create', body: () => ({ policies: ['reader'], ttl: '1h' }), mask: ['auth.client_token', 'auth.accessor'] },
+  {
+    name: 'token create',
+    method: 'POST',
+    url: '/v1/auth/token/create',
+    body: () => ({ policies: ['reader'], ttl: '1h' }),
+    mask: ['auth.client_token', 'auth.accessor'],
+  },
 ];
 
 /** The whole corpus. */

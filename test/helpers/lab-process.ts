@@ -25,7 +25,12 @@ export interface LabProcess {
  */
 export async function startLabProcess(dir: string, nodes = 1): Promise<LabProcess> {
   const home = join(dir, '.vaultlab');
-  const lab = startCli(['up', '--nodes', String(nodes), '--storage', 'level', '--base-port', '0'], /Lab control:/, { VAULTLAB_HOME: home }, dir);
+  const lab = startCli(
+    ['up', '--nodes', String(nodes), '--storage', 'level', '--base-port', '0'],
+    /Lab control:/,
+    { VAULTLAB_HOME: home },
+    dir,
+  );
   await lab.up;
   // lab.json is rewritten before the banner is printed, so it names this run's ports, not a killed run's.
   const file = JSON.parse(readFileSync(join(home, 'lab.json'), 'utf8')) as { nodes: { apiAddr: string }[] };

@@ -68,7 +68,12 @@ export function eventLabel(event: NodeMachineEvent): string {
 
 /** The events of a path, for names and de-duplication (the initial xstate.init step left out). */
 export function describePath(path: NodePath): string {
-  return path.steps.filter((s) => (s.event.type as string) !== 'xstate.init').map((s) => eventLabel(s.event)).join(' > ') || '(start)';
+  return (
+    path.steps
+      .filter((s) => (s.event.type as string) !== 'xstate.init')
+      .map((s) => eventLabel(s.event))
+      .join(' > ') || '(start)'
+  );
 }
 
 /** Everything the machine can do from a fresh node: its states, transitions and paths. */

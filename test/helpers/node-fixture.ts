@@ -18,7 +18,9 @@ export interface NodeFixture {
 }
 
 /** A fresh uninitialized node on memory storage, or on level storage in `dir` (a new temp dir by default). */
-export async function makeNode(opts: { storage?: 'memory' | 'level'; dir?: string; aead?: 'node' | 'noble'; clock?: Clock } = {}): Promise<NodeFixture> {
+export async function makeNode(
+  opts: { storage?: 'memory' | 'level'; dir?: string; aead?: 'node' | 'noble'; clock?: Clock } = {},
+): Promise<NodeFixture> {
   const storage = opts.storage ?? 'memory';
   const dir = storage === 'level' ? (opts.dir ?? (await mkdtemp(join(tmpdir(), 'vaultlab-test-')))) : undefined;
   const backend = await createBackend(storage, { path: dir });
@@ -75,7 +77,11 @@ export async function call(
 }
 
 /** Initializes with shares/threshold and unseals with the first `threshold` keys; returns the init response. */
-export async function initAndUnseal(app: FastifyInstance, shares = 5, threshold = 3): Promise<{ keys: string[]; keys_base64: string[]; root_token: string }> {
+export async function initAndUnseal(
+  app: FastifyInstance,
+  shares = 5,
+  threshold = 3,
+): Promise<{ keys: string[]; keys_base64: string[]; root_token: string }> {
   const init = await call(app, 'PUT', '/v1/sys/init', { body: { secret_shares: shares, secret_threshold: threshold } });
   if (init.status !== 200) throw new Error(`init failed: ${init.status} ${init.text}`);
   for (let i = 0; i < threshold; i++) await call(app, 'PUT', '/v1/sys/unseal', { body: { key: init.body.keys[i] } });
@@ -93,7 +99,12 @@ export interface CreatedToken {
 }
 
 /** Creates a token as `token` through auth/token/<path> (create, create-orphan, create/ROLE); anything but a 200 fails the test. */
-export async function createToken(app: FastifyInstance, token: string, body: Record<string, unknown> = {}, path = 'create'): Promise<CreatedToken> {
+export async function createToken(
+  app: FastifyInstance,
+  token: string,
+  body: Record<string, unknown> = {},
+  path = 'create',
+): Promise<CreatedToken> {
   const r = await call(app, 'POST', `/v1/auth/token/${path}`, { token, body });
   if (r.status !== 200) throw new Error(`creating a token at auth/token/${path} answered ${r.status}: ${r.text}`);
   return r.body.auth as CreatedToken;

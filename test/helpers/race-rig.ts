@@ -41,9 +41,16 @@ export async function startRaceLab(nodes: number, unseal: string[]): Promise<Rac
  */
 export function gateStorage(s: fc.Scheduler, link: StorageLink, name: string): () => void {
   const proto = Object.getPrototypeOf(link) as StorageLink;
-  const gate = <A extends unknown[], T>(op: string, call: (...args: A) => Promise<T>) =>
-    (...args: A): Promise<T> => s.schedule(Promise.resolve(), `${name}:${op}`).then(() => call.apply(link, args));
-  Object.assign(link, { get: gate('get', proto.get), put: gate('put', proto.put), delete: gate('delete', proto.delete), list: gate('list', proto.list) });
+  const gate =
+    <A extends unknown[], T>(op: string, call: (...args: A) => Promise<T>) =>
+    (...args: A): Promise<T> =>
+      s.schedule(Promise.resolve(), `${name}:${op}`).then(() => call.apply(link, args));
+  Object.assign(link, {
+    get: gate('get', proto.get),
+    put: gate('put', proto.put),
+    delete: gate('delete', proto.delete),
+    list: gate('list', proto.list),
+  });
   return () => {
     for (const k of ['get', 'put', 'delete', 'list']) delete (link as unknown as Record<string, unknown>)[k];
   };
@@ -120,7 +127,10 @@ export class RaceTally {
 
   /** One summary line. */
   line(name: string): string {
-    const ends = [...this.ends].sort((a, b) => b[1] - a[1]).map(([e, n]) => `${e} ×${n}`).join(', ');
+    const ends = [...this.ends]
+      .sort((a, b) => b[1] - a[1])
+      .map(([e, n]) => `${e} ×${n}`)
+      .join(', ');
     return `T14 race ${name}: ${this.runs} runs, ${this.orders.size} distinct interleavings; end states: ${ends}\n`;
   }
 }

@@ -15,7 +15,8 @@ export interface RawResponse {
 }
 
 /** The outcome of one raw exchange: the responses parsed, in order (one per request answered). */
-export type RawOutcome = { kind: 'response'; response: RawResponse; more: RawResponse[] } | { kind: 'hang' } | { kind: 'no-response'; detail: string };
+export type RawOutcome =
+  { kind: 'response'; response: RawResponse; more: RawResponse[] } | { kind: 'hang' } | { kind: 'no-response'; detail: string };
 
 /** Options of one exchange. */
 export interface RawOptions {

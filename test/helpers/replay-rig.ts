@@ -83,7 +83,14 @@ export async function startSingleRig(): Promise<ReplayRig> {
   const clock = new SimClock();
   const backend = await createBackend('memory', { clock });
   const listener = await bindListener('127.0.0.1', 0);
-  const node = await VaultNode.create({ name: 'node1', backend, storageType: 'inmem', apiAddr: listener.url, clusterAddr: listener.url, clock });
+  const node = await VaultNode.create({
+    name: 'node1',
+    backend,
+    storageType: 'inmem',
+    apiAddr: listener.url,
+    clusterAddr: listener.url,
+    clock,
+  });
   const app = buildApp(node);
   await listener.attach(app);
   const http = new VaultHttp();

@@ -14,7 +14,11 @@ export interface CliResult {
 /** Spawns the CLI with extra environment and an optional cwd; resolves when it exits. */
 export function runCli(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, VAULTLAB_QUIET_ADDR: '1', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd,
+      env: { ...process.env, VAULTLAB_QUIET_ADDR: '1', NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -26,7 +30,11 @@ export function runCli(args: string[], env: Record<string, string> = {}, cwd?: s
 
 /** Spawns a long-running CLI command; resolves once `ready` matches its stdout. */
 export function startCli(args: string[], ready: RegExp, env: Record<string, string> = {}, cwd?: string) {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, VAULTLAB_QUIET_ADDR: '1', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd,
+    env: { ...process.env, VAULTLAB_QUIET_ADDR: '1', NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   const up = new Promise<string>((resolve, reject) => {

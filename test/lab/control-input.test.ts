@@ -9,7 +9,23 @@ describe('--duration', () => {
     expect(parseDurationFlag(s)).toBe(Number(s));
   });
 
-  it.each(['abc', '', '0', '-1', '1.5', '1e3', '0x10', ' 5', '5 ', '5s', '500ms', 'Infinity', 'NaN', String(MAX_FAULT_MS + 1), '99999999999'])('refuses %j', (s) => {
+  it.each([
+    'abc',
+    '',
+    '0',
+    '-1',
+    '1.5',
+    '1e3',
+    '0x10',
+    ' 5',
+    '5 ',
+    '5s',
+    '500ms',
+    'Infinity',
+    'NaN',
+    String(MAX_FAULT_MS + 1),
+    '99999999999',
+  ])('refuses %j', (s) => {
     expect(() => parseDurationFlag(s)).toThrow(ControlError);
   });
 });

@@ -41,7 +41,10 @@ describe('refused fault requests change nothing', () => {
   it.each(table)('%s', async (_name, node, kind, durationMs) => {
     const before = labDigest(lab.cluster);
     const timers = lab.clock.pending;
-    const err = await faults.start(node, kind, durationMs).then(() => undefined, (e: unknown) => e);
+    const err = await faults.start(node, kind, durationMs).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(labDigest(lab.cluster)).toBe(before);
     expect(lab.clock.pending).toBe(timers);
     expect(err).toBeInstanceOf(ControlError);
@@ -67,7 +70,7 @@ describe('timed faults', () => {
     expect(lab.cluster.get('node2').forwarder.blocked).toBe(false);
   });
 
-  it('a heal cancels the pending end, so a later pause is not cut short by an earlier one\'s timer', async () => {
+  it("a heal cancels the pending end, so a later pause is not cut short by an earlier one's timer", async () => {
     await faults.start('node2', 'pause', 60_000);
     faults.heal();
     await faults.start('node2', 'pause');

@@ -17,7 +17,18 @@ import { LabFaults } from '../../src/lab/lab-faults.ts';
 import type { VaultNode } from '../../src/node/index.ts';
 import { StorageKeys, type AbstractBackend, type StorageEvent } from '../../src/storage/index.ts';
 import { settle } from '../../src/clock/index.ts';
-import { act, drive, gateStorage, interleaving, MACHINE_STATES, RaceTally, startRaceLab, track, type RaceLab, type Tracked } from '../helpers/race-rig.ts';
+import {
+  act,
+  drive,
+  gateStorage,
+  interleaving,
+  MACHINE_STATES,
+  RaceTally,
+  startRaceLab,
+  track,
+  type RaceLab,
+  type Tracked,
+} from '../helpers/race-rig.ts';
 
 const RUNS = 100;
 /** Virtual time within which a healed cluster must have exactly one active: back-off, two leases, retries. */
@@ -57,7 +68,7 @@ async function lockHolder(lab: RaceLab): Promise<string | undefined> {
 }
 
 describe('T14 races under fast-check scheduling', () => {
-  it('unseal shares racing SEAL (its own and its peer\'s) leave node and barrier in agreement', async () => {
+  it("unseal shares racing SEAL (its own and its peer's) leave node and barrier in agreement", async () => {
     const tally = new RaceTally();
     const scenario = fc.record({
       given: fc.integer({ min: 0, max: 3 }),
@@ -77,7 +88,8 @@ describe('T14 races under fast-check scheduling', () => {
           const ungate = gateAll(s, lab);
           const log: string[] = [];
           const ops: Tracked<unknown>[] = [];
-          for (const i of sc.shares) ops.push(track(act(s, `share${i}`, () => n1.unseal({ key: keys[i] }).finally(() => log.push('share')))));
+          for (const i of sc.shares)
+            ops.push(track(act(s, `share${i}`, () => n1.unseal({ key: keys[i] }).finally(() => log.push('share')))));
           for (let i = 0; i < sc.seals; i++) ops.push(track(act(s, 'seal1', () => (n1.forceSeal(), log.push('seal')))));
           if (sc.apiSeal) ops.push(track(act(s, 'api-seal1', () => (n1.seal(), log.push('seal')))));
           if (sc.peerSeal) ops.push(track(act(s, 'seal2', () => lab.cluster.seal('node2'))));
@@ -150,7 +162,7 @@ describe('T14 races under fast-check scheduling', () => {
     summaries.push(tally.line('STEP_DOWN vs LOCK_LOST'));
   });
 
-  it('a paused active\'s held write racing its renewal and the lock\'s loss is accepted under the current term or fenced', async () => {
+  it("a paused active's held write racing its renewal and the lock's loss is accepted under the current term or fenced", async () => {
     const tally = new RaceTally();
     const scenario = fc.record({
       ticks: fc.integer({ min: 0, max: 8 }),
@@ -173,7 +185,9 @@ describe('T14 races under fast-check scheduling', () => {
             if (e.type === 'fenced') fenced++;
           });
           const resume = lab.cluster.pause('node1');
-          const write = track(zombie.handle({ operation: 'create', path: 'secret/data/race', data: { data: { from: 'node1' } }, token: lab.init.rootToken }));
+          const write = track(
+            zombie.handle({ operation: 'create', path: 'secret/data/race', data: { data: { from: 'node1' } }, token: lab.init.rootToken }),
+          );
           const faults = new LabFaults(lab.cluster);
           const ungate = gateAll(s, lab);
           const ops: Tracked<unknown>[] = [track(act(s, 'resume1', resume)), write];
@@ -214,7 +228,7 @@ describe('regressions found by the races', () => {
       let reached = false;
       const put = n1.storage.put.bind(n1.storage);
       n1.storage.put = async (key, value, opts) => {
-        if (key.startsWith(StorageKeys.leaderPrefix)) (reached = true), await held;
+        if (key.startsWith(StorageKeys.leaderPrefix)) ((reached = true), await held);
         return put(key, value, opts);
       };
       lab.cluster.seal('node2'); // releases the lock: node1 wins it and starts getting ready

@@ -36,7 +36,10 @@ describe('leak scan of the raw level files', () => {
       const canary = randomBytes(32);
       canaries.push(canary);
       const value = canary.toString('hex');
-      const res = await call(fx.app, 'POST', `/v1/secret/data/app${i % 50}`, { token: init.rootToken, body: { data: { value, b64: canary.toString('base64') } } });
+      const res = await call(fx.app, 'POST', `/v1/secret/data/app${i % 50}`, {
+        token: init.rootToken,
+        body: { data: { value, b64: canary.toString('base64') } },
+      });
       expect(res.status).toBe(200);
     }
     await call(fx.app, 'PUT', '/v1/sys/seal', { token: init.rootToken });

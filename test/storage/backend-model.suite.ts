@@ -29,7 +29,10 @@ export function modelList(model: Model, prefix: string): string[] {
 }
 
 class Put implements fc.AsyncCommand<Model, Real> {
-  constructor(readonly key: string, readonly value: string) {}
+  constructor(
+    readonly key: string,
+    readonly value: string,
+  ) {}
   check = () => true;
   async run(m: Model, r: Real): Promise<void> {
     await r.be.put(this.key, enc.encode(this.value));
@@ -69,7 +72,11 @@ class List implements fc.AsyncCommand<Model, Real> {
 
 const segment = fc.constantFrom(...SEGMENTS);
 const key = fc.array(segment, { minLength: 1, maxLength: 3 }).map((s) => s.join('/'));
-const prefix = fc.oneof(fc.constant(''), key.map((k) => `${k}/`), key);
+const prefix = fc.oneof(
+  fc.constant(''),
+  key.map((k) => `${k}/`),
+  key,
+);
 const commands = fc.commands(
   [
     fc.tuple(key, fc.string({ maxLength: 6 })).map(([k, v]) => new Put(k, v)),

@@ -69,7 +69,9 @@ describe('LevelBackend', () => {
       await backend.delete('a/b');
       await backend.lock('core/lock', 'v', { holder: 'h', ttlMs: 60_000 }).acquire(new AbortController().signal);
       await backend.close();
-      const options = [...put.mock.calls.map((c) => c[2]), ...del.mock.calls.map((c) => c[1])].map((o) => (o as { sync?: boolean } | undefined)?.sync);
+      const options = [...put.mock.calls.map((c) => c[2]), ...del.mock.calls.map((c) => c[1])].map(
+        (o) => (o as { sync?: boolean } | undefined)?.sync,
+      );
       expect(options.length).toBeGreaterThanOrEqual(4);
       expect(new Set(options)).toEqual(new Set([sync]));
     } finally {

@@ -23,7 +23,10 @@ async function logOf(sizes: number[]): Promise<{ dir: string; file: string; byte
   await db.open();
   for (const [i, n] of sizes.entries()) await db.put(`k${String(i).padStart(4, '0')}`, new Uint8Array(n).fill(i & 0xff));
   await db.close();
-  const file = join(dir, (await readdir(dir)).find((f) => /^\d+\.log$/.test(f))!);
+  const file = join(
+    dir,
+    (await readdir(dir)).find((f) => /^\d+\.log$/.test(f))!,
+  );
   return { dir, file, bytes: await readFile(file) };
 }
 

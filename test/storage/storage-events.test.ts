@@ -47,7 +47,13 @@ describe('storage events', () => {
     expect(be.writeFailure()).toMatchObject({ code: 'STORAGE_IO', failures: 3 });
     be.disk.full = false;
     await be.put('a/b', new Uint8Array([3]));
-    expect(seen).toEqual([{ type: 'health', failure: expect.objectContaining({ code: 'STORAGE_IO', failures: 1, message: expect.stringContaining('No space left on device') }) }, { type: 'health' }]);
+    expect(seen).toEqual([
+      {
+        type: 'health',
+        failure: expect.objectContaining({ code: 'STORAGE_IO', failures: 1, message: expect.stringContaining('No space left on device') }),
+      },
+      { type: 'health' },
+    ]);
     expect(be.writeFailure()).toBeUndefined();
     await be.close();
   });

@@ -31,7 +31,9 @@ function intField(body: Body, key: string, fallback = 0): number {
   if (v === undefined || v === null) return fallback;
   if (typeof v !== 'number' || !Number.isInteger(v)) {
     const kind = Array.isArray(v) ? 'array' : typeof v;
-    throw new BadRequestError(`failed to parse JSON input: json: cannot unmarshal ${kind} into Go struct field InitRequest.${key} of type int`);
+    throw new BadRequestError(
+      `failed to parse JSON input: json: cannot unmarshal ${kind} into Go struct field InitRequest.${key} of type int`,
+    );
   }
   return v;
 }
@@ -105,7 +107,14 @@ async function requireRoot(node: VaultNode, req: FastifyRequest): Promise<void> 
   await node.authorizeRootPath(requestToken(req), req.url.slice('/v1/'.length).split('?')[0]);
 }
 
-const HEALTH_CODES = { activecode: 200, standbycode: 429, sealedcode: 503, uninitcode: 501, drsecondarycode: 472, performancestandbycode: 473 };
+const HEALTH_CODES = {
+  activecode: 200,
+  standbycode: 429,
+  sealedcode: 503,
+  uninitcode: 501,
+  drsecondarycode: 472,
+  performancestandbycode: 473,
+};
 
 /** sys/health with every query override; HEAD sends the status only. */
 function health(node: VaultNode, req: FastifyRequest, reply: FastifyReply): FastifyReply {

@@ -90,7 +90,8 @@ export class UnsealFlow {
     if (stopped) throw new SealedError();
     if (unsealed) return { status: this.host.sealStatus() };
     const outcome = this.ceremony.addShare(part);
-    if (outcome === 'duplicate') return { status: this.host.sealStatus(), warnings: ['this unseal key was already provided; progress unchanged'] };
+    if (outcome === 'duplicate')
+      return { status: this.host.sealStatus(), warnings: ['this unseal key was already provided; progress unchanged'] };
     this.host.progress(this.ceremony.shares);
     if (outcome === 'more') this.host.send({ type: 'UNSEAL_PROGRESS', progress: this.ceremony.shares, nonce: this.host.nonce() || uuid() });
     else await this.open();

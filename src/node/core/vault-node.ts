@@ -65,26 +65,21 @@ export class VaultNode {
     this.clock = opts.clock ?? new RealClock();
     this.gate = new RequestGate(() => this.life, ha);
     this.barrier = new AesGcmBarrier({ backend: opts.backend, aead: createAead(opts.aead ?? 'node') });
-    const tokens = new TokenStore(this.barrier, this.clock);
-    const mounts = new MountTable(this.barrier);
-    const policies = new PolicyStore(this.barrier);
-    const expiration = new ExpirationManager(this.clock, (hash) => expireToken(this.system, hash));
-    this.system = {
-      clock: this.clock,
-      storage: this.barrier,
-      view: (prefix) => this.barrier.view(prefix),
-      tokens,
-      mounts,
-      policies,
-      expiration,
-      assertActive: () => this.gate.assertActive(),
-      held: () => this.gate.held(),
-      haMembers: () => this.haMembers(),
+    const stores = {
+      tokens: new TokenStore(this.barrier, this.clock),
+      mounts: new MountTable(this.barrier),
+      policies: new PolicyStore(this.barrier),
+      expiration: new ExpirationManager(this.clock, (hash) => expireToken(this.system, hash)),
     };
-    this.ceremony = new KeyCeremony({ backend: opts.backend, barrier: this.barrier, mounts, tokens, policies });
-    const advertise = { apiAddr: opts.apiAddr, clusterAddr: opts.clusterAddr };
-    const readCache = opts.readCache !== false;
-    this.activation = new Activation({ barrier: this.barrier, mounts, tokens, policies, expiration, clock: this.clock, readCache, advertise });
+    this.system = this.systemView(stores);
+    this.ceremony = new KeyCeremony({ backend: opts.backend, barrier: this.barrier, ...stores });
+    this.activation = new Activation({
+      barrier: this.barrier,
+      ...stores,
+      clock: this.clock,
+      readCache: opts.readCache !== false,
+      advertise: { apiAddr: opts.apiAddr, clusterAddr: opts.clusterAddr },
+    });
     this.engines = createEngineResolver(this.system);
     this.unsealing = new UnsealFlow(this.ceremony, {
       state: () => this.state,
@@ -98,6 +93,19 @@ export class VaultNode {
       },
       wipeKeys: () => this.wipeKeys(),
     });
+  }
+
+  /** The view a logical request gets: the stores behind the barrier, the clock, and the gate's answers. */
+  private systemView(stores: Pick<SystemView, 'tokens' | 'mounts' | 'policies' | 'expiration'>): SystemView {
+    return {
+      ...stores,
+      clock: this.clock,
+      storage: this.barrier,
+      view: (prefix) => this.barrier.view(prefix),
+      assertActive: () => this.gate.assertActive(),
+      held: () => this.gate.held(),
+      haMembers: () => this.haMembers(),
+    };
   }
 
   /** Builds a node; it starts uninitialized or sealed depending on what storage holds. */

@@ -29,9 +29,7 @@ export async function handleRequest(sys: SystemView, engines: EngineResolver, re
   const engine = mount && engines(mount);
   const rel = mount ? req.path.slice(Math.min(mount.path.length, req.path.length)) : '';
   const ereq: EngineRequest | undefined =
-    mount && engine
-      ? { ...req, path: rel, mount, storage: sys.view(`logical/${mount.uuid}/`), caller, clock: sys.clock }
-      : undefined;
+    mount && engine ? { ...req, path: rel, mount, storage: sys.view(`logical/${mount.uuid}/`), caller, clock: sys.clock } : undefined;
   if (ereq && engine?.exists && (req.operation === 'create' || req.operation === 'update')) {
     const exists = await engine.exists(ereq);
     if (exists !== undefined) ereq.operation = exists ? 'update' : 'create';

@@ -87,6 +87,15 @@ describe('the node machine', () => {
     actor.send({ type: 'SEAL' });
     const ctx = actor.getSnapshot().context;
     expect(ctx).toMatchObject({ progress: 0, nonce: '', term: 0, activeSince: 0 });
-    expect(Object.keys(ctx).sort()).toEqual(['activeSince', 'backoffUntil', 'haEnabled', 'initialized', 'name', 'nonce', 'progress', 'term']);
+    expect(Object.keys(ctx).sort()).toEqual([
+      'activeSince',
+      'backoffUntil',
+      'haEnabled',
+      'initialized',
+      'name',
+      'nonce',
+      'progress',
+      'term',
+    ]);
   });
 });

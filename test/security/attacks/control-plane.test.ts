@@ -60,30 +60,151 @@ describe('the control secret', () => {
 
 describe('requests the control plane refuses, leaving the lab unchanged', () => {
   const evil = { origin: 'http://evil.example' };
-  const cases: Array<{ name: string; method?: string; path: string; headers: () => Record<string, string>; body?: string; status: number }> = [
-    { name: 'a POST without the secret', path: '/step-down', headers: () => ({ 'content-type': 'application/json' }), body: '{}', status: 401 },
-    { name: 'a cross-site text/plain POST with no secret', path: '/step-down', headers: () => ({ ...evil, 'content-type': 'text/plain' }), body: '{}', status: 403 },
-    { name: 'a cross-site text/plain kill with no secret', path: '/kill', headers: () => ({ ...evil, 'content-type': 'text/plain;charset=UTF-8' }), body: '{"node":"node1"}', status: 403 },
-    { name: 'a cross-site POST even with the secret', path: '/step-down', headers: () => ({ ...json(), ...evil }), body: '{}', status: 403 },
-    { name: 'an opaque (null) Origin with the secret', path: '/step-down', headers: () => ({ ...json(), origin: 'null' }), body: '{}', status: 403 },
-    { name: 'a wrong secret', path: '/step-down', headers: () => ({ ...json(), authorization: 'Bearer not-the-secret' }), body: '{}', status: 401 },
-    { name: 'a wrong secret of the right length', path: '/step-down', headers: () => ({ ...json(), authorization: `Bearer ${'A'.repeat(secret.length)}` }), body: '{}', status: 401 },
-    { name: 'the secret in the wrong scheme', path: '/step-down', headers: () => ({ ...json(), authorization: `Basic ${secret}` }), body: '{}', status: 401 },
-    { name: 'a foreign Host (DNS rebinding) with the secret', path: '/step-down', headers: () => ({ ...json(), host: 'evil.example:8300' }), body: '{}', status: 403 },
-    { name: 'a foreign Host reading status', method: 'GET', path: '/status', headers: () => ({ authorization: `Bearer ${secret}`, host: `evil.example:${port}` }), status: 403 },
-    { name: 'a loopback Host on another port', path: '/step-down', headers: () => ({ ...json(), host: `127.0.0.1:${port + 1}` }), body: '{}', status: 403 },
-    { name: 'a text/plain body with the secret', path: '/step-down', headers: () => ({ ...json(), 'content-type': 'text/plain' }), body: '{}', status: 415 },
-    { name: 'a form body with the secret', path: '/kill', headers: () => ({ ...json(), 'content-type': 'application/x-www-form-urlencoded' }), body: 'node=node1', status: 415 },
-    { name: 'a POST with no content type', path: '/step-down', headers: () => ({ authorization: `Bearer ${secret}` }), body: '{}', status: 415 },
+  const cases: Array<{
+    name: string;
+    method?: string;
+    path: string;
+    headers: () => Record<string, string>;
+    body?: string;
+    status: number;
+  }> = [
+    {
+      name: 'a POST without the secret',
+      path: '/step-down',
+      headers: () => ({ 'content-type': 'application/json' }),
+      body: '{}',
+      status: 401,
+    },
+    {
+      name: 'a cross-site text/plain POST with no secret',
+      path: '/step-down',
+      headers: () => ({ ...evil, 'content-type': 'text/plain' }),
+      body: '{}',
+      status: 403,
+    },
+    {
+      name: 'a cross-site text/plain kill with no secret',
+      path: '/kill',
+      headers: () => ({ ...evil, 'content-type': 'text/plain;charset=UTF-8' }),
+      body: '{"node":"node1"}',
+      status: 403,
+    },
+    {
+      name: 'a cross-site POST even with the secret',
+      path: '/step-down',
+      headers: () => ({ ...json(), ...evil }),
+      body: '{}',
+      status: 403,
+    },
+    {
+      name: 'an opaque (null) Origin with the secret',
+      path: '/step-down',
+      headers: () => ({ ...json(), origin: 'null' }),
+      body: '{}',
+      status: 403,
+    },
+    {
+      name: 'a wrong secret',
+      path: '/step-down',
+      headers: () => ({ ...json(), authorization: 'Bearer not-the-secret' }),
+      body: '{}',
+      status: 401,
+    },
+    {
+      name: 'a wrong secret of the right length',
+      path: '/step-down',
+      headers: () => ({ ...json(), authorization: `Bearer ${'A'.repeat(secret.length)}` }),
+      body: '{}',
+      status: 401,
+    },
+    {
+      name: 'the secret in the wrong scheme',
+      path: '/step-down',
+      headers: () => ({ ...json(), authorization: `Basic ${secret}` }),
+      body: '{}',
+      status: 401,
+    },
+    {
+      name: 'a foreign Host (DNS rebinding) with the secret',
+      path: '/step-down',
+      headers: () => ({ ...json(), host: 'evil.example:8300' }),
+      body: '{}',
+      status: 403,
+    },
+    {
+      name: 'a foreign Host reading status',
+      method: 'GET',
+      path: '/status',
+      headers: () => ({ authorization: `Bearer ${secret}`, host: `evil.example:${port}` }),
+      status: 403,
+    },
+    {
+      name: 'a loopback Host on another port',
+      path: '/step-down',
+      headers: () => ({ ...json(), host: `127.0.0.1:${port + 1}` }),
+      body: '{}',
+      status: 403,
+    },
+    {
+      name: 'a text/plain body with the secret',
+      path: '/step-down',
+      headers: () => ({ ...json(), 'content-type': 'text/plain' }),
+      body: '{}',
+      status: 415,
+    },
+    {
+      name: 'a form body with the secret',
+      path: '/kill',
+      headers: () => ({ ...json(), 'content-type': 'application/x-www-form-urlencoded' }),
+      body: 'node=node1',
+      status: 415,
+    },
+    {
+      name: 'a POST with no content type',
+      path: '/step-down',
+      headers: () => ({ authorization: `Bearer ${secret}` }),
+      body: '{}',
+      status: 415,
+    },
     { name: 'a body that is not JSON', path: '/step-down', headers: json, body: '{"node":', status: 400 },
     { name: 'a body over the bound', path: '/step-down', headers: json, body: JSON.stringify({ pad: 'x'.repeat(8 * 1024) }), status: 413 },
-    { name: 'a chunked body over the bound (no length to check up front)', path: '/step-down', headers: () => ({ ...json(), 'transfer-encoding': 'chunked' }), body: JSON.stringify({ pad: 'x'.repeat(8 * 1024) }), status: 413 },
+    {
+      name: 'a chunked body over the bound (no length to check up front)',
+      path: '/step-down',
+      headers: () => ({ ...json(), 'transfer-encoding': 'chunked' }),
+      body: JSON.stringify({ pad: 'x'.repeat(8 * 1024) }),
+      status: 413,
+    },
     { name: 'a status read without the secret', method: 'GET', path: '/status', headers: () => ({}), status: 401 },
-    { name: 'a CORS preflight', method: 'OPTIONS', path: '/step-down', headers: () => ({ ...evil, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' }), status: 403 },
-    { name: 'seal without the secret', path: '/seal', headers: () => ({ 'content-type': 'application/json' }), body: '{"node":"node1"}', status: 401 },
-    { name: 'a fault without the secret', path: '/fault', headers: () => ({ 'content-type': 'application/json' }), body: '{"node":"node2","kind":"partition-peers"}', status: 401 },
+    {
+      name: 'a CORS preflight',
+      method: 'OPTIONS',
+      path: '/step-down',
+      headers: () => ({ ...evil, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' }),
+      status: 403,
+    },
+    {
+      name: 'seal without the secret',
+      path: '/seal',
+      headers: () => ({ 'content-type': 'application/json' }),
+      body: '{"node":"node1"}',
+      status: 401,
+    },
+    {
+      name: 'a fault without the secret',
+      path: '/fault',
+      headers: () => ({ 'content-type': 'application/json' }),
+      body: '{"node":"node2","kind":"partition-peers"}',
+      status: 401,
+    },
     { name: 'heal without the secret', path: '/heal', headers: () => ({ 'content-type': 'application/json' }), body: '{}', status: 401 },
-    { name: 'down from a cross-site page', path: '/down', headers: () => ({ ...evil, 'content-type': 'text/plain' }), body: '{}', status: 403 },
+    {
+      name: 'down from a cross-site page',
+      path: '/down',
+      headers: () => ({ ...evil, 'content-type': 'text/plain' }),
+      body: '{}',
+      status: 403,
+    },
   ];
 
   it.each(cases)('$name → $status', async (c) => {
@@ -94,7 +215,10 @@ describe('requests the control plane refuses, leaving the lab unchanged', () => 
 
   it('answers a body that never finishes with 408 and changes nothing', async () => {
     // A second endpoint on the same lab with a short body timeout, so the test waits for an answer, not a clock.
-    const quick = await startControlServer({ cluster: lab.cluster, faults: new LabFaults(lab.cluster), unsealAll: async () => {}, down: async () => {} }, { port: 0, secret, bodyTimeoutMs: 200 });
+    const quick = await startControlServer(
+      { cluster: lab.cluster, faults: new LabFaults(lab.cluster), unsealAll: async () => {}, down: async () => {} },
+      { port: 0, secret, bodyTimeoutMs: 200 },
+    );
     try {
       const before = labDigest(lab.cluster);
       const qport = Number(new URL(quick.url).port);

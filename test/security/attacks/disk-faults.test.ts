@@ -75,8 +75,13 @@ describe('a full disk', () => {
     expect((read.response?.data as { data: { v: string } }).data.v).toBe('before');
 
     // Status says why: the database's words, and since when.
-    expect(lab.cluster.storageStatus.failure()).toMatchObject({ code: 'STORAGE_IO', message: expect.stringContaining('No space left on device') });
-    expect(troubleLines(labTrouble(lab.cluster))).toEqual([expect.stringMatching(/^Storage: since 2026-01-01T.*writes failing: storage write failed: .*No space left on device/)]);
+    expect(lab.cluster.storageStatus.failure()).toMatchObject({
+      code: 'STORAGE_IO',
+      message: expect.stringContaining('No space left on device'),
+    });
+    expect(troubleLines(labTrouble(lab.cluster))).toEqual([
+      expect.stringMatching(/^Storage: since 2026-01-01T.*writes failing: storage write failed: .*No space left on device/),
+    ]);
 
     lab.backend.disk.full = false;
     await lab.request(active.name, 'update', 'secret/data/k2', { data: { v: 'after' } });
@@ -105,9 +110,15 @@ describe('a full disk', () => {
     }
     const reasons = lab.cluster.timeline.events.filter((e) => e.type === 'lock-retry');
     expect(reasons.length).toBe(2); // one per node: repeats of the same reason only count
-    expect(reasons[0].detail).toMatch(/^could not take the lock: storage write failed: IO error: .*No space left on device; trying again in 200 ms, backing off up to 1000 ms$/);
-    expect(whyNoActive(lab.cluster)).toMatch(/could not take the lock: storage write failed: .*No space left on device.*storage: writes failing/);
-    expect(troubleLines(labTrouble(lab.cluster)).filter((l) => l.includes('is not becoming active: could not take the lock'))).toHaveLength(2);
+    expect(reasons[0].detail).toMatch(
+      /^could not take the lock: storage write failed: IO error: .*No space left on device; trying again in 200 ms, backing off up to 1000 ms$/,
+    );
+    expect(whyNoActive(lab.cluster)).toMatch(
+      /could not take the lock: storage write failed: .*No space left on device.*storage: writes failing/,
+    );
+    expect(troubleLines(labTrouble(lab.cluster)).filter((l) => l.includes('is not becoming active: could not take the lock'))).toHaveLength(
+      2,
+    );
 
     lab.backend.disk.full = false;
     await lab.clock.advance(LAB_TIMINGS.lockRetryMaxMs! + LAB_TIMINGS.leaderCheckMs);
@@ -116,17 +127,23 @@ describe('a full disk', () => {
     await lab.close();
   });
 
-  it('on level: the disk-full error is a StorageIoError with LevelDB\'s error as its cause; renewals survive it, acquisitions do not', async () => {
+  it("on level: the disk-full error is a StorageIoError with LevelDB's error as its cause; renewals survive it, acquisitions do not", async () => {
     const backend = await FullDiskLevelBackend.create({ path: await tempDir() });
     const a = backend.lock(StorageKeys.lock, 'A', { holder: 'a', ttlMs: 60_000 });
     const grant = (await a.acquire(new AbortController().signal))!;
     backend.disk.full = true;
     const err = await backend.put('logical/x', new Uint8Array([1])).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'STORAGE_IO', op: 'write', cause: { code: 'LEVEL_IO_ERROR', message: expect.stringContaining('No space left on device') } });
+    expect(err).toMatchObject({
+      code: 'STORAGE_IO',
+      op: 'write',
+      cause: { code: 'LEVEL_IO_ERROR', message: expect.stringContaining('No space left on device') },
+    });
     await a.renew();
     expect(grant.lost.aborted).toBe(false);
     await a.release();
-    await expect(backend.lock(StorageKeys.lock, 'B', { holder: 'b', ttlMs: 60_000 }).acquire(new AbortController().signal)).rejects.toMatchObject({ code: 'STORAGE_IO' });
+    await expect(
+      backend.lock(StorageKeys.lock, 'B', { holder: 'b', ttlMs: 60_000 }).acquire(new AbortController().signal),
+    ).rejects.toMatchObject({ code: 'STORAGE_IO' });
     expect(backend.writeFailure()).toMatchObject({ code: 'STORAGE_IO', failures: expect.any(Number) });
     await backend.close();
   });
@@ -142,7 +159,9 @@ describe('a full disk on level', () => {
     // LevelDB's log may now end in a partial record: writing after it would be lost at the next open.
     await expect(backend.put('logical/c', new Uint8Array([3]))).rejects.toMatchObject({
       code: 'STORAGE_IO',
-      message: expect.stringMatching(/No space left on device \(writes resume once the disk has room to reopen the database: \d+ bytes needed, 0 free\)$/),
+      message: expect.stringMatching(
+        /No space left on device \(writes resume once the disk has room to reopen the database: \d+ bytes needed, 0 free\)$/,
+      ),
     });
     expect(await backend.get('logical/a')).toEqual(new Uint8Array([1]));
     expect(await backend.list('logical/')).toEqual(['a']);
@@ -203,7 +222,11 @@ describe.skipIf(!realFs)('a really full filesystem (a tmpfs: needs root)', () =>
     const active = cluster.active()!;
     const term = active.node.term;
     const http = async (node: string, method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${cluster.get(node).apiAddr}/v1/${path}`, { method, headers: { 'x-vault-token': init.rootToken }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await fetch(`${cluster.get(node).apiAddr}/v1/${path}`, {
+        method,
+        headers: { 'x-vault-token': init.rootToken },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       return { status: res.status, body: (await res.json().catch(() => undefined)) as { errors?: string[] } | undefined };
     };
     expect((await http(active.name, 'POST', 'secret/data/k', { data: { v: 'before' } })).status).toBe(200);
@@ -226,7 +249,8 @@ describe.skipIf(!realFs)('a really full filesystem (a tmpfs: needs root)', () =>
     for (const n of cluster.nodes) expect((await http(n.name, 'GET', 'secret/data/k')).status, n.name).toBe(200);
 
     rmSync(filler);
-    for (let i = 0; i < 5; i++) expect((await http(active.name, 'POST', `secret/data/after${i}`, { data: { v: `a${i}` } })).status).toBe(200);
+    for (let i = 0; i < 5; i++)
+      expect((await http(active.name, 'POST', `secret/data/after${i}`, { data: { v: `a${i}` } })).status).toBe(200);
     await cluster.close();
 
     const again = await Cluster.start({ nodes: 1, storage: 'level', dir, basePort: 0, listen: false });
@@ -253,20 +277,38 @@ describe('storage errors name their cause', () => {
 
   /** Each case damages a closed level directory and returns what undoes the damage's holder, if any. */
   const damages: Array<[string, (path: string) => Promise<(() => Promise<void>) | void>, string, RegExp]> = [
-    ['a held LOCK', async (path) => {
-      const holder = await LevelBackend.open({ path });
-      return () => holder.close();
-    }, 'STORAGE_LOCKED', /LOCK is held by another open database .*already held by process/],
-    ['a garbage CURRENT', (path) => writeFile(join(path, 'CURRENT'), 'garbage\u0000'), 'STORAGE_CORRUPT', /corrupt: Corruption: CURRENT file does not end with newline .*CURRENT does not name a descriptor/],
-    ['a deleted MANIFEST', async (path) => {
-      for (const f of await readdir(path)) if (f.startsWith('MANIFEST-')) await rm(join(path, f));
-    }, 'STORAGE_OPEN_FAILED', /MANIFEST-\d+: No such file or directory/],
+    [
+      'a held LOCK',
+      async (path) => {
+        const holder = await LevelBackend.open({ path });
+        return () => holder.close();
+      },
+      'STORAGE_LOCKED',
+      /LOCK is held by another open database .*already held by process/,
+    ],
+    [
+      'a garbage CURRENT',
+      (path) => writeFile(join(path, 'CURRENT'), 'garbage\u0000'),
+      'STORAGE_CORRUPT',
+      /corrupt: Corruption: CURRENT file does not end with newline .*CURRENT does not name a descriptor/,
+    ],
+    [
+      'a deleted MANIFEST',
+      async (path) => {
+        for (const f of await readdir(path)) if (f.startsWith('MANIFEST-')) await rm(join(path, f));
+      },
+      'STORAGE_OPEN_FAILED',
+      /MANIFEST-\d+: No such file or directory/,
+    ],
   ];
 
   it.each(damages)('%s: says which file and why, not "Database failed to open"', async (_what, damage, code, text) => {
     const path = await levelDir();
     const undo = await damage(path);
-    const err = (await LevelBackend.open({ path }).then(() => new Error('opened'), (e: unknown) => e)) as Error;
+    const err = (await LevelBackend.open({ path }).then(
+      () => new Error('opened'),
+      (e: unknown) => e,
+    )) as Error;
     await undo?.();
     expect(err).toMatchObject({ code, cause: { code: 'LEVEL_DATABASE_NOT_OPEN' } });
     expect(err.message).toContain(`cannot open the level storage in ${path}`);
@@ -287,12 +329,16 @@ describe('storage errors name their cause', () => {
     await fx.backend.put(StorageKeys.rootKey, flipped);
     const res = await unseal();
     expect(res.status).toBe(400);
-    expect(res.body.errors[0]).toMatch(/^Unseal failed, invalid key: the unseal key does not decrypt the root key stored at core\/master .*either the key shares are not this Vault's, or core\/master is corrupt or was written by another barrier$/);
+    expect(res.body.errors[0]).toMatch(
+      /^Unseal failed, invalid key: the unseal key does not decrypt the root key stored at core\/master .*either the key shares are not this Vault's, or core\/master is corrupt or was written by another barrier$/,
+    );
 
     await fx.backend.put(StorageKeys.rootKey, stored.subarray(0, 40));
     const short = await unseal();
     expect(short.status).toBe(500);
-    expect(short.body.errors[0]).toMatch(/^the root key at core\/master is malformed \(40 bytes, version 1, term 0; a stored root key is 65 bytes.*restore core\/master from a backup/);
+    expect(short.body.errors[0]).toMatch(
+      /^the root key at core\/master is malformed \(40 bytes, version 1, term 0; a stored root key is 65 bytes.*restore core\/master from a backup/,
+    );
 
     await fx.backend.put(StorageKeys.rootKey, stored);
     const ring = (await fx.backend.get(StorageKeys.keyring))!.slice();
@@ -300,7 +346,9 @@ describe('storage errors name their cause', () => {
     await fx.backend.put(StorageKeys.keyring, ring);
     const badRing = await unseal();
     expect(badRing.status).toBe(500);
-    expect(badRing.body.errors[0]).toMatch(/^the keyring at core\/keyring does not decrypt under the root key \(which the unseal key did open\)/);
+    expect(badRing.body.errors[0]).toMatch(
+      /^the keyring at core\/keyring does not decrypt under the root key \(which the unseal key did open\)/,
+    );
     expect((await call(fx.app, 'GET', '/v1/sys/seal-status')).body).toMatchObject({ sealed: true, progress: 0 });
     await fx.close();
   });
@@ -315,7 +363,8 @@ describe('storage errors name their cause', () => {
     expect(lab.cluster.active()).toBeUndefined();
     // Three nodes, five seconds: before, a setup every 200 ms each (about 75 terms).
     expect(lab.acquired.length).toBeLessThanOrEqual(3 * 8);
-    const why = /setup failed: cannot load the mount table at core\/mounts: failed to decrypt core\/mounts: cipher: message authentication failed \(the stored value is corrupt/;
+    const why =
+      /setup failed: cannot load the mount table at core\/mounts: failed to decrypt core\/mounts: cipher: message authentication failed \(the stored value is corrupt/;
     expect(whyNoActive(lab.cluster)).toMatch(new RegExp(`^node1, node2, node3: ${why.source}`));
     const lines = troubleLines(labTrouble(lab.cluster));
     expect(lines).toHaveLength(3);
@@ -334,7 +383,9 @@ describe('storage errors name their cause', () => {
     await be.close();
 
     const err = await startLab({ home, basePort: 0, nodes: 2 }).catch((e: Error) => e);
-    expect((err as Error).message).toMatch(/^no node became active within \d+ ms: node1, node2: setup failed: cannot load the mount table at core\/mounts: failed to decrypt core\/mounts: cipher: message authentication failed \(the stored value is corrupt/);
+    expect((err as Error).message).toMatch(
+      /^no node became active within \d+ ms: node1, node2: setup failed: cannot load the mount table at core\/mounts: failed to decrypt core\/mounts: cipher: message authentication failed \(the stored value is corrupt/,
+    );
   });
 
   it('a "//" in a path is a 400 in the client\'s path, without the storage key or mount id, and changes nothing', async () => {
@@ -351,7 +402,10 @@ describe('storage errors name their cause', () => {
       ['PUT', '/v1/kv1/a//b'],
       ['PUT', '/v1/cubbyhole/a//b'],
     ] as const) {
-      const res = await call(fx.app, method, url, { token: init.root_token, body: method === 'PUT' ? { data: { x: 1 }, x: 1 } : undefined });
+      const res = await call(fx.app, method, url, {
+        token: init.root_token,
+        body: method === 'PUT' ? { data: { x: 1 }, x: 1 } : undefined,
+      });
       expect(res.status, url).toBe(400);
       expect(res.body.errors, url).toEqual([`invalid path ${JSON.stringify(url.slice(4))}: empty path segment`]);
       expect(res.text).not.toMatch(/logical\/|[0-9a-f]{8}-[0-9a-f]{4}-/);

@@ -19,7 +19,15 @@ import { holdConnection, KeepAliveClient } from '../../helpers/slow-client.ts';
 const WATCHDOG_MS = 60_000;
 
 async function send(origin: string, method: string, path: string, body: Buffer | string | undefined, headers: Record<string, string> = {}) {
-  const res = await getGlobalDispatcher().request({ origin, path, method: method as 'PUT', headers: { 'content-type': 'application/json', ...headers }, body, headersTimeout: WATCHDOG_MS, bodyTimeout: WATCHDOG_MS });
+  const res = await getGlobalDispatcher().request({
+    origin,
+    path,
+    method: method as 'PUT',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+    headersTimeout: WATCHDOG_MS,
+    bodyTimeout: WATCHDOG_MS,
+  });
   const text = await res.body.text();
   return { status: res.statusCode, json: text ? (JSON.parse(text) as { errors?: string[] }) : undefined };
 }
@@ -40,33 +48,46 @@ describe('no request, however large, costs the active its lock', () => {
    * that is then stored also costs the engine's serialisation and the barrier's encryption
    * of 32 MiB, one synchronous run of ~250 ms on an idle 2-core machine, outside src/api.
    */
-  it('the largest bodies the limits allow, sent to every node at once, leave the term and the active unchanged', { timeout: 240_000 }, async () => {
-    const active = fx.cluster.active()!;
-    const before = { name: active.name, term: active.node.term, events: lockEvents() };
-    const anonymous = UNAUTHENTICATED_BODY_LIMIT;
-    const kv = Buffer.from(worstKvBody(MAX_REQUEST_SIZE, VAULT_JSON_LIMITS, '{"cas":1000}'));
-    expect(kv.length).toBe(MAX_REQUEST_SIZE);
-    const root = { 'x-vault-token': fx.init.rootToken };
-    const sends = fx.cluster.nodes.flatMap((n) => [
-      send(n.apiAddr, 'PUT', '/v1/sys/unseal', zerosBody('key', anonymous)),
-      send(n.apiAddr, 'PUT', '/v1/sys/init', zerosBody('secret_shares', anonymous)),
-      send(n.apiAddr, 'POST', '/v1/secret/data/anonymous', zerosBody('data', anonymous)),
-      send(n.apiAddr, 'POST', `/v1/secret/data/big-${n.name}`, kv, root),
-    ]);
-    const answers = await Promise.all(sends);
-    expect(answers.map((a) => a.status)).toEqual(fx.cluster.nodes.flatMap(() => [400, 400, 403, 400]));
-    for (const a of answers.filter((_, i) => i % 4 === 3)) expect(a.json).toEqual({ errors: ['check-and-set parameter did not match the current version'] });
-    // Any loss shows at the active's next renewals: wait until two more have landed.
-    const seen = (await lease()).expires ?? 0;
-    await expect.poll(async () => (await lease()).expires ?? 0, { timeout: 30_000 }).toBeGreaterThan(seen + fx.cluster.timings.renewIntervalMs);
-    expect(fx.cluster.active()?.name).toBe(before.name);
-    expect(fx.cluster.active()?.node.term).toBe(before.term);
-    expect((await lease()).term).toBe(before.term);
-    expect(lockEvents()).toBe(before.events);
-  });
+  it(
+    'the largest bodies the limits allow, sent to every node at once, leave the term and the active unchanged',
+    { timeout: 240_000 },
+    async () => {
+      const active = fx.cluster.active()!;
+      const before = { name: active.name, term: active.node.term, events: lockEvents() };
+      const anonymous = UNAUTHENTICATED_BODY_LIMIT;
+      const kv = Buffer.from(worstKvBody(MAX_REQUEST_SIZE, VAULT_JSON_LIMITS, '{"cas":1000}'));
+      expect(kv.length).toBe(MAX_REQUEST_SIZE);
+      const root = { 'x-vault-token': fx.init.rootToken };
+      const sends = fx.cluster.nodes.flatMap((n) => [
+        send(n.apiAddr, 'PUT', '/v1/sys/unseal', zerosBody('key', anonymous)),
+        send(n.apiAddr, 'PUT', '/v1/sys/init', zerosBody('secret_shares', anonymous)),
+        send(n.apiAddr, 'POST', '/v1/secret/data/anonymous', zerosBody('data', anonymous)),
+        send(n.apiAddr, 'POST', `/v1/secret/data/big-${n.name}`, kv, root),
+      ]);
+      const answers = await Promise.all(sends);
+      expect(answers.map((a) => a.status)).toEqual(fx.cluster.nodes.flatMap(() => [400, 400, 403, 400]));
+      for (const a of answers.filter((_, i) => i % 4 === 3))
+        expect(a.json).toEqual({ errors: ['check-and-set parameter did not match the current version'] });
+      // Any loss shows at the active's next renewals: wait until two more have landed.
+      const seen = (await lease()).expires ?? 0;
+      await expect
+        .poll(async () => (await lease()).expires ?? 0, { timeout: 30_000 })
+        .toBeGreaterThan(seen + fx.cluster.timings.renewIntervalMs);
+      expect(fx.cluster.active()?.name).toBe(before.name);
+      expect(fx.cluster.active()?.node.term).toBe(before.term);
+      expect((await lease()).term).toBe(before.term);
+      expect(lockEvents()).toBe(before.events);
+    },
+  );
 
   it.each([
-    ['the original attack: a 4M-element key, no token, to sys/unseal', 'PUT', '/v1/sys/unseal', undefined, zerosBody('key', 8 * 1024 * 1024)],
+    [
+      'the original attack: a 4M-element key, no token, to sys/unseal',
+      'PUT',
+      '/v1/sys/unseal',
+      undefined,
+      zerosBody('key', 8 * 1024 * 1024),
+    ],
     ['a big body to sys/init', 'PUT', '/v1/sys/init', undefined, zerosBody('secret_shares', 1024 * 1024)],
     ['a big body without a token to a KV path', 'POST', '/v1/secret/data/x', undefined, zerosBody('data', 1024 * 1024)],
     ['a big body with a token nobody issued', 'POST', '/v1/secret/data/x', 'hvs.bogusbogusbogusbogusbogu', zerosBody('data', 1024 * 1024)],
@@ -90,9 +111,17 @@ describe('no request, however large, costs the active its lock', () => {
   it.each([
     ['16M array elements', zerosBody('data', MAX_REQUEST_SIZE), 'JSON array exceeds allowed element count'],
     ['10,000 levels of nesting', `{"data":${'['.repeat(10_000)}${']'.repeat(10_000)}}`, 'JSON input exceeds allowed nesting depth'],
-    ['a __proto__ key at depth 71', `{"data":${'{"a":'.repeat(70)}{"__proto__":{"polluted":1}}${'}'.repeat(70)}}`, 'keys named __proto__ or constructor.prototype are not supported'],
-    ['an escaped __proto__ key deep down', `{"data":{"a":[{"b":{"\\u005f_proto__":1}}]}}`, 'keys named __proto__ or constructor.prototype are not supported'],
-  ])('with the root token, %s → 400 in Vault\'s words', { timeout: 120_000 }, async (_name, body, message) => {
+    [
+      'a __proto__ key at depth 71',
+      `{"data":${'{"a":'.repeat(70)}{"__proto__":{"polluted":1}}${'}'.repeat(70)}}`,
+      'keys named __proto__ or constructor.prototype are not supported',
+    ],
+    [
+      'an escaped __proto__ key deep down',
+      `{"data":{"a":[{"b":{"\\u005f_proto__":1}}]}}`,
+      'keys named __proto__ or constructor.prototype are not supported',
+    ],
+  ])("with the root token, %s → 400 in Vault's words", { timeout: 120_000 }, async (_name, body, message) => {
     const active = fx.cluster.active()!;
     const res = await send(active.apiAddr, 'POST', '/v1/secret/data/shapes', body, { 'x-vault-token': fx.init.rootToken });
     expect(res).toEqual({ status: 400, json: { errors: [message] } });
@@ -106,7 +135,12 @@ describe('slow clients are disconnected; others are served', () => {
   beforeAll(async () => {
     fx = await makeNode();
     await initAndUnseal(fx.app, 1, 1);
-    srv = await listen(fx.app, '127.0.0.1', 0, { readHeaderTimeoutMs: 500, readTimeoutMs: 1000, idleTimeoutMs: 60_000, maxConnections: 1000 });
+    srv = await listen(fx.app, '127.0.0.1', 0, {
+      readHeaderTimeoutMs: 500,
+      readTimeoutMs: 1000,
+      idleTimeoutMs: 60_000,
+      maxConnections: 1000,
+    });
   });
   afterAll(async () => {
     await srv.close();
@@ -122,7 +156,8 @@ describe('slow clients are disconnected; others are served', () => {
       () => holdConnection(srv.port, 'GET /v1/sys/hea', { bytes: 'lth', everyMs: 100 }), // a trickled request line
       () => holdConnection(srv.port, head, { bytes: 'X-Slow: a\r\n', everyMs: 100 }), // headers that never end
       () => holdConnection(srv.port, 'LIST /v1/secret/metadata/ HTTP/1.1\r\n', { bytes: 'X', everyMs: 100 }), // a LIST head the shim holds
-      () => holdConnection(srv.port, 'POST /v1/sys/unseal HTTP/1.1\r\nHost: a\r\nContent-Length: 1000\r\n\r\n{', { bytes: ' ', everyMs: 100 }), // a body that trickles
+      () =>
+        holdConnection(srv.port, 'POST /v1/sys/unseal HTTP/1.1\r\nHost: a\r\nContent-Length: 1000\r\n\r\n{', { bytes: ' ', everyMs: 100 }), // a body that trickles
       () => holdConnection(srv.port, `${head}\r\nGET /v1/sys/health HTTP/1.1\r\n`, { bytes: 'X', everyMs: 100 }), // a kept-alive connection's second head
     ];
     // The normal client's keep-alive connection is open before the slow ones arrive.
@@ -136,7 +171,13 @@ describe('slow clients are disconnected; others are served', () => {
     await Promise.all(slow.map((s) => s.closed));
     expect(served).toBeGreaterThan(0);
     // The trickled body and the second head were answered nothing (Go closes silently); the first request was answered.
-    for (const s of slow.filter((_, i) => i % kinds.length === 5)) expect(s.received().toString('latin1').match(/HTTP\/1\.1 200/g)).toHaveLength(1);
+    for (const s of slow.filter((_, i) => i % kinds.length === 5))
+      expect(
+        s
+          .received()
+          .toString('latin1')
+          .match(/HTTP\/1\.1 200/g),
+      ).toHaveLength(1);
     expect((await health()).status).toBe(200);
   });
 
@@ -165,7 +206,12 @@ describe('a listener caps its connections', () => {
   beforeAll(async () => {
     fx = await makeNode();
     await initAndUnseal(fx.app, 1, 1);
-    srv = await listen(fx.app, '127.0.0.1', 0, { readHeaderTimeoutMs: 60_000, readTimeoutMs: 60_000, idleTimeoutMs: 60_000, maxConnections: CAP });
+    srv = await listen(fx.app, '127.0.0.1', 0, {
+      readHeaderTimeoutMs: 60_000,
+      readTimeoutMs: 60_000,
+      idleTimeoutMs: 60_000,
+      maxConnections: CAP,
+    });
   });
   afterAll(async () => {
     await srv.close();
@@ -175,13 +221,29 @@ describe('a listener caps its connections', () => {
   it('refuses connections over the cap without hurting established ones', { timeout: 60_000 }, async () => {
     const held = Array.from({ length: CAP }, () => new KeepAliveClient(srv.port));
     for (const c of held) expect((await c.get('/v1/sys/health'))?.status).toBe(200);
-    const extra = await sendRaw(srv.host, srv.port, Buffer.from('GET /v1/sys/health HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'), WATCHDOG_MS);
+    const extra = await sendRaw(
+      srv.host,
+      srv.port,
+      Buffer.from('GET /v1/sys/health HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'),
+      WATCHDOG_MS,
+    );
     expect(extra.kind).toBe('no-response');
     for (const c of held) expect((await c.get('/v1/sys/health'))?.status).toBe(200);
     // A freed place is taken again.
     held.pop()!.close();
     await expect
-      .poll(async () => (await sendRaw(srv.host, srv.port, Buffer.from('GET /v1/sys/health HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'), WATCHDOG_MS)).kind, { timeout: 30_000 })
+      .poll(
+        async () =>
+          (
+            await sendRaw(
+              srv.host,
+              srv.port,
+              Buffer.from('GET /v1/sys/health HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'),
+              WATCHDOG_MS,
+            )
+          ).kind,
+        { timeout: 30_000 },
+      )
       .toBe('response');
     for (const c of held) c.close();
   });

@@ -11,7 +11,8 @@ let fx: NodeFixture;
 let root: string;
 const clock = new SimClock(Date.UTC(2026, 5, 1));
 const as = (token: string, method: string, url: string, body?: unknown) => call(fx.app, method, url, { token, body });
-const mint = async (token: string, body: Record<string, unknown>, path = 'create') => (await createToken(fx.app, token, body, path)).client_token;
+const mint = async (token: string, body: Record<string, unknown>, path = 'create') =>
+  (await createToken(fx.app, token, body, path)).client_token;
 
 beforeAll(async () => {
   fx = await makeNode({ clock });
@@ -20,7 +21,10 @@ beforeAll(async () => {
   root = init.rootToken;
   await as(root, 'POST', '/v1/secret/data/crown-jewels', { data: { k: 'v' } });
   await as(root, 'PUT', '/v1/sys/policy/role-minter', { policy: 'path "auth/token/create/*" { capabilities = ["update"] }' });
-  await as(root, 'PUT', '/v1/sys/policy/sudo-minter', { policy: 'path "auth/token/create" { capabilities = ["update", "sudo"] }\npath "auth/token/create/*" { capabilities = ["update", "sudo"] }' });
+  await as(root, 'PUT', '/v1/sys/policy/sudo-minter', {
+    policy:
+      'path "auth/token/create" { capabilities = ["update", "sudo"] }\npath "auth/token/create/*" { capabilities = ["update", "sudo"] }',
+  });
   await as(root, 'PUT', '/v1/sys/policy/minter', { policy: 'path "auth/token/create" { capabilities = ["update"] }' });
   await as(root, 'POST', '/v1/auth/token/roles/open', {});
   await as(root, 'POST', '/v1/auth/token/roles/rooty', { allowed_policies: ['root'] });
@@ -30,14 +34,50 @@ afterAll(() => fx.close());
 
 describe('attack: minting authority through token creation', () => {
   const attacks: Array<[string, string, string, Record<string, unknown>, string]> = [
-    ['root through a role with no allowed policies', 'role-minter', 'create/open', { policies: ['root'] }, 'child policies must be subset of parent'],
-    ['a policy the caller lacks through a role with no allowed policies', 'role-minter', 'create/open', { policies: ['sudo-minter'] }, 'child policies must be subset of parent'],
-    ['root through a role that allows root', 'role-minter', 'create/rooty', {}, 'root tokens may not be created without parent token being root'],
-    ['root with sudo on the create path', 'sudo-minter', 'create', { policies: ['root'] }, 'root tokens may not be created without parent token being root'],
-    ['root with sudo through a role with no allowed policies', 'sudo-minter', 'create/open', { policies: ['root'] }, 'root tokens may not be created without parent token being root'],
+    [
+      'root through a role with no allowed policies',
+      'role-minter',
+      'create/open',
+      { policies: ['root'] },
+      'child policies must be subset of parent',
+    ],
+    [
+      'a policy the caller lacks through a role with no allowed policies',
+      'role-minter',
+      'create/open',
+      { policies: ['sudo-minter'] },
+      'child policies must be subset of parent',
+    ],
+    [
+      'root through a role that allows root',
+      'role-minter',
+      'create/rooty',
+      {},
+      'root tokens may not be created without parent token being root',
+    ],
+    [
+      'root with sudo on the create path',
+      'sudo-minter',
+      'create',
+      { policies: ['root'] },
+      'root tokens may not be created without parent token being root',
+    ],
+    [
+      'root with sudo through a role with no allowed policies',
+      'sudo-minter',
+      'create/open',
+      { policies: ['root'] },
+      'root tokens may not be created without parent token being root',
+    ],
     ['more than the parent holds', 'minter', 'create', { policies: ['sudo-minter'] }, 'child policies must be subset of parent'],
-    ['a policy outside the role', 'role-minter', 'create/web', { policies: ['admin'] }, 'must be subset of the role\'s allowed policies'],
-    ['a periodic token without sudo, through a role', 'role-minter', 'create/web', { period: '1h' }, 'root or sudo privileges required to create periodic token'],
+    ['a policy outside the role', 'role-minter', 'create/web', { policies: ['admin'] }, "must be subset of the role's allowed policies"],
+    [
+      'a periodic token without sudo, through a role',
+      'role-minter',
+      'create/web',
+      { period: '1h' },
+      'root or sudo privileges required to create periodic token',
+    ],
     ['an orphan without sudo', 'minter', 'create', { no_parent: true }, 'root or sudo privileges required to create orphan token'],
     ['a chosen token id without sudo', 'minter', 'create', { id: 'chosen' }, 'root or sudo privileges required to specify token id'],
   ];
@@ -58,7 +98,7 @@ describe('attack: minting authority through token creation', () => {
     expect((await as(child, 'PUT', '/v1/sys/policy/mine', { policy: 'path "*" { capabilities = ["sudo"] }' })).status).toBe(403);
   });
 
-  it('create-orphan takes no role (Vault\'s paths)', async () => {
+  it("create-orphan takes no role (Vault's paths)", async () => {
     const r = await as(root, 'POST', '/v1/auth/token/create-orphan/open', {});
     expect(r.status).toBe(405);
   });
@@ -81,7 +121,7 @@ describe('attack: outliving a limited number of uses', () => {
   });
 });
 
-describe('attack: a subtree outliving its parent\'s expiry', () => {
+describe("attack: a subtree outliving its parent's expiry", () => {
   it('a parent with ttl=3s takes its 1h child and grandchild with it, on time', async () => {
     const parent = await mint(root, { policies: ['minter'], ttl: '3s' });
     const child = await mint(parent, { ttl: '1h' });

@@ -32,7 +32,9 @@ describe('attack: num_uses spread over the active and its standbys', () => {
     const token = made.body.auth.client_token as string;
     const names = fx.cluster.nodes.map((n) => n.name);
     const results = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => fx!.http(names[i % names.length], 'GET', '/v1/auth/token/lookup-self', undefined, { 'x-vault-token': token })),
+      Array.from({ length: 200 }, (_, i) =>
+        fx!.http(names[i % names.length], 'GET', '/v1/auth/token/lookup-self', undefined, { 'x-vault-token': token }),
+      ),
     );
     expect(results.filter((r) => r.status === 200)).toHaveLength(5);
     expect(results.filter((r) => r.status === 403)).toHaveLength(195);
@@ -68,7 +70,12 @@ async function stored(cluster: Cluster, token: string): Promise<boolean> {
 
 async function expiringTree(cluster: Cluster, root: string): Promise<string[]> {
   const parent = await createToken(cluster, root, { policies: ['default'], ttl: '3s' });
-  await cluster.active()!.node.handle({ operation: 'update', path: 'sys/policy/minter', data: { policy: 'path "auth/token/create" { capabilities = ["update"] }' }, token: root });
+  await cluster.active()!.node.handle({
+    operation: 'update',
+    path: 'sys/policy/minter',
+    data: { policy: 'path "auth/token/create" { capabilities = ["update"] }' },
+    token: root,
+  });
   const minter = await createToken(cluster, root, { policies: ['minter'], ttl: '3s' });
   const child = await createToken(cluster, minter, { ttl: '1h' });
   const grandchild = await createToken(cluster, child, { ttl: '1h' });

@@ -62,7 +62,14 @@ function segmentMatch(r: CompiledRule, pathParts: string[]): boolean {
   return true;
 }
 
-const CAP_FOR_OP: Record<Operation, Capability> = { read: 'read', list: 'list', create: 'create', update: 'update', patch: 'patch', delete: 'delete' };
+const CAP_FOR_OP: Record<Operation, Capability> = {
+  read: 'read',
+  list: 'list',
+  create: 'create',
+  update: 'update',
+  patch: 'patch',
+  delete: 'delete',
+};
 
 /** A compiled ACL. */
 export class Acl {

@@ -85,10 +85,30 @@ path "identity/oidc/provider/+/authorize" {
 
 /** Root-protected paths: exact, or by prefix where they end in '*' (sys/ and auth/token/ PathsSpecial.Root). */
 const ROOT_PROTECTED = [
-  'sys/auth/*', 'sys/remount', 'sys/audit', 'sys/audit/*', 'sys/raw', 'sys/raw/*', 'sys/rotate', 'sys/config/cors',
-  'sys/config/auditing/*', 'sys/config/ui/headers/*', 'sys/plugins/catalog/*', 'sys/revoke-prefix/*', 'sys/revoke-force/*',
-  'sys/leases/revoke-prefix/*', 'sys/leases/revoke-force/*', 'sys/leases/lookup/*', 'sys/leases', 'sys/internal/inspect/*',
-  'sys/seal', 'sys/step-down', 'sys/host-info', 'auth/token/revoke-orphan', 'auth/token/revoke-orphan/*', 'auth/token/accessors*',
+  'sys/auth/*',
+  'sys/remount',
+  'sys/audit',
+  'sys/audit/*',
+  'sys/raw',
+  'sys/raw/*',
+  'sys/rotate',
+  'sys/config/cors',
+  'sys/config/auditing/*',
+  'sys/config/ui/headers/*',
+  'sys/plugins/catalog/*',
+  'sys/revoke-prefix/*',
+  'sys/revoke-force/*',
+  'sys/leases/revoke-prefix/*',
+  'sys/leases/revoke-force/*',
+  'sys/leases/lookup/*',
+  'sys/leases',
+  'sys/internal/inspect/*',
+  'sys/seal',
+  'sys/step-down',
+  'sys/host-info',
+  'auth/token/revoke-orphan',
+  'auth/token/revoke-orphan/*',
+  'auth/token/accessors*',
 ];
 
 /** True when the path needs sudo (or root) on top of the operation's capability. */

@@ -37,7 +37,18 @@ const LEGACY: Record<string, Capability[]> = {
   write: ['create', 'read', 'update', 'delete', 'list'],
   sudo: ['create', 'read', 'update', 'delete', 'list', 'sudo'],
 };
-const PATH_KEYS = new Set(['comment', 'policy', 'capabilities', 'allowed_parameters', 'denied_parameters', 'required_parameters', 'min_wrapping_ttl', 'max_wrapping_ttl', 'mfa_methods', 'control_group']);
+const PATH_KEYS = new Set([
+  'comment',
+  'policy',
+  'capabilities',
+  'allowed_parameters',
+  'denied_parameters',
+  'required_parameters',
+  'min_wrapping_ttl',
+  'max_wrapping_ttl',
+  'mfa_methods',
+  'control_group',
+]);
 
 /** Vault also accepts the policy text base64-encoded. */
 function maybeBase64(text: string): string {
@@ -88,7 +99,8 @@ function pathBlocks(v: unknown): Array<[string, Record<string, unknown>]> {
 function parseRule(written: string, body: Record<string, unknown>): PathRule {
   const path = written.replace(/^\/+/, '');
   if (path.includes('+*')) throw new PolicyParseError(`path "${written}": invalid use of wildcards ('+*' is forbidden)`);
-  if (path.indexOf('*') !== -1 && path.indexOf('*') !== path.length - 1) throw new PolicyParseError(`path "${written}": invalid use of globs (only a trailing '*' is allowed)`);
+  if (path.indexOf('*') !== -1 && path.indexOf('*') !== path.length - 1)
+    throw new PolicyParseError(`path "${written}": invalid use of globs (only a trailing '*' is allowed)`);
   for (const key of Object.keys(body)) {
     if (!PATH_KEYS.has(key)) throw new PolicyParseError(`path "${written}": invalid key "${key}"`);
   }
@@ -101,7 +113,8 @@ function parseRule(written: string, body: Record<string, unknown>): PathRule {
   if (body.capabilities !== undefined) {
     if (!Array.isArray(body.capabilities)) throw new PolicyParseError(`path "${written}": capabilities must be a list`);
     for (const c of body.capabilities) {
-      if (!(CAPABILITIES as readonly unknown[]).includes(c)) throw new PolicyParseError(`path "${written}": invalid capability "${String(c)}"`);
+      if (!(CAPABILITIES as readonly unknown[]).includes(c))
+        throw new PolicyParseError(`path "${written}": invalid capability "${String(c)}"`);
       caps.add(c as Capability);
     }
   }

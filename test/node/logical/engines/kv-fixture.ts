@@ -49,7 +49,12 @@ export function at(ms: number): string {
 }
 
 /** Asserts a reply is exactly Vault's envelope with this status, data, warnings and mount type. */
-export function expectEnvelope(r: Reply, status: number, data: unknown, opts: { warnings?: string[] | null; mountType?: string; leaseDuration?: number } = {}): void {
+export function expectEnvelope(
+  r: Reply,
+  status: number,
+  data: unknown,
+  opts: { warnings?: string[] | null; mountType?: string; leaseDuration?: number } = {},
+): void {
   expect(r.status).toBe(status);
   expect(r.headers['content-type']).toBe('application/json');
   expect(r.body.request_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);

@@ -64,17 +64,24 @@ function refAllowed(rules: Rule[], op: Operation, path: string): boolean {
 
 const seg = fc.constantFrom('secret', 'app', 'x');
 const pattern = fc
-  .tuple(fc.array(fc.oneof({ weight: 4, arbitrary: seg }, { weight: 1, arbitrary: fc.constant('+') }), { minLength: 1, maxLength: 3 }), fc.constantFrom('', '*', '/*', 'a*'))
+  .tuple(
+    fc.array(fc.oneof({ weight: 4, arbitrary: seg }, { weight: 1, arbitrary: fc.constant('+') }), { minLength: 1, maxLength: 3 }),
+    fc.constantFrom('', '*', '/*', 'a*'),
+  )
   .map(([parts, tail]) => `${parts.join('/')}${tail}`)
   .filter((p) => !p.includes('+*'));
 const caps = fc.subarray(['read', 'list', 'create', 'update', 'delete', 'patch', 'deny'], { minLength: 1 });
 const rule = fc.record({ path: pattern, caps });
 const policySet = fc.array(fc.array(rule, { minLength: 0, maxLength: 5 }), { minLength: 1, maxLength: 3 });
-const requestPath = fc.array(fc.oneof(seg, fc.constant('app2')), { minLength: 1, maxLength: 4 }).chain((parts) => fc.constantFrom(parts.join('/'), `${parts.join('/')}/`));
+const requestPath = fc
+  .array(fc.oneof(seg, fc.constant('app2')), { minLength: 1, maxLength: 4 })
+  .chain((parts) => fc.constantFrom(parts.join('/'), `${parts.join('/')}/`));
 const operation = fc.constantFrom<Operation>('read', 'list', 'create', 'update', 'delete', 'patch');
 
 function toPolicies(sets: Rule[][]): Policy[] {
-  return sets.map((rules, i) => parsePolicy(`p${i}`, rules.map((r) => `path "${r.path}" { capabilities = ${JSON.stringify(r.caps)} }`).join('\n')));
+  return sets.map((rules, i) =>
+    parsePolicy(`p${i}`, rules.map((r) => `path "${r.path}" { capabilities = ${JSON.stringify(r.caps)} }`).join('\n')),
+  );
 }
 
 describe('the ACL engine against the documented rules', () => {
@@ -117,14 +124,17 @@ describe('the ACL engine against the documented rules', () => {
 
 describe('fixed cases', () => {
   const acl = compileAcl([
-    parsePolicy('a', `
+    parsePolicy(
+      'a',
+      `
       path "secret/*" { capabilities = ["read", "list"] }
       path "secret/super-secret" { capabilities = ["deny"] }
       path "secret/+/teamb" { capabilities = ["update"] }
       path "sys/seal" { capabilities = ["update", "sudo"] }
       path "sys/step-down" { capabilities = ["update"] }
       path "secret/restricted" { capabilities = ["create"] }
-    `),
+    `,
+    ),
     parsePolicy('b', 'path "secret/restricted" { capabilities = ["read"] }'),
   ]);
   it.each([
@@ -142,7 +152,10 @@ describe('fixed cases', () => {
     expect(authorize(acl, op, path).allowed).toBe(allowed);
   });
   it('lets deny win over sudo and root capability lists report root', () => {
-    const both = compileAcl([parsePolicy('x', 'path "sys/seal" { capabilities = ["sudo", "update"] }'), parsePolicy('y', 'path "sys/seal" { capabilities = ["deny"] }')]);
+    const both = compileAcl([
+      parsePolicy('x', 'path "sys/seal" { capabilities = ["sudo", "update"] }'),
+      parsePolicy('y', 'path "sys/seal" { capabilities = ["deny"] }'),
+    ]);
     expect(authorize(both, 'update', 'sys/seal').allowed).toBe(false);
     expect(compileAcl([parsePolicy('root', '')]).capabilities('anything')).toEqual(['root']);
   });

@@ -13,7 +13,12 @@ const summaries: string[] = [];
 afterAll(() => process.stdout.write(summaries.join('')));
 
 async function limitedToken(node: VaultNode, root: string, uses: number): Promise<string> {
-  const served = await node.handle({ operation: 'update', path: 'auth/token/create', data: { policies: ['default'], num_uses: uses }, token: root });
+  const served = await node.handle({
+    operation: 'update',
+    path: 'auth/token/create',
+    data: { policies: ['default'], num_uses: uses },
+    token: root,
+  });
   return served.response!.auth!.clientToken;
 }
 

@@ -29,8 +29,10 @@ export function validateCustomMetadata(cm: Record<string, string>): string | und
     const value = cm[key];
     const kl = byteLength(key);
     const vl = byteLength(value);
-    if (kl === 0 || kl > MAX_KEY_LENGTH) errors.push(`${PREFIX}: length of key ${JSON.stringify(key)} is ${kl} but must be 0 < len(key) <= ${MAX_KEY_LENGTH}`);
-    if (vl === 0 || vl > MAX_VALUE_LENGTH) errors.push(`${PREFIX}: length of value for key ${JSON.stringify(key)} is ${vl} but must be 0 < len(value) <= ${MAX_VALUE_LENGTH}`);
+    if (kl === 0 || kl > MAX_KEY_LENGTH)
+      errors.push(`${PREFIX}: length of key ${JSON.stringify(key)} is ${kl} but must be 0 < len(key) <= ${MAX_KEY_LENGTH}`);
+    if (vl === 0 || vl > MAX_VALUE_LENGTH)
+      errors.push(`${PREFIX}: length of value for key ${JSON.stringify(key)} is ${vl} but must be 0 < len(value) <= ${MAX_VALUE_LENGTH}`);
     if (!printable(key)) errors.push(`${PREFIX}: key ${JSON.stringify(key)} (${key}) contains unprintable characters`);
     if (!printable(value)) errors.push(`${PREFIX}: value for key ${JSON.stringify(key)} contains unprintable characters`);
   }

@@ -187,7 +187,7 @@ function collect<T>(items: unknown[], decode: (x: unknown, i: number) => T): T[]
   return out;
 }
 
-const UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+const UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, μs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
 
 /** Go's time.ParseDuration, in nanoseconds. */
 export function parseGoDuration(s: string): number {
@@ -256,7 +256,9 @@ export function fieldData<S extends Record<string, FieldType>>(raw: Record<strin
     try {
       out[name] = DECODERS[type](value);
     } catch (e) {
-      throw new BadRequestError(`Field validation failed: error converting input ${goValue(value)} for field ${goQuote(name)}: ${(e as Error).message}`);
+      throw new BadRequestError(
+        `Field validation failed: error converting input ${goValue(value)} for field ${goQuote(name)}: ${(e as Error).message}`,
+      );
     }
   }
   return out as Fields<S>;

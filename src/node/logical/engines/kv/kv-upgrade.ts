@@ -18,7 +18,12 @@ export async function upgradeKvToV2(storage: Storage, nowMs: number, prefix = ''
     }
     const raw = await storage.get(`data/${key}`);
     if (!raw) continue;
-    const meta = { ...newMeta(now), current_version: 1, oldest_version: 1, versions: { 1: { created_time: now, deletion_time: '', destroyed: false } } };
+    const meta = {
+      ...newMeta(now),
+      current_version: 1,
+      oldest_version: 1,
+      versions: { 1: { created_time: now, deletion_time: '', destroyed: false } },
+    };
     await storage.put(versionKey(key, 1), raw);
     await writeMeta(storage, key, meta);
     await storage.delete(`data/${key}`);

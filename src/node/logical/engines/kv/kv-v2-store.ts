@@ -65,7 +65,17 @@ export function writeMeta(s: Storage, key: string, meta: KeyMeta): Promise<void>
 
 /** A fresh metadata record (no versions yet). */
 export function newMeta(now: string): KeyMeta {
-  return { cas_required: false, created_time: now, current_version: 0, custom_metadata: null, delete_version_after: '0s', max_versions: 0, oldest_version: 0, updated_time: now, versions: {} };
+  return {
+    cas_required: false,
+    created_time: now,
+    current_version: 0,
+    custom_metadata: null,
+    delete_version_after: '0s',
+    max_versions: 0,
+    oldest_version: 0,
+    updated_time: now,
+    versions: {},
+  };
 }
 
 /** The mount config (defaults when never written). */
@@ -115,5 +125,11 @@ export function deletionTime(fromMs: number, config: KvConfig, meta: KeyMeta): s
 
 /** The envelope metadata of one version (Go's sorted map keys). */
 export function versionMetadata(meta: KeyMeta, version: number, vm: VersionMeta): Record<string, unknown> {
-  return { created_time: vm.created_time, custom_metadata: meta.custom_metadata, deletion_time: vm.deletion_time, destroyed: vm.destroyed, version };
+  return {
+    created_time: vm.created_time,
+    custom_metadata: meta.custom_metadata,
+    deletion_time: vm.deletion_time,
+    destroyed: vm.destroyed,
+    version,
+  };
 }

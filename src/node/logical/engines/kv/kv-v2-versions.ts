@@ -7,7 +7,18 @@ import { BadRequestError, InternalError } from '../../../errors.ts';
 import type { LogicalResponse } from '../../request.ts';
 import type { EngineRequest } from '../engine.ts';
 import { fieldData, goUint32 } from './field-data.ts';
-import { deletionTime, goDuration, isDeleted, readConfig, readMeta, rfc3339Nano, versionKey, versionMetadata, writeConfig, writeMeta } from './kv-v2-store.ts';
+import {
+  deletionTime,
+  goDuration,
+  isDeleted,
+  readConfig,
+  readMeta,
+  rfc3339Nano,
+  versionKey,
+  versionMetadata,
+  writeConfig,
+  writeMeta,
+} from './kv-v2-store.ts';
 
 const VERSIONS_SCHEMA = { versions: 'commaIntSlice' } as const;
 const SUBKEYS_SCHEMA = { version: 'int', depth: 'int' } as const;

@@ -26,7 +26,13 @@ const SINGLETONS = new Set(['cubbyhole', 'system', 'token', 'identity']);
 const VISIBILITIES = new Set(['', 'hidden', 'unauth']);
 /** APIMountConfig's fields that must be strings, and those that must be lists of strings. */
 const CONFIG_STRINGS = ['default_lease_ttl', 'max_lease_ttl', 'listing_visibility', 'token_type', 'plugin_version', 'plugin_name'];
-const CONFIG_LISTS = ['audit_non_hmac_request_keys', 'audit_non_hmac_response_keys', 'passthrough_request_headers', 'allowed_response_headers', 'allowed_managed_keys'];
+const CONFIG_LISTS = [
+  'audit_non_hmac_request_keys',
+  'audit_non_hmac_response_keys',
+  'passthrough_request_headers',
+  'allowed_response_headers',
+  'allowed_managed_keys',
+];
 
 /** sanitizePath: no leading '/', a trailing '/'. */
 export function sanitizePath(p: string): string {
@@ -38,7 +44,12 @@ export function sanitizePath(p: string): string {
 function checkConfigTypes(cfg: Record<string, unknown>): void {
   const ok =
     CONFIG_STRINGS.every((k) => cfg[k] === undefined || typeof cfg[k] === 'string' || typeof cfg[k] === 'number') &&
-    CONFIG_LISTS.every((k) => cfg[k] === undefined || typeof cfg[k] === 'string' || (Array.isArray(cfg[k]) && (cfg[k] as unknown[]).every((x) => typeof x === 'string'))) &&
+    CONFIG_LISTS.every(
+      (k) =>
+        cfg[k] === undefined ||
+        typeof cfg[k] === 'string' ||
+        (Array.isArray(cfg[k]) && (cfg[k] as unknown[]).every((x) => typeof x === 'string')),
+    ) &&
     (cfg.force_no_cache === undefined || typeof cfg.force_no_cache === 'boolean');
   if (!ok) throw new BadRequestError('unable to convert given mount config information');
 }
@@ -77,8 +88,10 @@ export function buildMount(path: string, data: Record<string, unknown>, table: M
   checkConfigTypes(cfg);
   const defaultLeaseTtl = configTtl(cfg.default_lease_ttl, 'default');
   const maxLeaseTtl = configTtl(cfg.max_lease_ttl, 'max');
-  if (maxLeaseTtl !== 0 && defaultLeaseTtl > maxLeaseTtl) throw new BadRequestError('given default lease TTL greater than given max lease TTL');
-  if (defaultLeaseTtl > SYSTEM_LEASE_TTL && maxLeaseTtl === 0) throw new BadRequestError(`given default lease TTL greater than system max lease TTL of ${SYSTEM_LEASE_TTL}`);
+  if (maxLeaseTtl !== 0 && defaultLeaseTtl > maxLeaseTtl)
+    throw new BadRequestError('given default lease TTL greater than given max lease TTL');
+  if (defaultLeaseTtl > SYSTEM_LEASE_TTL && maxLeaseTtl === 0)
+    throw new BadRequestError(`given default lease TTL greater than system max lease TTL of ${SYSTEM_LEASE_TTL}`);
   let requested = f.type ?? '';
   if (!requested) throw new BadRequestError('backend type must be specified as a string');
   if (requested === 'plugin') {
@@ -96,7 +109,8 @@ export function buildMount(path: string, data: Record<string, unknown>, table: M
   if (clash) throw new BadRequestError(`path is already in use at ${clash.path}`);
   if (type !== 'kv') throw new BadRequestError(`plugin not found in the catalog: ${type}`);
   // The KV plugin's factory builds nothing for any other version.
-  if (!['', '1', '2'].includes(options.version ?? '')) throw new BadRequestError('nil backend of type "kv" returned from creation function');
+  if (!['', '1', '2'].includes(options.version ?? ''))
+    throw new BadRequestError('nil backend of type "kv" returned from creation function');
   return newMount(path, type, f.description ?? '', {
     options,
     local: f.local ?? false,

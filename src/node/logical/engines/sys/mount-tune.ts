@@ -15,7 +15,14 @@ import { fieldData, parseDurationSecond } from '../kv/field-data.ts';
 import { upgradeKvToV2 } from '../kv/kv-upgrade.ts';
 import { sanitizePath } from './mount-enable.ts';
 
-const SCHEMA = { default_lease_ttl: 'string', max_lease_ttl: 'string', description: 'string', listing_visibility: 'string', options: 'kvPairs', token_type: 'string' } as const;
+const SCHEMA = {
+  default_lease_ttl: 'string',
+  max_lease_ttl: 'string',
+  description: 'string',
+  listing_visibility: 'string',
+  options: 'kvPairs',
+  token_type: 'string',
+} as const;
 const UNTUNABLE = ['cubbyhole/', 'sys/', 'audit/', 'identity/'];
 
 /** The tune view (Go's sorted keys; optional fields only when set). */
@@ -43,12 +50,16 @@ function tunedTtl(v: string | undefined, current: number): number {
 }
 
 /** The options after a tune, and the KV upgrade it asks for (if any). */
-function tunedOptions(m: MountEntry, options: Record<string, string>): { options: Record<string, string> | null; upgrade?: [number, number] } {
+function tunedOptions(
+  m: MountEntry,
+  options: Record<string, string>,
+): { options: Record<string, string> | null; upgrade?: [number, number] } {
   if (!Object.keys(options).length) return { options: m.options };
   let upgrade: [number, number] | undefined;
   if (options.version !== undefined) {
     const current = Number(m.options?.version || 0);
-    if (!/^[+-]?\d+$/.test(options.version)) throw new BadRequestError(`unable to parse options: strconv.ParseInt: parsing ${JSON.stringify(options.version)}: invalid syntax`);
+    if (!/^[+-]?\d+$/.test(options.version))
+      throw new BadRequestError(`unable to parse options: strconv.ParseInt: parsing ${JSON.stringify(options.version)}: invalid syntax`);
     const wanted = Number(options.version);
     if (wanted !== 1 && wanted !== 2) throw new BadRequestError(`invalid version provided: ${wanted}`);
     if (current > wanted) throw new BadRequestError(`cannot downgrade mount from version ${current}`);
@@ -89,7 +100,12 @@ async function tuneWrite(sys: SystemView, req: EngineRequest, path: string): Pro
   await sys.mounts.save();
   if (!upgrade) return undefined;
   if (m.type === 'kv' && upgrade[1] === 2) await upgradeKvToV2(sys.view(`logical/${m.uuid}/`), req.clock.now());
-  return { data: null, warnings: [`Upgrading mount from version ${upgrade[0]} to version ${upgrade[1]}. This mount will be unavailable for a brief period and will resume service shortly.`] };
+  return {
+    data: null,
+    warnings: [
+      `Upgrading mount from version ${upgrade[0]} to version ${upgrade[1]}. This mount will be unavailable for a brief period and will resume service shortly.`,
+    ],
+  };
 }
 
 /** mounts/<path>/tune: read the tune view, or tune. */

@@ -16,7 +16,10 @@ import { mountInfo } from './mount-info.ts';
 /** Vault's answer when the preflight finds no mount or no access (the same 403 for both). */
 export class PreflightDeniedError extends VaultError {
   constructor(path: string) {
-    super('PERMISSION_DENIED', `preflight capability check returned 403, please ensure client's policies grant access to path ${JSON.stringify(path)}`);
+    super(
+      'PERMISSION_DENIED',
+      `preflight capability check returned 403, please ensure client's policies grant access to path ${JSON.stringify(path)}`,
+    );
   }
 }
 

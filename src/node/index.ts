@@ -5,7 +5,7 @@ export type { SystemView } from './logical/system-view.ts';
 export { VaultNode } from './core/vault-node.ts';
 export type { UnsealResult } from './core/unseal-flow.ts';
 export type { InitRequest, InitResult } from './core/key-ceremony.ts';
-export { nodeMachine, type NodeState, type NodeMachineEvent, type NodeMachineContext } from './core/node-machine.ts';
+export { leafState, nodeMachine, type NodeState, type NodeMachineEvent, type NodeMachineContext } from './core/node-machine.ts';
 export type { NodeEvent, NodeEventListener } from './core/node-events.ts';
 export { VAULT_VERSION, BUILD_DATE } from './version.ts';
 export type { NodeOptions } from './core/node-options.ts';

@@ -6,8 +6,8 @@
  * nodes (reliability T14).
  */
 import type { SnapshotFrom } from 'xstate';
-import { getAdjacencyMap, getShortestPaths, getSimplePaths, type StatePath } from 'xstate/graph';
-import { nodeMachine, type NodeMachineEvent, type NodeState } from '../../src/node/index.ts';
+import { getAdjacencyMap, getShortestPaths, getSimplePaths, type AdjacencyMap, type StatePath } from 'xstate/graph';
+import { leafState, nodeMachine, type NodeMachineEvent, type NodeState } from '../../src/node/index.ts';
 
 /** A snapshot of the node machine. */
 export type NodeSnapshot = SnapshotFrom<typeof nodeMachine>;
@@ -23,7 +23,7 @@ export const MACHINE_EVENTS: readonly NodeMachineEvent[] = [
   { type: 'INITIALIZED' },
   { type: 'UNSEAL_PROGRESS', progress: 1, nonce: 'n' },
   { type: 'UNSEAL_RESET' },
-  { type: 'UNSEALED', at: 1 },
+  { type: 'THRESHOLD_REACHED' },
   { type: 'SEAL' },
   { type: 'LOCK_ACQUIRED', term: 1, at: 2 },
   { type: 'LOCK_LOST', reason: 'test' },
@@ -34,13 +34,25 @@ export const MACHINE_EVENTS: readonly NodeMachineEvent[] = [
 ];
 
 /**
+ * The machine's own event when its openBarrier actor is done: no client causes it, it
+ * follows THRESHOLD_REACHED within the same request, so the model folds the two into one step.
+ */
+const BARRIER_OPENED = { type: 'xstate.done.actor.openBarrier', output: { at: 1 } } as unknown as NodeMachineEvent;
+
+/** Whether a snapshot is the node opening its barrier (a state no client can stop in). */
+function opening(snapshot: NodeSnapshot): boolean {
+  return snapshot.matches({ sealed: 'opening' });
+}
+
+/**
  * The events offered in a snapshot. UNSEAL_PROGRESS carries the next real count, up to
- * one share short of the threshold (the share that reaches it is UNSEALED), so every
+ * one share short of the threshold (the share that reaches it is THRESHOLD_REACHED), so every
  * progress a sealed node can show is a state of the model. RESTART comes as storage
  * says: initialized is always possible (another node may have initialized it while this
  * one was down), uninitialized only while the node never saw it initialized.
  */
 export function eventsFor(snapshot: NodeSnapshot): NodeMachineEvent[] {
+  if (opening(snapshot)) return [BARRIER_OPENED];
   const next = snapshot.context.progress + 1;
   return MACHINE_EVENTS.flatMap((e): NodeMachineEvent[] => {
     if (e.type === 'UNSEAL_PROGRESS') return next < THRESHOLD ? [{ ...e, progress: next }] : [];
@@ -51,8 +63,23 @@ export function eventsFor(snapshot: NodeSnapshot): NodeMachineEvent[] {
 
 /** The leaf a snapshot is in, as a node reports it. */
 export function leafOf(snapshot: NodeSnapshot): NodeState {
-  const v = snapshot.value as string | Record<string, string>;
-  return (typeof v === 'string' ? v : Object.values(v)[0]) as NodeState;
+  return leafState(snapshot.value);
+}
+
+/** A path as a client lives it: the barrier's opening folded into the THRESHOLD_REACHED step before it. */
+function folded(path: NodePath): NodePath {
+  const steps: NodePath['steps'] = [];
+  for (const step of path.steps) {
+    const last = steps.at(-1);
+    if (last && opening(last.state)) steps[steps.length - 1] = { event: last.event, state: step.state };
+    else steps.push(step);
+  }
+  return { ...path, steps };
+}
+
+/** The paths a client can stop at (none ends while the barrier is opening), folded. */
+function clientPaths(paths: NodePath[]): NodePath[] {
+  return paths.filter((p) => !opening(p.state)).map(folded);
 }
 
 /** The name of one transition, as the coverage counts it. */
@@ -89,20 +116,24 @@ export interface MachineModel {
 /** Walks the machine for a fresh node (uninitialized), with or without HA. */
 export function modelOf(haEnabled: boolean): MachineModel {
   const options = { events: eventsFor, input: { name: 'node1', haEnabled, initialized: false } };
-  const shortest = getShortestPaths(nodeMachine, options);
-  const simple = getSimplePaths(nodeMachine, options);
+  const shortest = clientPaths(getShortestPaths(nodeMachine, options));
+  const simple = clientPaths(getSimplePaths(nodeMachine, options));
   const bySerialized = new Map(shortest.map((p) => [key(p.state), p]));
   const states = new Set<NodeState>();
   const transitions = new Map<string, NodePath>();
-  for (const vertex of Object.values(getAdjacencyMap(nodeMachine, options))) {
+  const adjacency = getAdjacencyMap(nodeMachine, options);
+  for (const vertex of Object.values(adjacency)) {
+    if (opening(vertex.state)) continue;
     const from = leafOf(vertex.state);
     states.add(from);
     const prefix = bySerialized.get(key(vertex.state));
     if (!prefix) throw new Error(`no shortest path to ${key(vertex.state)}`);
     const moves = Object.values(vertex.transitions) as Array<{ event: NodeMachineEvent; state: NodeSnapshot }>;
-    for (const { event, state: next } of moves) {
+    for (const move of moves) {
+      const { event } = move;
       // A handled event only: an ignored one is no transition of the machine.
       if (!vertex.state.can(event)) continue;
+      const next = opening(move.state) ? afterOpening(adjacency, move.state) : move.state;
       const edge = edgeKey(from, event.type, leafOf(next));
       const path: NodePath = { state: next, steps: [...prefix.steps, { event, state: next }], weight: prefix.weight + 1 };
       const known = transitions.get(edge);
@@ -110,6 +141,14 @@ export function modelOf(haEnabled: boolean): MachineModel {
     }
   }
   return { states, transitions: new Set(transitions.keys()), shortest, simple, transitionPaths: [...transitions.values()] };
+}
+
+/** Where the machine goes once the barrier it is opening is open. */
+function afterOpening(adjacency: AdjacencyMap<NodeSnapshot, NodeMachineEvent>, snapshot: NodeSnapshot): NodeSnapshot {
+  const vertex = Object.values(adjacency).find((v) => key(v.state) === key(snapshot));
+  const moves = Object.values(vertex?.transitions ?? {}) as Array<{ state: NodeSnapshot }>;
+  if (moves.length !== 1) throw new Error(`opening the barrier should lead one way, found ${moves.length}`);
+  return moves[0].state;
 }
 
 function key(snapshot: NodeSnapshot): string {

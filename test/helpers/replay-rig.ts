@@ -100,7 +100,7 @@ export async function startSingleRig(): Promise<ReplayRig> {
     INITIALIZED: () => ceremony.init(url),
     UNSEAL_PROGRESS: () => ceremony.giveShare(url),
     UNSEAL_RESET: () => ceremony.reset(url),
-    UNSEALED: () => ceremony.unseal(url),
+    THRESHOLD_REACHED: () => ceremony.unseal(url),
     SEAL: async () => void (await http.must(url, 'PUT', '/v1/sys/seal')),
     CRASH: async () => {
       node.crash();

@@ -215,6 +215,41 @@ describe('T14 races under fast-check scheduling', () => {
 });
 
 describe('regressions found by the races', () => {
+  it('a node killed while its barrier opens holds no key once the opening ends, and comes back sealed', async () => {
+    const lab = await startRaceLab(2, ['node2']);
+    try {
+      const n1 = lab.cluster.get('node1');
+      // Hold node1's read of its root key: the opening has begun, the keys are not in place yet.
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      let reached = false;
+      const get = n1.storage.get.bind(n1.storage);
+      n1.storage.get = async (key) => {
+        if (key === StorageKeys.rootKey) ((reached = true), await held);
+        return get(key);
+      };
+      const unseal = lab.cluster.unseal('node1', lab.init.keys.slice(0, 3)).then(
+        () => 'unsealed',
+        (err: Error) => err.message,
+      );
+      await settle();
+      expect(reached).toBe(true);
+      expect(n1.node.sealStatus()).toMatchObject({ sealed: true, progress: 0 });
+      await lab.cluster.kill('node1');
+      release();
+      expect(await unseal).not.toBe('unsealed');
+      expect(n1.node.state).toBe('stopped');
+      expect(n1.node.barrierSealed, 'the keys the opening put in place are wiped again').toBe(true);
+      n1.storage.get = get;
+      await lab.cluster.restart('node1');
+      expect(n1.node.state).toBe('sealed');
+      await lab.cluster.unseal('node1', lab.init.keys.slice(0, 3));
+      expect(['standby', 'active']).toContain(n1.node.state);
+    } finally {
+      await lab.close();
+    }
+  });
+
   it('a standby sealed while it is getting ready to be active gives the lock back at once', async () => {
     const lab = await startRaceLab(2, ['node2']);
     try {

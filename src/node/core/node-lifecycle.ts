@@ -1,7 +1,7 @@
 /**
  * The lifecycle machine of one node, bound to its effects (xstate's `machine.provide()`
- * in one place): the standby's campaign and the active's lock keeper as invoked actors,
- * and the teardown, seal and crash actions. The snapshot is the one truth of the node's
+ * in one place): the barrier's opening, the standby's campaign and the active's lock keeper
+ * as invoked actors, and the teardown, seal and crash actions. The snapshot is the one truth of the node's
  * state; everything else reads it from here.
  */
 import { createActor, fromPromise, type Actor } from 'xstate';
@@ -19,6 +19,8 @@ export interface LifecycleParts {
   activation: Activation;
   /** Whether storage holds an initialized barrier at start. */
   initialized: boolean;
+  /** Sealed with the threshold of shares: open the barrier (the unseal flow does it). */
+  openBarrier(signal: AbortSignal): Promise<{ at: number }>;
   /** Sealing or crashing: drop every key and what was read with them. */
   wipeKeys(): void;
   /** Told of every change of the reported state. */
@@ -33,6 +35,7 @@ export class NodeLifecycle {
   constructor(private readonly p: LifecycleParts) {
     const machine = nodeMachine.provide({
       actors: {
+        openBarrier: fromPromise(({ signal }) => p.openBarrier(signal)),
         campaign: fromPromise(({ input, signal }) => this.campaign(signal, input.backoffUntil)),
         lockKeeper: fromPromise(async ({ input, signal }) => {
           const reason = await p.ha?.keepLock(signal, input.term);

@@ -4,9 +4,10 @@
  * facade binds them with `machine.provide()`, tests bind fakes. The context holds no
  * key material (unseal shares and keys live in the core, never in a snapshot).
  *
- *   uninitialized ─INITIALIZED→ sealed ─UNSEALED→ unsealed ┬ standby ─LOCK_ACQUIRED→ active
- *                                  ▲                        └─────── LOCK_LOST / STEP_DOWN ─┘
- *                                  └──────────── SEAL ───────────────┘
+ *   uninitialized ─INITIALIZED→ sealed ─THRESHOLD_REACHED→ opening ─(barrier open)→ unsealed ┬ standby ─LOCK_ACQUIRED→ active
+ *                                  ▲   ▲                        │                             └─── LOCK_LOST / STEP_DOWN ──┘
+ *                                  │   └── (wrong key set) ─────┘
+ *                                  └──────────────────────────── SEAL ────────────────────────────────┘
  *   any ─CRASH→ stopped ─RESTART→ sealed | uninitialized (as storage now says)
  */
 import { assign, fromPromise, setup } from 'xstate';
@@ -42,7 +43,8 @@ export type NodeMachineEvent =
   | { type: 'INITIALIZED' }
   | { type: 'UNSEAL_PROGRESS'; progress: number; nonce: string }
   | { type: 'UNSEAL_RESET' }
-  | { type: 'UNSEALED'; at: number }
+  /** The share that completes the threshold is in hand: open the barrier. */
+  | { type: 'THRESHOLD_REACHED' }
   | { type: 'SEAL' }
   | { type: 'LOCK_ACQUIRED'; term: number; at: number }
   | { type: 'LOCK_LOST'; reason: string }
@@ -59,6 +61,8 @@ export const nodeMachine = setup({
     input: {} as NodeMachineInput,
   },
   actors: {
+    /** Sealed with the threshold of shares in hand: open the barrier; resolves with when it opened. */
+    openBarrier: fromPromise<{ at: number }>(async () => ({ at: 0 })),
     /** Standby: try to take the HA lock, prepare to serve, then send LOCK_ACQUIRED. */
     campaign: fromPromise<void, { backoffUntil: number }>(async () => {}),
     /** Active: renew the lock; send LOCK_LOST when a renewal or a write is refused. */
@@ -102,10 +106,29 @@ export const nodeMachine = setup({
     },
     sealed: {
       entry: assign({ progress: 0, nonce: '', term: 0, activeSince: 0 }),
-      on: {
-        UNSEAL_PROGRESS: { actions: assign(({ event }) => ({ progress: event.progress, nonce: event.nonce })) },
-        UNSEAL_RESET: { actions: assign({ progress: 0, nonce: '' }) },
-        UNSEALED: { target: 'unsealed' },
+      initial: 'collecting',
+      states: {
+        collecting: {
+          on: {
+            UNSEAL_PROGRESS: { actions: assign(({ event }) => ({ progress: event.progress, nonce: event.nonce })) },
+            UNSEAL_RESET: { actions: assign({ progress: 0, nonce: '' }) },
+            // The attempt is spent whatever the outcome: a wrong set of shares starts over, as in Vault.
+            THRESHOLD_REACHED: { target: 'opening', actions: assign({ progress: 0, nonce: '' }) },
+          },
+        },
+        // Still sealed to every client until the barrier is open.
+        opening: {
+          invoke: {
+            id: 'openBarrier',
+            src: 'openBarrier',
+            onDone: {
+              target: '#vault-node.unsealed',
+              // Without HA the node is active from this instant.
+              actions: assign(({ context, event }) => ({ activeSince: context.haEnabled ? 0 : event.output.at })),
+            },
+            onError: { target: 'collecting' },
+          },
+        },
       },
     },
     unsealed: {
@@ -128,9 +151,6 @@ export const nodeMachine = setup({
           },
         },
         active: {
-          entry: assign(({ context, event }) =>
-            event.type === 'UNSEALED' ? { activeSince: event.at } : { activeSince: context.activeSince },
-          ),
           exit: ['teardownActive', assign({ term: 0, activeSince: 0 })],
           invoke: { src: 'lockKeeper', input: ({ context }) => ({ term: context.term }) },
           on: {
@@ -156,9 +176,13 @@ export const nodeMachine = setup({
 /** The states a node reports (the leaves of the machine). */
 export type NodeState = 'uninitialized' | 'sealed' | 'standby' | 'active' | 'stopped';
 
-/** The leaf a snapshot's value reports ({unsealed: 'active'} → 'active'; the transient states read as where they lead). */
+/**
+ * The state a snapshot's value reports ({unsealed: 'active'} → 'active'). A node opening
+ * its barrier is still sealed; the transient states read as where they lead.
+ */
 export function leafState(value: unknown): NodeState {
   if (typeof value === 'string') return (value === 'booting' ? 'sealed' : value) as NodeState;
-  const inner = Object.values(value as Record<string, unknown>)[0];
+  const [outer, inner] = Object.entries(value as Record<string, unknown>)[0];
+  if (outer === 'sealed') return 'sealed';
   return (inner === 'deciding' ? 'standby' : leafState(inner)) as NodeState;
 }

@@ -2,7 +2,9 @@
  * The unseal and init requests of one node, in Vault's order of checks, one at a time:
  * what the key ceremony does with a share, and what the lifecycle machine is told about
  * it. The machine keeps the public facts (progress, nonce, state); the ceremony keeps the
- * shares; this module is the only place that moves between the two.
+ * shares; this module is the only place that moves between the two. Opening the barrier
+ * is the machine's own actor (`openBarrier`): a request that completes the threshold tells
+ * the machine and waits for that actor's outcome.
  */
 import { uuid } from '../../crypto/index.ts';
 import { BadRequestError, InternalError, SealedError } from '../errors.ts';
@@ -35,6 +37,8 @@ export interface UnsealHost {
 /** One node's init and unseal requests. */
 export class UnsealFlow {
   private queue: Promise<unknown> = Promise.resolve();
+  /** The barrier opening the machine started for the current attempt. */
+  private opening: Promise<{ at: number }> | undefined;
 
   constructor(
     private readonly ceremony: KeyCeremony,
@@ -94,13 +98,35 @@ export class UnsealFlow {
       return { status: this.host.sealStatus(), warnings: ['this unseal key was already provided; progress unchanged'] };
     this.host.progress(this.ceremony.shares);
     if (outcome === 'more') this.host.send({ type: 'UNSEAL_PROGRESS', progress: this.ceremony.shares, nonce: this.host.nonce() || uuid() });
-    else await this.open();
+    else await this.thresholdReached();
     return { status: this.host.sealStatus() };
   }
 
-  /** The threshold is reached: open the barrier (a wrong set is a 400 and changes nothing), then leave sealed. */
-  private async open(): Promise<void> {
-    this.host.send({ type: 'UNSEAL_RESET' });
+  /** The threshold is reached: the machine opens the barrier; this request answers with the outcome. */
+  private async thresholdReached(): Promise<void> {
+    this.opening = undefined;
+    // xstate starts the invoked actor while it takes the event, so the attempt is known right after.
+    this.host.send({ type: 'THRESHOLD_REACHED' });
+    const opening = this.opening as Promise<{ at: number }> | undefined;
+    if (!opening) throw new SealedError();
+    try {
+      await opening;
+    } finally {
+      this.host.progress(0);
+    }
+  }
+
+  /**
+   * The machine's `openBarrier` actor: open the barrier with the shares in hand (a wrong set
+   * is a 400 and leaves the node sealed), read the cluster's identity, and without HA load
+   * what an active serves. A crash while opening wipes the keys again once they are in.
+   */
+  openBarrier(signal: AbortSignal): Promise<{ at: number }> {
+    this.opening = this.open(signal);
+    return this.opening;
+  }
+
+  private async open(signal: AbortSignal): Promise<{ at: number }> {
     await this.ceremony.open();
     try {
       await this.ceremony.readCluster();
@@ -109,7 +135,10 @@ export class UnsealFlow {
       this.host.wipeKeys();
       throw new InternalError(`unseal failed: ${(err as Error).message}`);
     }
-    this.host.send({ type: 'UNSEALED', at: this.host.now() });
-    this.host.progress(0);
+    if (signal.aborted) {
+      this.host.wipeKeys();
+      throw new SealedError();
+    }
+    return { at: this.host.now() };
   }
 }

@@ -118,6 +118,7 @@ export class VaultNode {
       ha,
       activation: node.activation,
       initialized: await node.barrier.initialized(),
+      openBarrier: (signal) => node.unsealing.openBarrier(signal),
       wipeKeys: () => node.wipeKeys(),
       onState: (from, to) => node.emit({ type: 'state', node: node.name, time: node.clock.now(), from, to }),
     });

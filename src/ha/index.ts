@@ -5,6 +5,7 @@ export {
   type GetReady,
   type LeaderInfo,
   type LeadershipEvent,
+  type LeadershipFacts,
   type LeadershipOptions,
 } from './leadership.ts';
 export {

@@ -60,6 +60,9 @@ export interface LeadershipOptions {
   echoes?: { channel: EchoChannel; hostname: string; version: string };
 }
 
+/** What others may ask of a node's part in HA, to read only: who is active, whether it holds its lease, why its campaign fails. */
+export type LeadershipFacts = Pick<Leadership, 'leader' | 'refreshLeader' | 'holdsLease' | 'campaignFailure'>;
+
 /** The HA work a node's lifecycle machine invokes (see src/node's facade). */
 export class Leadership {
   private lock: Lock | undefined;

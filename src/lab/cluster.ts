@@ -54,6 +54,8 @@ export interface LabNode {
   up: boolean;
   /** This node's link to the shared storage (where storage faults and partitions apply). */
   storage: StorageLink;
+  /** This node's part in HA, as the lab built it (the lab's pause fault acts on it). */
+  leadership: Leadership;
 }
 
 /** A running HA lab. */
@@ -146,7 +148,7 @@ export class Cluster {
     const app = buildApp(node, { stepDownBackoffMs: this.timings.stepDownBackoffMs, standby: createStandbyHandler(node, forwarder) });
     await api.attach(app);
     await cluster.attach(app);
-    return { name, node, app, api, cluster, apiAddr: api.url, forwarder, up: true, storage: link };
+    return { name, node, app, api, cluster, apiAddr: api.url, forwarder, up: true, storage: link, leadership };
   }
 
   /** One node's end of the echo board: cut off, like its forwarding, while partitioned from its peers. */

@@ -52,7 +52,7 @@ describe('an active paused longer than its lease, with a write in flight', () =>
     fx = await startCluster();
     const active = fx.cluster.active()!;
     const acquired = fx.cluster.timeline.events.filter((e) => e.node === active.name && e.type === 'lock-acquired').at(-1)!;
-    active.node.ha!.setPaused(true); // renewals stop, the process still serves: the request gate must notice
+    active.leadership.setPaused(true); // renewals stop, the process still serves: the request gate must notice
     const released = () =>
       fx!.cluster.timeline.events.find((e) => e.node === active.name && e.type === 'lock-released' && e.detail === acquired.detail);
     await expect
@@ -62,7 +62,7 @@ describe('an active paused longer than its lease, with a write in flight', () =>
     // It gave the lock up while its lease still ran, so no standby could have become active beside it.
     expect(released()!.time - acquired.time).toBeLessThan(lease);
     expect(released()!.time - acquired.time).toBeGreaterThanOrEqual(lease * 0.9 - 20);
-    active.node.ha!.setPaused(false);
+    active.leadership.setPaused(false);
     await expect.poll(() => inState(fx!.cluster, 'active').length, { timeout: 3000 }).toBe(1);
   });
 });

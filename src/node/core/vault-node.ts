@@ -8,7 +8,7 @@
 import { hostname } from 'node:os';
 import { RealClock, type Clock } from '../../clock/index.ts';
 import { AesGcmBarrier, createAead, type Barrier } from '../../crypto/index.ts';
-import type { Leadership } from '../../ha/index.ts';
+import type { Leadership, LeadershipFacts } from '../../ha/index.ts';
 import { FencedWriteError } from '../../storage/index.ts';
 import { SealedError, StandbyError } from '../errors.ts';
 import {
@@ -45,6 +45,8 @@ export class VaultNode {
   readonly apiAddr: string;
   /** What a logical request may reach: the view the engines and the request handler take. */
   readonly system: SystemView;
+  /** The node's part in HA, to read only; undefined for a single node without HA. */
+  readonly ha: LeadershipFacts | undefined;
   private readonly clock: Clock;
   private readonly barrier: Barrier;
   private readonly ceremony: KeyCeremony;
@@ -57,13 +59,13 @@ export class VaultNode {
 
   private constructor(
     private readonly opts: NodeOptions,
-    /** The node's part in HA; undefined for a single node without HA. */
-    readonly ha: Leadership | undefined,
+    private readonly leadership: Leadership | undefined,
   ) {
     this.name = opts.name;
     this.apiAddr = opts.apiAddr;
+    this.ha = leadership;
     this.clock = opts.clock ?? new RealClock();
-    this.gate = new RequestGate(() => this.life, ha);
+    this.gate = new RequestGate(() => this.life, leadership);
     this.barrier = new AesGcmBarrier({ backend: opts.backend, aead: createAead(opts.aead ?? 'node') });
     const stores = {
       tokens: new TokenStore(this.barrier, this.clock),
@@ -226,7 +228,7 @@ export class VaultNode {
   private haMembers(): HaStatusNode[] {
     const o = this.opts;
     const self = { hostname: o.hostname ?? hostname(), apiAddr: o.apiAddr, clusterAddr: o.clusterAddr, version: VAULT_VERSION };
-    return haMembers(self, this.ha?.peers(this.life.context.activeSince) ?? []);
+    return haMembers(self, this.leadership?.peers(this.life.context.activeSince) ?? []);
   }
 
   /** Picks up an init done by another node sharing this storage. */

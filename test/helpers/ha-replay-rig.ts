@@ -37,6 +37,7 @@ export async function startHaRig(): Promise<ReplayRig> {
     UNSEAL_PROGRESS: () => ceremony.giveShare(self.apiAddr),
     UNSEAL_RESET: () => ceremony.reset(self.apiAddr),
     THRESHOLD_REACHED: () => ceremony.unseal(self.apiAddr),
+    UNSEAL_WRONG_SHARES: () => ceremony.giveWrongShares(self.apiAddr),
     SEAL: async (_event, shown) => {
       // Vault seals only an active through the API; a standby is sealed by the lab (an operator's restart).
       if (shown === 'active') await http.must(self.apiAddr, 'PUT', '/v1/sys/seal');

@@ -11,8 +11,14 @@ import { leafState, nodeMachine, type NodeMachineEvent, type NodeState } from '.
 
 /** A snapshot of the node machine. */
 export type NodeSnapshot = SnapshotFrom<typeof nodeMachine>;
+/**
+ * What a client does, as the model names it: a machine event, or a set of shares that
+ * reaches the threshold but does not open the barrier (THRESHOLD_REACHED, then the
+ * opening fails).
+ */
+export type ModelEvent = NodeMachineEvent | { type: 'UNSEAL_WRONG_SHARES' };
 /** One path through the machine: its steps, each an event and the state it leads to. */
-export type NodePath = StatePath<NodeSnapshot, NodeMachineEvent>;
+export type NodePath = StatePath<NodeSnapshot, ModelEvent>;
 
 /** Shamir parameters every replay uses: a share short of the threshold is the most progress a sealed node shows. */
 export const SHARES = 5;
@@ -38,6 +44,7 @@ export const MACHINE_EVENTS: readonly NodeMachineEvent[] = [
  * follows THRESHOLD_REACHED within the same request, so the model folds the two into one step.
  */
 const BARRIER_OPENED = { type: 'xstate.done.actor.openBarrier', output: { at: 1 } } as unknown as NodeMachineEvent;
+const BARRIER_FAILED = { type: 'xstate.error.actor.openBarrier', error: new Error('wrong shares') } as unknown as NodeMachineEvent;
 
 /** Whether a snapshot is the node opening its barrier (a state no client can stop in). */
 function opening(snapshot: NodeSnapshot): boolean {
@@ -52,7 +59,7 @@ function opening(snapshot: NodeSnapshot): boolean {
  * one was down), uninitialized only while the node never saw it initialized.
  */
 export function eventsFor(snapshot: NodeSnapshot): NodeMachineEvent[] {
-  if (opening(snapshot)) return [BARRIER_OPENED];
+  if (opening(snapshot)) return [BARRIER_OPENED, BARRIER_FAILED];
   const next = snapshot.context.progress + 1;
   return MACHINE_EVENTS.flatMap((e): NodeMachineEvent[] => {
     if (e.type === 'UNSEAL_PROGRESS') return next < THRESHOLD ? [{ ...e, progress: next }] : [];
@@ -66,12 +73,17 @@ export function leafOf(snapshot: NodeSnapshot): NodeState {
   return leafState(snapshot.value);
 }
 
-/** A path as a client lives it: the barrier's opening folded into the THRESHOLD_REACHED step before it. */
+/** The client's event for THRESHOLD_REACHED followed by the opening's outcome. */
+function thresholdEvent(outcome: { type: string }): ModelEvent {
+  return outcome.type.startsWith('xstate.error.') ? { type: 'UNSEAL_WRONG_SHARES' } : { type: 'THRESHOLD_REACHED' };
+}
+
+/** A path as a client lives it: the barrier's opening folded into the request that reached the threshold. */
 function folded(path: NodePath): NodePath {
   const steps: NodePath['steps'] = [];
   for (const step of path.steps) {
     const last = steps.at(-1);
-    if (last && opening(last.state)) steps[steps.length - 1] = { event: last.event, state: step.state };
+    if (last && opening(last.state)) steps[steps.length - 1] = { event: thresholdEvent(step.event), state: step.state };
     else steps.push(step);
   }
   return { ...path, steps };
@@ -88,7 +100,7 @@ export function edgeKey(from: NodeState, event: string, to: NodeState): string {
 }
 
 /** An event's name, with what storage said for a RESTART (the two restarts are different roads). */
-export function eventLabel(event: NodeMachineEvent): string {
+export function eventLabel(event: ModelEvent): string {
   if (event.type === 'RESTART') return event.initialized ? 'RESTART(storage initialized)' : 'RESTART(storage empty)';
   return event.type;
 }
@@ -129,11 +141,8 @@ export function modelOf(haEnabled: boolean): MachineModel {
     const prefix = bySerialized.get(key(vertex.state));
     if (!prefix) throw new Error(`no shortest path to ${key(vertex.state)}`);
     const moves = Object.values(vertex.transitions) as Array<{ event: NodeMachineEvent; state: NodeSnapshot }>;
-    for (const move of moves) {
-      const { event } = move;
-      // A handled event only: an ignored one is no transition of the machine.
-      if (!vertex.state.can(event)) continue;
-      const next = opening(move.state) ? afterOpening(adjacency, move.state) : move.state;
+    // A handled event only: an ignored one is no transition of the machine.
+    for (const { event, state: next } of moves.filter((m) => vertex.state.can(m.event)).flatMap((m) => clientMoves(adjacency, m))) {
       const edge = edgeKey(from, event.type, leafOf(next));
       const path: NodePath = { state: next, steps: [...prefix.steps, { event, state: next }], weight: prefix.weight + 1 };
       const known = transitions.get(edge);
@@ -143,12 +152,16 @@ export function modelOf(haEnabled: boolean): MachineModel {
   return { states, transitions: new Set(transitions.keys()), shortest, simple, transitionPaths: [...transitions.values()] };
 }
 
-/** Where the machine goes once the barrier it is opening is open. */
-function afterOpening(adjacency: AdjacencyMap<NodeSnapshot, NodeMachineEvent>, snapshot: NodeSnapshot): NodeSnapshot {
-  const vertex = Object.values(adjacency).find((v) => key(v.state) === key(snapshot));
-  const moves = Object.values(vertex?.transitions ?? {}) as Array<{ state: NodeSnapshot }>;
-  if (moves.length !== 1) throw new Error(`opening the barrier should lead one way, found ${moves.length}`);
-  return moves[0].state;
+/** A move as a client sees it: one into the barrier's opening becomes one move per outcome of the opening. */
+function clientMoves(
+  adjacency: AdjacencyMap<NodeSnapshot, NodeMachineEvent>,
+  move: { event: NodeMachineEvent; state: NodeSnapshot },
+): Array<{ event: ModelEvent; state: NodeSnapshot }> {
+  if (!opening(move.state)) return [move];
+  const vertex = Object.values(adjacency).find((v) => key(v.state) === key(move.state));
+  const outcomes = Object.values(vertex?.transitions ?? {}) as Array<{ event: NodeMachineEvent; state: NodeSnapshot }>;
+  if (outcomes.length !== 2) throw new Error(`opening the barrier should end two ways, found ${outcomes.length}`);
+  return outcomes.map((o) => ({ event: thresholdEvent(o.event), state: o.state }));
 }
 
 function key(snapshot: NodeSnapshot): string {

@@ -7,31 +7,33 @@
  */
 import { bindListener, buildApp } from '../../src/api/index.ts';
 import { SimClock } from '../../src/clock/index.ts';
-import { VaultNode, type NodeMachineEvent, type NodeState } from '../../src/node/index.ts';
+import { VaultNode, type NodeState } from '../../src/node/index.ts';
 import { createBackend } from '../../src/storage/index.ts';
-import { SHARES, THRESHOLD } from './machine-model.ts';
+import { split } from 'shamir-secret-sharing';
+import { randomBytes } from 'node:crypto';
+import { SHARES, THRESHOLD, type ModelEvent } from './machine-model.ts';
 import type { Addresses } from './node-observation.ts';
 import { VaultHttp } from './vault-http.ts';
 
-/** A machine event's name. */
-export type EventType = NodeMachineEvent['type'];
+/** A model event's name. */
+export type EventType = ModelEvent['type'];
 
 /** A running node under test, and how to cause each machine event on it. */
 export interface ReplayRig {
   addresses: Addresses;
   http: VaultHttp;
   /** Causes `event` the way a client or the lab would, given the state the node showed before; then lets (virtual) time settle. */
-  cause(event: NodeMachineEvent, shown: NodeState | 'unknown'): Promise<void>;
+  cause(event: ModelEvent, shown: NodeState | 'unknown'): Promise<void>;
   close(): Promise<void>;
 }
 
 /** How each event is caused; an event with no entry has no real cause in that rig. */
-export type Causes = { [T in EventType]?: (event: Extract<NodeMachineEvent, { type: T }>, shown: NodeState | 'unknown') => Promise<void> };
+export type Causes = { [T in EventType]?: (event: Extract<ModelEvent, { type: T }>, shown: NodeState | 'unknown') => Promise<void> };
 
 /** Builds `cause` from a table: an unmapped event, or one caused from a state it has no road from, is an error. */
 export function causeFrom(causes: Causes, settle: () => Promise<void>): ReplayRig['cause'] {
   return async (event, shown) => {
-    const cause = causes[event.type] as ((e: NodeMachineEvent, s: NodeState | 'unknown') => Promise<void>) | undefined;
+    const cause = causes[event.type] as ((e: ModelEvent, s: NodeState | 'unknown') => Promise<void>) | undefined;
     if (!cause) throw new Error(`no real cause mapped for ${event.type}`);
     await cause(event, shown);
     await settle();
@@ -64,6 +66,20 @@ export class Ceremony {
       if (!body.sealed) return;
       await this.http.must(url, 'PUT', '/v1/sys/unseal', { key: this.keys[body.progress] });
     }
+  }
+
+  /**
+   * Shares of another secret until the threshold: the set combines to a key that opens
+   * nothing, so the node answers 400 and stays sealed with its attempt spent.
+   */
+  async giveWrongShares(url: string): Promise<void> {
+    const foreign = await split(new Uint8Array(randomBytes(32)), SHARES, THRESHOLD);
+    for (const share of foreign.slice(0, THRESHOLD)) {
+      const res = await this.http.send(url, 'PUT', '/v1/sys/unseal', { key: Buffer.from(share).toString('hex') });
+      if (res.status === 400) return;
+      if (res.status !== 200 || !res.body.sealed) throw new Error(`a wrong share answered ${res.status}: ${JSON.stringify(res.body)}`);
+    }
+    throw new Error('the node took a threshold of wrong shares without refusing them');
   }
 
   /** Takes the keys and root token of an init done elsewhere (another process on the same storage). */
@@ -101,6 +117,7 @@ export async function startSingleRig(): Promise<ReplayRig> {
     UNSEAL_PROGRESS: () => ceremony.giveShare(url),
     UNSEAL_RESET: () => ceremony.reset(url),
     THRESHOLD_REACHED: () => ceremony.unseal(url),
+    UNSEAL_WRONG_SHARES: () => ceremony.giveWrongShares(url),
     SEAL: async () => void (await http.must(url, 'PUT', '/v1/sys/seal')),
     CRASH: async () => {
       node.crash();

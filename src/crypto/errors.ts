@@ -50,7 +50,10 @@ export class BarrierUnsealError extends CryptoError {
   }
 }
 
-/** A stored key that cannot be right whatever the unseal key (missing, malformed, or failing under a key that was verified): storage is damaged. */
+/**
+ * A stored key that cannot be right whatever the unseal key (missing, malformed, or failing
+ * under a key that was verified): storage is damaged.
+ */
 export class CorruptStoredKeyError extends CryptoError {
   constructor(
     readonly path: string,

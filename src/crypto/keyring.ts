@@ -43,7 +43,10 @@ export class Keyring {
     return new Keyring([...this.terms, { term, key, installTime: now }], term);
   }
 
-  /** Bytes to store (encrypted): [active u32][count u32] then [term u32][installTime f64][key 32] each; binary so keys never become strings. */
+  /**
+   * Bytes to store (encrypted): [active u32][count u32] then [term u32][installTime f64][key 32]
+   * each; binary so keys never become strings.
+   */
   serialize(): Uint8Array {
     const out = new Uint8Array(8 + this.terms.length * 44);
     const dv = new DataView(out.buffer);

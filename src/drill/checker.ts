@@ -28,7 +28,10 @@ export interface CheckOptions {
   searchBudget?: number;
 }
 
-/** Runs C1–C6 in order; returns the first violation, or undefined when the history is good. Without a final state (it could not be read) C4 is skipped. */
+/**
+ * Runs C1–C6 in order; returns the first violation, or undefined when the history is good.
+ * Without a final state (it could not be read) C4 is skipped.
+ */
 export function checkHistory(events: readonly HistoryEvent[], final: FinalState | undefined, o: CheckOptions): Violation | undefined {
   return (
     checkTerms(events) ??

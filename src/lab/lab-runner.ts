@@ -160,7 +160,10 @@ async function waitFor(cond: () => boolean, timeoutMs: number, why: () => string
   }
 }
 
-/** Each node's reason for not being active (its campaign's last failure, or its state), nodes with the same reason together, and storage's. */
+/**
+ * Each node's reason for not being active (its campaign's last failure, or its state),
+ * nodes with the same reason together, and storage's.
+ */
 export function whyNoActive(cluster: Cluster): string {
   const byReason = new Map<string, string[]>();
   for (const n of cluster.nodes) {

@@ -1,4 +1,7 @@
-/** One Vault node: the core (lifecycle machine, key ceremony, activation) and the logical side (request path, engines, tokens, policies). */
+/**
+ * One Vault node: the core (lifecycle machine, key ceremony, activation) and the logical
+ * side (request path, engines, tokens, policies).
+ */
 export * from './errors.ts';
 export * from './logical/request.ts';
 export type { SystemView } from './logical/system-view.ts';

@@ -4,10 +4,12 @@
  * facade binds them with `machine.provide()`, tests bind fakes. The context holds no
  * key material (unseal shares and keys live in the core, never in a snapshot).
  *
- *   uninitialized ─INITIALIZED→ sealed ─THRESHOLD_REACHED→ opening ─(barrier open)→ unsealed ┬ standby ─LOCK_ACQUIRED→ active
- *                                  ▲   ▲                        │                             └─── LOCK_LOST / STEP_DOWN ──┘
- *                                  │   └── (wrong key set) ─────┘
- *                                  └──────────────────────────── SEAL ────────────────────────────────┘
+ *   uninitialized ─INITIALIZED→ sealed ─THRESHOLD_REACHED→ opening ─(barrier open)→ unsealed
+ *                                 ▲  ▲                         │                      │
+ *                                 │  └── (wrong set of shares) ┘                      │
+ *                                 └──────────────────── SEAL ─────────────────────────┘
+ *   unsealed: standby ─LOCK_ACQUIRED→ active ─LOCK_LOST / STEP_DOWN→ standby
+ *             (without HA an unsealed node is active at once)
  *   any ─CRASH→ stopped ─RESTART→ sealed | uninitialized (as storage now says)
  */
 import { assign, fromPromise, setup } from 'xstate';

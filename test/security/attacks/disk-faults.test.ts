@@ -34,7 +34,10 @@ async function tempDir(): Promise<string> {
   return d;
 }
 
-/** A 3-node lab in virtual time on a memory backend whose disk can fill, unsealed, with an active node (unless `beforeUnseal` breaks something). */
+/**
+ * A 3-node lab in virtual time on a memory backend whose disk can fill, unsealed, with an
+ * active node (unless `beforeUnseal` breaks something).
+ */
 async function virtualLab(beforeUnseal?: (backend: FullDiskMemoryBackend) => Promise<void>) {
   const clock = new SimClock(Date.UTC(2026, 0, 1));
   const backend = await FullDiskMemoryBackend.create({ clock });

@@ -3,7 +3,7 @@
  * progress counted as a real node counts it, so the model's context matches what
  * seal-status reports), the paths xstate/graph finds through it, and the transitions
  * (from, event, to) those paths must exercise. Used to replay the machine against real
- * nodes (reliability T14).
+ * nodes (T14 in docs/invariants.md).
  */
 import type { SnapshotFrom } from 'xstate';
 import { getAdjacencyMap, getShortestPaths, getSimplePaths, type AdjacencyMap, type StatePath } from 'xstate/graph';

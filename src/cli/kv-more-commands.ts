@@ -1,9 +1,9 @@
 /** `vaultlab kv patch|delete|undelete|destroy|list|metadata get|put|delete`, as `vault kv` prints them. */
 import type { Command } from 'commander';
 import { withClient } from './client.ts';
-import { columnize, kvTable } from './columnize.ts';
+import { kvTable } from './columnize.ts';
 import { joinPath, kvPreflight, parsePairs } from './kv-helpers.ts';
-import { out, outData, parseFormat, UsageError } from './output.ts';
+import { out, outData, outKeys, parseFormat, UsageError } from './output.ts';
 
 type Run = (fn: () => Promise<number>) => void;
 interface Opts {
@@ -103,14 +103,7 @@ function registerList(kv: Command, run: Run): void {
       withClient(o.address, async (c) => {
         const { path: p } = await v2Path(c, joinPath(o.mount, path ?? ''), 'metadata');
         const r = (await c.call('GET', `${p}?list=true`)).body;
-        if (parseFormat(o.format) !== 'table') outData(r.data.keys, parseFormat(o.format));
-        else
-          out(
-            columnize(
-              ['Keys'],
-              r.data.keys.map((k: string) => [k]),
-            ),
-          );
+        outKeys(r.data.keys, parseFormat(o.format));
         return 0;
       }),
     ),

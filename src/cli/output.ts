@@ -1,6 +1,7 @@
 /** Where the CLI's words go: data on stdout, errors and warnings on stderr (coloured only on a TTY that allows it). */
 import { stringify as toYaml } from 'yaml';
 import { ApiError, ConnectError } from './client.ts';
+import { columnize } from './columnize.ts';
 
 /** The output format chosen by -format or VAULT_FORMAT. */
 export type Format = 'table' | 'json' | 'yaml';
@@ -32,6 +33,17 @@ export function outJson(v: unknown): void {
 export function outData(v: unknown, format: Format): void {
   if (format !== 'yaml') return outJson(v);
   process.stdout.write(toYaml(JSON.parse(JSON.stringify(v ?? null)), { sortMapEntries: true }));
+}
+
+/** Prints a LIST answer's keys: a one-column Keys table, or the array as JSON or YAML (Vault's OutputList). */
+export function outKeys(keys: string[], format: Format): void {
+  if (format !== 'table') return outData(keys, format);
+  out(
+    columnize(
+      ['Keys'],
+      keys.map((k) => [k]),
+    ),
+  );
 }
 
 /** Prints an error on stderr, red on a TTY. */

@@ -1,9 +1,9 @@
 /** `vaultlab read|write|delete|list PATH`: raw logical paths, as `vault read` and friends do them. */
 import type { Command } from 'commander';
 import { withClient } from './client.ts';
-import { columnize, kvTable } from './columnize.ts';
+import { kvTable } from './columnize.ts';
 import { parsePairs } from './kv-helpers.ts';
-import { err, out, outData, outRaw, parseFormat } from './output.ts';
+import { err, out, outData, outKeys, outRaw, parseFormat } from './output.ts';
 import { ApiError } from './client.ts';
 
 type Run = (fn: () => Promise<number>) => void;
@@ -89,14 +89,7 @@ function list(path: string, o: Opts): Promise<number> {
       if (e instanceof ApiError && e.status === 404) return (err(`No value found at ${path}`), 2);
       throw e;
     }
-    if (parseFormat(o.format) !== 'table') outData(r.data.keys, parseFormat(o.format));
-    else
-      out(
-        columnize(
-          ['Keys'],
-          r.data.keys.map((k: string) => [k]),
-        ),
-      );
+    outKeys(r.data.keys, parseFormat(o.format));
     return 0;
   });
 }

@@ -1,61 +1,33 @@
 /**
- * The composition root of an HA lab: N nodes in one process on one shared HA backend,
- * each with its own app, an API listener (127.0.0.1:8200, 8210, ...) and a cluster
- * listener one port up (where standbys forward), and one timeline of what happened.
+ * The composition root of an HA lab: N nodes in one process on one shared HA backend
+ * (each built as lab-node.ts says: API on 127.0.0.1:8200, 8210, ..., cluster listener one
+ * port up), and one timeline of what happened.
  * Lab actions (kill, restart, seal, step-down) act on nodes directly, bypassing the API.
  */
 import { mkdirSync } from 'node:fs';
-import type { FastifyInstance } from 'fastify';
-import { bindListener, buildApp, createStandbyHandler, type Listener, type ListenerOptions } from '../api/index.ts';
 import { RealClock, type Clock } from '../clock/index.ts';
-import { uuid } from '../crypto/index.ts';
-import { EchoBoard, Forwarder, LAB_TIMINGS, Leadership, type EchoChannel, type Timings } from '../ha/index.ts';
-import { VAULT_VERSION, VaultNode, type InitResult, type NodeState } from '../node/index.ts';
-import { createBackend, isHABackend, noFaults, StorageLink, type AbstractBackend, type StorageFaults } from '../storage/index.ts';
+import { EchoBoard, LAB_TIMINGS, type Timings } from '../ha/index.ts';
+import type { InitResult, NodeState } from '../node/index.ts';
+import { createBackend, isHABackend, noFaults, type AbstractBackend, type StorageFaults } from '../storage/index.ts';
+import { buildLabNode, type LabNode, type LabNodeOptions, type LabNodeShared } from './lab-node.ts';
 import { StorageStatus } from './storage-status.ts';
 import { Timeline } from './timeline.ts';
 
 /** How to build a lab. */
-export interface ClusterOptions {
+export interface ClusterOptions extends LabNodeOptions {
   nodes?: number;
   storage?: 'level' | 'memory';
   /** Directory of the level backend (default .vaultlab/data). */
   dir?: string;
   host?: string;
-  /** Node i listens on basePort + 10·i (API) and +1 (cluster). 0 = any free ports (tests). */
-  basePort?: number;
   timings?: Timings;
   clock?: Clock;
-  aead?: 'node' | 'noble';
-  /** False: the active reads storage (and decrypts) on every read, without its read cache (the bench compares both). */
-  readCache?: boolean;
-  /** False: no sockets at all (virtual-time drills drive nodes directly). */
-  listen?: boolean;
   /** The random source of storage faults (seeded in drills). */
   random?: () => number;
-  /** Timeouts and the connection cap of every listener (default: LISTENER_DEFAULTS). */
-  listener?: ListenerOptions;
   /** Level only: fsync every write before acknowledging it (default false). */
   sync?: boolean;
   /** An open backend to run on instead of opening `storage` (a test's disk that fills up); the cluster closes it. */
   backend?: AbstractBackend;
-}
-
-/** One node of the lab with its listeners. */
-export interface LabNode {
-  name: string;
-  node: VaultNode;
-  app: FastifyInstance;
-  api: Listener;
-  cluster: Listener;
-  apiAddr: string;
-  forwarder: Forwarder;
-  /** False between kill and restart. */
-  up: boolean;
-  /** This node's link to the shared storage (where storage faults and partitions apply). */
-  storage: StorageLink;
-  /** This node's part in HA, as the lab built it (the lab's pause fault acts on it). */
-  leadership: Leadership;
 }
 
 /** A running HA lab. */
@@ -80,6 +52,12 @@ export class Cluster {
     this.storageStatus = new StorageStatus(backend, this.timeline, clock);
   }
 
+  /** What every node of this lab is built on. */
+  private shared(): LabNodeShared {
+    const { backend, storageFaults, clock, timings, storageType, timeline, echoes } = this;
+    return { backend, storageFaults, clock, timings, storageType, timeline, echoes };
+  }
+
   /** Starts every node (uninitialized, or sealed when storage already holds a barrier). */
   static async start(opts: ClusterOptions = {}): Promise<Cluster> {
     const count = opts.nodes ?? 3;
@@ -94,71 +72,12 @@ export class Cluster {
     const nodes: LabNode[] = [];
     const cluster = new Cluster(nodes, backend, timings, clock, storage === 'memory' ? 'inmem' : storage, opts.random ?? Math.random);
     try {
-      for (let i = 0; i < count; i++) nodes.push(await cluster.buildNode(i, host, opts));
+      for (let i = 0; i < count; i++) nodes.push(await buildLabNode(i, host, opts, cluster.shared()));
     } catch (err) {
       await cluster.close();
       throw err;
     }
     return cluster;
-  }
-
-  private async buildNode(i: number, host: string, opts: ClusterOptions): Promise<LabNode> {
-    const base = opts.basePort ?? 8200;
-    const name = `node${i + 1}`;
-    const bind = (port: number, what: string) =>
-      opts.listen === false ? detachedListener(`${name}-${what}`) : bindListener(host, port, opts.listener);
-    const api = await bind(base === 0 ? 0 : base + 10 * i, 'api');
-    const cluster = await bind(base === 0 ? 0 : base + 10 * i + 1, 'cluster');
-    const link = new StorageLink(this.backend, this.storageFaults, this.clock);
-    const forwarder = new Forwarder(name);
-    const leadership = new Leadership({
-      backend: link,
-      timings: this.timings,
-      clock: this.clock,
-      holderId: `${name}-${uuid().slice(0, 8)}`,
-      advertise: { apiAddr: api.url, clusterAddr: cluster.url },
-      echoes: { channel: this.echoChannel(forwarder), hostname: name, version: VAULT_VERSION },
-      report: (e) =>
-        this.timeline.add({
-          time: this.clock.now(),
-          node: name,
-          type: `lock-${e.event}`,
-          detail: [e.term ? `term ${e.term}` : '', e.detail ?? ''].filter(Boolean).join(': '),
-        }),
-    });
-    const node = await VaultNode.create(
-      {
-        name,
-        hostname: name,
-        backend: link,
-        storageType: this.storageType,
-        apiAddr: api.url,
-        clusterAddr: cluster.url,
-        clock: this.clock,
-        aead: opts.aead,
-        readCache: opts.readCache,
-      },
-      leadership,
-    );
-    node.onEvent((e) => {
-      if (e.type === 'state') this.timeline.add({ time: e.time, node: name, type: 'state', detail: `${e.from} → ${e.to}` });
-      if (e.type === 'unseal-progress')
-        this.timeline.add({ time: e.time, node: name, type: 'unseal', detail: `${e.progress}/${e.threshold}` });
-    });
-    const app = buildApp(node, { stepDownBackoffMs: this.timings.stepDownBackoffMs, standby: createStandbyHandler(node, forwarder) });
-    await api.attach(app);
-    await cluster.attach(app);
-    return { name, node, app, api, cluster, apiAddr: api.url, forwarder, up: true, storage: link, leadership };
-  }
-
-  /** One node's end of the echo board: cut off, like its forwarding, while partitioned from its peers. */
-  private echoChannel(forwarder: Forwarder): EchoChannel {
-    return {
-      send: (echo) => {
-        if (!forwarder.blocked) this.echoes.send(echo);
-      },
-      heard: () => (forwarder.blocked ? [] : this.echoes.heard()),
-    };
   }
 
   /** The node called `name` (node1, node2, ...). */
@@ -309,10 +228,4 @@ export class Cluster {
     }
     await this.backend.close();
   }
-}
-
-/** A stand-in for a socket when a lab runs without any (its address is never dialled). */
-function detachedListener(label: string): Listener {
-  const noop = async () => {};
-  return { host: 'detached', port: 0, url: `http://${label}.invalid`, attach: noop, stop: noop, reopen: noop, close: noop };
 }

@@ -1,6 +1,7 @@
 /** The lab: the composition root that builds nodes, backends, listeners and clusters. */
 export { startDevServer, startServer, type DevServer, type RunningServer, type ServerConfig } from './single-server.ts';
-export { Cluster, type ClusterOptions, type LabNode } from './cluster.ts';
+export { Cluster, type ClusterOptions } from './cluster.ts';
+export type { LabNode } from './lab-node.ts';
 export { Timeline, type TimelineEvent } from './timeline.ts';
 export {
   CONTROL_BODY_TIMEOUT_MS,

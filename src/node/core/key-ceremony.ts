@@ -4,7 +4,7 @@
  * the key and open the barrier with it. It owns the only secret material outside the
  * barrier (the shares in hand) and the seal configuration; the counts and the attempt's
  * nonce are public facts kept by the lifecycle machine. It never sends the machine an
- * event: the facade does, from what these methods return.
+ * event: the unseal flow does, from what these methods return.
  */
 import {
   BarrierUnsealError,

@@ -108,7 +108,11 @@ export class UnsealFlow {
     // xstate starts the invoked actor while it takes the event, so the attempt is known right after.
     this.host.send({ type: 'THRESHOLD_REACHED' });
     const opening = this.opening as Promise<{ at: number }> | undefined;
-    if (!opening) throw new SealedError();
+    if (!opening) {
+      // The machine did not take the event: the shares in hand open nothing, so none stays in memory.
+      this.ceremony.resetShares();
+      throw new SealedError();
+    }
     try {
       await opening;
     } finally {

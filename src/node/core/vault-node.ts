@@ -1,9 +1,9 @@
 /**
  * One Vault node: the facade that binds the lifecycle machine to its effects. The
- * machine's snapshot is the one truth of the node's state; the key ceremony (init,
- * shares, opening the barrier) and activation (into and out of active) are modules the
- * machine's actors and actions call; the logical side is reached through a SystemView.
- * The request path only reads the snapshot: it never sends the machine an event.
+ * machine's snapshot is the one truth of the node's state; the key ceremony and
+ * activation are modules the machine's actors and actions call; the logical side is
+ * reached through a SystemView. The request path only reads the snapshot; the one event
+ * it can cause is a lost lock (fencing, an expired lease), through NodeLifecycle.lockLost.
  */
 import { hostname } from 'node:os';
 import { RealClock, type Clock } from '../../clock/index.ts';

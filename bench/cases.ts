@@ -86,3 +86,11 @@ export const CASES: BenchCase[] = [
 export function appliesTo(c: BenchCase, storage: 'memory' | 'level'): boolean {
   return !c.storages || c.storages.includes(storage);
 }
+
+/** Which client measures a case at a connection count: the case's own job decides, and building one needs no server. */
+export function clientOf(name: string, connections: number): LoadJob['tool'] {
+  const c = CASES.find((x) => x.name === name);
+  if (!c) throw new Error(`no bench case named ${name}`);
+  const nowhere: ServerReady = { type: 'ready', baseline: '', active: '', standby: '', token: '' };
+  return c.job(nowhere, connections, 1).tool;
+}

@@ -7,6 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { Agent, interceptors, request, type Dispatcher } from 'undici';
+import { AUTOCANNON_RESOLUTION_MS, type Latency } from './latency.ts';
 
 /** One measurement to take. */
 export interface LoadJob {
@@ -25,8 +26,7 @@ export interface LoadJob {
 export interface LoadResult {
   requests: number;
   reqPerSec: number;
-  p50Us: number;
-  p99Us: number;
+  latency: Latency;
   errors: number;
 }
 
@@ -63,8 +63,7 @@ async function micro(job: LoadJob): Promise<LoadResult> {
   return {
     requests: samples.length,
     reqPerSec: samples.length / elapsed,
-    p50Us: percentile(sorted, 0.5),
-    p99Us: percentile(sorted, 0.99),
+    latency: { unit: 'µs', p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) },
     errors,
   };
 }
@@ -86,8 +85,7 @@ async function cannon(job: LoadJob): Promise<LoadResult> {
   return {
     requests: r.requests.total,
     reqPerSec: r.requests.total / job.durationSec,
-    p50Us: r.latency.p50 * 1000,
-    p99Us: r.latency.p99 * 1000,
+    latency: { unit: 'ms', resolution_ms: AUTOCANNON_RESOLUTION_MS, p50: r.latency.p50, p99: r.latency.p99 },
     errors: r.errors + r.non2xx,
   };
 }

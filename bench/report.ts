@@ -1,8 +1,9 @@
 /** Writing results: JSON (every sample plus summaries), a Markdown table, and an SVG bar chart of the ratios. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { formatLatency, latencySource } from './latency.ts';
 import type { ProfileRow } from './profiles.ts';
-import type { Ratio } from './summary.ts';
+import type { CaseRow, Ratio } from './summary.ts';
 
 const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
 /** A run limited to some cases (`--cases`) leaves the other ratios without data: they are left out, not marked missed. */
@@ -12,7 +13,7 @@ const measured = (x: Ratio) => Number.isFinite(x.median);
 export function markdown(r: {
   machine: Record<string, unknown>;
   settings: Record<string, unknown>;
-  cases: any[];
+  cases: CaseRow[];
   ratios: Ratio[];
   failover: any[];
   profiles: ProfileRow[];
@@ -28,14 +29,14 @@ export function markdown(r: {
     '',
     '## Cases (medians over repetitions; [min–max])',
     '',
-    '| storage | case | conns | req/s | p50 µs | p99 µs | server CPU µs/req | errors |',
-    '|---|---|---|---|---|---|---|---|',
+    '| storage | case | conns | req/s | p50 | p99 | latency from | server CPU µs/req | errors |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...r.cases.map(
       (c) =>
-        `| ${c.storage} | ${c.case} | ${c.connections} | ${f(c.reqPerSec.median)} [${f(c.reqPerSec.min)}–${f(c.reqPerSec.max)}] | ${f(c.p50Us.median)} | ${f(c.p99Us.median)} | ${f(c.cpuUsPerReq.median, 1)} | ${c.errors} |`,
+        `| ${c.storage} | ${c.case} | ${c.connections} | ${f(c.reqPerSec.median)} [${f(c.reqPerSec.min)}–${f(c.reqPerSec.max)}] | ${formatLatency(c.latency.p50.median, c.latency)} | ${formatLatency(c.latency.p99.median, c.latency)} | ${latencySource(c.latency)} | ${f(c.cpuUsPerReq.median, 1)} | ${c.errors} |`,
     ),
     '',
-    'c1 latencies come from a µs client (undici + performance.now()); c10 req/s from autocannon, except the redirect cases and `read-direct-micro`, which use the µs client at 10 connections so the redirect ratio compares like with like.',
+    'c1 latencies come from a µs client (undici + performance.now()). c10 req/s and latencies come from autocannon, whose histogram keeps whole milliseconds (a request under 1 ms counts as 0, shown as "< 1 ms"), except the redirect cases and `read-direct-micro`, which use the µs client at 10 connections so the redirect ratio compares like with like.',
     '',
     '## Ratios (computed within each repetition)',
     '',
@@ -109,12 +110,18 @@ export function writeReport(
   writeFileSync(join(dir, 'ratios.svg'), svgChart(report.ratios));
 }
 
+/** One case on the console: req/s, then p50 and p99 in the unit their client measured, autocannon's with its resolution. */
+export function caseLine(c: CaseRow): string {
+  const name = `${c.storage} ${c.case} c${c.connections}`.padEnd(34);
+  const p50 = formatLatency(c.latency.p50.median, c.latency).padStart(9);
+  const p99 = formatLatency(c.latency.p99.median, c.latency).padStart(9);
+  const source = c.latency.unit === 'ms' ? `  (${latencySource(c.latency)})` : '';
+  return `${name} ${f(c.reqPerSec.median).padStart(8)} req/s  p50 ${p50}  p99 ${p99}${source}`;
+}
+
 /** The closing console table: req/s, p50 and p99 per case, then the ratios with pass or miss. */
-export function printTable(r: { cases: any[]; ratios: Ratio[]; failover: any[]; profiles: ProfileRow[] }): string {
-  const rows = r.cases.map(
-    (c) =>
-      `${`${c.storage} ${c.case} c${c.connections}`.padEnd(34)} ${f(c.reqPerSec.median).padStart(8)} req/s  p50 ${f(c.p50Us.median).padStart(6)} µs  p99 ${f(c.p99Us.median).padStart(6)} µs`,
-  );
+export function printTable(r: { cases: CaseRow[]; ratios: Ratio[]; failover: any[]; profiles: ProfileRow[] }): string {
+  const rows = r.cases.map((c) => caseLine(c));
   const ratios = r.ratios
     .filter(measured)
     .map((x) => `${x.name.padEnd(52)} ${f(x.median, 2).padStart(8)}  ${x.target ? `${x.target}: ${x.pass ? 'pass' : 'MISS'}` : ''}`);

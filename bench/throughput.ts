@@ -4,6 +4,7 @@
  * every measurement, and the server's CPU time per request recorded beside req/s.
  */
 import { appliesTo, CASES, type ServerKind } from './cases.ts';
+import { formatLatency, type Latency } from './latency.ts';
 import { startLoad, startServer, type ServerProc } from './processes.ts';
 
 /** One measurement. */
@@ -13,8 +14,8 @@ export interface Sample {
   connections: number;
   rep: number;
   reqPerSec: number;
-  p50Us: number;
-  p99Us: number;
+  /** In the unit of the client that measured it: µs from the µs client, whole ms from autocannon. */
+  latency: Latency;
   errors: number;
   cpuUsPerReq: number;
 }
@@ -74,15 +75,14 @@ export async function runThroughput(o: ThroughputOptions): Promise<Sample[]> {
                 connections,
                 rep,
                 reqPerSec: r.reqPerSec,
-                p50Us: r.p50Us,
-                p99Us: r.p99Us,
+                latency: r.latency,
                 errors: r.errors,
                 cpuUsPerReq: r.requests ? (cpu1 - cpu0) / r.requests : 0,
               };
               samples.push(s);
               done++;
               o.onProgress(
-                `[${done}/${total}] ${storage} ${c.name} c${connections} rep ${rep + 1}: ${Math.round(s.reqPerSec)} req/s, p50 ${Math.round(s.p50Us)} µs, ${s.cpuUsPerReq.toFixed(1)} µs CPU/req${s.errors ? `, ${s.errors} errors` : ''}`,
+                `[${done}/${total}] ${storage} ${c.name} c${connections} rep ${rep + 1}: ${Math.round(s.reqPerSec)} req/s, p50 ${formatLatency(s.latency.p50, s.latency)}, ${s.cpuUsPerReq.toFixed(1)} µs CPU/req${s.errors ? `, ${s.errors} errors` : ''}`,
               );
             }
           }

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatLatency, latencySource } from './latency.ts';
 import type { ProfileRow } from './profiles.ts';
+import { svgChart } from './ratio-chart.ts';
 import type { CaseRow, Ratio } from './summary.ts';
 
 const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
@@ -75,28 +76,6 @@ export function markdown(r: {
     '',
   ];
   return lines.join('\n');
-}
-
-/** A horizontal bar chart of the throughput ratios (those that are ratios, not µs deltas). */
-export function svgChart(ratios: Ratio[]): string {
-  const rows = ratios.filter((r) => !r.name.includes('µs') && Number.isFinite(r.median));
-  const w = 760;
-  const left = 330;
-  const barW = w - left - 60;
-  const h = 30 + rows.length * 26;
-  const scale = (v: number) => (Math.min(v, 1.2) / 1.2) * barW;
-  const bars = rows.map((r, i) => {
-    const y = 20 + i * 26;
-    const colour = r.pass === undefined ? '#6b7280' : r.pass ? '#15803d' : '#b91c1c';
-    return (
-      `<text x="${left - 8}" y="${y + 14}" text-anchor="end" font-size="12">${r.name.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</text>` +
-      `<rect x="${left}" y="${y}" width="${scale(r.median).toFixed(1)}" height="18" fill="${colour}"/>` +
-      `<line x1="${left + scale(r.min)}" x2="${left + scale(r.max)}" y1="${y + 9}" y2="${y + 9}" stroke="#111" stroke-width="1.5"/>` +
-      `<text x="${left + scale(r.median) + 6}" y="${y + 14}" font-size="12">${r.median.toFixed(2)}${r.target ? ` (${r.target.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')})` : ''}</text>`
-    );
-  });
-  const one = left + scale(1);
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif"><rect width="100%" height="100%" fill="white"/>${bars.join('')}<line x1="${one}" x2="${one}" y1="10" y2="${h - 5}" stroke="#999" stroke-dasharray="4 3"/><text x="${one + 3}" y="${h - 6}" font-size="10" fill="#555">1.0</text></svg>\n`;
 }
 
 /** Writes results.json, results.md and ratios.svg into `dir`. */

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { withClient } from './client.ts';
 import { kvTable } from './columnize.ts';
 import { ADDRESS_HELP, FORMAT_HELP, MOUNT_HELP } from './help-texts.ts';
-import { joinPath, kvPreflight, mapSection, parsePairs, pathBlock } from './kv-helpers.ts';
+import { joinPath, kvPreflight, mapSection, padEqualSigns, parsePairs, pathBlock } from './kv-helpers.ts';
 import { out, outData, outKeys, parseFormat, UsageError } from './output.ts';
 import { outSecret, parseSecret } from './secret-output.ts';
 
@@ -134,7 +134,7 @@ function registerMetadataGet(meta: Command, run: Run): void {
         if (parseFormat(o.format) !== 'table') return (outData(r, parseFormat(o.format)), 0);
         const { versions, ...rest } = r.data;
         const parts = [
-          `=== Metadata Path ===\n${p}`,
+          `${padEqualSigns('Metadata Path', p.length)}\n${p}`,
           `========== Metadata ==========\n${kvTable(Object.entries(rest).sort(([a], [b]) => a.localeCompare(b)))}`,
         ];
         for (const v of Object.keys(versions).sort((a, b) => Number(b) - Number(a)))

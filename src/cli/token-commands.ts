@@ -47,9 +47,8 @@ interface RevokeOpts {
   address?: string;
 }
 
-/** Registers the token group and login. */
-export function registerTokens(program: Command, run: Run): void {
-  const token = program.command('token').description('create, look up, renew and revoke tokens');
+/** `token create` and its flags. */
+function registerCreate(token: Command, run: Run): void {
   token
     .command('create')
     .description("create a token: a child of the caller's, an orphan, or from a role")
@@ -65,6 +64,12 @@ export function registerTokens(program: Command, run: Run): void {
     .option('--format <format>', FORMAT_HELP)
     .option('--address <addr>', ADDRESS_HELP)
     .action((o: CreateOpts) => run(() => tokenCreate(o)));
+}
+
+/** Registers the token group and login. */
+export function registerTokens(program: Command, run: Run): void {
+  const token = program.command('token').description('create, look up, renew and revoke tokens');
+  registerCreate(token, run);
   token
     .command('lookup')
     .description("print the properties of a token (the caller's own when none is given)")

@@ -155,6 +155,10 @@ describe('kv get of a deleted or destroyed version', () => {
     expect(field).toEqual({ code: 2, stdout: '', stderr: 'No data found at secret/data/deleted-one\n' });
     expect((await runCli(['kv', 'destroy', '-versions=1', 'secret/deleted-one'], authed)).code).toBe(0);
     expect(await runCli(['kv', 'get', 'secret/deleted-one'], authed)).toEqual({ code: 0, stdout: table(true), stderr: '' });
+    const meta = await runCli(['kv', 'metadata', 'get', 'secret/deleted-one'], authed);
+    expect(meta.stdout.startsWith('====== Metadata Path ======\nsecret/metadata/deleted-one\n\n========== Metadata ==========\n')).toBe(
+      true,
+    );
   }, 120_000);
 
   it('a live version prints the Data section under a banner as wide as its longest key; a missing key still exits 2', async () => {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { withClient } from './client.ts';
 import { columnize } from './columnize.ts';
+import { ADDRESS_HELP, FORMAT_HELP } from './help-texts.ts';
 import { out, outData, parseFormat, UsageError } from './output.ts';
 
 type Run = (fn: () => Promise<number>) => void;
@@ -31,21 +32,24 @@ function registerSecrets(program: Command, run: Run): void {
   const secrets = program.command('secrets').description('enable, disable and list secrets engines');
   secrets
     .command('enable')
-    .argument('<type>')
-    .option('--path <path>')
-    .option('--version <v>')
-    .option('--description <d>')
-    .option('--address <addr>')
+    .description('mount a secrets engine (kv, cubbyhole...) at a path')
+    .argument('<type>', 'the engine type, e.g. kv')
+    .option('--path <path>', 'where to mount it (default: the type)')
+    .option('--version <v>', 'the KV version, 1 or 2')
+    .option('--description <d>', 'a human-friendly description')
+    .option('--address <addr>', ADDRESS_HELP)
     .action((type: string, o: EnableOpts) => run(() => secretsEnable(type, o)));
   secrets
     .command('disable')
-    .argument('<path>')
-    .option('--address <addr>')
+    .description('unmount the secrets engine at a path, deleting its data')
+    .argument('<path>', 'the mount path')
+    .option('--address <addr>', ADDRESS_HELP)
     .action((path: string, o: Addr) => run(() => secretsDisable(path, o)));
   secrets
     .command('list')
-    .option('--format <format>')
-    .option('--address <addr>')
+    .description('list the mounted secrets engines')
+    .option('--format <format>', FORMAT_HELP)
+    .option('--address <addr>', ADDRESS_HELP)
     .action((o: Formatted) => run(() => secretsList(o)));
 }
 
@@ -86,25 +90,29 @@ function registerPolicy(program: Command, run: Run): void {
   const policy = program.command('policy').description('write, read, list and delete ACL policies');
   policy
     .command('write')
-    .argument('<name>')
+    .description('upload an ACL policy (HCL or JSON) under a name')
+    .argument('<name>', 'the policy name')
     .argument('<file>', 'a policy file, or - for stdin')
-    .option('--address <addr>')
+    .option('--address <addr>', ADDRESS_HELP)
     .action((name: string, file: string, o: Addr) => run(() => policyWrite(name, file, o)));
   policy
     .command('read')
-    .argument('<name>')
-    .option('--format <format>')
-    .option('--address <addr>')
+    .description('print an ACL policy')
+    .argument('<name>', 'the policy name')
+    .option('--format <format>', FORMAT_HELP)
+    .option('--address <addr>', ADDRESS_HELP)
     .action((name: string, o: Formatted) => run(() => policyRead(name, o)));
   policy
     .command('list')
-    .option('--format <format>')
-    .option('--address <addr>')
+    .description('list the ACL policies')
+    .option('--format <format>', FORMAT_HELP)
+    .option('--address <addr>', ADDRESS_HELP)
     .action((o: Formatted) => run(() => policyList(o)));
   policy
     .command('delete')
-    .argument('<name>')
-    .option('--address <addr>')
+    .description('delete an ACL policy')
+    .argument('<name>', 'the policy name')
+    .option('--address <addr>', ADDRESS_HELP)
     .action((name: string, o: Addr) => run(() => policyDelete(name, o)));
 }
 

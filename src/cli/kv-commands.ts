@@ -4,23 +4,15 @@
  * their data/ prefix, and the output is Vault's banners and tables.
  */
 import type { Command } from 'commander';
-import { ApiError, withClient, type VaultClient } from './client.ts';
-import { kvTable } from './columnize.ts';
-import { joinPath, kvPreflight, parsePairs } from './kv-helpers.ts';
+import { withClient, type VaultClient } from './client.ts';
+import { ADDRESS_HELP, FIELD_HELP, FORMAT_HELP, MOUNT_HELP } from './help-texts.ts';
+import { joinPath, kvPreflight, mapSection, parsePairs, pathBlock } from './kv-helpers.ts';
+import { kvReadRequest } from './kv-read.ts';
 import { registerKvMore } from './kv-more-commands.ts';
-import { err, out, outData, outRaw, parseFormat, UsageError, type Format } from './output.ts';
+import { err, out, outRaw, parseFormat, UsageError, type Format } from './output.ts';
+import { outSecret, parseSecret } from './secret-output.ts';
 
 type Run = (fn: () => Promise<number>) => void;
-
-function metadataRows(m: any): Array<[string, unknown]> {
-  return [
-    ['created_time', m.created_time],
-    ['custom_metadata', m.custom_metadata ?? '<nil>'],
-    ['deletion_time', m.deletion_time],
-    ['destroyed', m.destroyed],
-    ['version', m.version],
-  ];
-}
 
 /** The flags of `kv get`. */
 interface GetOpts {
@@ -41,11 +33,12 @@ export function registerKv(program: Command, run: Run): void {
 
 function registerPut(kv: Command, run: Run): void {
   kv.command('put')
-    .argument('<path>')
-    .argument('[pairs...]')
-    .option('--mount <mount>', 'the KV mount (then PATH is relative to it)')
-    .option('--format <format>', 'table or json')
-    .option('--address <addr>', 'the node address')
+    .description('write a secret: a new version on KV v2, a replacement on KV v1')
+    .argument('<path>', 'the secret path (or the key, with -mount)')
+    .argument('[pairs...]', 'K=V pairs; V may be @file or - for stdin')
+    .option('--mount <mount>', MOUNT_HELP)
+    .option('--format <format>', FORMAT_HELP)
+    .option('--address <addr>', ADDRESS_HELP)
     .action((path: string, pairs: string[], o: { mount?: string; format?: string; address?: string }) =>
       run(async () => {
         const format = parseFormat(o.format);
@@ -60,10 +53,9 @@ function registerPut(kv: Command, run: Run): void {
             return 0;
           }
           const dataPath = `${mount}data/${full.slice(mount.length)}`;
-          const r = (await c.call('PUT', dataPath, { data })).body;
-          if (format !== 'table') outData(r, format);
-          else
-            out(`${'='.repeat(2)} Secret Path ${'='.repeat(2)}\n${dataPath}\n\n======= Metadata =======\n${kvTable(metadataRows(r.data))}`);
+          const secret = parseSecret((await c.call('PUT', dataPath, { data })).body);
+          if (format !== 'table') outSecret(secret!, format);
+          else out(`${pathBlock(dataPath)}\n${mapSection('Metadata', secret?.data ?? {})}`);
           return 0;
         });
       }),
@@ -72,12 +64,13 @@ function registerPut(kv: Command, run: Run): void {
 
 function registerGet(kv: Command, run: Run): void {
   kv.command('get')
-    .argument('<path>')
-    .option('--mount <mount>', 'the KV mount (then PATH is relative to it)')
-    .option('--field <field>', 'print only this field, raw')
+    .description('read a secret: its latest version, or -version=N on KV v2 (a deleted version prints its metadata)')
+    .argument('<path>', 'the secret path (or the key, with -mount)')
+    .option('--mount <mount>', MOUNT_HELP)
+    .option('--field <field>', FIELD_HELP)
     .option('--version <n>', 'a specific version (KV v2)')
-    .option('--format <format>', 'table or json')
-    .option('--address <addr>', 'the node address')
+    .option('--format <format>', FORMAT_HELP)
+    .option('--address <addr>', ADDRESS_HELP)
     .action((path: string, o: GetOpts) =>
       run(async () => {
         const format = parseFormat(o.format);
@@ -86,41 +79,42 @@ function registerGet(kv: Command, run: Run): void {
     );
 }
 
-/** `kv get`: the secret (v1) or its latest or given version (v2), whole or one field. */
+/** `kv get -field`: one field of the secret's data raw; a v2 version without data (deleted, destroyed) has none. */
+function printField(data: Record<string, unknown> | null | undefined, field: string, path: string): number {
+  if (!data) {
+    err(`No data found at ${path}`);
+    return 2;
+  }
+  if (!(field in data) || data[field] === null) {
+    err(`Field "${field}" not present in secret`);
+    return 1;
+  }
+  outRaw(data[field]);
+  return 0;
+}
+
+/**
+ * `kv get`: the secret (v1) or its latest or given version (v2), whole or one field. A deleted
+ * or destroyed v2 version prints its path and metadata and no Data section, and exits 0, as
+ * Vault's kv get does with the 404 that carries them.
+ */
 async function kvGet(c: VaultClient, path: string, o: GetOpts, format: Format): Promise<number> {
   const full = joinPath(o.mount, path);
   const { mount, version } = await kvPreflight(c, full);
-  const target = version === 2 ? `${mount}data/${full.slice(mount.length)}${o.version ? `?version=${o.version}` : ''}` : full;
-  let r: any;
-  try {
-    r = (await c.call('GET', target)).body;
-  } catch (e) {
-    if (e instanceof ApiError && e.status === 404) {
-      err(`No value found at ${target.split('?')[0]}`);
-      return 2;
-    }
-    throw e;
+  const target = version === 2 ? `${mount}data/${full.slice(mount.length)}` : full;
+  const secret = await kvReadRequest(c, o.version && version === 2 ? `${target}?version=${o.version}` : target);
+  if (!secret) {
+    err(`No value found at ${target}`);
+    return 2;
   }
-  const secret = version === 2 ? r.data.data : r.data;
-  if (o.field) {
-    if (!secret || !(o.field in secret)) {
-      err(`Field "${o.field}" not present in secret`);
-      return 1;
-    }
-    outRaw(secret[o.field]);
-    return 0;
-  }
-  if (format !== 'table') {
-    outData(r, format);
-    return 0;
-  }
-  const parts =
-    version === 2
-      ? [`== Secret Path ==\n${target.split('?')[0]}`, `======= Metadata =======\n${kvTable(metadataRows(r.data.metadata))}`]
-      : [];
-  parts.push(
-    `${version === 2 ? '====== Data ======\n' : ''}${kvTable(Object.entries(secret ?? {}).sort(([a], [b]) => a.localeCompare(b)))}`,
-  );
-  out(parts.join('\n\n'));
+  const data = (version === 2 ? secret.data?.data : secret.data) as Record<string, unknown> | null | undefined;
+  if (o.field) return printField(data, o.field, target);
+  if (format !== 'table') return (outSecret(secret, format), 0);
+  const parts: string[] = [];
+  if (version === 2) parts.push(pathBlock(target));
+  const metadata = version === 2 ? (secret.data?.metadata as Record<string, unknown> | null) : null;
+  if (metadata) parts.push(`${mapSection('Metadata', metadata)}\n`);
+  if (data) parts.push(mapSection('Data', data));
+  out(parts.join('\n'));
   return 0;
 }

@@ -1,7 +1,9 @@
 /** What every `kv` verb shares: the mount/version preflight, path joining and K=V parsing. */
 import { readFileSync } from 'node:fs';
 import { ApiError, type VaultClient } from './client.ts';
+import { kvTable } from './columnize.ts';
 import { UsageError } from './output.ts';
+import { mapRows } from './secret-output.ts';
 
 /** The mount and version of a KV path, from the preflight. */
 export async function kvPreflight(c: VaultClient, path: string): Promise<{ mount: string; version: 1 | 2 }> {
@@ -32,4 +34,29 @@ export function parsePairs(pairs: string[]): Record<string, string> {
     data[k] = v;
   }
   return data;
+}
+
+/** A title centred in `=` signs to a width, at least two on each side (the kv verbs' padEqualSigns). */
+export function padEqualSigns(title: string, width: number): string {
+  let signs = width - (title.length + 2);
+  if (signs <= 0) signs = 4;
+  if (signs % 2 !== 0) signs += 1;
+  const side = '='.repeat(signs / 2);
+  return `${side} ${title} ${side}`;
+}
+
+/** The banner over a map's table: as wide as its longest key plus the column glue and "Value" (getHeaderForMap). */
+export function headerForMap(title: string, m: Record<string, unknown>): string {
+  return padEqualSigns(title, Math.max(0, ...Object.keys(m).map((k) => k.length)) + 4 + 5);
+}
+
+/** The path banner, its path and a blank line, as the kv verbs open their tables (outputPath). */
+export function pathBlock(path: string, title = 'Secret Path'): string {
+  return `${padEqualSigns(title, path.length)}\n${path}\n`;
+}
+
+/** A map under its banner (the Metadata and Data sections); an empty map prints only the banner, as OutputData prints nothing. */
+export function mapSection(title: string, m: Record<string, unknown>): string {
+  const header = headerForMap(title, m);
+  return Object.keys(m).length ? `${header}\n${kvTable(mapRows(m))}` : header;
 }

@@ -2,8 +2,10 @@
 import type { Command } from 'commander';
 import { withClient } from './client.ts';
 import { kvTable } from './columnize.ts';
-import { joinPath, kvPreflight, parsePairs } from './kv-helpers.ts';
+import { ADDRESS_HELP, FORMAT_HELP, MOUNT_HELP } from './help-texts.ts';
+import { joinPath, kvPreflight, mapSection, padEqualSigns, parsePairs, pathBlock } from './kv-helpers.ts';
 import { out, outData, outKeys, parseFormat, UsageError } from './output.ts';
+import { outSecret, parseSecret } from './secret-output.ts';
 
 type Run = (fn: () => Promise<number>) => void;
 interface Opts {
@@ -23,37 +25,43 @@ async function v2Path(
   return { path: version === 2 ? `${mount}${section}/${full.slice(mount.length)}` : full, version };
 }
 
+/** The flags every kv verb takes. */
 function common(cmd: Command): Command {
-  return cmd
-    .option('--mount <mount>', 'the KV mount')
-    .option('--format <format>', 'table or json')
-    .option('--address <addr>', 'the node address');
+  return cmd.option('--mount <mount>', MOUNT_HELP).option('--format <format>', FORMAT_HELP).option('--address <addr>', ADDRESS_HELP);
+}
+
+/** A verb's command with its description and its path argument. */
+function verb(parent: Command, name: string, description: string, path = '<path>'): Command {
+  return parent.command(name).description(description).argument(path, 'the secret path (or the key, with -mount)');
 }
 
 /** Registers the rest of the kv group on `kv`. */
 export function registerKvMore(kv: Command, run: Run): void {
   registerPatch(kv, run);
   registerDelete(kv, run);
-  for (const verb of ['undelete', 'destroy'] as const) registerVersionVerb(kv, verb, run);
+  for (const action of ['undelete', 'destroy'] as const) registerVersionVerb(kv, action, run);
   registerList(kv, run);
-  const meta = kv.command('metadata').description('read, write and delete KV v2 metadata');
+  const meta = kv.command('metadata').description("read, write and delete a KV v2 key's metadata (and all its versions)");
   registerMetadataGet(meta, run);
   registerMetadataPut(meta, run);
   registerMetadataDelete(meta, run);
 }
 
 function registerPatch(kv: Command, run: Run): void {
-  common(kv.command('patch').argument('<path>').argument('[pairs...]')).action((path: string, pairs: string[], o: Opts) =>
+  common(
+    verb(kv, 'patch', 'update some fields of a KV v2 secret in a new version, keeping the others').argument(
+      '[pairs...]',
+      'K=V pairs; V may be @file or - for stdin',
+    ),
+  ).action((path: string, pairs: string[], o: Opts) =>
     run(() =>
       withClient(o.address, async (c) => {
         const { path: p, version } = await v2Path(c, joinPath(o.mount, path), 'data');
         if (version !== 2) throw new UsageError('patch is only supported on KV v2 mounts');
-        const r = (await c.call('PATCH', p, { data: parsePairs(pairs) }, { 'content-type': 'application/merge-patch+json' })).body;
-        if (parseFormat(o.format) !== 'table') outData(r, parseFormat(o.format));
-        else
-          out(
-            `== Secret Path ==\n${p}\n\n======= Metadata =======\n${kvTable(Object.entries({ ...r.data, custom_metadata: r.data.custom_metadata ?? '<nil>' }))}`,
-          );
+        const headers = { 'content-type': 'application/merge-patch+json' };
+        const secret = parseSecret((await c.call('PATCH', p, { data: parsePairs(pairs) }, headers)).body);
+        if (parseFormat(o.format) !== 'table') outSecret(secret!, parseFormat(o.format));
+        else out(`${pathBlock(p)}\n${mapSection('Metadata', secret?.data ?? {})}`);
         return 0;
       }),
     ),
@@ -62,7 +70,12 @@ function registerPatch(kv: Command, run: Run): void {
 
 /** `kv delete`: the latest version (soft), or the given versions. */
 function registerDelete(kv: Command, run: Run): void {
-  common(kv.command('delete').argument('<path>').option('--versions <list>', 'comma-separated versions')).action((path: string, o: Opts) =>
+  common(
+    verb(kv, 'delete', 'soft-delete the latest version (or -versions) of a KV v2 secret; delete a KV v1 secret').option(
+      '--versions <list>',
+      'comma-separated versions to delete (KV v2)',
+    ),
+  ).action((path: string, o: Opts) =>
     run(() =>
       withClient(o.address, async (c) => {
         const full = joinPath(o.mount, path);
@@ -82,37 +95,38 @@ function registerDelete(kv: Command, run: Run): void {
 }
 
 /** `kv undelete` and `kv destroy`: both take the versions to act on. */
-function registerVersionVerb(kv: Command, verb: 'undelete' | 'destroy', run: Run): void {
-  common(kv.command(verb).argument('<path>').option('--versions <list>', 'comma-separated versions (required)')).action(
-    (path: string, o: Opts) =>
-      run(() =>
-        withClient(o.address, async (c) => {
-          if (!o.versions) throw new UsageError('No versions provided, use the "-versions" flag to specify the version to ' + verb);
-          const { path: p } = await v2Path(c, joinPath(o.mount, path), verb);
-          await c.call('POST', p, { versions: o.versions.split(',').map(Number) });
-          out(`Success! Data written to: ${p}`);
-          return 0;
-        }),
-      ),
-  );
-}
-
-function registerList(kv: Command, run: Run): void {
-  common(kv.command('list').argument('[path]')).action((path: string | undefined, o: Opts) =>
+function registerVersionVerb(kv: Command, action: 'undelete' | 'destroy', run: Run): void {
+  const what = action === 'undelete' ? 'restore soft-deleted versions of a KV v2 secret' : 'permanently remove versions of a KV v2 secret';
+  common(verb(kv, action, what).option('--versions <list>', 'comma-separated versions (required)')).action((path: string, o: Opts) =>
     run(() =>
       withClient(o.address, async (c) => {
-        const { path: p } = await v2Path(c, joinPath(o.mount, path ?? ''), 'metadata');
-        const r = (await c.call('GET', `${p}?list=true`)).body;
-        outKeys(r.data.keys, parseFormat(o.format));
+        if (!o.versions) throw new UsageError('No versions provided, use the "-versions" flag to specify the version to ' + action);
+        const { path: p } = await v2Path(c, joinPath(o.mount, path), action);
+        await c.call('POST', p, { versions: o.versions.split(',').map(Number) });
+        out(`Success! Data written to: ${p}`);
         return 0;
       }),
     ),
   );
 }
 
+function registerList(kv: Command, run: Run): void {
+  common(verb(kv, 'list', 'list the keys under a KV path (or the mount, with -mount)', '[path]')).action(
+    (path: string | undefined, o: Opts) =>
+      run(() =>
+        withClient(o.address, async (c) => {
+          const { path: p } = await v2Path(c, joinPath(o.mount, path ?? ''), 'metadata');
+          const r = (await c.call('GET', `${p}?list=true`)).body;
+          outKeys(r.data.keys, parseFormat(o.format));
+          return 0;
+        }),
+      ),
+  );
+}
+
 /** `kv metadata get`: the key's metadata, then each version's, newest first. */
 function registerMetadataGet(meta: Command, run: Run): void {
-  common(meta.command('get').argument('<path>')).action((path: string, o: Opts) =>
+  common(verb(meta, 'get', "print a KV v2 key's metadata, then each version's, newest first")).action((path: string, o: Opts) =>
     run(() =>
       withClient(o.address, async (c) => {
         const { path: p } = await v2Path(c, joinPath(o.mount, path), 'metadata');
@@ -120,7 +134,7 @@ function registerMetadataGet(meta: Command, run: Run): void {
         if (parseFormat(o.format) !== 'table') return (outData(r, parseFormat(o.format)), 0);
         const { versions, ...rest } = r.data;
         const parts = [
-          `=== Metadata Path ===\n${p}`,
+          `${padEqualSigns('Metadata Path', p.length)}\n${p}`,
           `========== Metadata ==========\n${kvTable(Object.entries(rest).sort(([a], [b]) => a.localeCompare(b)))}`,
         ];
         for (const v of Object.keys(versions).sort((a, b) => Number(b) - Number(a)))
@@ -147,13 +161,11 @@ function metadataBody(o: MetadataPutOpts): Record<string, unknown> {
 
 function registerMetadataPut(meta: Command, run: Run): void {
   common(
-    meta
-      .command('put')
-      .argument('<path>')
-      .option('--max-versions <n>')
-      .option('--cas-required <bool>')
-      .option('--delete-version-after <d>')
-      .option('--custom-metadata <kv...>'),
+    verb(meta, 'put', "set a KV v2 key's metadata: only the flags given change")
+      .option('--max-versions <n>', 'versions to keep (0: the mount setting)')
+      .option('--cas-required <bool>', 'true to require check-and-set on every write')
+      .option('--delete-version-after <d>', 'soft-delete each version after this long (e.g. 1h, 0s: never)')
+      .option('--custom-metadata <kv...>', 'K=V pairs of custom metadata'),
   ).action((path: string, o: MetadataPutOpts) =>
     run(() =>
       withClient(o.address, async (c) => {
@@ -167,7 +179,7 @@ function registerMetadataPut(meta: Command, run: Run): void {
 }
 
 function registerMetadataDelete(meta: Command, run: Run): void {
-  common(meta.command('delete').argument('<path>')).action((path: string, o: Opts) =>
+  common(verb(meta, 'delete', "delete a KV v2 key's metadata and all its versions")).action((path: string, o: Opts) =>
     run(() =>
       withClient(o.address, async (c) => {
         const { path: p } = await v2Path(c, joinPath(o.mount, path), 'metadata');

@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { withClient } from './client.ts';
 import { columnize } from './columnize.ts';
+import { ADDRESS_HELP, FORMAT_HELP } from './help-texts.ts';
 import { out, outData, parseFormat } from './output.ts';
 
 type Run = (fn: () => Promise<number>) => void;
@@ -31,8 +32,8 @@ function rfc3339(v: unknown): string {
 export function registerMembers(op: Command, run: Run): void {
   op.command('members')
     .description('list the active node and the standbys it has heard from (sys/ha-status)')
-    .option('--format <format>', 'table or json')
-    .option('--address <addr>', 'the node address')
+    .option('--format <format>', FORMAT_HELP)
+    .option('--address <addr>', ADDRESS_HELP)
     .action((o: { format?: string; address?: string }) =>
       run(async () => {
         const format = parseFormat(o.format);

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { resolveAddress, withClient } from './client.ts';
 import { kvTable } from './columnize.ts';
+import { ADDRESS_HELP, FORMAT_HELP } from './help-texts.ts';
 import { registerMembers } from './members-command.ts';
 import { readHidden } from './prompt.ts';
 import { out, outData, parseFormat, UsageError } from './output.ts';
@@ -36,7 +37,7 @@ export function registerOperator(program: Command, run: Run): void {
   registerUnseal(op, run);
   op.command('seal')
     .description('seal the node (it forgets its keys)')
-    .option('--address <addr>', 'the node address')
+    .option('--address <addr>', ADDRESS_HELP)
     .action((o: { address?: string }) =>
       run(async () => {
         await withClient(o.address, (c) => c.call('PUT', 'sys/seal'));
@@ -47,7 +48,7 @@ export function registerOperator(program: Command, run: Run): void {
   registerMembers(op, run);
   op.command('step-down')
     .description('make the active node give up leadership')
-    .option('--address <addr>', 'the node address')
+    .option('--address <addr>', ADDRESS_HELP)
     .action((o: { address?: string }) =>
       run(async () => {
         await withClient(o.address, (c) => c.call('PUT', 'sys/step-down'));
@@ -62,8 +63,8 @@ function registerInit(op: Command, run: Run): void {
     .description('initialize storage: split a new unseal key into shares')
     .option('--key-shares <n>', 'number of key shares', '5')
     .option('--key-threshold <n>', 'shares needed to unseal', '3')
-    .option('--format <format>', 'table or json')
-    .option('--address <addr>', 'the node address')
+    .option('--format <format>', FORMAT_HELP)
+    .option('--address <addr>', ADDRESS_HELP)
     .action((o: { keyShares: string; keyThreshold: string; format?: string; address?: string }) =>
       run(async () => {
         const format = parseFormat(o.format);
@@ -95,10 +96,10 @@ function registerInit(op: Command, run: Run): void {
 function registerUnseal(op: Command, run: Run): void {
   op.command('unseal')
     .description('give this node one unseal key share (prompted, hidden, when not given)')
-    .argument('[key]')
+    .argument('[key]', 'one unseal key share, or - for stdin')
     .option('--reset', 'discard the shares given so far')
-    .option('--format <format>', 'table or json')
-    .option('--address <addr>', 'the node address')
+    .option('--format <format>', FORMAT_HELP)
+    .option('--address <addr>', ADDRESS_HELP)
     .action((key: string | undefined, o: { reset?: boolean; format?: string; address?: string }) =>
       run(async () => {
         const format = parseFormat(o.format);

@@ -1,10 +1,10 @@
 /** `vaultlab read|write|delete|list PATH`: raw logical paths, as `vault read` and friends do them. */
 import type { Command } from 'commander';
-import { withClient } from './client.ts';
-import { kvTable } from './columnize.ts';
+import { ApiError, withClient } from './client.ts';
+import { ADDRESS_HELP, FIELD_HELP, FORMAT_HELP } from './help-texts.ts';
 import { parsePairs } from './kv-helpers.ts';
-import { err, out, outData, outKeys, outRaw, parseFormat } from './output.ts';
-import { ApiError } from './client.ts';
+import { err, out, outKeys, outRaw, parseFormat } from './output.ts';
+import { outSecret, parseSecret } from './secret-output.ts';
 
 type Run = (fn: () => Promise<number>) => void;
 interface Opts {
@@ -17,22 +17,25 @@ interface Opts {
 export function registerPaths(program: Command, run: Run): void {
   program
     .command('read')
-    .argument('<path>')
-    .option('--field <f>')
-    .option('--format <format>')
-    .option('--address <addr>')
+    .description('read data at a path and print it (secrets, configuration, sys/leader, sys/seal-status...)')
+    .argument('<path>', 'the API path, without /v1/')
+    .option('--field <f>', FIELD_HELP)
+    .option('--format <format>', FORMAT_HELP)
+    .option('--address <addr>', ADDRESS_HELP)
     .action((path: string, o: Opts) => run(() => read(path, o)));
   program
     .command('write')
-    .argument('<path>')
-    .argument('[pairs...]')
-    .option('--format <format>')
-    .option('--address <addr>')
+    .description('write data to a path and print what it answered')
+    .argument('<path>', 'the API path, without /v1/')
+    .argument('[pairs...]', 'K=V pairs; V may be @file or - for stdin')
+    .option('--format <format>', FORMAT_HELP)
+    .option('--address <addr>', ADDRESS_HELP)
     .action((path: string, pairs: string[], o: Opts) => run(() => write(path, pairs, o)));
   program
     .command('delete')
-    .argument('<path>')
-    .option('--address <addr>')
+    .description('delete the data at a path')
+    .argument('<path>', 'the API path, without /v1/')
+    .option('--address <addr>', ADDRESS_HELP)
     .action((path: string, o: Opts) =>
       run(() =>
         withClient(o.address, async (c) => {
@@ -44,38 +47,43 @@ export function registerPaths(program: Command, run: Run): void {
     );
   program
     .command('list')
-    .argument('<path>')
-    .option('--format <format>')
-    .option('--address <addr>')
+    .description('list the keys under a path')
+    .argument('<path>', 'the API path, without /v1/')
+    .option('--format <format>', FORMAT_HELP)
+    .option('--address <addr>', ADDRESS_HELP)
     .action((path: string, o: Opts) => run(() => list(path, o)));
 }
 
-/** `read`: one field raw, the data as JSON or YAML, or Vault's key/value table. */
+/** `read`: one field raw, or the answer as Vault's Key/Value table, JSON or YAML. */
 function read(path: string, o: Opts): Promise<number> {
   return withClient(o.address, async (c) => {
-    let r;
+    const format = parseFormat(o.format);
+    let body;
     try {
-      r = (await c.call('GET', path)).body;
+      body = (await c.call('GET', path)).body;
     } catch (e) {
       if (e instanceof ApiError && e.status === 404) return (err(`No value found at ${path}`), 2);
       throw e;
     }
-    if (o.field) return (outRaw(r.data?.[o.field]), 0);
-    if (parseFormat(o.format) !== 'table') return (outData(r, parseFormat(o.format)), 0);
-    const rows: Array<[string, unknown]> = r.lease_duration ? [['refresh_interval', `${r.lease_duration}s`]] : [];
-    out(kvTable([...rows, ...Object.entries(r.data ?? {}).sort(([a], [b]) => a.localeCompare(b))]));
+    const secret = parseSecret(body);
+    if (!secret) return (err(`No value found at ${path}`), 2);
+    if (o.field) {
+      const value = secret.data?.[o.field];
+      if (value === undefined || value === null) return (err(`Field "${o.field}" not present in secret`), 1);
+      return (outRaw(value), 0);
+    }
+    outSecret(secret, format);
     return 0;
   });
 }
 
-/** `write`: what the path answered (its data or auth), or Vault's success line. */
+/** `write`: what the path answered, or Vault's success line when it answered nothing (table format only). */
 function write(path: string, pairs: string[], o: Opts): Promise<number> {
   return withClient(o.address, async (c) => {
-    const r = await c.call('PUT', path, parsePairs(pairs));
-    if (r.body && parseFormat(o.format) !== 'table') outData(r.body, parseFormat(o.format));
-    else if (r.body?.data) out(kvTable(Object.entries(r.body.data)));
-    else if (r.body?.auth) out(kvTable(Object.entries(r.body.auth)));
-    else out(`Success! Data written to: ${path}`);
+    const format = parseFormat(o.format);
+    const secret = parseSecret((await c.call('PUT', path, parsePairs(pairs))).body);
+    if (secret) outSecret(secret, format);
+    else if (format === 'table') out(`Success! Data written to: ${path}`);
     return 0;
   });
 }

@@ -2,27 +2,15 @@
  * `vaultlab token create|lookup|renew|revoke` and `vaultlab login`. login writes the
  * token to vaultlab's own token file (.vaultlab/token, mode 0600), never ~/.vault-token.
  */
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { labHome, VaultClient, resolveAddress, withClient } from './client.ts';
+import { VaultClient, resolveAddress, withClient } from './client.ts';
 import { kvTable } from './columnize.ts';
-import { out, outData, parseFormat } from './output.ts';
+import { ADDRESS_HELP, FORMAT_HELP } from './help-texts.ts';
+import { out, parseFormat } from './output.ts';
+import { authRows, outSecret, parseSecret } from './secret-output.ts';
+import { storeToken } from './token-file.ts';
 
 type Run = (fn: () => Promise<number>) => void;
-
-/** The table `vault token create` and `vault login` print for an auth block. */
-export function authRows(a: any): Array<[string, unknown]> {
-  return [
-    ['token', a.client_token],
-    ['token_accessor', a.accessor],
-    ['token_duration', a.lease_duration ? `${a.lease_duration}s` : '∞'],
-    ['token_renewable', a.renewable],
-    ['token_policies', a.token_policies],
-    ['identity_policies', []],
-    ['policies', a.policies],
-  ];
-}
 
 function collect(v: string, prev: string[] = []): string[] {
   return [...prev, ...v.split(',')];
@@ -59,55 +47,65 @@ interface RevokeOpts {
   address?: string;
 }
 
+/** `token create` and its flags. */
+function registerCreate(token: Command, run: Run): void {
+  token
+    .command('create')
+    .description("create a token: a child of the caller's, an orphan, or from a role")
+    .option('--policy <name>', 'a policy (repeatable, or comma-separated)', collect)
+    .option('--ttl <d>', 'initial TTL (e.g. 30m, 1h)')
+    .option('--explicit-max-ttl <d>', 'a hard limit no renewal passes')
+    .option('--period <d>', 'renew to this TTL each time (a periodic token)')
+    .option('--display-name <name>', 'a name for the token')
+    .option('--num-uses <n>', 'number of uses before it is revoked (0: unlimited)')
+    .option('--orphan', 'create a token with no parent')
+    .option('--no-default-policy', 'do not attach the default policy')
+    .option('--role <name>', 'create from this token role')
+    .option('--format <format>', FORMAT_HELP)
+    .option('--address <addr>', ADDRESS_HELP)
+    .action((o: CreateOpts) => run(() => tokenCreate(o)));
+}
+
 /** Registers the token group and login. */
 export function registerTokens(program: Command, run: Run): void {
   const token = program.command('token').description('create, look up, renew and revoke tokens');
-  token
-    .command('create')
-    .option('--policy <name>', 'a policy (repeatable)', collect)
-    .option('--ttl <d>')
-    .option('--explicit-max-ttl <d>')
-    .option('--period <d>')
-    .option('--display-name <name>')
-    .option('--num-uses <n>')
-    .option('--orphan')
-    .option('--no-default-policy')
-    .option('--role <name>')
-    .option('--format <format>')
-    .option('--address <addr>')
-    .action((o: CreateOpts) => run(() => tokenCreate(o)));
+  registerCreate(token, run);
   token
     .command('lookup')
-    .argument('[token]')
-    .option('--accessor')
-    .option('--format <format>')
-    .option('--address <addr>')
+    .description("print the properties of a token (the caller's own when none is given)")
+    .argument('[token]', 'the token (or its accessor, with -accessor)')
+    .option('--accessor', 'the argument is an accessor')
+    .option('--format <format>', FORMAT_HELP)
+    .option('--address <addr>', ADDRESS_HELP)
     .action((t: string | undefined, o: LookupOpts) => run(() => tokenLookup(t, o)));
   token
     .command('renew')
-    .argument('[token]')
-    .option('--increment <d>')
-    .option('--format <format>')
-    .option('--address <addr>')
+    .description("extend a token's TTL (the caller's own when none is given)")
+    .argument('[token]', 'the token')
+    .option('--increment <d>', 'the TTL to ask for (e.g. 1h)')
+    .option('--format <format>', FORMAT_HELP)
+    .option('--address <addr>', ADDRESS_HELP)
     .action((t: string | undefined, o: RenewOpts) => run(() => tokenRenew(t, o)));
   token
     .command('revoke')
-    .argument('[token]')
-    .option('--self')
-    .option('--accessor')
+    .description('revoke a token and its children (or only itself, with -mode=orphan)')
+    .argument('[token]', 'the token (or its accessor, with -accessor)')
+    .option('--self', "revoke the caller's own token")
+    .option('--accessor', 'the argument is an accessor')
     .option('--mode <mode>', 'orphan to keep the children')
-    .option('--address <addr>')
+    .option('--address <addr>', ADDRESS_HELP)
     .action((t: string | undefined, o: RevokeOpts) => run(() => tokenRevoke(t, o)));
   program
     .command('login')
-    .argument('<token>')
-    .option('--address <addr>')
+    .argument('<token>', 'the token to use from now on')
+    .option('--address <addr>', ADDRESS_HELP)
     .description("authenticate with a token (kept in vaultlab's own token file)")
     .action((t: string, o: { address?: string }) => run(() => login(t, o)));
 }
 
 /** `token create`: plain, orphan, or from a role. */
-function tokenCreate(o: CreateOpts): Promise<number> {
+async function tokenCreate(o: CreateOpts): Promise<number> {
+  const format = parseFormat(o.format);
   return withClient(o.address, async (c) => {
     const body: Record<string, unknown> = {
       policies: o.policy,
@@ -120,33 +118,32 @@ function tokenCreate(o: CreateOpts): Promise<number> {
     };
     const path = o.role ? `auth/token/create/${o.role}` : o.orphan ? 'auth/token/create-orphan' : 'auth/token/create';
     const r = (await c.call('POST', path, body)).body;
-    if (parseFormat(o.format) !== 'table') outData(r, parseFormat(o.format));
-    else out(kvTable(authRows(r.auth)));
+    outSecret(parseSecret(r)!, format);
     return 0;
   });
 }
 
 /** `token lookup`: the caller's own token, the one given, or the one behind an accessor. */
-function tokenLookup(t: string | undefined, o: LookupOpts): Promise<number> {
+async function tokenLookup(t: string | undefined, o: LookupOpts): Promise<number> {
+  const format = parseFormat(o.format);
   return withClient(o.address, async (c) => {
     const r = !t
       ? await c.call('GET', 'auth/token/lookup-self')
       : o.accessor
         ? await c.call('POST', 'auth/token/lookup-accessor', { accessor: t })
         : await c.call('POST', 'auth/token/lookup', { token: t });
-    if (parseFormat(o.format) !== 'table') outData(r.body, parseFormat(o.format));
-    else out(kvTable(Object.entries(r.body.data).sort(([a], [b]) => a.localeCompare(b))));
+    outSecret(parseSecret(r.body)!, format);
     return 0;
   });
 }
 
-function tokenRenew(t: string | undefined, o: RenewOpts): Promise<number> {
+async function tokenRenew(t: string | undefined, o: RenewOpts): Promise<number> {
+  const format = parseFormat(o.format);
   return withClient(o.address, async (c) => {
     const r = t
       ? await c.call('POST', 'auth/token/renew', { token: t, increment: o.increment })
       : await c.call('POST', 'auth/token/renew-self', { increment: o.increment });
-    if (parseFormat(o.format) !== 'table') outData(r.body, parseFormat(o.format));
-    else out(kvTable(authRows(r.body.auth)));
+    outSecret(parseSecret(r.body)!, format);
     return 0;
   });
 }
@@ -168,10 +165,7 @@ async function login(t: string, o: { address?: string }): Promise<number> {
   const c = new VaultClient(resolveAddress(o.address), t);
   try {
     const d = (await c.call('GET', 'auth/token/lookup-self')).body.data;
-    mkdirSync(labHome(), { recursive: true });
-    const file = join(labHome(), 'token');
-    writeFileSync(file, t, { mode: 0o600 });
-    chmodSync(file, 0o600);
+    storeToken(t);
     out(
       'Success! You are now authenticated. The token information displayed below\nis already stored in the token helper. You do NOT need to run "vault login"\nagain. Future Vault requests will automatically use this token.\n',
     );

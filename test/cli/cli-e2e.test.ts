@@ -110,7 +110,11 @@ describe('issue 3 verbs against a dev server', () => {
       expect((await runCli(['kv', 'patch', 'app/x', 'b=2'], e)).code).toBe(0);
       expect(JSON.parse((await runCli(['kv', 'get', '-format=json', 'app/x'], e)).stdout).data.data).toEqual({ a: '1', b: '2' });
       expect((await runCli(['kv', 'delete', 'app/x'], e)).stdout).toContain('Success! Data deleted (if it existed) at: app/data/x');
-      expect((await runCli(['kv', 'get', 'app/x'], e)).code).toBe(2);
+      // A deleted version prints its metadata and no data, exit 0, as vault kv get does (test/cli/vault-output.test.ts).
+      const deleted = await runCli(['kv', 'get', 'app/x'], e);
+      expect(deleted.code).toBe(0);
+      expect(deleted.stdout).toMatch(/\ndeletion_time      \d{4}-/);
+      expect(deleted.stdout).not.toContain('Data');
       expect((await runCli(['kv', 'undelete', '-versions=2', 'app/x'], e)).code).toBe(0);
       expect((await runCli(['kv', 'get', '-field=b', 'app/x'], e)).stdout).toBe('2');
       expect((await runCli(['kv', 'list', 'app'], e)).stdout).toBe('Keys\n----\nx\n');

@@ -74,9 +74,8 @@ describe('a lab from the command line', () => {
       const all = await runCli(['status', '--all'], {}, cwd);
       expect(all.code).toBe(0);
       const modes = all.stdout
-        .trim()
         .split('\n')
-        .slice(2)
+        .filter((l) => l.startsWith('node'))
         .map((l) => l.split(/\s{4,}/)[5]);
       expect(modes.sort()).toEqual(['active', 'standby', 'standby']);
       const env2 = { VAULT_ADDR: `http://127.0.0.1:${base + 10}` };

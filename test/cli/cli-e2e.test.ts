@@ -93,7 +93,7 @@ describe('a lab from the command line', () => {
       lab.child.kill();
       await rm(cwd, { recursive: true, force: true });
     }
-  });
+  }, 120_000); // a dozen CLI processes, each a Node start-up: generous for a loaded 2-core runner
 });
 
 describe('issue 3 verbs against a dev server', () => {

@@ -126,6 +126,23 @@ describe('status --all on a lab with a 3 s lock TTL', () => {
     expect(stdout).not.toContain('\u001b[2J');
   }, 60_000);
 
+  it('-watch on a terminal redraws in place (home, clear screen) until Ctrl-C typed on that terminal, then exits 0', async () => {
+    // script(1) runs the command on a pseudo-terminal; a ^C written to it reaches the command as SIGINT, as a typed one does.
+    const cmd = `${process.execPath} ${join(ROOT, 'bin/vaultlab.js')} status --all -watch=200ms; echo "exit=$?"`;
+    const child = spawn('script', ['-qec', cmd, '/dev/null'], { env: { ...process.env, NO_COLOR: '1', ...lab.env }, stdio: 'pipe' });
+    let stdout = '';
+    const exited = new Promise<void>((r) => child.on('close', () => r()));
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (d) => {
+        stdout += d;
+        if ((stdout.match(/\u001b\[H\u001b\[2JEvery 200 ms: vaultlab status --all/g) ?? []).length >= 2) resolve();
+      }),
+    );
+    child.stdin.write('\u0003');
+    await exited;
+    expect(stdout).toMatch(/exit=0/);
+  }, 60_000);
+
   it('-watch takes a Go duration and goes with --all only', async () => {
     const bad = await runCli(['status', '--all', '-watch=fast'], lab.env);
     expect(bad.code).toBe(1);

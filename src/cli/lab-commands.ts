@@ -2,58 +2,27 @@
  * The lab verbs: `up` starts a cluster in this process; the others reach a running lab
  * through its loopback control endpoint (lab-control.ts), found in .vaultlab/lab.json.
  */
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { TIMING_PROFILES } from '../ha/index.ts';
 import {
   checkFault,
   checkNodeName,
-  controlSecretPath,
   LAB_FAULTS,
   parseDurationFlag,
   readLabFile,
   readLabKeys,
-  startLab,
-  type RunningLab,
-} from '../lab/index.ts';
+  type UnsealOutcome,
+} from '../lab/client-door.ts';
 import { labHome } from './client.ts';
-import { columnize } from './columnize.ts';
+import { down, reset } from './lab-cleanup.ts';
 import { checkLocally, control, labNodeNames } from './lab-control.ts';
-import { out, outData, parseFormat, UsageError, warn, type Format } from './output.ts';
-import { troubleLines } from './trouble-lines.ts';
-import { untilSignal } from './server-command.ts';
+import type { UpOptions } from './lab-up.ts';
+import { out, UsageError } from './output.ts';
+import { statusAll } from './status-all-command.ts';
 
 type Run = (fn: () => Promise<number>) => void;
 
-/** `status --all`: one row per node. */
-export async function statusAll(format: Format): Promise<number> {
-  const { nodes, trouble } = await control('GET', 'status');
-  if (format !== 'table') outData(nodes, format);
-  else {
-    out(
-      columnize(
-        ['Node', 'Address', 'Initialized', 'Sealed', 'Unseal Progress', 'HA Mode', 'Active Node', 'Term'],
-        nodes.map((n: any) => [n.name, n.address, n.initialized, n.sealed, n.progress, n.haMode, n.activeNode, n.term || '']),
-      ),
-    );
-    troubleLines(trouble).forEach((l) => out(l));
-  }
-  return 0;
-}
-
 function envLines(addr: string, token: string): string {
   return `export VAULT_ADDR='${addr}'\nexport VAULT_TOKEN='${token}'`;
-}
-
-/** The flags of `vaultlab up`. */
-interface UpOptions {
-  nodes: string;
-  storage: string;
-  sync?: boolean;
-  basePort: string;
-  sealed?: boolean;
-  timings: string;
 }
 
 /** Registers the lab verbs. */
@@ -69,10 +38,14 @@ export function registerLab(program: Command, run: Run): void {
     .action(() => run(async () => (await control('POST', 'heal'), out('Success! Healed.'), 0)));
   program
     .command('down')
-    .description('stop the running lab')
-    .action(() => run(async () => (await control('POST', 'down'), out('Success! The lab is down.'), 0)));
+    .description('stop the running lab (a lab whose process is gone: remove its stale files)')
+    .action(() => run(down));
+  program
+    .command('reset')
+    .option('--force', 'do not ask')
+    .description("remove the lab's keys, data and saved token for good (asks first; refused while the lab runs)")
+    .action((o: { force?: boolean }) => run(() => reset(o.force === true)));
   registerEnv(program, run);
-  void parseFormat;
 }
 
 /** `up`: starts the lab in this process and serves it until Ctrl-C or `down`. */
@@ -80,59 +53,23 @@ function registerUp(program: Command, run: Run): void {
   program
     .command('up')
     .description('start a local HA lab: N nodes on one storage, initialized (5 shares, threshold 3) and unsealed')
-    .option('--nodes <n>', 'number of nodes', '3')
+    .option('--nodes <n>', 'number of nodes, 1 to 9', '3')
     .option('--storage <kind>', 'level (on disk, default) or memory', 'level')
     .option('--sync', 'level: fsync every write before acknowledging it (survives a power cut; slower)')
-    .option('--base-port <port>', 'first API port; node i uses base + 10·i', '8200')
+    .option(
+      '--base-port <port>',
+      'first API port: node i serves on base + 10·(i−1), its cluster port one up, control on base + 9; 0 = any',
+      '8200',
+    )
     .option('--sealed', 'leave every node sealed (for the unseal lesson)')
     .option(
       '--timings <profile>',
       "lab (1 s lease), vault (Vault's 15 s lease) or consul (Vault on Consul: 15 s TTL kept up to 30 s, then a 15 s lock-delay)",
       'lab',
     )
-    .action((o: UpOptions) => run(() => up(o)));
-}
-
-async function up(o: UpOptions): Promise<number> {
-  if (o.storage !== 'level' && o.storage !== 'memory') throw new UsageError(`--storage must be level or memory, not ${o.storage}`);
-  const timings = TIMING_PROFILES[o.timings];
-  if (!timings) throw new UsageError(`--timings must be one of ${Object.keys(TIMING_PROFILES).join(', ')}, not ${o.timings}`);
-  const home = labHome();
-  const lab = await startLab({
-    nodes: Number(o.nodes),
-    storage: o.storage,
-    sync: o.sync,
-    basePort: Number(o.basePort),
-    sealed: o.sealed,
-    home,
-    timings,
-  });
-  printUp(lab, o, home);
-  await Promise.race([untilSignal(), lab.closed]);
-  await lab.close();
-  rmSync(join(home, 'lab.json'), { force: true });
-  return 0;
-}
-
-/** What `up` says once the lab is up: its nodes, how to reach it, where its keys are. */
-function printUp(lab: RunningLab, o: UpOptions, home: string): void {
-  const t = lab.cluster.timings;
-  out(
-    `==> vaultlab: ${lab.cluster.nodes.length}-node HA cluster is up (storage: ${lab.cluster.storageStatus.label}, seal: shamir 5/3, timings: ${o.timings}, lock TTL ${t.lockTtlMs} ms${t.lockDelayMs ? `, lock-delay ${t.lockDelayMs} ms` : ''})`,
-  );
-  for (const n of lab.cluster.nodes) out(`    ${n.name}  ${n.apiAddr}  ${n.node.state}`);
-  lab.cluster.storageStatus.warnings.forEach(warn);
-  out('');
-  out('You may need to set the following environment variables:');
-  out(`    $ export VAULT_ADDR='${lab.cluster.nodes[0].apiAddr}'`);
-  out(`    $ export VAULT_TOKEN='${lab.keys.root_token}'        (or: eval "$(vaultlab env)")`);
-  out('');
-  out(`Unseal Key 1..5 and the Root Token are in ${join(home, 'init.json')}. Lab keys only; never reuse.`);
-  if (o.sealed)
-    out('Every node is sealed: unseal each with `vaultlab operator unseal -address=...` (3 keys per node), or `vaultlab unseal --all`.');
-  out(
-    `Lab control: ${lab.control} (its secret is in ${controlSecretPath(home)}). Try: vaultlab status --all, vaultlab kill node1, vaultlab step-down. Ctrl-C stops the lab.`,
-  );
+    .option('--lock-ttl <duration>', "the HA lock's lease, overriding the profile's (Consul's session_ttl), e.g. 3s")
+    .option('--renew-interval <duration>', "how often the active renews its lease, overriding the profile's (default TTL/3), e.g. 500ms")
+    .action((o: UpOptions) => run(async () => (await import('./lab-up.ts')).up(o)));
 }
 
 /** `kill`, `restart`, `seal`: one node each. */
@@ -180,8 +117,12 @@ function registerUnsealAll(program: Command, run: Run): void {
     .action((o: { all?: boolean }) =>
       run(async () => {
         if (!o.all) throw new UsageError('use "vaultlab unseal --all", or "vaultlab operator unseal" for one node');
-        await control('POST', 'unseal-all');
-        return statusAll('table');
+        const { nodes } = (await control('POST', 'unseal-all')) as { nodes: UnsealOutcome[] };
+        for (const n of nodes)
+          out(`${n.node}: ${n.result}${n.error ? `: ${n.error}` : ''}${n.result === 'down' ? ' (restart it first)' : ''}`);
+        out('');
+        await statusAll('table');
+        return nodes.some((n) => n.result === 'failed') ? 2 : 0;
       }),
     );
 }

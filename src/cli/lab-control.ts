@@ -1,18 +1,19 @@
 /**
  * The CLI's side of the lab's control endpoint: it finds the running lab and its secret in
  * the lab home, checks a verb's input against the lab's nodes before dialling (so a typo is
- * a local error, exit 1), and sends the verb as JSON with the secret.
+ * a local error, exit 1), and sends the verb as JSON with the secret. It enters the lab room
+ * by its light door only: reaching a lab must not load one.
  */
 import { join } from 'node:path';
 import { request } from 'undici';
-import { CONTROL_SECRET_FILE, ControlError, readControlSecret, readLabFile, type LabFile } from '../lab/index.ts';
+import { CONTROL_SECRET_FILE, ControlError, LAB_FILE, pidAlive, readControlSecret, readLabFile, type LabFile } from '../lab/client-door.ts';
 import { labHome } from './client.ts';
 import { UsageError } from './output.ts';
 
 /** The running lab's file, or a usage error that says how to start one. */
 export function runningLab(): LabFile {
   const lab = readLabFile(labHome());
-  if (!lab) throw new UsageError(`no lab is running here (${join(labHome(), 'lab.json')} not found): run "vaultlab up"`);
+  if (!lab) throw new UsageError(`no lab is running here (${join(labHome(), LAB_FILE)} not found): run "vaultlab up"`);
   return lab;
 }
 
@@ -31,6 +32,13 @@ export function checkLocally<T>(check: () => T): T {
   }
 }
 
+/** Why a lab does not answer: its process is gone (stale files: `down` removes them), or it is up but silent. */
+function silentLab(lab: LabFile): UsageError {
+  if (!pidAlive(lab.pid))
+    return new UsageError(`the lab (pid ${lab.pid}) is not running: "vaultlab down" removes its stale files, then "vaultlab up"`);
+  return new UsageError(`the lab at ${lab.control} (pid ${lab.pid}) does not answer: is it still up? run "vaultlab up"`);
+}
+
 /** Calls the running lab's control endpoint; POSTs send `body` as JSON. */
 export async function control(method: 'GET' | 'POST', action: string, body: Record<string, unknown> = {}): Promise<any> {
   const lab = runningLab();
@@ -45,7 +53,7 @@ export async function control(method: 'GET' | 'POST', action: string, body: Reco
   try {
     res = await request(`${lab.control}/${action}`, { method, headers, body: method === 'POST' ? JSON.stringify(body) : undefined });
   } catch {
-    throw new UsageError(`the lab at ${lab.control} does not answer: is it still up? run "vaultlab up"`);
+    throw silentLab(lab);
   }
   const answer = (await res.body.json()) as { ok?: boolean; result?: unknown; errors?: string[] };
   if (res.statusCode >= 400) throw new UsageError(answer.errors?.join('; ') ?? `lab answered ${res.statusCode}`);

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { VaultClient, resolveAddress, resolveToken } from './client.ts';
 import { kvTable } from './columnize.ts';
-import { out, outData, parseFormat } from './output.ts';
+import { out, outData, parseFormat, UsageError } from './output.ts';
 
 /** The rows of `vault status`, in Vault's order (command/format.go). */
 export function statusRows(s: any, l: any | undefined): Array<[string, unknown]> {
@@ -34,10 +34,12 @@ export function registerStatus(program: Command, run: (fn: () => Promise<number>
     .description('print the seal and HA status of a node (exit 0 unsealed, 2 sealed); --all for every lab node')
     .option('--format <format>', 'table or json')
     .option('--address <addr>', 'the node address (default VAULT_ADDR)')
-    .option('--all', 'one row per lab node (vaultlab up)')
-    .action((opts: { format?: string; address?: string; all?: boolean }) =>
+    .option('--all', 'one row per lab node (vaultlab up), the HA lock and the faults in force')
+    .option('--watch [interval]', 'with --all: redraw every interval (default 1s) until Ctrl-C')
+    .action((opts: { format?: string; address?: string; all?: boolean; watch?: string | true }) =>
       run(async () => {
-        if (opts.all) return (await import('./lab-commands.ts')).statusAll(parseFormat(opts.format));
+        if (opts.all) return (await import('./status-all-command.ts')).statusAll(parseFormat(opts.format), opts.watch);
+        if (opts.watch !== undefined) throw new UsageError('-watch goes with --all (vaultlab status --all -watch)');
         const format = parseFormat(opts.format);
         const client = new VaultClient(resolveAddress(opts.address), resolveToken());
         try {

@@ -1,4 +1,4 @@
-import type { LabTrouble } from '../lab/index.ts';
+import type { LabTrouble } from '../lab/client-door.ts';
 
 /**
  * The lines `status --all` prints under its table when storage or leadership is in trouble:

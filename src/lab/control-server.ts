@@ -13,47 +13,16 @@ import { checkCaller } from './control-auth.ts';
 import { ControlError, invalidInput } from './control-errors.ts';
 import { checkFault, checkFields, checkNodeName } from './control-input.ts';
 import type { LabFaults } from './lab-faults.ts';
-import { labTrouble } from './lab-trouble.ts';
+import { labStatus } from './lab-status.ts';
 
 /** What each lab verb needs from the runner. */
 export interface LabControls {
   cluster: Cluster;
   faults: LabFaults;
-  /** Unseals every sealed node with the lab's saved keys. */
-  unsealAll(): Promise<void>;
+  /** Unseals every sealed node with the lab's saved keys, each on its own, and says how each fared. */
+  unsealAll(): Promise<unknown>;
   /** Shuts the whole lab down (the process exits after answering). */
   down(): Promise<void>;
-}
-
-/** One row of `vaultlab status --all`. */
-export interface NodeRow {
-  name: string;
-  address: string;
-  initialized: boolean;
-  sealed: boolean;
-  progress: string;
-  haMode: string;
-  activeNode: string;
-  term: number;
-}
-
-/** The status of every node, as `status --all` prints it. */
-export function nodeRows(cluster: Cluster): NodeRow[] {
-  const active = cluster.active();
-  return cluster.nodes.map((n) => {
-    const s = n.node.sealStatus() as { initialized: boolean; sealed: boolean; progress: number; t: number };
-    const state = n.up ? n.node.state : 'stopped';
-    return {
-      name: n.name,
-      address: n.apiAddr,
-      initialized: s.initialized,
-      sealed: s.sealed,
-      progress: s.sealed && s.t ? `${s.progress}/${s.t}` : 'n/a',
-      haMode: state === 'active' || state === 'standby' ? state : state === 'stopped' ? 'down' : 'sealed',
-      activeNode: active?.apiAddr ?? '<none>',
-      term: n.node.term,
-    };
-  });
 }
 
 /** How the endpoint is reached and bounded. */
@@ -95,16 +64,12 @@ const bare = (method: Route['method'], fn: (c: LabControls) => Promise<unknown>)
 
 /** The verbs, by path: `/kill` with `{"node":"node1"}`, `/fault` with `{"node","kind","duration_ms"}`. */
 const ROUTES: Record<string, Route> = {
-  status: bare('GET', async (c) => ({
-    nodes: nodeRows(c.cluster),
-    trouble: labTrouble(c.cluster),
-    timeline: c.cluster.timeline.events.slice(-50),
-  })),
+  status: bare('GET', async (c) => ({ ...(await labStatus(c.cluster)), timeline: c.cluster.timeline.events.slice(-50) })),
   kill: onNode('kill'),
   restart: onNode('restart'),
   seal: onNode('seal'),
   'step-down': bare('POST', async (c) => ({ node: c.cluster.stepDown() ?? null })),
-  'unseal-all': bare('POST', (c) => c.unsealAll()),
+  'unseal-all': bare('POST', async (c) => ({ nodes: await c.unsealAll() })),
   fault: {
     method: 'POST',
     run: async (c, b) => {

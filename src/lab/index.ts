@@ -6,11 +6,9 @@ export { Timeline, type TimelineEvent } from './timeline.ts';
 export {
   CONTROL_BODY_TIMEOUT_MS,
   CONTROL_MAX_BODY_BYTES,
-  nodeRows,
   startControlServer,
   type ControlServerOptions,
   type LabControls,
-  type NodeRow,
 } from './control-server.ts';
 export { CONTROL_SECRET_FILE, controlSecretPath, readControlSecret } from './control-auth.ts';
 export { ControlError, type ControlErrorCode } from './control-errors.ts';
@@ -30,6 +28,12 @@ export {
   type StorageFaultKind,
   type StorageKnobs,
 } from './fault-kinds.ts';
-export { readLabFile, readLabKeys, startLab, type LabFile, type LabKeys, type LabOptions, type RunningLab } from './lab-runner.ts';
+export { startLab, whyNoActive, type LabOptions, type RunningLab } from './lab-runner.ts';
+export { readLabFile, readLabKeys, type LabFile, type LabKeys } from './lab-files.ts';
+export { labStatus, nodeFaults, type LabStatus, type LockStatus, type NodeStatus } from './lab-status.ts';
+export { unsealEach, type UnsealOutcome } from './lab-keys.ts';
+export { checkUpFlags, type UpChoice, type UpFlags } from './up-options.ts';
+export { controlPort, describePorts, MAX_NODES, nodeApiPort } from './port-plan.ts';
+export { formatMs, parseGoDuration } from './go-duration.ts';
 export { LabFaults } from './lab-faults.ts';
 export { labTrouble, type LabTrouble } from './lab-trouble.ts';

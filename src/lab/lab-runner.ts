@@ -1,18 +1,22 @@
 /**
- * `vaultlab up`: a lab that is ready to use in one call. It starts the cluster on the
- * embedded storage, initializes it (5 shares, threshold 3) or reuses the keys saved by an
- * earlier run, unseals every node unless asked not to, waits for an active node, and
- * opens the control endpoint the other lab verbs talk to. The keys are saved in
- * .vaultlab/init.json: lab keys only, never to be reused for anything real. The control
- * endpoint's secret goes to .vaultlab/control.secret (0600), new on every run.
+ * `vaultlab up`: a lab that is ready to use in one call. It takes the home's lock (one lab
+ * per home), starts the cluster on the embedded storage, initializes it (5 shares,
+ * threshold 3) or reuses the keys saved by an earlier run, unseals every node unless asked
+ * not to, waits for an active node, and opens the control endpoint the other lab verbs talk
+ * to. The keys are saved in .vaultlab/init.json: lab keys only, never to be reused for
+ * anything real. The control endpoint's secret goes to .vaultlab/control.secret (0600), new
+ * on every run. On close it removes only the files this run owns (lab-files.ts).
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Timings } from '../ha/index.ts';
 import { Cluster } from './cluster.ts';
 import { createControlSecret, removeControlSecret } from './control-auth.ts';
 import { startControlServer } from './control-server.ts';
+import { DATA_DIR, KEYS_FILE, LAB_FILE, releaseLabLock, takeLabLock, writePrivate, type LabFile, type LabKeys } from './lab-files.ts';
+import { checkKeysFree, labKeysFor, unsealEach } from './lab-keys.ts';
 import { LabFaults } from './lab-faults.ts';
+import { controlPort } from './port-plan.ts';
 
 /** How to start a lab. */
 export interface LabOptions {
@@ -26,22 +30,8 @@ export interface LabOptions {
   /** Where keys, data and the lab file go (default .vaultlab). */
   home?: string;
   timings?: Timings;
-  /** Control endpoint port (default basePort + 100; 0 = any). */
+  /** Control endpoint port (default basePort + 9, see port-plan.ts; 0 = any). */
   controlPort?: number;
-}
-
-/** The saved sys/init response. */
-export interface LabKeys {
-  keys: string[];
-  keys_base64: string[];
-  root_token: string;
-}
-
-/** What `.vaultlab/lab.json` tells the other verbs about a running lab. */
-export interface LabFile {
-  pid: number;
-  control: string;
-  nodes: { name: string; apiAddr: string }[];
 }
 
 /** A running lab. */
@@ -51,76 +41,54 @@ export interface RunningLab {
   control: string;
   /** True when this run initialized the storage (false: keys reused). */
   freshInit: boolean;
+  /** What taking the home's lock said (a stale lock taken over), if anything. */
+  note?: string;
   /** Resolves once the lab has been shut down (by `down` or `close()`). */
   closed: Promise<void>;
   close(): Promise<void>;
 }
 
-/** Reads the lab keys saved by `up`, if any. */
-export function readLabKeys(home = '.vaultlab'): LabKeys | undefined {
-  const file = join(home, 'init.json');
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as LabKeys) : undefined;
+/** Removes the files this run owns: its lab file, its secret, the keys of its memory storage (if it wrote them), and last its lock. */
+function removeOwnFiles(home: string, ownsKeys: boolean): void {
+  removeControlSecret(home);
+  rmSync(join(home, LAB_FILE), { force: true });
+  if (ownsKeys) rmSync(join(home, KEYS_FILE), { force: true });
+  releaseLabLock(home);
 }
 
-/** Reads the running lab's file, if any. */
-export function readLabFile(home = '.vaultlab'): LabFile | undefined {
-  const file = join(home, 'lab.json');
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as LabFile) : undefined;
-}
-
-function writePrivate(file: string, body: string): void {
-  writeFileSync(file, body, { mode: 0o600 });
-  chmodSync(file, 0o600);
-}
-
-/** The lab's keys: a fresh init's (saved to init.json), or those init.json kept for storage that outlived a run. */
-async function labKeysFor(cluster: Cluster, home: string, storage: string): Promise<LabKeys> {
-  const kept = storage === 'level' ? readLabKeys(home) : undefined;
-  if (!cluster.nodes[0].node.initialized) {
-    const res = await cluster.init(5, 3);
-    const keys = { keys: res.keys, keys_base64: res.keysBase64, root_token: res.rootToken };
-    writePrivate(join(home, 'init.json'), `${JSON.stringify(keys, null, 2)}\n`);
-    return keys;
-  }
-  if (!kept)
-    throw new Error(
-      `storage in ${join(home, 'data')} is initialized but ${join(home, 'init.json')} is missing: remove ${home} to start afresh`,
-    );
-  return kept;
-}
-
-/** Starts a lab and leaves it running until `close()`. */
+/** Starts a lab and leaves it running until `close()`. Refuses (changing nothing) a home whose lab is running. */
 export async function startLab(opts: LabOptions = {}): Promise<RunningLab> {
   const home = opts.home ?? '.vaultlab';
   const storage = opts.storage ?? 'level';
   mkdirSync(home, { recursive: true, mode: 0o700 });
-  const basePort = opts.basePort ?? 8200;
-  const cluster = await Cluster.start({
-    nodes: opts.nodes ?? 3,
-    storage,
-    sync: opts.sync,
-    dir: join(home, 'data'),
-    basePort,
-    timings: opts.timings,
-  });
+  const { note } = takeLabLock(home);
+  let cluster: Cluster | undefined;
+  // A memory lab's keys unlock nothing once it is gone: they leave with it.
+  let ownsKeys = false;
   try {
-    const freshInit = !cluster.nodes[0].node.initialized;
-    const keys = await labKeysFor(cluster, home, storage);
-    const unsealAll = async () => cluster.unsealAll(keys.keys);
+    checkKeysFree(home, storage);
+    const basePort = opts.basePort ?? 8200;
+    const dir = join(home, DATA_DIR);
+    cluster = await Cluster.start({ nodes: opts.nodes ?? 3, storage, sync: opts.sync, dir, basePort, timings: opts.timings });
+    const c = cluster;
+    const freshInit = !c.nodes[0].node.initialized;
+    const keys = await labKeysFor(c, home, storage);
+    ownsKeys = storage === 'memory';
+    const unsealAll = async () => unsealEach(c, keys.keys);
     if (!opts.sealed) {
-      await unsealAll();
+      await c.unsealAll(keys.keys);
       await waitFor(
-        () => cluster.active() !== undefined,
-        cluster.timings.lockTtlMs * 3 + 2000,
-        () => whyNoActive(cluster),
+        () => c.active() !== undefined,
+        c.timings.lockTtlMs * 3 + 2000,
+        () => whyNoActive(c),
       );
     }
-    const port = opts.controlPort ?? (basePort === 0 ? 0 : basePort + 100);
-    const served = await serveControl(cluster, home, port, unsealAll);
-    return { cluster, keys, freshInit, ...served };
+    const port = opts.controlPort ?? controlPort(basePort);
+    const served = await serveControl(c, home, storage, port, unsealAll);
+    return { cluster: c, keys, freshInit, note, ...served };
   } catch (err) {
-    removeControlSecret(home);
-    await cluster.close();
+    await cluster?.close();
+    removeOwnFiles(home, ownsKeys);
     throw err;
   }
 }
@@ -129,17 +97,18 @@ export async function startLab(opts: LabOptions = {}): Promise<RunningLab> {
 async function serveControl(
   cluster: Cluster,
   home: string,
+  storage: 'level' | 'memory',
   port: number,
-  unsealAll: () => Promise<void>,
+  unsealAll: () => Promise<unknown>,
 ): Promise<Pick<RunningLab, 'control' | 'closed' | 'close'>> {
   let closing: Promise<void> | undefined;
   let markClosed!: () => void;
   const closed = new Promise<void>((r) => (markClosed = r));
   const close = () =>
     (closing ??= (async () => {
-      removeControlSecret(home);
       await control.close();
       await cluster.close();
+      removeOwnFiles(home, storage === 'memory');
       markClosed();
     })());
   // A fresh secret per run: whoever held the last one (a closed dashboard tab, an old shell) holds nothing now.
@@ -147,8 +116,8 @@ async function serveControl(
   const down = async () => void setTimeout(() => void close(), 10);
   const control = await startControlServer({ cluster, faults: new LabFaults(cluster), unsealAll, down }, { port, secret });
   const nodes = cluster.nodes.map((n) => ({ name: n.name, apiAddr: n.apiAddr }));
-  const file: LabFile = { pid: process.pid, control: control.url, nodes };
-  writePrivate(join(home, 'lab.json'), `${JSON.stringify(file, null, 2)}\n`);
+  const file: LabFile = { pid: process.pid, control: control.url, storage, nodes };
+  writePrivate(join(home, LAB_FILE), `${JSON.stringify(file, null, 2)}\n`);
   return { control: control.url, closed, close };
 }
 

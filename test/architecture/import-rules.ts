@@ -18,7 +18,17 @@ export const ROOM_CHAIN = ['clock', 'storage', 'crypto', 'ha', 'node', 'api', 'l
 export const LEAF_ROOMS = ['hcl', 'types'] as const;
 
 /** The rules, as named in the test's output. */
-export type RuleKind = 'direction' | 'door' | 'node-halves' | 'cycle' | 'unresolved';
+export type RuleKind = 'direction' | 'door' | 'node-halves' | 'cycle' | 'unresolved' | 'light-door';
+
+/**
+ * Second doors: a room may offer one light door beside its index.ts, for callers that must
+ * not load the room's heavy packages (the CLI's lab verbs reach a running lab without
+ * loading fastify or level). Everything a light door loads (its value imports, followed
+ * through the set) must stay clear of the packages listed here.
+ */
+export const LIGHT_DOORS: Readonly<Record<string, readonly string[]>> = {
+  'src/lab/client-door.ts': ['fastify', 'level', 'memory-level', 'classic-level', 'xstate', 'shamir-secret-sharing', '@noble/ciphers'],
+};
 
 /** One broken rule: the importing file, the file it imports, and why that is wrong. */
 export interface ImportFinding {
@@ -142,7 +152,7 @@ function doorFindings(edges: readonly ImportEdge[]): ImportFinding[] {
   return edges
     .filter((e) => {
       const to = roomOf(e.to);
-      return to !== undefined && roomOf(e.from) !== to && e.to !== `src/${to}/index.ts`;
+      return to !== undefined && roomOf(e.from) !== to && e.to !== `src/${to}/index.ts` && !Object.hasOwn(LIGHT_DOORS, e.to);
     })
     .map((e) => ({ kind: 'door', file: e.from, imports: e.to, message: `enter src/${roomOf(e.to)} through its index.ts` }));
 }
@@ -204,10 +214,54 @@ function cycleFindings(edges: readonly ImportEdge[]): ImportFinding[] {
   });
 }
 
+const edgeCache = new WeakMap<SourceSet, ImportEdge[]>();
+
+/** The files a file loads when it runs: its value imports (not type-only, not dynamic), followed through the set. */
+export function loadedFiles(files: SourceSet, start: string): Set<string> {
+  let edges = edgeCache.get(files);
+  if (!edges) edgeCache.set(files, (edges = importEdges(files).edges));
+  const seen = new Set<string>([start]);
+  const todo = [start];
+  while (todo.length) {
+    const from = todo.pop()!;
+    for (const e of edges)
+      if (e.from === from && e.how === 'value' && files.has(e.to) && !seen.has(e.to)) (seen.add(e.to), todo.push(e.to));
+  }
+  return seen;
+}
+
+/** Rule e: nothing a light door loads imports one of the packages it must stay clear of. */
+function lightDoorFindings(files: SourceSet): ImportFinding[] {
+  const out: ImportFinding[] = [];
+  for (const [door, heavy] of Object.entries(LIGHT_DOORS)) {
+    if (!files.has(door)) continue;
+    for (const file of loadedFiles(files, door)) {
+      for (const { specifier, how } of importsOf(file, files.get(file)!)) {
+        const pkg = heavy.find((h) => specifier === h || specifier.startsWith(`${h}/`));
+        if (pkg && how === 'value')
+          out.push({
+            kind: 'light-door',
+            file,
+            imports: specifier,
+            message: `${door} is a light door: nothing it loads may import ${pkg}`,
+          });
+      }
+    }
+  }
+  return out;
+}
+
 /** Every broken rule in the set. */
 export function checkImports(files: SourceSet): ImportFinding[] {
   const { edges, unresolved } = importEdges(files);
-  return [...unresolved, ...directionFindings(edges), ...doorFindings(edges), ...nodeHalvesFindings(edges), ...cycleFindings(edges)];
+  return [
+    ...unresolved,
+    ...directionFindings(edges),
+    ...doorFindings(edges),
+    ...nodeHalvesFindings(edges),
+    ...cycleFindings(edges),
+    ...lightDoorFindings(files),
+  ];
 }
 
 /** One line per finding, for a failure message. */

@@ -54,7 +54,7 @@ describe('the control secret', () => {
   it('lets a well-formed request through (the refusals below are about the request, not the route)', async () => {
     const r = await controlRequest(port, 'GET', '/status', { authorization: `Bearer ${secret}` });
     expect(r.status).toBe(200);
-    expect(r.body.result.nodes.map((n: { haMode: string }) => n.haMode).sort()).toEqual(['active', 'standby', 'standby']);
+    expect(r.body.result.nodes.map((n: { ha_mode: string }) => n.ha_mode).sort()).toEqual(['active', 'standby', 'standby']);
   });
 });
 
@@ -330,7 +330,7 @@ describe('the CLI against the lab, with the secret', () => {
     expectRefused(await controlRequest(port, 'GET', '/status'), 401);
     const all = await runCli(['status', '--all', '-format=json'], env());
     expect(all.code, all.stderr).toBe(0);
-    expect(JSON.parse(all.stdout)).toHaveLength(3);
+    expect(JSON.parse(all.stdout).nodes).toHaveLength(3);
     const fault = await runCli(['fault', 'node2', 'partition-peers', '--duration', '600000'], env());
     expect(fault.stdout).toContain('Success! partition-peers on node2 for 600000 ms');
     expect(lab.cluster.get('node2').forwarder.blocked).toBe(true);

@@ -1,0 +1,67 @@
+/**
+ * `vaultlab up`: checks every flag, then starts the lab in this process and serves it until
+ * Ctrl-C or `vaultlab down`. Loaded only when `up` runs: it pulls in the whole lab
+ * (fastify, level), which no other verb needs.
+ */
+import { join } from 'node:path';
+import { checkUpFlags, controlSecretPath, describePorts, formatMs, startLab, type RunningLab, type UpChoice } from '../lab/index.ts';
+import { labHome } from './client.ts';
+import { out, UsageError, warn } from './output.ts';
+import { untilSignal } from './server-command.ts';
+
+/** The flags of `vaultlab up`, as typed. */
+export interface UpOptions {
+  nodes: string;
+  storage: string;
+  sync?: boolean;
+  basePort: string;
+  sealed?: boolean;
+  timings: string;
+  lockTtl?: string;
+  renewInterval?: string;
+}
+
+/** Runs the lab until a signal or `down`; exit 0. */
+export async function up(o: UpOptions): Promise<number> {
+  let choice: UpChoice;
+  try {
+    choice = checkUpFlags(o);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const home = labHome();
+  const lab = await startLab({ ...choice, sync: o.sync, sealed: o.sealed, home });
+  if (lab.note) warn(`Note: ${lab.note}`);
+  printUp(lab, choice, o, home);
+  await Promise.race([untilSignal(), lab.closed]);
+  await lab.close();
+  return 0;
+}
+
+/** The lock line of the banner: the effective lock TTL and renew interval, and the profile they came from. */
+function timingWords(lab: RunningLab, choice: UpChoice): string {
+  const t = lab.cluster.timings;
+  const delay = t.lockDelayMs ? `, lock-delay ${formatMs(t.lockDelayMs)}` : '';
+  return `timings: ${choice.profile}, lock TTL ${formatMs(t.lockTtlMs)}, renewed every ${formatMs(t.renewIntervalMs)}${delay}`;
+}
+
+/** What `up` says once the lab is up: its nodes, its ports, how to reach it, where its keys are. */
+function printUp(lab: RunningLab, choice: UpChoice, o: UpOptions, home: string): void {
+  out(
+    `==> vaultlab: ${lab.cluster.nodes.length}-node HA cluster is up (storage: ${lab.cluster.storageStatus.label}, seal: shamir 5/3, ${timingWords(lab, choice)})`,
+  );
+  for (const n of lab.cluster.nodes) out(`    ${n.name}  ${n.apiAddr}  ${n.node.state}`);
+  out(`    ${describePorts(choice.basePort, choice.nodes)}`);
+  lab.cluster.storageStatus.warnings.forEach(warn);
+  out('');
+  out('You may need to set the following environment variables:');
+  out(`    $ export VAULT_ADDR='${lab.cluster.nodes[0].apiAddr}'`);
+  out(`    $ export VAULT_TOKEN='${lab.keys.root_token}'        (or: eval "$(vaultlab env)")`);
+  out('');
+  out(`Unseal Key 1..5 and the Root Token are in ${join(home, 'init.json')}. Lab keys only; never reuse.`);
+  if (o.sealed)
+    out('Every node is sealed: unseal each with `vaultlab operator unseal -address=...` (3 keys per node), or `vaultlab unseal --all`.');
+  out(
+    `Lab control: ${lab.control} (its secret is in ${controlSecretPath(home)}). Try: vaultlab status --all, vaultlab kill node1, vaultlab step-down. Ctrl-C stops the lab.`,
+  );
+}

@@ -1,0 +1,31 @@
+/**
+ * The lab room's second, light door: what the CLI's lab verbs need to find and reach a
+ * running lab (its files, its lock, its control secret, the checks of a verb's input, the
+ * fault words, durations) without loading the lab itself (fastify, level). Only files that
+ * import nothing heavy may be re-exported here; test/architecture checks it.
+ */
+export { CONTROL_SECRET_FILE, controlSecretPath, readControlSecret } from './control-auth.ts';
+export { ControlError, type ControlErrorCode } from './control-errors.ts';
+export { checkFault, checkNodeName, MAX_FAULT_MS, parseDurationFlag, type FaultRequest } from './control-input.ts';
+export { LAB_FAULTS, type LabFault } from './fault-kinds.ts';
+export { formatMs, parseGoDuration } from './go-duration.ts';
+export {
+  busyMessage,
+  DATA_DIR,
+  KEYS_FILE,
+  LAB_FILE,
+  LabBusyError,
+  liveLabPid,
+  LOCK_FILE,
+  pidAlive,
+  readLabFile,
+  readLabKeys,
+  readLockPid,
+  removeStaleFiles,
+  TOKEN_FILE,
+  type LabFile,
+  type LabKeys,
+} from './lab-files.ts';
+export type { LabStatus, LockStatus, NodeStatus } from './lab-status.ts';
+export type { LabTrouble } from './lab-trouble.ts';
+export type { UnsealOutcome } from './lab-keys.ts';

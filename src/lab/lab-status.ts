@@ -1,0 +1,94 @@
+/**
+ * What `status --all` shows, read from the lab's state at one instant: each node as its own
+ * API would describe it (Vault's snake_case names: its `leader_address` is what that node's
+ * sys/leader says, so the row and `vaultlab status -address=<node>` agree, in a failover gap
+ * too), the faults acting on it, and the HA lock as storage holds it (holder, term, lease left).
+ */
+import { StorageKeys } from '../storage/index.ts';
+import type { Cluster } from './cluster.ts';
+import type { LabNode } from './lab-node.ts';
+import { labTrouble, type LabTrouble } from './lab-trouble.ts';
+
+/** One node's row. A killed node answers nothing: its seal fields are null and its ha_mode is "down". */
+export interface NodeStatus {
+  name: string;
+  api_address: string;
+  initialized: boolean | null;
+  sealed: boolean | null;
+  /** Threshold and shares (Vault's seal-status t and n). */
+  t: number | null;
+  n: number | null;
+  progress: number | null;
+  ha_mode: 'active' | 'standby' | 'sealed' | 'uninitialized' | 'down';
+  /** The active node's API address as this node knows it (its sys/leader leader_address); '' when it knows none. */
+  leader_address: string;
+  /** The lock term this node holds while active (0 otherwise). */
+  term: number;
+  /** The lab faults acting on it now, in `vaultlab fault` words. */
+  faults: string[];
+}
+
+/** The HA lock as storage holds it. */
+export interface LockStatus {
+  held: boolean;
+  /** The holder's node name, and its API address as the lock advertises it. */
+  holder: string | null;
+  holder_address: string | null;
+  term: number | null;
+  /** Until the lease runs out unless renewed (storage may keep a crashed holder's lease longer, e.g. Consul). */
+  lease_remaining_ms: number | null;
+  ttl_ms: number;
+  renew_interval_ms: number;
+}
+
+/** The control endpoint's status answer. */
+export interface LabStatus {
+  nodes: NodeStatus[];
+  lock: LockStatus;
+  trouble: LabTrouble;
+}
+
+/** The faults acting on one node, storage-wide ones included. */
+export function nodeFaults(cluster: Cluster, n: LabNode): string[] {
+  const f: string[] = [];
+  if (!n.up) f.push('kill');
+  if (n.node.paused) f.push('pause');
+  if (n.storage.partitioned) f.push('partition-storage');
+  if (n.forwarder.blocked) f.push('partition-peers');
+  if (cluster.storageFaults.latencyMs > 0) f.push('slow-storage');
+  if (cluster.storageFaults.errorRate > 0) f.push('storage-errors');
+  return f;
+}
+
+function nodeStatus(cluster: Cluster, n: LabNode): NodeStatus {
+  const row = { name: n.name, api_address: n.apiAddr };
+  const faults = nodeFaults(cluster, n);
+  if (!n.up) {
+    const unknown = { initialized: null, sealed: null, t: null, n: null, progress: null };
+    return { ...row, ...unknown, ha_mode: 'down', leader_address: '', term: 0, faults };
+  }
+  const s = n.node.sealStatus() as { initialized: boolean; sealed: boolean; progress: number; t: number; n: number };
+  const state = n.node.state;
+  const mode = state === 'active' || state === 'standby' || state === 'uninitialized' ? state : 'sealed';
+  const leader = mode === 'active' || mode === 'standby' ? (n.node.leaderAddress()?.apiAddr ?? '') : '';
+  const seal = { initialized: s.initialized, sealed: s.sealed, t: s.t, n: s.n, progress: s.progress };
+  return { ...row, ...seal, ha_mode: mode, leader_address: leader, term: n.node.term, faults };
+}
+
+/** The lock's holder, term and lease, read from the shared backend itself (no node's faults in the way). */
+async function lockStatus(cluster: Cluster): Promise<LockStatus> {
+  const t = cluster.timings;
+  const ttl = { ttl_ms: t.lockTtlMs, renew_interval_ms: t.renewIntervalMs };
+  const v = await cluster.backend.lock(StorageKeys.lock, '', { holder: 'vaultlab-status', ttlMs: t.lockTtlMs }).value();
+  if (!v.held) return { held: false, holder: null, holder_address: null, term: null, lease_remaining_ms: null, ...ttl };
+  const address = v.value ? ((JSON.parse(v.value) as { apiAddr?: string }).apiAddr ?? null) : null;
+  const holder = cluster.nodes.find((n) => n.apiAddr === address)?.name ?? v.holder ?? null;
+  const left = v.expires === undefined ? null : Math.max(0, v.expires - cluster.clock.now());
+  return { held: true, holder, holder_address: address, term: v.term ?? null, lease_remaining_ms: left, ...ttl };
+}
+
+/** The whole lab's status now. */
+export async function labStatus(cluster: Cluster): Promise<LabStatus> {
+  const lock = await lockStatus(cluster);
+  return { nodes: cluster.nodes.map((n) => nodeStatus(cluster, n)), lock, trouble: labTrouble(cluster) };
+}

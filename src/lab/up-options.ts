@@ -1,0 +1,83 @@
+/**
+ * The flags of `vaultlab up`, checked before anything starts: each refusal names the flag
+ * and the value as typed. The lock TTL and renew interval override the chosen timing
+ * profile, as Vault's own knobs do on Consul (session_ttl, lock_wait_time).
+ */
+import { TIMING_PROFILES, withLockTtl, type Timings } from '../ha/index.ts';
+import { parseGoDuration } from './go-duration.ts';
+import { highestPort, MAX_NODES, MIN_BASE_PORT } from './port-plan.ts';
+
+/** The flags as typed. */
+export interface UpFlags {
+  nodes: string;
+  storage: string;
+  basePort: string;
+  timings: string;
+  lockTtl?: string;
+  renewInterval?: string;
+}
+
+/** The flags once checked. */
+export interface UpChoice {
+  nodes: number;
+  storage: 'level' | 'memory';
+  basePort: number;
+  profile: string;
+  timings: Timings;
+}
+
+/** The shortest lock TTL: below it a loaded machine misses renewals and the lock changes hands for nothing. */
+export const MIN_LOCK_TTL_MS = 100;
+/** The longest lock TTL (one hour): longer than any lesson. */
+export const MAX_LOCK_TTL_MS = 3_600_000;
+
+const bad = (flag: string, rule: string, value: string) => new Error(`${flag} must be ${rule}, not ${JSON.stringify(value)}`);
+
+function wholeNumber(flag: string, value: string, min: number, max: number, rule: string): number {
+  const n = /^[0-9]{1,6}$/.test(value) ? Number(value) : NaN;
+  if (!(n >= min && n <= max)) throw bad(flag, rule, value);
+  return n;
+}
+
+function checkBasePort(value: string, nodes: number): number {
+  const top = 65535 - highestPort(0, nodes);
+  const rule = `0 (any free ports) or a port from ${MIN_BASE_PORT} to ${top} (a ${nodes}-node lab uses base … base + ${highestPort(0, nodes)})`;
+  if (value === '0') return 0;
+  return wholeNumber('--base-port', value, MIN_BASE_PORT, top, rule);
+}
+
+function duration(flag: string, value: string, min: number, max: number): number {
+  const ms = parseGoDuration(value);
+  if (ms === undefined || ms < min || ms > max)
+    throw bad(flag, `a duration from ${min}ms to ${max / 60_000}m, such as 1s, 500ms or 15s`, value);
+  return Math.round(ms);
+}
+
+/** The profile's timings with the lock TTL and renew interval the flags give. */
+function effectiveTimings(profile: Timings, lockTtl?: string, renewInterval?: string): Timings {
+  const ttl = lockTtl === undefined ? profile.lockTtlMs : duration('--lock-ttl', lockTtl, MIN_LOCK_TTL_MS, MAX_LOCK_TTL_MS);
+  let t = lockTtl === undefined ? { ...profile } : withLockTtl(profile, ttl);
+  // A session storage keeps beyond the TTL keeps its proportion (Consul: up to twice the TTL).
+  if (lockTtl !== undefined && profile.sessionExpiryMs) t.sessionExpiryMs = Math.round((profile.sessionExpiryMs / profile.lockTtlMs) * ttl);
+  if (renewInterval !== undefined) {
+    const renew = duration('--renew-interval', renewInterval, 1, MAX_LOCK_TTL_MS);
+    // The active stops serving a tenth of a TTL before its lease ends: a renewal later than that comes too late every time.
+    const latest = ttl - ttl / 10;
+    if (renew >= latest)
+      throw new Error(
+        `--renew-interval ${JSON.stringify(renewInterval)} must be shorter than 90% of the lock TTL (${latest} ms): the active stops serving a tenth of a TTL before its lease ends`,
+      );
+    t = { ...t, renewIntervalMs: renew };
+  }
+  return t;
+}
+
+/** Checks every flag of `up`; throws, having started nothing, on the first bad one. */
+export function checkUpFlags(f: UpFlags): UpChoice {
+  const nodes = wholeNumber('--nodes', f.nodes, 1, MAX_NODES, `a whole number from 1 to ${MAX_NODES}`);
+  if (f.storage !== 'level' && f.storage !== 'memory') throw bad('--storage', 'level or memory', f.storage);
+  const basePort = checkBasePort(f.basePort, nodes);
+  const profile = Object.hasOwn(TIMING_PROFILES, f.timings) ? TIMING_PROFILES[f.timings] : undefined;
+  if (!profile) throw bad('--timings', `one of ${Object.keys(TIMING_PROFILES).join(', ')}`, f.timings);
+  return { nodes, storage: f.storage, basePort, profile: f.timings, timings: effectiveTimings(profile, f.lockTtl, f.renewInterval) };
+}

@@ -1,10 +1,11 @@
 /**
  * `vaultlab drill --list | NAME [--seed S] [--real-time] [--report DIR] | --random N --seed S`:
- * failover drills. A drill that finds a violation it did not expect exits 2 and prints the
- * smallest drill that still shows it and the shortest history that does (the witness).
+ * failover drills. A drill prints its verdict, its expectations and the story of what
+ * happened; one that finds a violation it did not expect exits 2 and prints the smallest
+ * drill that still shows it and the shortest history that does (the witness).
  */
 import type { Command } from 'commander';
-import { listScenarios, runRandomDrills, runScenario, UnknownScenarioError, witness, type HistoryEvent } from '../drill/index.ts';
+import { listScenarios, runRandomDrills, runScenario, UnknownScenarioError, type Scenario } from '../drill/index.ts';
 import { out, UsageError, warn } from './output.ts';
 
 type Run = (fn: () => Promise<number>) => void;
@@ -15,8 +16,9 @@ function wholeNumber(flag: string, v: string, min: number): number {
   return n;
 }
 
-function printEvents(events: HistoryEvent[]): void {
-  for (const e of events) out(`  ${JSON.stringify(e)}`);
+function printLines(title: string, lines: readonly string[]): void {
+  out(title);
+  for (const l of lines) out(`  ${l}`);
 }
 
 /** The flags of `drill`. */
@@ -33,7 +35,7 @@ interface DrillOptions {
 export function registerDrill(program: Command, run: Run): void {
   program
     .command('drill')
-    .argument('[name]', 'a scenario (see --list)')
+    .argument('[name]', 'a scenario (see --list), or a scenario file (.json or .ts)')
     .description('play a failover drill in virtual time and check the history for violations')
     .option('--list', 'list the scenarios')
     .option('--seed <n>', 'the seed (same seed, same drill)', '1')
@@ -67,7 +69,7 @@ async function randomDrills(n: number, seed: number, o: DrillOptions): Promise<n
   for (const f of r.failures) {
     out(f.summary);
     if (f.shrunk) out(`  smallest drill that still fails (${f.shrunk.runs} drills tried): ${JSON.stringify(f.shrunk.spec)}`);
-    printEvents(f.witness);
+    printLines('  the shortest history that shows it:', f.witnessText);
   }
   out(
     `${n} random drills from seed ${seed}: ${r.failures.length} with violations or lost writes; ${r.acknowledged} acknowledged operations in ${(r.wallMs / 1000).toFixed(1)} s`,
@@ -75,19 +77,20 @@ async function randomDrills(n: number, seed: number, o: DrillOptions): Promise<n
   return r.failures.length ? 2 : 0;
 }
 
-/** `drill NAME`: one scenario, judged against its expectations. */
-async function scenario(name: string, seed: number, o: DrillOptions): Promise<number> {
+/** `drill NAME|FILE`: one scenario, judged against its expectations, and its story. */
+async function scenario(s: string | Scenario, seed: number, o: DrillOptions): Promise<number> {
   let report;
   try {
-    report = await runScenario(name, { seed, realTime: o.realTime, reportDir: o.report });
+    report = await runScenario(s, { seed, realTime: o.realTime, reportDir: o.report });
   } catch (err) {
     if (err instanceof UnknownScenarioError) throw new UsageError(`${err.message}: see "vaultlab drill --list"`);
     throw err;
   }
   out(report.summary);
-  for (const x of report.expectations) out(`  ${x.ok ? 'ok  ' : 'FAIL'} ${x.text}: ${x.detail}`);
-  if (report.shrunk) out(`  smallest drill that still fails (${report.shrunk.runs} drills tried): ${JSON.stringify(report.shrunk.spec)}`);
-  if (report.result.violation) printEvents(report.witness ?? witness(report.result));
+  for (const x of report.expectations) out(`  ${x.ok ? 'ok  ' : 'FAIL'} ${x.text}${x.why ? ` (${x.why})` : ''}: ${x.detail}`);
+  printLines('What happened:', report.story);
+  if (report.shrunk) out(`Smallest drill that still fails (${report.shrunk.runs} drills tried): ${JSON.stringify(report.shrunk.spec)}`);
+  if (report.witnessText) printLines('The shortest history that shows it:', report.witnessText);
   if (o.report) out(`Report: ${o.report}/drill.md`);
   return report.passed ? 0 : 2;
 }

@@ -1,14 +1,32 @@
 /**
- * `vaultlab drill --list | NAME [--seed S] [--real-time] [--report DIR] | --random N --seed S`:
- * failover drills. A drill prints its verdict, its expectations and the story of what
- * happened; one that finds a violation it did not expect exits 2 and prints the smallest
- * drill that still shows it and the shortest history that does (the witness).
+ * `vaultlab drill [NAME | FILE] [--seed S] [--real-time] [--report DIR] | --list | --random N --seed S`:
+ * failover drills. Alone, it lists the scenarios and how to run one. A drill prints its
+ * verdict, its expectations and the story of what happened; one that finds a violation it
+ * did not expect exits 2 and prints the smallest drill that still shows it and the
+ * shortest history that does (the witness). A FILE is a user's scenario (.json or .ts),
+ * checked field by field before anything runs.
  */
 import type { Command } from 'commander';
-import { listScenarios, runRandomDrills, runScenario, UnknownScenarioError, type Scenario } from '../drill/index.ts';
+import {
+  isScenarioFile,
+  listScenarios,
+  loadScenarioFile,
+  runRandomDrills,
+  runScenario,
+  scenarioSummaries,
+  ScenarioFileError,
+  UnknownScenarioError,
+  type Scenario,
+} from '../drill/index.ts';
 import { out, UsageError, warn } from './output.ts';
 
 type Run = (fn: () => Promise<number>) => void;
+
+const USAGE = [
+  'Usage: vaultlab drill NAME|FILE [--seed S] [--real-time] [--report DIR]',
+  '       vaultlab drill --random N [--seed S] [--unfenced] [--report DIR]',
+  '       vaultlab drill --list',
+];
 
 function wholeNumber(flag: string, v: string, min: number): number {
   const n = Number(v);
@@ -52,9 +70,32 @@ export function registerDrill(program: Command, run: Run): void {
         const seed = wholeNumber('--seed', o.seed, 0);
         if (o.random !== undefined) return randomDrills(wholeNumber('--random', o.random, 1), seed, o);
         if (o.unfenced) throw new UsageError('--unfenced goes with --random (the zombie-leader-unfenced scenario is the fixed one)');
-        return scenario(name ?? '', seed, o);
+        // Alone, `drill` is how one finds out what there is to play: the list is the answer, not an error.
+        if (name === undefined) return listAndUsage();
+        return scenario(isScenarioFile(name) ? await fromFile(name) : name, seed, o);
       }),
     );
+}
+
+/** `drill` with no name: the scenarios, one line each, and how to play one. */
+async function listAndUsage(): Promise<number> {
+  out(USAGE.join('\n'));
+  out('');
+  out('Scenarios:');
+  for (const s of await scenarioSummaries()) out(`  ${s.name.padEnd(30)} ${s.summary}`);
+  out('');
+  out('Play one: vaultlab drill kill-active. Your own: vaultlab drill ./my-drill.json (same steps as scenarios/*.ts; see the README).');
+  return 0;
+}
+
+/** A user's scenario file, or a usage error naming every bad field. */
+async function fromFile(file: string): Promise<Scenario> {
+  try {
+    return await loadScenarioFile(file);
+  } catch (err) {
+    if (err instanceof ScenarioFileError) throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 /** `drill --random N`: N seeded random drills; each failing one with its shrunk drill and witness. */

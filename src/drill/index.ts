@@ -1,7 +1,7 @@
 /**
  * Failover drills: the history and its checker, faults on a lab cluster, scenarios as
  * data, the virtual- and real-time runner, shrinking and reports. The CLI needs the
- * listings, runScenario and runRandomDrills; the rest is for tests and tools.
+ * listings, runScenario, runRandomDrills and the scenario-file loader; the rest is for tests and tools.
  */
 export {
   listScenarios,
@@ -23,6 +23,8 @@ export { compileScenario, defineScenario, specOf, type Expectation, type Scenari
 export { judgeScenario, type ExpectationResult } from './expectations.ts';
 export { shrinkDrill, witness, type Shrunk } from './shrink.ts';
 export { drillMarkdown, storyOf, summary, timelineSvg, witnessOf, writeDrillReport, type ReportExtras } from './drill-report.ts';
+export { isScenarioFile, loadScenarioFile, ScenarioFileError } from './scenario-file.ts';
+export { checkScenario } from './scenario-check.ts';
 export { drillStory, type StorySource } from './story.ts';
 export { clientDowntimeMs, outageWindows, type OutageWindow } from './client-downtime.ts';
 export { CHECK_NAMES, lesson, verdict } from './verdict.ts';

@@ -1,11 +1,20 @@
 /**
  * Downtime as the clients saw it: the time during which their requests got no successful
  * answer. A lock that still names a frozen active says nothing about service, so this is
- * read from the client operations, not from who holds the lock: a window opens when a
- * request is sent that ends without success (refused, or hung until the client gave up)
- * and closes at the next successful answer any client got after that moment.
+ * read from the client operations, not from who holds the lock. A window opens when a
+ * request is sent that gets no timely success (it is refused, hangs until the client gives
+ * up, or is answered only after SLOW_ANSWER_MS) and closes at the first successful answer
+ * to a request sent at or after it: answers to requests already in flight prove nothing
+ * about whether a new request would be served.
  */
 import { operations, type HistoryEvent } from './history.ts';
+
+/**
+ * An answer later than this counts as none for the time it took: the in-process drill
+ * clients give up after 500 ms, and a request that hangs in a frozen node over HTTP (whose
+ * clients wait longer, on a loaded machine) is then counted the same way.
+ */
+export const SLOW_ANSWER_MS = 500;
 
 /** A stretch of clock time during which clients got no successful answer. */
 export interface OutageWindow {
@@ -15,21 +24,21 @@ export interface OutageWindow {
 
 /** The windows without a successful answer within [from, to], merged where they overlap. */
 export function outageWindows(events: readonly HistoryEvent[], from: number, to: number): OutageWindow[] {
-  const ops = operations(events);
-  // Successful answers by position in the history (virtual clocks give many events one time).
-  const successes = ops
-    .filter((o) => o.done?.kind === 'ok')
-    .map((o) => ({ at: o.doneAt!, t: o.done!.t }))
-    .sort((a, b) => a.at - b.at);
-  const windows: OutageWindow[] = [];
-  for (const o of ops) {
-    if (o.done?.kind === 'ok') continue;
-    const start = Math.max(o.invoke.t, from);
-    if (start >= to) continue;
-    const answer = successes.find((s) => s.at > o.at);
-    const end = Math.min(answer?.t ?? to, to);
-    if (end > start) windows.push({ from: start, to: end });
+  const ops = operations(events); // in the order they were sent
+  // firstAnswer[i]: the earliest successful answer to a request sent at or after ops[i].
+  const firstAnswer: number[] = new Array(ops.length + 1).fill(Infinity);
+  for (let i = ops.length - 1; i >= 0; i--) {
+    const done = ops[i].done;
+    firstAnswer[i] = Math.min(firstAnswer[i + 1], done?.kind === 'ok' ? done.t : Infinity);
   }
+  const windows: OutageWindow[] = [];
+  ops.forEach((o, i) => {
+    const timely = o.done?.kind === 'ok' && o.done.t - o.invoke.t <= SLOW_ANSWER_MS;
+    if (timely) return;
+    const start = Math.max(o.invoke.t, from);
+    const end = Math.min(firstAnswer[i], to);
+    if (end > start) windows.push({ from: start, to: end });
+  });
   return merge(windows);
 }
 

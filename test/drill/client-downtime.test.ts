@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../../scenarios/index.ts';
-import { clientDowntimeMs, outageWindows } from '../../src/drill/client-downtime.ts';
+import { clientDowntimeMs, outageWindows, SLOW_ANSWER_MS } from '../../src/drill/client-downtime.ts';
 import { runDrill } from '../../src/drill/drill-runner.ts';
 import type { HistoryEvent } from '../../src/drill/history.ts';
 import { compileScenario } from '../../src/drill/scenario.ts';
@@ -22,10 +22,10 @@ const put = (op: number, t: number, node = 'node1'): HistoryEvent => ({
 });
 
 describe('client-side downtime', () => {
-  it('runs from a request that got no answer to the next successful answer, and ignores slow successes', () => {
+  it('runs from a request that got no answer to the next successful answer to a later request', () => {
     const events: HistoryEvent[] = [
       put(1, 0),
-      { t: 40, kind: 'ok', op: 1 }, // slow but answered: no downtime
+      { t: 40, kind: 'ok', op: 1 }, // answered in time: no downtime
       put(2, 100),
       put(3, 150),
       { t: 150, kind: 'fail', op: 3, status: 'STANDBY' },
@@ -36,6 +36,20 @@ describe('client-side downtime', () => {
     expect(outageWindows(events, 0, 1000)).toEqual([{ from: 100, to: 700 }]);
     expect(clientDowntimeMs(events, 0, 1000)).toBe(600);
     expect(clientDowntimeMs(events, 300, 1000)).toBe(400); // clipped to the window asked for
+  });
+
+  it('counts a request that hung past the slow-answer limit before it succeeded, and not answers already in flight', () => {
+    const events: HistoryEvent[] = [
+      put(1, 900),
+      put(2, 1000), // sent to a frozen node: answered 2.4 s later
+      { t: 1050, kind: 'ok', op: 1 }, // in flight before: says nothing about new requests
+      { t: 3400, kind: 'ok', op: 2 },
+      put(3, 3450),
+      { t: 3460, kind: 'ok', op: 3 },
+    ];
+    expect(outageWindows(events, 0, 5000)).toEqual([{ from: 1000, to: 3400 }]);
+    const timely: HistoryEvent[] = [put(1, 0), { t: SLOW_ANSWER_MS, kind: 'ok', op: 1 }];
+    expect(clientDowntimeMs(timely, 0, 5000)).toBe(0);
   });
 
   it('lasts to the end of the load when no answer ever comes', () => {

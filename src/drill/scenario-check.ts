@@ -21,8 +21,10 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 /** Collects the errors of one file, each prefixed by the path of its field. */
 class Problems {
   readonly list: string[] = [];
-  add(path: string, message: string): void {
+  /** Records a problem; gives back undefined, so a field's checker can `return p.add(...)` for "no value". */
+  add(path: string, message: string): undefined {
     this.list.push(`${path}: ${message}`);
+    return undefined;
   }
   /** Complains about fields that are not in `known` (a typo otherwise silently does nothing). */
   unknownFields(path: string, o: Obj, known: readonly string[]): void {
@@ -32,19 +34,19 @@ class Problems {
   /** A duration in ms, from a number of ms or a string like "2s"; undefined (and a problem) when it is neither. */
   duration(path: string, v: unknown, min: number): number | undefined {
     const ms = typeof v === 'number' ? v : typeof v === 'string' && DURATION.test(v) ? durationMs(v) : NaN;
-    if (!Number.isFinite(ms)) return void this.add(path, DURATION_HINT);
-    if (ms < min) return void this.add(path, min > 0 ? 'must be longer than 0' : 'must not be negative');
+    if (!Number.isFinite(ms)) return this.add(path, DURATION_HINT);
+    if (ms < min) return this.add(path, min > 0 ? 'must be longer than 0' : 'must not be negative');
     return ms;
   }
   /** A whole number within [min, max]. */
   whole(path: string, v: unknown, min: number, max: number): number | undefined {
     if (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max) return v;
-    return void this.add(path, `must be a whole number from ${min} to ${max}`);
+    return this.add(path, `must be a whole number from ${min} to ${max}`);
   }
   /** A number within [min, max]. */
   fraction(path: string, v: unknown, min: number, max: number): number | undefined {
     if (typeof v === 'number' && v >= min && v <= max) return v;
-    return void this.add(path, `must be a number from ${min} to ${max}`);
+    return this.add(path, `must be a number from ${min} to ${max}`);
   }
 }
 
@@ -126,7 +128,7 @@ function buildStep(p: Problems, path: string, s: Obj, nodes: number): ScenarioSt
 }
 
 function checkFault(p: Problems, path: string, s: Obj, nodes: number): ScenarioStep | undefined {
-  if (!(FAULT_KINDS as readonly unknown[]).includes(s.kind)) return void p.add(`${path}.kind`, `must be one of ${FAULT_KINDS.join(', ')}`);
+  if (!(FAULT_KINDS as readonly unknown[]).includes(s.kind)) return p.add(`${path}.kind`, `must be one of ${FAULT_KINDS.join(', ')}`);
   const kind = s.kind as FaultKind;
   const step: Extract<ScenarioStep, { do: 'fault' }> = { do: 'fault', kind };
   const names = Array.from({ length: nodes }, (_, i) => `node${i + 1}`);
@@ -152,10 +154,10 @@ const EXPECTATION_HINT = `must be one of ${SIMPLE_EXPECTATIONS.map((x) => `"${x}
 
 function checkExpectation(p: Problems, path: string, that: unknown): Expectation | undefined {
   if ((SIMPLE_EXPECTATIONS as readonly unknown[]).includes(that)) return that as Expectation;
-  if (!isObj(that) || Object.keys(that).length !== 1) return void p.add(path, EXPECTATION_HINT);
+  if (!isObj(that) || Object.keys(that).length !== 1) return p.add(path, EXPECTATION_HINT);
   if ('violation' in that) {
     if ((CHECKS as readonly unknown[]).includes(that.violation)) return { violation: that.violation as CheckId };
-    return void p.add(`${path}.violation`, `must be one of ${CHECKS.join(', ')}`);
+    return p.add(`${path}.violation`, `must be one of ${CHECKS.join(', ')}`);
   }
   if ('newTerms' in that) {
     const n = p.whole(`${path}.newTerms`, that.newTerms, 0, 1000);
@@ -165,5 +167,5 @@ function checkExpectation(p: Problems, path: string, that: unknown): Expectation
     const ms = p.duration(`${path}.downtimeAtMostMs`, that.downtimeAtMostMs, 0);
     return ms === undefined ? undefined : { downtimeAtMostMs: ms };
   }
-  return void p.add(path, EXPECTATION_HINT);
+  return p.add(path, EXPECTATION_HINT);
 }

@@ -46,7 +46,8 @@ export function drillStory(s: StorySource): string[] {
   const lines: Array<{ t: number; node?: string; text: string }> = [{ t: s.startTime, text: opening(s) }];
   for (const group of groupWrites(beats)) {
     const last = lines.at(-1)!;
-    if (group.writes && group.node !== undefined && group.node === last.node) last.text += `; ${group.count}`;
+    // Stale writes join the line of the node that sent them when it is the last one told ("node1 woke up; 3 of its writes ...").
+    if (group.clause && group.node !== undefined && group.node === last.node) last.text += `; ${group.clause}`;
     else lines.push({ t: group.t, node: group.node, text: group.text });
   }
   return lines.map((l) => `${relativeTime(l.t, s.startTime)} ${l.text}`);
@@ -122,24 +123,28 @@ function hangingOn(events: readonly HistoryEvent[], w: OutageWindow): string {
   const answered = new Set(events.flatMap((e) => (e.kind === 'ok' ? [e.op] : [])));
   const nodes = new Set<string>();
   for (const e of events) {
-    if (e.kind === 'fault' && e.name === 'pause') e.on ? paused.add(e.target) : paused.delete(e.target);
+    if (e.kind === 'fault' && e.name === 'pause') {
+      if (e.on) paused.add(e.target);
+      else paused.delete(e.target);
+    }
     if (e.kind !== 'invoke' || e.t < w.from || e.t >= w.to || answered.has(e.op)) continue;
     unanswered++;
-    if (paused.has(e.node)) (toPaused++, nodes.add(e.node));
+    if (!paused.has(e.node)) continue;
+    toPaused++;
+    nodes.add(e.node);
   }
   return toPaused * 2 > unanswered ? ` (requests sent to the paused ${[...nodes].join(' and ')} hang)` : '';
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-/** A run of stale writes from one node, told once with its count. */
+/** One line of the story before it is printed: a beat, or a run of stale writes told once. */
 interface Told {
   t: number;
   node?: string;
   text: string;
-  writes?: boolean;
-  /** The clause added to the node's previous line: "3 of its writes were refused by fencing". */
-  count?: string;
+  /** For a run of stale writes, the clause that can join the node's previous line: "3 of its writes were refused by fencing". */
+  clause?: string;
 }
 
 /** Beats in order, with each run of consecutive stale writes from one node folded into one. */
@@ -152,12 +157,15 @@ function groupWrites(beats: Beat[]): Told[] {
       continue;
     }
     const w = b.writes;
+    const sameRun = (next: Beat | undefined) => next?.writes?.holder === w.holder && next.writes.fenced === w.fenced;
     let n = 1;
-    while (beats[i + 1]?.writes?.holder === w.holder && beats[i + 1].writes!.fenced === w.fenced) (n++, i++);
-    const were = n === 1 ? 'was' : 'were';
+    while (sameRun(beats[i + 1])) {
+      n++;
+      i++;
+    }
     const fate = w.fenced ? `refused by fencing` : `accepted by storage from its old term ${w.term}: split brain`;
-    const its = n === 1 ? `1 of its writes (${w.key}) ${were} ${fate}` : `${n} of its writes ${were} ${fate}`;
-    out.push({ t: b.t, node: w.holder, writes: true, count: its, text: its.replace('of its', `of ${w.holder}'s`) });
+    const clause = n === 1 ? `1 of its writes (${w.key}) was ${fate}` : `${n} of its writes were ${fate}`;
+    out.push({ t: b.t, node: w.holder, clause, text: clause.replace('of its', `of ${w.holder}'s`) });
   }
   return out;
 }

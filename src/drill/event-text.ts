@@ -9,11 +9,12 @@ export function relativeTime(t: number, start: number): string {
   return `${((t - start) / 1000).toFixed(2)} s`;
 }
 
-/** What a fault does to its target when it starts, and when it ends. */
+/** What a fault does to its target when it starts, and when it ends ('' when the node's own state change tells it). */
 const FAULT_TEXT: Record<string, [on: string, off: string]> = {
-  kill: ['{t} was killed', '{t} was restarted and unsealed'],
-  'crash-restart': ['{t} crashed and restarted sealed', '{t} was unsealed again'],
-  seal: ['{t} was sealed by the operator', '{t} was unsealed again'],
+  // Healing a kill restarts the node; its state changes then tell that it came back sealed and was unsealed.
+  kill: ['{t} was killed', '{t} was restarted'],
+  'crash-restart': ['{t} crashed and restarted sealed', ''],
+  seal: ['{t} was sealed by the operator', ''],
   'step-down': ['{t} was asked to step down', ''],
   pause: ['{t} paused', '{t} woke up'],
   'partition-storage': ['{t} was cut off from storage', '{t} reached storage again'],

@@ -3,6 +3,7 @@ import { defineScenario } from '../src/drill/scenario.ts';
 
 export default defineScenario({
   name: 'flapping-storage-errors',
+  summary: 'one storage call in five fails, twice; leadership may change hands',
   description:
     'One storage call in five fails, twice: renewals fail so leadership may change hands (vault#18582), writes fail without being acknowledged, and the cluster settles on one active afterwards.',
   steps: [

@@ -3,6 +3,7 @@ import { defineScenario } from '../src/drill/scenario.ts';
 
 export default defineScenario({
   name: 'kill-active',
+  summary: 'the active dies holding its lock; a standby takes over after one TTL',
   description:
     'The active process dies without releasing its lock: a standby takes over when the lease runs out (about one TTL); the killed node restarts sealed, is unsealed and rejoins as a standby.',
   steps: [

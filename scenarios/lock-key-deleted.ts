@@ -3,6 +3,7 @@ import { defineScenario } from '../src/drill/scenario.ts';
 
 export default defineScenario({
   name: 'lock-key-deleted',
+  summary: 'someone deletes core/lock; the cluster settles on one new term',
   description:
     'Someone deletes core/lock from storage (vault#6636, where leadership then rotated forever): the active loses its lock and the cluster settles on exactly one new term.',
   steps: [

@@ -3,6 +3,7 @@ import { defineScenario } from '../src/drill/scenario.ts';
 
 export default defineScenario({
   name: 'partition-active-from-storage',
+  summary: 'the active loses storage, steps down; a standby takes over',
   description:
     'The active loses its storage connection: its renewals fail, it steps down, a standby takes over once the lease runs out; the partitioned node rejoins as a standby when healed.',
   steps: [

@@ -3,6 +3,7 @@ import { defineScenario } from '../src/drill/scenario.ts';
 
 export default defineScenario({
   name: 'rolling-restart',
+  summary: 'each node restarts in turn (an upgrade); shows the total downtime',
   description:
     'An upgrade: each node is stopped, restarted sealed and unsealed in turn (node1, node2, node3, whichever is active at the time: the worst order). The report shows the total downtime.',
   steps: [

@@ -3,6 +3,7 @@ import { defineScenario } from '../src/drill/scenario.ts';
 
 export default defineScenario({
   name: 'seal-active',
+  summary: 'an operator seals the active; a standby takes over at once',
   description:
     'An operator seals the active node: it releases the lock at once and a standby takes over within one leader check; the sealed node is unsealed and rejoins as a standby.',
   steps: [

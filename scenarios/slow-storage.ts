@@ -3,6 +3,7 @@ import { defineScenario } from '../src/drill/scenario.ts';
 
 export default defineScenario({
   name: 'slow-storage',
+  summary: 'storage slows to 25 ms ± 80 % per call; leadership holds',
   description:
     'Storage slows to 25 ms ± 80 % per call for two seconds: requests slow down and some time out, leadership holds, nothing acknowledged is lost.',
   steps: [

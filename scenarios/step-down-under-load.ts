@@ -3,6 +3,7 @@ import { defineScenario } from '../src/drill/scenario.ts';
 
 export default defineScenario({
   name: 'step-down-under-load',
+  summary: 'the active steps down twice under load; graceful hand-overs',
   description:
     'Four clients write while the active steps down twice: each hand-over is graceful (the lock is released), a few requests fail, nothing acknowledged is lost.',
   steps: [

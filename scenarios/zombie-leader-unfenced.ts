@@ -3,6 +3,7 @@ import { defineScenario } from '../src/drill/scenario.ts';
 
 export default defineScenario({
   name: 'zombie-leader-unfenced',
+  summary: 'zombie-leader with fencing off: split brain and lost writes (the lesson)',
   description:
     "The zombie-leader drill with fencing switched off, as on Consul before vault#23013: the woken old active's frozen writes carry its stale term and storage accepts them, and over slow storage its read-modify-writes race the new active's. The checker must report the split brain and the lost writes.",
   fencing: false,

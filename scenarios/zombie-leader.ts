@@ -3,6 +3,7 @@ import { defineScenario } from '../src/drill/scenario.ts';
 
 export default defineScenario({
   name: 'zombie-leader',
+  summary: 'the active freezes past its lease; fencing refuses its stale writes',
   description:
     'Storage is a little slow, so writes are in flight when the active freezes (a GC pause, a stopped VM) for longer than its lease; a standby takes over; when the old active wakes, its frozen writes carry its stale term, storage refuses them, and it steps down.',
   steps: [

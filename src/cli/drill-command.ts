@@ -1,13 +1,32 @@
 /**
- * `vaultlab drill --list | NAME [--seed S] [--real-time] [--report DIR] | --random N --seed S`:
- * failover drills. A drill that finds a violation it did not expect exits 2 and prints the
- * smallest drill that still shows it and the shortest history that does (the witness).
+ * `vaultlab drill [NAME | FILE] [--seed S] [--real-time] [--report DIR] | --list | --random N --seed S`:
+ * failover drills. Alone, it lists the scenarios and how to run one. A drill prints its
+ * verdict, its expectations and the story of what happened; one that finds a violation it
+ * did not expect exits 2 and prints the smallest drill that still shows it and the
+ * shortest history that does (the witness). A FILE is a user's scenario (.json or .ts),
+ * checked field by field before anything runs.
  */
 import type { Command } from 'commander';
-import { listScenarios, runRandomDrills, runScenario, UnknownScenarioError, witness, type HistoryEvent } from '../drill/index.ts';
+import {
+  isScenarioFile,
+  listScenarios,
+  loadScenarioFile,
+  runRandomDrills,
+  runScenario,
+  scenarioSummaries,
+  ScenarioFileError,
+  UnknownScenarioError,
+  type Scenario,
+} from '../drill/index.ts';
 import { out, UsageError, warn } from './output.ts';
 
 type Run = (fn: () => Promise<number>) => void;
+
+const USAGE = [
+  'Usage: vaultlab drill NAME|FILE [--seed S] [--real-time] [--report DIR]',
+  '       vaultlab drill --random N [--seed S] [--unfenced] [--report DIR]',
+  '       vaultlab drill --list',
+];
 
 function wholeNumber(flag: string, v: string, min: number): number {
   const n = Number(v);
@@ -15,8 +34,9 @@ function wholeNumber(flag: string, v: string, min: number): number {
   return n;
 }
 
-function printEvents(events: HistoryEvent[]): void {
-  for (const e of events) out(`  ${JSON.stringify(e)}`);
+function printLines(title: string, lines: readonly string[]): void {
+  out(title);
+  for (const l of lines) out(`  ${l}`);
 }
 
 /** The flags of `drill`. */
@@ -33,7 +53,7 @@ interface DrillOptions {
 export function registerDrill(program: Command, run: Run): void {
   program
     .command('drill')
-    .argument('[name]', 'a scenario (see --list)')
+    .argument('[name]', 'a scenario (see --list), or a scenario file (.json or .ts)')
     .description('play a failover drill in virtual time and check the history for violations')
     .option('--list', 'list the scenarios')
     .option('--seed <n>', 'the seed (same seed, same drill)', '1')
@@ -50,9 +70,32 @@ export function registerDrill(program: Command, run: Run): void {
         const seed = wholeNumber('--seed', o.seed, 0);
         if (o.random !== undefined) return randomDrills(wholeNumber('--random', o.random, 1), seed, o);
         if (o.unfenced) throw new UsageError('--unfenced goes with --random (the zombie-leader-unfenced scenario is the fixed one)');
-        return scenario(name ?? '', seed, o);
+        // Alone, `drill` is how one finds out what there is to play: the list is the answer, not an error.
+        if (name === undefined) return listAndUsage();
+        return scenario(isScenarioFile(name) ? await fromFile(name) : name, seed, o);
       }),
     );
+}
+
+/** `drill` with no name: the scenarios, one line each, and how to play one. */
+async function listAndUsage(): Promise<number> {
+  out(USAGE.join('\n'));
+  out('');
+  out('Scenarios:');
+  for (const s of await scenarioSummaries()) out(`  ${s.name.padEnd(30)} ${s.summary}`);
+  out('');
+  out('Play one: vaultlab drill kill-active. Your own: vaultlab drill ./my-drill.json (same steps as scenarios/*.ts; see the README).');
+  return 0;
+}
+
+/** A user's scenario file, or a usage error naming every bad field. */
+async function fromFile(file: string): Promise<Scenario> {
+  try {
+    return await loadScenarioFile(file);
+  } catch (err) {
+    if (err instanceof ScenarioFileError) throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 /** `drill --random N`: N seeded random drills; each failing one with its shrunk drill and witness. */
@@ -67,7 +110,7 @@ async function randomDrills(n: number, seed: number, o: DrillOptions): Promise<n
   for (const f of r.failures) {
     out(f.summary);
     if (f.shrunk) out(`  smallest drill that still fails (${f.shrunk.runs} drills tried): ${JSON.stringify(f.shrunk.spec)}`);
-    printEvents(f.witness);
+    printLines('  the shortest history that shows it:', f.witnessText);
   }
   out(
     `${n} random drills from seed ${seed}: ${r.failures.length} with violations or lost writes; ${r.acknowledged} acknowledged operations in ${(r.wallMs / 1000).toFixed(1)} s`,
@@ -75,19 +118,20 @@ async function randomDrills(n: number, seed: number, o: DrillOptions): Promise<n
   return r.failures.length ? 2 : 0;
 }
 
-/** `drill NAME`: one scenario, judged against its expectations. */
-async function scenario(name: string, seed: number, o: DrillOptions): Promise<number> {
+/** `drill NAME|FILE`: one scenario, judged against its expectations, and its story. */
+async function scenario(s: string | Scenario, seed: number, o: DrillOptions): Promise<number> {
   let report;
   try {
-    report = await runScenario(name, { seed, realTime: o.realTime, reportDir: o.report });
+    report = await runScenario(s, { seed, realTime: o.realTime, reportDir: o.report });
   } catch (err) {
     if (err instanceof UnknownScenarioError) throw new UsageError(`${err.message}: see "vaultlab drill --list"`);
     throw err;
   }
   out(report.summary);
-  for (const x of report.expectations) out(`  ${x.ok ? 'ok  ' : 'FAIL'} ${x.text}: ${x.detail}`);
-  if (report.shrunk) out(`  smallest drill that still fails (${report.shrunk.runs} drills tried): ${JSON.stringify(report.shrunk.spec)}`);
-  if (report.result.violation) printEvents(report.witness ?? witness(report.result));
+  for (const x of report.expectations) out(`  ${x.ok ? 'ok  ' : 'FAIL'} ${x.text}${x.why ? ` (${x.why})` : ''}: ${x.detail}`);
+  printLines('What happened:', report.story);
+  if (report.shrunk) out(`Smallest drill that still fails (${report.shrunk.runs} drills tried): ${JSON.stringify(report.shrunk.spec)}`);
+  if (report.witnessText) printLines('The shortest history that shows it:', report.witnessText);
   if (o.report) out(`Report: ${o.report}/drill.md`);
   return report.passed ? 0 : 2;
 }

@@ -1,17 +1,22 @@
 /**
  * What a drill leaves behind: a one-line summary for the terminal, and a report directory
  * with drill.json (figures, verdict, expectations), history.jsonl (the full history, one
- * event per line, re-checkable offline) and drill.md around timeline.svg. A violation
- * comes with the shortest history that shows it. Nothing secret is written: the history
+ * event per line, re-checkable offline) and drill.md around timeline.svg, each with the
+ * drill's story in plain words. A violation comes with the shortest history that shows
+ * it, at times relative to the drill's start and with key names. Nothing secret is written: the history
  * holds node names, terms, keys and drill values, never tokens or unseal keys.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { CheckId } from './checker.ts';
 import type { DrillResult } from './drill-runner.ts';
 import { newTerms, type ExpectationResult } from './expectations.ts';
 import type { HistoryEvent } from './history.ts';
 import type { Shrunk } from './shrink.ts';
+import { drillStory } from './story.ts';
 import { timelineSvg } from './timeline-svg.ts';
+import { foundDetail, foundExpected, lesson, verdict, violationMessage } from './verdict.ts';
+import { witnessLines } from './witness-text.ts';
 
 export { timelineSvg } from './timeline-svg.ts';
 
@@ -21,15 +26,36 @@ export interface ReportExtras {
   /** The smallest failing drill found by shrinking, and the events that show its violation. */
   shrunk?: Shrunk;
   witness?: HistoryEvent[];
+  /** The violation the scenario sets out to show (it is the lesson, not a failure). */
+  expectedCheck?: CheckId;
 }
 
 const clockName = (r: DrillResult) => (r.realTime ? 'wall clock' : 'virtual');
 
 /** The terminal summary of one drill. */
-export function summary(name: string, r: DrillResult): string {
+export function summary(name: string, r: DrillResult, expectedCheck?: CheckId): string {
+  return `${name} (seed ${r.spec.seed}): ${verdict(r, expectedCheck)}; lost acknowledged writes ${r.lostWrites}; downtime ${r.downtimeMs} ms (${clockName(r)}); requests ok ${r.ops.ok}, failed ${r.ops.failed}, unknown ${r.ops.unknown}`;
+}
+
+/** The drill's story: "1.67 s node2 took the lock (term 2)", one line per thing that happened. */
+export function storyOf(r: DrillResult): string[] {
+  const loadEnd = r.startTime + (r.spec.loadUntilMs ?? r.spec.durationMs);
+  return drillStory({ events: r.history.events, startTime: r.startTime, startIndex: r.startIndex, loadEnd, keys: r.spec.keys });
+}
+
+/** The witness as lines at times relative to the drill's start, with key names. */
+export function witnessOf(r: DrillResult, events: readonly HistoryEvent[]): string[] {
+  return witnessLines(events, { start: r.startTime, keys: r.spec.keys, history: r.history.events });
+}
+
+/** The first line of the page: the verdict, in bold. */
+function headline(r: DrillResult, passed: boolean, expectedCheck?: CheckId): string {
+  if (passed && expectedCheck && foundExpected(r, expectedCheck)) return `**${lesson(expectedCheck)}** · ${foundDetail(r, expectedCheck)}`;
   const v = r.violation;
-  const verdict = v ? `VIOLATION ${v.check}${v.unknown ? ' (unknown)' : ''}: ${v.message}` : 'no violations';
-  return `${name} (seed ${r.spec.seed}): ${verdict}; lost acknowledged writes ${r.lostWrites}; downtime ${r.downtimeMs} ms (${clockName(r)}); requests ok ${r.ops.ok}, failed ${r.ops.failed}, unknown ${r.ops.unknown}`;
+  const found = v
+    ? `**${v.check} violated**${v.unknown ? ' (search gave up: unknown)' : ''}: ${violationMessage(r)}`
+    : 'no checker violation';
+  return `**${passed ? 'PASS' : 'FAIL'}** · ${found}`;
 }
 
 function faultRows(r: DrillResult): string[] {
@@ -57,21 +83,24 @@ export function drillMarkdown(name: string, r: DrillResult, description = '', x:
     '',
     description,
     '',
-    `**${passed ? 'PASS' : 'FAIL'}** · ${r.violation ? `**${r.violation.check} violated**${r.violation.unknown ? ' (search gave up: unknown)' : ''}: ${r.violation.message}` : 'no checker violation'}`,
+    headline(r, passed, x.expectedCheck),
     '',
     `- mode: ${mode}; seed ${r.spec.seed}; ${r.spec.nodes} nodes, ${r.spec.clients} clients, ${r.spec.keys} keys; fencing ${r.spec.fencing ? 'on' : 'off'}; lock TTL ${r.timings.lockTtlMs} ms`,
-    `- downtime (no active node during the drill): **${r.downtimeMs} ms** (${clockName(r)})`,
+    `- downtime (clients without a successful answer): **${r.downtimeMs} ms** (${clockName(r)}); no node in the active state: ${r.noActiveMs} ms (a frozen active still counts as active there)`,
     `- client requests: ${r.ops.ok} ok, ${r.ops.failed} failed, ${r.ops.unknown} unknown (timed out or cut off)`,
     `- acknowledged writes lost: **${r.lostWrites}**; stale writes fenced by storage: ${r.fencedWrites}; new lock terms: ${newTerms(r)}`,
     '',
   ];
+  lines.push('## What happened', '', ...storyOf(r).map((l) => `- ${l}`), '');
   if (x.expectations)
     lines.push(
       '## Expectations',
       '',
       '| | expectation | seen |',
       '|---|---|---|',
-      ...x.expectations.map((e) => `| ${e.ok ? (e.reportedOnly ? 'ℹ' : '✓') : '✗'} | ${e.text} | ${e.detail} |`),
+      ...x.expectations.map(
+        (e) => `| ${e.ok ? (e.reportedOnly ? 'ℹ' : '✓') : '✗'} | ${e.text}${e.why ? ` (${e.why})` : ''} | ${e.detail} |`,
+      ),
       '',
     );
   lines.push('## Faults', '', ...faultRows(r), '', '## Timeline', '', '![timeline](timeline.svg)', '');
@@ -82,7 +111,7 @@ export function drillMarkdown(name: string, r: DrillResult, description = '', x:
         `Shrunk in ${x.shrunk.runs} replays to: ${x.shrunk.spec.nodes} nodes, ${x.shrunk.spec.clients} clients, ${x.shrunk.spec.keys} keys, ${x.shrunk.spec.durationMs} ms, faults ${JSON.stringify(x.shrunk.spec.faults)}.`,
         '',
       );
-    lines.push('```', ...(x.witness?.length ? x.witness : r.violation.events).map((e) => JSON.stringify(e)), '```', '');
+    lines.push('```', ...witnessOf(x.shrunk?.result ?? r, x.witness?.length ? x.witness : r.violation.events), '```', '');
   }
   return lines.join('\n');
 }
@@ -95,8 +124,12 @@ export function writeDrillReport(dir: string, name: string, r: DrillResult, desc
     mode: r.realTime ? 'real-time' : 'virtual-time',
     spec: r.spec,
     passed: x.expectations ? x.expectations.every((e) => e.ok) : !r.violation,
-    violation: r.violation ? { ...r.violation, events: x.witness?.length ? x.witness : r.violation.events } : null,
+    violation: r.violation
+      ? { ...r.violation, message: violationMessage(r), events: x.witness?.length ? x.witness : r.violation.events }
+      : null,
+    story: storyOf(r),
     downtimeMs: r.downtimeMs,
+    noActiveMs: r.noActiveMs,
     ops: r.ops,
     lostWrites: r.lostWrites,
     fencedWrites: r.fencedWrites,

@@ -8,6 +8,7 @@
 import { SimClock } from '../clock/index.ts';
 import { crashHoldMs, LAB_TIMINGS, type Timings } from '../ha/index.ts';
 import { checkHistory, lostWrites, type FinalState, type Violation } from './checker.ts';
+import { clientDowntimeMs } from './client-downtime.ts';
 import { runClient, type ClientTally } from './drill-client.ts';
 import { downtime, drive, readFinal, recordCluster, settled, startDrillCluster, type DrillCluster } from './drill-cluster.ts';
 import type { DrillSpec, Probe } from './drill-spec.ts';
@@ -32,6 +33,8 @@ export interface DrillMode {
 export interface ProbeResult extends Probe {
   ok: boolean;
   detail: string;
+  /** Why it holds although more than one node claims to be active. */
+  why?: string;
 }
 
 /** What a drill found. */
@@ -42,8 +45,10 @@ export interface DrillResult {
   violation?: Violation;
   history: History;
   final: FinalState;
-  /** Clock ms without any active node between the start of the load and the end of the drill. */
+  /** Clock ms during the load during which clients got no successful answer (see client-downtime.ts). */
   downtimeMs: number;
+  /** Clock ms between the start of the load and the end of the drill during which no node was in the active state. */
+  noActiveMs: number;
   ops: ClientTally;
   /** Acknowledged writes missing from the final state. */
   lostWrites: number;
@@ -113,6 +118,8 @@ interface Load {
   start: number;
   startIndex: number;
   end: number;
+  /** When the clients stop sending. */
+  loadEnd: number;
   faults: DrillFaults;
   probes: ProbeResult[];
   tally: ClientTally;
@@ -156,7 +163,7 @@ async function play(
   if (clock instanceof SimClock) await clock.runUntil(end);
   else await clock.sleep(spec.durationMs);
   await drive(clients, wait); // slow storage can stretch the last requests past the end
-  return { start, startIndex, end, faults, probes, tally };
+  return { start, startIndex, end, loadEnd, faults, probes, tally };
 }
 
 /** Heals every fault, lets the cluster calm down, unseals what came back sealed; whether an active returned within `settleMs`. */
@@ -181,7 +188,8 @@ async function recover(
 function tallies(history: History, load: Load, final: FinalState | undefined) {
   return {
     final: final ?? new Map(),
-    downtimeMs: downtime(history, load.start, load.end),
+    downtimeMs: clientDowntimeMs(history.events, load.start, load.loadEnd),
+    noActiveMs: downtime(history, load.start, load.end),
     ops: load.tally,
     lostWrites: final ? lostWrites(history.events, final) : 0,
     fencedWrites: history.events.filter((e) => e.kind === 'fenced').length,
@@ -191,11 +199,20 @@ function tallies(history: History, load: Load, final: FinalState | undefined) {
   };
 }
 
-/** Exactly one live active: a frozen node that still believes it is active does not count (it serves nothing). */
+/**
+ * Exactly one live active: a frozen node that still believes it is active does not count
+ * (it serves nothing). When more than one node claims active and the probe still holds,
+ * `why` says so, since "exactly one active" next to two actives reads like a bug.
+ */
 function probe(p: Probe, states: Record<string, string>, faults: DrillFaults): ProbeResult {
-  const actives = Object.entries(states).filter(([n, s]) => s === 'active' && !faults.wakeOf(n));
+  const claims = Object.keys(states).filter((n) => states[n] === 'active');
+  const paused = claims.filter((n) => faults.wakeOf(n));
+  const ok = claims.length - paused.length === 1;
   const detail = Object.entries(states)
     .map(([n, s]) => `${n} ${s}${faults.wakeOf(n) ? ' (paused)' : ''}`)
     .join(', ');
-  return { ...p, ok: actives.length === 1, detail };
+  const was = paused.length === 1 ? 'was' : 'were';
+  const why =
+    ok && paused.length ? `${paused.join(' and ')} ${was} paused: a paused node serves nothing, so one active served at a time` : undefined;
+  return { ...p, ok, detail, why };
 }

@@ -6,12 +6,12 @@
  */
 import { join } from 'node:path';
 import { loadCatalogue } from './catalogue.ts';
-import { summary, writeDrillReport } from './drill-report.ts';
+import { storyOf, summary, witnessOf, writeDrillReport } from './drill-report.ts';
 import { runDrill, type DrillResult } from './drill-runner.ts';
 import { randomSpec, type DrillSpec } from './drill-spec.ts';
 import { judgeScenario, type ExpectationResult } from './expectations.ts';
 import type { HistoryEvent } from './history.ts';
-import { compileScenario } from './scenario.ts';
+import { compileScenario, type Scenario } from './scenario.ts';
 import { shrinkDrill, witness, type Shrunk } from './shrink.ts';
 
 /** A scenario name that is not in the catalogue. */
@@ -42,6 +42,10 @@ export interface ScenarioReport {
   /** For an unexpected violation (virtual time): the smallest drill that still shows it. */
   shrunk?: Shrunk;
   witness?: HistoryEvent[];
+  /** What happened, one line per event worth telling, at times relative to the drill's start. */
+  story: string[];
+  /** The witness as lines a person can follow (relative times, key names), whenever there is a violation. */
+  witnessText?: string[];
 }
 
 /** The shipped scenarios' names and stories. */
@@ -49,16 +53,17 @@ export async function listScenarios(): Promise<Array<{ name: string; description
   return (await loadCatalogue()).map(({ name, description }) => ({ name, description }));
 }
 
-/** Plays one shipped scenario and judges it against its expectations. */
-export async function runScenario(name: string, o: ScenarioOptions = {}): Promise<ScenarioReport> {
-  const catalogue = await loadCatalogue();
-  const s = catalogue.find((x) => x.name === name);
-  if (!s)
-    throw new UnknownScenarioError(
-      name,
-      catalogue.map((x) => x.name),
-    );
+/** The shipped scenarios' names with their one-line summaries, for a short listing. */
+export async function scenarioSummaries(): Promise<Array<{ name: string; summary: string }>> {
+  return (await loadCatalogue()).map(({ name, summary, description }) => ({ name, summary: summary ?? description.split('. ')[0] }));
+}
+
+/** Plays one scenario (a shipped one by name, or one read from a file) and judges it against its expectations. */
+export async function runScenario(scenario: string | Scenario, o: ScenarioOptions = {}): Promise<ScenarioReport> {
+  const s = typeof scenario === 'string' ? await shipped(scenario) : scenario;
+  const name = s.name;
   const { spec, expectations } = compileScenario(s, o.seed ?? 1);
+  const expectedCheck = expectations.flatMap((x) => (typeof x === 'object' && 'violation' in x ? [x.violation] : []))[0];
   const mode = { realTime: o.realTime === true };
   const result = await runDrill(spec, mode);
   const judged = judgeScenario(result, expectations);
@@ -68,7 +73,8 @@ export async function runScenario(name: string, o: ScenarioOptions = {}): Promis
     passed: judged.every((e) => e.ok),
     expectations: judged,
     result,
-    summary: summary(name, result),
+    summary: summary(name, result, expectedCheck),
+    story: storyOf(result),
   };
   if (result.violation && !s.expectViolation) {
     if (!mode.realTime)
@@ -79,9 +85,27 @@ export async function runScenario(name: string, o: ScenarioOptions = {}): Promis
       );
     report.witness = witness(report.shrunk?.result ?? result);
   }
+  if (result.violation) report.witnessText = witnessOf(report.shrunk?.result ?? result, report.witness ?? witness(result));
   if (o.reportDir)
-    writeDrillReport(o.reportDir, name, result, s.description, { expectations: judged, shrunk: report.shrunk, witness: report.witness });
+    writeDrillReport(o.reportDir, name, result, s.description, {
+      expectations: judged,
+      shrunk: report.shrunk,
+      witness: report.witness,
+      expectedCheck,
+    });
   return report;
+}
+
+/** A shipped scenario by name. */
+async function shipped(name: string): Promise<Scenario> {
+  const catalogue = await loadCatalogue();
+  const s = catalogue.find((x) => x.name === name);
+  if (!s)
+    throw new UnknownScenarioError(
+      name,
+      catalogue.map((x) => x.name),
+    );
+  return s;
 }
 
 /** One random drill that found a violation or lost a write. */
@@ -91,6 +115,8 @@ export interface DrillFailure {
   result: DrillResult;
   shrunk?: Shrunk;
   witness: HistoryEvent[];
+  /** The witness as lines a person can follow (relative times, key names). */
+  witnessText: string[];
 }
 
 /** The outcome of a batch of random drills. */
@@ -144,7 +170,9 @@ export async function runRandomDrills(n: number, seed: number, o: RandomDrillsOp
       result: r,
       shrunk,
       witness: witness(shrunk?.result ?? r),
+      witnessText: [],
     };
+    failure.witnessText = witnessOf(shrunk?.result ?? r, failure.witness);
     report.failures.push(failure);
     if (o.reportDir)
       writeDrillReport(

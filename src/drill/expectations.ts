@@ -7,6 +7,7 @@
  */
 import type { DrillResult } from './drill-runner.ts';
 import type { FinalExpectation } from './scenario.ts';
+import { CHECK_NAMES, foundDetail, violationMessage } from './verdict.ts';
 
 /** One judged expectation. */
 export interface ExpectationResult {
@@ -15,6 +16,8 @@ export interface ExpectationResult {
   detail: string;
   /** True when only reported (a timing expectation on wall-clock time). */
   reportedOnly?: boolean;
+  /** Why it holds when what was seen looks as if it should not (two nodes claiming active, one paused). */
+  why?: string;
 }
 
 /** Lock acquisitions after the load window opened. */
@@ -33,15 +36,20 @@ function judge(r: DrillResult, x: FinalExpectation): ExpectationResult {
   if (x === 'fenced-writes') return { text: 'storage fences stale writes', ok: r.fencedWrites > 0, detail: `${r.fencedWrites} fenced` };
   if ('violation' in x)
     return {
-      text: `the checker reports ${x.violation}`,
+      text: `the checker finds ${CHECK_NAMES[x.violation]} (${x.violation})`,
       ok: r.violation?.check === x.violation,
-      detail: r.violation ? `${r.violation.check}: ${r.violation.message}` : 'no violation',
+      detail: foundDetail(r, x.violation),
     };
   if ('newTerms' in x) {
     const n = newTerms(r);
     return timing(r, `leadership changes hands ${x.newTerms} time(s)`, n === x.newTerms, `${n} new term(s)`);
   }
-  return timing(r, `downtime at most ${x.downtimeAtMostMs} ms`, r.downtimeMs <= x.downtimeAtMostMs, `${r.downtimeMs} ms without an active`);
+  return timing(
+    r,
+    `downtime at most ${x.downtimeAtMostMs} ms`,
+    r.downtimeMs <= x.downtimeAtMostMs,
+    `clients went ${r.downtimeMs} ms without a successful answer`,
+  );
 }
 
 /** Every expectation of a scenario, plus the implied ones: no violation and no lost write unless a violation is expected. */
@@ -52,11 +60,11 @@ export function judgeScenario(r: DrillResult, expectations: readonly FinalExpect
     out.push({
       text: 'no checker violation (C1–C6)',
       ok: !r.violation,
-      detail: r.violation ? `${r.violation.check}${r.violation.unknown ? ' (unknown)' : ''}: ${r.violation.message}` : 'none',
+      detail: r.violation ? `${r.violation.check}${r.violation.unknown ? ' (unknown)' : ''}: ${violationMessage(r)}` : 'none',
     });
     out.push({ text: 'no acknowledged write lost', ok: r.lostWrites === 0, detail: `${r.lostWrites} lost` });
   }
-  for (const p of r.probes) out.push(timing(r, `exactly one active at ${p.at} ms`, p.ok, p.detail));
+  for (const p of r.probes) out.push({ ...timing(r, `exactly one active at ${(p.at / 1000).toFixed(2)} s`, p.ok, p.detail), why: p.why });
   for (const x of expectations) out.push(judge(r, x));
   return out;
 }

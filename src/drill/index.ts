@@ -1,12 +1,13 @@
 /**
  * Failover drills: the history and its checker, faults on a lab cluster, scenarios as
- * data, the virtual- and real-time runner, shrinking and reports. The CLI needs only
- * listScenarios, runScenario and runRandomDrills; the rest is for tests and tools.
+ * data, the virtual- and real-time runner, shrinking and reports. The CLI needs the
+ * listings, runScenario, runRandomDrills and the scenario-file loader; the rest is for tests and tools.
  */
 export {
   listScenarios,
   runRandomDrills,
   runScenario,
+  scenarioSummaries,
   UnknownScenarioError,
   type DrillFailure,
   type RandomDrillsOptions,
@@ -21,5 +22,10 @@ export { FAULT_KINDS, RANDOM_FAULT_KINDS, randomSpec, type DrillSpec, type Fault
 export { compileScenario, defineScenario, specOf, type Expectation, type Scenario, type ScenarioStep } from './scenario.ts';
 export { judgeScenario, type ExpectationResult } from './expectations.ts';
 export { shrinkDrill, witness, type Shrunk } from './shrink.ts';
-export { drillMarkdown, summary, timelineSvg, writeDrillReport, type ReportExtras } from './drill-report.ts';
+export { drillMarkdown, storyOf, summary, timelineSvg, witnessOf, writeDrillReport, type ReportExtras } from './drill-report.ts';
+export { isScenarioFile, loadScenarioFile, ScenarioFileError } from './scenario-file.ts';
+export { checkScenario } from './scenario-check.ts';
+export { drillStory, type StorySource } from './story.ts';
+export { clientDowntimeMs, outageWindows, type OutageWindow } from './client-downtime.ts';
+export { CHECK_NAMES, lesson, verdict } from './verdict.ts';
 export { DrillFaults } from './faults.ts';

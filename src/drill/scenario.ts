@@ -23,6 +23,8 @@ export type ScenarioStep =
 /** A scenario: a drill with a name, a story, and steps. */
 export interface Scenario {
   name: string;
+  /** One line for listings (`vaultlab drill` alone); the description tells the whole story. */
+  summary?: string;
   description: string;
   nodes?: number;
   /** False only for the split-brain mutant: storage accepts stale-term writes. */

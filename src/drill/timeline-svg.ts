@@ -1,19 +1,41 @@
 /**
- * The picture of a drill, as one self-contained SVG: one lane per node coloured by state
- * (sealed, standby, active, down), a lane of lock terms, a lane for storage, faults as
- * shaded spans with their names, and client errors as ticks (failed red, unknown amber,
- * fenced writes purple). Read at a glance: green must never overlap green.
+ * The picture of a drill, as one self-contained SVG: one lane per node coloured by state,
+ * a lane of lock terms, a lane for storage, faults as dashed outlines with their names, and
+ * client errors as ticks. Every colour drawn comes from one palette, and the legend is drawn
+ * from the same palette, so nothing on the picture is missing from it. Nothing is drawn
+ * translucent over another colour (overlays would mix new hues nobody can look up).
+ * Read at a glance: green must never overlap green.
  */
 import type { DrillResult } from './drill-runner.ts';
 import type { HistoryEvent } from './history.ts';
 
-const STATE_COLOURS: Record<string, string> = {
-  active: '#16a34a',
-  standby: '#60a5fa',
-  sealed: '#9ca3af',
-  down: '#111827',
-  uninitialized: '#e5e7eb',
-};
+/** How an entry looks in the legend: a filled square, a dashed outline, or a tick. */
+type Swatch = 'fill' | 'outline' | 'tick';
+
+/** Every colour the timeline uses, with its legend label. States' hues are all different. */
+export const PALETTE = {
+  active: { colour: '#16a34a', label: 'active', swatch: 'fill' },
+  standby: { colour: '#60a5fa', label: 'standby', swatch: 'fill' },
+  sealed: { colour: '#9ca3af', label: 'sealed', swatch: 'fill' },
+  down: { colour: '#262626', label: 'down', swatch: 'fill' },
+  uninitialized: { colour: '#fde68a', label: 'uninitialized', swatch: 'fill' },
+  lock: { colour: '#99f6e4', label: 'lock term', swatch: 'fill' },
+  load: { colour: '#f3f4f6', label: 'client load', swatch: 'fill' },
+  fault: { colour: '#f97316', label: 'fault', swatch: 'outline' },
+  failed: { colour: '#dc2626', label: 'failed · violation', swatch: 'tick' },
+  unknown: { colour: '#db2777', label: 'unknown outcome', swatch: 'tick' },
+  fenced: { colour: '#7c3aed', label: 'fenced write', swatch: 'tick' },
+} as const satisfies Record<string, { colour: string; label: string; swatch: Swatch }>;
+
+/** The node states the lanes show (a stopped node is drawn as down). */
+export const STATE_KEYS = ['active', 'standby', 'sealed', 'down', 'uninitialized'] as const;
+
+/** Text and outlines, and the page: not data, so not in the legend. */
+export const INK = '#000000';
+export const PAPER = '#ffffff';
+
+const stateColour = (state: string): string =>
+  (PALETTE as Record<string, { colour: string }>)[state]?.colour ?? PALETTE.uninitialized.colour;
 const LEFT = 90;
 const WIDTH = 960;
 const LANE = 22;
@@ -21,6 +43,8 @@ const GAP = 6;
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 const shown = (state: string) => (state === 'stopped' ? 'down' : state);
+const LEGEND_COLUMN = 118;
+const LEGEND_PER_ROW = 7;
 
 function rect(x1: number, x2: number, y: number, h: number, fill: string, title: string, extra = ''): string {
   return `<rect x="${x1.toFixed(1)}" y="${y}" width="${Math.max(0.8, x2 - x1).toFixed(1)}" height="${h}" fill="${fill}"${extra}><title>${esc(title)}</title></rect>`;
@@ -81,13 +105,13 @@ function axes(r: DrillResult, { t0, span, lanes, x, y }: Frame): string[] {
     x(r.startTime + r.spec.durationMs),
     22,
     lanes.length * (LANE + GAP),
-    '#fef9c3',
+    PALETTE.load.colour,
     'client load window',
   );
   const parts = [loadWindow];
   for (let s = 0; s * 1000 <= span; s += Math.max(1, Math.ceil(span / 1000 / 12)))
-    parts.push(`<text x="${x(t0 + s * 1000).toFixed(1)}" y="14" font-size="10" fill="#555">${s}s</text>`);
-  for (const lane of lanes) parts.push(`<text x="4" y="${y(lane) + 15}" font-size="12">${lane}</text>`);
+    parts.push(`<text x="${x(t0 + s * 1000).toFixed(1)}" y="14" font-size="10" fill="${INK}">${s}s</text>`);
+  for (const lane of lanes) parts.push(`<text x="4" y="${y(lane) + 15}" font-size="12" fill="${INK}">${lane}</text>`);
   return parts;
 }
 
@@ -99,11 +123,12 @@ function nodeLanes(ev: readonly HistoryEvent[], { t0, end, nodes, x, y }: Frame)
     let state = 'uninitialized';
     for (const e of ev) {
       if (e.kind !== 'state' || e.node !== node) continue;
-      parts.push(rect(x(from), x(e.t), y(node), LANE, STATE_COLOURS[shown(state)] ?? '#ddd', `${node} ${shown(state)}`));
+      // A state held for no time (the start-up steps at one virtual instant) is not drawn.
+      if (e.t > from) parts.push(rect(x(from), x(e.t), y(node), LANE, stateColour(shown(state)), `${node} ${shown(state)}`));
       from = e.t;
       state = e.to;
     }
-    parts.push(rect(x(from), x(end), y(node), LANE, STATE_COLOURS[shown(state)] ?? '#ddd', `${node} ${shown(state)}`));
+    parts.push(rect(x(from), x(end), y(node), LANE, stateColour(shown(state)), `${node} ${shown(state)}`));
   }
   return parts;
 }
@@ -114,21 +139,13 @@ function lockLane(ev: readonly HistoryEvent[], { end, x, y }: Frame): string[] {
   return acquired.flatMap((e, i) => {
     const until = Math.min(acquired[i + 1]?.t ?? end, end);
     return [
-      rect(
-        x(e.t),
-        x(until),
-        y('lock'),
-        LANE,
-        i % 2 ? '#ede9fe' : '#ddd6fe',
-        `term ${e.term} (${e.node})`,
-        ' stroke="#7c3aed" stroke-width="0.5"',
-      ),
-      `<text x="${(x(e.t) + 2).toFixed(1)}" y="${y('lock') + 15}" font-size="10">t${e.term} ${e.node}</text>`,
+      rect(x(e.t), x(until), y('lock'), LANE, PALETTE.lock.colour, `term ${e.term} (${e.node})`, ` stroke="${INK}" stroke-width="0.5"`),
+      `<text x="${(x(e.t) + 2).toFixed(1)}" y="${y('lock') + 15}" font-size="10" fill="${INK}">t${e.term} ${e.node}</text>`,
     ];
   });
 }
 
-/** Faults as shaded spans over their target's lane (storage's for the storage-wide ones). */
+/** Faults as dashed outlines around their target's lane (storage's for the storage-wide ones): the state inside stays readable. */
 function faultMarks(ev: readonly HistoryEvent[], { end, lanes, x, y }: Frame): string[] {
   return faultSpans(ev, end).flatMap((f) => {
     const lane = lanes.includes(f.target) ? f.target : 'storage';
@@ -138,20 +155,27 @@ function faultMarks(ev: readonly HistoryEvent[], { end, lanes, x, y }: Frame): s
         x(f.to),
         y(lane) - 3,
         LANE + 6,
-        '#f97316',
+        'none',
         `${f.name} on ${f.target}`,
-        ' fill-opacity="0.35" stroke="#c2410c" stroke-dasharray="3 2"',
+        ` stroke="${PALETTE.fault.colour}" stroke-width="2" stroke-dasharray="4 2"`,
       ),
-      `<text x="${x(f.from).toFixed(1)}" y="${y(lane) - 4}" font-size="10" fill="#c2410c">▼ ${esc(f.name)}</text>`,
+      `<text x="${x(f.from).toFixed(1)}" y="${y(lane) - 4}" font-size="10" fill="${PALETTE.fault.colour}">▼ ${esc(f.name)}</text>`,
     ];
   });
 }
 
-/** Client errors as ticks (failed red, unknown amber) and fenced writes (purple). */
+/** Client errors as ticks (failed, unknown) and fenced writes. */
 function clientTicks(ev: readonly HistoryEvent[], { x, y }: Frame): string[] {
   const parts: string[] = [];
   for (const e of ev) {
-    const colour = e.kind === 'fail' ? '#dc2626' : e.kind === 'info' ? '#d97706' : e.kind === 'fenced' ? '#7c3aed' : undefined;
+    const colour =
+      e.kind === 'fail'
+        ? PALETTE.failed.colour
+        : e.kind === 'info'
+          ? PALETTE.unknown.colour
+          : e.kind === 'fenced'
+            ? PALETTE.fenced.colour
+            : undefined;
     if (!colour) continue;
     const base = y('clients');
     parts.push(
@@ -166,9 +190,24 @@ function violationMark(r: DrillResult, { end, x, y }: Frame): string[] {
   const v = r.violation?.events.at(-1);
   if (!v || v.t > end) return [];
   return [
-    `<line x1="${x(v.t).toFixed(1)}" x2="${x(v.t).toFixed(1)}" y1="20" y2="${y('clients') + LANE}" stroke="#dc2626" stroke-width="2"><title>${esc(r.violation!.message)}</title></line>`,
-    `<text x="${(x(v.t) + 3).toFixed(1)}" y="${y('clients') + LANE + 12}" font-size="11" font-weight="bold" fill="#dc2626">${r.violation!.check}</text>`,
+    `<line x1="${x(v.t).toFixed(1)}" x2="${x(v.t).toFixed(1)}" y1="20" y2="${y('clients') + LANE}" stroke="${PALETTE.failed.colour}" stroke-width="2"><title>${esc(r.violation!.message)}</title></line>`,
+    `<text x="${(x(v.t) + 3).toFixed(1)}" y="${y('clients') + LANE + 12}" font-size="11" font-weight="bold" fill="${PALETTE.failed.colour}">${r.violation!.check}</text>`,
   ];
+}
+
+/** The legend, drawn from the palette: one swatch per colour, shaped as it appears. */
+function legendOf(top: number): string[] {
+  return Object.values(PALETTE).map(({ colour, label, swatch }, i) => {
+    const x = LEFT + (i % LEGEND_PER_ROW) * LEGEND_COLUMN;
+    const y = top + Math.floor(i / LEGEND_PER_ROW) * 20;
+    const mark =
+      swatch === 'fill'
+        ? `<rect x="${x}" y="${y}" width="12" height="12" fill="${colour}" stroke="${INK}" stroke-width="0.5"/>`
+        : swatch === 'outline'
+          ? `<rect x="${x + 1}" y="${y + 1}" width="10" height="10" fill="none" stroke="${colour}" stroke-width="2" stroke-dasharray="4 2"/>`
+          : `<line x1="${x + 6}" x2="${x + 6}" y1="${y}" y2="${y + 12}" stroke="${colour}" stroke-width="2"/>`;
+    return `${mark}<text x="${x + 16}" y="${y + 10}" font-size="11" fill="${INK}">${label}</text>`;
+  });
 }
 
 /** The SVG timeline of a drill. */
@@ -184,17 +223,8 @@ export function timelineSvg(r: DrillResult): string {
     ...violationMark(r, f),
   ];
   const legendY = 28 + f.lanes.length * (LANE + GAP) + 16;
-  const legend = [
-    ...Object.entries(STATE_COLOURS),
-    ['fault', '#f97316'],
-    ['failed', '#dc2626'],
-    ['unknown', '#d97706'],
-    ['fenced', '#7c3aed'],
-  ].map(
-    ([label, c], i) =>
-      `<rect x="${LEFT + i * 96}" y="${legendY}" width="12" height="12" fill="${c}"/><text x="${LEFT + i * 96 + 16}" y="${legendY + 10}" font-size="11">${label}</text>`,
-  );
-  const height = legendY + 24;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif"><rect width="100%" height="100%" fill="white"/>${parts.join('')}${legend.join('')}</svg>
+  const legend = legendOf(legendY);
+  const height = legendY + Math.ceil(Object.keys(PALETTE).length / LEGEND_PER_ROW) * 20 + 8;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif"><rect width="100%" height="100%" fill="${PAPER}"/>${parts.join('')}${legend.join('')}</svg>
 `;
 }

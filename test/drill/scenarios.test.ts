@@ -81,7 +81,7 @@ describe('replay and reports', () => {
       for (const mark of ['node1', 'node2', 'node3', '>lock<', '>storage<', '>clients<', '▼ pause', '▼ slow-storage', 't2 ', '>C2<'])
         expect(svg).toContain(mark);
       const md = await readFile(join(dir, 'drill.md'), 'utf8');
-      expect(md).toContain('**C2 violated**');
+      expect(md).toContain('**EXPECTED: split brain found (C2) — this is the lesson**');
       expect(md).toContain('![timeline](timeline.svg)');
       expect(md).toMatch(/acknowledged writes lost: \*\*[1-9]/);
       const json = JSON.parse(await readFile(join(dir, 'drill.json'), 'utf8'));

@@ -1,0 +1,171 @@
+/**
+ * Checks a scenario written by a user (a JSON file, or a .ts file's default export) field
+ * by field, in the same shape as the shipped ones in scenarios/, and says what is wrong with
+ * each bad field by its path (`steps[2].forMs: ...`), so nothing runs on a half-right file.
+ * Durations may be given in ms, as the shipped scenarios do, or as strings like "2s".
+ */
+import { actsOnStorage, FAULT_KINDS, type FaultKind } from '../lab/index.ts';
+import type { CheckId } from './checker.ts';
+import type { Expectation, Scenario, ScenarioStep } from './scenario.ts';
+
+const CHECKS: readonly CheckId[] = ['C1', 'C2', 'C3', 'C4', 'C5', 'C6'];
+const MAX_NODES = 9;
+const MAX_CLIENTS = 64;
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m)$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
+const DURATION_HINT = 'must be a duration like "2s" or "500ms" (or a number of ms)';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Collects the errors of one file, each prefixed by the path of its field. */
+class Problems {
+  readonly list: string[] = [];
+  /** Records a problem; gives back undefined, so a field's checker can `return p.add(...)` for "no value". */
+  add(path: string, message: string): undefined {
+    this.list.push(`${path}: ${message}`);
+    return undefined;
+  }
+  /** Complains about fields that are not in `known` (a typo otherwise silently does nothing). */
+  unknownFields(path: string, o: Obj, known: readonly string[]): void {
+    for (const k of Object.keys(o))
+      if (!known.includes(k)) this.add(`${path}${path ? '.' : ''}${k}`, `unknown field (expected one of ${known.join(', ')})`);
+  }
+  /** A duration in ms, from a number of ms or a string like "2s"; undefined (and a problem) when it is neither. */
+  duration(path: string, v: unknown, min: number): number | undefined {
+    const ms = typeof v === 'number' ? v : typeof v === 'string' && DURATION.test(v) ? durationMs(v) : NaN;
+    if (!Number.isFinite(ms)) return this.add(path, DURATION_HINT);
+    if (ms < min) return this.add(path, min > 0 ? 'must be longer than 0' : 'must not be negative');
+    return ms;
+  }
+  /** A whole number within [min, max]. */
+  whole(path: string, v: unknown, min: number, max: number): number | undefined {
+    if (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max) return v;
+    return this.add(path, `must be a whole number from ${min} to ${max}`);
+  }
+  /** A number within [min, max]. */
+  fraction(path: string, v: unknown, min: number, max: number): number | undefined {
+    if (typeof v === 'number' && v >= min && v <= max) return v;
+    return this.add(path, `must be a number from ${min} to ${max}`);
+  }
+}
+
+function durationMs(s: string): number {
+  const [, n, unit] = DURATION.exec(s)!;
+  return Number(n) * UNIT_MS[unit];
+}
+
+/** The scenario a user's file describes, or every problem with it. */
+export function checkScenario(raw: unknown): { scenario: Scenario } | { errors: string[] } {
+  const p = new Problems();
+  if (!isObj(raw)) return { errors: ['the file must hold one scenario object: { "name": ..., "description": ..., "steps": [...] }'] };
+  p.unknownFields('', raw, ['name', 'summary', 'description', 'nodes', 'fencing', 'steps']);
+  if (typeof raw.name !== 'string' || !/^[a-z0-9-]+$/.test(raw.name)) p.add('name', 'must be kebab-case, like "my-drill"');
+  for (const text of ['summary', 'description'] as const)
+    if (raw[text] !== undefined && typeof raw[text] !== 'string') p.add(text, 'must be a string');
+  const nodes = raw.nodes === undefined ? 3 : p.whole('nodes', raw.nodes, 1, MAX_NODES);
+  if (raw.fencing !== undefined && typeof raw.fencing !== 'boolean') p.add('fencing', 'must be true or false');
+  const steps: ScenarioStep[] = [];
+  if (!Array.isArray(raw.steps) || raw.steps.length === 0) p.add('steps', 'must be a non-empty list of steps');
+  else raw.steps.forEach((s, i) => steps.push(...checkStep(p, `steps[${i}]`, s, nodes ?? MAX_NODES)));
+  if (Array.isArray(raw.steps) && raw.steps.length && !raw.steps.some((s) => isObj(s) && s.do === 'wait'))
+    p.add('steps', 'need at least one { "do": "wait" } step, or the drill lasts 0 ms');
+  if (p.list.length) return { errors: p.list };
+  const scenario: Scenario = { name: raw.name as string, description: (raw.description as string | undefined) ?? '', steps };
+  if (typeof raw.summary === 'string') scenario.summary = raw.summary;
+  if (raw.nodes !== undefined) scenario.nodes = nodes;
+  if (raw.fencing !== undefined) scenario.fencing = raw.fencing as boolean;
+  return {
+    scenario: { ...scenario, expectViolation: steps.some((s) => s.do === 'expect' && typeof s.that === 'object' && 'violation' in s.that) },
+  };
+}
+
+const STEP_FIELDS: Record<string, readonly string[]> = {
+  load: ['do', 'clients', 'keys'],
+  'stop-load': ['do'],
+  wait: ['do', 'ms'],
+  fault: ['do', 'kind', 'target', 'forMs', 'latencyMs', 'jitter', 'errorRate'],
+  expect: ['do', 'that'],
+};
+
+/** One step, checked; [] when it has problems (they are recorded). */
+function checkStep(p: Problems, path: string, s: unknown, nodes: number): ScenarioStep[] {
+  if (!isObj(s)) {
+    p.add(path, 'must be an object like { "do": "wait", "ms": "1s" }');
+    return [];
+  }
+  const fields = typeof s.do === 'string' && Object.hasOwn(STEP_FIELDS, s.do) ? STEP_FIELDS[s.do] : undefined;
+  if (!fields) {
+    p.add(`${path}.do`, `must be one of ${Object.keys(STEP_FIELDS).join(', ')}`);
+    return [];
+  }
+  const before = p.list.length;
+  p.unknownFields(path, s, fields);
+  const step = buildStep(p, path, s, nodes);
+  return step && p.list.length === before ? [step] : [];
+}
+
+function buildStep(p: Problems, path: string, s: Obj, nodes: number): ScenarioStep | undefined {
+  switch (s.do) {
+    case 'load': {
+      const clients = p.whole(`${path}.clients`, s.clients, 1, MAX_CLIENTS);
+      const keys = s.keys === undefined ? undefined : p.whole(`${path}.keys`, s.keys, 1, 100);
+      return clients === undefined ? undefined : { do: 'load', clients, ...(keys !== undefined && { keys }) };
+    }
+    case 'stop-load':
+      return { do: 'stop-load' };
+    case 'wait': {
+      const ms = p.duration(`${path}.ms`, s.ms, 1);
+      return ms === undefined ? undefined : { do: 'wait', ms };
+    }
+    case 'fault':
+      return checkFault(p, path, s, nodes);
+    default: {
+      const that = checkExpectation(p, `${path}.that`, s.that);
+      return that === undefined ? undefined : { do: 'expect', that };
+    }
+  }
+}
+
+function checkFault(p: Problems, path: string, s: Obj, nodes: number): ScenarioStep | undefined {
+  if (!(FAULT_KINDS as readonly unknown[]).includes(s.kind)) return p.add(`${path}.kind`, `must be one of ${FAULT_KINDS.join(', ')}`);
+  const kind = s.kind as FaultKind;
+  const step: Extract<ScenarioStep, { do: 'fault' }> = { do: 'fault', kind };
+  const names = Array.from({ length: nodes }, (_, i) => `node${i + 1}`);
+  const targets = actsOnStorage(kind) ? ['storage'] : ['active', 'standby', ...names];
+  if (s.target !== undefined) {
+    if (typeof s.target === 'string' && targets.includes(s.target)) step.target = s.target;
+    else p.add(`${path}.target`, `must be one of ${targets.join(', ')} for ${kind}`);
+  }
+  if (s.forMs !== undefined) step.forMs = p.duration(`${path}.forMs`, s.forMs, 0);
+  const knob = (name: 'latencyMs' | 'jitter' | 'errorRate', only: FaultKind, max: number) => {
+    if (s[name] === undefined) return;
+    if (kind !== only) return p.add(`${path}.${name}`, `only goes with kind ${only}`);
+    step[name] = name === 'latencyMs' ? p.duration(`${path}.${name}`, s[name], 0) : p.fraction(`${path}.${name}`, s[name], 0, max);
+  };
+  knob('latencyMs', 'slow-storage', Infinity);
+  knob('jitter', 'slow-storage', 1);
+  knob('errorRate', 'storage-errors', 1);
+  return step;
+}
+
+const SIMPLE_EXPECTATIONS = ['active', 'lost-writes', 'fenced-writes'] as const;
+const EXPECTATION_HINT = `must be one of ${SIMPLE_EXPECTATIONS.map((x) => `"${x}"`).join(', ')}, { "violation": "C2" }, { "newTerms": 1 } or { "downtimeAtMostMs": "2s" }`;
+
+function checkExpectation(p: Problems, path: string, that: unknown): Expectation | undefined {
+  if ((SIMPLE_EXPECTATIONS as readonly unknown[]).includes(that)) return that as Expectation;
+  if (!isObj(that) || Object.keys(that).length !== 1) return p.add(path, EXPECTATION_HINT);
+  if ('violation' in that) {
+    if ((CHECKS as readonly unknown[]).includes(that.violation)) return { violation: that.violation as CheckId };
+    return p.add(`${path}.violation`, `must be one of ${CHECKS.join(', ')}`);
+  }
+  if ('newTerms' in that) {
+    const n = p.whole(`${path}.newTerms`, that.newTerms, 0, 1000);
+    return n === undefined ? undefined : { newTerms: n };
+  }
+  if ('downtimeAtMostMs' in that) {
+    const ms = p.duration(`${path}.downtimeAtMostMs`, that.downtimeAtMostMs, 0);
+    return ms === undefined ? undefined : { downtimeAtMostMs: ms };
+  }
+  return p.add(path, EXPECTATION_HINT);
+}

@@ -1,0 +1,120 @@
+/**
+ * The story of a drill: built from a hand-made history it says, in order and at times
+ * relative to the drill's start, who was active, what paused, whose lease ran out, who
+ * took the lock with which term, and how many of the woken node's writes fencing refused;
+ * end to end, a seeded zombie-leader drill tells the same story in its output and report.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runScenario } from '../../src/drill/drills.ts';
+import type { HistoryEvent } from '../../src/drill/history.ts';
+import { drillStory } from '../../src/drill/story.ts';
+
+const T0 = 1_767_225_600_000;
+
+/** A zombie leader, by hand: node1 active with term 1 pauses, node2 takes over, node1 wakes and three of its writes are fenced. */
+function zombieHistory(): { events: HistoryEvent[]; startIndex: number } {
+  const start: HistoryEvent[] = [
+    { t: T0, kind: 'state', node: 'node1', from: 'uninitialized', to: 'sealed' },
+    { t: T0, kind: 'state', node: 'node2', from: 'uninitialized', to: 'sealed' },
+    { t: T0, kind: 'lock', node: 'node1', event: 'acquired', term: 1 },
+    { t: T0, kind: 'state', node: 'node1', from: 'sealed', to: 'standby' },
+    { t: T0, kind: 'state', node: 'node2', from: 'sealed', to: 'standby' },
+    { t: T0, kind: 'state', node: 'node1', from: 'standby', to: 'active' },
+  ];
+  const drill: HistoryEvent[] = [
+    { t: T0 + 500, kind: 'lock', node: 'node1', event: 'renewed', term: 1 },
+    { t: T0 + 1000, kind: 'fault', name: 'pause', target: 'node1', on: true },
+    { t: T0 + 1672.76, kind: 'lock', node: 'node1', event: 'expired', term: 1 },
+    { t: T0 + 1672.76, kind: 'lock', node: 'node2', event: 'acquired', term: 2 },
+    { t: T0 + 1700, kind: 'state', node: 'node2', from: 'standby', to: 'active' },
+    // On waking node1 first notices its lease is gone, then the fault is marked off: the story tells the wake-up first.
+    { t: T0 + 3500, kind: 'state', node: 'node1', from: 'active', to: 'standby' },
+    { t: T0 + 3500, kind: 'fault', name: 'pause', target: 'node1', on: false },
+    ...[1, 2, 3].map((i): HistoryEvent => ({ t: T0 + 3500 + i, kind: 'fenced', key: `logical/x/versions/h/${i}`, term: 1 })),
+  ];
+  return { events: [...start, ...drill], startIndex: start.length };
+}
+
+describe('the story of a drill', () => {
+  it('tells a hand-made zombie leader in plain words at relative times', () => {
+    const { events, startIndex } = zombieHistory();
+    expect(drillStory({ events, startIndex, startTime: T0, loadEnd: T0 + 5000, keys: 1 })).toEqual([
+      '0.00 s node1 active (term 1); node2 standby',
+      '1.00 s node1 paused',
+      "1.67 s node1's lease ran out",
+      '1.67 s node2 took the lock (term 2)',
+      '1.70 s node2 became active',
+      '3.50 s node1 woke up',
+      '3.50 s node1 stepped down to standby; 3 of its writes were refused by fencing',
+      '5.00 s the clients stopped; in all they went 0.00 s without a successful answer',
+    ]);
+  });
+
+  it('tells stale writes storage accepted as a split brain, with the key they went to', () => {
+    const { events, startIndex } = zombieHistory();
+    const unfenced = events.map((e): HistoryEvent => (e.kind === 'fenced' ? { t: e.t, kind: 'storageWrite', key: e.key, term: 1 } : e));
+    const hash = '0b2d1f4d3d1e3f0e5a6d3bb2c0c0b5f7c5b7c1d1d2e8e3b1a9c6f2d4e5f6a7b8';
+    unfenced.push({ t: T0 + 3600, kind: 'storageWrite', key: `logical/00000000-0000-0000-0000-000000000000/versions/${hash}/9`, term: 1 });
+    const story = drillStory({ events: unfenced, startIndex, startTime: T0, loadEnd: T0 + 5000, keys: 1 });
+    expect(story).toContain(
+      '3.50 s node1 stepped down to standby; 4 of its writes were accepted by storage from its old term 1: split brain',
+    );
+  });
+
+  it('counts the time clients went without an answer and says when a paused node held their requests', () => {
+    const { events, startIndex } = zombieHistory();
+    const ops: HistoryEvent[] = [
+      { t: T0 + 900, kind: 'invoke', op: 1, client: 0, node: 'node1', term: 1, type: 'put', key: 'k0', value: 'c0-0' },
+      { t: T0 + 900, kind: 'ok', op: 1, version: 1 },
+      { t: T0 + 1100, kind: 'invoke', op: 2, client: 0, node: 'node1', term: 1, type: 'put', key: 'k0', value: 'c0-1' },
+      { t: T0 + 1600, kind: 'info', op: 2, status: 'timeout' },
+      { t: T0 + 1750, kind: 'invoke', op: 3, client: 0, node: 'node2', term: 2, type: 'put', key: 'k0', value: 'c0-2' },
+      { t: T0 + 1760, kind: 'ok', op: 3, version: 2 },
+    ];
+    // The operations go where they happened: between the pause (index +1 after start) and node2's state change.
+    const merged = [
+      ...events.slice(0, startIndex + 2),
+      ...ops.slice(0, 4),
+      ...events.slice(startIndex + 2, startIndex + 5),
+      ...ops.slice(4),
+      ...events.slice(startIndex + 5),
+    ];
+    const story = drillStory({ events: merged, startIndex, startTime: T0, loadEnd: T0 + 5000, keys: 1 });
+    expect(story).toContain('1.10 s clients stopped getting answers (requests sent to the paused node1 hang)');
+    expect(story).toContain('1.76 s clients got answers again, after 0.66 s without one');
+    expect(story.at(-1)).toBe('5.00 s the clients stopped; in all they went 0.66 s without a successful answer');
+  });
+});
+
+describe('the story of a real drill', () => {
+  it('is printed in order for a seeded zombie-leader drill and saved in drill.md and drill.json', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vaultlab-story-'));
+    try {
+      const r = await runScenario('zombie-leader', { seed: 1, reportDir: dir });
+      const expected = [
+        /^0\.00 s node1 active \(term 1\); node2, node3 standby$/,
+        /^1\.00 s node1 paused$/,
+        /^1\.\d\d s node1's lease ran out$/,
+        /^1\.\d\d s node2 took the lock \(term 2\)$/,
+        /^3\.50 s node1 woke up$/,
+        /^3\.50 s node1 .*; \d+ of its writes were refused by fencing$/,
+      ];
+      let at = -1;
+      for (const line of expected) {
+        const next = r.story.findIndex((l, i) => i > at && line.test(l));
+        expect(next, `${line} after line ${at} of:\n${r.story.join('\n')}`).toBeGreaterThan(at);
+        at = next;
+      }
+      const md = await readFile(join(dir, 'drill.md'), 'utf8');
+      expect(md).toContain('## What happened');
+      expect(md).toContain('- 1.00 s node1 paused');
+      const json = JSON.parse(await readFile(join(dir, 'drill.json'), 'utf8'));
+      expect(json.story).toEqual(r.story);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

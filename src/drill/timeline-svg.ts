@@ -39,7 +39,8 @@ const stateColour = (state: string): string =>
 const LEFT = 90;
 const WIDTH = 960;
 const LANE = 22;
-const GAP = 6;
+// Room between lanes for a fault's name, above its dashed outline.
+const GAP = 14;
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 const shown = (state: string) => (state === 'stopped' ? 'down' : state);
@@ -110,7 +111,7 @@ function axes(r: DrillResult, { t0, span, lanes, x, y }: Frame): string[] {
   );
   const parts = [loadWindow];
   for (let s = 0; s * 1000 <= span; s += Math.max(1, Math.ceil(span / 1000 / 12)))
-    parts.push(`<text x="${x(t0 + s * 1000).toFixed(1)}" y="14" font-size="10" fill="${INK}">${s}s</text>`);
+    parts.push(`<text x="${x(t0 + s * 1000).toFixed(1)}" y="14" font-size="10" text-anchor="middle" fill="${INK}">${s}s</text>`);
   for (const lane of lanes) parts.push(`<text x="4" y="${y(lane) + 15}" font-size="12" fill="${INK}">${lane}</text>`);
   return parts;
 }
@@ -159,7 +160,7 @@ function faultMarks(ev: readonly HistoryEvent[], { end, lanes, x, y }: Frame): s
         `${f.name} on ${f.target}`,
         ` stroke="${PALETTE.fault.colour}" stroke-width="2" stroke-dasharray="4 2"`,
       ),
-      `<text x="${x(f.from).toFixed(1)}" y="${y(lane) - 4}" font-size="10" fill="${PALETTE.fault.colour}">▼ ${esc(f.name)}</text>`,
+      `<text x="${x(f.from).toFixed(1)}" y="${y(lane) - 6}" font-size="10" fill="${PALETTE.fault.colour}">▼ ${esc(f.name)}</text>`,
     ];
   });
 }

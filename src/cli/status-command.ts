@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { VaultClient, resolveAddress, resolveToken } from './client.ts';
 import { kvTable } from './columnize.ts';
-import { out, outData, parseFormat } from './output.ts';
+import { out, outData, parseFormat, reportError, type Format } from './output.ts';
 
 /** The rows of `vault status`, in Vault's order (command/format.go). */
 export function statusRows(s: any, l: any | undefined): Array<[string, unknown]> {
@@ -27,6 +27,31 @@ export function statusRows(s: any, l: any | undefined): Array<[string, unknown]>
   return rows;
 }
 
+/**
+ * One node's status. Unlike other commands, `vault status` keeps exit 2 for "sealed" alone: any
+ * error, a refused connection included, exits 1, so scripts can tell a sealed node from no node.
+ */
+async function singleStatus(format: Format, address: string | undefined): Promise<number> {
+  const client = new VaultClient(resolveAddress(address), resolveToken());
+  try {
+    const s = (await client.call('GET', 'sys/seal-status')).body;
+    let l: any;
+    try {
+      l = (await client.call('GET', 'sys/leader')).body;
+    } catch {
+      l = { ha_enabled: true };
+    }
+    if (format !== 'table') outData({ ...s, ...l }, format);
+    else out(kvTable(statusRows(s, l)));
+    return s.sealed ? 2 : 0;
+  } catch (e) {
+    reportError(e);
+    return 1;
+  } finally {
+    await client.close();
+  }
+}
+
 /** Registers `status`. */
 export function registerStatus(program: Command, run: (fn: () => Promise<number>) => void): void {
   program
@@ -38,22 +63,7 @@ export function registerStatus(program: Command, run: (fn: () => Promise<number>
     .action((opts: { format?: string; address?: string; all?: boolean }) =>
       run(async () => {
         if (opts.all) return (await import('./lab-commands.ts')).statusAll(parseFormat(opts.format));
-        const format = parseFormat(opts.format);
-        const client = new VaultClient(resolveAddress(opts.address), resolveToken());
-        try {
-          const s = (await client.call('GET', 'sys/seal-status')).body;
-          let l: any;
-          try {
-            l = (await client.call('GET', 'sys/leader')).body;
-          } catch {
-            l = { ha_enabled: true };
-          }
-          if (format !== 'table') outData({ ...s, ...l }, format);
-          else out(kvTable(statusRows(s, l)));
-          return s.sealed ? 2 : 0;
-        } finally {
-          await client.close();
-        }
+        return singleStatus(parseFormat(opts.format), opts.address);
       }),
     );
 }

@@ -4,7 +4,10 @@
  * TypeScript sources through tsx (how every call ran before the build), and `--version`, and
  * prints the median, min and max of each. Exits 1 when there is no build to measure.
  *
- *   npm run build && node --import tsx bench/cli-startup.ts [--runs=20]
+ *   npm run build && node --import tsx bench/cli-startup.ts [--runs=20] [--compare=OTHER/bin/vaultlab.js]
+ *
+ * --compare also times `status` through another checkout's bin, e.g. one from before the build,
+ * under the same load as the rest (this machine is shared: only figures of one run compare).
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -13,7 +16,9 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BIN = `${root}bin/vaultlab.js`;
 const BUILT = `${root}dist/src/cli/main.js`;
-const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice('--runs='.length) ?? 20);
+const flag = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const runs = Number(flag('runs') ?? 20);
+const compare = flag('compare');
 
 /** One run of `node ARGS`: resolves with its wall time in ms, rejecting on an unexpected exit code. */
 function timeOne(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -68,6 +73,7 @@ async function main(): Promise<number> {
     ['vaultlab --version (build)', [BIN, '--version']],
     ['node -e 0 (Node alone)', ['-e', '0']],
   ];
+  if (compare) cases.unshift([`${compare} status`, [compare, 'status']]);
   try {
     process.stdout.write(`${runs} runs each, against ${dev.addr}, ms\n`);
     for (const [name, args] of cases) {
@@ -75,7 +81,7 @@ async function main(): Promise<number> {
       for (let i = 0; i < runs; i++) times.push(await timeOne(args, env));
       const { min, median, max } = summary(times);
       process.stdout.write(
-        `${name.padEnd(32)} median ${median.toFixed(0).padStart(5)}  min ${min.toFixed(0).padStart(5)}  max ${max.toFixed(0).padStart(5)}\n`,
+        `${name.padEnd(36)} median ${median.toFixed(0).padStart(5)}  min ${min.toFixed(0).padStart(5)}  max ${max.toFixed(0).padStart(5)}\n`,
       );
     }
   } finally {

@@ -2,7 +2,11 @@
  * The CLI's entry conventions, run through bin/vaultlab.js as a user would: help and version as
  * the `vault` CLI answers them, flags quoted as typed, and the exit codes of connection errors.
  */
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../src/lab/index.ts';
 import { VAULT_VERSION } from '../../src/node/index.ts';
@@ -73,3 +77,35 @@ describe('unknown commands and flags', () => {
     expect(r.stderr).toContain("error: unknown option '--feild=x'\n(Did you mean --field?)");
   });
 });
+
+describe('without a build', () => {
+  it('bin/vaultlab.js runs the sources through tsx and says how to get the fast CLI', async () => {
+    // A checkout with no dist/: bin/ copied, src/ and node_modules/ linked to this one's.
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const dir = mkdtempSync(join(tmpdir(), 'vaultlab-nobuild-'));
+    try {
+      mkdirSync(join(dir, 'bin'));
+      copyFileSync(join(root, 'bin/vaultlab.js'), join(dir, 'bin/vaultlab.js'));
+      for (const name of ['src', 'scenarios', 'node_modules', 'package.json']) symlinkSync(join(root, name), join(dir, name));
+      const r = await runBin(join(dir, 'bin/vaultlab.js'), ['version']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^vaultlab v\S+ \(Vault API v\S+\)\n$/);
+      expect(r.stderr).toBe('vaultlab: no build in dist/, running the sources: run npm run build for a fast CLI\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Runs another copy of the bin; resolves with its exit code and output. */
+function runBin(bin: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}

@@ -6,7 +6,7 @@
  * which keeps a call like `vaultlab status` as quick as the `vault` CLI's.
  */
 import { Command, CommanderError } from 'commander';
-import { COMMANDS, registerAll, registerCommand, type Run } from './command-table.ts';
+import { registerAll, registerCommand, type Run } from './command-table.ts';
 import { normalizeGoFlags, quoteAsTyped } from './go-flags.ts';
 import { reportError } from './output.ts';
 import { packageInfo } from './package-info.ts';
@@ -69,7 +69,7 @@ async function prepare(argv: string[]): Promise<string[]> {
     await registerEverything();
     return argv;
   }
-  if (!Object.hasOwn(COMMANDS, first) || !(await registerCommand(program, run, first))) return unknownCommand(first);
+  if (!(await registerCommand(program, run, first))) return unknownCommand(first);
   return argv;
 }
 

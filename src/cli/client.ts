@@ -1,11 +1,12 @@
 /**
- * The CLI's HTTP client: Vault's API over undici, configured like the `vault` CLI
+ * The CLI's HTTP client: Vault's API over node:http (no HTTP library to load at start-up), configured like the `vault` CLI
  * (VAULT_ADDR, VAULT_TOKEN, -address), following one 307 unless VAULT_DISABLE_REDIRECTS,
  * and turning transport failures into hints a lab user can act on.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Agent, interceptors, request } from 'undici';
+import { Agent as HttpAgent } from 'node:http';
+import { connectError, exchange } from './http-exchange.ts';
 
 /** An API error with Vault's status and messages. */
 export class ApiError extends Error {
@@ -19,17 +20,11 @@ export class ApiError extends Error {
   }
 }
 
-/** A transport failure (nothing listening, wrong scheme). */
-export class ConnectError extends Error {}
+export { ConnectError } from './http-exchange.ts';
 
 /** Where the lab keeps its files. */
 export function labHome(): string {
   return process.env.VAULTLAB_HOME ?? '.vaultlab';
-}
-
-/** A Node system error (ECONNREFUSED, EPROTO): undici rejects with the socket's own error. */
-function isSystemError(err: unknown): err is NodeJS.ErrnoException {
-  return err instanceof Error && 'code' in err;
 }
 
 /** The token: VAULT_TOKEN, else the one `login` saved, else the lab's root token. */
@@ -56,9 +51,9 @@ export function resolveAddress(flag?: string): string {
 
 /** A client for one address and token. */
 export class VaultClient {
-  private readonly agent = process.env.VAULT_DISABLE_REDIRECTS
-    ? new Agent()
-    : new Agent().compose(interceptors.redirect({ maxRedirections: 1 }));
+  private readonly followRedirects = !process.env.VAULT_DISABLE_REDIRECTS;
+  private readonly agent = new HttpAgent({ keepAlive: true });
+  private secureAgent?: HttpAgent;
 
   constructor(
     readonly address: string,
@@ -70,39 +65,43 @@ export class VaultClient {
     const url = `${this.address}/v1/${path.replace(/^\/+/, '')}`;
     const h: Record<string, string> = { 'x-vault-request': 'true', ...headers };
     if (this.token) h['x-vault-token'] = this.token;
-    let res;
-    try {
-      res = await request(url, {
-        method: method as 'GET',
-        headers: h,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        dispatcher: this.agent,
-      });
-    } catch (err) {
-      if (isSystemError(err) && err.code === 'ECONNREFUSED') {
-        throw new ConnectError(`Error: connection refused at ${this.address}: is the lab up? run "vaultlab up"`);
-      }
-      if (this.address.startsWith('https:') && /EPROTO|SSL|wrong version/i.test(String(err))) {
-        throw new ConnectError(
-          `Error: the server answered plain HTTP to an HTTPS client: set VAULT_ADDR to ${this.address.replace('https:', 'http:')}`,
-        );
-      }
-      throw new ConnectError(`Error: ${(err as Error).message} (${this.address})`);
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    let res = await this.send(method, new URL(url), h, payload);
+    // A standby answers 307 to its active; Vault's client follows one, same method, body and token.
+    if (this.followRedirects && res.status === 307 && res.location) {
+      const target = new URL(res.location, url);
+      res = await this.send(method, target, h, payload, url);
     }
-    const text = await res.body.text();
     let parsed: any;
     try {
-      parsed = text ? JSON.parse(text) : undefined;
+      parsed = res.text ? JSON.parse(res.text) : undefined;
     } catch {
-      parsed = text;
+      parsed = res.text;
     }
-    if (res.statusCode >= 400) throw new ApiError(method, url, res.statusCode, parsed?.errors ?? []);
-    return { status: res.statusCode, body: parsed };
+    if (res.status >= 400) throw new ApiError(method, url, res.status, parsed?.errors ?? []);
+    return { status: res.status, body: parsed };
+  }
+
+  /** One exchange with `target`, transport failures turned into a ConnectError naming the address that failed. */
+  private async send(method: string, target: URL, headers: Record<string, string>, payload?: string, redirectedFrom?: string) {
+    try {
+      return await exchange(target, { method, headers, agent: await this.agentFor(target) }, payload);
+    } catch (err) {
+      throw connectError(err, target, redirectedFrom);
+    }
+  }
+
+  /** node:https is loaded only for an https address: plain-HTTP labs never pay for TLS. */
+  private async agentFor(target: URL): Promise<HttpAgent> {
+    if (target.protocol !== 'https:') return this.agent;
+    this.secureAgent ??= new (await import('node:https')).Agent({ keepAlive: true });
+    return this.secureAgent;
   }
 
   /** Closes the connection pool. */
   async close(): Promise<void> {
-    await this.agent.close();
+    this.agent.destroy();
+    this.secureAgent?.destroy();
   }
 }
 

@@ -2,63 +2,82 @@
 /**
  * The `vaultlab` command: argument parsing and printing only. Vault's conventions:
  * Go-style flags anywhere, exit 0 / 1 (local) / 2 (server), 127 for an unknown command,
- * help on stderr.
+ * help on stderr. Only the module of the command being run is loaded (command-table.ts),
+ * which keeps a call like `vaultlab status` as quick as the `vault` CLI's.
  */
 import { Command, CommanderError } from 'commander';
-import { normalizeGoFlags } from './go-flags.ts';
-import { registerAdmin } from './admin-commands.ts';
-import { registerBench } from './bench-command.ts';
-import { registerDrill } from './drill-command.ts';
-import { registerKv } from './kv-commands.ts';
-import { registerPaths } from './path-commands.ts';
-import { registerTokens } from './token-commands.ts';
-import { registerLab } from './lab-commands.ts';
-import { registerOperator } from './operator-commands.ts';
+import { registerAll, registerCommand, type Run } from './command-table.ts';
+import { normalizeGoFlags, quoteAsTyped } from './go-flags.ts';
 import { reportError } from './output.ts';
-import { registerServer } from './server-command.ts';
-import { registerStatus } from './status-command.ts';
+import { packageInfo } from './package-info.ts';
+
+const typed = process.argv.slice(2);
 
 const program = new Command('vaultlab')
   .description("A local lab of a highly available HashiCorp Vault cluster, speaking Vault's HTTP API.")
-  .configureOutput({ writeOut: (s) => process.stderr.write(s), writeErr: (s) => process.stderr.write(s) })
+  .configureOutput({
+    writeOut: (s) => process.stderr.write(s),
+    writeErr: (s) => process.stderr.write(s),
+    outputError: (s, write) => write(quoteAsTyped(s, typed)),
+  })
   .exitOverride()
   .showHelpAfterError();
 
 let pending: Promise<void> = Promise.resolve();
 /** Runs a command body and exits with its code (errors mapped to Vault's codes). */
-const run = (fn: () => Promise<number>) => {
+const run: Run = (fn) => {
   pending = fn().then(
     (code) => process.exit(code),
     (e) => process.exit(reportError(e)),
   );
 };
 
-registerServer(program, run);
-registerStatus(program, run);
-registerOperator(program, run);
-registerKv(program, run);
-registerLab(program, run);
-registerAdmin(program, run);
-registerTokens(program, run);
-registerPaths(program, run);
-registerBench(program, run);
-registerDrill(program, run);
+/** Every command, for the full help; `help` and `version` are answered before parsing, listed here for the reader. */
+async function registerEverything(): Promise<void> {
+  await registerAll(program, run);
+  program.command('help [command...]').description('print the help of vaultlab or of a command');
+  program.command('version').description('print the version of vaultlab and of the Vault API it speaks');
+}
+
+/** `vaultlab version`, `-version`, `-v`: Vault prints "Vault v1.x.y (...)"; here vaultlab's and the API's versions. */
+function printVersion(): never {
+  const { version, vaultApiVersion } = packageInfo();
+  process.stdout.write(`vaultlab v${version} (Vault API v${vaultApiVersion})\n`);
+  process.exit(0);
+}
+
+/** Vault's answer to a command it does not know: the full help, exit 127. */
+async function unknownCommand(name: string): Promise<never> {
+  process.stderr.write(`Unknown command: ${name}\n\n`);
+  await registerEverything();
+  program.outputHelp();
+  process.exit(127);
+}
+
+/** The argument list commander parses, after the commands it names are registered. */
+async function prepare(argv: string[]): Promise<string[]> {
+  const [first, ...rest] = argv;
+  if (first === undefined) {
+    await registerEverything();
+    program.outputHelp();
+    process.exit(1);
+  }
+  if (first === 'version' || first === '--version' || first === '-v') printVersion();
+  // `help X Y` is `X Y --help`, as `vault help X` prints the help of X.
+  if (first === 'help') return rest.length === 0 ? prepare(['--help']) : prepare([...rest, '--help']);
+  if (first.startsWith('-')) {
+    await registerEverything();
+    return argv;
+  }
+  if (!(await registerCommand(program, run, first))) return unknownCommand(first);
+  return argv;
+}
 
 // A reader that goes away (`| head`) is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 0 : 1));
 
-const argv = normalizeGoFlags(process.argv.slice(2));
 try {
-  if (argv.length === 0) {
-    program.outputHelp();
-    process.exit(1);
-  }
-  const known = program.commands.map((c) => c.name());
-  if (!argv[0].startsWith('-') && !known.includes(argv[0])) {
-    process.stderr.write(`Unknown command: ${argv[0]}\n\n`);
-    program.outputHelp();
-    process.exit(127);
-  }
+  const argv = await prepare(normalizeGoFlags(typed));
   await program.parseAsync(argv, { from: 'user' });
   await pending;
 } catch (e) {

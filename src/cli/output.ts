@@ -1,5 +1,5 @@
 /** Where the CLI's words go: data on stdout, errors and warnings on stderr (coloured only on a TTY that allows it). */
-import { stringify as toYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { ApiError, ConnectError } from './client.ts';
 import { columnize } from './columnize.ts';
 
@@ -27,6 +27,11 @@ export function out(text: string): void {
 /** Prints JSON as Vault does (indented, trailing newline). */
 export function outJson(v: unknown): void {
   out(JSON.stringify(v, null, 2));
+}
+
+/** The YAML printer, loaded on the first YAML output only: most runs print a table or JSON, and start-up time counts. */
+function toYaml(v: unknown, opts: { sortMapEntries: boolean }): string {
+  return (createRequire(import.meta.url)('yaml') as typeof import('yaml')).stringify(v, opts);
 }
 
 /** Prints data as JSON or YAML; Vault's YAML is its JSON converted, keys sorted (ghodss/yaml). */

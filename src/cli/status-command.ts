@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { VaultClient, resolveAddress, resolveToken } from './client.ts';
 import { kvTable } from './columnize.ts';
-import { out, outData, parseFormat, UsageError } from './output.ts';
+import { ADDRESS_HELP, FORMAT_HELP } from './help-texts.ts';
+import { out, outData, parseFormat, reportError, UsageError, type Format } from './output.ts';
 
 /** The rows of `vault status`, in Vault's order (command/format.go). */
 export function statusRows(s: any, l: any | undefined): Array<[string, unknown]> {
@@ -27,35 +28,45 @@ export function statusRows(s: any, l: any | undefined): Array<[string, unknown]>
   return rows;
 }
 
+/**
+ * One node's status. Unlike other commands, `vault status` keeps exit 2 for "sealed" alone: any
+ * error, a refused connection included, exits 1, so scripts can tell a sealed node from no node.
+ */
+async function singleStatus(format: Format, address: string | undefined): Promise<number> {
+  const client = new VaultClient(resolveAddress(address), resolveToken());
+  try {
+    const s = (await client.call('GET', 'sys/seal-status')).body;
+    let l: any;
+    try {
+      l = (await client.call('GET', 'sys/leader')).body;
+    } catch {
+      l = { ha_enabled: true };
+    }
+    if (format !== 'table') outData({ ...s, ...l }, format);
+    else out(kvTable(statusRows(s, l)));
+    return s.sealed ? 2 : 0;
+  } catch (e) {
+    reportError(e);
+    return 1;
+  } finally {
+    await client.close();
+  }
+}
+
 /** Registers `status`. */
 export function registerStatus(program: Command, run: (fn: () => Promise<number>) => void): void {
   program
     .command('status')
     .description('print the seal and HA status of a node (exit 0 unsealed, 2 sealed); --all for every lab node')
-    .option('--format <format>', 'table or json')
-    .option('--address <addr>', 'the node address (default VAULT_ADDR)')
+    .option('--format <format>', FORMAT_HELP)
+    .option('--address <addr>', ADDRESS_HELP)
     .option('--all', 'one row per lab node (vaultlab up), the HA lock and the faults in force')
     .option('--watch [interval]', 'with --all: redraw every interval (default 1s) until Ctrl-C')
     .action((opts: { format?: string; address?: string; all?: boolean; watch?: string | true }) =>
       run(async () => {
         if (opts.all) return (await import('./status-all-command.ts')).statusAll(parseFormat(opts.format), opts.watch);
         if (opts.watch !== undefined) throw new UsageError('-watch goes with --all (vaultlab status --all -watch)');
-        const format = parseFormat(opts.format);
-        const client = new VaultClient(resolveAddress(opts.address), resolveToken());
-        try {
-          const s = (await client.call('GET', 'sys/seal-status')).body;
-          let l: any;
-          try {
-            l = (await client.call('GET', 'sys/leader')).body;
-          } catch {
-            l = { ha_enabled: true };
-          }
-          if (format !== 'table') outData({ ...s, ...l }, format);
-          else out(kvTable(statusRows(s, l)));
-          return s.sealed ? 2 : 0;
-        } finally {
-          await client.close();
-        }
+        return singleStatus(parseFormat(opts.format), opts.address);
       }),
     );
 }

@@ -1,0 +1,84 @@
+/**
+ * What each CLI command loads: the built CLI runs under a Node module hook that records every
+ * resolved URL, so a command that pulls in the server (fastify), the storage (level) or the
+ * benchmark (autocannon) is caught, whatever the import chain.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDevServer, type DevServer } from '../../src/lab/index.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/vaultlab.js', import.meta.url));
+const HEAVY = /\/node_modules\/(fastify|@fastify|level|classic-level|abstract-level|memory-level|autocannon|xstate)\//;
+
+let dev: DevServer;
+let hook: string;
+let dir: string;
+
+beforeAll(async () => {
+  dev = await startDevServer({ listenAddress: '127.0.0.1:0', rootTokenId: 'root' });
+  dir = mkdtempSync(join(tmpdir(), 'vaultlab-imports-'));
+  const resolveHook = join(dir, 'record-hook.mjs');
+  writeFileSync(
+    resolveHook,
+    `import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const r = await next(specifier, context);
+  appendFileSync(process.env.VAULTLAB_LOAD_LOG, r.url + '\\n');
+  return r;
+}
+`,
+  );
+  hook = join(dir, 'register.mjs');
+  writeFileSync(hook, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(resolveHook).href)});\n`);
+});
+afterAll(() => dev.close());
+
+/** Runs the CLI with the hook; resolves with its exit code and every URL it resolved. */
+function loadsOf(args: string[], name: string): Promise<{ code: number; urls: string[] }> {
+  const log = join(dir, `${name}.log`);
+  writeFileSync(log, '');
+  const env = { ...process.env, VAULT_ADDR: dev.apiAddr, VAULT_TOKEN: 'root', VAULTLAB_QUIET_ADDR: '1', VAULTLAB_LOAD_LOG: log };
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', pathToFileURL(hook).href, BIN, ...args], { env, stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, urls: readFileSync(log, 'utf8').split('\n').filter(Boolean) }));
+  });
+}
+
+describe('a command loads only what it needs', () => {
+  it('status runs the build and loads neither fastify, level nor autocannon', async () => {
+    const { code, urls } = await loadsOf(['status'], 'status');
+    expect(code).toBe(0);
+    // The hook saw the run (a hook that recorded nothing would pass any check below), from dist/.
+    expect(urls.some((u) => u.endsWith('/dist/src/cli/status-command.js'))).toBe(true);
+    expect(urls.filter((u) => u.includes('/src/') && !u.includes('/dist/'))).toEqual([]);
+    expect(urls.filter((u) => HEAVY.test(u))).toEqual([]);
+    expect(urls.filter((u) => u.includes('/dist/src/') && !u.includes('/dist/src/cli/'))).toEqual([]);
+    // Two requests do not need an HTTP library: node:http answers, and undici's ~100 ms of loading is saved.
+    expect(urls.filter((u) => u.includes('/node_modules/undici/'))).toEqual([]);
+  });
+
+  it.each([
+    ['version', ['version']],
+    ['help of a command', ['help', 'kv']],
+    ['kv put', ['kv', 'put', 'secret/imports', 'a=1']],
+    ['read', ['read', 'sys/health']],
+    ['token lookup', ['token', 'lookup']],
+    ['policy list', ['policy', 'list']],
+    ['operator members', ['operator', 'members']],
+  ])('%s loads neither fastify, level nor autocannon', async (name, args) => {
+    const { code, urls } = await loadsOf(args, name.replace(/ /g, '-'));
+    expect(code).toBe(0);
+    expect(urls.some((u) => u.endsWith('/dist/src/cli/main.js'))).toBe(true);
+    expect(urls.filter((u) => HEAVY.test(u))).toEqual([]);
+  });
+
+  it('the lab server does load them (the hook sees a heavy import when there is one)', async () => {
+    const { urls } = await loadsOf(['server', '-config=/nonexistent/vaultlab.hcl'], 'server');
+    expect(urls.some((u) => /\/node_modules\/fastify\//.test(u))).toBe(true);
+  });
+});

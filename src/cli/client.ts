@@ -15,6 +15,8 @@ export class ApiError extends Error {
     readonly url: string,
     readonly status: number,
     readonly errors: string[],
+    /** The answer's parsed body: a KV v2 404 still carries a deleted version's metadata. */
+    readonly body?: unknown,
   ) {
     super(`Error making API request.\n\nURL: ${method} ${url}\nCode: ${status}. Errors:\n\n${errors.map((e) => `* ${e}`).join('\n')}`);
   }
@@ -78,7 +80,7 @@ export class VaultClient {
     } catch {
       parsed = res.text;
     }
-    if (res.status >= 400) throw new ApiError(method, url, res.status, parsed?.errors ?? []);
+    if (res.status >= 400) throw new ApiError(method, url, res.status, parsed?.errors ?? [], parsed);
     return { status: res.status, body: parsed };
   }
 

@@ -5,9 +5,10 @@
  * by its light door only: reaching a lab must not load one.
  */
 import { join } from 'node:path';
-import { request } from 'undici';
+import { Agent } from 'node:http';
 import { CONTROL_SECRET_FILE, ControlError, LAB_FILE, pidAlive, readControlSecret, readLabFile, type LabFile } from '../lab/client-door.ts';
 import { labHome } from './client.ts';
+import { exchange } from './http-exchange.ts';
 import { UsageError } from './output.ts';
 
 /** The running lab's file, or a usage error that says how to start one. */
@@ -49,13 +50,25 @@ export async function control(method: 'GET' | 'POST', action: string, body: Reco
     );
   const headers: Record<string, string> = { authorization: `Bearer ${secret}` };
   if (method === 'POST') headers['content-type'] = 'application/json';
+  const agent = new Agent();
   let res;
   try {
-    res = await request(`${lab.control}/${action}`, { method, headers, body: method === 'POST' ? JSON.stringify(body) : undefined });
+    res = await exchange(
+      new URL(`${lab.control}/${action}`),
+      { method, headers, agent },
+      method === 'POST' ? JSON.stringify(body) : undefined,
+    );
   } catch {
     throw silentLab(lab);
+  } finally {
+    agent.destroy();
   }
-  const answer = (await res.body.json()) as { ok?: boolean; result?: unknown; errors?: string[] };
-  if (res.statusCode >= 400) throw new UsageError(answer.errors?.join('; ') ?? `lab answered ${res.statusCode}`);
+  let answer: { ok?: boolean; result?: unknown; errors?: string[] };
+  try {
+    answer = JSON.parse(res.text);
+  } catch {
+    throw new UsageError(`the lab at ${lab.control} answered ${res.status} with a body that is not JSON`);
+  }
+  if (res.status >= 400) throw new UsageError(answer.errors?.join('; ') ?? `lab answered ${res.status}`);
   return answer.result;
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../src/lab/index.ts';
+import { startCli } from '../helpers/run-cli.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/vaultlab.js', import.meta.url));
 const HEAVY = /\/node_modules\/(fastify|@fastify|level|classic-level|abstract-level|memory-level|autocannon|xstate)\//;
@@ -38,10 +39,17 @@ export async function resolve(specifier, context, next) {
 afterAll(() => dev.close());
 
 /** Runs the CLI with the hook; resolves with its exit code and every URL it resolved. */
-function loadsOf(args: string[], name: string): Promise<{ code: number; urls: string[] }> {
+function loadsOf(args: string[], name: string, extraEnv: Record<string, string> = {}): Promise<{ code: number; urls: string[] }> {
   const log = join(dir, `${name}.log`);
   writeFileSync(log, '');
-  const env = { ...process.env, VAULT_ADDR: dev.apiAddr, VAULT_TOKEN: 'root', VAULTLAB_QUIET_ADDR: '1', VAULTLAB_LOAD_LOG: log };
+  const env = {
+    ...process.env,
+    VAULT_ADDR: dev.apiAddr,
+    VAULT_TOKEN: 'root',
+    VAULTLAB_QUIET_ADDR: '1',
+    VAULTLAB_LOAD_LOG: log,
+    ...extraEnv,
+  };
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', pathToFileURL(hook).href, BIN, ...args], { env, stdio: 'ignore' });
     child.on('error', reject);
@@ -76,6 +84,23 @@ describe('a command loads only what it needs', () => {
     expect(urls.some((u) => u.endsWith('/dist/src/cli/main.js'))).toBe(true);
     expect(urls.filter((u) => HEAVY.test(u))).toEqual([]);
   });
+
+  it('status --all and a lab verb, against a running lab, load neither fastify, level nor autocannon', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'vaultlab-imports-lab-'));
+    const lab = startCli(['up', '--storage', 'memory', '--base-port', '0'], /Ctrl-C stops the lab/, { VAULTLAB_HOME: home });
+    try {
+      await lab.up;
+      for (const args of [['status', '--all'], ['heal']]) {
+        const { code, urls } = await loadsOf(args, args.join('-'), { VAULTLAB_HOME: home });
+        expect(code).toBe(0);
+        expect(urls.some((u) => u.endsWith('/dist/src/cli/lab-control.js'))).toBe(true);
+        expect(urls.filter((u) => HEAVY.test(u) || u.includes('/node_modules/undici/'))).toEqual([]);
+      }
+    } finally {
+      lab.child.kill('SIGINT');
+      await lab.exited;
+    }
+  }, 120_000);
 
   it('the lab server does load them (the hook sees a heavy import when there is one)', async () => {
     const { urls } = await loadsOf(['server', '-config=/nonexistent/vaultlab.hcl'], 'server');

@@ -1,7 +1,7 @@
 /**
- * How long one CLI call takes, end to end, as a user types it: starts a dev server, then runs
+ * How long one CLI call takes, end to end, as a user types it: starts a 3-node lab, then runs
  * `vaultlab status` RUNS times from the build (bin/vaultlab.js → dist/), the same from the
- * TypeScript sources through tsx (how every call ran before the build), and `--version`, and
+ * TypeScript sources through tsx (how every call ran before the build), `status --all` and `--version`, and
  * prints the median, min and max of each. Exits 1 when there is no build to measure.
  *
  *   npm run build && node --import tsx bench/cli-startup.ts [--runs=20] [--compare=OTHER/bin/vaultlab.js]
@@ -10,7 +10,9 @@
  * under the same load as the rest (this machine is shared: only figures of one run compare).
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -34,22 +36,24 @@ function timeOne(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   });
 }
 
-/** Starts `vaultlab server -dev` on a port from the OS; resolves with its address and a stop function. */
-async function startDev(): Promise<{ addr: string; stop: () => void }> {
-  const child = spawn(process.execPath, [BIN, 'server', '-dev', '-dev-listen-address=127.0.0.1:0'], {
+/** Starts a 3-node lab (`vaultlab up`, memory storage, ports from the OS) in a home of its own; resolves with node1's address. */
+async function startLab(home: string): Promise<{ addr: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [BIN, 'up', '--storage', 'memory', '--base-port', '0'], {
     cwd: root,
+    env: { ...process.env, VAULTLAB_HOME: home, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
   const addr = await new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (d) => {
       out += d;
-      const m = /Api Address: (\S+)/.exec(out);
-      if (m && out.includes('Root Token:')) resolve(m[1]);
+      const m = /node1\s+(http:\/\/\S+)/.exec(out);
+      if (m && out.includes('Ctrl-C stops the lab')) resolve(m[1]);
     });
-    child.on('close', (code) => reject(new Error(`server -dev exited ${code}: ${out}`)));
+    child.on('close', (code) => reject(new Error(`vaultlab up exited ${code}: ${out}`)));
   });
-  return { addr, stop: () => child.kill('SIGTERM') };
+  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  return { addr, stop: () => (child.kill('SIGINT'), exited) };
 }
 
 /** min, median and max of a list of times. */
@@ -65,17 +69,19 @@ async function main(): Promise<number> {
     process.stderr.write(`no build at ${BUILT}: run npm run build first\n`);
     return 1;
   }
-  const dev = await startDev();
-  const env = { ...process.env, VAULT_ADDR: dev.addr, VAULTLAB_QUIET_ADDR: '1', NO_COLOR: '1' };
+  const home = mkdtempSync(join(tmpdir(), 'vaultlab-startup-'));
+  const lab = await startLab(home);
+  const env = { ...process.env, VAULTLAB_HOME: home, VAULT_ADDR: lab.addr, VAULTLAB_QUIET_ADDR: '1', NO_COLOR: '1' };
   const cases: Array<[string, string[]]> = [
     ['vaultlab status (build)', [BIN, 'status']],
+    ['vaultlab status --all (build)', [BIN, 'status', '--all']],
     ['vaultlab status (sources, tsx)', ['--import', 'tsx', `${root}src/cli/main.ts`, 'status']],
     ['vaultlab --version (build)', [BIN, '--version']],
     ['node -e 0 (Node alone)', ['-e', '0']],
   ];
   if (compare) cases.unshift([`${compare} status`, [compare, 'status']]);
   try {
-    process.stdout.write(`${runs} runs each, against ${dev.addr}, ms\n`);
+    process.stdout.write(`${runs} runs each, against a running 3-node lab (node1 ${lab.addr}), ms\n`);
     for (const [name, args] of cases) {
       const times: number[] = [];
       for (let i = 0; i < runs; i++) times.push(await timeOne(args, env));
@@ -85,7 +91,9 @@ async function main(): Promise<number> {
       );
     }
   } finally {
-    dev.stop();
+    // The lab removes its own files on exit: the home goes once it has.
+    await lab.stop();
+    rmSync(home, { recursive: true, force: true });
   }
   return 0;
 }

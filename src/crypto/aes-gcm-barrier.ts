@@ -14,6 +14,7 @@ import type { Aead } from './aead.ts';
 import type { Barrier, KeyStatus, Storage } from './barrier.ts';
 import { BarrierSealedError, BarrierUnsealError, CorruptStoredKeyError, DecryptError } from './errors.ts';
 import { Keyring } from './keyring.ts';
+import { BarrierView } from './barrier-view.ts';
 import { PlaintextCache } from './plaintext-cache.ts';
 import { wipe } from './random.ts';
 
@@ -265,32 +266,6 @@ export class AesGcmBarrier implements Barrier {
     const key = ring.key(term);
     if (!key) throw new DecryptError(path);
     return this.decryptWith(key, path, raw);
-  }
-}
-
-/** A prefix-scoped view (Vault's BarrierView): an engine cannot reach outside its prefix. */
-class BarrierView implements Storage {
-  constructor(
-    private readonly barrier: Barrier,
-    private readonly prefix: string,
-  ) {}
-
-  private full(key: string): string {
-    if (key.split('/').some((s) => s === '..' || s === '.')) throw new Error('relative paths not supported');
-    return this.prefix + key;
-  }
-
-  get(key: string) {
-    return this.barrier.get(this.full(key));
-  }
-  put(key: string, value: Uint8Array) {
-    return this.barrier.put(this.full(key), value);
-  }
-  delete(key: string) {
-    return this.barrier.delete(this.full(key));
-  }
-  list(prefix: string) {
-    return this.barrier.list(this.full(prefix));
   }
 }
 

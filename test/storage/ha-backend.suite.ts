@@ -5,7 +5,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SimClock } from '../../src/clock/index.ts';
-import { FencedWriteError, LockLostError, type HABackend, type LockGrant, type StorageEvent } from '../../src/storage/index.ts';
+import {
+  FencedWriteError,
+  LockLostError,
+  type HABackend,
+  type Lock,
+  type LockGrant,
+  type LockOptions,
+  type StorageEvent,
+} from '../../src/storage/index.ts';
 
 /** An HA backend under test on a given clock; `reopen` closes it and opens the same storage again (persistent backends). */
 export interface HAFixture {
@@ -27,10 +35,23 @@ function timerDelays(clock: SimClock): number[] {
   return delays;
 }
 
+/** The lock at core/lock as `holder` asks for it; its value is the holder's name in capitals. */
+function lockAs(be: HABackend, holder: string, opts: Partial<LockOptions> = {}): Lock {
+  return be.lock('core/lock', holder.toUpperCase(), { holder, ttlMs: TTL, ...opts });
+}
+
+/** Takes the free lock as `holder`: the lock and its grant. */
+async function take(be: HABackend, holder: string, opts: Partial<LockOptions> = {}): Promise<{ lock: Lock; grant: LockGrant }> {
+  const lock = lockAs(be, holder, opts);
+  const grant = await lock.acquire(never());
+  if (!grant) throw new Error(`${holder} did not get the free lock`);
+  return { lock, grant };
+}
+
 /** Starts acquire in the background and exposes its outcome. */
 function contend(be: HABackend, holder: string, signal = never()) {
   const state: { grant?: LockGrant; done: boolean; error?: unknown } = { done: false };
-  const lock = be.lock('core/lock', holder.toUpperCase(), { holder, ttlMs: TTL });
+  const lock = lockAs(be, holder);
   const settled = lock.acquire(signal).then(
     (g) => Object.assign(state, { grant: g, done: true }),
     (error) => Object.assign(state, { error, done: true }),
@@ -54,7 +75,7 @@ export function haBackendSuite(name: string, open: (clock: SimClock) => Promise<
     it(
       'grants the first contender; the second sees its value, blocks on one timer, and gets undefined when aborted',
       test(async (be, clock) => {
-        const a = be.lock('core/lock', 'A', { holder: 'a', ttlMs: TTL });
+        const a = lockAs(be, 'a');
         const ga = await a.acquire(never());
         expect(ga?.term).toBeGreaterThan(0);
         expect(await a.value()).toEqual({ held: true, value: 'A', holder: 'a', term: ga!.term, expires: clock.now() + TTL });
@@ -78,7 +99,7 @@ export function haBackendSuite(name: string, open: (clock: SimClock) => Promise<
       test(async (be) => {
         const ctl = new AbortController();
         ctl.abort();
-        const lock = be.lock('core/lock', 'A', { holder: 'a', ttlMs: TTL });
+        const lock = lockAs(be, 'a');
         expect(await lock.acquire(ctl.signal)).toBeUndefined();
         expect(await lock.value()).toEqual({ held: false });
       }),
@@ -87,8 +108,7 @@ export function haBackendSuite(name: string, open: (clock: SimClock) => Promise<
     it(
       'lets a waiter take over exactly at expiry, with a higher term; the old holder learns it lost',
       test(async (be, clock) => {
-        const a = be.lock('core/lock', 'A', { holder: 'a', ttlMs: TTL });
-        const ga = (await a.acquire(never()))!;
+        const { lock: a, grant: ga } = await take(be, 'a');
         const b = contend(be, 'b');
         await clock.advance(TTL - 1);
         expect(b.state.done).toBe(false);
@@ -106,8 +126,7 @@ export function haBackendSuite(name: string, open: (clock: SimClock) => Promise<
     it(
       'keeps the lock past its TTL while renewed; a release wakes the waiter at once',
       test(async (be, clock) => {
-        const a = be.lock('core/lock', 'A', { holder: 'a', ttlMs: TTL });
-        const ga = (await a.acquire(never()))!;
+        const { lock: a, grant: ga } = await take(be, 'a');
         const b = contend(be, 'b');
         for (let i = 0; i < 6; i++) {
           await clock.advance(TTL / 2);
@@ -129,10 +148,9 @@ export function haBackendSuite(name: string, open: (clock: SimClock) => Promise<
     it(
       'shows a lapsed lease as free, and its holder can no longer renew it (as an expired etcd or Consul session)',
       test(async (be, clock) => {
-        const a = be.lock('core/lock', 'A', { holder: 'a', ttlMs: TTL });
-        const ga = (await a.acquire(never()))!;
+        const { lock: a, grant: ga } = await take(be, 'a');
         await clock.advance(TTL + 10);
-        expect(await be.lock('core/lock', 'B', { holder: 'b', ttlMs: TTL }).value()).toEqual({ held: false });
+        expect(await lockAs(be, 'b').value()).toEqual({ held: false });
         await expect(a.renew()).rejects.toThrow(/lock lost/);
         expect(ga.lost.aborted).toBe(true);
         expect(await a.value()).toEqual({ held: false });
@@ -143,8 +161,7 @@ export function haBackendSuite(name: string, open: (clock: SimClock) => Promise<
       "keeps a lapsed lease's lock free but untakeable for its lock-delay (Consul), not after a release",
       test(async (be, clock) => {
         const DELAY = 1500;
-        const a = be.lock('core/lock', 'A', { holder: 'a', ttlMs: TTL, lockDelayMs: DELAY });
-        const ga = (await a.acquire(never()))!;
+        const { lock: a, grant: ga } = await take(be, 'a', { lockDelayMs: DELAY });
         const lapsedAt = clock.now() + TTL;
         const b = contend(be, 'b');
         await clock.advance(TTL + 10);
@@ -161,8 +178,7 @@ export function haBackendSuite(name: string, open: (clock: SimClock) => Promise<
         expect(ga.lost.aborted).toBe(true);
         // A lease given back while live frees the lock at once, delay or not.
         await b.lock.release();
-        const c = be.lock('core/lock', 'C', { holder: 'c', ttlMs: TTL, lockDelayMs: DELAY });
-        const gc = (await c.acquire(never()))!;
+        const { lock: c, grant: gc } = await take(be, 'c', { lockDelayMs: DELAY });
         await c.release();
         const d = contend(be, 'd');
         await d.settled;
@@ -205,8 +221,7 @@ export function haBackendSuite(name: string, open: (clock: SimClock) => Promise<
     it(
       'ends the lease at once when the lock key is deleted: the holder loses, a waiter takes it with a higher term',
       test(async (be, clock) => {
-        const a = be.lock('core/lock', 'A', { holder: 'a', ttlMs: TTL });
-        const ga = (await a.acquire(never()))!;
+        const { lock: a, grant: ga } = await take(be, 'a');
         const b = contend(be, 'b');
         const deletedAt = clock.now();
         await be.delete('core/lock');
@@ -221,7 +236,7 @@ export function haBackendSuite(name: string, open: (clock: SimClock) => Promise<
     it(
       'closing the backend ends every lease and fails the waiters',
       test(async (be) => {
-        const ga = (await be.lock('core/lock', 'A', { holder: 'a', ttlMs: TTL }).acquire(never()))!;
+        const ga = (await take(be, 'a')).grant;
         const b = contend(be, 'b');
         await be.close();
         await b.settled;
@@ -233,10 +248,10 @@ export function haBackendSuite(name: string, open: (clock: SimClock) => Promise<
 
   describe(`${name}: fencing (HA-1)`, () => {
     const takeOver = async (be: HABackend, clock: SimClock) => {
-      const ga = (await be.lock('core/lock', 'A', { holder: 'a', ttlMs: TTL }).acquire(never()))!;
+      const ga = (await take(be, 'a')).grant;
       await be.put('data/x', bytes('from a'), { term: ga.term });
       await clock.advance(TTL);
-      const gb = (await be.lock('core/lock', 'B', { holder: 'b', ttlMs: TTL }).acquire(never()))!;
+      const gb = (await take(be, 'b')).grant;
       return { old: ga.term, current: gb.term };
     };
 
@@ -280,10 +295,9 @@ export function haBackendSuite(name: string, open: (clock: SimClock) => Promise<
     it(
       'still refuses an old term once the lock was released or its key deleted (no lease left to compare with)',
       test(async (be) => {
-        const a = be.lock('core/lock', 'A', { holder: 'a', ttlMs: TTL });
-        const g1 = (await a.acquire(never()))!;
+        const { lock: a, grant: g1 } = await take(be, 'a');
         await a.release();
-        await be.lock('core/lock', 'B', { holder: 'b', ttlMs: TTL }).acquire(never());
+        await take(be, 'b');
         await be.delete('core/lock');
         await expect(be.put('data/y', bytes('stale'), { term: g1.term })).rejects.toBeInstanceOf(FencedWriteError);
         expect(await be.get('data/y')).toBeUndefined();
@@ -293,10 +307,10 @@ export function haBackendSuite(name: string, open: (clock: SimClock) => Promise<
     it(
       'is decided when the write is called: a lock change before the write completes does not undo it',
       test(async (be, clock) => {
-        const ga = (await be.lock('core/lock', 'A', { holder: 'a', ttlMs: TTL }).acquire(never()))!;
+        const ga = (await take(be, 'a')).grant;
         await clock.advance(TTL);
         const write = be.put('data/z', bytes('accepted'), { term: ga.term });
-        await be.lock('core/lock', 'B', { holder: 'b', ttlMs: TTL }).acquire(never());
+        await take(be, 'b');
         await write;
         expect(text(await be.get('data/z'))).toBe('accepted');
       }),
@@ -312,16 +326,16 @@ export function haBackendSuite(name: string, open: (clock: SimClock) => Promise<
         const stop = be.onEvent((e) =>
           seen.push(e.type === 'lock' ? `${e.event} ${e.holder} ${e.term}` : e.type === 'health' ? e.type : `${e.type} ${e.key} ${e.term}`),
         );
-        const a = be.lock('core/lock', 'A', { holder: 'a', ttlMs: TTL });
+        const a = lockAs(be, 'a');
         const t = (await a.acquire(never()))!.term;
         await a.renew();
         await be.put('data/1', bytes('x'), { term: t });
         await clock.advance(TTL);
-        const b = be.lock('core/lock', 'B', { holder: 'b', ttlMs: TTL });
+        const b = lockAs(be, 'b');
         await b.acquire(never());
         await be.delete('data/1', { term: t }).catch(() => undefined);
         await b.release();
-        const c = be.lock('core/lock', 'C', { holder: 'c', ttlMs: TTL });
+        const c = lockAs(be, 'c');
         await c.acquire(never());
         await be.delete('core/lock');
         stop();
@@ -347,7 +361,7 @@ export function haBackendSuite(name: string, open: (clock: SimClock) => Promise<
       'keeps growing terms across a reopen of the same storage, and fences terms from before it',
       test(async (be, _clock, fx) => {
         if (!fx.reopen) return;
-        const g1 = (await be.lock('core/lock', 'A', { holder: 'a', ttlMs: TTL }).acquire(never()))!;
+        const g1 = (await take(be, 'a')).grant;
         const again = await fx.reopen();
         await expect(again.put('data/x', bytes('stale'), { term: g1.term - 1 })).rejects.toBeInstanceOf(FencedWriteError);
         const g2 = (await again.lock('core/lock', 'A', { holder: 'a2', ttlMs: TTL }).acquire(never()))!;

@@ -32,44 +32,24 @@ beforeAll(async () => {
 });
 afterAll(() => fx.close());
 
+/** Vault's refusals of a child token that would hold more than its parent. */
+const NOT_SUBSET = 'child policies must be subset of parent';
+const ROOT_NEEDS_ROOT = 'root tokens may not be created without parent token being root';
+
 describe('attack: minting authority through token creation', () => {
   const attacks: Array<[string, string, string, Record<string, unknown>, string]> = [
-    [
-      'root through a role with no allowed policies',
-      'role-minter',
-      'create/open',
-      { policies: ['root'] },
-      'child policies must be subset of parent',
-    ],
+    ['root through a role with no allowed policies', 'role-minter', 'create/open', { policies: ['root'] }, NOT_SUBSET],
     [
       'a policy the caller lacks through a role with no allowed policies',
       'role-minter',
       'create/open',
       { policies: ['sudo-minter'] },
-      'child policies must be subset of parent',
+      NOT_SUBSET,
     ],
-    [
-      'root through a role that allows root',
-      'role-minter',
-      'create/rooty',
-      {},
-      'root tokens may not be created without parent token being root',
-    ],
-    [
-      'root with sudo on the create path',
-      'sudo-minter',
-      'create',
-      { policies: ['root'] },
-      'root tokens may not be created without parent token being root',
-    ],
-    [
-      'root with sudo through a role with no allowed policies',
-      'sudo-minter',
-      'create/open',
-      { policies: ['root'] },
-      'root tokens may not be created without parent token being root',
-    ],
-    ['more than the parent holds', 'minter', 'create', { policies: ['sudo-minter'] }, 'child policies must be subset of parent'],
+    ['root through a role that allows root', 'role-minter', 'create/rooty', {}, ROOT_NEEDS_ROOT],
+    ['root with sudo on the create path', 'sudo-minter', 'create', { policies: ['root'] }, ROOT_NEEDS_ROOT],
+    ['root with sudo through a role with no allowed policies', 'sudo-minter', 'create/open', { policies: ['root'] }, ROOT_NEEDS_ROOT],
+    ['more than the parent holds', 'minter', 'create', { policies: ['sudo-minter'] }, NOT_SUBSET],
     ['a policy outside the role', 'role-minter', 'create/web', { policies: ['admin'] }, "must be subset of the role's allowed policies"],
     [
       'a periodic token without sudo, through a role',

@@ -36,6 +36,14 @@ export async function getJson<T>(storage: Storage, key: string): Promise<T | und
   return raw ? (JSON.parse(dec.decode(raw)) as T) : undefined;
 }
 
+/** Deletes every key under `prefix`, folder by folder (a disabled mount's data, a revoked token's cubbyhole). */
+export async function deleteTree(storage: Storage, prefix: string): Promise<void> {
+  for (const child of await storage.list(prefix)) {
+    if (child.endsWith('/')) await deleteTree(storage, prefix + child);
+    else await storage.delete(prefix + child);
+  }
+}
+
 /** Writes a JSON value to an engine's storage. */
 export async function putJson(storage: Storage, key: string, value: unknown): Promise<void> {
   await storage.put(key, Buffer.from(JSON.stringify(value), 'utf8'));

@@ -2,11 +2,10 @@
  * cubbyhole/: private storage per token. Each token sees only the folder named by the
  * salted hash of its own id, and the folder is destroyed when the token is revoked.
  */
-import type { Storage } from '../../../../crypto/index.ts';
 import { PermissionDeniedError } from '../../../errors.ts';
 import type { LogicalResponse } from '../../request.ts';
 import type { SystemView } from '../../system-view.ts';
-import type { Engine, EngineRequest } from '../engine.ts';
+import { deleteTree, type Engine, type EngineRequest } from '../engine.ts';
 import { KvV1Engine } from './kv-v1-engine.ts';
 
 /** KV v1 semantics (no lease) inside the caller's own folder. */
@@ -33,12 +32,5 @@ export class CubbyholeEngine implements Engine {
 export async function clearCubbyhole(sys: SystemView, tokenHash: string): Promise<void> {
   const mount = sys.mounts.all().find((m) => m.type === 'cubbyhole');
   if (!mount) return;
-  await wipe(sys.view(`logical/${mount.uuid}/${tokenHash}/`), '');
-}
-
-async function wipe(s: Storage, prefix: string): Promise<void> {
-  for (const child of await s.list(prefix)) {
-    if (child.endsWith('/')) await wipe(s, prefix + child);
-    else await s.delete(prefix + child);
-  }
+  await deleteTree(sys.view(`logical/${mount.uuid}/${tokenHash}/`), '');
 }

@@ -7,19 +7,12 @@
 import { BadRequestError } from '../../../errors.ts';
 import type { LogicalResponse } from '../../request.ts';
 import type { SystemView } from '../../system-view.ts';
+import { deleteTree } from '../engine.ts';
 import type { PathEntry, PathOperations } from '../path-table.ts';
 import { buildMount, PROTECTED_MOUNTS, sanitizePath } from './mount-enable.ts';
 import { mountInfo } from './mount-info.ts';
 import { tunePath } from './mount-tune.ts';
 import { uiMountPaths } from './ui-mounts-handlers.ts';
-
-/** Deletes every key under a prefix (a disabled mount's data). */
-async function wipePrefix(sys: SystemView, prefix: string): Promise<void> {
-  for (const child of await sys.storage.list(prefix)) {
-    if (child.endsWith('/')) await wipePrefix(sys, prefix + child);
-    else await sys.storage.delete(prefix + child);
-  }
-}
 
 /** GET sys/mounts or sys/auth: the table's mounts keyed by path (injector route). */
 function listTable(sys: SystemView, table: 'secret' | 'auth'): LogicalResponse {
@@ -34,7 +27,7 @@ async function disable(sys: SystemView, path: string): Promise<undefined> {
   if (!entry) return undefined;
   if (PROTECTED_MOUNTS.some((p) => path.startsWith(p))) throw new BadRequestError(`cannot unmount ${JSON.stringify(path)}`);
   await sys.mounts.remove(path);
-  await wipePrefix(sys, `logical/${entry.uuid}/`);
+  await deleteTree(sys.storage, `logical/${entry.uuid}/`);
   return undefined;
 }
 

@@ -2,6 +2,11 @@
 import { VAULT_VERSION } from '../../../version.ts';
 import type { MountEntry } from '../../mounts.ts';
 
+/** A mount's key in a listing (sys/auth, sys/internal/ui/mounts): auth mounts are keyed without their 'auth/' prefix. */
+export function mountKey(m: MountEntry): string {
+  return m.table === 'auth' ? m.path.slice('auth/'.length) : m.path;
+}
+
 /** The JSON Vault shows for one mount in sys/mounts, sys/auth and sys/internal/ui/mounts. */
 export function mountInfo(m: MountEntry): Record<string, unknown> {
   const config: Record<string, unknown> = {

@@ -10,14 +10,14 @@ import type { SystemView } from '../../system-view.ts';
 import { deleteTree } from '../engine.ts';
 import type { PathEntry, PathOperations } from '../path-table.ts';
 import { buildMount, PROTECTED_MOUNTS, sanitizePath } from './mount-enable.ts';
-import { mountInfo } from './mount-info.ts';
+import { mountInfo, mountKey } from './mount-info.ts';
 import { tunePath } from './mount-tune.ts';
 import { uiMountPaths } from './ui-mounts-handlers.ts';
 
 /** GET sys/mounts or sys/auth: the table's mounts keyed by path (injector route). */
 function listTable(sys: SystemView, table: 'secret' | 'auth'): LogicalResponse {
   const data: Record<string, unknown> = {};
-  for (const m of sys.mounts.all()) if (m.table === table) data[table === 'auth' ? m.path.slice('auth/'.length) : m.path] = mountInfo(m);
+  for (const m of sys.mounts.all()) if (m.table === table) data[mountKey(m)] = mountInfo(m);
   return { data, injectTopLevel: true };
 }
 

@@ -11,7 +11,7 @@ import type { EngineRequest } from '../engine.ts';
 import type { PathEntry } from '../path-table.ts';
 import { sanitizePath } from './mount-enable.ts';
 import { hasMountAccess } from './mount-access.ts';
-import { mountInfo } from './mount-info.ts';
+import { mountInfo, mountKey } from './mount-info.ts';
 
 /** Vault's answer when the preflight finds no mount or no access (the same 403 for both). */
 export class PreflightDeniedError extends VaultError {
@@ -21,11 +21,6 @@ export class PreflightDeniedError extends VaultError {
       `preflight capability check returned 403, please ensure client's policies grant access to path ${JSON.stringify(path)}`,
     );
   }
-}
-
-/** A mount's key in the listing: auth mounts are keyed without their 'auth/' prefix. */
-function listKey(m: MountEntry): string {
-  return m.table === 'auth' ? m.path.slice('auth/'.length) : m.path;
 }
 
 /** A token was sent but is not valid: Vault refuses rather than answering as for no token. */
@@ -46,7 +41,7 @@ async function listMounts(sys: SystemView, req: EngineRequest): Promise<LogicalR
   for (const m of sys.mounts.all()) {
     if (!(await visible(sys, req, m))) continue;
     const shown = req.caller ? mountInfo(m) : { description: m.description, options: m.options, type: m.type };
-    (m.table === 'auth' ? auth : secret)[listKey(m)] = shown;
+    (m.table === 'auth' ? auth : secret)[mountKey(m)] = shown;
   }
   return { data: { auth, secret } };
 }
@@ -58,7 +53,7 @@ async function readMount(sys: SystemView, req: EngineRequest, rawPath: string): 
   const mount = sys.mounts.match(path);
   if (!mount) throw new PreflightDeniedError(path);
   if (!(await visible(sys, req, mount))) throw new PreflightDeniedError(path);
-  return { data: { ...mountInfo(mount), path: listKey(mount) } };
+  return { data: { ...mountInfo(mount), path: mountKey(mount) } };
 }
 
 /** The two preflight paths of the sys backend (read only). */

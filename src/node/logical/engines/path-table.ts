@@ -68,6 +68,11 @@ export function noContent<R extends EngineRequest>(fn: (req: R, params: PathPara
   };
 }
 
+/** A list's answer: the keys, or nothing (Vault's 404) when there are none. */
+export function listing(keys: string[]): LogicalResponse | undefined {
+  return keys.length ? { data: { keys } } : undefined;
+}
+
 /** Serves a request through a table. */
 export async function routeRequest<R extends EngineRequest>(table: PathTable<R>, req: R): Promise<LogicalResponse | undefined> {
   const hit = find(table.paths, req.path);

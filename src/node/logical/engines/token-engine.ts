@@ -11,7 +11,7 @@ import { authInfo, createToken, renewToken, revokeOrphan, revokeTree, type Token
 import { deleteRole, listRoles, readRole, writeRole } from '../token/token-roles.ts';
 import type { SystemView } from '../system-view.ts';
 import type { Engine, EngineRequest } from './engine.ts';
-import { checkExistence, noContent, routeRequest } from './path-table.ts';
+import { checkExistence, listing, noContent, routeRequest } from './path-table.ts';
 import type { PathEntry, PathHandler, PathOperations, PathTable } from './path-table.ts';
 
 /** 403 "bad token" for a lookup of a token that does not exist. */
@@ -136,10 +136,7 @@ export class TokenEngine implements Engine {
   private rolePaths(): PathEntry<TokenRequest>[] {
     const storage = this.sys.storage;
     const operations: PathOperations<TokenRequest> = {
-      list: async () => {
-        const keys = await listRoles(storage);
-        return keys.length ? { data: { keys } } : undefined;
-      },
+      list: async () => listing(await listRoles(storage)),
       read: async (_req, { arg }) => {
         const r = await readRole(storage, arg);
         return r ? { data: { ...r } } : undefined;
@@ -181,6 +178,6 @@ export class TokenEngine implements Engine {
       const e = raw ? await this.sys.tokens.lookup(new TextDecoder().decode(raw)) : undefined;
       if (e) keys.push(e.accessor);
     }
-    return keys.length ? { data: { keys: keys.sort() } } : undefined;
+    return listing(keys.sort());
   }
 }

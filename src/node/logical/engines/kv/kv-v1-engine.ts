@@ -8,7 +8,7 @@ import { BadRequestError } from '../../../errors.ts';
 import { effectiveTtls } from '../../mounts.ts';
 import type { LogicalResponse } from '../../request.ts';
 import { getJson, putJson, type Engine, type EngineRequest } from '../engine.ts';
-import { checkExistence, noContent, routeRequest, type PathTable } from '../path-table.ts';
+import { checkExistence, listing, noContent, routeRequest, type PathTable } from '../path-table.ts';
 import { parseDurationSecond, unsupportedOperation } from './field-data.ts';
 
 /** Storage key of a path (entries live under data/ so a v1 → v2 upgrade can find them). */
@@ -34,10 +34,7 @@ export class KvV1Engine implements Engine {
       {
         pattern: /^.*$/s,
         operations: {
-          list: async (req) => {
-            const keys = await req.storage.list(keyOf(req.path));
-            return keys.length ? { data: { keys } } : undefined;
-          },
+          list: async (req) => listing(await req.storage.list(keyOf(req.path))),
           read: (req) => this.read(req),
           update: write,
           delete: noContent((req) => req.storage.delete(keyOf(req.path))),

@@ -6,6 +6,7 @@
 import { BadRequestError, NotFoundError, UnsupportedOperationError } from '../../../errors.ts';
 import type { LogicalResponse } from '../../request.ts';
 import type { EngineRequest } from '../engine.ts';
+import { listing } from '../path-table.ts';
 import { validateCustomMetadata } from './custom-metadata.ts';
 import { decodeString, fieldData, goUint32, type Fields } from './field-data.ts';
 import { goDuration, newMeta, readConfig, readMeta, rfc3339Nano, versionKey, writeMeta, type KeyMeta } from './kv-v2-store.ts';
@@ -95,8 +96,7 @@ async function remove(req: EngineRequest, key: string): Promise<undefined> {
 export async function metadataOps(req: EngineRequest, key: string): Promise<LogicalResponse | undefined> {
   switch (req.operation) {
     case 'list': {
-      const keys = await req.storage.list(`metadata/${key}`);
-      return keys.length ? { data: { keys } } : undefined;
+      return listing(await req.storage.list(`metadata/${key}`));
     }
     case 'read': {
       const meta = await readMeta(req.storage, key);

@@ -184,3 +184,6 @@ export function failoverTable(samples: FailoverSample[], lockTtlMs: number) {
     };
   });
 }
+
+/** One row of the failover table. */
+export type FailoverRow = ReturnType<typeof failoverTable>[number];

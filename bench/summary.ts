@@ -163,13 +163,10 @@ export function ratios(samples: Sample[]): Ratio[] {
 /** Failover medians, p95 and max per kind, with targets (TTL of the fast profile: 1,000 ms). */
 export function failoverTable(samples: FailoverSample[], lockTtlMs: number) {
   return (['step-down', 'seal', 'kill'] as const).map((kind) => {
-    const xs = samples
-      .filter((s) => s.kind === kind)
-      .map((s) => s.ms)
-      .sort((a, b) => a - b);
+    const runs = samples.filter((s) => s.kind === kind);
+    const xs = runs.map((s) => s.ms).sort((a, b) => a - b);
     const p95 = xs.length ? xs[Math.min(xs.length - 1, Math.ceil(0.95 * xs.length) - 1)] : NaN;
-    const median = spread(xs).median;
-    const max = xs.at(-1) ?? NaN;
+    const { median, max } = spread(xs);
     const target = kind === 'kill' ? `max ≤ TTL + 50 ms (${lockTtlMs + 50} ms)` : 'p50 ≤ 20 ms, max ≤ 100 ms';
     const pass = kind === 'kill' ? max <= lockTtlMs + 50 : median <= 20 && max <= 100;
     return {
@@ -178,7 +175,7 @@ export function failoverTable(samples: FailoverSample[], lockTtlMs: number) {
       median,
       p95,
       max,
-      clientErrors: samples.filter((s) => s.kind === kind).reduce((a, s) => a + s.clientErrors, 0),
+      clientErrors: runs.reduce((a, s) => a + s.clientErrors, 0),
       target,
       pass,
     };

@@ -184,3 +184,8 @@ export function failoverTable(samples: FailoverSample[], lockTtlMs: number) {
 
 /** One row of the failover table. */
 export type FailoverRow = ReturnType<typeof failoverTable>[number];
+
+/** Every summary a report shows, derived from its samples: after a run, and again when a report is rewritten from results.json. */
+export function summaries(samples: Sample[], failoverSamples: FailoverSample[], lockTtlMs: number) {
+  return { cases: caseTable(samples), ratios: ratios(samples), failover: failoverTable(failoverSamples, lockTtlMs) };
+}

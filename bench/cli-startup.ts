@@ -14,6 +14,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spread } from './summary.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BIN = `${root}bin/vaultlab.js`;
@@ -56,14 +57,6 @@ async function startLab(home: string): Promise<{ addr: string; stop: () => Promi
   return { addr, stop: () => (child.kill('SIGINT'), exited) };
 }
 
-/** min, median and max of a list of times. */
-function summary(times: number[]): { min: number; median: number; max: number } {
-  const s = [...times].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  const median = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-  return { min: s[0], median, max: s[s.length - 1] };
-}
-
 async function main(): Promise<number> {
   if (!existsSync(BUILT)) {
     process.stderr.write(`no build at ${BUILT}: run npm run build first\n`);
@@ -85,7 +78,7 @@ async function main(): Promise<number> {
     for (const [name, args] of cases) {
       const times: number[] = [];
       for (let i = 0; i < runs; i++) times.push(await timeOne(args, env));
-      const { min, median, max } = summary(times);
+      const { min, median, max } = spread(times);
       process.stdout.write(
         `${name.padEnd(36)} median ${median.toFixed(0).padStart(5)}  min ${min.toFixed(0).padStart(5)}  max ${max.toFixed(0).padStart(5)}\n`,
       );

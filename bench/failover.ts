@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { LAB_TIMINGS } from '../src/ha/index.ts';
 import { Cluster } from '../src/lab/index.ts';
+import { settledActive } from './active-node.ts';
 
 /** One failover measurement. */
 export interface FailoverSample {
@@ -14,14 +15,6 @@ export interface FailoverSample {
   run: number;
   ms: number;
   clientErrors: number;
-}
-
-async function until(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting for the cluster');
-    await new Promise((r) => setTimeout(r, 2));
-  }
 }
 
 /** Runs `runs` failovers of each kind and returns the samples. */
@@ -34,10 +27,7 @@ export async function runFailover(runs: number, onProgress: (line: string) => vo
     for (const kind of ['step-down', 'seal', 'kill'] as const) {
       for (let run = 0; run < runs; run++) {
         await cluster.unsealAll(init.keys);
-        await until(
-          () => cluster.active() !== undefined && cluster.nodes.every((n) => n.node.state === 'active' || n.node.state === 'standby'),
-        );
-        const active = cluster.active()!;
+        const active = await settledActive(cluster, 10_000);
         const via = cluster.nodes.find((n) => n !== active && n.node.state === 'standby')!;
         const pool = new Pool(via.apiAddr, { connections: 1 });
         const write = async () => {

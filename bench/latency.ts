@@ -11,6 +11,9 @@ export type Latency = { unit: 'µs'; p50: number; p99: number } | { unit: 'ms'; 
 /** Latency percentiles summarised over repetitions, still in the client's unit. */
 export type LatencySpread = { unit: 'µs'; p50: Spread; p99: Spread } | { unit: 'ms'; resolution_ms: number; p50: Spread; p99: Spread };
 
+/** Which unit a latency is in, and for whole ms, how fine its steps are. */
+export type LatencyUnit = { unit: 'µs' } | { unit: 'ms'; resolution_ms: number };
+
 /** autocannon truncates every latency to a whole millisecond before it enters its histogram. */
 export const AUTOCANNON_RESOLUTION_MS = 1;
 
@@ -18,7 +21,7 @@ export const AUTOCANNON_RESOLUTION_MS = 1;
  * One figure with its unit. A truncated ms figure below the resolution means "under one step",
  * so it reads "< 1 ms", not "0 ms".
  */
-export function formatLatency(value: number, l: { unit: 'µs' } | { unit: 'ms'; resolution_ms: number }): string {
+export function formatLatency(value: number, l: LatencyUnit): string {
   if (!Number.isFinite(value)) return 'n/a';
   if (l.unit === 'µs') return `${value.toFixed(0)} µs`;
   if (value < l.resolution_ms) return `< ${l.resolution_ms} ms`;
@@ -26,7 +29,7 @@ export function formatLatency(value: number, l: { unit: 'µs' } | { unit: 'ms'; 
 }
 
 /** Which client measured, and how finely: "µs client" or "autocannon, 1 ms resolution". */
-export function latencySource(l: { unit: 'µs' } | { unit: 'ms'; resolution_ms: number }): string {
+export function latencySource(l: LatencyUnit): string {
   return l.unit === 'µs' ? 'µs client' : `autocannon, ${l.resolution_ms} ms resolution`;
 }
 

@@ -26,7 +26,7 @@ function glyphEm(ch: string): number {
 }
 
 /** A width no renderer's sans-serif should exceed for this text. */
-export function estimateTextWidth(text: string, fontSize: number): number {
+function estimateTextWidth(text: string, fontSize: number): number {
   return [...text].reduce((w, ch) => w + glyphEm(ch) * fontSize, 0);
 }
 

@@ -4,85 +4,117 @@ import { join } from 'node:path';
 import { formatLatency, latencySource } from './latency.ts';
 import type { ProfileRow } from './profiles.ts';
 import { svgChart } from './ratio-chart.ts';
-import type { CaseRow, Ratio } from './summary.ts';
+import type { CaseRow, FailoverRow, Ratio } from './summary.ts';
 
 const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
 /** A run limited to some cases (`--cases`) leaves the other ratios without data: they are left out, not marked missed. */
 const measured = (x: Ratio) => Number.isFinite(x.median);
 
-/** The Markdown report. */
-export function markdown(r: {
+/** What the Markdown report and the console table are written from. */
+export interface ReportData {
   machine: Record<string, unknown>;
   settings: Record<string, unknown>;
   cases: CaseRow[];
   ratios: Ratio[];
-  failover: any[];
+  failover: FailoverRow[];
   profiles: ProfileRow[];
-}): string {
-  const lines = [
+}
+
+/** pass or miss, louder on the console where a miss must stand out among the figures. */
+const verdict = (pass: boolean | undefined, miss = 'miss') => (pass ? 'pass' : miss);
+
+/** A Markdown table: a header row, its rule, then the rows. */
+const table = (header: string[], rows: string[][]) => [
+  `| ${header.join(' | ')} |`,
+  `|${header.map(() => '---').join('|')}|`,
+  ...rows.map((cells) => `| ${cells.join(' | ')} |`),
+];
+
+const caseCells = (c: CaseRow) => [
+  c.storage,
+  c.case,
+  String(c.connections),
+  `${f(c.reqPerSec.median)} [${f(c.reqPerSec.min)}–${f(c.reqPerSec.max)}]`,
+  formatLatency(c.latency.p50.median, c.latency),
+  formatLatency(c.latency.p99.median, c.latency),
+  latencySource(c.latency),
+  f(c.cpuUsPerReq.median, 1),
+  String(c.errors),
+];
+
+const ratioCells = (x: Ratio) => [
+  x.name,
+  f(x.median, 2),
+  `${f(x.min, 2)}–${f(x.max, 2)}`,
+  x.target ?? '',
+  x.pass === undefined ? '' : verdict(x.pass),
+];
+
+const failoverCells = (x: FailoverRow) => [
+  x.kind,
+  String(x.runs),
+  f(x.median, 1),
+  f(x.p95, 1),
+  f(x.max, 1),
+  String(x.clientErrors),
+  x.target,
+  verdict(x.pass),
+];
+
+const profileCells = (x: ProfileRow) => [
+  x.profile,
+  x.kind,
+  String(x.runs),
+  f(x.medianMs),
+  `${f(x.minMs)}–${f(x.maxMs)}`,
+  x.target,
+  verdict(x.pass),
+];
+
+const LATENCY_NOTE =
+  'c1 latencies come from a µs client (undici + performance.now()). c10 req/s and latencies come from autocannon, whose histogram keeps whole milliseconds (a request under 1 ms counts as 0, shown as "< 1 ms"), except the redirect cases and `read-direct-micro`, which use the µs client at 10 connections so the redirect ratio compares like with like.';
+
+/** The Markdown report. */
+export function markdown(r: ReportData): string {
+  const pairs = (o: Record<string, unknown>, show: (v: unknown) => string) =>
+    Object.entries(o)
+      .map(([k, v]) => `${k} ${show(v)}`)
+      .join(', ');
+  return [
     '# vaultlab benchmark',
     '',
-    `Machine: ${Object.entries(r.machine)
-      .map(([k, v]) => `${k} ${v}`)
-      .join(', ')}. Settings: ${Object.entries(r.settings)
-      .map(([k, v]) => `${k} ${JSON.stringify(v)}`)
-      .join(', ')}.`,
+    `Machine: ${pairs(r.machine, String)}. Settings: ${pairs(r.settings, (v) => JSON.stringify(v))}.`,
     '',
     '## Cases (medians over repetitions; [min–max])',
     '',
-    '| storage | case | conns | req/s | p50 | p99 | latency from | server CPU µs/req | errors |',
-    '|---|---|---|---|---|---|---|---|---|',
-    ...r.cases.map(
-      (c) =>
-        `| ${c.storage} | ${c.case} | ${c.connections} | ${f(c.reqPerSec.median)} [${f(c.reqPerSec.min)}–${f(c.reqPerSec.max)}] | ${formatLatency(c.latency.p50.median, c.latency)} | ${formatLatency(c.latency.p99.median, c.latency)} | ${latencySource(c.latency)} | ${f(c.cpuUsPerReq.median, 1)} | ${c.errors} |`,
-    ),
+    ...table(['storage', 'case', 'conns', 'req/s', 'p50', 'p99', 'latency from', 'server CPU µs/req', 'errors'], r.cases.map(caseCells)),
     '',
-    'c1 latencies come from a µs client (undici + performance.now()). c10 req/s and latencies come from autocannon, whose histogram keeps whole milliseconds (a request under 1 ms counts as 0, shown as "< 1 ms"), except the redirect cases and `read-direct-micro`, which use the µs client at 10 connections so the redirect ratio compares like with like.',
+    LATENCY_NOTE,
     '',
     '## Ratios (computed within each repetition)',
     '',
-    '| ratio | median | min–max | target | result |',
-    '|---|---|---|---|---|',
-    ...r.ratios
-      .filter(measured)
-      .map(
-        (x) =>
-          `| ${x.name} | ${f(x.median, 2)} | ${f(x.min, 2)}–${f(x.max, 2)} | ${x.target ?? ''} | ${x.pass === undefined ? '' : x.pass ? 'pass' : 'miss'} |`,
-      ),
+    ...table(['ratio', 'median', 'min–max', 'target', 'result'], r.ratios.filter(measured).map(ratioCells)),
     '',
     '![ratios](ratios.svg)',
     '',
     '## Failover (real time, lab profile)',
     '',
-    '| fault | runs | median ms | p95 ms | max ms | client errors | target | result |',
-    '|---|---|---|---|---|---|---|---|',
-    ...r.failover
-      .filter((x) => x.runs > 0)
-      .map(
-        (x) =>
-          `| ${x.kind} | ${x.runs} | ${f(x.median, 1)} | ${f(x.p95, 1)} | ${f(x.max, 1)} | ${x.clientErrors} | ${x.target} | ${x.pass ? 'pass' : 'miss'} |`,
-      ),
+    ...table(
+      ['fault', 'runs', 'median ms', 'p95 ms', 'max ms', 'client errors', 'target', 'result'],
+      r.failover.filter((x) => x.runs > 0).map(failoverCells),
+    ),
     '',
     '## Timing profiles against published failover times (virtual time)',
     '',
     'From the fault until another node holds the lock; each run puts the fault at a different point of the renewal cycle.',
     '',
-    '| profile | fault | runs | median ms | min–max ms | target | result |',
-    '|---|---|---|---|---|---|---|',
-    ...r.profiles.map(
-      (x) =>
-        `| ${x.profile} | ${x.kind} | ${x.runs} | ${f(x.medianMs)} | ${f(x.minMs)}–${f(x.maxMs)} | ${x.target} | ${x.pass ? 'pass' : 'miss'} |`,
-    ),
+    ...table(['profile', 'fault', 'runs', 'median ms', 'min–max ms', 'target', 'result'], r.profiles.map(profileCells)),
     '',
-  ];
-  return lines.join('\n');
+  ].join('\n');
 }
 
 /** Writes results.json, results.md and ratios.svg into `dir`. */
-export function writeReport(
-  dir: string,
-  report: Parameters<typeof markdown>[0] & { samples: unknown[]; failoverSamples: unknown[] },
-): void {
+export function writeReport(dir: string, report: ReportData & { samples: unknown[]; failoverSamples: unknown[] }): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(dir, 'results.md'), markdown(report));
@@ -99,20 +131,20 @@ export function caseLine(c: CaseRow): string {
 }
 
 /** The closing console table: req/s, p50 and p99 per case, then the ratios with pass or miss. */
-export function printTable(r: { cases: CaseRow[]; ratios: Ratio[]; failover: any[]; profiles: ProfileRow[] }): string {
+export function printTable(r: Omit<ReportData, 'machine' | 'settings'>): string {
   const rows = r.cases.map((c) => caseLine(c));
   const ratios = r.ratios
     .filter(measured)
-    .map((x) => `${x.name.padEnd(52)} ${f(x.median, 2).padStart(8)}  ${x.target ? `${x.target}: ${x.pass ? 'pass' : 'MISS'}` : ''}`);
+    .map((x) => `${x.name.padEnd(52)} ${f(x.median, 2).padStart(8)}  ${x.target ? `${x.target}: ${verdict(x.pass, 'MISS')}` : ''}`);
   const fo = r.failover
     .filter((x) => x.runs > 0)
     .map(
       (x) =>
-        `failover ${x.kind.padEnd(10)} p50 ${f(x.median, 1)} ms  p95 ${f(x.p95, 1)} ms  max ${f(x.max, 1)} ms  (${x.target}: ${x.pass ? 'pass' : 'MISS'})`,
+        `failover ${x.kind.padEnd(10)} p50 ${f(x.median, 1)} ms  p95 ${f(x.p95, 1)} ms  max ${f(x.max, 1)} ms  (${x.target}: ${verdict(x.pass, 'MISS')})`,
     );
   const pr = r.profiles.map(
     (x) =>
-      `profile ${x.profile.padEnd(7)} ${x.kind.padEnd(10)} median ${f(x.medianMs).padStart(6)} ms  [${f(x.minMs)}–${f(x.maxMs)}]  (${x.target}: ${x.pass ? 'pass' : 'MISS'})`,
+      `profile ${x.profile.padEnd(7)} ${x.kind.padEnd(10)} median ${f(x.medianMs).padStart(6)} ms  [${f(x.minMs)}–${f(x.maxMs)}]  (${x.target}: ${verdict(x.pass, 'MISS')})`,
   );
   return [...rows, '', ...ratios, '', ...fo, '', ...pr].join('\n');
 }

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { clientOf } from './cases.ts';
 import { AUTOCANNON_RESOLUTION_MS, type Latency } from './latency.ts';
 import { writeReport } from './report.ts';
-import { caseTable, ratios } from './summary.ts';
+import { summaries } from './summary.ts';
 import type { Sample } from './throughput.ts';
 
 /** A sample as results.json held it before latencies carried their unit. */
@@ -33,7 +33,7 @@ export function rewriteReport(dir: string): void {
   const old = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
   if (!Array.isArray(old.samples)) throw new Error(`${join(dir, 'results.json')} holds no samples to rebuild the report from`);
   const samples = (old.samples as Array<Sample | LegacySample>).map(withLatencyUnit);
-  writeReport(dir, { ...old, cases: caseTable(samples), ratios: ratios(samples), samples });
+  writeReport(dir, { ...old, ...summaries(samples, old.failoverSamples, old.settings.lockTtlMs), samples });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -8,7 +8,7 @@ import { LAB_TIMINGS } from '../src/ha/index.ts';
 import { runFailover } from './failover.ts';
 import { runProfiles } from './profiles.ts';
 import { printTable, writeReport } from './report.ts';
-import { caseTable, failoverTable, ratios } from './summary.ts';
+import { summaries } from './summary.ts';
 import { runThroughput } from './throughput.ts';
 
 /** Options of a benchmark run. */
@@ -56,9 +56,7 @@ export async function runBench(o: BenchOptions = {}) {
   const report = {
     machine,
     settings,
-    cases: caseTable(samples),
-    ratios: ratios(samples),
-    failover: failoverTable(failoverSamples, settings.lockTtlMs),
+    ...summaries(samples, failoverSamples, settings.lockTtlMs),
     profiles,
     samples,
     failoverSamples,

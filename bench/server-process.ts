@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import { Cluster } from '../src/lab/index.ts';
+import { onActive, settledActive } from './active-node.ts';
 
 /** What the server tells the parent once it is up. */
 export interface ServerReady {
@@ -29,29 +30,12 @@ const sync = process.env.BENCH_SYNC === 'on';
 const cluster = await Cluster.start({ nodes: 3, storage, dir, basePort: 0, aead, readCache, sync });
 const init = await cluster.init(1, 1);
 await cluster.unsealAll(init.keys);
-const settled = () => cluster.active() !== undefined && cluster.nodes.every((n) => n.node.state !== 'sealed');
-const untilSettled = async () => {
-  while (!settled()) await new Promise((r) => setTimeout(r, 10));
-};
-await untilSettled();
 const value = 'x'.repeat(480);
-for (let i = 0; i < 1000; i++) {
-  // On a starved machine the active can miss a lock renewal mid-preload and step down: write again through the next active.
-  for (;;) {
-    try {
-      await cluster
-        .active()!
-        .node.handle({ operation: 'update', path: `secret/data/k${i}`, data: { data: { value, i } }, token: init.rootToken });
-      break;
-    } catch (e) {
-      if ((e as { code?: string }).code !== 'STANDBY') throw e;
-      await new Promise((r) => setTimeout(r, 10));
-      await untilSettled();
-    }
-  }
-}
-await untilSettled();
-const active = cluster.active()!;
+for (let i = 0; i < 1000; i++)
+  await onActive(cluster, (a) =>
+    a.node.handle({ operation: 'update', path: `secret/data/k${i}`, data: { data: { value, i } }, token: init.rootToken }),
+  );
+const active = await settledActive(cluster);
 const standby = cluster.nodes.find((n) => n.node.state === 'standby')!;
 
 const baseline = Fastify();

@@ -80,93 +80,93 @@ export function caseTable(samples: Sample[]) {
 /** One row of the case table. */
 export type CaseRow = ReturnType<typeof caseTable>[number];
 
-/** Ratios within each repetition, summarised, with targets. */
-export function ratios(samples: Sample[]): Ratio[] {
-  const reps = [...new Set(samples.map((s) => s.rep))];
-  const storages = [...new Set(samples.map((s) => s.storage))];
-  const out: Ratio[] = [];
-  const ratio = (name: string, f: (rep: number) => number | undefined, target?: Target) => {
-    const xs = reps.map(f).filter((v): v is number => v !== undefined && Number.isFinite(v));
-    const s = spread(xs);
-    out.push({
-      name,
-      ...s,
-      target: target?.label,
-      targetValue: target?.value,
-      pass: target && xs.length ? target.meets(s.median) : undefined,
-    });
-  };
-  const rps = (st: string, n: string, c: number, r: number) => pick(samples, st, n, c, r)?.reqPerSec;
-  // Latency deltas only from µs figures: a difference of autocannon's whole milliseconds would say nothing about µs.
-  const p50 = (st: string, n: string, r: number) => microseconds(pick(samples, st, n, 1, r)?.latency, 'p50');
-  const p99 = (st: string, n: string, r: number) => microseconds(pick(samples, st, n, 1, r)?.latency, 'p99');
-  const div = (a?: number, b?: number) => (a !== undefined && b ? a / b : undefined);
-  const sub = (a?: number, b?: number) => (a !== undefined && b !== undefined ? a - b : undefined);
-  for (const st of storages) {
-    ratio(
-      `${st}: KV read / baseline (c10)`,
-      (r) => div(rps(st, 'read-direct', 10, r), rps(st, 'baseline', 10, r)),
-      st === 'memory' ? atLeast(0.4) : undefined,
-    );
-    ratio(
-      `${st}: KV write / baseline (c10)`,
-      (r) => div(rps(st, 'write-direct', 10, r), rps(st, 'baseline', 10, r)),
-      st === 'memory' ? atLeast(0.25) : atLeast(0.2),
-    );
-    ratio(
-      `${st}: forwarded / direct read (c10)`,
-      (r) => div(rps(st, 'read-forwarded', 10, r), rps(st, 'read-direct', 10, r)),
-      atLeast(0.6),
-    );
-    ratio(
-      `${st}: redirected / direct read (c10, same client)`,
-      (r) => div(rps(st, 'read-redirected', 10, r), rps(st, 'read-direct-micro', 10, r)),
-      atLeast(0.75),
-    );
-    ratio(`${st}: forwarded − direct read p50 µs (c1)`, (r) => sub(p50(st, 'read-forwarded', r), p50(st, 'read-direct', r)), atMostUs(100));
-    ratio(`${st}: forwarded − direct read p99 µs (c1)`, (r) => sub(p99(st, 'read-forwarded', r), p99(st, 'read-direct', r)), atMostUs(300));
-    ratio(
-      `${st}: redirected − direct read p50 µs (c1)`,
-      (r) => sub(p50(st, 'read-redirected', r), p50(st, 'read-direct', r)),
-      atMostUs(150),
-    );
-    ratio(`${st}: cached / uncached KV read (c10)`, (r) => div(rps(st, 'read-direct', 10, r), rps(st, 'read-direct-uncached', 10, r)));
-    ratio(`${st}: noble / node:crypto read, both uncached (c10)`, (r) =>
-      div(rps(st, 'read-direct-noble', 10, r), rps(st, 'read-direct-uncached', 10, r)),
-    );
-  }
+/** One ratio as taken inside a repetition (undefined where a case was not measured), with its target. */
+interface RatioOf {
+  name: string;
+  of(rep: number): number | undefined;
+  target?: Target;
+}
+
+/** What a ratio is built from: a case's req/s, and its c1 latency in µs. */
+interface Figures {
+  rps(storage: string, name: string, connections: number, rep: number): number | undefined;
+  us(storage: string, name: string, which: 'p50' | 'p99', rep: number): number | undefined;
+}
+
+const div = (a?: number, b?: number) => (a !== undefined && b ? a / b : undefined);
+const sub = (a?: number, b?: number) => (a !== undefined && b !== undefined ? a - b : undefined);
+
+/** The ratios inside one storage. */
+function storageRatios(st: string, { rps, us }: Figures): RatioOf[] {
+  const c10 = (a: string, b: string) => (r: number) => div(rps(st, a, 10, r), rps(st, b, 10, r));
+  const delta = (a: string, which: 'p50' | 'p99') => (r: number) => sub(us(st, a, which, r), us(st, 'read-direct', which, r));
+  return [
+    { name: `${st}: KV read / baseline (c10)`, of: c10('read-direct', 'baseline'), target: st === 'memory' ? atLeast(0.4) : undefined },
+    {
+      name: `${st}: KV write / baseline (c10)`,
+      of: c10('write-direct', 'baseline'),
+      target: st === 'memory' ? atLeast(0.25) : atLeast(0.2),
+    },
+    { name: `${st}: forwarded / direct read (c10)`, of: c10('read-forwarded', 'read-direct'), target: atLeast(0.6) },
+    { name: `${st}: redirected / direct read (c10, same client)`, of: c10('read-redirected', 'read-direct-micro'), target: atLeast(0.75) },
+    { name: `${st}: forwarded − direct read p50 µs (c1)`, of: delta('read-forwarded', 'p50'), target: atMostUs(100) },
+    { name: `${st}: forwarded − direct read p99 µs (c1)`, of: delta('read-forwarded', 'p99'), target: atMostUs(300) },
+    { name: `${st}: redirected − direct read p50 µs (c1)`, of: delta('read-redirected', 'p50'), target: atMostUs(150) },
+    { name: `${st}: cached / uncached KV read (c10)`, of: c10('read-direct', 'read-direct-uncached') },
+    { name: `${st}: noble / node:crypto read, both uncached (c10)`, of: c10('read-direct-noble', 'read-direct-uncached') },
+  ];
+}
+
+/** level's fsync cost, and level against memory when the run measured both. */
+function levelRatios(storages: string[], { rps }: Figures): RatioOf[] {
+  const out: RatioOf[] = [];
   if (storages.includes('level')) {
     // One writer waits for its own fsync; ten share one (LevelDB commits a group of writers per log sync).
     for (const c of [1, 10])
-      ratio(`level: sync / no sync KV write (c${c})`, (r) =>
-        div(rps('level', 'write-direct-synced', c, r), rps('level', 'write-direct', c, r)),
-      );
+      out.push({
+        name: `level: sync / no sync KV write (c${c})`,
+        of: (r) => div(rps('level', 'write-direct-synced', c, r), rps('level', 'write-direct', c, r)),
+      });
   }
   if (storages.includes('level') && storages.includes('memory')) {
-    ratio(
-      'level / memory KV read (c10)',
-      (r) => div(rps('level', 'read-direct', 10, r), rps('memory', 'read-direct', 10, r)),
-      atLeast(0.85),
-    );
-    ratio(
-      'level / memory KV read, uncached (c10)',
-      (r) => div(rps('level', 'read-direct-uncached', 10, r), rps('memory', 'read-direct-uncached', 10, r)),
-      atLeast(0.85),
+    const levelOverMemory = (name: string) => (r: number) => div(rps('level', name, 10, r), rps('memory', name, 10, r));
+    out.push(
+      { name: 'level / memory KV read (c10)', of: levelOverMemory('read-direct'), target: atLeast(0.85) },
+      { name: 'level / memory KV read, uncached (c10)', of: levelOverMemory('read-direct-uncached'), target: atLeast(0.85) },
     );
   }
   return out;
 }
 
+/** Ratios within each repetition, summarised, with targets. */
+export function ratios(samples: Sample[]): Ratio[] {
+  const reps = [...new Set(samples.map((s) => s.rep))];
+  const storages = [...new Set(samples.map((s) => s.storage))];
+  const figures: Figures = {
+    rps: (st, n, c, r) => pick(samples, st, n, c, r)?.reqPerSec,
+    // Latency deltas only from µs figures: a difference of autocannon's whole milliseconds would say nothing about µs.
+    us: (st, n, which, r) => microseconds(pick(samples, st, n, 1, r)?.latency, which),
+  };
+  return [...storages.flatMap((st) => storageRatios(st, figures)), ...levelRatios(storages, figures)].map(({ name, of, target }) => {
+    const xs = reps.map(of).filter((v): v is number => v !== undefined && Number.isFinite(v));
+    const s = spread(xs);
+    return {
+      name,
+      ...s,
+      target: target?.label,
+      targetValue: target?.value,
+      pass: target && xs.length ? target.meets(s.median) : undefined,
+    };
+  });
+}
+
 /** Failover medians, p95 and max per kind, with targets (TTL of the fast profile: 1,000 ms). */
 export function failoverTable(samples: FailoverSample[], lockTtlMs: number) {
   return (['step-down', 'seal', 'kill'] as const).map((kind) => {
-    const xs = samples
-      .filter((s) => s.kind === kind)
-      .map((s) => s.ms)
-      .sort((a, b) => a - b);
+    const runs = samples.filter((s) => s.kind === kind);
+    const xs = runs.map((s) => s.ms).sort((a, b) => a - b);
     const p95 = xs.length ? xs[Math.min(xs.length - 1, Math.ceil(0.95 * xs.length) - 1)] : NaN;
-    const median = spread(xs).median;
-    const max = xs.at(-1) ?? NaN;
+    const { median, max } = spread(xs);
     const target = kind === 'kill' ? `max ≤ TTL + 50 ms (${lockTtlMs + 50} ms)` : 'p50 ≤ 20 ms, max ≤ 100 ms';
     const pass = kind === 'kill' ? max <= lockTtlMs + 50 : median <= 20 && max <= 100;
     return {
@@ -175,9 +175,17 @@ export function failoverTable(samples: FailoverSample[], lockTtlMs: number) {
       median,
       p95,
       max,
-      clientErrors: samples.filter((s) => s.kind === kind).reduce((a, s) => a + s.clientErrors, 0),
+      clientErrors: runs.reduce((a, s) => a + s.clientErrors, 0),
       target,
       pass,
     };
   });
+}
+
+/** One row of the failover table. */
+export type FailoverRow = ReturnType<typeof failoverTable>[number];
+
+/** Every summary a report shows, derived from its samples: after a run, and again when a report is rewritten from results.json. */
+export function summaries(samples: Sample[], failoverSamples: FailoverSample[], lockTtlMs: number) {
+  return { cases: caseTable(samples), ratios: ratios(samples), failover: failoverTable(failoverSamples, lockTtlMs) };
 }

@@ -3,9 +3,9 @@
  * storage (a case may apply to one storage only: fsync is level's), repeated with the case order rotated each repetition, a warm-up before
  * every measurement, and the server's CPU time per request recorded beside req/s.
  */
-import { appliesTo, CASES, type ServerKind } from './cases.ts';
+import { appliesTo, CASES, type BenchCase, type ServerKind } from './cases.ts';
 import { formatLatency, type Latency } from './latency.ts';
-import { startLoad, startServer, type ServerProc } from './processes.ts';
+import { startLoad, startServer, type LoadProc, type ServerProc } from './processes.ts';
 
 /** One measurement. */
 export interface Sample {
@@ -41,6 +41,44 @@ const SERVERS: Record<ServerKind, { aead: 'node' | 'noble'; readCache: boolean; 
   synced: { aead: 'node', readCache: true, sync: true },
 };
 
+/** The server processes a storage's cases need, one per kind. */
+async function startServers(storage: 'memory' | 'level', cases: BenchCase[]): Promise<Partial<Record<ServerKind, ServerProc>>> {
+  const servers: Partial<Record<ServerKind, ServerProc>> = {};
+  for (const kind of new Set(cases.map((c) => c.server))) {
+    const k = SERVERS[kind];
+    servers[kind] = await startServer(storage, k.aead, k.readCache, k.sync);
+  }
+  return servers;
+}
+
+/** One measurement: a warm-up, then the run itself with the server's CPU time taken around it. */
+async function measure(
+  load: LoadProc,
+  server: ServerProc,
+  c: BenchCase,
+  { storage, connections, rep }: Pick<Sample, 'storage' | 'connections' | 'rep'>,
+  o: ThroughputOptions,
+): Promise<Sample> {
+  const job = c.job(server.ready, connections, o.durationSec);
+  await load.run({ ...job, durationSec: o.warmupSec });
+  const cpu0 = await server.cpuMicros();
+  const r = await load.run(job);
+  const cpu1 = await server.cpuMicros();
+  return {
+    storage,
+    case: c.name,
+    connections,
+    rep,
+    reqPerSec: r.reqPerSec,
+    latency: r.latency,
+    errors: r.errors,
+    cpuUsPerReq: r.requests ? (cpu1 - cpu0) / r.requests : 0,
+  };
+}
+
+const progressLine = (s: Sample) =>
+  `${s.storage} ${s.case} c${s.connections} rep ${s.rep + 1}: ${Math.round(s.reqPerSec)} req/s, p50 ${formatLatency(s.latency.p50, s.latency)}, ${s.cpuUsPerReq.toFixed(1)} µs CPU/req${s.errors ? `, ${s.errors} errors` : ''}`;
+
 /** Runs every case and returns every sample. */
 export async function runThroughput(o: ThroughputOptions): Promise<Sample[]> {
   const samples: Sample[] = [];
@@ -48,44 +86,19 @@ export async function runThroughput(o: ThroughputOptions): Promise<Sample[]> {
   const chosen = CASES.filter((c) => !o.cases || o.cases.includes(c.name));
   const casesOf = (storage: 'memory' | 'level') => chosen.filter((c) => appliesTo(c, storage));
   const total = o.storages.reduce((n, st) => n + casesOf(st).length, 0) * o.reps * o.connections.length;
-  let done = 0;
   try {
     for (const storage of o.storages) {
       const cases = casesOf(storage);
-      const servers: Partial<Record<ServerKind, ServerProc>> = {};
-      for (const kind of new Set(cases.map((c) => c.server))) {
-        const k = SERVERS[kind];
-        servers[kind] = await startServer(storage, k.aead, k.readCache, k.sync);
-      }
+      const servers = await startServers(storage, cases);
       try {
         for (let rep = 0; rep < o.reps; rep++) {
           const shift = rep % cases.length;
-          const order = [...cases.slice(shift), ...cases.slice(0, shift)];
-          for (const c of order) {
+          for (const c of [...cases.slice(shift), ...cases.slice(0, shift)])
             for (const connections of o.connections) {
-              const server = servers[c.server]!;
-              const job = c.job(server.ready, connections, o.durationSec);
-              await load.run({ ...job, durationSec: o.warmupSec });
-              const cpu0 = await server.cpuMicros();
-              const r = await load.run(job);
-              const cpu1 = await server.cpuMicros();
-              const s: Sample = {
-                storage,
-                case: c.name,
-                connections,
-                rep,
-                reqPerSec: r.reqPerSec,
-                latency: r.latency,
-                errors: r.errors,
-                cpuUsPerReq: r.requests ? (cpu1 - cpu0) / r.requests : 0,
-              };
+              const s = await measure(load, servers[c.server]!, c, { storage, connections, rep }, o);
               samples.push(s);
-              done++;
-              o.onProgress(
-                `[${done}/${total}] ${storage} ${c.name} c${connections} rep ${rep + 1}: ${Math.round(s.reqPerSec)} req/s, p50 ${formatLatency(s.latency.p50, s.latency)}, ${s.cpuUsPerReq.toFixed(1)} µs CPU/req${s.errors ? `, ${s.errors} errors` : ''}`,
-              );
+              o.onProgress(`[${samples.length}/${total}] ${progressLine(s)}`);
             }
-          }
         }
       } finally {
         for (const s of Object.values(servers)) await s!.stop();

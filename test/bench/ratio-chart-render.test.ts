@@ -14,7 +14,7 @@ import { svgChart } from '../../bench/ratio-chart.ts';
 import { withLatencyUnit, type LegacySample } from '../../bench/rewrite-report.ts';
 import { ratios, type Ratio } from '../../bench/summary.ts';
 import type { Sample } from '../../bench/throughput.ts';
-import { chromiumMissing, launchChromium } from './headless-chromium.ts';
+import { chromiumMissing, launchChromium } from '../helpers/headless-chromium.ts';
 
 interface Box {
   kind: string;

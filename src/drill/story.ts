@@ -5,7 +5,7 @@
  * the history alone, so a saved history.jsonl tells the same story.
  */
 import { outageWindows, type OutageWindow } from './client-downtime.ts';
-import { faultText, lockText, relativeTime, stateText, termHolders } from './event-text.ts';
+import { faultText, lockText, relativeTime, seconds, stateText, termHolders } from './event-text.ts';
 import type { HistoryEvent } from './history.ts';
 import { drillKeys, keyNamer } from './key-names.ts';
 
@@ -135,8 +135,6 @@ function hangingOn(events: readonly HistoryEvent[], w: OutageWindow): string {
   }
   return toPaused * 2 > unanswered ? ` (requests sent to the paused ${[...nodes].join(' and ')} hang)` : '';
 }
-
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 /** One line of the story before it is printed: a beat, or a run of stale writes told once. */
 interface Told {

@@ -33,7 +33,7 @@ export { readLabFile, readLabKeys, type LabFile, type LabKeys } from './lab-file
 export type { LabStatus, LockStatus, NodeStatus } from './lab-status.ts';
 export type { UnsealOutcome } from './lab-keys.ts';
 export { checkUpFlags, type UpChoice, type UpFlags } from './up-options.ts';
-export { controlPort, describePorts, MAX_NODES, nodeApiPort } from './port-plan.ts';
+export { controlPort, describePorts, MAX_NODES, nodeApiPort, nodeClusterPort } from './port-plan.ts';
 export { formatMs, parseGoDuration } from './go-duration.ts';
 export { LabFaults } from './lab-faults.ts';
 export { labTrouble, type LabTrouble } from './lab-trouble.ts';

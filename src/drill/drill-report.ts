@@ -28,6 +28,8 @@ export interface ReportExtras {
   witness?: HistoryEvent[];
   /** The violation the scenario sets out to show (it is the lesson, not a failure). */
   expectedCheck?: CheckId;
+  /** The drill's story, when the caller has told it already (storyOf): drill.json and drill.md then share it. */
+  story?: string[];
 }
 
 const clockName = (r: DrillResult) => (r.realTime ? 'wall clock' : 'virtual');
@@ -46,6 +48,11 @@ export function storyOf(r: DrillResult): string[] {
 /** The witness as lines at times relative to the drill's start, with key names. */
 export function witnessOf(r: DrillResult, events: readonly HistoryEvent[]): string[] {
   return witnessLines(events, { start: r.startTime, keys: r.spec.keys, history: r.history.events });
+}
+
+/** Whether the drill passed: its expectations when it has any, else no violation. */
+function passedOf(r: DrillResult, x: ReportExtras): boolean {
+  return x.expectations ? x.expectations.every((e) => e.ok) : !r.violation;
 }
 
 /** The first line of the page: the verdict, in bold. */
@@ -76,7 +83,7 @@ function faultRows(r: DrillResult): string[] {
 
 /** The Markdown page of a drill. */
 export function drillMarkdown(name: string, r: DrillResult, description = '', x: ReportExtras = {}): string {
-  const passed = x.expectations ? x.expectations.every((e) => e.ok) : !r.violation;
+  const passed = passedOf(r, x);
   const mode = r.realTime ? 'real time, HTTP listeners, level backend on disk' : 'virtual time, in-process, memory backend';
   const lines = [
     `# Drill: ${name}`,
@@ -91,7 +98,7 @@ export function drillMarkdown(name: string, r: DrillResult, description = '', x:
     `- acknowledged writes lost: **${r.lostWrites}**; stale writes fenced by storage: ${r.fencedWrites}; new lock terms: ${newTerms(r)}`,
     '',
   ];
-  lines.push('## What happened', '', ...storyOf(r).map((l) => `- ${l}`), '');
+  lines.push('## What happened', '', ...(x.story ?? storyOf(r)).map((l) => `- ${l}`), '');
   if (x.expectations)
     lines.push(
       '## Expectations',
@@ -119,15 +126,16 @@ export function drillMarkdown(name: string, r: DrillResult, description = '', x:
 /** Writes drill.json, history.jsonl, drill.md and timeline.svg into `dir`. */
 export function writeDrillReport(dir: string, name: string, r: DrillResult, description = '', x: ReportExtras = {}): void {
   mkdirSync(dir, { recursive: true });
+  const told = { ...x, story: x.story ?? storyOf(r) };
   const json = {
     name,
     mode: r.realTime ? 'real-time' : 'virtual-time',
     spec: r.spec,
-    passed: x.expectations ? x.expectations.every((e) => e.ok) : !r.violation,
+    passed: passedOf(r, x),
     violation: r.violation
       ? { ...r.violation, message: violationMessage(r), events: x.witness?.length ? x.witness : r.violation.events }
       : null,
-    story: storyOf(r),
+    story: told.story,
     downtimeMs: r.downtimeMs,
     noActiveMs: r.noActiveMs,
     ops: r.ops,
@@ -142,5 +150,5 @@ export function writeDrillReport(dir: string, name: string, r: DrillResult, desc
   writeFileSync(join(dir, 'drill.json'), `${JSON.stringify(json, null, 1)}\n`);
   writeFileSync(join(dir, 'history.jsonl'), r.history.toJsonLines());
   writeFileSync(join(dir, 'timeline.svg'), timelineSvg(r));
-  writeFileSync(join(dir, 'drill.md'), drillMarkdown(name, r, description, x));
+  writeFileSync(join(dir, 'drill.md'), drillMarkdown(name, r, description, told));
 }

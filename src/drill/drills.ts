@@ -92,6 +92,7 @@ export async function runScenario(scenario: string | Scenario, o: ScenarioOption
       shrunk: report.shrunk,
       witness: report.witness,
       expectedCheck,
+      story: report.story,
     });
   return report;
 }

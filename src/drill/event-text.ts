@@ -4,9 +4,14 @@
  */
 import type { ClusterEvent, Complete, HistoryEvent, Invoke } from './history.ts';
 
-/** A time relative to the drill's start, in seconds with two decimals ("1.67 s"). */
+/** A span of clock ms in seconds with two decimals ("1.67 s"), as every drill text writes times. */
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** A time relative to the drill's start ("1.67 s"). */
 export function relativeTime(t: number, start: number): string {
-  return `${((t - start) / 1000).toFixed(2)} s`;
+  return seconds(t - start);
 }
 
 /** What a fault does to its target when it starts, and when it ends ('' when the node's own state change tells it). */

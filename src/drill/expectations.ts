@@ -6,6 +6,7 @@
  * reported with what was seen, never asserted (docs/invariants.md: the checks).
  */
 import type { DrillResult } from './drill-runner.ts';
+import { seconds } from './event-text.ts';
 import type { FinalExpectation } from './scenario.ts';
 import { CHECK_NAMES, foundDetail, violationMessage } from './verdict.ts';
 
@@ -64,7 +65,7 @@ export function judgeScenario(r: DrillResult, expectations: readonly FinalExpect
     });
     out.push({ text: 'no acknowledged write lost', ok: r.lostWrites === 0, detail: `${r.lostWrites} lost` });
   }
-  for (const p of r.probes) out.push({ ...timing(r, `exactly one active at ${(p.at / 1000).toFixed(2)} s`, p.ok, p.detail), why: p.why });
+  for (const p of r.probes) out.push({ ...timing(r, `exactly one active at ${seconds(p.at)}`, p.ok, p.detail), why: p.why });
   for (const x of expectations) out.push(judge(r, x));
   return out;
 }

@@ -22,10 +22,10 @@ export { FAULT_KINDS, RANDOM_FAULT_KINDS, randomSpec, type DrillSpec, type Fault
 export { compileScenario, defineScenario, specOf, type Expectation, type Scenario, type ScenarioStep } from './scenario.ts';
 export { judgeScenario, type ExpectationResult } from './expectations.ts';
 export { shrinkDrill, witness, type Shrunk } from './shrink.ts';
-export { drillMarkdown, storyOf, summary, timelineSvg, witnessOf, writeDrillReport, type ReportExtras } from './drill-report.ts';
+export { drillMarkdown, summary, timelineSvg, writeDrillReport, type ReportExtras } from './drill-report.ts';
 export { isScenarioFile, loadScenarioFile, ScenarioFileError } from './scenario-file.ts';
 export { checkScenario } from './scenario-check.ts';
-export { drillStory, type StorySource } from './story.ts';
-export { clientDowntimeMs, outageWindows, type OutageWindow } from './client-downtime.ts';
-export { CHECK_NAMES, lesson, verdict } from './verdict.ts';
+export { drillStory } from './story.ts';
+export { clientDowntimeMs, outageWindows } from './client-downtime.ts';
+export { lesson, verdict } from './verdict.ts';
 export { DrillFaults } from './faults.ts';

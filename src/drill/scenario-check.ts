@@ -2,17 +2,15 @@
  * Checks a scenario written by a user (a JSON file, or a .ts file's default export) field
  * by field, in the same shape as the shipped ones in scenarios/, and says what is wrong with
  * each bad field by its path (`steps[2].forMs: ...`), so nothing runs on a half-right file.
- * Durations may be given in ms, as the shipped scenarios do, or as strings like "2s".
+ * Durations may be given in ms, as the shipped scenarios do, or as Go durations like "2s",
+ * the one way Vault (and `vaultlab up`) writes them.
  */
-import { actsOnStorage, FAULT_KINDS, type FaultKind } from '../lab/index.ts';
+import { actsOnStorage, FAULT_KINDS, MAX_NODES, parseGoDuration, type FaultKind } from '../lab/index.ts';
 import type { CheckId } from './checker.ts';
 import type { Expectation, Scenario, ScenarioStep } from './scenario.ts';
 
 const CHECKS: readonly CheckId[] = ['C1', 'C2', 'C3', 'C4', 'C5', 'C6'];
-const MAX_NODES = 9;
 const MAX_CLIENTS = 64;
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m)$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
 const DURATION_HINT = 'must be a duration like "2s" or "500ms" (or a number of ms)';
 
 type Obj = Record<string, unknown>;
@@ -33,8 +31,8 @@ class Problems {
   }
   /** A duration in ms, from a number of ms or a string like "2s"; undefined (and a problem) when it is neither. */
   duration(path: string, v: unknown, min: number): number | undefined {
-    const ms = typeof v === 'number' ? v : typeof v === 'string' && DURATION.test(v) ? durationMs(v) : NaN;
-    if (!Number.isFinite(ms)) return this.add(path, DURATION_HINT);
+    const ms = typeof v === 'number' ? v : typeof v === 'string' ? parseGoDuration(v) : undefined;
+    if (ms === undefined || !Number.isFinite(ms)) return this.add(path, DURATION_HINT);
     if (ms < min) return this.add(path, min > 0 ? 'must be longer than 0' : 'must not be negative');
     return ms;
   }
@@ -48,11 +46,6 @@ class Problems {
     if (typeof v === 'number' && v >= min && v <= max) return v;
     return this.add(path, `must be a number from ${min} to ${max}`);
   }
-}
-
-function durationMs(s: string): number {
-  const [, n, unit] = DURATION.exec(s)!;
-  return Number(n) * UNIT_MS[unit];
 }
 
 /** The scenario a user's file describes, or every problem with it. */

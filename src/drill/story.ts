@@ -5,7 +5,7 @@
  * the history alone, so a saved history.jsonl tells the same story.
  */
 import { outageWindows, type OutageWindow } from './client-downtime.ts';
-import { faultText, lockText, relativeTime, stateText, termHolders } from './event-text.ts';
+import { faultText, lockText, relativeTime, seconds, stateText, termHolders } from './event-text.ts';
 import type { HistoryEvent } from './history.ts';
 import { drillKeys, keyNamer } from './key-names.ts';
 
@@ -101,11 +101,12 @@ function outageBeats(s: StorySource): Beat[] {
   const windows = outageWindows(events, s.startTime, s.loadEnd);
   const total = windows.reduce((sum, w) => sum + (w.to - w.from), 0);
   const closing = `the clients stopped; in all they went ${seconds(total)} without a successful answer`;
+  const answered = new Set(events.flatMap((e) => (e.kind === 'ok' ? [e.op] : [])));
   return [
     ...windows
       .filter((w) => w.to - w.from >= OUTAGE_WORTH_TELLING_MS)
       .flatMap((w) => [
-        { t: w.from, first: false, text: `clients stopped getting answers${hangingOn(events, w)}` },
+        { t: w.from, first: false, text: `clients stopped getting answers${hangingOn(events, answered, w)}` },
         { t: w.to, first: false, text: `clients got answers again, after ${seconds(w.to - w.from)} without one` },
       ]),
     { t: s.loadEnd, first: false, text: closing },
@@ -115,12 +116,12 @@ function outageBeats(s: StorySource): Beat[] {
 /**
  * Why a window opened, when most requests that went unanswered in it were sent to a paused
  * node: a frozen active still looks active to a load balancer, so requests keep going there.
+ * `answered`: the operations that got a successful answer (built once for every window).
  */
-function hangingOn(events: readonly HistoryEvent[], w: OutageWindow): string {
+function hangingOn(events: readonly HistoryEvent[], answered: ReadonlySet<number>, w: OutageWindow): string {
   const paused = new Set<string>();
   let toPaused = 0;
   let unanswered = 0;
-  const answered = new Set(events.flatMap((e) => (e.kind === 'ok' ? [e.op] : [])));
   const nodes = new Set<string>();
   for (const e of events) {
     if (e.kind === 'fault' && e.name === 'pause') {
@@ -135,8 +136,6 @@ function hangingOn(events: readonly HistoryEvent[], w: OutageWindow): string {
   }
   return toPaused * 2 > unanswered ? ` (requests sent to the paused ${[...nodes].join(' and ')} hang)` : '';
 }
-
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 /** One line of the story before it is printed: a beat, or a run of stale writes told once. */
 interface Told {

@@ -14,7 +14,6 @@ export {
   DATA_DIR,
   KEYS_FILE,
   LAB_FILE,
-  LabBusyError,
   liveLabPid,
   LOCK_FILE,
   pidAlive,

@@ -30,10 +30,10 @@ export {
 } from './fault-kinds.ts';
 export { startLab, whyNoActive, type LabOptions, type RunningLab } from './lab-runner.ts';
 export { readLabFile, readLabKeys, type LabFile, type LabKeys } from './lab-files.ts';
-export { labStatus, nodeFaults, type LabStatus, type LockStatus, type NodeStatus } from './lab-status.ts';
-export { unsealEach, type UnsealOutcome } from './lab-keys.ts';
+export type { LabStatus, LockStatus, NodeStatus } from './lab-status.ts';
+export type { UnsealOutcome } from './lab-keys.ts';
 export { checkUpFlags, type UpChoice, type UpFlags } from './up-options.ts';
-export { controlPort, describePorts, MAX_NODES, nodeApiPort } from './port-plan.ts';
+export { controlPort, describePorts, MAX_NODES, nodeApiPort, nodeClusterPort } from './port-plan.ts';
 export { formatMs, parseGoDuration } from './go-duration.ts';
 export { LabFaults } from './lab-faults.ts';
 export { labTrouble, type LabTrouble } from './lab-trouble.ts';

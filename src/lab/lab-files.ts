@@ -37,16 +37,29 @@ export interface LabFile {
   nodes: { name: string; apiAddr: string }[];
 }
 
+/** A file's text, or undefined when there is no such file (one read: no window between a check and the read). */
+function readIfPresent(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+function readJsonIfPresent<T>(file: string): T | undefined {
+  const text = readIfPresent(file);
+  return text === undefined ? undefined : (JSON.parse(text) as T);
+}
+
 /** Reads the lab keys saved by `up`, if any. */
 export function readLabKeys(home = '.vaultlab'): LabKeys | undefined {
-  const file = join(home, KEYS_FILE);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as LabKeys) : undefined;
+  return readJsonIfPresent<LabKeys>(join(home, KEYS_FILE));
 }
 
 /** Reads the running lab's file, if any. */
 export function readLabFile(home = '.vaultlab'): LabFile | undefined {
-  const file = join(home, LAB_FILE);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as LabFile) : undefined;
+  return readJsonIfPresent<LabFile>(join(home, LAB_FILE));
 }
 
 /** Writes a file only its owner may read (keys, the lab file). */
@@ -68,9 +81,8 @@ export function pidAlive(pid: number): boolean {
 
 /** The pid in the lock file: undefined when there is no lock, NaN when it holds no pid. */
 export function readLockPid(home: string): number | undefined {
-  const file = join(home, LOCK_FILE);
-  if (!existsSync(file)) return undefined;
-  const text = readFileSync(file, 'utf8').trim();
+  const text = readIfPresent(join(home, LOCK_FILE))?.trim();
+  if (text === undefined) return undefined;
   return /^[0-9]{1,10}$/.test(text) ? Number(text) : NaN;
 }
 

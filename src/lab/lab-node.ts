@@ -10,7 +10,7 @@ import { uuid } from '../crypto/index.ts';
 import { Forwarder, Leadership, type EchoBoard, type EchoChannel, type Timings } from '../ha/index.ts';
 import { VAULT_VERSION, VaultNode } from '../node/index.ts';
 import { StorageLink, type AbstractBackend, type StorageFaults } from '../storage/index.ts';
-import { nodeApiPort } from './port-plan.ts';
+import { nodeApiPort, nodeClusterPort } from './port-plan.ts';
 import type { Timeline } from './timeline.ts';
 
 /** One node of the lab with its listeners. */
@@ -62,7 +62,7 @@ export async function buildLabNode(i: number, host: string, opts: LabNodeOptions
   const bind = (port: number, what: string) =>
     opts.listen === false ? detachedListener(`${name}-${what}`) : bindListener(host, port, opts.listener);
   const api = await bind(nodeApiPort(base, i), 'api');
-  const cluster = await bind(base === 0 ? 0 : nodeApiPort(base, i) + 1, 'cluster');
+  const cluster = await bind(nodeClusterPort(base, i), 'cluster');
   const link = new StorageLink(lab.backend, lab.storageFaults, lab.clock);
   const forwarder = new Forwarder(name);
   const { clock, timeline } = lab;

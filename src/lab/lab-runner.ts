@@ -39,8 +39,6 @@ export interface RunningLab {
   cluster: Cluster;
   keys: LabKeys;
   control: string;
-  /** True when this run initialized the storage (false: keys reused). */
-  freshInit: boolean;
   /** What taking the home's lock said (a stale lock taken over), if anything. */
   note?: string;
   /** Resolves once the lab has been shut down (by `down` or `close()`). */
@@ -71,7 +69,6 @@ export async function startLab(opts: LabOptions = {}): Promise<RunningLab> {
     const dir = join(home, DATA_DIR);
     cluster = await Cluster.start({ nodes: opts.nodes ?? 3, storage, sync: opts.sync, dir, basePort, timings: opts.timings });
     const c = cluster;
-    const freshInit = !c.nodes[0].node.initialized;
     const keys = await labKeysFor(c, home, storage);
     ownsKeys = storage === 'memory';
     const unsealAll = async () => unsealEach(c, keys.keys);
@@ -85,7 +82,7 @@ export async function startLab(opts: LabOptions = {}): Promise<RunningLab> {
     }
     const port = opts.controlPort ?? controlPort(basePort);
     const served = await serveControl(c, home, storage, port, unsealAll);
-    return { cluster: c, keys, freshInit, note, ...served };
+    return { cluster: c, keys, note, ...served };
   } catch (err) {
     await cluster?.close();
     removeOwnFiles(home, ownsKeys);

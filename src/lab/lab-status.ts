@@ -49,7 +49,7 @@ export interface LabStatus {
 }
 
 /** The faults acting on one node, storage-wide ones included. */
-export function nodeFaults(cluster: Cluster, n: LabNode): string[] {
+function nodeFaults(cluster: Cluster, n: LabNode): string[] {
   const f: string[] = [];
   if (!n.up) f.push('kill');
   if (n.node.paused) f.push('pause');

@@ -21,6 +21,11 @@ export function nodeApiPort(base: number, i: number): number {
   return base === 0 ? 0 : base + NODE_PORT_STRIDE * i;
 }
 
+/** Node `i`'s (0-based) cluster listener port, one above its API port; 0 when the base is 0. */
+export function nodeClusterPort(base: number, i: number): number {
+  return base === 0 ? 0 : nodeApiPort(base, i) + 1;
+}
+
 /** The control endpoint's port; 0 when the base is 0. */
 export function controlPort(base: number): number {
   return base === 0 ? 0 : base + CONTROL_PORT_OFFSET;

@@ -30,6 +30,20 @@ async function up(home: string, args: string[] = []) {
   return { ...lab, banner, pid: lab.child.pid! };
 }
 
+type Lab = Awaited<ReturnType<typeof up>>;
+
+/** Kills the lab's process as a crash would (SIGKILL: it cleans up nothing) and waits until it is gone. */
+async function crash(lab: Lab): Promise<void> {
+  lab.child.kill('SIGKILL');
+  await lab.exited;
+}
+
+/** Stops the lab in `home` with `vaultlab down` and waits until its process is gone. */
+async function downAndWait(home: string, lab: Lab): Promise<void> {
+  await runCli(['down'], { VAULTLAB_HOME: home });
+  await lab.exited;
+}
+
 /** The environment of a client of the lab in `home`: its first node's address (the token comes from init.json). */
 function clientEnv(home: string): Record<string, string> {
   const file = JSON.parse(readFileSync(join(home, 'lab.json'), 'utf8')) as { nodes: { apiAddr: string }[] };
@@ -73,9 +87,7 @@ describe('one lab per home', () => {
 
   it("a memory lab refuses a home whose init.json holds a level lab's keys, and leaves them as they were", async () => {
     const home = await tempHome();
-    const level = await up(home);
-    await runCli(['down'], { VAULTLAB_HOME: home });
-    await level.exited;
+    await downAndWait(home, await up(home));
     const keys = readFileSync(join(home, 'init.json'), 'utf8');
     const r = await runCli(['up', '--base-port', '0', '--storage', 'memory'], { VAULTLAB_HOME: home });
     expect(r.code).toBe(1);
@@ -94,8 +106,7 @@ describe('a lab whose process is gone', () => {
     const env = { VAULTLAB_HOME: home };
     const lab = await up(home);
     expect((await runCli(['kv', 'put', 'secret/kept', 'a=2'], clientEnv(home))).code).toBe(0);
-    lab.child.kill('SIGKILL');
-    await lab.exited;
+    await crash(lab);
     const status = await runCli(['status', '--all'], env);
     expect(status.code).toBe(1);
     expect(status.stderr).toContain(`the lab (pid ${lab.pid}) is not running: "vaultlab down" removes its stale files`);
@@ -111,8 +122,7 @@ describe('a lab whose process is gone', () => {
   it('up takes over the stale lock of a SIGKILLed lab with a note', async () => {
     const home = await tempHome();
     const lab = await up(home, ['--storage', 'memory']);
-    lab.child.kill('SIGKILL');
-    await lab.exited;
+    await crash(lab);
     const next = await up(home, ['--storage', 'memory']);
     // The dead memory lab's keys unlock nothing: they went with its stale files, and the new lab has its own.
     expect(next.output().stderr).toContain(
@@ -131,8 +141,7 @@ describe('reset', () => {
     expect(busy.code).toBe(1);
     expect(busy.stderr).toContain(`a lab is already running in ${home} (pid ${lab.pid}`);
     expect(existsSync(join(home, 'init.json'))).toBe(true);
-    await runCli(['down'], env);
-    await lab.exited;
+    await downAndWait(home, lab);
     const unasked = await runCli(['reset'], env);
     expect(unasked.code).toBe(1);
     expect(unasked.stderr).toContain('pass -force to confirm (stdin is not a terminal)');

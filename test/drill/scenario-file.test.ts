@@ -41,6 +41,12 @@ describe('checking a scenario file', () => {
     expect(expectations).toEqual([{ newTerms: 1 }, { downtimeAtMostMs: 3000 }]);
   });
 
+  it('reads durations as `vaultlab up` and Vault do (Go durations: "1m30s", "250ms")', () => {
+    const r = checkScenario(withStep(1, { do: 'wait', ms: '1m30s' }));
+    expect('errors' in r ? r.errors : []).toEqual([]);
+    if ('scenario' in r) expect(r.scenario.steps[1]).toEqual({ do: 'wait', ms: 90_000 });
+  });
+
   it.each([
     ['not an object', [], 'the file must hold one scenario object'],
     ['a bad name', { ...good, name: 'My Drill' }, 'name: must be kebab-case, like "my-drill"'],

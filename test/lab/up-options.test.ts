@@ -1,6 +1,6 @@
 /** The pure parts of `vaultlab up`'s checks: Go durations, the port plan, and the timings the lock flags make. */
 import { describe, expect, it } from 'vitest';
-import { checkUpFlags, controlPort, nodeApiPort, parseGoDuration } from '../../src/lab/index.ts';
+import { checkUpFlags, controlPort, nodeApiPort, nodeClusterPort, parseGoDuration } from '../../src/lab/index.ts';
 import { CONSUL_TIMINGS, LAB_TIMINGS } from '../../src/ha/index.ts';
 
 const flags = { nodes: '3', storage: 'memory', basePort: '0', timings: 'lab' };
@@ -23,7 +23,7 @@ describe('Go durations', () => {
 describe('the port plan', () => {
   it('puts no node API or cluster port on the control port, for every lab size', () => {
     for (let nodes = 1; nodes <= 9; nodes++) {
-      const ports = Array.from({ length: nodes }, (_, i) => [nodeApiPort(8200, i), nodeApiPort(8200, i) + 1]).flat();
+      const ports = Array.from({ length: nodes }, (_, i) => [nodeApiPort(8200, i), nodeClusterPort(8200, i)]).flat();
       expect(ports).not.toContain(controlPort(8200));
       expect(new Set(ports).size).toBe(ports.length);
     }

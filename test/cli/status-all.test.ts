@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startCli } from '../helpers/run-cli.ts';
+import { runCli, runNode, startCli } from '../helpers/run-cli.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -108,20 +108,12 @@ describe('status --all on a lab with a 3 s lock TTL', () => {
   }, 120_000);
 
   it('-watch=INTERVAL redraws until Ctrl-C (plain frames when not a terminal), then exits 0', async () => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/vaultlab.js'), 'status', '--all', '-watch=200ms'], {
-      env: { ...process.env, NO_COLOR: '1', ...lab.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    const exited = new Promise<number | null>((r) => child.on('close', r));
-    await new Promise<void>((resolve) =>
-      child.stdout.on('data', (d) => {
-        stdout += d;
-        if ((stdout.match(/^Every 200 ms: vaultlab status --all/gm) ?? []).length >= 2) resolve();
-      }),
-    );
-    child.kill('SIGINT');
-    expect(await exited).toBe(0);
+    const twoFrames = /^Every 200 ms: vaultlab status --all[\s\S]*^Every 200 ms: vaultlab status --all/m;
+    const watch = startCli(['status', '--all', '-watch=200ms'], twoFrames, lab.env);
+    await watch.up;
+    watch.child.kill('SIGINT');
+    expect(await watch.exited).toBe(0);
+    const { stdout } = watch.output();
     expect((stdout.match(/\nLock: node\d/g) ?? []).length).toBeGreaterThanOrEqual(2);
     expect(stdout).not.toContain('\u001b[2J');
   }, 60_000);
@@ -153,13 +145,9 @@ describe('status --all on a lab with a 3 s lock TTL', () => {
   it('status --all and the lab verbs load neither fastify nor level (up does)', async () => {
     const log = join(lab.home, 'loaded.txt');
     const loaded = async (args: string[]) => {
-      await new Promise((resolve) => {
-        const child = spawn(
-          process.execPath,
-          ['--import', 'tsx', '--import', './test/helpers/load-log.mjs', 'test/helpers/lab-verbs-entry.ts', ...args],
-          { cwd: ROOT, env: { ...process.env, ...lab.env, VAULTLAB_LOAD_LOG: log }, stdio: 'ignore' },
-        );
-        child.on('close', resolve);
+      await runNode(['--import', 'tsx', '--import', './test/helpers/load-log.mjs', 'test/helpers/lab-verbs-entry.ts', ...args], {
+        cwd: ROOT,
+        env: { ...process.env, ...lab.env, VAULTLAB_LOAD_LOG: log },
       });
       const urls = readFileSync(log, 'utf8');
       await rm(log, { force: true });

@@ -37,7 +37,7 @@ export async function down(): Promise<number> {
     out(`the lab (pid ${pid}) was not running: removed its stale files (${removed.join(', ')})`);
     return 0;
   }
-  await control('POST', 'down');
+  await control('POST', 'down', {}, file);
   out('Success! The lab is down.');
   return 0;
 }

@@ -101,7 +101,7 @@ export class VaultClient {
   }
 
   /** Closes the connection pool. */
-  async close(): Promise<void> {
+  close(): void {
     this.agent.destroy();
     this.secureAgent?.destroy();
   }
@@ -113,6 +113,6 @@ export async function withClient<T>(address: string | undefined, fn: (c: VaultCl
   try {
     return await fn(c);
   } finally {
-    await c.close();
+    c.close();
   }
 }

@@ -183,6 +183,6 @@ async function login(t: string, o: { address?: string }): Promise<number> {
     );
     return 0;
   } finally {
-    await c.close();
+    c.close();
   }
 }

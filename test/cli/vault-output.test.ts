@@ -172,6 +172,25 @@ describe('kv get of a deleted or destroyed version', () => {
   }, 120_000);
 });
 
+describe('kv patch', () => {
+  it("prints the path and the new version's metadata, as kv put does", async () => {
+    expect((await runCli(['kv', 'put', 'secret/patched', 'a=1', 'b=2'], authed)).code).toBe(0);
+    const patch = await runCli(['kv', 'patch', 'secret/patched', 'a=3'], authed);
+    expect(patch.code).toBe(0);
+    expect(patch.stdout).toMatch(/^=+ Secret Path =+\nsecret\/data\/patched\n\n=+ Metadata =+\nKey +Value\n/);
+    expect(patch.stdout).toMatch(/\nversion +2\n$/);
+    expect((await runCli(['kv', 'get', '-field=b', 'secret/patched'], authed)).stdout).toBe('2');
+  }, 120_000);
+
+  it('an invalid -format is refused before anything is written, as Vault checks it before running a command', async () => {
+    expect((await runCli(['kv', 'put', 'secret/format-checked', 'a=1'], authed)).code).toBe(0);
+    const patch = await runCli(['kv', 'patch', '-format=bogus', 'secret/format-checked', 'a=2'], authed);
+    expect(patch.code).toBe(1);
+    expect(patch.stderr).toContain('Invalid output format: bogus');
+    expect((await runCli(['kv', 'get', '-field=a', 'secret/format-checked'], authed)).stdout).toBe('1');
+  }, 120_000);
+});
+
 describe('server -dev on exit', () => {
   it('removes the token it stored', async () => {
     expect(readFileSync(join(home, 'token'), 'utf8')).toBe(rootToken);

@@ -6,7 +6,7 @@ import { out, UsageError, type Format } from './output.ts';
 import { mapRows, outSecret, parseSecret } from './secret-output.ts';
 
 /** The mount and version of a KV path, from the preflight. */
-export async function kvPreflight(c: VaultClient, path: string): Promise<{ mount: string; version: 1 | 2 }> {
+async function kvPreflight(c: VaultClient, path: string): Promise<{ mount: string; version: 1 | 2 }> {
   try {
     const r = (await c.call('GET', `sys/internal/ui/mounts/${path}`)).body;
     return { mount: r.data.path, version: r.data.options?.version === '2' ? 2 : 1 };

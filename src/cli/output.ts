@@ -25,7 +25,7 @@ export function out(text: string): void {
 }
 
 /** Prints JSON as Vault does (indented, trailing newline). */
-export function outJson(v: unknown): void {
+function outJson(v: unknown): void {
   out(JSON.stringify(v, null, 2));
 }
 

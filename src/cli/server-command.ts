@@ -29,7 +29,7 @@ function tokenSentence(stored: boolean): string[] {
 }
 
 /** Vault's dev banner; the export lines carry VAULT_TOKEN too, so a second shell works without the token file. */
-export function devBanner(addr: string, unsealKey: string, rootToken: string, stored: boolean): string {
+function devBanner(addr: string, unsealKey: string, rootToken: string, stored: boolean): string {
   return [
     '==> Vault server configuration:',
     '',

@@ -191,6 +191,24 @@ describe('kv patch', () => {
   }, 120_000);
 });
 
+describe('read and list of a path with nothing there', () => {
+  it('print "No value found" and exit 2; an invalid -format is refused first, exit 1', async () => {
+    expect(await runCli(['read', 'secret/data/nothing-here'], authed)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'No value found at secret/data/nothing-here\n',
+    });
+    expect(await runCli(['list', 'secret/metadata/nothing-here'], authed)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'No value found at secret/metadata/nothing-here\n',
+    });
+    const badFormat = await runCli(['list', '-format=bogus', 'secret/metadata/nothing-here'], authed);
+    expect(badFormat.code).toBe(1);
+    expect(badFormat.stderr).toContain('Invalid output format: bogus');
+  }, 120_000);
+});
+
 describe('server -dev on exit', () => {
   it('removes the token it stored', async () => {
     expect(readFileSync(join(home, 'token'), 'utf8')).toBe(rootToken);

@@ -9,10 +9,8 @@ import { ADDRESS_HELP, FIELD_HELP, FORMAT_HELP, MOUNT_HELP } from './help-texts.
 import { joinPath, kvPath, mapSection, outWrittenVersion, parsePairs, pathBlock } from './kv-helpers.ts';
 import { kvReadRequest } from './kv-read.ts';
 import { registerKvMore } from './kv-more-commands.ts';
-import { err, out, outRaw, parseFormat, UsageError, type Format } from './output.ts';
+import { err, type Format, out, outRaw, parseFormat, type Run, UsageError } from './output.ts';
 import { outSecret } from './secret-output.ts';
-
-type Run = (fn: () => Promise<number>) => void;
 
 /** The flags of `kv get`. */
 interface GetOpts {

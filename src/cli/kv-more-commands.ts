@@ -4,9 +4,8 @@ import { withClient } from './client.ts';
 import { kvTable } from './columnize.ts';
 import { ADDRESS_HELP, FORMAT_HELP, MOUNT_HELP } from './help-texts.ts';
 import { joinPath, kvPath, outWrittenVersion, padEqualSigns, parsePairs } from './kv-helpers.ts';
-import { out, outData, outKeys, parseFormat, UsageError } from './output.ts';
+import { out, outData, outKeys, parseFormat, type Run, UsageError } from './output.ts';
 
-type Run = (fn: () => Promise<number>) => void;
 interface Opts {
   mount?: string;
   versions?: string;

@@ -16,10 +16,8 @@ import { labHome } from './client.ts';
 import { down, reset } from './lab-cleanup.ts';
 import { checkLocally, control, labNodeNames, runningLab } from './lab-control.ts';
 import type { UpOptions } from './lab-up.ts';
-import { out, UsageError } from './output.ts';
+import { out, type Run, UsageError } from './output.ts';
 import { statusAll } from './status-all-command.ts';
-
-type Run = (fn: () => Promise<number>) => void;
 
 function envLines(addr: string, token: string): string {
   return `export VAULT_ADDR='${addr}'\nexport VAULT_TOKEN='${token}'`;

@@ -3,10 +3,9 @@ import type { Command } from 'commander';
 import { ApiError, withClient, type VaultClient } from './client.ts';
 import { ADDRESS_HELP, FIELD_HELP, FORMAT_HELP } from './help-texts.ts';
 import { parsePairs } from './kv-helpers.ts';
-import { err, out, outKeys, outRaw, parseFormat } from './output.ts';
+import { err, out, outKeys, outRaw, parseFormat, type Run } from './output.ts';
 import { outSecret, parseSecret } from './secret-output.ts';
 
-type Run = (fn: () => Promise<number>) => void;
 interface Opts {
   format?: string;
   field?: string;

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { withClient } from './client.ts';
 import { kvTable } from './columnize.ts';
 import { ADDRESS_HELP, FORMAT_HELP } from './help-texts.ts';
-import { out, outData, parseFormat, reportError, UsageError, type Format } from './output.ts';
+import { type Format, out, outData, parseFormat, reportError, type Run, UsageError } from './output.ts';
 
 /** The rows of `vault status`, in Vault's order (command/format.go). */
 export function statusRows(s: any, l: any | undefined): Array<[string, unknown]> {
@@ -53,7 +53,7 @@ async function singleStatus(format: Format, address: string | undefined): Promis
 }
 
 /** Registers `status`. */
-export function registerStatus(program: Command, run: (fn: () => Promise<number>) => void): void {
+export function registerStatus(program: Command, run: Run): void {
   program
     .command('status')
     .description('print the seal and HA status of a node (exit 0 unsealed, 2 sealed); --all for every lab node')

@@ -6,11 +6,9 @@ import type { Command } from 'commander';
 import { VaultClient, resolveAddress, withClient } from './client.ts';
 import { kvTable } from './columnize.ts';
 import { ADDRESS_HELP, FORMAT_HELP } from './help-texts.ts';
-import { out, parseFormat } from './output.ts';
+import { out, parseFormat, type Run } from './output.ts';
 import { authRows, outSecret, parseSecret } from './secret-output.ts';
 import { storeToken } from './token-file.ts';
-
-type Run = (fn: () => Promise<number>) => void;
 
 function collect(v: string, prev: string[] = []): string[] {
   return [...prev, ...v.split(',')];

@@ -3,7 +3,7 @@
  * that records every resolved URL, so a command that pulls in the server (fastify), the storage (level)
  * or the benchmark (autocannon) is caught, whatever the import chain.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,16 +77,20 @@ describe('a command loads only what it needs', () => {
         const { code, urls } = await loadsOf(args, args.join('-'), { VAULTLAB_HOME: home });
         expect(code).toBe(0);
         expect(urls.some((u) => u.endsWith('/dist/src/cli/lab-control.js'))).toBe(true);
+        if (args[0] === 'status') expect(urls.some((u) => u.endsWith('/dist/src/cli/status-all-command.js'))).toBe(true);
         expect(urls.filter((u) => HEAVY.test(u) || u.includes('/node_modules/undici/'))).toEqual([]);
       }
     } finally {
       lab.child.kill('SIGINT');
       await lab.exited;
+      rmSync(home, { recursive: true, force: true });
     }
   }, 120_000);
 
-  it('the lab server does load them (the hook sees a heavy import when there is one)', async () => {
-    const { urls } = await loadsOf(['server', '-config=/nonexistent/vaultlab.hcl'], 'server');
-    expect(urls.some((u) => /\/node_modules\/fastify\//.test(u))).toBe(true);
+  it('the lab server and up do load them (the hook sees a heavy import when there is one)', async () => {
+    const server = await loadsOf(['server', '-config=/nonexistent/vaultlab.hcl'], 'server');
+    expect(server.urls.some((u) => /\/node_modules\/fastify\//.test(u))).toBe(true);
+    const up = await loadsOf(['up', '--nodes', 'abc'], 'up');
+    expect(up.urls.some((u) => /\/node_modules\/fastify\//.test(u))).toBe(true);
   });
 });

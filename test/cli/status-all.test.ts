@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, runNode, startCli } from '../helpers/run-cli.ts';
+import { runCli, startCli } from '../helpers/run-cli.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -28,7 +28,7 @@ async function startLab(args: string[]) {
   const banner = await lab.up;
   const file = JSON.parse(readFileSync(join(home, 'lab.json'), 'utf8')) as { nodes: { name: string; apiAddr: string }[] };
   const addr = Object.fromEntries(file.nodes.map((n) => [n.name, n.apiAddr]));
-  return { env: { VAULTLAB_HOME: home }, banner, addr, home };
+  return { env: { VAULTLAB_HOME: home }, banner, addr };
 }
 
 async function statusJson(env: Record<string, string>): Promise<any> {
@@ -141,23 +141,6 @@ describe('status --all on a lab with a 3 s lock TTL', () => {
     expect(bad.stderr).toContain('-watch must be a duration of at least 100ms, such as 1s or 500ms, not "fast"');
     expect((await runCli(['status', '-watch'], lab.env)).stderr).toContain('-watch goes with --all');
   });
-
-  it('status --all and the lab verbs load neither fastify nor level (up does)', async () => {
-    const log = join(lab.home, 'loaded.txt');
-    const loaded = async (args: string[]) => {
-      await runNode(['--import', 'tsx', '--import', './test/helpers/load-log.mjs', 'test/helpers/lab-verbs-entry.ts', ...args], {
-        cwd: ROOT,
-        env: { ...process.env, ...lab.env, VAULTLAB_LOAD_LOG: log },
-      });
-      const urls = readFileSync(log, 'utf8');
-      await rm(log, { force: true });
-      return urls;
-    };
-    const status = await loaded(['status', '--all']);
-    expect(status).toContain('/src/cli/status-all-command.ts');
-    expect(status).not.toMatch(/node_modules\/(fastify|level|memory-level|classic-level)\//);
-    expect(await loaded(['up', '--nodes', 'abc'])).toMatch(/node_modules\/fastify\//);
-  }, 60_000);
 });
 
 describe('a failover gap', () => {

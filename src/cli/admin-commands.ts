@@ -4,9 +4,8 @@ import type { Command } from 'commander';
 import { withClient } from './client.ts';
 import { columnize } from './columnize.ts';
 import { ADDRESS_HELP, FORMAT_HELP } from './help-texts.ts';
-import { out, outData, parseFormat, UsageError } from './output.ts';
+import { out, outData, parseFormat, type Run, UsageError } from './output.ts';
 
-type Run = (fn: () => Promise<number>) => void;
 interface Addr {
   address?: string;
 }

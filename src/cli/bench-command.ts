@@ -6,8 +6,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { packageRoot } from './package-info.ts';
-
-type Run = (fn: () => Promise<number>) => void;
+import type { Run } from './output.ts';
 
 /** Registers `bench`. */
 export function registerBench(program: Command, run: Run): void {

@@ -101,18 +101,18 @@ export class VaultClient {
   }
 
   /** Closes the connection pool. */
-  async close(): Promise<void> {
+  close(): void {
     this.agent.destroy();
     this.secureAgent?.destroy();
   }
 }
 
-/** Runs `fn` with a client for -address (or VAULT_ADDR) and the resolved token, closing it after. */
-export async function withClient<T>(address: string | undefined, fn: (c: VaultClient) => Promise<T>): Promise<T> {
-  const c = new VaultClient(resolveAddress(address), resolveToken());
+/** Runs `fn` with a client for -address (or VAULT_ADDR) and the token (the resolved one unless given), closing it after. */
+export async function withClient<T>(address: string | undefined, fn: (c: VaultClient) => Promise<T>, token = resolveToken()): Promise<T> {
+  const c = new VaultClient(resolveAddress(address), token);
   try {
     return await fn(c);
   } finally {
-    await c.close();
+    c.close();
   }
 }

@@ -4,9 +4,10 @@
  * benchmark (autocannon); help, and an unknown command's help, load them all.
  */
 import type { Command } from 'commander';
+import type { Run } from './output.ts';
 
-/** Runs a command body and exits with its code. */
-export type Run = (fn: () => Promise<number>) => void;
+/** The runner main.ts hands to every register function. */
+export type { Run };
 /** A module's register function: adds its commands to the program. */
 export type Register = (program: Command, run: Run) => void;
 

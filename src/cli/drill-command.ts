@@ -18,9 +18,7 @@ import {
   UnknownScenarioError,
   type Scenario,
 } from '../drill/index.ts';
-import { out, UsageError, warn } from './output.ts';
-
-type Run = (fn: () => Promise<number>) => void;
+import { out, type Run, UsageError, warn } from './output.ts';
 
 const USAGE = [
   'Usage: vaultlab drill NAME|FILE [--seed S] [--real-time] [--report DIR]',

@@ -6,13 +6,11 @@
 import type { Command } from 'commander';
 import { withClient, type VaultClient } from './client.ts';
 import { ADDRESS_HELP, FIELD_HELP, FORMAT_HELP, MOUNT_HELP } from './help-texts.ts';
-import { joinPath, kvPreflight, mapSection, parsePairs, pathBlock } from './kv-helpers.ts';
+import { joinPath, kvPath, mapSection, outWrittenVersion, parsePairs, pathBlock } from './kv-helpers.ts';
 import { kvReadRequest } from './kv-read.ts';
 import { registerKvMore } from './kv-more-commands.ts';
-import { err, out, outRaw, parseFormat, UsageError, type Format } from './output.ts';
-import { outSecret, parseSecret } from './secret-output.ts';
-
-type Run = (fn: () => Promise<number>) => void;
+import { err, type Format, out, outRaw, parseFormat, type Run, UsageError } from './output.ts';
+import { outSecret } from './secret-output.ts';
 
 /** The flags of `kv get`. */
 interface GetOpts {
@@ -46,16 +44,13 @@ function registerPut(kv: Command, run: Run): void {
         const data = parsePairs(pairs);
         return withClient(o.address, async (c) => {
           const full = joinPath(o.mount, path);
-          const { mount, version } = await kvPreflight(c, full);
+          const { path: dataPath, version } = await kvPath(c, full, 'data');
           if (version === 1) {
             await c.call('PUT', full, data);
             out(`Success! Data written to: ${full}`);
             return 0;
           }
-          const dataPath = `${mount}data/${full.slice(mount.length)}`;
-          const secret = parseSecret((await c.call('PUT', dataPath, { data })).body);
-          if (format !== 'table') outSecret(secret!, format);
-          else out(`${pathBlock(dataPath)}\n${mapSection('Metadata', secret?.data ?? {})}`);
+          outWrittenVersion(dataPath, (await c.call('PUT', dataPath, { data })).body, format);
           return 0;
         });
       }),
@@ -100,8 +95,7 @@ function printField(data: Record<string, unknown> | null | undefined, field: str
  */
 async function kvGet(c: VaultClient, path: string, o: GetOpts, format: Format): Promise<number> {
   const full = joinPath(o.mount, path);
-  const { mount, version } = await kvPreflight(c, full);
-  const target = version === 2 ? `${mount}data/${full.slice(mount.length)}` : full;
+  const { path: target, version } = await kvPath(c, full, 'data');
   const secret = await kvReadRequest(c, o.version && version === 2 ? `${target}?version=${o.version}` : target);
   if (!secret) {
     err(`No value found at ${target}`);

@@ -1,12 +1,12 @@
-/** What every `kv` verb shares: the mount/version preflight, path joining and K=V parsing. */
+/** What every `kv` verb shares: the mount/version preflight, path joining, K=V parsing and the banners. */
 import { readFileSync } from 'node:fs';
 import { ApiError, type VaultClient } from './client.ts';
 import { kvTable } from './columnize.ts';
-import { UsageError } from './output.ts';
-import { mapRows } from './secret-output.ts';
+import { out, UsageError, type Format } from './output.ts';
+import { mapRows, outSecret, parseSecret } from './secret-output.ts';
 
 /** The mount and version of a KV path, from the preflight. */
-export async function kvPreflight(c: VaultClient, path: string): Promise<{ mount: string; version: 1 | 2 }> {
+async function kvPreflight(c: VaultClient, path: string): Promise<{ mount: string; version: 1 | 2 }> {
   try {
     const r = (await c.call('GET', `sys/internal/ui/mounts/${path}`)).body;
     return { mount: r.data.path, version: r.data.options?.version === '2' ? 2 : 1 };
@@ -14,6 +14,12 @@ export async function kvPreflight(c: VaultClient, path: string): Promise<{ mount
     if (e instanceof ApiError && e.status === 404) return { mount: '', version: 1 };
     throw e;
   }
+}
+
+/** A key's path under a KV v2 section (secret/foo → secret/<section>/foo), with the mount's version; a v1 path as given. */
+export async function kvPath(c: VaultClient, full: string, section: string): Promise<{ path: string; version: 1 | 2 }> {
+  const { mount, version } = await kvPreflight(c, full);
+  return { path: version === 2 ? `${mount}${section}/${full.slice(mount.length)}` : full, version };
 }
 
 /** `-mount=secret hello` or `secret/hello` → the full logical path. */
@@ -59,4 +65,11 @@ export function pathBlock(path: string, title = 'Secret Path'): string {
 export function mapSection(title: string, m: Record<string, unknown>): string {
   const header = headerForMap(title, m);
   return Object.keys(m).length ? `${header}\n${kvTable(mapRows(m))}` : header;
+}
+
+/** What `kv put` and `kv patch` print for the v2 version they wrote: its path and metadata, or the Secret as JSON or YAML. */
+export function outWrittenVersion(path: string, body: unknown, format: Format): void {
+  const secret = parseSecret(body);
+  if (format !== 'table') outSecret(secret!, format);
+  else out(`${pathBlock(path)}\n${mapSection('Metadata', secret?.data ?? {})}`);
 }

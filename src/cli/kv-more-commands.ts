@@ -3,11 +3,9 @@ import type { Command } from 'commander';
 import { withClient } from './client.ts';
 import { kvTable } from './columnize.ts';
 import { ADDRESS_HELP, FORMAT_HELP, MOUNT_HELP } from './help-texts.ts';
-import { joinPath, kvPreflight, mapSection, padEqualSigns, parsePairs, pathBlock } from './kv-helpers.ts';
-import { out, outData, outKeys, parseFormat, UsageError } from './output.ts';
-import { outSecret, parseSecret } from './secret-output.ts';
+import { joinPath, kvPath, outWrittenVersion, padEqualSigns, parsePairs } from './kv-helpers.ts';
+import { out, outData, outKeys, parseFormat, type Run, UsageError } from './output.ts';
 
-type Run = (fn: () => Promise<number>) => void;
 interface Opts {
   mount?: string;
   versions?: string;
@@ -15,14 +13,9 @@ interface Opts {
   address?: string;
 }
 
-/** The v2 sub-path for a key: secret/foo → secret/<section>/foo (v1: unchanged). */
-async function v2Path(
-  c: Parameters<Parameters<typeof withClient>[1]>[0],
-  full: string,
-  section: string,
-): Promise<{ path: string; version: 1 | 2 }> {
-  const { mount, version } = await kvPreflight(c, full);
-  return { path: version === 2 ? `${mount}${section}/${full.slice(mount.length)}` : full, version };
+/** A -versions list (1,3,5) as the version numbers the API takes. */
+function versionList(versions: string): number[] {
+  return versions.split(',').map(Number);
 }
 
 /** The flags every kv verb takes. */
@@ -56,12 +49,11 @@ function registerPatch(kv: Command, run: Run): void {
   ).action((path: string, pairs: string[], o: Opts) =>
     run(() =>
       withClient(o.address, async (c) => {
-        const { path: p, version } = await v2Path(c, joinPath(o.mount, path), 'data');
+        const format = parseFormat(o.format);
+        const { path: p, version } = await kvPath(c, joinPath(o.mount, path), 'data');
         if (version !== 2) throw new UsageError('patch is only supported on KV v2 mounts');
         const headers = { 'content-type': 'application/merge-patch+json' };
-        const secret = parseSecret((await c.call('PATCH', p, { data: parsePairs(pairs) }, headers)).body);
-        if (parseFormat(o.format) !== 'table') outSecret(secret!, parseFormat(o.format));
-        else out(`${pathBlock(p)}\n${mapSection('Metadata', secret?.data ?? {})}`);
+        outWrittenVersion(p, (await c.call('PATCH', p, { data: parsePairs(pairs) }, headers)).body, format);
         return 0;
       }),
     ),
@@ -78,16 +70,10 @@ function registerDelete(kv: Command, run: Run): void {
   ).action((path: string, o: Opts) =>
     run(() =>
       withClient(o.address, async (c) => {
-        const full = joinPath(o.mount, path);
-        if (o.versions) {
-          const { path: p } = await v2Path(c, full, 'delete');
-          await c.call('POST', p, { versions: o.versions.split(',').map(Number) });
-          out(`Success! Data deleted (if it existed) at: ${p}`);
-        } else {
-          const { path: p } = await v2Path(c, full, 'data');
-          await c.call('DELETE', p);
-          out(`Success! Data deleted (if it existed) at: ${p}`);
-        }
+        const { path: p } = await kvPath(c, joinPath(o.mount, path), o.versions ? 'delete' : 'data');
+        if (o.versions) await c.call('POST', p, { versions: versionList(o.versions) });
+        else await c.call('DELETE', p);
+        out(`Success! Data deleted (if it existed) at: ${p}`);
         return 0;
       }),
     ),
@@ -101,8 +87,8 @@ function registerVersionVerb(kv: Command, action: 'undelete' | 'destroy', run: R
     run(() =>
       withClient(o.address, async (c) => {
         if (!o.versions) throw new UsageError('No versions provided, use the "-versions" flag to specify the version to ' + action);
-        const { path: p } = await v2Path(c, joinPath(o.mount, path), action);
-        await c.call('POST', p, { versions: o.versions.split(',').map(Number) });
+        const { path: p } = await kvPath(c, joinPath(o.mount, path), action);
+        await c.call('POST', p, { versions: versionList(o.versions) });
         out(`Success! Data written to: ${p}`);
         return 0;
       }),
@@ -115,9 +101,10 @@ function registerList(kv: Command, run: Run): void {
     (path: string | undefined, o: Opts) =>
       run(() =>
         withClient(o.address, async (c) => {
-          const { path: p } = await v2Path(c, joinPath(o.mount, path ?? ''), 'metadata');
+          const format = parseFormat(o.format);
+          const { path: p } = await kvPath(c, joinPath(o.mount, path ?? ''), 'metadata');
           const r = (await c.call('GET', `${p}?list=true`)).body;
-          outKeys(r.data.keys, parseFormat(o.format));
+          outKeys(r.data.keys, format);
           return 0;
         }),
       ),
@@ -129,9 +116,10 @@ function registerMetadataGet(meta: Command, run: Run): void {
   common(verb(meta, 'get', "print a KV v2 key's metadata, then each version's, newest first")).action((path: string, o: Opts) =>
     run(() =>
       withClient(o.address, async (c) => {
-        const { path: p } = await v2Path(c, joinPath(o.mount, path), 'metadata');
+        const format = parseFormat(o.format);
+        const { path: p } = await kvPath(c, joinPath(o.mount, path), 'metadata');
         const r = (await c.call('GET', p)).body;
-        if (parseFormat(o.format) !== 'table') return (outData(r, parseFormat(o.format)), 0);
+        if (format !== 'table') return (outData(r, format), 0);
         const { versions, ...rest } = r.data;
         const parts = [
           `${padEqualSigns('Metadata Path', p.length)}\n${p}`,
@@ -169,7 +157,7 @@ function registerMetadataPut(meta: Command, run: Run): void {
   ).action((path: string, o: MetadataPutOpts) =>
     run(() =>
       withClient(o.address, async (c) => {
-        const { path: p } = await v2Path(c, joinPath(o.mount, path), 'metadata');
+        const { path: p } = await kvPath(c, joinPath(o.mount, path), 'metadata');
         await c.call('POST', p, metadataBody(o));
         out(`Success! Data written to: ${p}`);
         return 0;
@@ -182,7 +170,7 @@ function registerMetadataDelete(meta: Command, run: Run): void {
   common(verb(meta, 'delete', "delete a KV v2 key's metadata and all its versions")).action((path: string, o: Opts) =>
     run(() =>
       withClient(o.address, async (c) => {
-        const { path: p } = await v2Path(c, joinPath(o.mount, path), 'metadata');
+        const { path: p } = await kvPath(c, joinPath(o.mount, path), 'metadata');
         await c.call('DELETE', p);
         out(`Success! Data deleted (if it existed) at: ${p}`);
         return 0;

@@ -6,7 +6,6 @@
  */
 import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import {
   busyMessage,
   DATA_DIR,
@@ -23,6 +22,7 @@ import {
 import { labHome } from './client.ts';
 import { control } from './lab-control.ts';
 import { out, UsageError } from './output.ts';
+import { askYesNo } from './prompt.ts';
 
 /** `down`: stops the running lab, or clears what a dead one left behind. */
 export async function down(): Promise<number> {
@@ -37,7 +37,7 @@ export async function down(): Promise<number> {
     out(`the lab (pid ${pid}) was not running: removed its stale files (${removed.join(', ')})`);
     return 0;
   }
-  await control('POST', 'down');
+  await control('POST', 'down', {}, file);
   out('Success! The lab is down.');
   return 0;
 }
@@ -45,18 +45,6 @@ export async function down(): Promise<number> {
 /** The lab's state in `home`, as the names `reset` removes. */
 function stateNames(home: string): string[] {
   return [KEYS_FILE, DATA_DIR, TOKEN_FILE, LAB_FILE, CONTROL_SECRET_FILE, LOCK_FILE].filter((n) => existsSync(join(home, n)));
-}
-
-/** Asks a yes/no question on the terminal; only "y" or "yes" is yes. */
-export async function askYesNo(question: string, input = process.stdin, output = process.stderr): Promise<boolean> {
-  const rl = createInterface({ input, output, terminal: false });
-  output.write(question);
-  const answer = await new Promise<string>((resolve) => {
-    rl.once('line', resolve);
-    rl.once('close', () => resolve(''));
-  });
-  rl.close();
-  return /^(y|yes)$/i.test(answer.trim());
 }
 
 /** `reset`: removes the lab's keys, data, saved token and any stale files; refuses while the lab runs. */

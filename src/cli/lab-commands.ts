@@ -14,12 +14,10 @@ import {
 } from '../lab/client-door.ts';
 import { labHome } from './client.ts';
 import { down, reset } from './lab-cleanup.ts';
-import { checkLocally, control, labNodeNames } from './lab-control.ts';
+import { checkLocally, control, labNodeNames, runningLab } from './lab-control.ts';
 import type { UpOptions } from './lab-up.ts';
-import { out, UsageError } from './output.ts';
+import { out, type Run, UsageError } from './output.ts';
 import { statusAll } from './status-all-command.ts';
-
-type Run = (fn: () => Promise<number>) => void;
 
 function envLines(addr: string, token: string): string {
   return `export VAULT_ADDR='${addr}'\nexport VAULT_TOKEN='${token}'`;
@@ -87,8 +85,9 @@ function registerNodeVerbs(program: Command, run: Run): void {
       )
       .action((node: string) =>
         run(async () => {
-          checkLocally(() => checkNodeName(node, labNodeNames()));
-          await control('POST', verb, { node });
+          const lab = runningLab();
+          checkLocally(() => checkNodeName(node, labNodeNames(lab)));
+          await control('POST', verb, { node }, lab);
           out(`Success! ${verb} ${node}`);
           return 0;
         }),
@@ -142,10 +141,11 @@ function registerFault(program: Command, run: Run): void {
     .description('inject a fault into the running lab (vaultlab heal ends them)')
     .action((node: string, kind: string, o: { duration?: string }) =>
       run(async () => {
+        const lab = runningLab();
         const f = checkLocally(() =>
-          checkFault(node, kind, o.duration === undefined ? undefined : parseDurationFlag(o.duration), labNodeNames()),
+          checkFault(node, kind, o.duration === undefined ? undefined : parseDurationFlag(o.duration), labNodeNames(lab)),
         );
-        await control('POST', 'fault', { node: f.node, kind: f.kind, duration_ms: f.durationMs });
+        await control('POST', 'fault', { node: f.node, kind: f.kind, duration_ms: f.durationMs }, lab);
         out(`Success! ${f.kind} on ${f.node}${f.durationMs ? ` for ${f.durationMs} ms` : ''}`);
         return 0;
       }),

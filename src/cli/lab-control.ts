@@ -18,9 +18,9 @@ export function runningLab(): LabFile {
   return lab;
 }
 
-/** The names of the running lab's nodes (node1, node2, ...). */
-export function labNodeNames(): string[] {
-  return runningLab().nodes.map((n) => n.name);
+/** The names of a lab's nodes (node1, node2, ...). */
+export function labNodeNames(lab: LabFile): string[] {
+  return lab.nodes.map((n) => n.name);
 }
 
 /** Runs a control-input check locally: its refusal becomes a usage error (exit 1). */
@@ -40,9 +40,13 @@ function silentLab(lab: LabFile): UsageError {
   return new UsageError(`the lab at ${lab.control} (pid ${lab.pid}) does not answer: is it still up? run "vaultlab up"`);
 }
 
-/** Calls the running lab's control endpoint; POSTs send `body` as JSON. */
-export async function control(method: 'GET' | 'POST', action: string, body: Record<string, unknown> = {}): Promise<any> {
-  const lab = runningLab();
+/** Calls the running lab's control endpoint (`lab`: its file, when the caller has read it already); POSTs send `body` as JSON. */
+export async function control(
+  method: 'GET' | 'POST',
+  action: string,
+  body: Record<string, unknown> = {},
+  lab: LabFile = runningLab(),
+): Promise<any> {
   const secret = readControlSecret(labHome());
   if (!secret)
     throw new UsageError(

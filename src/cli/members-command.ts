@@ -8,9 +8,7 @@ import type { Command } from 'commander';
 import { withClient } from './client.ts';
 import { columnize } from './columnize.ts';
 import { ADDRESS_HELP, FORMAT_HELP } from './help-texts.ts';
-import { out, outData, parseFormat } from './output.ts';
-
-type Run = (fn: () => Promise<number>) => void;
+import { out, outData, parseFormat, type Run } from './output.ts';
 
 const COLUMNS = [
   'Host Name',

@@ -5,10 +5,8 @@ import { kvTable } from './columnize.ts';
 import { ADDRESS_HELP, FORMAT_HELP } from './help-texts.ts';
 import { registerMembers } from './members-command.ts';
 import { readHidden } from './prompt.ts';
-import { out, outData, parseFormat, UsageError } from './output.ts';
+import { out, outData, parseFormat, type Run, UsageError } from './output.ts';
 import { statusRows } from './status-command.ts';
-
-type Run = (fn: () => Promise<number>) => void;
 
 function initText(keys: string[], root: string, n: number, t: number): string {
   const lines = keys.map((k, i) => `Unseal Key ${i + 1}: ${k}`);

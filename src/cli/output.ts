@@ -14,6 +14,9 @@ export function parseFormat(v: string | undefined): Format {
   return f;
 }
 
+/** Runs a command body and exits with its code: main.ts's runner, handed to every module's register function. */
+export type Run = (fn: () => Promise<number>) => void;
+
 /** A local mistake: bad flags or arguments (exit 1). */
 export class UsageError extends Error {}
 
@@ -25,7 +28,7 @@ export function out(text: string): void {
 }
 
 /** Prints JSON as Vault does (indented, trailing newline). */
-export function outJson(v: unknown): void {
+function outJson(v: unknown): void {
   out(JSON.stringify(v, null, 2));
 }
 

@@ -1,12 +1,11 @@
 /** `vaultlab read|write|delete|list PATH`: raw logical paths, as `vault read` and friends do them. */
 import type { Command } from 'commander';
-import { ApiError, withClient } from './client.ts';
+import { ApiError, withClient, type VaultClient } from './client.ts';
 import { ADDRESS_HELP, FIELD_HELP, FORMAT_HELP } from './help-texts.ts';
 import { parsePairs } from './kv-helpers.ts';
-import { err, out, outKeys, outRaw, parseFormat } from './output.ts';
+import { err, out, outKeys, outRaw, parseFormat, type Run } from './output.ts';
 import { outSecret, parseSecret } from './secret-output.ts';
 
-type Run = (fn: () => Promise<number>) => void;
 interface Opts {
   format?: string;
   field?: string;
@@ -54,18 +53,21 @@ export function registerPaths(program: Command, run: Run): void {
     .action((path: string, o: Opts) => run(() => list(path, o)));
 }
 
+/** GETs a path: its body, or undefined when the server answers 404 (the CLI's "No value found"). */
+async function getUnlessMissing(c: VaultClient, path: string): Promise<any> {
+  try {
+    return (await c.call('GET', path)).body;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return undefined;
+    throw e;
+  }
+}
+
 /** `read`: one field raw, or the answer as Vault's Key/Value table, JSON or YAML. */
 function read(path: string, o: Opts): Promise<number> {
   return withClient(o.address, async (c) => {
     const format = parseFormat(o.format);
-    let body;
-    try {
-      body = (await c.call('GET', path)).body;
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 404) return (err(`No value found at ${path}`), 2);
-      throw e;
-    }
-    const secret = parseSecret(body);
+    const secret = parseSecret(await getUnlessMissing(c, path));
     if (!secret) return (err(`No value found at ${path}`), 2);
     if (o.field) {
       const value = secret.data?.[o.field];
@@ -90,14 +92,10 @@ function write(path: string, pairs: string[], o: Opts): Promise<number> {
 
 function list(path: string, o: Opts): Promise<number> {
   return withClient(o.address, async (c) => {
-    let r;
-    try {
-      r = (await c.call('GET', `${path.replace(/\/+$/, '')}/?list=true`)).body;
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 404) return (err(`No value found at ${path}`), 2);
-      throw e;
-    }
-    outKeys(r.data.keys, parseFormat(o.format));
+    const format = parseFormat(o.format);
+    const r = await getUnlessMissing(c, `${path.replace(/\/+$/, '')}/?list=true`);
+    if (!r) return (err(`No value found at ${path}`), 2);
+    outKeys(r.data.keys, format);
     return 0;
   });
 }

@@ -1,4 +1,4 @@
-/** A hidden prompt for unseal keys (node:readline with the echo muted), as `vault operator unseal` asks. */
+/** The CLI's questions on the terminal: a hidden prompt for unseal keys (echo muted, as `vault operator unseal` asks), and a yes/no. */
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { UsageError } from './output.ts';
@@ -22,4 +22,16 @@ export async function readHidden(question: string): Promise<string> {
   rl.close();
   process.stderr.write('\n');
   return key.trim();
+}
+
+/** Asks a yes/no question on the terminal; only "y" or "yes" is yes. */
+export async function askYesNo(question: string, input = process.stdin, output = process.stderr): Promise<boolean> {
+  const rl = createInterface({ input, output, terminal: false });
+  output.write(question);
+  const answer = await new Promise<string>((resolve) => {
+    rl.once('line', resolve);
+    rl.once('close', () => resolve(''));
+  });
+  rl.close();
+  return /^(y|yes)$/i.test(answer.trim());
 }

@@ -83,7 +83,7 @@ export function mapRows(m: Record<string, unknown>): Array<[string, string]> {
 }
 
 /** A list as Go's %q prints a []string: ["a" "b"]. */
-export function quotedList(v: unknown): string {
+function quotedList(v: unknown): string {
   return `[${(Array.isArray(v) ? v : []).map((x) => JSON.stringify(String(x))).join(' ')}]`;
 }
 

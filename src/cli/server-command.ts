@@ -1,11 +1,9 @@
 /** `vaultlab server -dev` and `vaultlab server -config=FILE`: one node, in the foreground until Ctrl-C. */
 import type { Command } from 'commander';
 import { startDevServer, startServer } from '../lab/index.ts';
-import { out, UsageError, warn } from './output.ts';
+import { out, type Run, UsageError, warn } from './output.ts';
 import { readServerConfig } from './server-config.ts';
 import { forgetToken, storeToken, tokenFilePath } from './token-file.ts';
-
-type Run = (fn: () => Promise<number>) => void;
 
 /** Resolves when the process is asked to stop. */
 export function untilSignal(): Promise<void> {
@@ -29,7 +27,7 @@ function tokenSentence(stored: boolean): string[] {
 }
 
 /** Vault's dev banner; the export lines carry VAULT_TOKEN too, so a second shell works without the token file. */
-export function devBanner(addr: string, unsealKey: string, rootToken: string, stored: boolean): string {
+function devBanner(addr: string, unsealKey: string, rootToken: string, stored: boolean): string {
   return [
     '==> Vault server configuration:',
     '',

@@ -34,7 +34,7 @@ function row(n: NodeStatus): string[] {
 }
 
 /** The lock line: "Lock: node1, term 3, lease 0.62 s left (TTL 1 s, renewed every 333 ms)". */
-export function lockLine(lock: LockStatus, nodes: NodeStatus[]): string {
+function lockLine(lock: LockStatus, nodes: NodeStatus[]): string {
   const knobs = `(TTL ${formatMs(lock.ttl_ms)}, renewed every ${formatMs(lock.renew_interval_ms)})`;
   if (!lock.held) return `Lock: free, no holder ${knobs}`;
   const down = nodes.find((n) => n.name === lock.holder)?.ha_mode === 'down' ? ' (down: its lease runs out unrenewed)' : '';
@@ -43,7 +43,7 @@ export function lockLine(lock: LockStatus, nodes: NodeStatus[]): string {
 }
 
 /** The table, the lock line and any trouble, as one frame. */
-export function statusTable(s: LabStatus): string {
+function statusTable(s: LabStatus): string {
   return [columnize(HEADERS, s.nodes.map(row)), '', lockLine(s.lock, s.nodes), ...troubleLines(s.trouble)].join('\n');
 }
 
@@ -60,7 +60,7 @@ function statusData(s: LabStatus): Record<string, unknown> {
 }
 
 /** Parses -watch's value: true (no value) is the default interval; anything else a Go duration. */
-export function watchInterval(v: string | true): number {
+function watchInterval(v: string | true): number {
   if (v === true) return DEFAULT_WATCH_MS;
   const ms = parseGoDuration(v);
   if (ms === undefined || ms < MIN_WATCH_MS)

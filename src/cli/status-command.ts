@@ -1,9 +1,9 @@
 /** `vaultlab status`: `vault status`'s table (seal-status + leader), exit 0 unsealed, 2 sealed, 1 error. */
 import type { Command } from 'commander';
-import { VaultClient, resolveAddress, resolveToken } from './client.ts';
+import { withClient } from './client.ts';
 import { kvTable } from './columnize.ts';
 import { ADDRESS_HELP, FORMAT_HELP } from './help-texts.ts';
-import { out, outData, parseFormat, reportError, UsageError, type Format } from './output.ts';
+import { type Format, out, outData, parseFormat, reportError, type Run, UsageError } from './output.ts';
 
 /** The rows of `vault status`, in Vault's order (command/format.go). */
 export function statusRows(s: any, l: any | undefined): Array<[string, unknown]> {
@@ -33,28 +33,27 @@ export function statusRows(s: any, l: any | undefined): Array<[string, unknown]>
  * error, a refused connection included, exits 1, so scripts can tell a sealed node from no node.
  */
 async function singleStatus(format: Format, address: string | undefined): Promise<number> {
-  const client = new VaultClient(resolveAddress(address), resolveToken());
   try {
-    const s = (await client.call('GET', 'sys/seal-status')).body;
-    let l: any;
-    try {
-      l = (await client.call('GET', 'sys/leader')).body;
-    } catch {
-      l = { ha_enabled: true };
-    }
-    if (format !== 'table') outData({ ...s, ...l }, format);
-    else out(kvTable(statusRows(s, l)));
-    return s.sealed ? 2 : 0;
+    return await withClient(address, async (client) => {
+      const s = (await client.call('GET', 'sys/seal-status')).body;
+      let l: any;
+      try {
+        l = (await client.call('GET', 'sys/leader')).body;
+      } catch {
+        l = { ha_enabled: true };
+      }
+      if (format !== 'table') outData({ ...s, ...l }, format);
+      else out(kvTable(statusRows(s, l)));
+      return s.sealed ? 2 : 0;
+    });
   } catch (e) {
     reportError(e);
     return 1;
-  } finally {
-    await client.close();
   }
 }
 
 /** Registers `status`. */
-export function registerStatus(program: Command, run: (fn: () => Promise<number>) => void): void {
+export function registerStatus(program: Command, run: Run): void {
   program
     .command('status')
     .description('print the seal and HA status of a node (exit 0 unsealed, 2 sealed); --all for every lab node')

@@ -3,14 +3,12 @@
  * token to vaultlab's own token file (.vaultlab/token, mode 0600), never ~/.vault-token.
  */
 import type { Command } from 'commander';
-import { VaultClient, resolveAddress, withClient } from './client.ts';
+import { withClient } from './client.ts';
 import { kvTable } from './columnize.ts';
 import { ADDRESS_HELP, FORMAT_HELP } from './help-texts.ts';
-import { out, parseFormat } from './output.ts';
+import { out, parseFormat, type Run } from './output.ts';
 import { authRows, outSecret, parseSecret } from './secret-output.ts';
 import { storeToken } from './token-file.ts';
-
-type Run = (fn: () => Promise<number>) => void;
 
 function collect(v: string, prev: string[] = []): string[] {
   return [...prev, ...v.split(',')];
@@ -162,27 +160,28 @@ function tokenRevoke(t: string | undefined, o: RevokeOpts): Promise<number> {
 
 /** `login`: checks the token, then keeps it in vaultlab's own token file (mode 0600). */
 async function login(t: string, o: { address?: string }): Promise<number> {
-  const c = new VaultClient(resolveAddress(o.address), t);
-  try {
-    const d = (await c.call('GET', 'auth/token/lookup-self')).body.data;
-    storeToken(t);
-    out(
-      'Success! You are now authenticated. The token information displayed below\nis already stored in the token helper. You do NOT need to run "vault login"\nagain. Future Vault requests will automatically use this token.\n',
-    );
-    out(
-      kvTable(
-        authRows({
-          client_token: t,
-          accessor: d.accessor,
-          lease_duration: d.ttl,
-          renewable: d.renewable,
-          token_policies: d.policies,
-          policies: d.policies,
-        }),
-      ),
-    );
-    return 0;
-  } finally {
-    await c.close();
-  }
+  return withClient(
+    o.address,
+    async (c) => {
+      const d = (await c.call('GET', 'auth/token/lookup-self')).body.data;
+      storeToken(t);
+      out(
+        'Success! You are now authenticated. The token information displayed below\nis already stored in the token helper. You do NOT need to run "vault login"\nagain. Future Vault requests will automatically use this token.\n',
+      );
+      out(
+        kvTable(
+          authRows({
+            client_token: t,
+            accessor: d.accessor,
+            lease_duration: d.ttl,
+            renewable: d.renewable,
+            token_policies: d.policies,
+            policies: d.policies,
+          }),
+        ),
+      );
+      return 0;
+    },
+    t,
+  );
 }

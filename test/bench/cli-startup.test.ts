@@ -1,19 +1,13 @@
 /** bench/cli-startup.ts still measures what the README quotes: one run of each command against a real lab. */
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
+import { runNode } from '../helpers/run-cli.ts';
 
 const SCRIPT = fileURLToPath(new URL('../../bench/cli-startup.ts', import.meta.url));
 
 it('times status, status --all and --version from the build against a running lab', async () => {
-  const { code, stdout } = await new Promise<{ code: number; stdout: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, '--runs=1'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let stdout = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.on('error', reject);
-    child.on('close', (c) => resolve({ code: c ?? -1, stdout }));
-  });
-  expect(code).toBe(0);
+  const { code, stdout, stderr } = await runNode(['--import', 'tsx', SCRIPT, '--runs=1']);
+  expect(code, stderr).toBe(0);
   expect(stdout).toMatch(/against a running 3-node lab/);
   for (const name of ['vaultlab status (build)', 'vaultlab status --all (build)', 'vaultlab --version (build)'])
     expect(stdout).toMatch(new RegExp(`${name.replace(/[()]/g, '\\$&')}\\s+median\\s+\\d+\\s+min\\s+\\d+\\s+max\\s+\\d+`));

@@ -2,7 +2,6 @@
  * The CLI's entry conventions, run through bin/vaultlab.js as a user would: help and version as
  * the `vault` CLI answers them, flags quoted as typed, and the exit codes of connection errors.
  */
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../src/lab/index.ts';
 import { VAULT_VERSION } from '../../src/node/index.ts';
-import { runCli } from '../helpers/run-cli.ts';
+import { runCli, runNode } from '../helpers/run-cli.ts';
 
 let dev: DevServer;
 let env: Record<string, string>;
@@ -87,7 +86,7 @@ describe('without a build', () => {
       mkdirSync(join(dir, 'bin'));
       copyFileSync(join(root, 'bin/vaultlab.js'), join(dir, 'bin/vaultlab.js'));
       for (const name of ['src', 'scenarios', 'node_modules', 'package.json']) symlinkSync(join(root, name), join(dir, name));
-      const r = await runBin(join(dir, 'bin/vaultlab.js'), ['version']);
+      const r = await runNode([join(dir, 'bin/vaultlab.js'), 'version']);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/^vaultlab v\S+ \(Vault API v\S+\)\n$/);
       expect(r.stderr).toBe('vaultlab: no build in dist/, running the sources: run npm run build for a fast CLI\n');
@@ -96,16 +95,3 @@ describe('without a build', () => {
     }
   });
 });
-
-/** Runs another copy of the bin; resolves with its exit code and output. */
-function runBin(bin: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}

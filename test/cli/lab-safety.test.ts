@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { askYesNo } from '../../src/cli/lab-cleanup.ts';
+import { askYesNo } from '../../src/cli/prompt.ts';
 import { runCli, startCli } from '../helpers/run-cli.ts';
 
 const dirs: string[] = [];

@@ -1,45 +1,31 @@
 /**
- * What each CLI command loads: the built CLI runs under a Node module hook that records every
- * resolved URL, so a command that pulls in the server (fastify), the storage (level) or the
- * benchmark (autocannon) is caught, whatever the import chain.
+ * What each CLI command loads: the built CLI runs under test/helpers/load-log.mjs, a Node module hook
+ * that records every resolved URL, so a command that pulls in the server (fastify), the storage (level)
+ * or the benchmark (autocannon) is caught, whatever the import chain.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../src/lab/index.ts';
-import { startCli } from '../helpers/run-cli.ts';
+import { runNode, startCli } from '../helpers/run-cli.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/vaultlab.js', import.meta.url));
+const LOAD_LOG_HOOK = new URL('../helpers/load-log.mjs', import.meta.url).href;
 const HEAVY = /\/node_modules\/(fastify|@fastify|level|classic-level|abstract-level|memory-level|autocannon|xstate)\//;
 
 let dev: DevServer;
-let hook: string;
 let dir: string;
 
 beforeAll(async () => {
   dev = await startDevServer({ listenAddress: '127.0.0.1:0', rootTokenId: 'root' });
   dir = mkdtempSync(join(tmpdir(), 'vaultlab-imports-'));
-  const resolveHook = join(dir, 'record-hook.mjs');
-  writeFileSync(
-    resolveHook,
-    `import { appendFileSync } from 'node:fs';
-export async function resolve(specifier, context, next) {
-  const r = await next(specifier, context);
-  appendFileSync(process.env.VAULTLAB_LOAD_LOG, r.url + '\\n');
-  return r;
-}
-`,
-  );
-  hook = join(dir, 'register.mjs');
-  writeFileSync(hook, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(resolveHook).href)});\n`);
 });
 afterAll(() => dev.close());
 
 /** Runs the CLI with the hook; resolves with its exit code and every URL it resolved. */
-function loadsOf(args: string[], name: string, extraEnv: Record<string, string> = {}): Promise<{ code: number; urls: string[] }> {
+async function loadsOf(args: string[], name: string, extraEnv: Record<string, string> = {}): Promise<{ code: number; urls: string[] }> {
   const log = join(dir, `${name}.log`);
   writeFileSync(log, '');
   const env = {
@@ -50,11 +36,8 @@ function loadsOf(args: string[], name: string, extraEnv: Record<string, string> 
     VAULTLAB_LOAD_LOG: log,
     ...extraEnv,
   };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', pathToFileURL(hook).href, BIN, ...args], { env, stdio: 'ignore' });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, urls: readFileSync(log, 'utf8').split('\n').filter(Boolean) }));
-  });
+  const { code } = await runNode(['--import', LOAD_LOG_HOOK, BIN, ...args], { env });
+  return { code, urls: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
 }
 
 describe('a command loads only what it needs', () => {
@@ -94,16 +77,20 @@ describe('a command loads only what it needs', () => {
         const { code, urls } = await loadsOf(args, args.join('-'), { VAULTLAB_HOME: home });
         expect(code).toBe(0);
         expect(urls.some((u) => u.endsWith('/dist/src/cli/lab-control.js'))).toBe(true);
+        if (args[0] === 'status') expect(urls.some((u) => u.endsWith('/dist/src/cli/status-all-command.js'))).toBe(true);
         expect(urls.filter((u) => HEAVY.test(u) || u.includes('/node_modules/undici/'))).toEqual([]);
       }
     } finally {
       lab.child.kill('SIGINT');
       await lab.exited;
+      rmSync(home, { recursive: true, force: true });
     }
   }, 120_000);
 
-  it('the lab server does load them (the hook sees a heavy import when there is one)', async () => {
-    const { urls } = await loadsOf(['server', '-config=/nonexistent/vaultlab.hcl'], 'server');
-    expect(urls.some((u) => /\/node_modules\/fastify\//.test(u))).toBe(true);
+  it('the lab server and up do load them (the hook sees a heavy import when there is one)', async () => {
+    const server = await loadsOf(['server', '-config=/nonexistent/vaultlab.hcl'], 'server');
+    expect(server.urls.some((u) => /\/node_modules\/fastify\//.test(u))).toBe(true);
+    const up = await loadsOf(['up', '--nodes', 'abc'], 'up');
+    expect(up.urls.some((u) => /\/node_modules\/fastify\//.test(u))).toBe(true);
   });
 });

@@ -172,6 +172,43 @@ describe('kv get of a deleted or destroyed version', () => {
   }, 120_000);
 });
 
+describe('kv patch', () => {
+  it("prints the path and the new version's metadata, as kv put does", async () => {
+    expect((await runCli(['kv', 'put', 'secret/patched', 'a=1', 'b=2'], authed)).code).toBe(0);
+    const patch = await runCli(['kv', 'patch', 'secret/patched', 'a=3'], authed);
+    expect(patch.code).toBe(0);
+    expect(patch.stdout).toMatch(/^=+ Secret Path =+\nsecret\/data\/patched\n\n=+ Metadata =+\nKey +Value\n/);
+    expect(patch.stdout).toMatch(/\nversion +2\n$/);
+    expect((await runCli(['kv', 'get', '-field=b', 'secret/patched'], authed)).stdout).toBe('2');
+  }, 120_000);
+
+  it('an invalid -format is refused before anything is written, as Vault checks it before running a command', async () => {
+    expect((await runCli(['kv', 'put', 'secret/format-checked', 'a=1'], authed)).code).toBe(0);
+    const patch = await runCli(['kv', 'patch', '-format=bogus', 'secret/format-checked', 'a=2'], authed);
+    expect(patch.code).toBe(1);
+    expect(patch.stderr).toContain('Invalid output format: bogus');
+    expect((await runCli(['kv', 'get', '-field=a', 'secret/format-checked'], authed)).stdout).toBe('1');
+  }, 120_000);
+});
+
+describe('read and list of a path with nothing there', () => {
+  it('print "No value found" and exit 2; an invalid -format is refused first, exit 1', async () => {
+    expect(await runCli(['read', 'secret/data/nothing-here'], authed)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'No value found at secret/data/nothing-here\n',
+    });
+    expect(await runCli(['list', 'secret/metadata/nothing-here'], authed)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'No value found at secret/metadata/nothing-here\n',
+    });
+    const badFormat = await runCli(['list', '-format=bogus', 'secret/metadata/nothing-here'], authed);
+    expect(badFormat.code).toBe(1);
+    expect(badFormat.stderr).toContain('Invalid output format: bogus');
+  }, 120_000);
+});
+
 describe('server -dev on exit', () => {
   it('removes the token it stored', async () => {
     expect(readFileSync(join(home, 'token'), 'utf8')).toBe(rootToken);

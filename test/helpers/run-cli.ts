@@ -11,14 +11,13 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Spawns the CLI with extra environment and an optional cwd; resolves when it exits. */
-export function runCli(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<CliResult> {
+/**
+ * Runs `node <argv…>` and collects its exit code and output; `env` replaces the environment when given
+ * (the child inherits this one's otherwise).
+ */
+export function runNode(argv: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd,
-      env: { ...process.env, VAULTLAB_QUIET_ADDR: '1', NO_COLOR: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(process.execPath, argv, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -28,13 +27,19 @@ export function runCli(args: string[], env: Record<string, string> = {}, cwd?: s
   });
 }
 
+/** The environment of a CLI run: no address banner, no colour, then the caller's variables. */
+function cliEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, VAULTLAB_QUIET_ADDR: '1', NO_COLOR: '1', ...env };
+}
+
+/** Spawns the CLI with extra environment and an optional cwd; resolves when it exits. */
+export function runCli(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<CliResult> {
+  return runNode([BIN, ...args], { env: cliEnv(env), cwd });
+}
+
 /** Spawns a long-running CLI command; resolves once `ready` matches its stdout. */
 export function startCli(args: string[], ready: RegExp, env: Record<string, string> = {}, cwd?: string) {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd,
-    env: { ...process.env, VAULTLAB_QUIET_ADDR: '1', NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: cliEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   const up = new Promise<string>((resolve, reject) => {

@@ -27,20 +27,20 @@ export function out(text: string): void {
   process.stdout.write(`${text}\n`);
 }
 
-/** Prints JSON as Vault does (indented, trailing newline). */
-function outJson(v: unknown): void {
-  out(JSON.stringify(v, null, 2));
-}
-
 /** The YAML printer, loaded on the first YAML output only: most runs print a table or JSON, and start-up time counts. */
 function toYaml(v: unknown, opts: { sortMapEntries: boolean }): string {
   return (createRequire(import.meta.url)('yaml') as typeof import('yaml')).stringify(v, opts);
 }
 
-/** Prints data as JSON or YAML; Vault's YAML is its JSON converted, keys sorted (ghodss/yaml). */
+/** Data as JSON or YAML text; Vault's YAML is its JSON converted, keys sorted (ghodss/yaml). */
+export function dataText(v: unknown, format: Exclude<Format, 'table'>): string {
+  if (format === 'json') return JSON.stringify(v, null, 2);
+  return toYaml(JSON.parse(JSON.stringify(v ?? null)), { sortMapEntries: true }).replace(/\n$/, '');
+}
+
+/** Prints data as JSON or YAML. */
 export function outData(v: unknown, format: Format): void {
-  if (format !== 'yaml') return outJson(v);
-  process.stdout.write(toYaml(JSON.parse(JSON.stringify(v ?? null)), { sortMapEntries: true }));
+  out(dataText(v, format === 'table' ? 'json' : format));
 }
 
 /** Prints a LIST answer's keys: a one-column Keys table, or the array as JSON or YAML (Vault's OutputList). */

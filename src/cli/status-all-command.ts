@@ -6,7 +6,7 @@
 import { formatMs, parseGoDuration, type LabStatus, type LockStatus, type NodeStatus } from '../lab/client-door.ts';
 import { columnize } from './columnize.ts';
 import { control } from './lab-control.ts';
-import { out, outData, UsageError, type Format } from './output.ts';
+import { dataText, out, outData, UsageError, type Format } from './output.ts';
 import { troubleLines } from './trouble-lines.ts';
 
 /** The default redraw interval of -watch. */
@@ -82,7 +82,7 @@ async function frame(format: Format, intervalMs: number): Promise<string> {
   const head = `Every ${formatMs(intervalMs)}: vaultlab status --all    ${new Date().toISOString()}\n\n`;
   try {
     const s = (await control('GET', 'status')) as LabStatus;
-    return head + (format === 'table' ? statusTable(s) : JSON.stringify(statusData(s), null, 2));
+    return head + (format === 'table' ? statusTable(s) : dataText(statusData(s), format));
   } catch (e) {
     return `${head}Error: ${(e as Error).message}`;
   }

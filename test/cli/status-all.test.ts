@@ -118,6 +118,17 @@ describe('status --all on a lab with a 3 s lock TTL', () => {
     expect(stdout).not.toContain('\u001b[2J');
   }, 60_000);
 
+  it('-watch frames follow -format: YAML frames are YAML', async () => {
+    const twoFrames = /^Every 200 ms: vaultlab status --all[\s\S]*^Every 200 ms: vaultlab status --all/m;
+    const watch = startCli(['status', '--all', '-watch=200ms', '-format=yaml'], twoFrames, lab.env);
+    await watch.up;
+    watch.child.kill('SIGINT');
+    expect(await watch.exited).toBe(0);
+    const { stdout } = watch.output();
+    expect((stdout.match(/^lock:$/gm) ?? []).length).toBeGreaterThanOrEqual(2);
+    expect(stdout).not.toContain('"lock"');
+  }, 60_000);
+
   it('-watch on a terminal redraws in place (home, clear screen) until Ctrl-C typed on that terminal, then exits 0', async () => {
     // script(1) runs the command on a pseudo-terminal; a ^C written to it reaches the command as SIGINT, as a typed one does.
     const cmd = `${process.execPath} ${join(ROOT, 'bin/vaultlab.js')} status --all -watch=200ms; echo "exit=$?"`;

@@ -3,8 +3,8 @@
  * the active), against the same reads sent straight to the active, interleaved A B A B in the
  * same server process, so their ratio compares like with like. Each standby gets its own load
  * generator process; the direct case uses the same generators and connection split, only the
- * URL differs. Then the server's RSS: idle after the preload, and its peak under a mixed read and
- * write load.
+ * URL differs. Then the server's RSS: idle after the preload, and its peak under a mixed read
+ * and write load.
  */
 import type { LoadJob } from '../load-process.ts';
 import { combineJobs, splitConnections, spreadOf, type JobFigures, type Spread } from './scaling-stats.ts';
@@ -97,6 +97,16 @@ async function measureNodeCount(nodes: number, o: NodeScalingOptions): Promise<N
     const read = (base: string, i: number): Target => ({ url: `${base}/v1/secret/data/k${i}`, method: 'GET' });
     const forwarded: Measured[] = [];
     const direct: Measured[] = [];
+    // One unrecorded round of both first: a fresh process's first forwarded requests pay for JIT
+    // compilation and the standbys' connection pools, which no later repeat does.
+    await runSideBySide(server, gens, standbys.map(read), conns, o);
+    await runSideBySide(
+      server,
+      gens,
+      standbys.map((_, i) => read(active, i)),
+      conns,
+      o,
+    );
     for (let rep = 0; rep < o.reps; rep++) {
       const f = await runSideBySide(server, gens, standbys.map(read), conns, o);
       o.onProgress(`${nodes} nodes rep ${rep + 1}/${o.reps} ${line('forwarded via standbys', f)}`);

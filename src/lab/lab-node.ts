@@ -90,10 +90,24 @@ export async function buildLabNode(i: number, host: string, opts: LabNodeOptions
     if (e.type === 'state') timeline.add({ time: e.time, node: name, type: 'state', detail: `${e.from} → ${e.to}` });
     if (e.type === 'unseal-progress') timeline.add({ time: e.time, node: name, type: 'unseal', detail: `${e.progress}/${e.threshold}` });
   });
-  const app = buildApp(node, { stepDownBackoffMs: lab.timings.stepDownBackoffMs, standby: createStandbyHandler(node, forwarder) });
+  const makeApp = () =>
+    buildApp(node, { stepDownBackoffMs: lab.timings.stepDownBackoffMs, standby: createStandbyHandler(node, forwarder) });
+  const parts = { name, node, api, cluster, apiAddr: api.url, forwarder, up: true, storage: link, leadership };
+  if (opts.listen === false) {
+    // Without sockets nothing serves HTTP, and registering every route costs milliseconds per node
+    // (a random drill starts thousands): the app is built only if something asks for it.
+    let app: FastifyInstance | undefined;
+    return {
+      ...parts,
+      get app() {
+        return (app ??= makeApp());
+      },
+    };
+  }
+  const app = makeApp();
   await api.attach(app);
   await cluster.attach(app);
-  return { name, node, app, api, cluster, apiAddr: api.url, forwarder, up: true, storage: link, leadership };
+  return { ...parts, app };
 }
 
 /** One node's end of the echo board: cut off, like its forwarding, while partitioned from its peers. */

@@ -58,9 +58,28 @@ function maybeBase64(text: string): string {
   return /path|\{/.test(decoded) && !decoded.includes('\uFFFD') ? decoded : text;
 }
 
+/**
+ * Parsed policy texts by text. The HCL parser costs milliseconds per call, and the same few
+ * texts come back all the time: the default policy at every initialisation, every policy of a
+ * token's set at every ACL rebuild. Bounded, oldest first out, so stored policies cannot grow it.
+ */
+const parsed = new Map<string, { raw: string; rules: PathRule[] }>();
+const PARSED_LIMIT = 256;
+
 /** Parses and validates a policy. The `root` policy is built in and has no text. */
 export function parsePolicy(name: string, text: string): Policy {
   if (name === 'root') return { name, raw: '', rules: [], root: true };
+  let known = parsed.get(text);
+  if (!known) {
+    known = parseText(text);
+    if (parsed.size >= PARSED_LIMIT) parsed.delete(parsed.keys().next().value!);
+    parsed.set(text, known);
+  }
+  // Copies: a caller may change its policy's rules without changing another caller's.
+  return { name, raw: known.raw, rules: known.rules.map((r) => ({ path: r.path, capabilities: new Set(r.capabilities) })) };
+}
+
+function parseText(text: string): { raw: string; rules: PathRule[] } {
   const raw = maybeBase64(text);
   let tree: Record<string, unknown>;
   try {
@@ -73,7 +92,7 @@ export function parsePolicy(name: string, text: string): Policy {
   }
   const rules: PathRule[] = [];
   for (const [pattern, body] of pathBlocks(tree.path)) rules.push(parseRule(pattern, body));
-  return { name, raw, rules };
+  return { raw, rules };
 }
 
 /** `path` as HCL gives it ([{p: [{...}]}, ...]) or as JSON gives it ({p: {...}}), as [pattern, body] pairs. */

@@ -1,0 +1,61 @@
+/** The scaling server and the load generators, as child processes ended with this one (children.ts). */
+import { fileURLToPath } from 'node:url';
+import type { LoadJob, LoadResult } from '../load-process.ts';
+import { forkTs, nextMessage } from './children.ts';
+import type { ScalingReady, ScalingStats } from './scaling-server.ts';
+
+const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
+
+/** A running scaling server. */
+export interface ScalingServer {
+  ready: ScalingReady;
+  /** Its CPU time, its RSS now, and its peak RSS since the previous call. */
+  stats(): Promise<ScalingStats>;
+  stop(): Promise<void>;
+}
+
+/** Forks a cluster of `nodes` nodes with its preload, and waits until it is ready. */
+export async function startScalingServer(nodes: number): Promise<ScalingServer> {
+  const child = forkTs(here('./scaling-server.ts'), [], { env: { ...process.env, BENCH_NODES: String(nodes) } });
+  const what = `the ${nodes}-node scaling server`;
+  const ready = await nextMessage<ScalingReady>(child, 'ready', what);
+  return {
+    ready,
+    stats: () => {
+      const answer = nextMessage<ScalingStats>(child, 'stats', what);
+      child.send({ type: 'stats' });
+      return answer;
+    },
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.send({ type: 'stop' });
+      await exited;
+    },
+  };
+}
+
+/** A running load generator (bench/load-process.ts): one job at a time. */
+export interface LoadGenerator {
+  run(job: LoadJob): Promise<LoadResult>;
+  stop(): void;
+}
+
+/** Forks `count` load generators, so jobs can run side by side, each on its own event loop. */
+export async function startLoadGenerators(count: number): Promise<LoadGenerator[]> {
+  return Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const child = forkTs(here('../load-process.ts'), []);
+      const what = `load generator ${i + 1}`;
+      await nextMessage(child, 'ready', what);
+      return {
+        run: async (job: LoadJob) => {
+          const answer = nextMessage<{ result: LoadResult }>(child, 'result', what);
+          child.send(job);
+          return (await answer).result;
+        },
+        stop: () => void child.kill(),
+      };
+    }),
+  );
+}

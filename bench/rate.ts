@@ -17,3 +17,8 @@ export function measuredRate({ requests, startMs, finishMs }: Counted): number {
   if (!(seconds > 0)) return 0;
   return requests / seconds;
 }
+
+/** What autocannon's result says it counted: its completed requests, and when it started and stopped. */
+export function autocannonCounted(r: { requests: { total: number }; start: Date; finish: Date }): Counted {
+  return { requests: r.requests.total, startMs: r.start.getTime(), finishMs: r.finish.getTime() };
+}

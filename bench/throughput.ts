@@ -127,6 +127,7 @@ export async function runThroughput(o: ThroughputOptions): Promise<{ samples: Sa
   const load = await startLoad();
   try {
     await startServers(o, chosen, servers);
+    o.onProgress(`${servers.size} servers up: ${total} measurements of ${o.durationSec} s each`);
     for (const [rep, slots] of reps.entries()) {
       const start = loadavg();
       for (const slot of slots) {

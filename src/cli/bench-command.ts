@@ -16,6 +16,8 @@ interface BenchFlags {
   connections?: string;
   duration?: string;
   portBase?: string;
+  cases?: string;
+  storages?: string;
   out: string;
 }
 
@@ -26,6 +28,8 @@ function benchArgs(o: BenchFlags): string[] {
   if (o.connections) args.push(`--connections=${o.connections}`);
   if (o.duration) args.push(`--duration=${o.duration}`);
   if (o.portBase !== undefined) args.push(`--port-base=${o.portBase}`);
+  if (o.cases) args.push(`--cases=${o.cases}`);
+  if (o.storages) args.push(`--storages=${o.storages}`);
   return args;
 }
 
@@ -58,6 +62,8 @@ export function registerBench(program: Command, run: Run): void {
       '--port-base <port>',
       'first of the 900 ports the bench uses: server process k takes port-base + 100·k … + 99, the failover cluster the last range (default 0: any free ports)',
     )
+    .option('--cases <list>', 'only these cases, comma-separated (then no failover or timing profiles)')
+    .option('--storages <list>', 'only these storages: memory, level (default: memory when --quick, else both)')
     .option('--out <dir>', 'where results.json, results.md and ratios.svg go', 'bench/out')
     .action((o: BenchFlags) => run(() => runBenchmark(o)));
 }

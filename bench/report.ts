@@ -101,17 +101,9 @@ function caseList(r: ReportData): string[] {
 
 const loadCells = (x: PhaseLoad) => [x.phase, x.start.map((v) => v.toFixed(2)).join(' / '), x.end.map((v) => v.toFixed(2)).join(' / ')];
 
-/** The Markdown report. */
-export function markdown(r: ReportData): string {
-  const pairs = (o: Record<string, unknown>, show: (v: unknown) => string) =>
-    Object.entries(o)
-      .map(([k, v]) => `${k} ${show(v)}`)
-      .join(', ');
+/** The cases: their figures, how they were taken, and what each one measures. */
+function caseSection(r: ReportData): string[] {
   return [
-    '# vaultlab benchmark',
-    '',
-    `Machine: ${pairs(r.machine, String)}. Settings: ${pairs(r.settings, (v) => JSON.stringify(v))}.`,
-    '',
     '## Cases (medians over repetitions; [min–max])',
     '',
     ...table(
@@ -125,14 +117,33 @@ export function markdown(r: ReportData): string {
     '',
     ...caseList(r),
     '',
-    ...(r.load?.length
-      ? [
-          '## Load average (1 / 5 / 15 min) at the start and end of each phase',
-          '',
-          ...table(['phase', 'start', 'end'], r.load.map(loadCells)),
-          '',
-        ]
-      : []),
+  ];
+}
+
+/** The machine's load average over each phase, when the set recorded it. */
+function loadSection(load: PhaseLoad[] | undefined): string[] {
+  if (!load?.length) return [];
+  return [
+    '## Load average (1 / 5 / 15 min) at the start and end of each phase',
+    '',
+    ...table(['phase', 'start', 'end'], load.map(loadCells)),
+    '',
+  ];
+}
+
+/** The Markdown report. */
+export function markdown(r: ReportData): string {
+  const pairs = (o: Record<string, unknown>, show: (v: unknown) => string) =>
+    Object.entries(o)
+      .map(([k, v]) => `${k} ${show(v)}`)
+      .join(', ');
+  return [
+    '# vaultlab benchmark',
+    '',
+    `Machine: ${pairs(r.machine, String)}. Settings: ${pairs(r.settings, (v) => JSON.stringify(v))}.`,
+    '',
+    ...caseSection(r),
+    ...loadSection(r.load),
     '## Ratios (computed within each repetition; level and memory interleaved case by case)',
     '',
     ...table(['ratio', 'median', 'min–max', 'target', 'result'], r.ratios.filter(measured).map(ratioCells)),

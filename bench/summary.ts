@@ -106,7 +106,10 @@ const sub = (a?: number, b?: number) => (a !== undefined && b !== undefined ? a 
 /** The ratios inside one storage. Forwarding and redirects are measured on the Zipf reads, and compared with the direct Zipf read. */
 function storageRatios(st: string, { rps, us }: Figures): RatioOf[] {
   const c10 = (a: string, b: string) => (r: number) => div(rps(st, a, 10, r), rps(st, b, 10, r));
-  const delta = (a: string, which: 'p50' | 'p99') => (r: number) => sub(us(st, a, which, r), us(st, 'read-zipf', which, r));
+  const delta =
+    (a: string, which: 'p50' | 'p99', b = 'read-zipf') =>
+    (r: number) =>
+      sub(us(st, a, which, r), us(st, b, which, r));
   const memory = st === 'memory';
   return [
     { name: `${st}: KV read uniform / baseline (c10)`, of: c10('read-uniform', 'baseline'), target: memory ? atLeast(0.4) : undefined },
@@ -118,6 +121,8 @@ function storageRatios(st: string, { rps, us }: Figures): RatioOf[] {
     { name: `${st}: forwarded − direct read p50 µs (c1)`, of: delta('read-forwarded', 'p50'), target: atMostUs(100) },
     { name: `${st}: forwarded − direct read p99 µs (c1)`, of: delta('read-forwarded', 'p99'), target: atMostUs(300) },
     { name: `${st}: redirected − direct read p50 µs (c1)`, of: delta('read-redirected', 'p50'), target: atMostUs(150) },
+    { name: `${st}: KV read Zipf − baseline p50 µs (c1)`, of: delta('read-zipf', 'p50', 'baseline') },
+    { name: `${st}: forwarded / direct write (c10)`, of: c10('write-forwarded', 'write') },
     { name: `${st}: cached / uncached KV read, uniform (c10)`, of: c10('read-uniform', 'read-uncached') },
     { name: `${st}: noble / node:crypto read, both uncached (c10)`, of: c10('read-noble', 'read-uncached') },
   ];

@@ -20,14 +20,26 @@ export async function settledActive(cluster: Cluster, limitMs = cluster.timings.
   }
 }
 
-/** Runs `fn` on the active node, again on the next active while the one it reached has stepped down. */
-export async function onActive<T>(cluster: Cluster, fn: (active: LabNode) => Promise<T>): Promise<T> {
-  for (;;) {
+/** How many times in a row a write may be refused by an active that stepped down before the writer gives up. */
+export const MAX_STEP_DOWNS = 10;
+
+/**
+ * Runs `fn` on the active node, again on the next active while the one it reached has stepped
+ * down; after `maxStepDowns` refusals in a row it fails saying so, rather than chase a lock that
+ * keeps changing hands (a starved machine lets every lease lapse).
+ */
+export async function onActive<T>(cluster: Cluster, fn: (active: LabNode) => Promise<T>, maxStepDowns = MAX_STEP_DOWNS): Promise<T> {
+  for (let refused = 0; ; refused++) {
     const active = await settledActive(cluster);
     try {
       return await fn(active);
     } catch (e) {
       if (!(e instanceof VaultError && e.code === 'STANDBY')) throw e;
+      if (refused + 1 >= maxStepDowns)
+        throw new Error(
+          `${e.message}: the active stepped down ${refused + 1} times in a row before the write landed ` +
+            `(its ${cluster.timings.lockTtlMs} ms lock lease lapsed each time: is the machine starved?)`,
+        );
     }
   }
 }

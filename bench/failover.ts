@@ -17,10 +17,10 @@ export interface FailoverSample {
   clientErrors: number;
 }
 
-/** Runs `runs` failovers of each kind and returns the samples. */
-export async function runFailover(runs: number, onProgress: (line: string) => void): Promise<FailoverSample[]> {
+/** Runs `runs` failovers of each kind on a cluster at `basePort` (0: any free ports) and returns the samples. */
+export async function runFailover(runs: number, onProgress: (line: string) => void, basePort = 0): Promise<FailoverSample[]> {
   // A short step-down back-off, so each run starts with every standby eligible (the lab's 2 s would bleed into the next run).
-  const cluster = await Cluster.start({ nodes: 3, storage: 'memory', basePort: 0, timings: { ...LAB_TIMINGS, stepDownBackoffMs: 300 } });
+  const cluster = await Cluster.start({ nodes: 3, storage: 'memory', basePort, timings: { ...LAB_TIMINGS, stepDownBackoffMs: 300 } });
   const init = await cluster.init(1, 1);
   const samples: FailoverSample[] = [];
   try {

@@ -2,20 +2,26 @@
  * The load generator, in its own process. Two tools: autocannon for throughput (its
  * latency histogram only resolves 1 ms), and a closed-loop undici client timing each
  * request with performance.now() for µs latency, optionally following one 307 (both
- * round trips counted), as a redirect-aware client does.
+ * round trips counted), as a redirect-aware client does. Both put a key drawn from the
+ * job's distribution into each request's path, and both divide by the time they measured.
  */
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { Agent, interceptors, request, type Dispatcher } from 'undici';
+import { keyPicker, pathWithKey, type KeyChoice } from './key-picker.ts';
 import { AUTOCANNON_RESOLUTION_MS, type Latency } from './latency.ts';
+import { autocannonCounted, measuredRate } from './rate.ts';
 
 /** One measurement to take. */
 export interface LoadJob {
   tool: 'autocannon' | 'micro';
-  url: string;
+  /** Scheme, host and port: `http://127.0.0.1:8200`. */
+  origin: string;
+  /** The request path; `{key}` in it becomes a key number drawn from `keys` for each request. */
+  path: string;
+  keys?: KeyChoice;
   method: 'GET' | 'POST';
   headers: Record<string, string>;
-  /** A body template: `{i}` is replaced by a counter so writes spread over keys. */
   body?: string;
   connections: number;
   durationSec: number;
@@ -25,7 +31,9 @@ export interface LoadJob {
 /** What a measurement found. */
 export interface LoadResult {
   requests: number;
+  /** Requests over the seconds the client measured (not the seconds it was asked for). */
   reqPerSec: number;
+  seconds: number;
   latency: Latency;
   errors: number;
 }
@@ -37,16 +45,16 @@ function percentile(sorted: Float64Array, q: number): number {
 async function micro(job: LoadJob): Promise<LoadResult> {
   const base: Dispatcher = new Agent({ connections: job.connections, pipelining: 1 });
   const dispatcher = job.followRedirect ? base.compose(interceptors.redirect({ maxRedirections: 1 })) : base;
+  const next = job.keys ? keyPicker(job.keys) : undefined;
   const samples: number[] = [];
   let errors = 0;
-  let counter = 0;
   const end = performance.now() + job.durationSec * 1000;
   const worker = async () => {
     while (performance.now() < end) {
-      const body = job.body?.replace('{i}', String(counter++ % 1000));
+      const url = job.origin + pathWithKey(job.path, next);
       const t0 = performance.now();
       try {
-        const res = await request(job.url, { method: job.method, headers: job.headers, body, dispatcher });
+        const res = await request(url, { method: job.method, headers: job.headers, body: job.body, dispatcher });
         await res.body.dump();
         if (res.statusCode >= 400) errors++;
       } catch {
@@ -55,36 +63,40 @@ async function micro(job: LoadJob): Promise<LoadResult> {
       samples.push((performance.now() - t0) * 1000);
     }
   };
-  const started = performance.now();
+  const startMs = performance.now();
   await Promise.all(Array.from({ length: job.connections }, worker));
-  const elapsed = (performance.now() - started) / 1000;
+  const finishMs = performance.now();
   await dispatcher.close();
   const sorted = Float64Array.from(samples).sort();
   return {
     requests: samples.length,
-    reqPerSec: samples.length / elapsed,
+    reqPerSec: measuredRate({ requests: samples.length, startMs, finishMs }),
+    seconds: (finishMs - startMs) / 1000,
     latency: { unit: 'µs', p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) },
     errors,
   };
 }
 
 async function cannon(job: LoadJob): Promise<LoadResult> {
-  let i = 0;
+  const next = job.keys ? keyPicker(job.keys) : undefined;
   const r = await autocannon({
-    url: job.url,
+    url: job.origin,
     connections: job.connections,
     duration: job.durationSec,
     requests: [
       {
         method: job.method,
         headers: job.headers,
-        setupRequest: (req: Record<string, unknown>) => (job.body ? { ...req, body: job.body.replace('{i}', String(i++ % 1000)) } : req),
+        body: job.body,
+        setupRequest: (req: Record<string, unknown>) => ({ ...req, path: pathWithKey(job.path, next) }),
       },
     ],
   });
+  const counted = autocannonCounted(r);
   return {
     requests: r.requests.total,
-    reqPerSec: r.requests.total / job.durationSec,
+    reqPerSec: measuredRate(counted),
+    seconds: (counted.finishMs - counted.startMs) / 1000,
     latency: { unit: 'ms', resolution_ms: AUTOCANNON_RESOLUTION_MS, p50: r.latency.p50, p99: r.latency.p99 },
     errors: r.errors + r.non2xx,
   };
@@ -93,4 +105,6 @@ async function cannon(job: LoadJob): Promise<LoadResult> {
 process.on('message', (job: LoadJob) => {
   void (job.tool === 'micro' ? micro(job) : cannon(job)).then((result) => process.send!({ type: 'result', result }));
 });
+// The bench that forked this process is gone (ended, killed, crashed): nothing is left to measure for.
+process.on('disconnect', () => process.exit(0));
 process.send!({ type: 'ready' });

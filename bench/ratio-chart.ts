@@ -88,6 +88,8 @@ function row(r: Ratio, i: number, l: Layout): string {
   return parts.join('');
 }
 
+const ONE_LABEL = '1.0 = as fast';
+
 /** Grid lines with their tick labels below, and the 1.0 line (as fast as the denominator) dashed, named above the plot. */
 function axis(l: Layout, bottom: number): string {
   const parts: string[] = [];
@@ -97,7 +99,9 @@ function axis(l: Layout, bottom: number): string {
     parts.push(text(l.x(v), bottom + 14, v.toFixed(1), SMALL_FONT, 'text-anchor="middle" fill="#444"'));
   }
   parts.push(`<path d="M${n1(l.x(1))} ${l.top - 6}V${bottom}" stroke="#555" stroke-dasharray="4 3"/>`);
-  parts.push(text(l.x(1) + 4, l.top - 10, '1.0 = as fast', SMALL_FONT, 'fill="#444"'));
+  // Right of its line, unless that would run into the median column (when 1.0 ends the axis): then left of it.
+  const fitsRight = l.x(1) + 4 + estimateTextWidth(ONE_LABEL, SMALL_FONT) < l.medianX;
+  parts.push(text(l.x(1) + (fitsRight ? 4 : -4), l.top - 10, ONE_LABEL, SMALL_FONT, `fill="#444"${fitsRight ? '' : ' text-anchor="end"'}`));
   return parts.join('');
 }
 

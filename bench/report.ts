@@ -1,10 +1,13 @@
 /** Writing results: JSON (every sample plus summaries), a Markdown table, and an SVG bar chart of the ratios. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CASES } from './cases.ts';
+import { READ_CACHE, READ_KEYS, WRITE_KEYS, ZIPF_S } from './key-spaces.ts';
 import { formatLatency, latencySource } from './latency.ts';
 import type { ProfileRow } from './profiles.ts';
 import { svgChart } from './ratio-chart.ts';
-import type { CaseRow, FailoverRow, Ratio } from './summary.ts';
+import type { CaseRow, FailoverRow, Ratio, Spread } from './summary.ts';
+import type { PhaseLoad } from './throughput.ts';
 
 const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
 /** A run limited to some cases (`--cases`) leaves the other ratios without data: they are left out, not marked missed. */
@@ -18,6 +21,8 @@ export interface ReportData {
   ratios: Ratio[];
   failover: FailoverRow[];
   profiles: ProfileRow[];
+  /** The machine's load average per phase (absent from sets written before it was recorded). */
+  load?: PhaseLoad[];
 }
 
 /** pass or miss, louder on the console where a miss must stand out among the figures. */
@@ -30,6 +35,9 @@ const table = (header: string[], rows: string[][]) => [
   ...rows.map((cells) => `| ${cells.join(' | ')} |`),
 ];
 
+/** The read cache's hit rate as a median percentage with its range; empty where the server had no cache. */
+const hitRateCell = (h: Spread | undefined) => (h ? `${f(100 * h.median)} % [${f(100 * h.min)}–${f(100 * h.max)}]` : '');
+
 const caseCells = (c: CaseRow) => [
   c.storage,
   c.case,
@@ -39,6 +47,7 @@ const caseCells = (c: CaseRow) => [
   formatLatency(c.latency.p99.median, c.latency),
   latencySource(c.latency),
   f(c.cpuUsPerReq.median, 1),
+  hitRateCell(c.cacheHitRate),
   String(c.errors),
 ];
 
@@ -72,7 +81,55 @@ const profileCells = (x: ProfileRow) => [
 ];
 
 const LATENCY_NOTE =
-  'c1 latencies come from a µs client (undici + performance.now()). c10 req/s and latencies come from autocannon, whose histogram keeps whole milliseconds (a request under 1 ms counts as 0, shown as "< 1 ms"), except the redirect cases and `read-direct-micro`, which use the µs client at 10 connections so the redirect ratio compares like with like.';
+  'c1 latencies come from a µs client (undici + performance.now()). c10 req/s and latencies come from autocannon, whose histogram keeps whole milliseconds (a request under 1 ms counts as 0, shown as "< 1 ms"), except the redirect cases and `read-zipf-micro`, which use the µs client at 10 connections so the redirect ratio compares like with like. req/s is over the time each client measured (autocannon runs to its next one-second tick). Server CPU µs/req is the server process\'s CPU time over the measured window divided by the requests in it; cache hits are the share of the active\'s read-cache lookups answered from it over the same window, counted on the server.';
+
+/** What the workloads are: key spaces, distributions and the read cache's size. */
+function workloadNote(): string {
+  const { small, medium, large } = READ_KEYS;
+  return (
+    `Reads: ${small.count.toLocaleString('en')} secrets of ${small.bytes} B, picked uniformly (read-uniform) or from a Zipf hot set with s = ${ZIPF_S} over the same secrets (read-zipf and the forwarded and redirected reads); ` +
+    `${medium.count} of 10 KB and ${large.count} of 1 MB. Writes: ${WRITE_KEYS.small.count.toLocaleString('en')} secrets of 100 B, ${WRITE_KEYS.medium.count.toLocaleString('en')} of 10 KB, ${WRITE_KEYS.large.count} of 1 MB, every one preloaded so each write updates a secret. ` +
+    `The active's read cache holds ${READ_CACHE.entries.toLocaleString('en')} entries, oldest out first, and a KV v2 secret takes two (metadata and current version): ${READ_CACHE.secrets.toLocaleString('en')} secrets.`
+  );
+}
+
+/** Each measured case and what it measures. */
+function caseList(r: ReportData): string[] {
+  const measuredNames = new Set(r.cases.map((c) => c.case));
+  return CASES.filter((c) => measuredNames.has(c.name)).map((c) => `- \`${c.name}\`: ${c.what}.`);
+}
+
+const loadCells = (x: PhaseLoad) => [x.phase, x.start.map((v) => v.toFixed(2)).join(' / '), x.end.map((v) => v.toFixed(2)).join(' / ')];
+
+/** The cases: their figures, how they were taken, and what each one measures. */
+function caseSection(r: ReportData): string[] {
+  return [
+    '## Cases (medians over repetitions; [min–max])',
+    '',
+    ...table(
+      ['storage', 'case', 'conns', 'req/s', 'p50', 'p99', 'latency from', 'server CPU µs/req', 'cache hits', 'errors'],
+      r.cases.map(caseCells),
+    ),
+    '',
+    LATENCY_NOTE,
+    '',
+    workloadNote(),
+    '',
+    ...caseList(r),
+    '',
+  ];
+}
+
+/** The machine's load average over each phase, when the set recorded it. */
+function loadSection(load: PhaseLoad[] | undefined): string[] {
+  if (!load?.length) return [];
+  return [
+    '## Load average (1 / 5 / 15 min) at the start and end of each phase',
+    '',
+    ...table(['phase', 'start', 'end'], load.map(loadCells)),
+    '',
+  ];
+}
 
 /** The Markdown report. */
 export function markdown(r: ReportData): string {
@@ -85,13 +142,9 @@ export function markdown(r: ReportData): string {
     '',
     `Machine: ${pairs(r.machine, String)}. Settings: ${pairs(r.settings, (v) => JSON.stringify(v))}.`,
     '',
-    '## Cases (medians over repetitions; [min–max])',
-    '',
-    ...table(['storage', 'case', 'conns', 'req/s', 'p50', 'p99', 'latency from', 'server CPU µs/req', 'errors'], r.cases.map(caseCells)),
-    '',
-    LATENCY_NOTE,
-    '',
-    '## Ratios (computed within each repetition)',
+    ...caseSection(r),
+    ...loadSection(r.load),
+    '## Ratios (computed within each repetition; level and memory interleaved case by case)',
     '',
     ...table(['ratio', 'median', 'min–max', 'target', 'result'], r.ratios.filter(measured).map(ratioCells)),
     '',
@@ -121,13 +174,14 @@ export function writeReport(dir: string, report: ReportData & { samples: unknown
   writeFileSync(join(dir, 'ratios.svg'), svgChart(report.ratios));
 }
 
-/** One case on the console: req/s, then p50 and p99 in the unit their client measured, autocannon's with its resolution. */
+/** One case on the console: req/s, the read cache's hit rate where it had one, then p50 and p99 in the unit their client measured, autocannon's with its resolution. */
 export function caseLine(c: CaseRow): string {
   const name = `${c.storage} ${c.case} c${c.connections}`.padEnd(34);
   const p50 = formatLatency(c.latency.p50.median, c.latency).padStart(9);
   const p99 = formatLatency(c.latency.p99.median, c.latency).padStart(9);
   const source = c.latency.unit === 'ms' ? `  (${latencySource(c.latency)})` : '';
-  return `${name} ${f(c.reqPerSec.median).padStart(8)} req/s  p50 ${p50}  p99 ${p99}${source}`;
+  const hits = (c.cacheHitRate ? `${f(100 * c.cacheHitRate.median)}% hits` : '').padStart(9);
+  return `${name} ${f(c.reqPerSec.median).padStart(8)} req/s ${hits}  p50 ${p50}  p99 ${p99}${source}`;
 }
 
 /** The closing console table: req/s, p50 and p99 per case, then the ratios with pass or miss. */

@@ -8,7 +8,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { clientOf } from './cases.ts';
 import { AUTOCANNON_RESOLUTION_MS, type Latency } from './latency.ts';
 import { writeReport } from './report.ts';
 import { summaries } from './summary.ts';
@@ -17,12 +16,18 @@ import type { Sample } from './throughput.ts';
 /** A sample as results.json held it before latencies carried their unit. */
 export type LegacySample = Omit<Sample, 'latency'> & { p50Us: number; p99Us: number };
 
+/**
+ * The cases the bench had when it wrote such sets, which the µs client measured at 10 connections
+ * (at 1 connection it measured every case); autocannon measured the rest.
+ */
+const LEGACY_MICRO_CASES = ['read-redirected', 'write-redirected', 'read-direct-micro'];
+
 /** A sample with its latency in the unit its client measured. */
 export function withLatencyUnit(s: Sample | LegacySample): Sample {
   if ('latency' in s) return s;
   const { p50Us, p99Us, ...rest } = s;
   const latency: Latency =
-    clientOf(s.case, s.connections) === 'micro'
+    s.connections === 1 || LEGACY_MICRO_CASES.includes(s.case)
       ? { unit: 'µs', p50: p50Us, p99: p99Us }
       : { unit: 'ms', resolution_ms: AUTOCANNON_RESOLUTION_MS, p50: p50Us / 1000, p99: p99Us / 1000 };
   return { ...rest, latency };

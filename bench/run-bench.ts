@@ -3,13 +3,17 @@
  * redirected KV requests against a bare fastify ceiling, both AEAD engines, both
  * storages, then failover times; results as JSON, Markdown and an SVG chart.
  */
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { LAB_TIMINGS } from '../src/ha/index.ts';
+import { parseBenchArgs } from './bench-args.ts';
+import { READ_CACHE } from './key-spaces.ts';
 import { runFailover } from './failover.ts';
+import { PORT_RANGES, rangeBase } from './port-base.ts';
+import { endChildren } from './processes.ts';
 import { runProfiles } from './profiles.ts';
 import { printTable, writeReport } from './report.ts';
 import { summaries } from './summary.ts';
-import { runThroughput } from './throughput.ts';
+import { runThroughput, type PhaseLoad } from './throughput.ts';
 
 /** Options of a benchmark run. */
 export interface BenchOptions {
@@ -18,11 +22,21 @@ export interface BenchOptions {
   storages?: Array<'memory' | 'level'>;
   /** Only these cases, by name (default: all); failover and the profiles are skipped when set. */
   cases?: string[];
-  /** Connection counts (default 1 and 10). */
+  /** Only these connection counts (default: each case's own, 10 and for some 1). */
   connections?: number[];
   durationSec?: number;
+  /** The first of the bench's ports (default 0: any free ports); see port-base.ts. */
+  portBase?: number;
   outDir?: string;
   onProgress?: (line: string) => void;
+}
+
+/** Runs `fn` as one phase of the run, with the machine's load average at its start and end. */
+async function phase<T>(name: string, load: PhaseLoad[], fn: () => Promise<T>): Promise<T> {
+  const start = loadavg();
+  const result = await fn();
+  load.push({ phase: name, start, end: loadavg() });
+  return result;
 }
 
 /** Runs the whole benchmark and writes the report; returns it. */
@@ -30,32 +44,40 @@ export async function runBench(o: BenchOptions = {}) {
   const quick = o.quick ?? false;
   const settings = {
     storages: o.storages ?? (quick ? ['memory'] : ['memory', 'level']),
-    connections: o.connections ?? [1, 10],
+    connections: o.connections ?? 'per case',
     reps: quick ? 1 : 5,
     durationSec: o.durationSec ?? (quick ? 0.5 : 2),
     warmupSec: quick ? 0.2 : 0.5,
     failoverRuns: quick ? 2 : 20,
     profileRuns: quick ? 2 : 20,
     lockTtlMs: LAB_TIMINGS.lockTtlMs,
+    portBase: o.portBase ?? 0,
+    readCache: READ_CACHE,
   };
   const onProgress = o.onProgress ?? ((l: string) => process.stderr.write(`${l}\n`));
-  const samples = await runThroughput({
+  const idle = loadavg();
+  const throughput = await runThroughput({
     ...settings,
+    connections: o.connections,
     storages: settings.storages as Array<'memory' | 'level'>,
     cases: o.cases,
     onProgress,
   });
-  const failoverSamples = o.cases ? [] : await runFailover(settings.failoverRuns, onProgress);
-  const profiles = o.cases ? [] : await runProfiles(settings.profileRuns, onProgress);
+  const load: PhaseLoad[] = [{ phase: 'before the run', start: idle, end: idle }, ...throughput.load];
+  const failoverPorts = rangeBase(settings.portBase, PORT_RANGES - 1);
+  const failoverSamples = o.cases ? [] : await phase('failover', load, () => runFailover(settings.failoverRuns, onProgress, failoverPorts));
+  const profiles = o.cases ? [] : await phase('timing profiles', load, () => runProfiles(settings.profileRuns, onProgress));
   const machine = {
     cores: cpus().length,
     cpu: cpus()[0]?.model ?? 'unknown',
     node: process.version,
     date: new Date().toISOString().slice(0, 10),
   };
+  const samples = throughput.samples;
   const report = {
     machine,
     settings,
+    load,
     ...summaries(samples, failoverSamples, settings.lockTtlMs),
     profiles,
     samples,
@@ -65,20 +87,36 @@ export async function runBench(o: BenchOptions = {}) {
   return report;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-  const connections = arg('connections')?.split(',').map(Number);
-  const duration = arg('duration');
-  const out = arg('out') ?? 'bench/out';
-  const storages = arg('storages')?.split(',') as Array<'memory' | 'level'> | undefined;
-  const cases = arg('cases')?.split(',');
-  const r = await runBench({
-    quick: process.argv.includes('--quick'),
-    outDir: out,
-    connections,
-    durationSec: duration ? Number(duration) : undefined,
-    storages,
-    cases,
-  });
-  process.stdout.write(`\n${printTable(r)}\nResults: ${out}/results.json, ${out}/results.md, ${out}/ratios.svg\n`);
+/** The command line: checks every flag first, ends every child on every way out, and says why a run failed. */
+async function main(): Promise<number> {
+  process.on('exit', endChildren);
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const)
+    process.on(signal, () => {
+      endChildren();
+      process.exit(code);
+    });
+  let options: ReturnType<typeof parseBenchArgs>;
+  try {
+    options = parseBenchArgs(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`bench: ${(e as Error).message}\n`);
+    return 1;
+  }
+  try {
+    const r = await runBench(options);
+    const out = options.outDir;
+    process.stdout.write(`\n${printTable(r)}\nResults: ${out}/results.json, ${out}/results.md, ${out}/ratios.svg\n`);
+    return 0;
+  } catch (e) {
+    process.stderr.write(`bench failed: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  } finally {
+    endChildren();
+  }
 }
+
+if (import.meta.url === `file://${process.argv[1]}`) process.exit(await main());

@@ -1,11 +1,16 @@
 /**
- * Throughput and latency: every case at 1 and 10 connections, on memory and level
- * storage (a case may apply to one storage only: fsync is level's), repeated with the case order rotated each repetition, a warm-up before
- * every measurement, and the server's CPU time per request recorded beside req/s.
+ * Throughput and latency: every case at its connection counts, on memory and level storage
+ * (a case may apply to one storage only: fsync is level's), with the servers of both storages
+ * up together and the measurements interleaved (see schedule.ts), repeated, a warm-up before
+ * every measurement. Beside req/s: the server's CPU time per request, the read cache's hits
+ * and misses over the measured window, and the machine's load average over each repetition.
  */
-import { appliesTo, CASES, type BenchCase, type ServerKind } from './cases.ts';
+import { loadavg } from 'node:os';
+import { CASES, keySpacesOf, type BenchCase, type ServerKind } from './cases.ts';
 import { formatLatency, type Latency } from './latency.ts';
+import { rangeBase } from './port-base.ts';
 import { startLoad, startServer, type LoadProc, type ServerProc } from './processes.ts';
+import { repetition, type Slot } from './schedule.ts';
 
 /** One measurement. */
 export interface Sample {
@@ -14,19 +19,33 @@ export interface Sample {
   connections: number;
   rep: number;
   reqPerSec: number;
+  /** The seconds the client measured (absent from sets written before it was recorded). */
+  seconds?: number;
   /** In the unit of the client that measured it: µs from the µs client, whole ms from autocannon. */
   latency: Latency;
   errors: number;
   cpuUsPerReq: number;
+  /** The read cache's lookups over the measured window, summed over the nodes; absent on servers without the cache. */
+  cache?: { hits: number; misses: number };
+}
+
+/** The machine's 1, 5 and 15 minute load averages at the start and the end of a phase. */
+export interface PhaseLoad {
+  phase: string;
+  start: number[];
+  end: number[];
 }
 
 /** Settings of a throughput run. */
 export interface ThroughputOptions {
   storages: Array<'memory' | 'level'>;
-  connections: number[];
+  /** Only these connection counts (default: each case's own). */
+  connections?: number[];
   reps: number;
   durationSec: number;
   warmupSec: number;
+  /** The bench's port base (0: any free ports). */
+  portBase: number;
   /** Only these cases (default: all). */
   cases?: string[];
   onProgress(line: string): void;
@@ -41,71 +60,86 @@ const SERVERS: Record<ServerKind, { aead: 'node' | 'noble'; readCache: boolean; 
   synced: { aead: 'node', readCache: true, sync: true },
 };
 
-/** The server processes a storage's cases need, one per kind. */
-async function startServers(storage: 'memory' | 'level', cases: BenchCase[]): Promise<Partial<Record<ServerKind, ServerProc>>> {
-  const servers: Partial<Record<ServerKind, ServerProc>> = {};
-  for (const kind of new Set(cases.map((c) => c.server))) {
-    const k = SERVERS[kind];
-    servers[kind] = await startServer(storage, k.aead, k.readCache, k.sync);
+type Servers = Map<string, ServerProc>;
+const serverKey = (storage: string, kind: ServerKind) => `${storage}/${kind}`;
+
+/** Starts, one after the other, the server processes the cases need on every storage, each on its own port range; `started` holds every one that came up. */
+async function startServers(o: ThroughputOptions, cases: BenchCase[], started: Servers): Promise<void> {
+  let k = 0;
+  for (const storage of o.storages) {
+    for (const kind of new Set(cases.filter((c) => !c.storages || c.storages.includes(storage)).map((c) => c.server))) {
+      const spec = { storage, ...SERVERS[kind], portBase: rangeBase(o.portBase, k++), preload: keySpacesOf(kind, cases) };
+      o.onProgress(`starting the ${storage} ${kind} server (${spec.preload.reduce((n, s) => n + s.count, 0)} secrets to preload)`);
+      started.set(serverKey(storage, kind), await startServer(spec, `the ${storage} ${kind} server`));
+    }
   }
-  return servers;
 }
 
-/** One measurement: a warm-up, then the run itself with the server's CPU time taken around it. */
-async function measure(
-  load: LoadProc,
-  server: ServerProc,
-  c: BenchCase,
-  { storage, connections, rep }: Pick<Sample, 'storage' | 'connections' | 'rep'>,
-  o: ThroughputOptions,
-): Promise<Sample> {
+/** One measurement: a warm-up, then the run itself with the server's CPU time and cache counts taken around it. */
+async function measure(load: LoadProc, server: ServerProc, slot: Slot, rep: number, o: ThroughputOptions): Promise<Sample> {
+  const { storage, connections, case: c } = slot;
   const job = c.job(server.ready, connections, o.durationSec);
   await load.run({ ...job, durationSec: o.warmupSec });
-  const cpu0 = await server.cpuMicros();
+  const before = await server.stats();
   const r = await load.run(job);
-  const cpu1 = await server.cpuMicros();
+  const after = await server.stats();
+  const cpu = after.cpu.user + after.cpu.system - (before.cpu.user + before.cpu.system);
+  const cache = { hits: after.cache.hits - before.cache.hits, misses: after.cache.misses - before.cache.misses };
   return {
     storage,
     case: c.name,
     connections,
     rep,
     reqPerSec: r.reqPerSec,
+    seconds: r.seconds,
     latency: r.latency,
     errors: r.errors,
-    cpuUsPerReq: r.requests ? (cpu1 - cpu0) / r.requests : 0,
+    cpuUsPerReq: r.requests ? cpu / r.requests : 0,
+    ...(SERVERS[c.server].readCache ? { cache } : {}),
   };
 }
 
-const progressLine = (s: Sample) =>
-  `${s.storage} ${s.case} c${s.connections} rep ${s.rep + 1}: ${Math.round(s.reqPerSec)} req/s, p50 ${formatLatency(s.latency.p50, s.latency)}, ${s.cpuUsPerReq.toFixed(1)} µs CPU/req${s.errors ? `, ${s.errors} errors` : ''}`;
+/** Hits over lookups, as a percentage, for a progress line. */
+export function hitRateText(cache: Sample['cache']): string {
+  const lookups = cache ? cache.hits + cache.misses : 0;
+  return cache && lookups ? `${((100 * cache.hits) / lookups).toFixed(0)}% cache hits` : '';
+}
 
-/** Runs every case and returns every sample. */
-export async function runThroughput(o: ThroughputOptions): Promise<Sample[]> {
+const progressLine = (s: Sample) =>
+  [
+    `${s.storage} ${s.case} c${s.connections} rep ${s.rep + 1}: ${Math.round(s.reqPerSec)} req/s`,
+    `p50 ${formatLatency(s.latency.p50, s.latency)}`,
+    `${s.cpuUsPerReq.toFixed(1)} µs CPU/req`,
+    hitRateText(s.cache),
+    s.errors ? `${s.errors} errors` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+
+/** Runs every case and returns every sample and the load average of each repetition. */
+export async function runThroughput(o: ThroughputOptions): Promise<{ samples: Sample[]; load: PhaseLoad[] }> {
   const samples: Sample[] = [];
-  const load = await startLoad();
+  const phases: PhaseLoad[] = [];
   const chosen = CASES.filter((c) => !o.cases || o.cases.includes(c.name));
-  const casesOf = (storage: 'memory' | 'level') => chosen.filter((c) => appliesTo(c, storage));
-  const total = o.storages.reduce((n, st) => n + casesOf(st).length, 0) * o.reps * o.connections.length;
+  const reps = Array.from({ length: o.reps }, (_, rep) => repetition(chosen, o.storages, rep, o.connections));
+  const total = reps.reduce((n, slots) => n + slots.length, 0);
+  const servers: Servers = new Map();
+  const load = await startLoad();
   try {
-    for (const storage of o.storages) {
-      const cases = casesOf(storage);
-      const servers = await startServers(storage, cases);
-      try {
-        for (let rep = 0; rep < o.reps; rep++) {
-          const shift = rep % cases.length;
-          for (const c of [...cases.slice(shift), ...cases.slice(0, shift)])
-            for (const connections of o.connections) {
-              const s = await measure(load, servers[c.server]!, c, { storage, connections, rep }, o);
-              samples.push(s);
-              o.onProgress(`[${samples.length}/${total}] ${progressLine(s)}`);
-            }
-        }
-      } finally {
-        for (const s of Object.values(servers)) await s!.stop();
+    await startServers(o, chosen, servers);
+    o.onProgress(`${servers.size} servers up: ${total} measurements of ${o.durationSec} s each`);
+    for (const [rep, slots] of reps.entries()) {
+      const start = loadavg();
+      for (const slot of slots) {
+        const s = await measure(load, servers.get(serverKey(slot.storage, slot.case.server))!, slot, rep, o);
+        samples.push(s);
+        o.onProgress(`[${samples.length}/${total}] ${progressLine(s)}`);
       }
+      phases.push({ phase: `throughput rep ${rep + 1}`, start, end: loadavg() });
     }
   } finally {
     load.stop();
+    for (const s of servers.values()) await s.stop();
   }
-  return samples;
+  return { samples, load: phases };
 }

@@ -1,12 +1,54 @@
 /**
  * `vaultlab bench`: runs bench/run-bench.ts in its own process (the benchmark forks its
- * own server and load processes; the CLI only passes the flags on and waits).
+ * own server and load processes; the CLI only passes the flags on and waits). The benchmark
+ * checks the flags' values itself, before it starts anything. A SIGINT or SIGTERM sent to
+ * the CLI is passed on, so the benchmark ends its servers before the CLI returns.
  */
 import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { packageRoot } from './package-info.ts';
 import type { Run } from './output.ts';
+
+interface BenchFlags {
+  quick?: boolean;
+  connections?: string;
+  duration?: string;
+  portBase?: string;
+  cases?: string;
+  storages?: string;
+  out: string;
+}
+
+/** The benchmark's arguments from the CLI's flags. */
+function benchArgs(o: BenchFlags): string[] {
+  const args = [`--out=${o.out}`];
+  if (o.quick) args.push('--quick');
+  if (o.connections) args.push(`--connections=${o.connections}`);
+  if (o.duration) args.push(`--duration=${o.duration}`);
+  if (o.portBase !== undefined) args.push(`--port-base=${o.portBase}`);
+  if (o.cases) args.push(`--cases=${o.cases}`);
+  if (o.storages) args.push(`--storages=${o.storages}`);
+  return args;
+}
+
+/** Runs the benchmark; resolves with its exit code (128 + the signal's number when a signal ended it). */
+function runBenchmark(o: BenchFlags): Promise<number> {
+  return new Promise<number>((resolve) => {
+    // The benchmark runs from its TypeScript sources through tsx, also from the build: it is
+    // not part of dist/, and a second of start-up is nothing next to its minutes of load.
+    const script = join(packageRoot(), 'bench', 'run-bench.ts');
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...benchArgs(o)], { stdio: 'inherit' });
+    const pass = (signal: NodeJS.Signals) => child.kill(signal);
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+    for (const s of signals) process.on(s, pass);
+    child.on('close', (code, signal) => {
+      for (const s of signals) process.off(s, pass);
+      resolve(code ?? (signal ? 128 + constants.signals[signal] : 1));
+    });
+  });
+}
 
 /** Registers `bench`. */
 export function registerBench(program: Command, run: Run): void {
@@ -14,23 +56,14 @@ export function registerBench(program: Command, run: Run): void {
     .command('bench')
     .description('measure KV throughput and latency direct vs forwarded vs redirected, and failover times')
     .option('--quick', 'a smoke run (under a minute)')
-    .option('--connections <list>', 'comma-separated connection counts (default 1,10)')
+    .option('--connections <list>', 'only these connection counts, comma-separated (default: each case its own, 10 and for some 1)')
     .option('--duration <seconds>', 'seconds per measurement')
+    .option(
+      '--port-base <port>',
+      'first of the 900 ports the bench uses: server process k takes port-base + 100·k … + 99, the failover cluster the last range (default 0: any free ports)',
+    )
+    .option('--cases <list>', 'only these cases, comma-separated (then no failover or timing profiles)')
+    .option('--storages <list>', 'only these storages: memory, level (default: memory when --quick, else both)')
     .option('--out <dir>', 'where results.json, results.md and ratios.svg go', 'bench/out')
-    .action((o: { quick?: boolean; connections?: string; duration?: string; out: string }) =>
-      run(
-        () =>
-          new Promise<number>((resolve) => {
-            // The benchmark runs from its TypeScript sources through tsx, also from the build: it is
-            // not part of dist/, and a second of start-up is nothing next to its minutes of load.
-            const script = join(packageRoot(), 'bench', 'run-bench.ts');
-            const args = ['--import', 'tsx', script, `--out=${o.out}`];
-            if (o.quick) args.push('--quick');
-            if (o.connections) args.push(`--connections=${o.connections}`);
-            if (o.duration) args.push(`--duration=${o.duration}`);
-            const child = spawn(process.execPath, args, { stdio: 'inherit' });
-            child.on('close', (code) => resolve(code ?? 1));
-          }),
-      ),
-    );
+    .action((o: BenchFlags) => run(() => runBenchmark(o)));
 }

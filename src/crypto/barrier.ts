@@ -4,6 +4,7 @@
  * storage (untrusted) can neither read, forge, flip nor move a value undetected.
  */
 import type { WriteOptions } from '../storage/index.ts';
+import type { ReadCacheStats } from './plaintext-cache.ts';
 
 /** Storage as an engine sees it: plaintext values under relative keys. */
 export interface Storage {
@@ -54,6 +55,8 @@ export interface Barrier extends Storage {
    * fence, since then another node's write could land unseen.
    */
   cacheReads(on: boolean): void;
+  /** Reads the cache answered and reads it could not, over this barrier's life (every cache it had). */
+  readCacheStats(): ReadCacheStats;
   /** A prefix-scoped Storage (Vault's BarrierView), e.g. `view('logical/<uuid>/')`. */
   view(prefix: string): Storage;
 }

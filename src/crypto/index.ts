@@ -4,5 +4,6 @@ export { AesGcmBarrier, type BarrierOptions } from './aes-gcm-barrier.ts';
 export { createAead, NobleAead, NodeAead, type Aead } from './aead.ts';
 export * from './errors.ts';
 export { Keyring, type KeyTerm } from './keyring.ts';
+export { PLAINTEXT_CACHE_LIMIT, type ReadCacheStats } from './plaintext-cache.ts';
 export { combineShares, decodeKeyShare, encodeBase64, encodeHex, splitKey, validateSealConfig } from './shamir-seal.ts';
 export { newAccessor, newServiceToken, randomBase62, uuid, wipe } from './random.ts';

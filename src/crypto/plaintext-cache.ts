@@ -6,15 +6,34 @@
  * every value, as sealing does to keys.
  */
 
+/** Lookups answered from the cache and lookups it could not answer. */
+export interface ReadCacheStats {
+  hits: number;
+  misses: number;
+}
+
+/** How many entries a cache holds by default: a KV v2 secret takes two (its metadata and its current version). */
+export const PLAINTEXT_CACHE_LIMIT = 10_000;
+
 /** Bytes by path, at most `limit` of them (the oldest go first). */
 export class PlaintextCache {
   private readonly entries = new Map<string, Uint8Array>();
+  private hits = 0;
+  private misses = 0;
 
-  constructor(private readonly limit = 10_000) {}
+  constructor(private readonly limit = PLAINTEXT_CACHE_LIMIT) {}
 
-  /** A copy of the cached plaintext at path, or undefined. */
+  /** A copy of the cached plaintext at path, or undefined; counted as a hit or a miss. */
   get(path: string): Uint8Array | undefined {
-    return this.entries.get(path)?.slice();
+    const bytes = this.entries.get(path);
+    if (bytes) this.hits++;
+    else this.misses++;
+    return bytes?.slice();
+  }
+
+  /** Hits and misses since the cache was made (wiping it keeps them: they count lookups, not entries). */
+  stats(): ReadCacheStats {
+    return { hits: this.hits, misses: this.misses };
   }
 
   /** Caches a copy of value at path. */

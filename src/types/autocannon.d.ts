@@ -10,6 +10,9 @@ declare module 'autocannon' {
     latency: Histogram;
     errors: number;
     non2xx: number;
+    /** When the run started and when it stopped (at the sample tick after the duration asked for). */
+    start: Date;
+    finish: Date;
   }
   function autocannon(opts: Record<string, unknown>): Promise<Result>;
   export default autocannon;

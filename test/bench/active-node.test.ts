@@ -32,4 +32,23 @@ describe('writing through the active node', () => {
     expect(reached).toHaveLength(2);
     expect(reached[1]).not.toBe(reached[0]);
   }, 30_000);
+
+  it('gives up with the cause when every active it reaches steps down, instead of chasing the lock forever', async () => {
+    cluster = await Cluster.start({ nodes: 3, storage: 'memory', basePort: 0 });
+    const init = await cluster.init(1, 1);
+    await cluster.unsealAll(init.keys);
+    const c = cluster;
+    let reached = 0;
+    const write = onActive(
+      c,
+      async (a) => {
+        reached++;
+        c.stepDown(); // every active loses the lock before the write lands, as under a lapsing lease
+        return a.node.handle({ operation: 'update', path: 'secret/data/k', data: { data: { v: 1 } }, token: init.rootToken });
+      },
+      3,
+    );
+    await expect(write).rejects.toThrow(/node is not active: the active stepped down 3 times in a row .*lock lease lapsed/);
+    expect(reached).toBe(3);
+  }, 60_000);
 });

@@ -1,9 +1,13 @@
-/** `vaultlab bench --quick` runs end to end and writes well-formed results with every case and ratio (no timing asserted). */
+/**
+ * `vaultlab bench --quick` runs end to end and writes well-formed results with every case and ratio
+ * (no timing asserted): each case at its own connection counts, the read cache's hit rate where the
+ * server has one, the load average of each phase, on the port range asked for.
+ */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appliesTo, CASES, clientOf } from '../../bench/cases.ts';
+import { appliesTo, CASES, clientOf, type BenchCase } from '../../bench/cases.ts';
 import { runCli } from '../helpers/run-cli.ts';
 
 /**
@@ -29,49 +33,59 @@ function expectLatencyInItsUnit(name: string, conns: number, json: any, stdout: 
   }
 }
 
+/** Every (case, connections) a memory-only run measures. */
+const memoryCases = (): Array<[BenchCase, number]> =>
+  CASES.filter((x) => appliesTo(x, 'memory')).flatMap((c) => c.connections.map((n): [BenchCase, number] => [c, n]));
+
 describe('vaultlab bench --quick', () => {
-  it('produces JSON with every case at 1 and 10 connections, every ratio and every failover kind', async () => {
+  it('produces JSON with every case at its connection counts, every ratio, the hit rates and every failover kind', async () => {
     const out = await mkdtemp(join(tmpdir(), 'vaultlab-bench-'));
+    const portBase = 20_000 + 100 * Math.floor(Math.random() * 190);
     try {
-      const r = await runCli(['bench', '--quick', `--out=${out}`]);
+      const r = await runCli(['bench', '--quick', `--port-base=${portBase}`, `--out=${out}`]);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toMatch(/\[\d+\/\d+\] memory baseline c1/);
       expect(r.stdout).toMatch(/forwarded \/ direct read/);
       const json = JSON.parse(await readFile(join(out, 'results.json'), 'utf8'));
-      for (const c of CASES.filter((x) => appliesTo(x, 'memory')))
-        for (const conns of [1, 10]) {
-          const row = json.cases.find((x: any) => x.case === c.name && x.connections === conns);
-          expect(row, `${c.name} c${conns}`).toBeDefined();
-          expect(row.reqPerSec.median).toBeGreaterThan(0);
-          expect(row.errors).toBe(0);
-        }
+      expect(json.settings.portBase).toBe(portBase);
+      for (const [c, conns] of memoryCases()) {
+        const row = json.cases.find((x: any) => x.case === c.name && x.connections === conns);
+        expect(row, `${c.name} c${conns}`).toBeDefined();
+        expect(row.reqPerSec.median).toBeGreaterThan(0);
+        expect(row.errors, `${c.name} c${conns}`).toBe(0);
+        // The server counted its read cache's lookups: a rate in [0, 1] where it has a cache, none where it has not.
+        if (c.server === 'uncached' || c.server === 'noble') expect(row.cacheHitRate, c.name).toBeUndefined();
+        else if (c.name !== 'baseline') expect(row.cacheHitRate.median, c.name).toBeGreaterThanOrEqual(0);
+      }
+      // Uniform reads over twice what the cache holds cannot all hit.
+      expect(json.cases.find((x: any) => x.case === 'read-uniform').cacheHitRate.median).toBeLessThan(1);
       const names = json.ratios.map((x: any) => x.name);
       for (const want of [
-        'KV read / baseline',
-        'KV write / baseline',
-        'forwarded / direct read',
-        'redirected / direct read',
-        'noble / node:crypto read',
-        'cached / uncached KV read',
-      ]) {
-        expect(
-          names.some((n: string) => n.includes(want)),
-          want,
-        ).toBe(true);
-      }
+        'memory: KV read uniform / baseline (c10)',
+        'memory: KV read Zipf / baseline (c10)',
+        'memory: KV write, 1,000 keys / baseline (c10)',
+        'memory: forwarded / direct read (c10)',
+        'memory: redirected / direct read (c10, same client)',
+        'memory: noble / node:crypto read, both uncached (c10)',
+        'memory: cached / uncached KV read, uniform (c10)',
+      ])
+        expect(names, want).toContain(want);
       for (const x of json.ratios) expect(Number.isFinite(x.median), x.name).toBe(true);
+      expect(json.load.map((x: any) => x.phase)).toEqual(['before the run', 'throughput rep 1', 'failover', 'timing profiles']);
+      for (const x of json.load) expect(x.end).toHaveLength(3);
       const md = await readFile(join(out, 'results.md'), 'utf8');
-      for (const c of CASES.filter((x) => appliesTo(x, 'memory')))
-        for (const conns of [1, 10]) expectLatencyInItsUnit(c.name, conns, json, r.stdout, r.stderr, md);
+      for (const [c, conns] of memoryCases()) expectLatencyInItsUnit(c.name, conns, json, r.stdout, r.stderr, md);
+      expect(md).toContain('## Load average');
+      expect(md).toMatch(/`read-uniform`: KV read, 100 B, uniform over 10,000 secrets/);
       expect(json.failover.map((x: any) => x.kind)).toEqual(['step-down', 'seal', 'kill']);
       expect(json.profiles.map((x: any) => `${x.profile} ${x.kind}`)).toEqual(
         ['consul', 'vault', 'lab'].flatMap((p) => ['kill', 'seal', 'step-down'].map((k) => `${p} ${k}`)),
       );
       for (const x of json.profiles) expect(Number.isFinite(x.medianMs), `${x.profile} ${x.kind}`).toBe(true);
       expect(await readFile(join(out, 'ratios.svg'), 'utf8')).toMatch(/^<svg/);
-      expect(await readFile(join(out, 'results.md'), 'utf8')).toContain('| ratio | median |');
+      expect(md).toContain('| ratio | median |');
     } finally {
       await rm(out, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 240_000);
 });

@@ -120,4 +120,29 @@ describe("the barrier's read cache", () => {
     expect(cache.size).toBe(0);
     expect((b as unknown as { cache?: PlaintextCache }).cache).toBeUndefined();
   });
+
+  it('counts the reads it answered and missed, and keeps the counts when the node loses and regains the lock', async () => {
+    const b = await barrier();
+    await b.put('logical/h', enc('h'));
+    expect(b.readCacheStats()).toEqual({ hits: 0, misses: 0 }); // off: no lookup at all
+    b.cacheReads(true);
+    await b.get('logical/h'); // miss, fills
+    await b.get('logical/h'); // hit
+    await b.get('logical/absent'); // miss: nothing stored
+    expect(b.readCacheStats()).toEqual({ hits: 1, misses: 2 });
+    b.cacheReads(false);
+    await b.get('logical/h'); // off: not a lookup
+    b.cacheReads(true);
+    await b.get('logical/h'); // a fresh cache misses
+    await b.get('logical/h');
+    expect(b.readCacheStats()).toEqual({ hits: 2, misses: 3 });
+  });
+
+  it('evicts the oldest entry past its limit, so a read of an evicted path misses', () => {
+    const cache = new PlaintextCache(2);
+    for (const p of ['a', 'b', 'c']) cache.set(p, enc(p));
+    expect(cache.get('a')).toBeUndefined();
+    expect(dec(cache.get('c'))).toBe('c');
+    expect(cache.stats()).toEqual({ hits: 1, misses: 1 });
+  });
 });

@@ -7,7 +7,7 @@
  */
 import { hostname } from 'node:os';
 import { RealClock, type Clock } from '../../clock/index.ts';
-import { AesGcmBarrier, createAead, type Barrier } from '../../crypto/index.ts';
+import { AesGcmBarrier, createAead, type Barrier, type ReadCacheStats } from '../../crypto/index.ts';
 import type { Leadership, LeadershipFacts } from '../../ha/index.ts';
 import { FencedWriteError } from '../../storage/index.ts';
 import { SealedError, StandbyError } from '../errors.ts';
@@ -161,6 +161,11 @@ export class VaultNode {
   /** Whether the barrier holds no keys (sealing and crashing wipe them). */
   get barrierSealed(): boolean {
     return this.barrier.sealed;
+  }
+
+  /** Reads the barrier's cache answered and missed over the node's life, every activation counted (the bench's hit rate). */
+  readCacheStats(): ReadCacheStats {
+    return this.barrier.readCacheStats();
   }
 
   /** `GET sys/init`. */

@@ -1,52 +1,12 @@
-/**
- * Starting the server and load processes, talking to them over IPC, and ending them. Every
- * child is tracked until it exits, and endChildren() ends whatever is left: the bench calls
- * it on every way out (done, an error, SIGTERM, Ctrl-C), so no server outlives the run holding
- * its caller's pipes. The children also end themselves when the bench's IPC channel goes.
- */
-import { fork, type ChildProcess } from 'node:child_process';
+/** Starting the server and load processes and talking to them over IPC (children.ts tracks and ends them). */
 import { fileURLToPath } from 'node:url';
+import { forkTs, nextMessage as next } from './children.ts';
 import type { KeySpace } from './key-spaces.ts';
 import type { LoadJob, LoadResult } from './load-process.ts';
 import type { ServerReady, ServerStats } from './server-process.ts';
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
-const children = new Set<ChildProcess>();
-
-function forkTracked(script: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = fork(here(script), [], { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-
-/** Kills every child still running (synchronous, so it may run in an 'exit' handler). */
-export function endChildren(): void {
-  for (const child of children) child.kill('SIGKILL');
-  children.clear();
-}
-
-/** The next message of `type` from `child`; rejects with the child's own reason when it reports a failure or exits first. */
-function next<T>(child: ChildProcess, type: string, who: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const done = () => {
-      child.off('message', onMsg);
-      child.off('exit', onExit);
-    };
-    const onMsg = (m: { type: string; message?: string }) => {
-      if (m.type !== type && m.type !== 'failed') return;
-      done();
-      if (m.type === 'failed') reject(new Error(`${who}: ${m.message}`));
-      else resolve(m as T);
-    };
-    const onExit = (code: number | null, signal: string | null) => {
-      done();
-      reject(new Error(`${who} exited (${signal ?? `code ${code}`}) before answering ${type}`));
-    };
-    child.on('message', onMsg);
-    child.once('exit', onExit);
-  });
-}
+const forkTracked = (script: string, env: NodeJS.ProcessEnv) => forkTs(here(script), [], { env });
 
 /** How a server process is started. */
 export interface ServerSpec {
@@ -101,13 +61,13 @@ export interface LoadProc {
   stop(): void;
 }
 
-/** Forks the load generator. */
-export async function startLoad(): Promise<LoadProc> {
+/** Forks a load generator (`who` names it in errors). */
+export async function startLoad(who = 'the load generator'): Promise<LoadProc> {
   const child = forkTracked('./load-process.ts', process.env);
-  await next(child, 'ready', 'the load generator');
+  await next(child, 'ready', who);
   return {
     run: async (job) => {
-      const p = next<{ result: LoadResult }>(child, 'result', 'the load generator');
+      const p = next<{ result: LoadResult }>(child, 'result', who);
       child.send(job);
       return (await p).result;
     },

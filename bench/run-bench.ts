@@ -9,7 +9,7 @@ import { parseBenchArgs } from './bench-args.ts';
 import { READ_CACHE } from './key-spaces.ts';
 import { runFailover } from './failover.ts';
 import { PORT_RANGES, rangeBase } from './port-base.ts';
-import { endChildren } from './processes.ts';
+import { endChildren, endChildrenOnExit } from './children.ts';
 import { runProfiles } from './profiles.ts';
 import { printTable, writeReport } from './report.ts';
 import { summaries } from './summary.ts';
@@ -89,16 +89,7 @@ export async function runBench(o: BenchOptions = {}) {
 
 /** The command line: checks every flag first, ends every child on every way out, and says why a run failed. */
 async function main(): Promise<number> {
-  process.on('exit', endChildren);
-  for (const [signal, code] of [
-    ['SIGINT', 130],
-    ['SIGTERM', 143],
-    ['SIGHUP', 129],
-  ] as const)
-    process.on(signal, () => {
-      endChildren();
-      process.exit(code);
-    });
+  endChildrenOnExit();
   let options: ReturnType<typeof parseBenchArgs>;
   try {
     options = parseBenchArgs(process.argv.slice(2));

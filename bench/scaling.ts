@@ -11,6 +11,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { endChildrenOnExit } from './children.ts';
 import { measureDrills } from './scaling/drill-cost.ts';
 import { runNodeScaling } from './scaling/node-scaling.ts';
 import { parseScalingArgs } from './scaling/scaling-options.ts';
@@ -31,6 +32,7 @@ async function phase<T>(phases: Phase[], name: string, fn: () => Promise<T>): Pr
 }
 
 async function main(): Promise<number> {
+  endChildrenOnExit();
   let o;
   try {
     o = parseScalingArgs(process.argv.slice(2), fileURLToPath(new URL('./out-scaling', import.meta.url)));

@@ -9,7 +9,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { forkTs, nextMessage } from './children.ts';
+import { endChildrenOnExit, forkTs, nextMessage } from '../children.ts';
 import type { DrillBatchResult } from './drill-batch.ts';
 import { outcomeDifferences, type DrillOutcome } from './drill-outcome.ts';
 
@@ -72,6 +72,7 @@ export async function measureDrills(
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  endChildrenOnExit();
   const cost = await measureDrills(TEST_BATCHES, Number(arg('jobs') ?? 2), (l) => process.stderr.write(`${l}\n`));
   const { outcomes, ...figures } = cost;
   process.stdout.write(`${JSON.stringify(figures)}\n`);

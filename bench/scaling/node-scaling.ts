@@ -8,7 +8,8 @@
  */
 import type { LoadJob } from '../load-process.ts';
 import { combineJobs, splitConnections, spreadOf, type JobFigures, type Spread } from './scaling-stats.ts';
-import { startLoadGenerators, startScalingServer, type LoadGenerator, type ScalingServer } from './scaling-procs.ts';
+import { PRELOADED_KEYS, startLoadGenerators, startScalingServer, type ScalingServer } from './scaling-procs.ts';
+import type { LoadProc } from '../processes.ts';
 
 /** Settings of the node-count phase. */
 export interface NodeScalingOptions {
@@ -41,9 +42,9 @@ export interface NodeCountFigures {
 }
 
 const MiB = 1024 * 1024;
-const WRITE_BODY = '{"data":{"value":"' + 'y'.repeat(480) + '","n":"{i}"}}';
+const WRITE_BODY = '{"data":{"value":"' + 'y'.repeat(480) + '"}}';
 
-type Target = { url: string; method: 'GET' | 'POST' };
+type Target = Pick<LoadJob, 'origin' | 'path' | 'keys' | 'method'>;
 
 function job(t: Target, token: string, connections: number, durationSec: number): LoadJob {
   const headers = { 'x-vault-token': token, 'content-type': 'application/json' };
@@ -59,7 +60,7 @@ function job(t: Target, token: string, connections: number, durationSec: number)
 }
 
 /** Runs one load job per generator side by side, with the server's CPU time and peak RSS taken around them. */
-async function runSideBySide(server: ScalingServer, gens: LoadGenerator[], targets: Target[], conns: number[], o: NodeScalingOptions) {
+async function runSideBySide(server: ScalingServer, gens: LoadProc[], targets: Target[], conns: number[], o: NodeScalingOptions) {
   const token = server.ready.token;
   await Promise.all(gens.map((g, i) => g.run(job(targets[i], token, conns[i], o.warmupSec))));
   const before = await server.stats();
@@ -93,8 +94,9 @@ async function measureNodeCount(nodes: number, o: NodeScalingOptions): Promise<N
   try {
     const idle = await server.stats();
     const conns = splitConnections(o.connections, gens.length);
-    // Each generator reads its own key, so no two jobs contend for one key's entry.
-    const read = (base: string, i: number): Target => ({ url: `${base}/v1/secret/data/k${i}`, method: 'GET' });
+    // Uniform over the preloaded secrets, which all fit in the active's read cache: this measures the hop, not storage.
+    const keys = { distribution: 'uniform', count: PRELOADED_KEYS } as const;
+    const read = (origin: string): Target => ({ origin, path: '/v1/secret/data/k{key}', keys, method: 'GET' });
     const forwarded: Measured[] = [];
     const direct: Measured[] = [];
     // One unrecorded round of both first: a fresh process's first forwarded requests pay for JIT
@@ -103,7 +105,7 @@ async function measureNodeCount(nodes: number, o: NodeScalingOptions): Promise<N
     await runSideBySide(
       server,
       gens,
-      standbys.map((_, i) => read(active, i)),
+      standbys.map(() => read(active)),
       conns,
       o,
     );
@@ -113,7 +115,7 @@ async function measureNodeCount(nodes: number, o: NodeScalingOptions): Promise<N
       const d = await runSideBySide(
         server,
         gens,
-        standbys.map((_, i) => read(active, i)),
+        standbys.map(() => read(active)),
         conns,
         o,
       );
@@ -122,7 +124,8 @@ async function measureNodeCount(nodes: number, o: NodeScalingOptions): Promise<N
       direct.push(d);
     }
     // Under load: one generator writes to the active (over its own keys), the others read through the standbys.
-    const mixed = standbys.map((s, i): Target => (i === 0 ? { url: `${active}/v1/secret/data/w0`, method: 'POST' } : read(s, i)));
+    const write: Target = { origin: active, path: '/v1/secret/data/w{key}', keys, method: 'POST' };
+    const mixed = standbys.map((s, i): Target => (i === 0 ? write : read(s)));
     const load = await runSideBySide(server, gens, mixed, conns, o);
     o.onProgress(`${nodes} nodes under read/write load: ${line('mixed', load)}, peak RSS ${(load.peakRss / MiB).toFixed(1)} MiB`);
     return {

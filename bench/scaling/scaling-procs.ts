@@ -1,8 +1,11 @@
-/** The scaling server and the load generators, as child processes ended with this one (children.ts). */
+/** The scaling server and the load generators, as child processes ended with this one (../children.ts). */
 import { fileURLToPath } from 'node:url';
-import type { LoadJob, LoadResult } from '../load-process.ts';
-import { forkTs, nextMessage } from './children.ts';
+import { forkTs, nextMessage } from '../children.ts';
+import { startLoad, type LoadProc } from '../processes.ts';
 import type { ScalingReady, ScalingStats } from './scaling-server.ts';
+
+/** How many secrets the scaling server preloads (k0 … k999): all of them fit in the active's read cache. */
+export const PRELOADED_KEYS = 1000;
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 
@@ -35,27 +38,7 @@ export async function startScalingServer(nodes: number): Promise<ScalingServer> 
   };
 }
 
-/** A running load generator (bench/load-process.ts): one job at a time. */
-export interface LoadGenerator {
-  run(job: LoadJob): Promise<LoadResult>;
-  stop(): void;
-}
-
-/** Forks `count` load generators, so jobs can run side by side, each on its own event loop. */
-export async function startLoadGenerators(count: number): Promise<LoadGenerator[]> {
-  return Promise.all(
-    Array.from({ length: count }, async (_, i) => {
-      const child = forkTs(here('../load-process.ts'), []);
-      const what = `load generator ${i + 1}`;
-      await nextMessage(child, 'ready', what);
-      return {
-        run: async (job: LoadJob) => {
-          const answer = nextMessage<{ result: LoadResult }>(child, 'result', what);
-          child.send(job);
-          return (await answer).result;
-        },
-        stop: () => void child.kill(),
-      };
-    }),
-  );
+/** Starts `count` load generators, so jobs can run side by side, each on its own event loop. */
+export function startLoadGenerators(count: number): Promise<LoadProc[]> {
+  return Promise.all(Array.from({ length: count }, (_, i) => startLoad(`load generator ${i + 1}`)));
 }

@@ -7,6 +7,7 @@
  */
 import { Cluster } from '../../src/lab/index.ts';
 import { onActive, settledActive } from '../active-node.ts';
+import { PRELOADED_KEYS } from './scaling-procs.ts';
 
 /** What the server tells the parent once it is up. */
 export interface ScalingReady {
@@ -24,9 +25,6 @@ export interface ScalingStats {
   /** The largest RSS sampled since the previous stats request (or start). */
   peakRss: number;
 }
-
-/** How many secrets are preloaded. */
-export const PRELOADED_KEYS = 1000;
 
 const nodes = Number(process.env.BENCH_NODES ?? 3);
 const cluster = await Cluster.start({ nodes, storage: 'memory', basePort: 0 });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { spawnNode } from './children.ts';
+import { spawnNode } from '../children.ts';
 import { spreadOf, type Spread } from './scaling-stats.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

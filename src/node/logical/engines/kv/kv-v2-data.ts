@@ -84,12 +84,13 @@ export async function readData(req: EngineRequest, key: string): Promise<Logical
   return { data: { data: JSON.parse(dec.decode(raw)), metadata } };
 }
 
-/** POST data/<key> {data, options}: a new version. */
-export async function writeData(req: EngineRequest, key: string): Promise<LogicalResponse> {
+/** POST data/<key> {data, options}: a new version. `known`: the key's metadata already read under its lock (null: none). */
+export async function writeData(req: EngineRequest, key: string, known?: KeyMeta | null): Promise<LogicalResponse> {
   const f = fieldData(req.data, WRITE_SCHEMA);
   if (f.data === undefined) throw new BadRequestError('no data provided');
   const config = await readConfig(req.storage);
-  const meta = (await readMeta(req.storage, key)) ?? newMeta(rfc3339Nano(req.clock.now()));
+  const stored = known === undefined ? await readMeta(req.storage, key) : known;
+  const meta = stored ?? newMeta(rfc3339Nano(req.clock.now()));
   checkCas(f.options, config, meta);
   return addVersion(req, key, meta, config, f.data);
 }

@@ -184,17 +184,28 @@ export class AesGcmBarrier implements Barrier {
     return undefined;
   }
 
+  /**
+   * A path read as missing is cached as missing too (a KV mount's `config`, read by every
+   * write and rarely ever written). That is as safe as caching a value: while this node holds
+   * the lock under fencing, only it can write, and its own writes (put, delete, batch) pass
+   * through here and update or drop the entry. A new active starts with an empty cache, so
+   * whatever another node wrote before is read from storage.
+   */
   async get(key: string): Promise<Uint8Array | undefined> {
     const ring = this.ring();
     const cache = this.trustedCache();
-    const hit = cache?.get(key);
-    if (hit) return hit;
+    const hit = cache?.lookup(key);
+    if (hit !== undefined) return hit ?? undefined;
     const started = this.writesStarted;
     const raw = await this.backend.get(key);
-    if (!raw) return undefined;
-    const plain = this.decrypt(ring, key, raw);
     // Only a read that no write overlapped may fill the cache, or it could put back an older value.
-    if (cache && cache === this.cache && this.writesStarted === started && this.writesInFlight === 0) cache.set(key, plain);
+    const fill = cache && cache === this.cache && this.writesStarted === started && this.writesInFlight === 0;
+    if (!raw) {
+      if (fill) cache.setAbsent(key);
+      return undefined;
+    }
+    const plain = this.decrypt(ring, key, raw);
+    if (fill) cache.set(key, plain);
     return plain;
   }
 

@@ -8,7 +8,7 @@
  * reads from a cache of plaintext (see cacheReads).
  */
 import { randomFillSync } from 'node:crypto';
-import type { Backend, WriteOptions } from '../storage/index.ts';
+import type { Backend, BatchOp, WriteOptions } from '../storage/index.ts';
 import { isHABackend, StorageKeys } from '../storage/index.ts';
 import type { Aead } from './aead.ts';
 import type { Barrier, KeyStatus, Storage } from './barrier.ts';
@@ -234,6 +234,31 @@ export class AesGcmBarrier implements Barrier {
       await this.backend.delete(key, this.writeOpts);
     } finally {
       this.cache?.delete(key);
+      this.writesInFlight--;
+    }
+  }
+
+  async batch(ops: readonly BatchOp[]): Promise<void> {
+    const a = this.ring().active;
+    const sealed = ops.map((op): BatchOp => {
+      if (op.type === 'delete') return op;
+      this.encryptions++;
+      return { type: 'put', key: op.key, value: this.encryptWith(a.term, a.key, op.key, op.value) };
+    });
+    this.writesStarted++;
+    this.writesInFlight++;
+    try {
+      await this.backend.batch(sealed, this.writeOpts);
+      const cache = this.trustedCache();
+      for (const op of ops) {
+        if (op.type === 'put') cache?.set(op.key, op.value);
+        else cache?.delete(op.key);
+      }
+    } catch (err) {
+      // As after a failed put or delete: storage's state is not known for sure, so the keys are read again.
+      for (const op of ops) this.cache?.delete(op.key);
+      throw err;
+    } finally {
       this.writesInFlight--;
     }
   }

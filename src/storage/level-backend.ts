@@ -18,6 +18,7 @@ import { mkdir, readdir, stat, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Level } from 'level';
 import { AbstractBackend, type AbstractBackendOptions, type KeyCursor } from './abstract-backend.ts';
+import type { BatchOp } from './backend.ts';
 import { StorageIoError, type StorageError } from './errors.ts';
 import type { KeyRange } from './key-rules.ts';
 import { ioError, openError } from './level-errors.ts';
@@ -66,7 +67,9 @@ export class LevelBackend extends AbstractBackend {
     await mkdir(this.path, { recursive: true });
     // Recovery folds the logs into a table and deletes them: a torn tail can only be seen now.
     for (const damage of await checkLevelLogs(this.path)) this.warnings.push(describeDamage(damage));
-    this.db = new Level<string, Uint8Array>(this.path, { valueEncoding: 'view' });
+    this.db = new Level<string, Uint8Array>(this.path, {
+      valueEncoding: 'view',
+    });
     try {
       await this.db.open();
     } catch (err) {
@@ -105,6 +108,15 @@ export class LevelBackend extends AbstractBackend {
     }
   }
 
+  protected async _batch(ops: readonly BatchOp[]): Promise<void> {
+    await this.writable();
+    try {
+      await this.dbBatch(ops, this.writeOptions);
+    } catch (err) {
+      throw this.databaseWriteFailed(err);
+    }
+  }
+
   protected _keys(range: KeyRange): KeyCursor {
     if (!this.reopening) return this.db.keys(range);
     return deferredCursor(
@@ -123,6 +135,14 @@ export class LevelBackend extends AbstractBackend {
   /** The database's del (a seam where tests make the disk fill up). */
   protected dbDel(key: string, options: { sync: boolean }): Promise<void> {
     return this.db.del(key, options);
+  }
+
+  /** The database's batch: one LevelDB write, all or nothing (a seam where tests make the disk fill up). */
+  protected dbBatch(ops: readonly BatchOp[], options: { sync: boolean }): Promise<void> {
+    return this.db.batch(
+      ops.map((op) => (op.type === 'put' ? { type: 'put', key: op.key, value: op.value } : { type: 'del', key: op.key })),
+      options,
+    );
   }
 
   /** Bytes free for this directory (a seam where tests keep the disk full). */

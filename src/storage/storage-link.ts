@@ -5,7 +5,7 @@
  * With no fault set every layer lets calls straight through.
  */
 import type { Clock } from '../clock/index.ts';
-import { isHABackend, type HABackend, type Lock, type LockOptions, type WriteOptions } from './backend.ts';
+import { isHABackend, type BatchOp, type HABackend, type Lock, type LockOptions, type WriteOptions } from './backend.ts';
 import { ErrorInjector } from './error-injector.ts';
 import { LatencyInjector } from './latency-injector.ts';
 import { PartitionableBackend, type PartitionSwitch } from './partitionable-backend.ts';
@@ -60,6 +60,10 @@ export class StorageLink implements HABackend {
 
   delete(key: string, opts?: WriteOptions): Promise<void> {
     return this.chain.delete(key, opts);
+  }
+
+  batch(ops: readonly BatchOp[], opts?: WriteOptions): Promise<void> {
+    return this.chain.batch(ops, opts);
   }
 
   list(prefix: string): Promise<string[]> {

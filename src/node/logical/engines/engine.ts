@@ -62,7 +62,12 @@ export async function deleteTree(storage: Storage, prefix: string): Promise<void
   }
 }
 
+/** A value as the JSON bytes an engine stores. */
+export function jsonBytes(value: unknown): Uint8Array {
+  return Buffer.from(JSON.stringify(value), 'utf8');
+}
+
 /** Writes a JSON value to an engine's storage. */
 export async function putJson(storage: Storage, key: string, value: unknown): Promise<void> {
-  await storage.put(key, Buffer.from(JSON.stringify(value), 'utf8'));
+  await storage.put(key, jsonBytes(value));
 }

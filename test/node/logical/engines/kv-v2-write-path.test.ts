@@ -5,6 +5,9 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AesGcmBarrier } from '../../../../src/crypto/index.ts';
+import { VaultNode } from '../../../../src/node/index.ts';
+import { InjectedFaultError, MemoryBackend, type BatchOp, type WriteOptions } from '../../../../src/storage/index.ts';
+import { dumpBackend } from '../../../helpers/storage-dump.ts';
 import { KeyLocks } from '../../../../src/node/logical/key-locks.ts';
 import type { EngineRequest } from '../../../../src/node/logical/engines/engine.ts';
 import { checkExistence, routeRequest, type PathTable } from '../../../../src/node/logical/engines/path-table.ts';
@@ -68,6 +71,49 @@ describe('a KV v2 write', () => {
     });
     await write(k, 'moved', 'two');
     expect(reads.count).toBe(2);
+  });
+});
+
+/** A memory backend whose writes fail, once armed, from the first one that touches a key's metadata. */
+async function metadataFailingNode() {
+  const inner = await MemoryBackend.open();
+  const state = { armed: false };
+  const refuse = (keys: string[]) => state.armed && keys.some((k) => k.includes('/metadata/'));
+  const fault = () => Promise.reject(new InjectedFaultError());
+  const backend = Object.assign(Object.create(inner) as MemoryBackend, {
+    put: (key: string, value: Uint8Array, opts?: WriteOptions) => (refuse([key]) ? fault() : inner.put(key, value, opts)),
+    batch: (ops: readonly BatchOp[], opts?: WriteOptions) => (refuse(ops.map((o) => o.key)) ? fault() : inner.batch(ops, opts)),
+  });
+  const node = await VaultNode.create({
+    name: 'n',
+    backend,
+    storageType: 'inmem',
+    apiAddr: 'http://127.0.0.1:1',
+    clusterAddr: 'http://127.0.0.1:2',
+  });
+  const init = await node.init({ secretShares: 1, secretThreshold: 1, devKvVersion: 2 });
+  await node.unseal({ key: init.keys[0] });
+  const close = async () => (node.close(), await inner.close());
+  return { node, inner, state, token: init.rootToken, close };
+}
+
+describe('a KV v2 write that storage fails', () => {
+  it('leaves none of itself behind: no version data that no metadata names', async () => {
+    const n = await metadataFailingNode();
+    try {
+      const put = (v: number) => n.node.handle({ operation: 'update', path: 'secret/data/f', data: { data: { v } }, token: n.token });
+      await put(1);
+      const before = [...(await dumpBackend(n.inner)).keys()].filter((k) => k.includes('/versions/'));
+      n.state.armed = true;
+      await expect(put(2)).rejects.toThrow();
+      n.state.armed = false;
+      const after = [...(await dumpBackend(n.inner)).keys()].filter((k) => k.includes('/versions/'));
+      expect(after).toEqual(before);
+      const read = await n.node.handle({ operation: 'read', path: 'secret/data/f', data: {}, token: n.token });
+      expect(read.response?.data).toMatchObject({ data: { v: 1 }, metadata: { version: 1 } });
+    } finally {
+      await n.close();
+    }
   });
 });
 

@@ -61,14 +61,6 @@ export class FullDiskLevelBackend extends LevelBackend {
     return b;
   }
 
-  protected override dbPut(key: string, value: Uint8Array, options: { sync: boolean }): Promise<void> {
-    return this.disk.full ? Promise.reject(levelDiskFullError(this.path)) : super.dbPut(key, value, options);
-  }
-
-  protected override dbDel(key: string, options: { sync: boolean }): Promise<void> {
-    return this.disk.full ? Promise.reject(levelDiskFullError(this.path)) : super.dbDel(key, options);
-  }
-
   protected override dbBatch(ops: readonly BatchOp[], options: { sync: boolean }): Promise<void> {
     return this.disk.full ? Promise.reject(levelDiskFullError(this.path)) : super.dbBatch(ops, options);
   }

@@ -28,6 +28,29 @@ function aadOf(path: string): Uint8Array {
   return Buffer.from(path, 'utf8');
 }
 
+/** Nonces per refill of the nonce pool. */
+const NONCES_PER_FILL = 256;
+
+/**
+ * Random nonces taken from a pool of CSPRNG bytes, refilled when used up: one randomFillSync
+ * per 256 encryptions instead of one each. Nonces are stored in the clear anyway, so holding
+ * the next ones in memory gives nothing away; each byte of the pool is used once.
+ */
+class NoncePool {
+  private readonly pool = Buffer.allocUnsafeSlow(12 * NONCES_PER_FILL);
+  private next = this.pool.length;
+
+  /** Writes the next 12-byte nonce into `into`. */
+  take(into: Uint8Array): void {
+    if (this.next === this.pool.length) {
+      randomFillSync(this.pool);
+      this.next = 0;
+    }
+    into.set(this.pool.subarray(this.next, this.next + 12));
+    this.next += 12;
+  }
+}
+
 /** Options of the barrier. */
 export interface BarrierOptions {
   backend: Backend;
@@ -49,6 +72,7 @@ export class AesGcmBarrier implements Barrier {
   private readonly backend: Backend;
   private readonly aead: Aead;
   private readonly now: () => number;
+  private readonly nonces = new NoncePool();
 
   constructor(opts: BarrierOptions) {
     this.backend = opts.backend;
@@ -282,7 +306,7 @@ export class AesGcmBarrier implements Barrier {
     new DataView(out.buffer).setUint32(0, term);
     out[4] = VERSION;
     const nonce = out.subarray(5, HEADER);
-    randomFillSync(nonce);
+    this.nonces.take(nonce);
     out.set(this.aead.seal(key, nonce, plaintext, aadOf(path)), HEADER);
     return out;
   }

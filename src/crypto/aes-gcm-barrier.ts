@@ -8,12 +8,13 @@
  * reads from a cache of plaintext (see cacheReads).
  */
 import { randomFillSync } from 'node:crypto';
-import type { Backend, WriteOptions } from '../storage/index.ts';
+import type { Backend, BatchOp, WriteOptions } from '../storage/index.ts';
 import { isHABackend, StorageKeys } from '../storage/index.ts';
 import type { Aead } from './aead.ts';
 import type { Barrier, KeyStatus, Storage } from './barrier.ts';
 import { BarrierSealedError, BarrierUnsealError, CorruptStoredKeyError, DecryptError } from './errors.ts';
 import { Keyring } from './keyring.ts';
+import { NoncePool } from './nonce-pool.ts';
 import { BarrierView } from './barrier-view.ts';
 import { PlaintextCache, type ReadCacheStats } from './plaintext-cache.ts';
 import { wipe } from './random.ts';
@@ -51,6 +52,7 @@ export class AesGcmBarrier implements Barrier {
   private readonly backend: Backend;
   private readonly aead: Aead;
   private readonly now: () => number;
+  private readonly nonces = new NoncePool();
 
   constructor(opts: BarrierOptions) {
     this.backend = opts.backend;
@@ -192,17 +194,28 @@ export class AesGcmBarrier implements Barrier {
     return undefined;
   }
 
+  /**
+   * A path read as missing is cached as missing too (a KV mount's `config`, read by every
+   * write and rarely ever written). That is as safe as caching a value: while this node holds
+   * the lock under fencing, only it can write, and its own writes (put, delete, batch) pass
+   * through here and update or drop the entry. A new active starts with an empty cache, so
+   * whatever another node wrote before is read from storage.
+   */
   async get(key: string): Promise<Uint8Array | undefined> {
     const ring = this.ring();
     const cache = this.trustedCache();
-    const hit = cache?.get(key);
-    if (hit) return hit;
+    const hit = cache?.lookup(key);
+    if (hit !== undefined) return hit ?? undefined;
     const started = this.writesStarted;
     const raw = await this.backend.get(key);
-    if (!raw) return undefined;
-    const plain = this.decrypt(ring, key, raw);
     // Only a read that no write overlapped may fill the cache, or it could put back an older value.
-    if (cache && cache === this.cache && this.writesStarted === started && this.writesInFlight === 0) cache.set(key, plain);
+    const fill = cache && cache === this.cache && this.writesStarted === started && this.writesInFlight === 0;
+    if (!raw) {
+      if (fill) cache.setAbsent(key);
+      return undefined;
+    }
+    const plain = this.decrypt(ring, key, raw);
+    if (fill) cache.set(key, plain);
     return plain;
   }
 
@@ -235,6 +248,31 @@ export class AesGcmBarrier implements Barrier {
     }
   }
 
+  async batch(ops: readonly BatchOp[]): Promise<void> {
+    const a = this.ring().active;
+    const sealed = ops.map((op): BatchOp => {
+      if (op.type === 'delete') return op;
+      this.encryptions++;
+      return { type: 'put', key: op.key, value: this.encryptWith(a.term, a.key, op.key, op.value) };
+    });
+    this.writesStarted++;
+    this.writesInFlight++;
+    try {
+      await this.backend.batch(sealed, this.writeOpts);
+      const cache = this.trustedCache();
+      for (const op of ops) {
+        if (op.type === 'put') cache?.set(op.key, op.value);
+        else cache?.delete(op.key);
+      }
+    } catch (err) {
+      // As after a failed put or delete: storage's state is not known for sure, so the keys are read again.
+      for (const op of ops) this.cache?.delete(op.key);
+      throw err;
+    } finally {
+      this.writesInFlight--;
+    }
+  }
+
   async list(prefix: string): Promise<string[]> {
     this.ring();
     return this.backend.list(prefix);
@@ -254,7 +292,7 @@ export class AesGcmBarrier implements Barrier {
     new DataView(out.buffer).setUint32(0, term);
     out[4] = VERSION;
     const nonce = out.subarray(5, HEADER);
-    randomFillSync(nonce);
+    this.nonces.take(nonce);
     out.set(this.aead.seal(key, nonce, plaintext, aadOf(path)), HEADER);
     return out;
   }

@@ -3,6 +3,7 @@
  * logical/<mount uuid>/, so a key it names cannot leave that prefix, not even through a
  * relative segment.
  */
+import type { BatchOp } from '../storage/index.ts';
 import type { Storage } from './barrier.ts';
 
 /** A prefix-scoped view (Vault's BarrierView): an engine cannot reach outside its prefix. */
@@ -25,6 +26,9 @@ export class BarrierView implements Storage {
   }
   delete(key: string) {
     return this.storage.delete(this.full(key));
+  }
+  batch(ops: readonly BatchOp[]) {
+    return this.storage.batch(ops.map((op) => ({ ...op, key: this.full(op.key) })));
   }
   list(prefix: string) {
     return this.storage.list(this.full(prefix));

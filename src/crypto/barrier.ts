@@ -3,7 +3,7 @@
  * current keyring term, with the storage path as additional authenticated data, so
  * storage (untrusted) can neither read, forge, flip nor move a value undetected.
  */
-import type { WriteOptions } from '../storage/index.ts';
+import type { BatchOp, WriteOptions } from '../storage/index.ts';
 import type { ReadCacheStats } from './plaintext-cache.ts';
 
 /** Storage as an engine sees it: plaintext values under relative keys. */
@@ -14,6 +14,8 @@ export interface Storage {
   put(key: string, value: Uint8Array): Promise<void>;
   /** Removes key (missing is fine). */
   delete(key: string): Promise<void>;
+  /** Encrypts each put and applies every op or none, in order, as one storage write. */
+  batch(ops: readonly BatchOp[]): Promise<void>;
   /** Direct children of prefix; folders end in '/'. */
   list(prefix: string): Promise<string[]>;
 }

@@ -3,7 +3,8 @@
  * HA lock and storage fences, nobody else can change what it stores, so a read may skip
  * storage and the AES-GCM decrypt (about half the CPU of a KV read). Copies go in and
  * out, so a caller that changes or wipes a buffer cannot change the cache; `wipe` zero-fills
- * every value, as sealing does to keys.
+ * every value, as sealing does to keys. It also remembers paths it found missing (a KV
+ * mount's `config`, which is rarely ever written, is read by every write).
  */
 
 /** Lookups answered from the cache and lookups it could not answer. */
@@ -15,6 +16,9 @@ export interface ReadCacheStats {
 /** How many entries a cache holds by default: a KV v2 secret takes two (its metadata and its current version). */
 export const PLAINTEXT_CACHE_LIMIT = 10_000;
 
+/** The entry of a path known to be missing from storage (never handed out). */
+const ABSENT = new Uint8Array(0);
+
 /** Bytes by path, at most `limit` of them (the oldest go first). */
 export class PlaintextCache {
   private readonly entries = new Map<string, Uint8Array>();
@@ -23,12 +27,23 @@ export class PlaintextCache {
 
   constructor(private readonly limit = PLAINTEXT_CACHE_LIMIT) {}
 
-  /** A copy of the cached plaintext at path, or undefined; counted as a hit or a miss. */
+  /** A copy of the cached plaintext at path, or undefined (not cached, or known missing). */
   get(path: string): Uint8Array | undefined {
-    const bytes = this.entries.get(path);
-    if (bytes) this.hits++;
-    else this.misses++;
-    return bytes?.slice();
+    return this.lookup(path) ?? undefined;
+  }
+
+  /**
+   * A copy of the cached plaintext at path, null when path is known missing, undefined when
+   * nothing is cached; counted as a hit (an answer, "missing" included) or a miss.
+   */
+  lookup(path: string): Uint8Array | null | undefined {
+    const v = this.entries.get(path);
+    if (v === undefined) {
+      this.misses++;
+      return undefined;
+    }
+    this.hits++;
+    return v === ABSENT ? null : v.slice();
   }
 
   /** Hits and misses since the cache was made (wiping it keeps them: they count lookups, not entries). */
@@ -36,8 +51,17 @@ export class PlaintextCache {
     return { hits: this.hits, misses: this.misses };
   }
 
+  /** Remembers that path is missing from storage (until it is set, deleted or wiped). */
+  setAbsent(path: string): void {
+    this.store(path, ABSENT);
+  }
+
   /** Caches a copy of value at path. */
   set(path: string, value: Uint8Array): void {
+    this.store(path, value.slice());
+  }
+
+  private store(path: string, value: Uint8Array): void {
     const old = this.entries.get(path);
     if (old) {
       old.fill(0);
@@ -47,7 +71,7 @@ export class PlaintextCache {
       bytes.fill(0);
       this.entries.delete(oldest);
     }
-    this.entries.set(path, value.slice());
+    this.entries.set(path, value);
   }
 
   /** Forgets path. */

@@ -7,7 +7,7 @@
  * async get, whose threadpool hop would dominate a KV read).
  */
 import { RealClock, type Clock } from '../clock/index.ts';
-import type { HABackend, Lock, LockOptions, WriteOptions } from './backend.ts';
+import type { BatchOp, HABackend, Lock, LockOptions, WriteOptions } from './backend.ts';
 import { BackendClosedError, FencedWriteError, StorageError } from './errors.ts';
 import { checkKey, checkPrefix, childOf, isReservedKey, prefixRange, RESERVED_PREFIX, type KeyRange } from './key-rules.ts';
 import { StorageKeys } from './keys.ts';
@@ -37,6 +37,13 @@ const TERM_KEY = `${RESERVED_PREFIX}lock-term`;
 const LIST_BATCH = 256;
 const enc = new TextEncoder();
 const dec = new TextDecoder();
+
+/** Refuses an op storage could not write (checked for every op before any is applied). */
+function checkBatchOp(op: BatchOp): void {
+  checkKey(op.key);
+  if (op.type === 'put' ? !(op.value instanceof Uint8Array) : op.type !== 'delete')
+    throw new TypeError(`a batch op must be a put of bytes or a delete (key ${JSON.stringify(op.key)})`);
+}
 
 /** The shared half of MemoryBackend and LevelBackend: a Backend and an HABackend with fencing. */
 export abstract class AbstractBackend implements HABackend {
@@ -107,6 +114,21 @@ export abstract class AbstractBackend implements HABackend {
     return this.ordered(key, () => this._del(key));
   }
 
+  async batch(ops: readonly BatchOp[], opts?: WriteOptions): Promise<void> {
+    this.assertOpen();
+    for (const op of ops) checkBatchOp(op);
+    if (ops.length === 0) return;
+    // One fencing decision for the whole batch (the term is the batch's): a deposed leader's batch is refused whole.
+    this.fence(ops[0].key, opts?.term);
+    for (const op of ops) if (op.type === 'delete') this.locks.drop(op.key);
+    // Each op is a write event as a put or delete is, so the drill checker sees every key written.
+    if (this.events.active) for (const op of ops) this.events.emit({ type: 'write', key: op.key, op: op.type, term: opts?.term });
+    return this.orderedAll(
+      ops.map((op) => op.key),
+      () => this._batch(ops),
+    );
+  }
+
   async list(prefix: string): Promise<string[]> {
     this.assertOpen();
     checkPrefix(prefix);
@@ -170,6 +192,8 @@ export abstract class AbstractBackend implements HABackend {
   protected abstract _put(key: string, value: Uint8Array): Promise<void>;
   /** Removes key (a missing key is fine). */
   protected abstract _del(key: string): Promise<void>;
+  /** Applies every op or none, in order (values copied, as _put does). */
+  protected abstract _batch(ops: readonly BatchOp[]): Promise<void>;
   /** A cursor over the keys in range, in byte order. */
   protected abstract _keys(range: KeyRange): KeyCursor;
 
@@ -189,10 +213,21 @@ export abstract class AbstractBackend implements HABackend {
    */
   private ordered(key: string, write: () => Promise<void>): Promise<void> {
     const before = this.inflight.get(key);
-    const done = before ? before.then(write, write) : write();
-    this.inflight.set(key, done);
+    return this.track([key], before ? before.then(write, write) : write());
+  }
+
+  /** ordered() for a batch: `write` runs once every earlier write to any of its keys has finished. */
+  private orderedAll(keys: readonly string[], write: () => Promise<void>): Promise<void> {
+    const unique = [...new Set(keys)];
+    const before = unique.map((k) => this.inflight.get(k)).filter((p) => p !== undefined);
+    return this.track(unique, before.length ? Promise.allSettled(before).then(write) : write());
+  }
+
+  /** Makes `done` the latest write of each key until it settles, and reports the database's health from it. */
+  private track(keys: readonly string[], done: Promise<void>): Promise<void> {
+    for (const key of keys) this.inflight.set(key, done);
     const forget = () => {
-      if (this.inflight.get(key) === done) this.inflight.delete(key);
+      for (const key of keys) if (this.inflight.get(key) === done) this.inflight.delete(key);
     };
     done.then(
       () => (forget(), this.wrote()),

@@ -6,7 +6,7 @@
  * the interleaving of a drill. When the inner backend is an HABackend, the decorator is one
  * too: lock handles pass the same gate (a partitioned node's renew fails as well).
  */
-import { isHABackend, type Backend, type HABackend, type Lock, type WriteOptions } from './backend.ts';
+import { isHABackend, type Backend, type BatchOp, type HABackend, type Lock, type WriteOptions } from './backend.ts';
 
 /** A gate: undefined to pass at once, or a promise that delays (resolves) or fails (rejects) the call. */
 export type Gate = () => Promise<void> | undefined;
@@ -55,6 +55,10 @@ export abstract class BackendDecorator implements Backend {
 
   delete(key: string, opts?: WriteOptions): Promise<void> {
     return behind(this.gate(), () => this.inner.delete(key, opts));
+  }
+
+  batch(ops: readonly BatchOp[], opts?: WriteOptions): Promise<void> {
+    return behind(this.gate(), () => this.inner.batch(ops, opts));
   }
 
   list(prefix: string): Promise<string[]> {

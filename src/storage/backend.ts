@@ -14,6 +14,9 @@ export interface WriteOptions {
   term?: number;
 }
 
+/** One write of a batch: a put of bytes, or a delete. */
+export type BatchOp = { type: 'put'; key: string; value: Uint8Array } | { type: 'delete'; key: string };
+
 /** A key/value store with Vault's physical semantics. */
 export interface Backend {
   /** The stored bytes, or undefined when the key is missing. */
@@ -22,6 +25,11 @@ export interface Backend {
   put(key: string, value: Uint8Array, opts?: WriteOptions): Promise<void>;
   /** Removes key; removing a missing key is fine. */
   delete(key: string, opts?: WriteOptions): Promise<void>;
+  /**
+   * Applies the ops in order, all or none (one database write). Fencing judges the batch as
+   * one write: a stale term refuses every op of it. An empty batch does nothing.
+   */
+  batch(ops: readonly BatchOp[], opts?: WriteOptions): Promise<void>;
   /** Direct children of prefix, sorted; sub-folders end with '/'. */
   list(prefix: string): Promise<string[]>;
   /** Releases files and handles. */

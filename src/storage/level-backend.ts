@@ -18,6 +18,7 @@ import { mkdir, readdir, stat, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Level } from 'level';
 import { AbstractBackend, type AbstractBackendOptions, type KeyCursor } from './abstract-backend.ts';
+import type { BatchOp } from './backend.ts';
 import { StorageIoError, type StorageError } from './errors.ts';
 import type { KeyRange } from './key-rules.ts';
 import { ioError, openError } from './level-errors.ts';
@@ -47,6 +48,10 @@ export class LevelBackend extends AbstractBackend {
   private damaged: StorageIoError | StorageError | undefined;
   /** The reopen in progress: reads, lists and writes wait for it. */
   private reopening: Promise<void> | undefined;
+  /** The group collecting this turn's writes (group commit). */
+  private pending: Group | undefined;
+  /** The group being written: the next one waits for it. */
+  private committing: Promise<void> | undefined;
 
   constructor(opts: LevelBackendOptions) {
     super(opts);
@@ -87,22 +92,16 @@ export class LevelBackend extends AbstractBackend {
     return this.getNow(key);
   }
 
-  protected async _put(key: string, value: Uint8Array): Promise<void> {
-    await this.writable();
-    try {
-      await this.dbPut(key, value, this.writeOptions);
-    } catch (err) {
-      throw this.databaseWriteFailed(err);
-    }
+  protected _put(key: string, value: Uint8Array): Promise<void> {
+    return this.commit([{ type: 'put', key, value }]);
   }
 
-  protected async _del(key: string): Promise<void> {
-    await this.writable();
-    try {
-      await this.dbDel(key, this.writeOptions);
-    } catch (err) {
-      throw this.databaseWriteFailed(err);
-    }
+  protected _del(key: string): Promise<void> {
+    return this.commit([{ type: 'delete', key }]);
+  }
+
+  protected _batch(ops: readonly BatchOp[]): Promise<void> {
+    return this.commit(ops);
   }
 
   protected _keys(range: KeyRange): KeyCursor {
@@ -115,14 +114,12 @@ export class LevelBackend extends AbstractBackend {
     );
   }
 
-  /** The database's put (a seam where tests make the disk fill up). */
-  protected dbPut(key: string, value: Uint8Array, options: { sync: boolean }): Promise<void> {
-    return this.db.put(key, value, options);
-  }
-
-  /** The database's del (a seam where tests make the disk fill up). */
-  protected dbDel(key: string, options: { sync: boolean }): Promise<void> {
-    return this.db.del(key, options);
+  /** The database's batch: one LevelDB write, all or nothing (a seam where tests make the disk fill up). */
+  protected dbBatch(ops: readonly BatchOp[], options: { sync: boolean }): Promise<void> {
+    return this.db.batch(
+      ops.map((op) => (op.type === 'put' ? { type: 'put', key: op.key, value: op.value } : { type: 'del', key: op.key })),
+      options,
+    );
   }
 
   /** Bytes free for this directory (a seam where tests keep the disk full). */
@@ -140,6 +137,41 @@ export class LevelBackend extends AbstractBackend {
     }
     // classic-level hands back a Buffer; the contract is plain bytes, the same type on every backend.
     return v && new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  }
+
+  /**
+   * Group commit: every write accepted in one turn of the event loop joins one group, written
+   * as one LevelDB batch (one log record, one fsync with `sync`) once the group before it is
+   * written. A write is acknowledged only when its group's batch is, and a failed batch fails
+   * every write in it. Fencing is unchanged: each write was judged when storage accepted it,
+   * before it joined a group, so a stale term never rides along with a valid one.
+   */
+  private commit(ops: readonly BatchOp[]): Promise<void> {
+    let group = this.pending;
+    if (!group) {
+      group = this.pending = newGroup();
+      const ready = this.committing;
+      const flush = () => (this.committing = this.write(group!));
+      setImmediate(() => (ready ? ready.then(flush) : flush()));
+    }
+    group.ops.push(...ops);
+    return group.done;
+  }
+
+  /** Writes a closed group; settles its writers; never rejects (the next group waits on it). */
+  private async write(group: Group): Promise<void> {
+    if (this.pending === group) this.pending = undefined;
+    try {
+      await this.writable();
+    } catch (err) {
+      return group.fail(err);
+    }
+    try {
+      await this.dbBatch(group.ops, this.writeOptions);
+      group.succeed();
+    } catch (err) {
+      group.fail(this.databaseWriteFailed(err));
+    }
   }
 
   private databaseWriteFailed(err: unknown): StorageError {
@@ -187,6 +219,23 @@ export class LevelBackend extends AbstractBackend {
       if (/^\d+\.log$/.test(name)) total += (await stat(join(this.path, name)).catch(() => ({ size: 0 }))).size;
     return total;
   }
+}
+
+/** Writes committed together, and their writers' promise. */
+interface Group {
+  readonly ops: BatchOp[];
+  readonly done: Promise<void>;
+  succeed(): void;
+  fail(err: unknown): void;
+}
+
+function newGroup(): Group {
+  let succeed!: () => void;
+  let fail!: (err: unknown) => void;
+  const done = new Promise<void>((resolve, reject) => ((succeed = resolve), (fail = reject)));
+  // Every writer of the group gets its own rejection through `done`; this handler only keeps an unread one quiet.
+  done.catch(() => undefined);
+  return { ops: [], done, succeed, fail };
 }
 
 /** A cursor made once a reopen is over; a seek asked for before then is applied first. */

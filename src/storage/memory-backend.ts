@@ -5,6 +5,7 @@
  */
 import { MemoryLevel } from 'memory-level';
 import { AbstractBackend, type AbstractBackendOptions, type KeyCursor } from './abstract-backend.ts';
+import type { BatchOp } from './backend.ts';
 import type { KeyRange } from './key-rules.ts';
 
 /** Options of MemoryBackend. */
@@ -40,6 +41,13 @@ export class MemoryBackend extends AbstractBackend {
 
   protected _del(key: string): Promise<void> {
     return this.db.del(key);
+  }
+
+  protected _batch(ops: readonly BatchOp[]): Promise<void> {
+    // memory-level applies a batch to a new version of its tree and swaps it in at once: all or nothing.
+    return this.db.batch(
+      ops.map((op) => (op.type === 'put' ? { type: 'put', key: op.key, value: op.value.slice() } : { type: 'del', key: op.key })),
+    );
   }
 
   protected _keys(range: KeyRange): KeyCursor {

@@ -146,3 +146,56 @@ describe("the barrier's read cache", () => {
     expect(cache.stats()).toEqual({ hits: 1, misses: 1 });
   });
 });
+
+describe("the barrier's read cache of missing paths", () => {
+  it('answers a path read as missing without storage, until this node writes or deletes it', async () => {
+    const c = counting(backend);
+    const b = await barrier(c.backend);
+    b.cacheReads(true);
+    c.state.reads = 0;
+    expect(await b.get('logical/m/config')).toBeUndefined();
+    expect(await b.get('logical/m/config')).toBeUndefined();
+    expect(c.state.reads).toBe(1);
+    await b.put('logical/m/config', enc('max 3'));
+    expect(dec(await b.get('logical/m/config'))).toBe('max 3');
+    await b.delete('logical/m/config');
+    expect(await b.get('logical/m/config')).toBeUndefined();
+    expect(c.state.reads).toBe(2);
+  });
+
+  it('is forgotten across a failover: what another active wrote meanwhile is read from storage', async () => {
+    const a = await barrier();
+    const other = await barrier();
+    a.cacheReads(true); // a is the active and finds no config
+    expect(await a.get('logical/m/config')).toBeUndefined();
+    a.cacheReads(false); // a steps down; the other node becomes active and writes the config
+    other.cacheReads(true);
+    await other.put('logical/m/config', enc('cas required'));
+    other.cacheReads(false);
+    a.cacheReads(true); // a is the active again
+    expect(dec(await a.get('logical/m/config'))).toBe('cas required');
+  });
+
+  it('is not cached from a read that a write overlapped', async () => {
+    const c = counting(backend);
+    const b = await barrier(c.backend);
+    b.cacheReads(true);
+    c.state.hold = true;
+    const read = b.get('logical/m/config');
+    await new Promise((r) => setImmediate(r));
+    const write = b.put('logical/m/config', enc('new'));
+    c.release();
+    c.state.hold = false;
+    expect(await read).toBeUndefined();
+    await write;
+    expect(dec(await b.get('logical/m/config'))).toBe('new');
+  });
+
+  it('hands out nothing for a missing path through get', () => {
+    const cache = new PlaintextCache();
+    cache.setAbsent('p');
+    expect(cache.get('p')).toBeUndefined();
+    expect(cache.lookup('p')).toBeNull();
+    expect(cache.lookup('q')).toBeUndefined();
+  });
+});

@@ -49,6 +49,46 @@ export function backendSuite(name: string, open: () => Promise<BackendFixture>):
     );
 
     it(
+      'applies a batch of puts and deletes in order',
+      test(async (be) => {
+        await be.put('gone', bytes('old'));
+        await be.batch([
+          { type: 'put', key: 'a/1', value: bytes('first') },
+          { type: 'put', key: 'a/1', value: bytes('second') },
+          { type: 'delete', key: 'gone' },
+          { type: 'put', key: 'b', value: bytes('b') },
+          { type: 'delete', key: 'b' },
+        ]);
+        expect(text(await be.get('a/1'))).toBe('second');
+        expect(await be.get('gone')).toBeUndefined();
+        expect(await be.get('b')).toBeUndefined();
+        await be.batch([]);
+        expect(await be.list('')).toEqual(['a/']);
+      }),
+    );
+
+    it(
+      'writes none of a batch that fails part way (a bad key, a value that is not bytes)',
+      test(async (be) => {
+        await be.put('keep', bytes('kept'));
+        const badKey = [
+          { type: 'put', key: 'new', value: bytes('x') },
+          { type: 'delete', key: 'keep' },
+          { type: 'put', key: 'bad//key', value: bytes('x') },
+        ] as const;
+        await expect(be.batch(badKey)).rejects.toThrow();
+        const badValue = [
+          { type: 'put', key: 'new', value: bytes('x') },
+          { type: 'delete', key: 'keep' },
+          { type: 'put', key: 'other', value: undefined as unknown as Uint8Array },
+        ] as const;
+        await expect(be.batch(badValue)).rejects.toThrow();
+        expect(await be.get('new')).toBeUndefined();
+        expect(text(await be.get('keep'))).toBe('kept');
+      }),
+    );
+
+    it(
       'answers undefined for a missing key',
       test(async (be) => {
         expect(await be.get('foo')).toBeUndefined();

@@ -8,7 +8,13 @@
  */
 import { join } from 'node:path';
 import { ioError } from '../../src/storage/level-errors.ts';
-import { LevelBackend, MemoryBackend, type AbstractBackendOptions, type LevelBackendOptions } from '../../src/storage/index.ts';
+import {
+  LevelBackend,
+  MemoryBackend,
+  type AbstractBackendOptions,
+  type BatchOp,
+  type LevelBackendOptions,
+} from '../../src/storage/index.ts';
 
 /** What classic-level throws for a write on a full disk. */
 export function levelDiskFullError(dir: string): Error {
@@ -38,6 +44,10 @@ export class FullDiskMemoryBackend extends MemoryBackend {
   protected override _del(key: string): Promise<void> {
     return this.disk.full ? Promise.reject(ioError('write', levelDiskFullError('/lab/data'))) : super._del(key);
   }
+
+  protected override _batch(ops: readonly BatchOp[]): Promise<void> {
+    return this.disk.full ? Promise.reject(ioError('write', levelDiskFullError('/lab/data'))) : super._batch(ops);
+  }
 }
 
 /** A level backend with a disk that fills up: the database's own put and del fail, and statfs says nothing is free. */
@@ -51,12 +61,8 @@ export class FullDiskLevelBackend extends LevelBackend {
     return b;
   }
 
-  protected override dbPut(key: string, value: Uint8Array, options: { sync: boolean }): Promise<void> {
-    return this.disk.full ? Promise.reject(levelDiskFullError(this.path)) : super.dbPut(key, value, options);
-  }
-
-  protected override dbDel(key: string, options: { sync: boolean }): Promise<void> {
-    return this.disk.full ? Promise.reject(levelDiskFullError(this.path)) : super.dbDel(key, options);
+  protected override dbBatch(ops: readonly BatchOp[], options: { sync: boolean }): Promise<void> {
+    return this.disk.full ? Promise.reject(levelDiskFullError(this.path)) : super.dbBatch(ops, options);
   }
 
   protected override async freeBytes(): Promise<number> {

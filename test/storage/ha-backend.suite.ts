@@ -270,6 +270,25 @@ export function haBackendSuite(name: string, open: (clock: SimClock) => Promise<
     );
 
     it(
+      "refuses a deposed leader's batch whole: none of its ops lands, and the current term's batch does",
+      test(async (be, clock) => {
+        const { old, current } = await takeOver(be, clock);
+        const ops = [
+          { type: 'put', key: 'data/v1', value: bytes('stale version') },
+          { type: 'put', key: 'data/x', value: bytes('stale meta') },
+          { type: 'delete', key: 'data/x' },
+        ] as const;
+        const refused = await be.batch(ops, { term: old }).catch((e: unknown) => e);
+        expect(refused).toMatchObject({ code: 'STORAGE_FENCED', term: old, currentTerm: current });
+        expect(await be.get('data/v1')).toBeUndefined();
+        expect(text(await be.get('data/x'))).toBe('from a');
+        await be.batch(ops.slice(0, 2), { term: current });
+        expect(text(await be.get('data/v1'))).toBe('stale version');
+        expect(text(await be.get('data/x'))).toBe('stale meta');
+      }),
+    );
+
+    it(
       'accepts writes from the current term and unfenced writes',
       test(async (be, clock) => {
         const { current } = await takeOver(be, clock);
@@ -336,7 +355,14 @@ export function haBackendSuite(name: string, open: (clock: SimClock) => Promise<
         await be.delete('data/1', { term: t }).catch(() => undefined);
         await b.release();
         const c = lockAs(be, 'c');
-        await c.acquire(never());
+        const tc = (await c.acquire(never()))!.term;
+        await be.batch(
+          [
+            { type: 'put', key: 'data/3', value: bytes('x') },
+            { type: 'delete', key: 'data/4' },
+          ],
+          { term: tc },
+        );
         await be.delete('core/lock');
         stop();
         await be.put('data/2', bytes('unseen'));
@@ -349,6 +375,8 @@ export function haBackendSuite(name: string, open: (clock: SimClock) => Promise<
           `fenced data/1 ${t}`,
           `released b ${t + 1}`,
           `acquired c ${t + 2}`,
+          `write data/3 ${t + 2}`,
+          `write data/4 ${t + 2}`,
           `lost c ${t + 2}`,
           'write core/lock undefined',
         ]);

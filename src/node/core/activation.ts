@@ -27,6 +27,9 @@ export interface ActivationParts {
 
 /** One node's way into and out of active. */
 export class Activation {
+  /** Moves into and out of active so far (what a request compares to learn it stayed in one term). */
+  changes = 0;
+
   constructor(private readonly p: ActivationParts) {}
 
   /**
@@ -36,6 +39,7 @@ export class Activation {
    */
   async activate(term: number, holder: string): Promise<void> {
     const { barrier } = this.p;
+    this.changes++;
     try {
       await barrier.reloadKeyring();
       barrier.setWriteOptions({ term });
@@ -72,6 +76,7 @@ export class Activation {
    * is granted, never written unfenced.
    */
   deactivate(): void {
+    this.changes++;
     this.p.expiration.stop();
     this.p.tokens.unload();
     this.p.policies.clear();

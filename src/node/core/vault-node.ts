@@ -106,6 +106,7 @@ export class VaultNode {
       view: (prefix) => this.barrier.view(prefix),
       assertActive: () => this.gate.assertActive(),
       held: () => this.gate.held(),
+      activations: () => this.activation.changes,
       haMembers: () => this.haMembers(),
     };
   }

@@ -30,6 +30,7 @@ export async function handleRequest(sys: SystemView, engines: EngineResolver, re
   const rel = mount ? req.path.slice(Math.min(mount.path.length, req.path.length)) : '';
   const ereq: EngineRequest | undefined =
     mount && engine ? { ...req, path: rel, mount, storage: sys.view(`logical/${mount.uuid}/`), caller, clock: sys.clock } : undefined;
+  const activations = sys.activations();
   if (ereq && engine?.exists && (req.operation === 'create' || req.operation === 'update')) {
     const exists = await engine.exists(ereq);
     if (exists !== undefined) ereq.operation = exists ? 'update' : 'create';
@@ -48,6 +49,8 @@ export async function handleRequest(sys: SystemView, engines: EngineResolver, re
     // Where a lab pause freezes a request that already passed the gate (the Jepsen pause case).
     const held = sys.held();
     if (held) await held;
+    // What the existence check read is only this node's to reuse if it stayed the active all along.
+    if (sys.activations() !== activations) ereq.existence = undefined;
     const response = await engine.handle(ereq);
     return { response, mountType: mount.type };
   } finally {

@@ -32,6 +32,8 @@ export interface SystemView {
   assertActive(): void;
   /** While the lab holds this node paused, resolves when it resumes; undefined otherwise. */
   held(): Promise<void> | undefined;
+  /** Counts this node's moves into and out of active: a change means another node may have written meanwhile. */
+  activations(): number;
   /** `sys/ha-status`: this node and the standbys it has heard from since it became active. */
   haMembers(): HaStatusNode[];
 }

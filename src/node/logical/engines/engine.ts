@@ -18,6 +18,24 @@ export interface EngineRequest extends LogicalRequest {
   /** The caller's token entry (undefined only on unauthenticated paths). */
   caller: TokenEntry | undefined;
   clock: Clock;
+  /**
+   * What this request's existence check already did (the matched path, the record it read),
+   * so the handler neither matches nor reads again. Set by the check; the request handler
+   * drops it when the node left active in between (another node may have written since).
+   */
+  existence?: ExistenceResult;
+}
+
+/** The route an existence check matched and what it read there. */
+export interface ExistenceResult {
+  /** The relative path it was matched for (a handler serving another path ignores it). */
+  readonly path: string;
+  /** The engine's own route object (its path table entry). */
+  readonly route: unknown;
+  /** The route's captures. */
+  readonly params: Readonly<Record<string, string>>;
+  /** What the check read, in the engine's terms (a KV v2 key's metadata and when it was read). */
+  record?: unknown;
 }
 
 /** A secrets engine or system backend. */
@@ -44,7 +62,12 @@ export async function deleteTree(storage: Storage, prefix: string): Promise<void
   }
 }
 
+/** A value as the JSON bytes an engine stores. */
+export function jsonBytes(value: unknown): Uint8Array {
+  return Buffer.from(JSON.stringify(value), 'utf8');
+}
+
 /** Writes a JSON value to an engine's storage. */
 export async function putJson(storage: Storage, key: string, value: unknown): Promise<void> {
-  await storage.put(key, Buffer.from(JSON.stringify(value), 'utf8'));
+  await storage.put(key, jsonBytes(value));
 }

@@ -73,9 +73,17 @@ export function listing(keys: string[]): LogicalResponse | undefined {
   return keys.length ? { data: { keys } } : undefined;
 }
 
-/** Serves a request through a table. */
+/** The match the request's existence check made in this table, if it made one for this path. */
+function matchedBefore<R extends EngineRequest>(table: PathTable<R>, req: R): [PathEntry<R>, PathParams] | undefined {
+  const e = req.existence;
+  if (!e || e.path !== req.path) return undefined;
+  const entry = table.paths.find((p) => p === e.route);
+  return entry && [entry, e.params];
+}
+
+/** Serves a request through a table (reusing the existence check's match: one match per request). */
 export async function routeRequest<R extends EngineRequest>(table: PathTable<R>, req: R): Promise<LogicalResponse | undefined> {
-  const hit = find(table.paths, req.path);
+  const hit = matchedBefore(table, req) ?? find(table.paths, req.path);
   if (!hit) return answer(table.unmatched(req));
   const [entry, params] = hit;
   const ops = entry.operations;
@@ -84,8 +92,14 @@ export async function routeRequest<R extends EngineRequest>(table: PathTable<R>,
   return handler(req, params);
 }
 
-/** Runs the existence check of the path a request names; undefined where the path has none. */
+/**
+ * Runs the existence check of the path a request names; undefined where the path has none.
+ * The match is left on the request (req.existence) for routeRequest, and the check may add
+ * what it read there for the handler.
+ */
 export async function checkExistence<R extends EngineRequest>(table: PathTable<R>, req: R): Promise<boolean | undefined> {
   const hit = find(table.paths, req.path);
-  return hit?.[0].exists?.(req, hit[1]);
+  if (!hit) return undefined;
+  req.existence = { path: req.path, route: hit[0], params: hit[1] };
+  return hit[0].exists?.(req, hit[1]);
 }

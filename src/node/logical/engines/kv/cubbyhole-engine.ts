@@ -19,8 +19,12 @@ export class CubbyholeEngine implements Engine {
     return { ...req, storage: this.sys.view(`logical/${req.mount.uuid}/${this.sys.tokens.hash(req.caller.id)}/`) };
   }
 
-  exists(req: EngineRequest): Promise<boolean | undefined> {
-    return this.kv.exists(this.scoped(req));
+  async exists(req: EngineRequest): Promise<boolean | undefined> {
+    const scoped = this.scoped(req);
+    const found = await this.kv.exists(scoped);
+    // The match is made on the scoped copy; handle() scopes this request again and reuses it.
+    req.existence = scoped.existence;
+    return found;
   }
 
   handle(req: EngineRequest): Promise<LogicalResponse | undefined> {

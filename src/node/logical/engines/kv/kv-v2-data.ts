@@ -6,13 +6,15 @@
  */
 import { BadRequestError, InternalError, NotFoundError } from '../../../errors.ts';
 import type { LogicalResponse } from '../../request.ts';
-import { putJson, type EngineRequest } from '../engine.ts';
+import type { BatchOp } from '../../../../storage/index.ts';
+import { jsonBytes, type EngineRequest } from '../engine.ts';
 import { decodeInt, fieldData } from './field-data.ts';
 import { mergePatch } from './merge-patch.ts';
 import {
   DEFAULT_MAX_VERSIONS,
   deletionTime,
   isDeleted,
+  metaKey,
   newMeta,
   readConfig,
   readMeta,
@@ -49,7 +51,7 @@ async function addVersion(req: EngineRequest, key: string, meta: KeyMeta, config
   const created = rfc3339Nano(now);
   const version = meta.current_version + 1;
   const vm = { created_time: created, deletion_time: deletionTime(now, config, meta), destroyed: false };
-  await putJson(req.storage, versionKey(key, version), body);
+  const data = jsonBytes(body);
   meta.current_version = version;
   meta.versions[version] = vm;
   meta.updated_time = created;
@@ -63,9 +65,15 @@ async function addVersion(req: EngineRequest, key: string, meta: KeyMeta, config
     }
     meta.oldest_version = last + 1;
   }
-  await writeMeta(req.storage, key, meta);
-  // Old data goes after the metadata stops naming it, as Vault's cleanupOldVersions does.
-  for (const v of trimmed) await req.storage.delete(versionKey(key, v));
+  // One atomic write: the version, the metadata naming it, and the trimmed versions' data, which
+  // (as Vault's cleanupOldVersions has it) goes only once the metadata no longer names it: in one
+  // batch that holds trivially, and a failure leaves neither an unnamed version nor a dangling name.
+  const ops: BatchOp[] = [
+    { type: 'put', key: versionKey(key, version), value: data },
+    { type: 'put', key: metaKey(key), value: jsonBytes(meta) },
+    ...trimmed.map((v): BatchOp => ({ type: 'delete', key: versionKey(key, v) })),
+  ];
+  await req.storage.batch(ops);
   return { data: versionMetadata(meta, version, vm) };
 }
 
@@ -84,12 +92,13 @@ export async function readData(req: EngineRequest, key: string): Promise<Logical
   return { data: { data: JSON.parse(dec.decode(raw)), metadata } };
 }
 
-/** POST data/<key> {data, options}: a new version. */
-export async function writeData(req: EngineRequest, key: string): Promise<LogicalResponse> {
+/** POST data/<key> {data, options}: a new version. `known`: the key's metadata already read under its lock (null: none). */
+export async function writeData(req: EngineRequest, key: string, known?: KeyMeta | null): Promise<LogicalResponse> {
   const f = fieldData(req.data, WRITE_SCHEMA);
   if (f.data === undefined) throw new BadRequestError('no data provided');
   const config = await readConfig(req.storage);
-  const meta = (await readMeta(req.storage, key)) ?? newMeta(rfc3339Nano(req.clock.now()));
+  const stored = known === undefined ? await readMeta(req.storage, key) : known;
+  const meta = stored ?? newMeta(rfc3339Nano(req.clock.now()));
   checkCas(f.options, config, meta);
   return addVersion(req, key, meta, config, f.data);
 }

@@ -9,10 +9,10 @@ import type { LogicalResponse, Operation } from '../../request.ts';
 import type { Engine, EngineRequest } from '../engine.ts';
 import { checkExistence, routeRequest, type PathHandler, type PathOperations, type PathParams, type PathTable } from '../path-table.ts';
 import { unsupportedOperation } from './field-data.ts';
-import { KeyLocks } from '../../key-locks.ts';
+import { KeyLocks, type KeyStamp } from '../../key-locks.ts';
 import { deleteLatest, patchData, readData, writeData } from './kv-v2-data.ts';
 import { metadataOps } from './kv-v2-metadata.ts';
-import { readMeta } from './kv-v2-store.ts';
+import { readMeta, type KeyMeta } from './kv-v2-store.ts';
 import { configOps, readSubkeys, versionOps, type VersionAction } from './kv-v2-versions.ts';
 
 /** The paths whose bare name gets the "root of a K/V v2 mount" warning. */
@@ -40,14 +40,14 @@ export class KvV2Engine implements Engine {
         pattern: /^data\/(?<key>.*[^/])$/s,
         operations: {
           read: (req, { key }) => readData(req, key),
-          update: (req, { key }) => this.locked(req, key, () => writeData(req, key)),
+          update: (req, { key }) => this.locked(req, key, () => writeData(req, key, this.metaReadBefore(req, key))),
           patch: (req, { key }) => this.locked(req, key, () => patchData(req, key)),
           delete: (req, { key }) => this.locked(req, key, () => deleteLatest(req, key)),
         },
-        exists: keyExists,
+        exists: (req, params) => this.keyExists(req, params),
         unsupported: invalidPath,
       },
-      { pattern: /^metadata\/(?<key>.*)$/s, operations: this.metadataOperations(), exists: keyExists },
+      { pattern: /^metadata\/(?<key>.*)$/s, operations: this.metadataOperations(), exists: (req, params) => this.keyExists(req, params) },
       {
         pattern: /^(?<action>delete|undelete|destroy)\/(?<key>.*)$/s,
         operations: { update: (req, { action, key }) => this.locked(req, key, () => versionOps(req, action as VersionAction, key)) },
@@ -79,12 +79,43 @@ export class KvV2Engine implements Engine {
 
   /** Serialises read-modify-writes of one key of one mount. */
   private locked<T>(req: EngineRequest, key: string, fn: () => Promise<T>): Promise<T> {
-    return this.locks.with(`${req.mount.uuid}/${key}`, fn);
+    return this.locks.with(lockName(req, key), fn);
+  }
+
+  /**
+   * Only data/ and metadata/ have existence checks in the KV v2 plugin: does the key have
+   * metadata? What it read is kept on the request with a stamp of the key's lock, so a write
+   * can use it instead of reading the metadata again.
+   */
+  private async keyExists(req: EngineRequest, { key }: PathParams): Promise<boolean | undefined> {
+    if (!key) return undefined;
+    const stamp = this.locks.stamp(lockName(req, key));
+    const meta = await readMeta(req.storage, key);
+    if (req.existence && stamp) req.existence.record = { key, meta: meta ?? null, stamp } satisfies MetaRead;
+    return meta !== undefined;
+  }
+
+  /**
+   * The existence check's metadata for `key`, called under the key's lock: null when the key
+   * had none, undefined when it must be read again. It is only good when no write to the key
+   * ran since it was read (the lock's stamp says so: a holder then, or one since, voids it),
+   * and the request handler drops it if the node left active meanwhile.
+   */
+  private metaReadBefore(req: EngineRequest, key: string): KeyMeta | null | undefined {
+    const read = req.existence?.record as MetaRead | undefined;
+    if (!read || read.key !== key) return undefined;
+    req.existence!.record = undefined; // used once: the write changes it
+    return this.locks.unchangedSince(lockName(req, key), read.stamp) ? read.meta : undefined;
   }
 }
 
-/** Only data/ and metadata/ have existence checks in the KV v2 plugin: does the key have metadata? */
-async function keyExists(req: EngineRequest, { key }: PathParams): Promise<boolean | undefined> {
-  if (!key) return undefined;
-  return (await readMeta(req.storage, key)) !== undefined;
+/** The metadata an existence check read, and the key lock's stamp from just before. */
+interface MetaRead {
+  key: string;
+  meta: KeyMeta | null;
+  stamp: KeyStamp;
+}
+
+function lockName(req: EngineRequest, key: string): string {
+  return `${req.mount.uuid}/${key}`;
 }

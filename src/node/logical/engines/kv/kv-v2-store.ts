@@ -53,14 +53,19 @@ export function versionKey(key: string, version: number): string {
   return `versions/${hash}/${version}`;
 }
 
+/** Where a key's metadata lives. */
+export function metaKey(key: string): string {
+  return `metadata/${key}`;
+}
+
 /** The metadata of a key, or undefined. */
 export function readMeta(s: Storage, key: string): Promise<KeyMeta | undefined> {
-  return getJson<KeyMeta>(s, `metadata/${key}`);
+  return getJson<KeyMeta>(s, metaKey(key));
 }
 
 /** Stores a key's metadata. */
 export function writeMeta(s: Storage, key: string, meta: KeyMeta): Promise<void> {
-  return putJson(s, `metadata/${key}`, meta);
+  return putJson(s, metaKey(key), meta);
 }
 
 /** A fresh metadata record (no versions yet). */

@@ -1,9 +1,8 @@
 /**
- * The barrier (Vault's AESGCMBarrier): every value a node stores is
- * `[term u32][version u8 = 1][nonce 12][ciphertext+tag]`, encrypted with the keyring
- * key of `term` under a fresh random nonce, with the storage path as additional
- * authenticated data, so storage can neither read, forge, flip nor move a value
- * undetected. The root key (sealed by the unseal key) sits at core/master, the keyring
+ * The barrier (Vault's AESGCMBarrier): every value a node stores is sealed (see
+ * value-sealer.ts) with the keyring key of a term under a fresh random nonce, with the
+ * storage path as additional authenticated data, so storage can neither read, forge, flip
+ * nor move a value undetected. The root key (sealed by the unseal key) sits at core/master, the keyring
  * (sealed by the root key) at core/keyring. While its node holds the HA lock it may serve
  * reads from a cache of plaintext (see cacheReads).
  */
@@ -12,22 +11,12 @@ import type { Backend, BatchOp, WriteOptions } from '../storage/index.ts';
 import { isHABackend, StorageKeys } from '../storage/index.ts';
 import type { Aead } from './aead.ts';
 import type { Barrier, KeyStatus, Storage } from './barrier.ts';
-import { BarrierSealedError, BarrierUnsealError, CorruptStoredKeyError, DecryptError } from './errors.ts';
+import { BarrierSealedError, BarrierUnsealError, CorruptStoredKeyError } from './errors.ts';
 import { Keyring } from './keyring.ts';
-import { NoncePool } from './nonce-pool.ts';
 import { BarrierView } from './barrier-view.ts';
 import { PlaintextCache, type ReadCacheStats } from './plaintext-cache.ts';
 import { wipe } from './random.ts';
-
-const VERSION = 1;
-const HEADER = 4 + 1 + 12;
-/** What initialize() stores at core/master: a header (term 0), a 32-byte key, a 16-byte tag. */
-const ROOT_KEY_BYTES = HEADER + 32 + 16;
-
-/** The storage path as additional data. Buffer.from, not TextEncoder: about 4x faster on Node 20, and this runs on every read and write. */
-function aadOf(path: string): Uint8Array {
-  return Buffer.from(path, 'utf8');
-}
+import { assertRootKeyShape, ValueSealer } from './value-sealer.ts';
 
 /** Options of the barrier. */
 export interface BarrierOptions {
@@ -51,12 +40,13 @@ export class AesGcmBarrier implements Barrier {
   private writesInFlight = 0;
   private readonly backend: Backend;
   private readonly aead: Aead;
+  private readonly sealer: ValueSealer;
   private readonly now: () => number;
-  private readonly nonces = new NoncePool();
 
   constructor(opts: BarrierOptions) {
     this.backend = opts.backend;
     this.aead = opts.aead;
+    this.sealer = new ValueSealer(opts.aead);
     this.now = opts.now ?? Date.now;
   }
 
@@ -72,9 +62,9 @@ export class AesGcmBarrier implements Barrier {
     const rootKey = randomKey();
     const ring = Keyring.fresh(randomKey(), this.now());
     try {
-      await this.backend.put(StorageKeys.rootKey, this.encryptWith(0, unsealKey, StorageKeys.rootKey, rootKey));
+      await this.backend.put(StorageKeys.rootKey, this.sealer.seal(0, unsealKey, StorageKeys.rootKey, rootKey));
       const ringBytes = ring.serialize();
-      await this.backend.put(StorageKeys.keyring, this.encryptWith(0, rootKey, StorageKeys.keyring, ringBytes));
+      await this.backend.put(StorageKeys.keyring, this.sealer.seal(0, rootKey, StorageKeys.keyring, ringBytes));
       wipe(ringBytes);
     } finally {
       wipe(rootKey);
@@ -85,21 +75,10 @@ export class AesGcmBarrier implements Barrier {
   async unseal(unsealKey: Uint8Array): Promise<void> {
     const path = StorageKeys.rootKey;
     const sealedRoot = await this.backend.get(path);
-    // Only a value of the one shape initialize() writes can be a wrong-key case; anything else is damage, whatever the key.
-    if (!sealedRoot) throw new CorruptStoredKeyError(path, `the root key at ${path} is missing while the keyring exists`);
-    if (sealedRoot.length !== ROOT_KEY_BYTES || sealedRoot[4] !== VERSION || readTerm(sealedRoot) !== 0) {
-      const found =
-        sealedRoot.length < HEADER
-          ? `${sealedRoot.length} bytes`
-          : `${sealedRoot.length} bytes, version ${sealedRoot[4]}, term ${readTerm(sealedRoot)}`;
-      throw new CorruptStoredKeyError(
-        path,
-        `the root key at ${path} is malformed (${found}; a stored root key is ${ROOT_KEY_BYTES} bytes, version ${VERSION}, term 0)`,
-      );
-    }
+    assertRootKeyShape(path, sealedRoot);
     let rootKey: Uint8Array;
     try {
-      rootKey = new Uint8Array(this.decryptWith(unsealKey, path, sealedRoot));
+      rootKey = new Uint8Array(this.sealer.open(unsealKey, path, sealedRoot));
     } catch {
       throw new BarrierUnsealError(path);
     }
@@ -129,7 +108,7 @@ export class AesGcmBarrier implements Barrier {
     if (!raw) throw new CorruptStoredKeyError(path, `the keyring at ${path} is missing`);
     let bytes: Uint8Array;
     try {
-      bytes = this.decryptWith(rootKey, path, raw);
+      bytes = this.sealer.open(rootKey, path, raw);
     } catch {
       // The root key authenticated under the unseal key, so it is right: the keyring is what changed.
       throw new CorruptStoredKeyError(
@@ -157,7 +136,7 @@ export class AesGcmBarrier implements Barrier {
     const ring = this.ring().rotate(randomKey(), this.now());
     const bytes = ring.serialize();
     try {
-      await this.backend.put(StorageKeys.keyring, this.encryptWith(0, this.rootKey!, StorageKeys.keyring, bytes), this.writeOpts);
+      await this.backend.put(StorageKeys.keyring, this.sealer.seal(0, this.rootKey!, StorageKeys.keyring, bytes), this.writeOpts);
     } finally {
       wipe(bytes);
     }
@@ -214,7 +193,7 @@ export class AesGcmBarrier implements Barrier {
       if (fill) cache.setAbsent(key);
       return undefined;
     }
-    const plain = this.decrypt(ring, key, raw);
+    const plain = this.sealer.openWith(ring, key, raw);
     if (fill) cache.set(key, plain);
     return plain;
   }
@@ -226,7 +205,7 @@ export class AesGcmBarrier implements Barrier {
     this.writesStarted++;
     this.writesInFlight++;
     try {
-      await this.backend.put(key, this.encryptWith(a.term, a.key, key, value), this.writeOpts);
+      await this.backend.put(key, this.sealer.seal(a.term, a.key, key, value), this.writeOpts);
       this.trustedCache()?.set(key, value);
     } catch (err) {
       this.cache?.delete(key);
@@ -253,7 +232,7 @@ export class AesGcmBarrier implements Barrier {
     const sealed = ops.map((op): BatchOp => {
       if (op.type === 'delete') return op;
       this.encryptions++;
-      return { type: 'put', key: op.key, value: this.encryptWith(a.term, a.key, op.key, op.value) };
+      return { type: 'put', key: op.key, value: this.sealer.seal(a.term, a.key, op.key, op.value) };
     });
     this.writesStarted++;
     this.writesInFlight++;
@@ -286,37 +265,6 @@ export class AesGcmBarrier implements Barrier {
     if (!this.keyring) throw new BarrierSealedError();
     return this.keyring;
   }
-
-  private encryptWith(term: number, key: Uint8Array, path: string, plaintext: Uint8Array): Uint8Array {
-    const out = new Uint8Array(HEADER + plaintext.length + 16);
-    new DataView(out.buffer).setUint32(0, term);
-    out[4] = VERSION;
-    const nonce = out.subarray(5, HEADER);
-    this.nonces.take(nonce);
-    out.set(this.aead.seal(key, nonce, plaintext, aadOf(path)), HEADER);
-    return out;
-  }
-
-  private decryptWith(key: Uint8Array, path: string, raw: Uint8Array): Uint8Array {
-    if (raw.length < HEADER + 16 || raw[4] !== VERSION) throw new DecryptError(path);
-    try {
-      return this.aead.open(key, raw.subarray(5, HEADER), raw.subarray(HEADER), aadOf(path));
-    } catch {
-      throw new DecryptError(path);
-    }
-  }
-
-  private decrypt(ring: Keyring, path: string, raw: Uint8Array): Uint8Array {
-    if (raw.length < HEADER + 16) throw new DecryptError(path);
-    const term = new DataView(raw.buffer, raw.byteOffset, raw.byteLength).getUint32(0);
-    const key = ring.key(term);
-    if (!key) throw new DecryptError(path);
-    return this.decryptWith(key, path, raw);
-  }
-}
-
-function readTerm(raw: Uint8Array): number {
-  return new DataView(raw.buffer, raw.byteOffset, raw.byteLength).getUint32(0);
 }
 
 function randomKey(): Uint8Array {

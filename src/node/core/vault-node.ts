@@ -32,6 +32,7 @@ import { KeyCeremony, type InitRequest, type InitResult } from './key-ceremony.t
 import { UnsealFlow, type UnsealResult } from './unseal-flow.ts';
 import { NodeLifecycle } from './node-lifecycle.ts';
 import { RequestGate } from './request-gate.ts';
+import { nodeSystemView } from './system-view.ts';
 import type { NodeState } from './node-machine.ts';
 import type { NodeEvent, NodeEventListener } from './node-events.ts';
 import type { NodeOptions } from './node-options.ts';
@@ -73,7 +74,14 @@ export class VaultNode {
       policies: new PolicyStore(this.barrier),
       expiration: new ExpirationManager(this.clock, (hash) => expireToken(this.system, hash)),
     };
-    this.system = this.systemView(stores);
+    this.system = nodeSystemView({
+      stores,
+      clock: this.clock,
+      barrier: this.barrier,
+      gate: this.gate,
+      activations: () => this.activation.changes,
+      haMembers: () => this.haMembers(),
+    });
     this.ceremony = new KeyCeremony({ backend: opts.backend, barrier: this.barrier, ...stores });
     this.activation = new Activation({
       barrier: this.barrier,
@@ -95,20 +103,6 @@ export class VaultNode {
       },
       wipeKeys: () => this.wipeKeys(),
     });
-  }
-
-  /** The view a logical request gets: the stores behind the barrier, the clock, and the gate's answers. */
-  private systemView(stores: Pick<SystemView, 'tokens' | 'mounts' | 'policies' | 'expiration'>): SystemView {
-    return {
-      ...stores,
-      clock: this.clock,
-      storage: this.barrier,
-      view: (prefix) => this.barrier.view(prefix),
-      assertActive: () => this.gate.assertActive(),
-      held: () => this.gate.held(),
-      activations: () => this.activation.changes,
-      haMembers: () => this.haMembers(),
-    };
   }
 
   /** Builds a node; it starts uninitialized or sealed depending on what storage holds. */

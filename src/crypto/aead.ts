@@ -10,8 +10,11 @@ import { gcm } from '@noble/ciphers/aes.js';
 /** An AEAD engine. Keys are 32 bytes, nonces 12. */
 export interface Aead {
   readonly name: 'node' | 'noble';
-  /** Encrypts; returns ciphertext || tag. */
-  seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array;
+  /**
+   * Encrypts; returns header || ciphertext || tag (header: bytes to put in front, e.g. a stored
+   * value's term and nonce, so the caller need not copy the result into a bigger buffer).
+   */
+  seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array, header?: Uint8Array): Uint8Array;
   /** Decrypts ciphertext || tag; throws on any authentication failure. */
   open(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array;
   /** Drops any per-key state (called on seal). */
@@ -34,12 +37,16 @@ export class NodeAead implements Aead {
     return k;
   }
 
-  seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array {
+  seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array, header?: Uint8Array): Uint8Array {
     const c = createCipheriv('aes-256-gcm', this.keyObject(key), nonce);
     c.setAAD(aad);
-    const head = c.update(plaintext);
+    const body = c.update(plaintext);
     const tail = c.final();
-    return Buffer.concat([head, tail, c.getAuthTag()]);
+    const tag = c.getAuthTag();
+    if (!header) return Buffer.concat([body, tail, tag]);
+    // The parts go straight into one output, a plain Uint8Array of its own (not a Buffer from the
+    // shared pool): a stored value's bytes must be nobody else's, and Buffer's slice() does not copy.
+    return concatInto(header, body, tail, tag);
   }
 
   open(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array {
@@ -62,8 +69,9 @@ export class NodeAead implements Aead {
 export class NobleAead implements Aead {
   readonly name = 'noble' as const;
 
-  seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array {
-    return gcm(key, nonce, aad).encrypt(plaintext);
+  seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array, header?: Uint8Array): Uint8Array {
+    const sealed = gcm(key, nonce, aad).encrypt(plaintext);
+    return header ? concatInto(header, sealed) : sealed;
   }
 
   open(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array {
@@ -71,6 +79,19 @@ export class NobleAead implements Aead {
   }
 
   forget(): void {}
+}
+
+/** The parts, in order, in one new Uint8Array. */
+function concatInto(...parts: Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const p of parts) length += p.length;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 /** The engine by name. */

@@ -46,13 +46,12 @@ export class ValueSealer {
 
   /** The stored form of plaintext at path, under key of term. */
   seal(term: number, key: Uint8Array, path: string, plaintext: Uint8Array): Uint8Array {
-    const out = new Uint8Array(HEADER + plaintext.length + TAG);
-    new DataView(out.buffer).setUint32(0, term);
-    out[4] = VERSION;
-    const nonce = out.subarray(5, HEADER);
+    const header = new Uint8Array(HEADER);
+    new DataView(header.buffer).setUint32(0, term);
+    header[4] = VERSION;
+    const nonce = header.subarray(5, HEADER);
     this.nonces.take(nonce);
-    out.set(this.aead.seal(key, nonce, plaintext, aadOf(path)), HEADER);
-    return out;
+    return this.aead.seal(key, nonce, plaintext, aadOf(path), header);
   }
 
   /** The plaintext of a value stored at path under key; DecryptError when it does not authenticate. */

@@ -37,6 +37,21 @@ describe('AEAD engines', () => {
       expect(Buffer.from(new NodeAead().open(key, nonce, b, aad)).equals(pt)).toBe(true);
     }
   });
+  it.each([['node'], ['noble']] as const)('%s puts a given header in front of ciphertext || tag, in the one buffer it returns', (name) => {
+    const engine = name === 'node' ? new NodeAead() : new NobleAead();
+    const key = randomBytes(32);
+    const nonce = randomBytes(12);
+    const aad = enc('logical/x');
+    const pt = randomBytes(100);
+    const header = new Uint8Array(randomBytes(17));
+    const framed = engine.seal(key, nonce, pt, aad, header);
+    expect(framed.length).toBe(17 + 100 + 16);
+    // A plain array of its own: Buffer's slice() would not copy it, and a pooled Buffer shares its memory.
+    expect(Buffer.isBuffer(framed)).toBe(false);
+    expect(framed.byteOffset).toBe(0);
+    expect(Buffer.from(framed.subarray(0, 17)).equals(header)).toBe(true);
+    expect(Buffer.from(framed.subarray(17)).equals(Buffer.from(engine.seal(key, nonce, pt, aad)))).toBe(true);
+  });
 });
 
 describe('AesGcmBarrier', () => {

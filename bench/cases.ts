@@ -13,6 +13,15 @@ import type { ServerReady } from './server-process.ts';
 /** The server processes a run starts per storage. */
 export type ServerKind = 'node' | 'uncached' | 'noble' | 'synced';
 
+/** How each server kind is started. */
+export const SERVER_KINDS: Record<ServerKind, { aead: 'node' | 'noble'; readCache: boolean; sync: boolean }> = {
+  node: { aead: 'node', readCache: true, sync: false },
+  // The AEAD engines are compared with the read cache off on both sides, or the cached read would never decrypt.
+  uncached: { aead: 'node', readCache: false, sync: false },
+  noble: { aead: 'noble', readCache: false, sync: false },
+  synced: { aead: 'node', readCache: true, sync: true },
+};
+
 /** One case: a label, what it measures, and how to build its load job against a running server. */
 export interface BenchCase {
   name: string;

@@ -39,9 +39,14 @@ export function forkTs(file: string, args: string[] = [], o: ForkOptions = {}): 
   return track(fork(file, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], ...o }));
 }
 
+/** Spawns a program, tracked. */
+export function spawnTracked(command: string, args: string[], o: SpawnOptions = {}): ChildProcess {
+  return track(spawn(command, args, { stdio: 'ignore', ...o }));
+}
+
 /** Spawns `node ARGS` (a built CLI), tracked. */
 export function spawnNode(args: string[], o: SpawnOptions = {}): ChildProcess {
-  return track(spawn(process.execPath, args, { stdio: 'ignore', ...o }));
+  return spawnTracked(process.execPath, args, o);
 }
 
 /**

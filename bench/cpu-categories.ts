@@ -53,11 +53,14 @@ function jsCategory(symbol: string): string {
   return 'other JS';
 }
 
+/** A JIT frame named by --perf-basic-prof (optimised, baseline or interpreted). */
+const JS_FRAME = /^(JS|Eval|Function|LazyCompile):/;
+
 /** The category of one row. */
 export function categoryOf(row: PerfRow): string {
   if (row.dso.startsWith('[kernel')) return 'kernel (syscalls, network, scheduling)';
-  if (row.symbol.startsWith('JS:') || row.dso.startsWith('[JIT]'))
-    return row.symbol.startsWith('JS:') ? jsCategory(row.symbol) : 'V8 runtime and builtins';
+  if (JS_FRAME.test(row.symbol)) return jsCategory(row.symbol);
+  if (row.dso.startsWith('[JIT]') || /\/perf-\d+\.map$/.test(row.dso)) return 'V8 runtime and builtins';
   for (const [re, name] of NATIVE) if (re.test(row.symbol) || re.test(row.dso)) return name;
   return 'other native';
 }
@@ -67,4 +70,46 @@ export function categorise(rows: PerfRow[]): Array<{ category: string; percent: 
   const sums = new Map<string, number>();
   for (const r of rows) sums.set(categoryOf(r), (sums.get(categoryOf(r)) ?? 0) + r.percent);
   return [...sums].map(([category, percent]) => ({ category, percent })).sort((a, b) => b.percent - a.percent);
+}
+
+/** One sampled stack, leaf first. */
+export type Stack = Array<Pick<PerfRow, 'dso' | 'symbol'>>;
+
+/** Parses `perf script -F ip,sym,dso`: one block of frames (leaf first) per sample, blocks apart by blank lines. */
+export function parsePerfScript(text: string): Stack[] {
+  const stacks: Stack[] = [];
+  let current: Stack = [];
+  for (const line of text.split('\n')) {
+    const frame = /^\s*[0-9a-f]+\s+(.*?)\s+\((.*)\)\s*$/.exec(line);
+    if (frame) current.push({ symbol: frame[1], dso: frame[2] });
+    else if (!line.trim() && current.length) {
+      stacks.push(current);
+      current = [];
+    }
+  }
+  if (current.length) stacks.push(current);
+  return stacks;
+}
+
+/** Work that is its own kind wherever it is called from. */
+const OWN_KIND = /^(kernel|crypto|garbage|LevelDB|HTTP parsing|JSON|memory|V8 compilers)/;
+const isJsWithSource = (f: Stack[number]) => JS_FRAME.test(f.symbol) && /[/:]/.test(f.symbol.replace(JS_FRAME, ''));
+
+/**
+ * Samples per category, charging a V8 builtin, an inline cache or Node's C++ to the nearest
+ * JavaScript frame above it that has a source file: `Builtins_LoadIC` says nothing, the
+ * vaultlab room or package that ran it does. Kernel, crypto, GC, JSON, parsing and allocation
+ * stay their own kind.
+ */
+export function attributeStacks(stacks: Stack[]): Array<{ category: string; percent: number }> {
+  const counts = new Map<string, number>();
+  for (const stack of stacks) {
+    const leaf = categoryOf({ percent: 0, ...stack[0] });
+    const caller = OWN_KIND.test(leaf) ? undefined : stack.find(isJsWithSource);
+    const category = caller ? categoryOf({ percent: 0, ...caller }) : leaf;
+    counts.set(category, (counts.get(category) ?? 0) + 1);
+  }
+  return [...counts]
+    .map(([category, n]) => ({ category, percent: (100 * n) / Math.max(1, stacks.length) }))
+    .sort((a, b) => b.percent - a.percent);
 }

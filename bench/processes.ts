@@ -6,7 +6,8 @@ import type { LoadJob, LoadResult } from './load-process.ts';
 import type { ServerReady, ServerStats } from './server-process.ts';
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
-const forkTracked = (script: string, env: NodeJS.ProcessEnv) => forkTs(here(script), [], { env });
+const forkTracked = (script: string, env: NodeJS.ProcessEnv, nodeFlags: string[] = []) =>
+  forkTs(here(script), [], { env, execArgv: [...nodeFlags, '--import', 'tsx'] });
 
 /** How a server process is started. */
 export interface ServerSpec {
@@ -18,29 +19,37 @@ export interface ServerSpec {
   portBase: number;
   /** The secrets its cases touch. */
   preload: readonly KeySpace[];
+  /** Extra node flags (a profiler's), before tsx. */
+  nodeFlags?: string[];
 }
 
 /** A running server process. */
 export interface ServerProc {
   ready: ServerReady;
+  pid: number;
   stats(): Promise<ServerStats>;
   stop(): Promise<void>;
 }
 
 /** Forks the system under test and waits until it is up and preloaded; rejects with its reason when it fails to start. */
 export async function startServer(spec: ServerSpec, who: string): Promise<ServerProc> {
-  const child = forkTracked('./server-process.ts', {
-    ...process.env,
-    BENCH_STORAGE: spec.storage,
-    BENCH_AEAD: spec.aead,
-    BENCH_READ_CACHE: spec.readCache ? 'on' : 'off',
-    BENCH_SYNC: spec.sync ? 'on' : 'off',
-    BENCH_PORT_BASE: String(spec.portBase),
-    BENCH_PRELOAD: JSON.stringify(spec.preload),
-  });
+  const child = forkTracked(
+    './server-process.ts',
+    {
+      ...process.env,
+      BENCH_STORAGE: spec.storage,
+      BENCH_AEAD: spec.aead,
+      BENCH_READ_CACHE: spec.readCache ? 'on' : 'off',
+      BENCH_SYNC: spec.sync ? 'on' : 'off',
+      BENCH_PORT_BASE: String(spec.portBase),
+      BENCH_PRELOAD: JSON.stringify(spec.preload),
+    },
+    spec.nodeFlags,
+  );
   const ready = await next<ServerReady>(child, 'ready', who);
   return {
     ready,
+    pid: child.pid!,
     stats: () => {
       const p = next<ServerStats>(child, 'stats', who);
       child.send({ type: 'stats' });

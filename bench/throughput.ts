@@ -6,7 +6,7 @@
  * and misses over the measured window, and the machine's load average over each repetition.
  */
 import { loadavg } from 'node:os';
-import { CASES, keySpacesOf, type BenchCase, type ServerKind } from './cases.ts';
+import { CASES, keySpacesOf, SERVER_KINDS, type BenchCase, type ServerKind } from './cases.ts';
 import { formatLatency, type Latency } from './latency.ts';
 import { rangeBase } from './port-base.ts';
 import { startLoad, startServer, type LoadProc, type ServerProc } from './processes.ts';
@@ -51,15 +51,6 @@ export interface ThroughputOptions {
   onProgress(line: string): void;
 }
 
-/** How each server kind is started. */
-const SERVERS: Record<ServerKind, { aead: 'node' | 'noble'; readCache: boolean; sync: boolean }> = {
-  node: { aead: 'node', readCache: true, sync: false },
-  // The AEAD engines are compared with the read cache off on both sides, or the cached read would never decrypt.
-  uncached: { aead: 'node', readCache: false, sync: false },
-  noble: { aead: 'noble', readCache: false, sync: false },
-  synced: { aead: 'node', readCache: true, sync: true },
-};
-
 type Servers = Map<string, ServerProc>;
 const serverKey = (storage: string, kind: ServerKind) => `${storage}/${kind}`;
 
@@ -68,7 +59,7 @@ async function startServers(o: ThroughputOptions, cases: BenchCase[], started: S
   let k = 0;
   for (const storage of o.storages) {
     for (const kind of new Set(cases.filter((c) => !c.storages || c.storages.includes(storage)).map((c) => c.server))) {
-      const spec = { storage, ...SERVERS[kind], portBase: rangeBase(o.portBase, k++), preload: keySpacesOf(kind, cases) };
+      const spec = { storage, ...SERVER_KINDS[kind], portBase: rangeBase(o.portBase, k++), preload: keySpacesOf(kind, cases) };
       o.onProgress(`starting the ${storage} ${kind} server (${spec.preload.reduce((n, s) => n + s.count, 0)} secrets to preload)`);
       started.set(serverKey(storage, kind), await startServer(spec, `the ${storage} ${kind} server`));
     }
@@ -95,7 +86,7 @@ async function measure(load: LoadProc, server: ServerProc, slot: Slot, rep: numb
     latency: r.latency,
     errors: r.errors,
     cpuUsPerReq: r.requests ? cpu / r.requests : 0,
-    ...(SERVERS[c.server].readCache ? { cache } : {}),
+    ...(SERVER_KINDS[c.server].readCache ? { cache } : {}),
   };
 }
 

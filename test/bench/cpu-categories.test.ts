@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { categorise, categoryOf, parsePerfReport } from '../../bench/cpu-categories.ts';
+import { attributeStacks, categorise, categoryOf, parsePerfReport, parsePerfScript } from '../../bench/cpu-categories.ts';
 
 const REPORT = `# Samples: 2K of event 'cpu-clock'
 #
@@ -53,5 +53,36 @@ describe('on-CPU categories from perf report', () => {
     const c = categorise([...rows, { percent: 5, dso: '[JIT] tid 1', symbol: 'JS:~get /work/main/src/node/x.ts:1:1' }]);
     expect(c[0]).toEqual({ category: 'vaultlab JS: src/node', percent: 25 });
     expect(c.map((x) => x.percent)).toEqual([...c.map((x) => x.percent)].sort((a, b) => b - a));
+  });
+});
+
+describe('on-CPU attribution from perf script stacks', () => {
+  const SCRIPT = `
+\t  150bcd5 Builtins_LoadIC (/usr/bin/node)
+\t  7fd004 JS:*handle /work/main/src/node/logical/request-handler.ts:10:3 (/tmp/perf-1.map)
+\t  7fd005 JS:*emit node:events:100:2 (/tmp/perf-1.map)
+
+\t  aa aesni_gcm_encrypt (/usr/bin/node)
+\t  7fd004 JS:*seal /work/main/src/crypto/value-sealer.ts:1:1 (/tmp/perf-1.map)
+
+\t  bb v8::internal::Scavenger::ScavengeObject (/usr/bin/node)
+
+\t  cc Builtins_CallFunction (/usr/bin/node)
+\t  dd uv_run (/usr/bin/node)
+`;
+  const stacks = parsePerfScript(SCRIPT);
+
+  it('reads one stack per sample, leaf first', () => {
+    expect(stacks.map((s) => s.length)).toEqual([3, 2, 1, 2]);
+    expect(stacks[0][1]).toEqual({ symbol: 'JS:*handle /work/main/src/node/logical/request-handler.ts:10:3', dso: '/tmp/perf-1.map' });
+  });
+
+  it('charges builtins to the JavaScript that ran them, and keeps crypto, GC and builtins without a JS caller as they are', () => {
+    expect(attributeStacks(stacks)).toEqual([
+      { category: 'vaultlab JS: src/node', percent: 25 },
+      { category: 'crypto (OpenSSL)', percent: 25 },
+      { category: 'garbage collection', percent: 25 },
+      { category: 'V8 runtime and builtins', percent: 25 },
+    ]);
   });
 });

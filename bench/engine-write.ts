@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { VAULT_TIMINGS } from '../src/ha/index.ts';
 import { Cluster, type LabNode } from '../src/lab/index.ts';
 import { settledActive } from './active-node.ts';
+import { spread as spreadOf } from './summary.ts';
 
 /** Keys the writes go round (more than the 1,000 the issue asks for). */
 const WRITE_KEYS = 1024;
@@ -149,14 +150,9 @@ async function uncachedReads(storage: Storage): Promise<CaseFigures> {
   }
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
 function spread(xs: number[]): string {
-  return `${median(xs).toFixed(1)} (${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)})`;
+  const s = spreadOf(xs);
+  return `${s.median.toFixed(1)} (${s.min.toFixed(1)}–${s.max.toFixed(1)})`;
 }
 
 function table(all: CaseFigures[]): string {

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { endChildrenOnExit, forkTs, nextMessage } from '../children.ts';
 import type { DrillBatchResult } from './drill-batch.ts';
 import { outcomeDifferences, type DrillOutcome } from './drill-outcome.ts';
+import type { DrillCostFigures } from './scaling-results.ts';
 
 /** The batches the random-drill tests run. */
 export const TEST_BATCHES: ReadonlyArray<{ firstSeed: number; count: number }> = [1, 251, 501, 751].map((firstSeed) => ({
@@ -19,14 +20,8 @@ export const TEST_BATCHES: ReadonlyArray<{ firstSeed: number; count: number }> =
   count: 250,
 }));
 
-/** The cost of a set of drill batches. */
-export interface DrillCost {
-  drills: number;
-  jobs: number;
-  wallMs: number;
-  cpuMs: number;
-  acknowledged: number;
-  failures: number;
+/** The cost of a set of drill batches, with every seed's outcome. */
+export interface DrillCost extends DrillCostFigures {
   outcomes: DrillOutcome[];
 }
 

@@ -199,6 +199,18 @@ export function backendSuite(name: string, open: () => Promise<BackendFixture>):
 
   describe(`${name}: bytes and keys`, () => {
     it(
+      'stores a key as its UTF-8 bytes: a lone surrogate becomes U+FFFD, as on disk',
+      test(async (be) => {
+        await be.put('s/a\uD800', bytes('first'));
+        await be.put('s/a\uDBFF', bytes('second'));
+        expect(await be.list('s/')).toEqual(['a\uFFFD']);
+        expect(text(await be.get('s/a\uFFFD'))).toBe('second');
+        await be.delete('s/a\uDC00');
+        expect(await be.list('s/')).toEqual([]);
+      }),
+    );
+
+    it(
       'round-trips every byte value, and empty values',
       test(async (be) => {
         const all = Uint8Array.from({ length: 256 }, (_, i) => i);

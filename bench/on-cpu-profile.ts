@@ -7,7 +7,8 @@
  *   node --import tsx bench/on-cpu-profile.ts [--cases=read-uniform,write] [--storage=memory] [--seconds=8] [--out=DIR]
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CASES, keySpacesOf, SERVER_KINDS, type BenchCase } from './cases.ts';
 import { endChildrenOnExit, spawnTracked } from './children.ts';
@@ -53,7 +54,7 @@ async function sampleWhile(pid: number, dataFile: string, during: () => Promise<
 async function profileCase(c: BenchCase, storage: 'memory' | 'level', seconds: number, load: LoadProc, dir: string): Promise<CaseProfile> {
   const spec = { storage, ...SERVER_KINDS[c.server], portBase: 0, preload: keySpacesOf(c.server, [c]) };
   const server = await startServer(
-    { ...spec, nodeFlags: ['--perf-basic-prof', '--interpreted-frames-native-stack'] },
+    { ...spec, nodeFlags: ['--perf-basic-prof', '--interpreted-frames-native-stack', '--no-compact-code-space'] },
     `the ${c.name} server`,
   );
   try {
@@ -103,7 +104,7 @@ export function profilesMarkdown(profiles: CaseProfile[]): string {
       '',
     ].join('\n'),
   );
-  return `# On-CPU profiles\n\nTaken with \`node --import tsx bench/on-cpu-profile.ts\`: Linux perf (cpu-clock, 999 Hz, call graphs) attached to the bench's server process (a 3-node cluster and the bare route) for the measured window only, after preload and a 2 s warm-up; JIT frames named by \`--perf-basic-prof\`. Shares are of all the process's on-CPU samples (the active, the standbys' lock polling, the HTTP stack); a sample in a V8 builtin, an inline cache or Node's C++ is charged to the nearest JavaScript frame above it with a source file, so JavaScript is split by who wrote it; kernel, crypto, GC, JSON, HTTP parsing and allocation stay their own kind. The hottest-symbols table is perf's flat self time. In this Firecracker VM, cpu-clock samples that land while interrupts are off are charged to the kernel's \`_raw_spin_unlock_irqrestore\`, so the kernel share is partly the hypervisor's.\n\n${parts.join('\n')}`;
+  return `# On-CPU profiles\n\nTaken with \`node --import tsx bench/on-cpu-profile.ts\`: Linux perf (cpu-clock, 999 Hz, call graphs) attached to the bench's server process (a 3-node cluster and the bare route) for the measured window only, after preload and a 2 s warm-up; JIT frames named by \`--perf-basic-prof\` with code-space compaction off, so compiled code does not move under perf's map (a freed function's addresses can still be reused, so a small share may be charged to the wrong JavaScript). Shares are of all the process's on-CPU samples (the active, the standbys' lock polling, the HTTP stack); a sample in a V8 builtin, an inline cache or Node's C++ is charged to the nearest JavaScript frame above it with a source file, so JavaScript is split by who wrote it; kernel, crypto, GC, JSON, HTTP parsing and allocation stay their own kind. The hottest-symbols table is perf's flat self time. In this Firecracker VM, cpu-clock samples that land while interrupts are off are charged to the kernel's \`_raw_spin_unlock_irqrestore\`, so the kernel share is partly the hypervisor's.\n\n${parts.join('\n')}`;
 }
 
 async function main(): Promise<void> {
@@ -112,8 +113,9 @@ async function main(): Promise<void> {
   const storage = (arg('storage') ?? 'memory') as 'memory' | 'level';
   const seconds = Number(arg('seconds') ?? 8);
   const out = arg('out') ?? 'bench/out';
-  const dir = join(out, 'perf');
-  mkdirSync(dir, { recursive: true });
+  // perf's data files are megabytes per case and useless without this machine's binaries: kept out of the results.
+  const dir = mkdtempSync(join(tmpdir(), 'vaultlab-perf-'));
+  mkdirSync(out, { recursive: true });
   const load = await startLoad();
   const profiles: CaseProfile[] = [];
   try {
@@ -132,6 +134,7 @@ async function main(): Promise<void> {
     }
   } finally {
     load.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
   writeFileSync(join(out, `profiles-${storage}.md`), profilesMarkdown(profiles));
   writeFileSync(join(out, `profiles-${storage}.json`), JSON.stringify(profiles, null, 1) + '\n');

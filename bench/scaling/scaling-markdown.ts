@@ -55,7 +55,7 @@ export function scalingMarkdown(r: ScalingResults): string {
     '',
     `## Forwarded reads over every standby, by cluster size`,
     '',
-    `c${s.connections} reads of preloaded 512-byte KV v2 secrets on memory storage (the active's read cache on: each load job reads its own key, so these are cache hits), split evenly over one µs-client load process per standby; "direct" sends the same jobs to the active. Forwarded and direct alternate (A B A B) in the same server process, ${s.reps} repeat(s) of ${s.durationSec} s after a ${s.warmupSec} s warm-up each: median (min–max). p50 is the jobs' request-weighted mean p50, p99 the largest job's p99. CPU is the server process's CPU time over the window ÷ requests.`,
+    `c${s.connections} reads of preloaded 512-byte KV v2 secrets on memory storage (keys uniform over the 1,000 preloaded secrets, which all fit in the active's read cache: this measures the forwarding hop, not storage), split evenly over one µs-client load process per standby; "direct" sends the same jobs to the active. Forwarded and direct alternate (A B A B) in the same server process, ${s.reps} repeat(s) of ${s.durationSec} s after a ${s.warmupSec} s warm-up each: median (min–max). p50 is the jobs' request-weighted mean p50, p99 the largest job's p99. CPU is the server process's CPU time over the window ÷ requests.`,
     '',
     ...nodesTable(r),
     '',

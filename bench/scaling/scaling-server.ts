@@ -6,7 +6,8 @@
  * is what a machine must have room for.
  */
 import { Cluster } from '../../src/lab/index.ts';
-import { onActive, settledActive } from '../active-node.ts';
+import { settledActive } from '../active-node.ts';
+import { preload } from '../preload.ts';
 import { PRELOADED_KEYS } from './scaling-procs.ts';
 
 /** What the server tells the parent once it is up. */
@@ -30,11 +31,7 @@ const nodes = Number(process.env.BENCH_NODES ?? 3);
 const cluster = await Cluster.start({ nodes, storage: 'memory', basePort: 0 });
 const init = await cluster.init(1, 1);
 await cluster.unsealAll(init.keys);
-const value = 'x'.repeat(480);
-for (let i = 0; i < PRELOADED_KEYS; i++)
-  await onActive(cluster, (a) =>
-    a.node.handle({ operation: 'update', path: `secret/data/k${i}`, data: { data: { value, i } }, token: init.rootToken }),
-  );
+await preload(cluster, init.rootToken, [{ prefix: 'k', count: PRELOADED_KEYS, bytes: 480 }]);
 const active = await settledActive(cluster);
 
 let peakRss = process.memoryUsage.rss();

@@ -131,10 +131,12 @@ describe('status --all on a lab with a 3 s lock TTL', () => {
 
   it('-watch on a terminal redraws in place (home, clear screen) until Ctrl-C typed on that terminal, then exits 0', async () => {
     // script(1) runs the command on a pseudo-terminal; a ^C written to it reaches the command as SIGINT, as a typed one does.
-    // No shell in between: a shell in the terminal's foreground group gets the SIGINT too and may die before reporting;
-    // script -e returns the command's own exit status instead.
-    const cmd = `${process.execPath} ${join(ROOT, 'bin/vaultlab.js')} status --all -watch=200ms`;
-    const child = spawn('script', ['-qec', cmd, '/dev/null'], { env: { ...process.env, NO_COLOR: '1', ...lab.env }, stdio: 'pipe' });
+    // script -c starts the command through `$SHELL -c`, and dash does not exec a lone command: the shell would stay in the
+    // terminal's foreground group, die of the same SIGINT and make script -e report 130. `exec` leaves the command alone
+    // on the terminal; SHELL is pinned to dash so every run takes the path that failed.
+    const cmd = `exec ${process.execPath} ${join(ROOT, 'bin/vaultlab.js')} status --all -watch=200ms`;
+    const env = { ...process.env, NO_COLOR: '1', SHELL: '/bin/sh', ...lab.env };
+    const child = spawn('script', ['-qec', cmd, '/dev/null'], { env, stdio: 'pipe' });
     let stdout = '';
     const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
     await new Promise<void>((resolve) =>

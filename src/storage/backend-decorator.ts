@@ -45,6 +45,18 @@ export abstract class BackendDecorator implements Backend {
   /** The fault this decorator injects before a call. */
   protected abstract gate(): Promise<void> | undefined;
 
+  /** True while gate() would let every call through at once: no delay, no random draw, no failure. */
+  protected abstract idle(): boolean;
+
+  /**
+   * True while this decorator and every one beneath it are idle, so a call may go straight to
+   * the backend under them all and nothing a drill can see changes. Read at every call: a fault
+   * set later applies to the next call.
+   */
+  passesThrough(): boolean {
+    return this.idle() && (!(this.inner instanceof BackendDecorator) || this.inner.passesThrough());
+  }
+
   get(key: string): Promise<Uint8Array | undefined> {
     return behind(this.gate(), () => this.inner.get(key));
   }

@@ -32,10 +32,14 @@ export class ErrorInjector extends BackendDecorator {
     this.settings.errorRate = rate;
   }
 
+  protected idle(): boolean {
+    return !(this.settings.errorRate > 0);
+  }
+
   protected gate(): Promise<void> | undefined {
-    const { errorRate, random } = this.settings;
     // No draw at rate 0: a healthy link leaves the drill's random sequence untouched.
-    return errorRate > 0 && random() < errorRate ? Promise.reject(new InjectedFaultError()) : undefined;
+    if (this.idle()) return undefined;
+    return this.settings.random() < this.settings.errorRate ? Promise.reject(new InjectedFaultError()) : undefined;
   }
 }
 

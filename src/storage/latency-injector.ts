@@ -42,7 +42,11 @@ export class LatencyInjector extends BackendDecorator {
     return Math.max(0, latencyMs * (1 + spread));
   }
 
+  protected idle(): boolean {
+    return !(this.settings.latencyMs > 0);
+  }
+
   protected gate(): Promise<void> | undefined {
-    return this.settings.latencyMs > 0 ? this.clock.sleep(this.nextDelay()) : undefined;
+    return this.idle() ? undefined : this.clock.sleep(this.nextDelay());
   }
 }

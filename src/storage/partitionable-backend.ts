@@ -38,6 +38,10 @@ export class PartitionableBackend extends BackendDecorator {
     this.state.partitioned = false;
   }
 
+  protected idle(): boolean {
+    return !this.state.partitioned;
+  }
+
   protected gate(): Promise<void> | undefined {
     return this.state.partitioned ? Promise.reject(new InjectedFaultError('storage unreachable (partitioned)')) : undefined;
   }

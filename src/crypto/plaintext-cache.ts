@@ -27,11 +27,6 @@ export class PlaintextCache {
 
   constructor(private readonly limit = PLAINTEXT_CACHE_LIMIT) {}
 
-  /** A copy of the cached plaintext at path, or undefined (not cached, or known missing). */
-  get(path: string): Uint8Array | undefined {
-    return this.lookup(path) ?? undefined;
-  }
-
   /**
    * A copy of the cached plaintext at path, null when path is known missing, undefined when
    * nothing is cached; counted as a hit (an answer, "missing" included) or a miss.

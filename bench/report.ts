@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { CASES } from './cases.ts';
 import { READ_CACHE, READ_KEYS, WRITE_KEYS, ZIPF_S } from './key-spaces.ts';
 import { formatLatency, latencySource } from './latency.ts';
+import { markdownTable } from './markdown-table.ts';
 import type { ProfileRow } from './profiles.ts';
 import { svgChart } from './ratio-chart.ts';
 import type { CaseRow, FailoverRow, Ratio, Spread } from './summary.ts';
@@ -27,13 +28,6 @@ export interface ReportData {
 
 /** pass or miss, louder on the console where a miss must stand out among the figures. */
 const verdict = (pass: boolean | undefined, miss = 'miss') => (pass ? 'pass' : miss);
-
-/** A Markdown table: a header row, its rule, then the rows. */
-const table = (header: string[], rows: string[][]) => [
-  `| ${header.join(' | ')} |`,
-  `|${header.map(() => '---').join('|')}|`,
-  ...rows.map((cells) => `| ${cells.join(' | ')} |`),
-];
 
 /** The read cache's hit rate as a median percentage with its range; empty where the server had no cache. */
 const hitRateCell = (h: Spread | undefined) => (h ? `${f(100 * h.median)} % [${f(100 * h.min)}–${f(100 * h.max)}]` : '');
@@ -106,7 +100,7 @@ function caseSection(r: ReportData): string[] {
   return [
     '## Cases (medians over repetitions; [min–max])',
     '',
-    ...table(
+    ...markdownTable(
       ['storage', 'case', 'conns', 'req/s', 'p50', 'p99', 'latency from', 'server CPU µs/req', 'cache hits', 'errors'],
       r.cases.map(caseCells),
     ),
@@ -126,7 +120,7 @@ function loadSection(load: PhaseLoad[] | undefined): string[] {
   return [
     '## Load average (1 / 5 / 15 min) at the start and end of each phase',
     '',
-    ...table(['phase', 'start', 'end'], load.map(loadCells)),
+    ...markdownTable(['phase', 'start', 'end'], load.map(loadCells)),
     '',
   ];
 }
@@ -146,13 +140,13 @@ export function markdown(r: ReportData): string {
     ...loadSection(r.load),
     '## Ratios (computed within each repetition; level and memory interleaved case by case)',
     '',
-    ...table(['ratio', 'median', 'min–max', 'target', 'result'], r.ratios.filter(measured).map(ratioCells)),
+    ...markdownTable(['ratio', 'median', 'min–max', 'target', 'result'], r.ratios.filter(measured).map(ratioCells)),
     '',
     '![ratios](ratios.svg)',
     '',
     '## Failover (real time, lab profile)',
     '',
-    ...table(
+    ...markdownTable(
       ['fault', 'runs', 'median ms', 'p95 ms', 'max ms', 'client errors', 'target', 'result'],
       r.failover.filter((x) => x.runs > 0).map(failoverCells),
     ),
@@ -161,7 +155,7 @@ export function markdown(r: ReportData): string {
     '',
     'From the fault until another node holds the lock; each run puts the fault at a different point of the renewal cycle.',
     '',
-    ...table(['profile', 'fault', 'runs', 'median ms', 'min–max ms', 'target', 'result'], r.profiles.map(profileCells)),
+    ...markdownTable(['profile', 'fault', 'runs', 'median ms', 'min–max ms', 'target', 'result'], r.profiles.map(profileCells)),
     '',
   ].join('\n');
 }

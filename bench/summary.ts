@@ -35,7 +35,7 @@ const atLeast = (min: number): Target => ({ label: `≥ ${min.toFixed(2)}`, valu
 const atMostUs = (max: number): Target => ({ label: `≤ +${max} µs`, value: max, meets: (v) => v <= max });
 
 /** Median, min and max of a sample (NaN for none). */
-export function spread(xs: number[]): Spread {
+export function spread(xs: readonly number[]): Spread {
   const s = [...xs].sort((a, b) => a - b);
   if (!s.length) return { median: NaN, min: NaN, max: NaN };
   const mid = s.length >> 1;

@@ -1,6 +1,7 @@
 /** The scaling results as Markdown: one table per figure, every spread as median (min–max) of its repeats. */
 import type { DrillCostFigures, ScalingResults } from './scaling-results.ts';
 import type { Spread } from './scaling-stats.ts';
+import { markdownTable } from '../markdown-table.ts';
 
 const int = (x: number) => String(Math.round(x));
 const fixed = (digits: number) => (x: number) => x.toFixed(digits);
@@ -10,35 +11,38 @@ export function spreadText(s: Spread, f: (x: number) => string = int): string {
 }
 
 function nodesTable(r: ScalingResults): string[] {
-  return [
-    '| nodes | forwarded req/s | direct req/s | forwarded ÷ direct req/s | forwarded p50 / p99 µs | direct p50 / p99 µs | forwarded CPU µs/req | direct CPU µs/req | CPU ratio |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...r.nodes
-      .map((n) =>
-        [
-          `${n.nodes} (${n.standbys} standbys)`,
-          spreadText(n.forwarded.reqPerSec),
-          spreadText(n.direct.reqPerSec),
-          spreadText(n.ratio.reqPerSec, fixed(2)),
-          `${int(n.forwarded.p50Us.median)} / ${int(n.forwarded.p99Us.median)}`,
-          `${int(n.direct.p50Us.median)} / ${int(n.direct.p99Us.median)}`,
-          spreadText(n.forwarded.cpuUsPerReq, fixed(1)),
-          spreadText(n.direct.cpuUsPerReq, fixed(1)),
-          spreadText(n.ratio.cpuUsPerReq, fixed(2)),
-        ].join(' | '),
-      )
-      .map((row) => `| ${row} |`),
+  const header = [
+    'nodes',
+    'forwarded req/s',
+    'direct req/s',
+    'forwarded ÷ direct req/s',
+    'forwarded p50 / p99 µs',
+    'direct p50 / p99 µs',
+    'forwarded CPU µs/req',
+    'direct CPU µs/req',
+    'CPU ratio',
   ];
+  return markdownTable(
+    header,
+    r.nodes.map((n) => [
+      `${n.nodes} (${n.standbys} standbys)`,
+      spreadText(n.forwarded.reqPerSec),
+      spreadText(n.direct.reqPerSec),
+      spreadText(n.ratio.reqPerSec, fixed(2)),
+      `${int(n.forwarded.p50Us.median)} / ${int(n.forwarded.p99Us.median)}`,
+      `${int(n.direct.p50Us.median)} / ${int(n.direct.p99Us.median)}`,
+      spreadText(n.forwarded.cpuUsPerReq, fixed(1)),
+      spreadText(n.direct.cpuUsPerReq, fixed(1)),
+      spreadText(n.ratio.cpuUsPerReq, fixed(2)),
+    ]),
+  );
 }
 
 function rssTable(r: ScalingResults): string[] {
-  return [
-    '| nodes | RSS idle after preload (MiB) | peak RSS under c10 read/write load (MiB) | that load (req/s) |',
-    '| --- | --- | --- | --- |',
-    ...r.nodes.map(
-      (n) => `| ${n.nodes} | ${n.rss.idleMiB.toFixed(1)} | ${n.rss.peakUnderLoadMiB.toFixed(1)} | ${int(n.rss.loadReqPerSec)} |`,
-    ),
-  ];
+  return markdownTable(
+    ['nodes', 'RSS idle after preload (MiB)', 'peak RSS under c10 read/write load (MiB)', 'that load (req/s)'],
+    r.nodes.map((n) => [String(n.nodes), n.rss.idleMiB.toFixed(1), n.rss.peakUnderLoadMiB.toFixed(1), int(n.rss.loadReqPerSec)]),
+  );
 }
 
 function drillLine(d: DrillCostFigures): string {

@@ -1,18 +1,12 @@
 /** The pure arithmetic of the scaling figures: spreads of repeats, splitting connections over jobs, adding jobs up. */
+import { spread, type Spread } from '../summary.ts';
 
-/** The median and range of repeated measurements. */
-export interface Spread {
-  median: number;
-  min: number;
-  max: number;
-}
+export type { Spread };
 
-/** Median, min and max of a non-empty list (the median of an even count is the mean of the middle two). */
+/** The bench's spread of a list that must not be empty: a scaling figure with no repeat behind it is a bug, not NaN. */
 export function spreadOf(values: readonly number[]): Spread {
   if (!values.length) throw new Error('no values to summarise');
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return { median: s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2, min: s[0], max: s[s.length - 1] };
+  return spread(values);
 }
 
 /** `total` connections over `jobs` jobs as evenly as they go (the first jobs take the remainder); every job gets at least one. */

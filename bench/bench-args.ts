@@ -10,15 +10,14 @@ import type { BenchOptions } from './run-bench.ts';
 const STORAGES = ['memory', 'level'] as const;
 const KNOWN = ['quick', 'out', 'connections', 'duration', 'storages', 'cases', 'port-base'];
 
-function positiveNumbers(flag: string, text: string, whole: boolean): number[] {
-  return text.split(',').map((t) => {
-    const n = Number(t);
-    if (t.trim() === '' || !Number.isFinite(n) || n <= 0 || (whole && !Number.isInteger(n)))
-      throw new Error(
-        `--${flag} takes ${whole ? 'whole numbers' : 'numbers'} above 0${whole ? ', comma-separated' : ''}: got ${JSON.stringify(text)}`,
-      );
-    return n;
-  });
+/** `t` as a number above 0 (whole when `whole`), or an error quoting the flag's value as typed. */
+function positive(flag: string, t: string, whole: boolean, typed = t): number {
+  const n = Number(t);
+  if (t.trim() === '' || !Number.isFinite(n) || n <= 0 || (whole && !Number.isInteger(n)))
+    throw new Error(
+      `--${flag} takes ${whole ? 'whole numbers above 0, comma-separated' : 'a number above 0'}: got ${JSON.stringify(typed)}`,
+    );
+  return n;
 }
 
 function oneOf<T extends string>(flag: string, text: string, allowed: readonly T[]): T[] {
@@ -45,11 +44,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions & { outDir
   return {
     quick,
     outDir: values.get('out') ?? 'bench/out',
-    connections: get('connections', (t) => positiveNumbers('connections', t, true)),
-    durationSec: get(
-      'duration',
-      (t) => (t.includes(',') ? positiveNumbers('duration', '', false) : positiveNumbers('duration', t, false))[0],
-    ),
+    connections: get('connections', (t) => t.split(',').map((n) => positive('connections', n, true, t))),
+    durationSec: get('duration', (t) => positive('duration', t, false)),
     storages: get('storages', (t) => oneOf('storages', t, STORAGES)),
     cases: get('cases', (t) =>
       oneOf(

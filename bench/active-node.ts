@@ -5,7 +5,7 @@
  * refused as STANDBY is sent again to the next active. A cluster that does not settle fails with
  * each node's reason (as `vaultlab up` does) instead of waiting forever.
  */
-import { whyNoActive, type Cluster, type LabNode } from '../src/lab/index.ts';
+import { Cluster, whyNoActive, type ClusterOptions, type LabNode } from '../src/lab/index.ts';
 import { VaultError } from '../src/node/index.ts';
 
 /** The active node once one is active and every other is a standby (none sealed or stopped); rejects after `limitMs` saying why not. */
@@ -18,6 +18,14 @@ export async function settledActive(cluster: Cluster, limitMs = cluster.timings.
       throw new Error(`the cluster did not settle (one active, the rest standby) within ${limitMs} ms: ${whyNoActive(cluster)}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** A cluster started, initialised with one key share and unsealed, once it has settled: where every bench server starts. */
+export async function startSettled(opts: ClusterOptions): Promise<{ cluster: Cluster; rootToken: string; active: LabNode }> {
+  const cluster = await Cluster.start(opts);
+  const init = await cluster.init(1, 1);
+  await cluster.unsealAll(init.keys);
+  return { cluster, rootToken: init.rootToken, active: await settledActive(cluster) };
 }
 
 /** How many times in a row a write may be refused by an active that stepped down before the writer gives up. */

@@ -15,9 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { VAULT_TIMINGS } from '../src/ha/index.ts';
-import { Cluster, type LabNode } from '../src/lab/index.ts';
-import { settledActive } from './active-node.ts';
-import { spread as spreadOf } from './summary.ts';
+import type { LabNode } from '../src/lab/index.ts';
+import { startSettled } from './active-node.ts';
+import { markdownTable, spreadText } from './markdown.ts';
+import { spread } from './summary.ts';
 
 /** Keys the writes go round (more than the 1,000 the issue asks for). */
 const WRITE_KEYS = 1024;
@@ -55,15 +56,12 @@ function progress(line: string): void {
 async function startCluster(storage: Storage, readCache: boolean): Promise<{ active: LabNode; token: string; stop: () => Promise<void> }> {
   const dir = storage === 'level' ? mkdtempSync(join(tmpdir(), 'vaultlab-engine-write-')) : undefined;
   // Vault's own lease times: a bench that starves the loop for a moment must not lose the active.
-  const cluster = await Cluster.start({ nodes: 3, storage, dir, basePort: 0, readCache, timings: VAULT_TIMINGS });
-  const init = await cluster.init(1, 1);
-  await cluster.unsealAll(init.keys);
-  const active = await settledActive(cluster);
+  const { cluster, rootToken, active } = await startSettled({ nodes: 3, storage, dir, basePort: 0, readCache, timings: VAULT_TIMINGS });
   const stop = async () => {
     await cluster.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   };
-  return { active, token: init.rootToken, stop };
+  return { active, token: rootToken, stop };
 }
 
 /** Runs `count` requests, IN_FLIGHT at a time; returns CPU and wall µs per request. */
@@ -150,19 +148,16 @@ async function uncachedReads(storage: Storage): Promise<CaseFigures> {
   }
 }
 
-function spread(xs: number[]): string {
-  const s = spreadOf(xs);
-  return `${s.median.toFixed(1)} (${s.min.toFixed(1)}–${s.max.toFixed(1)})`;
-}
+const oneDecimal = (x: number) => x.toFixed(1);
 
 function table(all: CaseFigures[]): string {
-  const rows = all.map((c) => `| ${c.name} | ${spread(c.cpu)} | ${spread(c.wall)} |`);
   return [
     `engine µs per request, median (min–max) of ${repeats} repeats of ${ops} requests, ${IN_FLIGHT} in flight, node ${process.version}`,
     '',
-    '| case | CPU µs | wall µs |',
-    '|---|---|---|',
-    ...rows,
+    ...markdownTable(
+      ['case', 'CPU µs', 'wall µs'],
+      all.map((c) => [c.name, spreadText(spread(c.cpu), oneDecimal), spreadText(spread(c.wall), oneDecimal)]),
+    ),
   ].join('\n');
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CASES } from './cases.ts';
 import { READ_CACHE, READ_KEYS, WRITE_KEYS, ZIPF_S } from './key-spaces.ts';
 import { formatLatency, latencySource } from './latency.ts';
-import { markdownTable } from './markdown-table.ts';
+import { markdownTable } from './markdown.ts';
 import type { ProfileRow } from './profiles.ts';
 import { svgChart } from './ratio-chart.ts';
 import type { CaseRow, FailoverRow, Ratio, Spread } from './summary.ts';

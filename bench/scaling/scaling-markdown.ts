@@ -1,14 +1,9 @@
 /** The scaling results as Markdown: one table per figure, every spread as median (min–max) of its repeats. */
 import type { DrillCostFigures, ScalingResults } from './scaling-results.ts';
-import type { Spread } from './scaling-stats.ts';
-import { markdownTable } from '../markdown-table.ts';
+import { markdownTable, spreadText } from '../markdown.ts';
 
 const int = (x: number) => String(Math.round(x));
 const fixed = (digits: number) => (x: number) => x.toFixed(digits);
-/** `median (min–max)`, each formatted by `f`; a single repeat is just its value. */
-export function spreadText(s: Spread, f: (x: number) => string = int): string {
-  return s.min === s.max ? f(s.median) : `${f(s.median)} (${f(s.min)}–${f(s.max)})`;
-}
 
 function nodesTable(r: ScalingResults): string[] {
   const header = [

@@ -5,8 +5,7 @@
  * size: now, and the peak since the last request, sampled every 20 ms, because a peak under load
  * is what a machine must have room for.
  */
-import { Cluster } from '../../src/lab/index.ts';
-import { settledActive } from '../active-node.ts';
+import { settledActive, startSettled } from '../active-node.ts';
 import { preload } from '../preload.ts';
 import { PRELOADED_KEYS } from './scaling-procs.ts';
 
@@ -28,10 +27,8 @@ export interface ScalingStats {
 }
 
 const nodes = Number(process.env.BENCH_NODES ?? 3);
-const cluster = await Cluster.start({ nodes, storage: 'memory', basePort: 0 });
-const init = await cluster.init(1, 1);
-await cluster.unsealAll(init.keys);
-await preload(cluster, init.rootToken, [{ prefix: 'k', count: PRELOADED_KEYS, bytes: 480 }]);
+const { cluster, rootToken } = await startSettled({ nodes, storage: 'memory', basePort: 0 });
+await preload(cluster, rootToken, [{ prefix: 'k', count: PRELOADED_KEYS, bytes: 480 }]);
 const active = await settledActive(cluster);
 
 let peakRss = process.memoryUsage.rss();
@@ -57,6 +54,6 @@ const ready: ScalingReady = {
   type: 'ready',
   active: active.apiAddr,
   standbys: cluster.nodes.filter((n) => n !== active).map((n) => n.apiAddr),
-  token: init.rootToken,
+  token: rootToken,
 };
 process.send!(ready);

@@ -4,11 +4,12 @@
  * node of lab.json answers sys/seal-status unsealed and one answers sys/health as active (200),
  * polled every 10 ms. `vaultlab down` ends each run before the next.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { readLabFile, type LabFile } from '../../src/lab/client-door.ts';
 import { spawnNode } from '../children.ts';
 import { spreadOf, type Spread } from './scaling-stats.ts';
 
@@ -35,15 +36,14 @@ async function answers(url: string): Promise<{ status: number; body: Record<stri
 
 /** True once every node is unsealed and one of them is active. */
 async function readyNow(home: string, nodes: number): Promise<boolean> {
-  const file = join(home, 'lab.json');
-  if (!existsSync(file)) return false;
-  let addrs: string[];
+  let lab: LabFile | undefined;
   try {
-    addrs = (JSON.parse(readFileSync(file, 'utf8')) as { nodes: Array<{ apiAddr: string }> }).nodes.map((n) => n.apiAddr);
+    lab = readLabFile(home);
   } catch {
     return false; // being written
   }
-  if (addrs.length !== nodes) return false;
+  if (lab?.nodes.length !== nodes) return false;
+  const addrs = lab.nodes.map((n) => n.apiAddr);
   const seals = await Promise.all(addrs.map((a) => answers(`${a}/v1/sys/seal-status`)));
   if (!seals.every((s) => s?.status === 200 && s.body.sealed === false)) return false;
   const health = await Promise.all(addrs.map((a) => answers(`${a}/v1/sys/health`)));

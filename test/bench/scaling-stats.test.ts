@@ -1,7 +1,7 @@
 /** The scaling bench's pure parts: spreads, splitting connections, adding side-by-side jobs up, its flags, its Markdown spreads, comparing drill outcomes. */
 import { describe, expect, it } from 'vitest';
 import { outcomeDifferences, stableHistory, type DrillOutcome } from '../../bench/scaling/drill-outcome.ts';
-import { spreadText } from '../../bench/scaling/scaling-markdown.ts';
+import { spreadText } from '../../bench/markdown.ts';
 import { parseScalingArgs } from '../../bench/scaling/scaling-options.ts';
 import { combineJobs, splitConnections, spreadOf } from '../../bench/scaling/scaling-stats.ts';
 

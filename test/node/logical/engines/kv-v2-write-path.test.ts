@@ -46,6 +46,16 @@ describe('a KV v2 write', () => {
     expect(meta.body.data.current_version).toBe(2);
   });
 
+  it('reads its key metadata once on a metadata/ write too', async () => {
+    const k = (kv = await kvNode(2));
+    await write(k, 'm', 'one');
+    const reads = countMetadataReads('m');
+    expect((await k.req('POST', '/v1/secret/metadata/m', { max_versions: 3 })).status).toBe(204);
+    expect(reads.count).toBe(1);
+    const meta = await k.req('GET', '/v1/secret/metadata/m');
+    expect(meta.body.data).toMatchObject({ max_versions: 3, current_version: 1 });
+  });
+
   it('reads the metadata again when another write to the key ran after its existence check', async () => {
     kv = await kvNode(2);
     // Both existence checks find no key; the second write must still become version 2.
@@ -82,6 +92,7 @@ async function metadataFailingNode() {
   const fault = () => Promise.reject(new InjectedFaultError());
   const backend = Object.assign(Object.create(inner) as MemoryBackend, {
     put: (key: string, value: Uint8Array, opts?: WriteOptions) => (refuse([key]) ? fault() : inner.put(key, value, opts)),
+    delete: (key: string, opts?: WriteOptions) => (refuse([key]) ? fault() : inner.delete(key, opts)),
     batch: (ops: readonly BatchOp[], opts?: WriteOptions) => (refuse(ops.map((o) => o.key)) ? fault() : inner.batch(ops, opts)),
   });
   const node = await VaultNode.create({
@@ -111,6 +122,24 @@ describe('a KV v2 write that storage fails', () => {
       expect(after).toEqual(before);
       const read = await n.node.handle({ operation: 'read', path: 'secret/data/f', data: {}, token: n.token });
       expect(read.response?.data).toMatchObject({ data: { v: 1 }, metadata: { version: 1 } });
+    } finally {
+      await n.close();
+    }
+  });
+});
+
+describe('a KV v2 metadata delete that storage fails', () => {
+  it('deletes nothing: every version and the metadata stay, and the secret still reads', async () => {
+    const n = await metadataFailingNode();
+    try {
+      for (const v of [1, 2]) await n.node.handle({ operation: 'update', path: 'secret/data/d', data: { data: { v } }, token: n.token });
+      const before = [...(await dumpBackend(n.inner)).keys()];
+      n.state.armed = true;
+      await expect(n.node.handle({ operation: 'delete', path: 'secret/metadata/d', data: {}, token: n.token })).rejects.toThrow();
+      n.state.armed = false;
+      expect([...(await dumpBackend(n.inner)).keys()]).toEqual(before);
+      const read = await n.node.handle({ operation: 'read', path: 'secret/data/d', data: {}, token: n.token });
+      expect(read.response?.data).toMatchObject({ data: { v: 2 }, metadata: { version: 2 } });
     } finally {
       await n.close();
     }

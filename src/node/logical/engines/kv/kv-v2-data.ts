@@ -14,6 +14,7 @@ import {
   DEFAULT_MAX_VERSIONS,
   deletionTime,
   isDeleted,
+  metaForWrite,
   metaKey,
   newMeta,
   readConfig,
@@ -97,8 +98,7 @@ export async function writeData(req: EngineRequest, key: string, known?: KeyMeta
   const f = fieldData(req.data, WRITE_SCHEMA);
   if (f.data === undefined) throw new BadRequestError('no data provided');
   const config = await readConfig(req.storage);
-  const stored = known === undefined ? await readMeta(req.storage, key) : known;
-  const meta = stored ?? newMeta(rfc3339Nano(req.clock.now()));
+  const meta = (await metaForWrite(req.storage, key, known)) ?? newMeta(rfc3339Nano(req.clock.now()));
   checkCas(f.options, config, meta);
   return addVersion(req, key, meta, config, f.data);
 }

@@ -69,7 +69,7 @@ export class KvV2Engine implements Engine {
   /** metadata/<key>: reads and lists run unlocked; a write or patch needs a key. */
   private metadataOperations(): PathOperations {
     const read: PathHandler = (req, { key }) => metadataOps(req, key);
-    const locked: PathHandler = (req, { key }) => this.locked(req, key, () => metadataOps(req, key));
+    const locked: PathHandler = (req, { key }) => this.locked(req, key, () => metadataOps(req, key, this.metaReadBefore(req, key)));
     const write: PathHandler = async (req, params) => {
       if (!params.key) throw new BadRequestError('missing path');
       return locked(req, params);

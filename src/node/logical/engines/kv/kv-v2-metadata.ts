@@ -9,7 +9,19 @@ import type { EngineRequest } from '../engine.ts';
 import { listing } from '../path-table.ts';
 import { validateCustomMetadata } from './custom-metadata.ts';
 import { decodeString, fieldData, goUint32, type Fields } from './field-data.ts';
-import { goDuration, newMeta, readConfig, readMeta, rfc3339Nano, versionKey, writeMeta, type KeyMeta } from './kv-v2-store.ts';
+import type { BatchOp } from '../../../../storage/index.ts';
+import {
+  goDuration,
+  metaForWrite,
+  metaKey,
+  newMeta,
+  readConfig,
+  readMeta,
+  rfc3339Nano,
+  versionKey,
+  writeMeta,
+  type KeyMeta,
+} from './kv-v2-store.ts';
 
 const SCHEMA = { cas_required: 'bool', max_versions: 'int', delete_version_after: 'durationSecond', custom_metadata: 'map' } as const;
 const CAS_IGNORED = '"cas_required" set to false, but is mandated by backend config. This value will be ignored.';
@@ -55,12 +67,12 @@ async function casWarning(req: EngineRequest, f: Fields<typeof SCHEMA>): Promise
   return undefined;
 }
 
-async function write(req: EngineRequest, key: string): Promise<LogicalResponse | undefined> {
+async function write(req: EngineRequest, key: string, known: KeyMeta | null | undefined): Promise<LogicalResponse | undefined> {
   const f = fieldData(req.data, SCHEMA);
   if (Object.keys(f).length === 0) return undefined;
   const custom = f.custom_metadata !== undefined ? parseCustomMetadata(f.custom_metadata, false) : undefined;
   const warning = await casWarning(req, f);
-  const meta = (await readMeta(req.storage, key)) ?? newMeta(rfc3339Nano(req.clock.now()));
+  const meta = (await metaForWrite(req.storage, key, known)) ?? newMeta(rfc3339Nano(req.clock.now()));
   applySettings(meta, f, custom);
   await writeMeta(req.storage, key, meta);
   return warning;
@@ -84,16 +96,20 @@ async function patch(req: EngineRequest, key: string): Promise<LogicalResponse |
   return warning;
 }
 
+/** Deletes the key: every version's data and its metadata, in one batch (all or nothing). */
 async function remove(req: EngineRequest, key: string): Promise<undefined> {
   const meta = await readMeta(req.storage, key);
   if (!meta) return undefined;
-  for (const v of Object.keys(meta.versions)) await req.storage.delete(versionKey(key, Number(v)));
-  await req.storage.delete(`metadata/${key}`);
+  const versions = Object.keys(meta.versions).map((v): BatchOp => ({ type: 'delete', key: versionKey(key, Number(v)) }));
+  await req.storage.batch([...versions, { type: 'delete', key: metaKey(key) }]);
   return undefined;
 }
 
-/** Serves metadata/<key> (read, write, patch, delete) and LIST metadata/<prefix>. */
-export async function metadataOps(req: EngineRequest, key: string): Promise<LogicalResponse | undefined> {
+/**
+ * Serves metadata/<key> (read, write, patch, delete) and LIST metadata/<prefix>. `known`: the
+ * key's metadata as the existence check read it under the key's lock (null: none), for a write.
+ */
+export async function metadataOps(req: EngineRequest, key: string, known?: KeyMeta | null): Promise<LogicalResponse | undefined> {
   switch (req.operation) {
     case 'list': {
       return listing(await req.storage.list(`metadata/${key}`));
@@ -104,7 +120,7 @@ export async function metadataOps(req: EngineRequest, key: string): Promise<Logi
     }
     case 'create':
     case 'update':
-      return write(req, key);
+      return write(req, key, known);
     case 'patch':
       return patch(req, key);
     case 'delete':

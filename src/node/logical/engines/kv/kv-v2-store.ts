@@ -63,6 +63,14 @@ export function readMeta(s: Storage, key: string): Promise<KeyMeta | undefined> 
   return getJson<KeyMeta>(s, metaKey(key));
 }
 
+/**
+ * The metadata of a key for a write under the key's lock: `known` when the request's existence
+ * check already read it (null: the key had none), else read now.
+ */
+export async function metaForWrite(s: Storage, key: string, known: KeyMeta | null | undefined): Promise<KeyMeta | undefined> {
+  return known === undefined ? readMeta(s, key) : (known ?? undefined);
+}
+
 /** Stores a key's metadata. */
 export function writeMeta(s: Storage, key: string, meta: KeyMeta): Promise<void> {
   return putJson(s, metaKey(key), meta);

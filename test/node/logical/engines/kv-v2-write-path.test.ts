@@ -108,42 +108,50 @@ async function metadataFailingNode() {
   return { node, inner, state, token: init.rootToken, close };
 }
 
+type FailingNode = Awaited<ReturnType<typeof metadataFailingNode>>;
+
+/** Runs `fn` on a fresh metadataFailingNode and closes the node after. */
+async function onFailingNode(fn: (n: FailingNode) => Promise<void>): Promise<void> {
+  const n = await metadataFailingNode();
+  try {
+    await fn(n);
+  } finally {
+    await n.close();
+  }
+}
+
+/** Sends `op` on `path` while storage refuses every write that touches a key's metadata: it must fail. */
+async function refusedWhileArmed(n: FailingNode, operation: 'update' | 'delete', path: string, data: Record<string, unknown> = {}) {
+  n.state.armed = true;
+  await expect(n.node.handle({ operation, path, data, token: n.token })).rejects.toThrow();
+  n.state.armed = false;
+}
+
+const versionKeys = async (n: FailingNode) => [...(await dumpBackend(n.inner)).keys()].filter((k) => k.includes('/versions/'));
+
 describe('a KV v2 write that storage fails', () => {
-  it('leaves none of itself behind: no version data that no metadata names', async () => {
-    const n = await metadataFailingNode();
-    try {
-      const put = (v: number) => n.node.handle({ operation: 'update', path: 'secret/data/f', data: { data: { v } }, token: n.token });
-      await put(1);
-      const before = [...(await dumpBackend(n.inner)).keys()].filter((k) => k.includes('/versions/'));
-      n.state.armed = true;
-      await expect(put(2)).rejects.toThrow();
-      n.state.armed = false;
-      const after = [...(await dumpBackend(n.inner)).keys()].filter((k) => k.includes('/versions/'));
+  it('leaves none of itself behind: no version data that no metadata names', () =>
+    onFailingNode(async (n) => {
+      await n.node.handle({ operation: 'update', path: 'secret/data/f', data: { data: { v: 1 } }, token: n.token });
+      const before = await versionKeys(n);
+      await refusedWhileArmed(n, 'update', 'secret/data/f', { data: { v: 2 } });
+      const after = await versionKeys(n);
       expect(after).toEqual(before);
       const read = await n.node.handle({ operation: 'read', path: 'secret/data/f', data: {}, token: n.token });
       expect(read.response?.data).toMatchObject({ data: { v: 1 }, metadata: { version: 1 } });
-    } finally {
-      await n.close();
-    }
-  });
+    }));
 });
 
 describe('a KV v2 metadata delete that storage fails', () => {
-  it('deletes nothing: every version and the metadata stay, and the secret still reads', async () => {
-    const n = await metadataFailingNode();
-    try {
+  it('deletes nothing: every version and the metadata stay, and the secret still reads', () =>
+    onFailingNode(async (n) => {
       for (const v of [1, 2]) await n.node.handle({ operation: 'update', path: 'secret/data/d', data: { data: { v } }, token: n.token });
       const before = [...(await dumpBackend(n.inner)).keys()];
-      n.state.armed = true;
-      await expect(n.node.handle({ operation: 'delete', path: 'secret/metadata/d', data: {}, token: n.token })).rejects.toThrow();
-      n.state.armed = false;
+      await refusedWhileArmed(n, 'delete', 'secret/metadata/d');
       expect([...(await dumpBackend(n.inner)).keys()]).toEqual(before);
       const read = await n.node.handle({ operation: 'read', path: 'secret/data/d', data: {}, token: n.token });
       expect(read.response?.data).toMatchObject({ data: { v: 2 }, metadata: { version: 2 } });
-    } finally {
-      await n.close();
-    }
-  });
+    }));
 });
 
 describe("a KV v2 mount's config, missing until written", () => {

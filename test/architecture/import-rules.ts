@@ -12,7 +12,7 @@ import ts from 'typescript';
 export type SourceSet = ReadonlyMap<string, string>;
 
 /** The rooms of the chain, in dependency order: a room may import any room to its left. */
-export const ROOM_CHAIN = ['clock', 'storage', 'crypto', 'ha', 'node', 'api', 'lab', 'drill', 'cli'] as const;
+export const ROOM_CHAIN = ['clock', 'storage', 'crypto', 'ha', 'node', 'api', 'net', 'lab', 'drill', 'cli'] as const;
 
 /** Leaf rooms: they import nothing of ours; `hcl` may be imported by anyone, `types` (ambient declarations) by no one. */
 export const LEAF_ROOMS = ['hcl', 'types'] as const;

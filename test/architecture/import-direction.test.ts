@@ -132,10 +132,10 @@ describe('the checker catches planted wrong imports', () => {
 
   it('names a room missing from the layout, and an import that leaves src', () => {
     const extra = new Map(planted);
-    extra.set('src/net/index.ts', "import { now } from '../clock/index.ts';");
+    extra.set('src/ui/index.ts', "import { now } from '../clock/index.ts';");
     extra.set('src/drill/catalogue.ts', "import { ALL } from '../../scenarios/index.ts';");
     const found = checkImports(extra).map(formatFinding);
-    expect(found).toContain("direction: src/net/index.ts imports src/clock/index.ts: src/net is not in the layout's room list");
+    expect(found).toContain("direction: src/ui/index.ts imports src/clock/index.ts: src/ui is not in the layout's room list");
     expect(found).toContain('direction: src/drill/catalogue.ts imports scenarios/index.ts: src imports nothing outside src');
   });
 });

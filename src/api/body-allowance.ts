@@ -9,6 +9,7 @@
  * limit only to requests that carry no token at all, and forwards the rest unread for the
  * active, which applies this same rule when they arrive.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import { Transform, type TransformCallback } from 'node:stream';
 import { errorCodes, type FastifyInstance, type FastifyRequest, type RequestPayload } from 'fastify';
 import type { TokenEntry } from '../node/index.ts';
@@ -23,7 +24,8 @@ export interface AllowanceNode {
   readonly system: { readonly tokens: { lookup(id: string): Promise<TokenEntry | undefined> } };
 }
 
-function tooLarge(): Error {
+/** The 413 of a body over its limit, in fastify's error (which the status table maps). */
+export function tooLarge(): Error {
   return new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
 }
 
@@ -55,7 +57,7 @@ function mayExceedLimit(req: FastifyRequest): boolean {
 }
 
 /** Whether the caller may send a body up to the route's own limit. */
-async function authenticated(node: AllowanceNode, req: FastifyRequest): Promise<boolean> {
+export async function authenticated(node: AllowanceNode, req: { headers: IncomingHttpHeaders }): Promise<boolean> {
   const token = requestToken(req);
   if (node.state === 'standby') return token !== undefined;
   if (node.state !== 'active' || !token) return false;

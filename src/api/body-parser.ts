@@ -7,7 +7,8 @@
  * standby forwards (or redirects) it unread, as Vault's does; and parsing is bounded and
  * sliced (json-parse.ts) because every node of a lab shares one event loop.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { FastifyInstance } from 'fastify';
 import { BadRequestError } from '../node/index.ts';
 import { PROTOTYPE_KEY_MESSAGE, type JsonLimits } from './json-limits.ts';
 import { parseJsonBounded, SEGMENT, Slicer } from './json-parse.ts';
@@ -36,7 +37,7 @@ export const MAX_REQUEST_SIZE = 33_554_432;
  * The parsed body of a request (undefined for bodiless requests), or the 400 its parsing
  * raised. Parsed on first use and then remembered.
  */
-export async function requestBody(req: FastifyRequest): Promise<Record<string, unknown> | undefined> {
+export async function requestBody(req: { headers: IncomingHttpHeaders }): Promise<Record<string, unknown> | undefined> {
   const r = req as unknown as BodyHolder;
   const raw = r[RAW_BODY];
   if (!raw || !r[LIMITS]) return undefined;
@@ -84,13 +85,19 @@ async function parseForm(raw: Buffer, limits: JsonLimits): Promise<Record<string
   return out;
 }
 
+/** Keeps `raw` on `req` for a parse under `limits` on first use, as the catch-all parser does for fastify's requests. */
+export function holdBody<T extends object>(req: T, raw: Buffer | undefined, limits: JsonLimits): T {
+  const r = req as BodyHolder;
+  if (raw) r[RAW_BODY] = raw;
+  r[LIMITS] = limits;
+  return req;
+}
+
 /** Replaces fastify's parsers with one catch-all that keeps the bytes for a later, bounded parse. */
 export function installBodyParser(app: FastifyInstance, bodyLimit: number, limits: JsonLimits): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (req, body, done) => {
-    const r = req as unknown as BodyHolder;
-    r[RAW_BODY] = body as Buffer;
-    r[LIMITS] = limits;
+    holdBody(req, body as Buffer, limits);
     done(null, undefined);
   });
 }

@@ -9,3 +9,11 @@ export { envelope, sendErrors, sendJson, sendNoContent } from './reply.ts';
 export type { StandbyHandler } from './routes/sys-raw.ts';
 export { createStandbyHandler, NO_ACTIVE_TO_FORWARD_TO } from './standby.ts';
 export { toLogicalRequest, requestToken, parseGoBool } from './translate.ts';
+export {
+  createForwardedHandler,
+  NOT_ACTIVE,
+  tooLargeResponse,
+  type ForwardedOptions,
+  type PlainRequest,
+  type PlainResponse,
+} from './forwarded.ts';

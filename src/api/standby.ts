@@ -3,9 +3,10 @@
  * the client sent X-Vault-No-Request-Forwarding. The active's status, headers and body
  * come back verbatim; when forwarding fails the client is redirected, as Vault falls
  * back to a 307; with no known active the answer is Vault's 500 (forwarding) or 503 (redirect).
+ * The body is forwarded as the bytes that arrived, never parsed here.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { FORWARDED_HEADER, redirectLocation, wantsRedirect, type Forwarder, type LeaderInfo } from '../ha/index.ts';
+import { redirectLocation, wantsRedirect, type Forwarder, type LeaderInfo } from '../ha/index.ts';
 import type { VaultNode } from '../node/index.ts';
 import { rawBody } from './body-parser.ts';
 import { clientUrl } from './list-method.ts';
@@ -23,10 +24,6 @@ export function createStandbyHandler(node: VaultNode, forwarder: Forwarder): Sta
   };
   return {
     async handle(req: FastifyRequest, reply: FastifyReply) {
-      if (req.headers[FORWARDED_HEADER]) {
-        // Forwarded to us, but we lost leadership meanwhile: never forward twice.
-        return sendErrors(reply, 503, ['node is not active']);
-      }
       const redirect = wantsRedirect(req.headers);
       let leader = await leaderOf(false);
       if (!leader) leader = await leaderOf(true);
@@ -38,9 +35,12 @@ export function createStandbyHandler(node: VaultNode, forwarder: Forwarder): Sta
       const fwd = { method: req.method, url: req.url, headers: req.headers, body: rawBody(req) };
       for (let attempt = 0; attempt < 2; attempt++) {
         try {
-          const res = await forwarder.forward(leader.clusterAddr, fwd);
+          const res = await forwarder.forward(leader, fwd);
           // The target lost leadership (sealed, stepped down) since we last looked: find the new active once.
-          if (res.status === 503 && attempt === 0) throw new Error('stale leader');
+          if (res.status === 503 && attempt === 0) {
+            if (!Buffer.isBuffer(res.body)) res.body.destroy();
+            throw new Error('stale leader');
+          }
           return reply.code(res.status).headers(res.headers).send(res.body);
         } catch {
           const fresh = await leaderOf(true);

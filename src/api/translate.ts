@@ -4,7 +4,7 @@
  * data of reads, the body the data of writes, and the token comes from X-Vault-Token
  * or a Bearer Authorization header.
  */
-import type { FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
 import { BadRequestError, UnsupportedOperationError, type LogicalRequest, type Operation } from '../node/index.ts';
 import { requestBody } from './body-parser.ts';
 import { LIST_MARK_HEADER } from './list-method.ts';
@@ -16,8 +16,16 @@ export function parseGoBool(v: string): boolean | undefined {
   return undefined;
 }
 
+/** What a logical request is built from: an HTTP request as fastify or the cluster channel hands it over. */
+export interface RequestLike {
+  method: string;
+  /** Path and query as received (`/v1/secret/data/x?version=2`). */
+  url: string;
+  headers: IncomingHttpHeaders;
+}
+
 /** The request's token: X-Vault-Token wins over `Authorization: Bearer`. */
-export function requestToken(req: FastifyRequest): string | undefined {
+export function requestToken(req: { headers: IncomingHttpHeaders }): string | undefined {
   const h = req.headers['x-vault-token'];
   if (typeof h === 'string' && h) return h;
   const auth = req.headers.authorization;
@@ -39,7 +47,7 @@ export function splitUrl(url: string): { path: string; query: URLSearchParams } 
 }
 
 /** Builds the logical request for a /v1/ route (parsing its body, if it has one, on first use). */
-export async function toLogicalRequest(req: FastifyRequest): Promise<LogicalRequest> {
+export async function toLogicalRequest(req: RequestLike): Promise<LogicalRequest> {
   const { path, query } = splitUrl(req.url);
   let operation: Operation;
   let data: Record<string, unknown> = {};

@@ -1,10 +1,12 @@
 /**
- * What a standby does with a request for the active: forward it over keep-alive HTTP to
- * the active's cluster address (the default), or tell the client to go there itself
- * with a 307 to the active's api_addr when the request carries
- * X-Vault-No-Request-Forwarding. Knows leaders and requests, not nodes.
+ * What a standby does with a request for the active: forward it to the active's cluster
+ * address (the default), or tell the client to go there itself with a 307 to the active's
+ * api_addr when the request carries X-Vault-No-Request-Forwarding. This room knows leaders
+ * and requests; the channel that carries a forward (src/net's, over the cluster port) is
+ * given to the standby by the composition root.
  */
-import { Pool } from 'undici';
+import type { Readable } from 'node:stream';
+import type { LeaderInfo } from './leadership.ts';
 
 /** A request as it reached the standby. */
 export interface ForwardRequest {
@@ -15,17 +17,24 @@ export interface ForwardRequest {
   body?: Buffer;
 }
 
-/** The active's answer, to be copied back verbatim. */
+/** The active's answer, to be copied back verbatim: a whole body, or one still arriving. */
 export interface ForwardResponse {
   status: number;
   headers: Record<string, string | string[]>;
-  body: Buffer;
+  body: Buffer | Readable;
 }
 
-/** Marks a request already forwarded once, so a node that lost leadership meanwhile never forwards it again. */
-export const FORWARDED_HEADER = 'x-vaultlab-forwarded-from';
+/** A standby's way to the active. */
+export interface Forwarder {
+  /** The lab's partition from peers: every forward fails as if the network dropped it. */
+  blocked: boolean;
+  /** Sends the request to `leader` and returns its answer; rejects when the active cannot be reached or went away. */
+  forward(leader: LeaderInfo, req: ForwardRequest): Promise<ForwardResponse>;
+  /** Closes every connection. */
+  close(): Promise<void>;
+}
 
-/** Hop-by-hop headers that must not cross a proxy (RFC 9110 §7.6.1), plus ones the pool sets itself. */
+/** Hop-by-hop headers that must not cross a proxy (RFC 9110 §7.6.1), plus the ones each hop sets itself. */
 const HOP_BY_HOP = new Set([
   'connection',
   'keep-alive',
@@ -38,6 +47,13 @@ const HOP_BY_HOP = new Set([
   'content-length',
 ]);
 
+/** The headers of a request or response that cross a forward: all but the hop-by-hop ones. */
+export function endToEndHeaders<T extends string | string[]>(headers: Record<string, T | undefined>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) out[k] = v;
+  return out;
+}
+
 /** True when the client asked for a redirect instead of forwarding (any non-empty value). */
 export function wantsRedirect(headers: Record<string, string | string[] | undefined>): boolean {
   const v = headers['x-vault-no-request-forwarding'];
@@ -48,46 +64,4 @@ export function wantsRedirect(headers: Record<string, string | string[] | undefi
 export function redirectLocation(activeApiAddr: string, url: string): string {
   const base = /^[a-z]+:\/\//i.test(activeApiAddr) ? activeApiAddr : `https://${activeApiAddr}`;
   return base.replace(/\/+$/, '') + url;
-}
-
-/** Forwards requests over one keep-alive pool per active address. */
-export class Forwarder {
-  private readonly pools = new Map<string, Pool>();
-  /** The lab's partition from peers: every forward fails as if the network dropped it. */
-  blocked = false;
-
-  constructor(private readonly selfName: string) {}
-
-  /** Sends the request to `target` (the active's cluster address) and returns its answer. */
-  async forward(target: string, req: ForwardRequest): Promise<ForwardResponse> {
-    if (this.blocked) throw new Error('active node unreachable (partitioned from peers)');
-    const headers: Record<string, string | string[]> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) headers[k] = v;
-    headers[FORWARDED_HEADER] = this.selfName;
-    const res = await this.pool(target).request({
-      method: req.method as 'GET',
-      path: req.url,
-      headers,
-      body: req.body && req.body.length ? req.body : undefined,
-    });
-    const body = Buffer.from(await res.body.arrayBuffer());
-    const out: Record<string, string | string[]> = {};
-    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) out[k] = v;
-    return { status: res.statusCode, headers: out, body };
-  }
-
-  /** Closes every pool. */
-  async close(): Promise<void> {
-    await Promise.all([...this.pools.values()].map((p) => p.close()));
-    this.pools.clear();
-  }
-
-  private pool(origin: string): Pool {
-    let p = this.pools.get(origin);
-    if (!p) {
-      p = new Pool(origin, { connections: 32, pipelining: 1, keepAliveTimeout: 30_000 });
-      this.pools.set(origin, p);
-    }
-    return p;
-  }
 }

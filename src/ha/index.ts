@@ -18,5 +18,12 @@ export {
   withLockTtl,
   type Timings,
 } from './timings.ts';
-export { Forwarder, FORWARDED_HEADER, redirectLocation, wantsRedirect, type ForwardRequest, type ForwardResponse } from './forwarder.ts';
+export {
+  endToEndHeaders,
+  redirectLocation,
+  wantsRedirect,
+  type Forwarder,
+  type ForwardRequest,
+  type ForwardResponse,
+} from './forwarder.ts';
 export { EchoBoard, livePeers, type Echo, type EchoChannel } from './echo-board.ts';

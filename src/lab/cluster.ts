@@ -135,7 +135,7 @@ export class Cluster {
     n.node.crash();
     n.up = false;
     await n.api.stop();
-    await n.cluster.stop();
+    await n.cluster?.stop();
   }
 
   /** Restart of a killed node: listeners back, the node sealed (or uninitialized). */
@@ -143,7 +143,7 @@ export class Cluster {
     const n = this.get(name);
     if (n.up) return;
     await n.api.reopen();
-    await n.cluster.reopen();
+    await n.cluster?.reopen();
     await n.node.restart();
     n.up = true;
     this.timeline.add({ time: this.clock.now(), node: name, type: 'action', detail: 'restart' });
@@ -222,7 +222,7 @@ export class Cluster {
     for (const n of this.nodes) {
       n.node.close();
       await n.api.stop();
-      await n.cluster.stop();
+      await n.cluster?.stop();
       await n.app.close();
       await n.forwarder.close();
     }

@@ -1,14 +1,25 @@
 /**
  * One node of a lab as the lab builds it: its storage link (where storage faults and
  * partitions apply), its part in HA, the Vault node, its app, an API listener and a
- * cluster listener one port up (where standbys forward), all reporting to the lab's timeline.
+ * cluster port one up (mutual TLS with its term's certificate while active: where standbys
+ * forward and echo), all reporting to the lab's timeline. A lab without sockets (virtual-time
+ * drills) has no cluster port: its standbys echo on a board the lab shares.
  */
 import type { FastifyInstance } from 'fastify';
-import { bindListener, buildApp, createStandbyHandler, type Listener, type ListenerOptions } from '../api/index.ts';
+import {
+  bindListener,
+  buildApp,
+  createForwardedHandler,
+  createStandbyHandler,
+  MAX_REQUEST_SIZE,
+  type Listener,
+  type ListenerOptions,
+} from '../api/index.ts';
 import type { Clock } from '../clock/index.ts';
 import { uuid } from '../crypto/index.ts';
-import { Forwarder, Leadership, type EchoBoard, type EchoChannel, type Timings } from '../ha/index.ts';
-import { VAULT_VERSION, VaultNode } from '../node/index.ts';
+import { EchoBoard, Leadership, type EchoChannel, type Forwarder, type LeaderInfo, type Timings } from '../ha/index.ts';
+import { VAULT_VERSION, VaultNode, type ClusterIdentity } from '../node/index.ts';
+import { ClusterClient, ClusterListener, selfSigned } from '../net/index.ts';
 import { StorageLink, type AbstractBackend, type StorageFaults } from '../storage/index.ts';
 import { nodeApiPort, nodeClusterPort } from './port-plan.ts';
 import type { Timeline } from './timeline.ts';
@@ -19,7 +30,8 @@ export interface LabNode {
   node: VaultNode;
   app: FastifyInstance;
   api: Listener;
-  cluster: Listener;
+  /** The cluster port; none in a lab without sockets. */
+  cluster: ClusterListener | undefined;
   apiAddr: string;
   forwarder: Forwarder;
   /** False between kill and restart. */
@@ -51,7 +63,7 @@ export interface LabNodeShared {
   timings: Timings;
   storageType: string;
   timeline: Timeline;
-  /** Where standbys echo to the active (sys/ha-status), standing in for Vault's cluster channel. */
+  /** Where standbys echo to the active in a lab without sockets (with sockets they echo over the cluster port). */
   echoes: EchoBoard;
 }
 
@@ -59,20 +71,31 @@ export interface LabNodeShared {
 export async function buildLabNode(i: number, host: string, opts: LabNodeOptions, lab: LabNodeShared): Promise<LabNode> {
   const base = opts.basePort ?? 8200;
   const name = `node${i + 1}`;
-  const bind = (port: number, what: string) =>
-    opts.listen === false ? detachedListener(`${name}-${what}`) : bindListener(host, port, opts.listener);
-  const api = await bind(nodeApiPort(base, i), 'api');
-  const cluster = await bind(nodeClusterPort(base, i), 'cluster');
+  const sockets = opts.listen !== false;
+  const api = sockets ? await bindListener(host, nodeApiPort(base, i), opts.listener) : detachedListener(`${name}-api`);
+  const cluster = sockets ? await ClusterListener.bind(host, nodeClusterPort(base, i)) : undefined;
+  const clusterAddr = cluster?.url ?? `https://${name}-cluster.invalid`;
   const link = new StorageLink(lab.backend, lab.storageFaults, lab.clock);
-  const forwarder = new Forwarder(name);
+  let node: VaultNode | undefined;
+  const forwarder = sockets
+    ? new ClusterClient({ credentials: (leader) => node?.leaderIdentity(leader.holder) ?? Promise.resolve(undefined) })
+    : socketlessForwarder();
+  const heardHere = new EchoBoard();
   const { clock, timeline } = lab;
-  const leadership = new Leadership({
+  const leadership: Leadership = new Leadership({
     backend: link,
     timings: lab.timings,
     clock,
     holderId: `${name}-${uuid().slice(0, 8)}`,
-    advertise: { apiAddr: api.url, clusterAddr: cluster.url },
-    echoes: { channel: echoChannel(lab.echoes, forwarder), hostname: name, version: VAULT_VERSION },
+    advertise: { apiAddr: api.url, clusterAddr },
+    echoes: {
+      channel:
+        forwarder instanceof ClusterClient
+          ? clusterEchoes(forwarder, heardHere, () => leadership.leader())
+          : boardEchoes(lab.echoes, forwarder),
+      hostname: name,
+      version: VAULT_VERSION,
+    },
     report: (e) =>
       timeline.add({
         time: clock.now(),
@@ -81,19 +104,32 @@ export async function buildLabNode(i: number, host: string, opts: LabNodeOptions
         detail: [e.term ? `term ${e.term}` : '', e.detail ?? ''].filter(Boolean).join(': '),
       }),
   });
-  const addrs = { apiAddr: api.url, clusterAddr: cluster.url };
-  const node = await VaultNode.create(
-    { name, hostname: name, backend: link, storageType: lab.storageType, ...addrs, clock, aead: opts.aead, readCache: opts.readCache },
+  node = await VaultNode.create(
+    {
+      name,
+      hostname: name,
+      backend: link,
+      storageType: lab.storageType,
+      apiAddr: api.url,
+      clusterAddr,
+      clock,
+      aead: opts.aead,
+      readCache: opts.readCache,
+      makeClusterIdentity: cluster ? (term) => termIdentity(host, name, term) : undefined,
+    },
     leadership,
   );
-  node.onEvent((e) => {
+  const served = node;
+  served.onEvent((e) => {
     if (e.type === 'state') timeline.add({ time: e.time, node: name, type: 'state', detail: `${e.from} → ${e.to}` });
     if (e.type === 'unseal-progress') timeline.add({ time: e.time, node: name, type: 'unseal', detail: `${e.progress}/${e.threshold}` });
+    // The cluster port serves exactly while the node is active, with the certificate of its term.
+    if (e.type === 'state') cluster?.serve(served.clusterIdentity());
   });
   const makeApp = () =>
-    buildApp(node, { stepDownBackoffMs: lab.timings.stepDownBackoffMs, standby: createStandbyHandler(node, forwarder) });
-  const parts = { name, node, api, cluster, apiAddr: api.url, forwarder, up: true, storage: link, leadership };
-  if (opts.listen === false) {
+    buildApp(served, { stepDownBackoffMs: lab.timings.stepDownBackoffMs, standby: createStandbyHandler(served, forwarder) });
+  const parts = { name, node: served, api, cluster, apiAddr: api.url, forwarder, up: true, storage: link, leadership };
+  if (!sockets) {
     // Without sockets nothing serves HTTP, and registering every route costs milliseconds per node
     // (a random drill starts thousands): the app is built only if something asks for it.
     let app: FastifyInstance | undefined;
@@ -106,12 +142,38 @@ export async function buildLabNode(i: number, host: string, opts: LabNodeOptions
   }
   const app = makeApp();
   await api.attach(app);
-  await cluster.attach(app);
+  const handle = createForwardedHandler(app, served);
+  cluster!.attach({ handle, echo: (echo) => heardHere.send(echo), maxRequestSize: MAX_REQUEST_SIZE });
   return { ...parts, app };
 }
 
-/** One node's end of the echo board: cut off, like its forwarding, while partitioned from its peers. */
-function echoChannel(echoes: EchoBoard, forwarder: Forwarder): EchoChannel {
+/** An active's certificate for one term: self-signed on P-521, as Vault makes its cluster certificates. */
+function termIdentity(host: string, name: string, term: number): Promise<ClusterIdentity> {
+  return selfSigned({ commonName: `${name} cluster term ${term}`, curve: 'P-521', altNames: [host, 'localhost'] });
+}
+
+/** A standby's echoes go to the active over the cluster port; the active lists what its own port heard. */
+function clusterEchoes(client: ClusterClient, heardHere: EchoBoard, leader: () => LeaderInfo | undefined): EchoChannel {
+  return {
+    send: (echo) => {
+      const l = leader();
+      if (l) client.echo(l, echo);
+    },
+    heard: () => heardHere.heard(),
+  };
+}
+
+/** A lab without sockets forwards nothing: drills drive its nodes directly. */
+function socketlessForwarder(): Forwarder {
+  return {
+    blocked: false,
+    forward: () => Promise.reject(new Error('this lab has no sockets to forward over')),
+    close: async () => {},
+  };
+}
+
+/** One node's end of the lab's shared echo board: cut off, like its forwarding, while partitioned from its peers. */
+function boardEchoes(echoes: EchoBoard, forwarder: Forwarder): EchoChannel {
   return {
     send: (echo) => {
       if (!forwarder.blocked) echoes.send(echo);

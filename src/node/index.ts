@@ -11,7 +11,7 @@ export type { InitRequest, InitResult } from './core/key-ceremony.ts';
 export { leafState, nodeMachine, type NodeState, type NodeMachineEvent } from './core/node-machine.ts';
 export type { NodeEvent, NodeEventListener } from './core/node-events.ts';
 export { VAULT_VERSION } from './version.ts';
-export type { NodeOptions } from './core/node-options.ts';
+export type { ClusterIdentity, NodeOptions } from './core/node-options.ts';
 export type { HealthQuery } from './core/node-status.ts';
 export { authorize } from './logical/policy/index.ts';
 export type { TokenEntry } from './logical/token/token-entry.ts';

@@ -19,7 +19,7 @@ describe('a 3-node cluster', () => {
         .poll(async () => (await fx.http(n.name, 'GET', '/v1/sys/leader')).body.leader_address, { timeout: 2000 })
         .toBe(active.apiAddr);
       const leader = (await fx.http(n.name, 'GET', '/v1/sys/leader')).body;
-      expect(leader).toMatchObject({ ha_enabled: true, is_self: n === active, leader_cluster_address: active.cluster.url });
+      expect(leader).toMatchObject({ ha_enabled: true, is_self: n === active, leader_cluster_address: active.cluster!.url });
       const health = await fx.http(n.name, 'GET', '/v1/sys/health');
       expect(health.status).toBe(n === active ? 200 : 429);
       expect((await fx.http(n.name, 'GET', '/v1/sys/health?standbyok=true')).status).toBe(200);

@@ -43,7 +43,7 @@ describe('sys/ha-status on a 3-node cluster', () => {
         'replication_primary_canary_age_ms',
         'version',
       ]);
-      expect(n).toMatchObject({ hostname: lab.name, cluster_address: lab.cluster.url, active_node: lab === active, version: '1.18.5' });
+      expect(n).toMatchObject({ hostname: lab.name, cluster_address: lab.cluster!.url, active_node: lab === active, version: '1.18.5' });
       if (lab === active) expect(n.last_echo).toBeNull();
       else expect(Number.isNaN(Date.parse(n.last_echo))).toBe(false);
     }

@@ -24,6 +24,8 @@ describe('leadership setup that fails', () => {
         setWriteOptions: (o: { term?: number }) => writeOptions.push(o),
         cacheReads: () => undefined,
         put: async () => undefined,
+        list: async () => [],
+        delete: async () => undefined,
       },
       mounts: {
         load: async () => {

@@ -1,9 +1,9 @@
 /** Every other /v1/ path: translated into a logical request and served by the node (or its active). */
-import type { FastifyInstance, RouteHandlerMethod } from 'fastify';
+import type { FastifyInstance, FastifyReply, RouteHandlerMethod } from 'fastify';
 import type { LogicalRequest, Served } from '../../node/index.ts';
 import { envelope, sendErrors, sendJson, sendNoContent } from '../reply.ts';
 import type { StandbyHandler } from './sys-raw.ts';
-import { toLogicalRequest } from '../translate.ts';
+import { toLogicalRequest, type RequestLike } from '../translate.ts';
 
 /** What the logical route needs from a node. */
 export interface LogicalTarget {
@@ -14,20 +14,34 @@ export interface LogicalTarget {
 /** The methods that map to logical operations. */
 export const LOGICAL_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'];
 
+/** A logical request's answer before it is written: a status and a JSON body (none for a 204), or errors. */
+export type LogicalAnswer = { status: number; body?: Record<string, unknown>; errors?: undefined } | { status: number; errors: string[] };
+
+/** Serves a request the way the logical route does, for whichever transport brought it (HTTP or the cluster channel). */
+export async function answerLogical(node: LogicalTarget, req: RequestLike): Promise<LogicalAnswer> {
+  const lreq = await toLogicalRequest(req);
+  const { response, mountType } = await node.handle(lreq);
+  const empty = !response || (response.data == null && !response.warnings?.length && !response.auth);
+  if (empty && response?.status === undefined) {
+    // Vault: a read or list that returns nothing is a 404 with no messages. A patch that
+    // returns nothing is a 204 (vault#13167); handlers say "not found" explicitly.
+    if (lreq.operation === 'read' || lreq.operation === 'list') return { status: 404, errors: [] };
+    return { status: 204 };
+  }
+  return { status: response!.status ?? 200, body: envelope(response!, mountType) };
+}
+
+/** Writes an answer with Vault's headers. */
+export function sendAnswer(reply: FastifyReply, a: LogicalAnswer): FastifyReply {
+  if (a.errors) return sendErrors(reply, a.status, a.errors);
+  return a.body ? sendJson(reply, a.status, a.body) : sendNoContent(reply);
+}
+
 /** Registers the catch-all logical route; returns its handler (the not-found handler reuses it for paths the router refuses). */
 export function registerLogicalRoute(app: FastifyInstance, node: LogicalTarget, standby?: StandbyHandler): RouteHandlerMethod {
   const handler: RouteHandlerMethod = async (req, reply) => {
     if (node.state === 'standby' && standby) return standby.handle(req, reply);
-    const lreq = await toLogicalRequest(req);
-    const { response, mountType } = await node.handle(lreq);
-    const empty = !response || (response.data == null && !response.warnings?.length && !response.auth);
-    if (empty && response?.status === undefined) {
-      // Vault: a read or list that returns nothing is a 404 with no messages. A patch that
-      // returns nothing is a 204 (vault#13167); handlers say "not found" explicitly.
-      if (lreq.operation === 'read' || lreq.operation === 'list') return sendErrors(reply, 404, []);
-      return sendNoContent(reply);
-    }
-    return sendJson(reply, response!.status ?? 200, envelope(response!, mountType));
+    return sendAnswer(reply, await answerLogical(node, req));
   };
   app.route({ method: LOGICAL_METHODS as ('GET' | 'POST')[], url: '/v1/*', handler });
   return handler;

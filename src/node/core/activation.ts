@@ -10,6 +10,7 @@ import type { Clock } from '../../clock/index.ts';
 import type { Barrier } from '../../crypto/index.ts';
 import { StorageKeys } from '../../storage/index.ts';
 import type { ExpirationManager, MountTable, PolicyStore, TokenStore } from '../logical/index.ts';
+import type { ClusterIdentity } from './node-options.ts';
 
 /** What activation loads and unloads. */
 export interface ActivationParts {
@@ -21,14 +22,38 @@ export interface ActivationParts {
   clock: Clock;
   /** False: the active does not cache reads in its barrier (see Barrier.cacheReads). */
   readCache: boolean;
-  /** What the leader entry advertises: this node's addresses (nothing secret). */
+  /** What the leader entry advertises besides the cluster identity: this node's addresses. */
   advertise: { apiAddr: string; clusterAddr: string };
+  /** Makes each term's cluster certificate and key; none: the node has no cluster port. */
+  makeClusterIdentity?: (term: number) => Promise<ClusterIdentity>;
+}
+
+/**
+ * The leader entry at `core/leader/<holder>`, behind the barrier because it holds the cluster
+ * key (as Vault's advertisement does): standbys read it to present the term's certificate.
+ */
+export interface LeaderEntry {
+  apiAddr: string;
+  clusterAddr: string;
+  term: number;
+  clusterCert?: string;
+  clusterKey?: string;
+}
+
+/** The cluster certificate and key in `holder`'s leader entry, if it has one. */
+export async function advertisedIdentity(barrier: Barrier, holder: string): Promise<ClusterIdentity | undefined> {
+  const raw = await barrier.get(`${StorageKeys.leaderPrefix}${holder}`);
+  if (!raw) return undefined;
+  const entry = JSON.parse(new TextDecoder().decode(raw)) as LeaderEntry;
+  return entry.clusterCert && entry.clusterKey ? { cert: entry.clusterCert, key: entry.clusterKey } : undefined;
 }
 
 /** One node's way into and out of active. */
 export class Activation {
   /** Moves into and out of active so far (what a request compares to learn it stayed in one term). */
   changes = 0;
+  /** The cluster certificate and key of the term this node serves as active; none while it is not. */
+  identity: ClusterIdentity | undefined;
 
   constructor(private readonly p: ActivationParts) {}
 
@@ -46,11 +71,25 @@ export class Activation {
       // Holding the lock under fencing, this node is the only writer storage accepts: its reads may be cached.
       barrier.cacheReads(this.p.readCache);
       await this.loadTables();
-      const entry = JSON.stringify({ ...this.p.advertise, term });
-      await barrier.put(`${StorageKeys.leaderPrefix}${holder}`, new TextEncoder().encode(entry));
+      const identity = await this.p.makeClusterIdentity?.(term);
+      const entry: LeaderEntry = { ...this.p.advertise, term, clusterCert: identity?.cert, clusterKey: identity?.key };
+      await barrier.put(`${StorageKeys.leaderPrefix}${holder}`, new TextEncoder().encode(JSON.stringify(entry)));
+      await this.clearOtherEntries(holder);
+      this.identity = identity;
     } catch (err) {
       this.deactivate();
       throw err;
+    }
+  }
+
+  /**
+   * Deletes the leader entries of earlier terms, as Vault's new active clears the leader
+   * prefix: an old term's cluster key has no use left, and a crashed active never removed its own.
+   */
+  private async clearOtherEntries(holder: string): Promise<void> {
+    const { barrier } = this.p;
+    for (const name of await barrier.list(StorageKeys.leaderPrefix)) {
+      if (name !== holder) await barrier.delete(`${StorageKeys.leaderPrefix}${name}`);
     }
   }
 
@@ -77,6 +116,7 @@ export class Activation {
    */
   deactivate(): void {
     this.changes++;
+    this.identity = undefined;
     this.p.expiration.stop();
     this.p.tokens.unload();
     this.p.policies.clear();

@@ -2,6 +2,12 @@
 import type { Clock } from '../../clock/index.ts';
 import type { Backend } from '../../storage/index.ts';
 
+/** The certificate (PEM) and private key (PKCS#8 PEM) of one term's cluster port: both ends of its mutual TLS. */
+export interface ClusterIdentity {
+  cert: string;
+  key: string;
+}
+
 /** Everything a node needs from the composition root (src/lab or `vaultlab server`). */
 export interface NodeOptions {
   /** Short name used in the timeline and banners (node1, node2, ...). */
@@ -20,6 +26,11 @@ export interface NodeOptions {
   hostname?: string;
   /** False: the active does not cache reads in its barrier (default true; see Barrier.cacheReads). */
   readCache?: boolean;
+  /**
+   * Makes the certificate and key an active serves its cluster port with for one term (a
+   * self-signed one, as Vault's); none when the node has no cluster port (virtual-time drills).
+   */
+  makeClusterIdentity?: (term: number) => Promise<ClusterIdentity>;
   /** The barrier's AES-GCM engine: node:crypto (default, faster) or @noble/ciphers. */
   aead?: 'node' | 'noble';
 }

@@ -27,7 +27,7 @@ import {
   type Served,
   type SystemView,
 } from '../logical/index.ts';
-import { Activation } from './activation.ts';
+import { Activation, advertisedIdentity } from './activation.ts';
 import { KeyCeremony, type InitRequest, type InitResult } from './key-ceremony.ts';
 import { UnsealFlow, type UnsealResult } from './unseal-flow.ts';
 import { NodeLifecycle } from './node-lifecycle.ts';
@@ -35,7 +35,7 @@ import { RequestGate } from './request-gate.ts';
 import { nodeSystemView } from './system-view.ts';
 import type { NodeState } from './node-machine.ts';
 import type { NodeEvent, NodeEventListener } from './node-events.ts';
-import type { NodeOptions } from './node-options.ts';
+import type { ClusterIdentity, NodeOptions } from './node-options.ts';
 import { VAULT_VERSION } from '../version.ts';
 import { health, leader, sealStatus, type HealthQuery, type StatusFacts } from './node-status.ts';
 
@@ -89,6 +89,7 @@ export class VaultNode {
       clock: this.clock,
       readCache: opts.readCache !== false,
       advertise: { apiAddr: opts.apiAddr, clusterAddr: opts.clusterAddr },
+      makeClusterIdentity: opts.makeClusterIdentity,
     });
     this.engines = createEngineResolver(this.system);
     this.unsealing = new UnsealFlow(this.ceremony, {
@@ -206,6 +207,19 @@ export class VaultNode {
     if (state === 'active') return { apiAddr: this.apiAddr, clusterAddr: this.opts.clusterAddr };
     if (state !== 'standby') return undefined;
     return this.ha?.leader();
+  }
+
+  /** The cluster certificate and key this node serves its cluster port with while active; none otherwise. */
+  clusterIdentity(): ClusterIdentity | undefined {
+    return this.state === 'active' ? this.activation.identity : undefined;
+  }
+
+  /**
+   * The cluster certificate and key the active `holder` advertised in its leader entry (behind
+   * the barrier, so only an unsealed node can read it): what a standby presents to forward.
+   */
+  async leaderIdentity(holder: string): Promise<ClusterIdentity | undefined> {
+    return this.state === 'standby' ? advertisedIdentity(this.barrier, holder) : undefined;
   }
 
   /** `sys/seal-status`. */

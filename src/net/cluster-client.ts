@@ -1,0 +1,186 @@
+/**
+ * A standby's end of the cluster channel: one mutual-TLS connection to the active's cluster
+ * port, kept and shared by every request it forwards and by its echoes, as Vault's standby
+ * keeps one gRPC connection. It presents the certificate and key the active advertised for
+ * its term, and accepts only that certificate from the server. A new active (another holder
+ * of the lock) means a new connection; when the connection drops, the requests in flight on it
+ * fail and the standby's handler looks for the active again, as Vault's forwarding does.
+ */
+import { connect, type TLSSocket } from 'node:tls';
+import { X509Certificate } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { endToEndHeaders, type Echo, type Forwarder, type ForwardRequest, type ForwardResponse, type LeaderInfo } from '../ha/index.ts';
+import type { ClusterIdentity } from '../node/index.ts';
+import { decodeHead, END, encodeFrame, FrameKind, messageFrames, type Frame } from './cluster-frames.ts';
+import { CLUSTER_PROTOCOL, type RequestHead, type ResponseHead } from './cluster-server.ts';
+import { FramedSocket } from './framed-socket.ts';
+
+/** How a standby reaches the active. */
+export interface ClusterClientOptions {
+  /** The certificate and key `leader` advertised for its term (from its leader entry), or none yet. */
+  credentials(leader: LeaderInfo): Promise<ClusterIdentity | undefined>;
+  /** How long a connection may take to open (default 10 s). */
+  connectTimeoutMs?: number;
+}
+
+interface Pending {
+  resolve(res: ForwardResponse): void;
+  reject(err: Error): void;
+  /** The body still arriving, once the head came without END. */
+  body?: Readable;
+}
+
+/** One connection to one active (one holder of the lock). */
+class Connection {
+  private readonly pending = new Map<number, Pending>();
+  private nextStream = 1;
+
+  constructor(
+    readonly holder: string,
+    readonly framed: FramedSocket,
+  ) {}
+
+  request(req: ForwardRequest): Promise<ForwardResponse> {
+    const stream = this.nextStream;
+    this.nextStream = this.nextStream >= 0xffffffff ? 1 : this.nextStream + 1;
+    const head: RequestHead = { m: req.method, u: req.url, h: endToEndHeaders(req.headers) };
+    return new Promise<ForwardResponse>((resolve, reject) => {
+      this.pending.set(stream, { resolve, reject });
+      this.framed.send(messageFrames(stream, FrameKind.RequestHead, head, req.body)).catch((err: Error) => this.fail(stream, err));
+    });
+  }
+
+  echo(echo: Echo): void {
+    this.framed.send([encodeFrame(0, FrameKind.Echo, END, Buffer.from(JSON.stringify(echo)))]).catch(() => undefined);
+  }
+
+  onFrame(f: Frame): void {
+    const p = this.pending.get(f.stream);
+    if (!p) return;
+    if (f.kind === FrameKind.ResponseHead) {
+      const { head, body } = decodeHead<ResponseHead>(f.payload);
+      if (f.flags & END) {
+        this.pending.delete(f.stream);
+        return p.resolve({ status: head.s, headers: head.h, body });
+      }
+      // A body in several parts streams on to the client: reading pauses while the client is slower than the active.
+      p.body = new Readable({ read: () => this.framed.resume() });
+      p.body.push(body);
+      p.resolve({ status: head.s, headers: { ...head.h, 'content-length': String(head.n) }, body: p.body });
+    } else if (f.kind === FrameKind.Data && p.body) {
+      if (!p.body.push(f.payload)) this.framed.pause();
+      if (f.flags & END) {
+        p.body.push(null);
+        this.pending.delete(f.stream);
+      }
+    } else if (f.kind === FrameKind.Error) {
+      this.fail(f.stream, new Error(`the active failed the request: ${f.payload.toString('utf8')}`));
+    }
+  }
+
+  /** The connection is gone: every request on it fails. */
+  failAll(err: Error): void {
+    for (const stream of [...this.pending.keys()]) this.fail(stream, err);
+  }
+
+  private fail(stream: number, err: Error): void {
+    const p = this.pending.get(stream);
+    if (!p) return;
+    this.pending.delete(stream);
+    if (p.body) p.body.destroy(err);
+    else p.reject(err);
+  }
+}
+
+/** A standby's forwarder over the cluster port. */
+export class ClusterClient implements Forwarder {
+  blocked = false;
+  private current: Promise<Connection> | undefined;
+  private currentHolder: string | undefined;
+
+  constructor(private readonly opts: ClusterClientOptions) {}
+
+  async forward(leader: LeaderInfo, req: ForwardRequest): Promise<ForwardResponse> {
+    if (this.blocked) throw new Error('active node unreachable (partitioned from peers)');
+    const conn = await this.connectionTo(leader);
+    return conn.request(req);
+  }
+
+  /** Sends a heartbeat to the active over the same connection (dropped silently when it cannot be sent, as a lost echo is). */
+  echo(leader: LeaderInfo, echo: Echo): void {
+    if (this.blocked) return;
+    this.connectionTo(leader).then(
+      (c) => c.echo(echo),
+      () => undefined,
+    );
+  }
+
+  async close(): Promise<void> {
+    const c = this.current;
+    this.current = undefined;
+    this.currentHolder = undefined;
+    if (c) (await c.catch(() => undefined))?.framed.close();
+  }
+
+  /** The connection to `leader`, opened on first use; a connection to an earlier active is closed. */
+  private connectionTo(leader: LeaderInfo): Promise<Connection> {
+    if (this.current && this.currentHolder === leader.holder) return this.current;
+    void this.close();
+    const opening = this.open(leader);
+    this.current = opening;
+    this.currentHolder = leader.holder;
+    // A failed or closed connection is forgotten, so the next request opens a new one.
+    const forget = () => {
+      if (this.current === opening) {
+        this.current = undefined;
+        this.currentHolder = undefined;
+      }
+    };
+    opening.then((c) => c.framed.socket.once('close', forget), forget);
+    return opening;
+  }
+
+  private async open(leader: LeaderInfo): Promise<Connection> {
+    const id = await this.opts.credentials(leader);
+    if (!id) throw new Error(`no cluster certificate advertised by the active (${leader.holder}) yet`);
+    const socket = await dial(new URL(leader.clusterAddr), id, this.opts.connectTimeoutMs ?? 10_000);
+    let conn: Connection | undefined;
+    const framed = new FramedSocket(socket, {
+      frame: (f) => conn?.onFrame(f),
+      closed: (err) => conn?.failAll(err ?? new Error('cluster connection closed')),
+    });
+    conn = new Connection(leader.holder, framed);
+    return conn;
+  }
+}
+
+/** Opens the TLS connection: present the term's certificate, accept only the same one from the server. */
+function dial(target: URL, id: ClusterIdentity, timeoutMs: number): Promise<TLSSocket> {
+  const expected = new X509Certificate(id.cert).fingerprint256;
+  return new Promise((resolve, reject) => {
+    const socket = connect({
+      host: target.hostname.replace(/^\[|\]$/g, ''),
+      port: Number(target.port),
+      cert: id.cert,
+      key: id.key,
+      ca: [id.cert],
+      ALPNProtocols: [CLUSTER_PROTOCOL],
+      // The certificate is pinned: the server must hold exactly the one the leader entry names.
+      checkServerIdentity: (_host, cert) =>
+        cert.fingerprint256 === expected
+          ? undefined
+          : new Error('the cluster port presented another certificate than the active advertised'),
+    });
+    const timer = setTimeout(() => socket.destroy(new Error(`cluster connection to ${target.host} timed out`)), timeoutMs);
+    const failed = (err: Error) => {
+      clearTimeout(timer);
+      reject(err);
+    };
+    socket.once('error', failed);
+    socket.once('secureConnect', () => {
+      clearTimeout(timer);
+      socket.off('error', failed);
+      resolve(socket);
+    });
+  });
+}

@@ -152,14 +152,14 @@ function termIdentity(host: string, name: string, term: number): Promise<Cluster
   return selfSigned({ commonName: `${name} cluster term ${term}`, curve: 'P-521', altNames: [host, 'localhost'] });
 }
 
-/** A standby's echoes go to the active over the cluster port; the active lists what its own port heard. */
+/** A standby's echoes go to the active over the cluster port; the active lists what its own port heard (nothing while cut off). */
 function clusterEchoes(client: ClusterClient, heardHere: EchoBoard, leader: () => LeaderInfo | undefined): EchoChannel {
   return {
     send: (echo) => {
       const l = leader();
       if (l) client.echo(l, echo);
     },
-    heard: () => heardHere.heard(),
+    heard: () => (client.blocked ? [] : heardHere.heard()),
   };
 }
 

@@ -123,8 +123,11 @@ export async function buildLabNode(i: number, host: string, opts: LabNodeOptions
   served.onEvent((e) => {
     if (e.type === 'state') timeline.add({ time: e.time, node: name, type: 'state', detail: `${e.from} → ${e.to}` });
     if (e.type === 'unseal-progress') timeline.add({ time: e.time, node: name, type: 'unseal', detail: `${e.progress}/${e.threshold}` });
+    if (e.type !== 'state') return;
     // The cluster port serves exactly while the node is active, with the certificate of its term.
-    if (e.type === 'state') cluster?.serve(served.clusterIdentity());
+    cluster?.serve(served.clusterIdentity());
+    // Only a standby forwards: leaving standby (sealed, killed, or active now) drops its connection, as Vault clears its forwarding client.
+    if (e.from === 'standby') void forwarder.close();
   });
   const makeApp = () =>
     buildApp(served, { stepDownBackoffMs: lab.timings.stepDownBackoffMs, standby: createStandbyHandler(served, forwarder) });

@@ -123,4 +123,14 @@ describe('the cluster port', () => {
     const leader = await active().node.ha!.refreshLeader();
     expect(keys[0]).toBe(leader!.holder);
   });
+
+  it("drops a standby's connection when the standby leaves standby (sealed or killed)", async () => {
+    for (const n of inState(fx.cluster, 'standby')) await fx.http(n, 'GET', '/v1/secret/data/fwd');
+    await expect.poll(() => active().cluster!.connections, { timeout: 10_000 }).toBe(2);
+    const [first, second] = inState(fx.cluster, 'standby');
+    fx.cluster.seal(first!);
+    await expect.poll(() => active().cluster!.connections, { timeout: 10_000 }).toBe(1);
+    await fx.cluster.kill(second!);
+    await expect.poll(() => active().cluster!.connections, { timeout: 10_000 }).toBe(0);
+  });
 });

@@ -21,4 +21,5 @@ export {
   type LinkFaults,
   type LinkSettings,
 } from './link-settings.ts';
+export { TcpLink, type LinkStats, type TcpLinkOptions } from './tcp-link.ts';
 export { CertificateAuthority, LOOPBACK_NAMES, selfSigned, type CertificateRequest, type CertifiedKey } from './x509.ts';

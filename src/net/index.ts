@@ -1,4 +1,4 @@
-/** The lab's network: links with latency and faults, X.509 material for TLS and the cluster port, Go durations. */
+/** The lab's network: links with latency and faults, topologies, X.509 material for TLS and the cluster port. */
 export { formatMs, parseGoDuration } from './go-duration.ts';
 export {
   afterHandshake,
@@ -22,4 +22,18 @@ export {
   type LinkSettings,
 } from './link-settings.ts';
 export { TcpLink, type LinkStats, type TcpLinkOptions } from './tcp-link.ts';
+export { parseTopology, readTopologyFile, TopologyFileError } from './topology-file.ts';
+export {
+  endpointNamed,
+  linkBetween,
+  nodesInZone,
+  pairKey,
+  placeNodes,
+  TOPOLOGY_PRESETS,
+  TopologyError,
+  topologyPreset,
+  type Endpoint,
+  type Placement,
+  type Topology,
+} from './topology.ts';
 export { CertificateAuthority, LOOPBACK_NAMES, selfSigned, type CertificateRequest, type CertifiedKey } from './x509.ts';

@@ -9,6 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SimClock } from '../../src/clock/index.ts';
 import { TcpLink, type LinkSettings } from '../../src/net/index.ts';
 import { dial, echoServer, failureOf, median, readFor, roundTrip, roundTrips, sinkServer, until, type TestServer } from './link-rig.ts';
 
@@ -184,6 +185,24 @@ describe('a link in real time', () => {
     const after = median(await roundTrips(s, 9));
     expect(before).toBeLessThan(30);
     expect(after).toBeGreaterThanOrEqual(2 * 35 * 0.8);
+  });
+
+  it("runs on the Clock it is given: on a virtual clock bytes move only as virtual time passes the model's arrival", async () => {
+    const sink = await sinkServer();
+    cleanup.push(() => sink.close());
+    const clock = new SimClock();
+    const link = await TcpLink.open({ target: { host: '127.0.0.1', port: sink.port }, settings: { latencyMs: 20, jitterMs: 0 }, clock });
+    cleanup.push(() => link.close());
+    const s = await client(link);
+    s.write('x');
+    await until(() => link.stats().bytes.inFlight === 1);
+    // The handshake's round trip (40 ms) and the byte's own 20 ms: due at 60 ms of virtual time.
+    await clock.advance(59);
+    await sleep(300);
+    expect(link.stats().bytes.toTarget).toBe(0);
+    await clock.advance(1);
+    await sink.received(1);
+    expect(link.stats().bytes).toEqual({ toTarget: 1, toClient: 0, inFlight: 0 });
   });
 
   it('close() stops listening and ends every connection', async () => {

@@ -15,7 +15,7 @@ import { deliverChunk, IDLE_DIRECTION, isTransparent, type DirectionState, type 
 import type { EffectiveLink } from './link-settings.ts';
 
 /** Above this many bytes waiting in one direction the source is paused; below LOW_WATER it reads again. */
-export const HIGH_WATER = 1024 * 1024;
+const HIGH_WATER = 1024 * 1024;
 const LOW_WATER = 256 * 1024;
 
 /** What a pipe asks of the link it belongs to. */

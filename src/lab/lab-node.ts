@@ -4,7 +4,7 @@
  * cluster listener one port up (where standbys forward), all reporting to the lab's timeline.
  */
 import type { FastifyInstance } from 'fastify';
-import { bindListener, buildApp, createStandbyHandler, type Listener, type ListenerOptions } from '../api/index.ts';
+import { bindListener, buildApp, createStandbyHandler, type Listener, type ListenerOptions, type ListenerTls } from '../api/index.ts';
 import type { Clock } from '../clock/index.ts';
 import { uuid } from '../crypto/index.ts';
 import { Forwarder, Leadership, type EchoBoard, type EchoChannel, type Timings } from '../ha/index.ts';
@@ -41,6 +41,8 @@ export interface LabNodeOptions {
   listen?: boolean;
   /** Timeouts and the connection cap of every listener (default: LISTENER_DEFAULTS). */
   listener?: ListenerOptions;
+  /** Each node's API listener TLS, node1 first (`up --tls`); without it the API is plain HTTP. */
+  apiTls?: ListenerTls[];
 }
 
 /** What every node of one lab shares. */
@@ -55,13 +57,18 @@ export interface LabNodeShared {
   echoes: EchoBoard;
 }
 
+/** The name of the lab's node `i`: node1, node2, ... */
+export function labNodeName(i: number): string {
+  return `node${i + 1}`;
+}
+
 /** Builds node `i` (node1, node2, ...): on basePort + 10·i (API) and one up (cluster), or on no socket at all. */
 export async function buildLabNode(i: number, host: string, opts: LabNodeOptions, lab: LabNodeShared): Promise<LabNode> {
   const base = opts.basePort ?? 8200;
-  const name = `node${i + 1}`;
-  const bind = (port: number, what: string) =>
-    opts.listen === false ? detachedListener(`${name}-${what}`) : bindListener(host, port, opts.listener);
-  const api = await bind(nodeApiPort(base, i), 'api');
+  const name = labNodeName(i);
+  const bind = (port: number, what: string, tls?: ListenerTls) =>
+    opts.listen === false ? detachedListener(`${name}-${what}`) : bindListener(host, port, { ...opts.listener, tls });
+  const api = await bind(nodeApiPort(base, i), 'api', opts.apiTls?.[i]);
   const cluster = await bind(nodeClusterPort(base, i), 'cluster');
   const link = new StorageLink(lab.backend, lab.storageFaults, lab.clock);
   const forwarder = new Forwarder(name);

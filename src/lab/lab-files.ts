@@ -138,6 +138,11 @@ export function takeLabLock(home: string): { note?: string } {
   return { note: `the lab of pid ${pid} was not running: removed its stale files (${removed.join(', ')})` };
 }
 
+/** Removes a run's TLS folder (its keys with it). */
+export function removeLabTls(home: string): void {
+  rmSync(join(home, TLS_DIR), { recursive: true, force: true });
+}
+
 /** Gives the lock back, if this process still holds it. */
 export function releaseLabLock(home: string): void {
   if (readLockPid(home) === process.pid) rmSync(join(home, LOCK_FILE), { force: true });

@@ -13,11 +13,20 @@ import type { Timings } from '../ha/index.ts';
 import { Cluster } from './cluster.ts';
 import { createControlSecret, removeControlSecret } from './control-auth.ts';
 import { startControlServer } from './control-server.ts';
-import { DATA_DIR, KEYS_FILE, LAB_FILE, releaseLabLock, takeLabLock, writePrivate, type LabFile, type LabKeys } from './lab-files.ts';
+import {
+  DATA_DIR,
+  KEYS_FILE,
+  LAB_FILE,
+  releaseLabLock,
+  removeLabTls,
+  takeLabLock,
+  writePrivate,
+  type LabFile,
+  type LabKeys,
+} from './lab-files.ts';
 import { checkKeysFree, labKeysFor, unsealEach } from './lab-keys.ts';
 import { LabFaults } from './lab-faults.ts';
 import { labNodeName } from './lab-node.ts';
-import { makeLabTls, removeLabTls } from './lab-tls.ts';
 import { controlPort } from './port-plan.ts';
 
 /** How to start a lab. */
@@ -75,12 +84,9 @@ export async function startLab(opts: LabOptions = {}): Promise<RunningLab> {
     const basePort = opts.basePort ?? 8200;
     const dir = join(home, DATA_DIR);
     const nodes = opts.nodes ?? 3;
-    const tls = opts.tls
-      ? await makeLabTls(
-          home,
-          Array.from({ length: nodes }, (_, i) => labNodeName(i)),
-        )
-      : undefined;
+    const names = Array.from({ length: nodes }, (_, i) => labNodeName(i));
+    // Imported here: only a TLS lab loads the X.509 library.
+    const tls = opts.tls ? await (await import('./lab-tls.ts')).makeLabTls(home, names) : undefined;
     cluster = await Cluster.start({ nodes, storage, sync: opts.sync, dir, basePort, timings: opts.timings, apiTls: tls?.nodes });
     const c = cluster;
     const keys = await labKeysFor(c, home, storage);

@@ -2,7 +2,8 @@
  * `vaultlab up --tls`: a lab CA made fresh for the run and one server certificate per node (for
  * 127.0.0.1, ::1 and localhost), written under the lab's home in tls/: ca.pem (what clients
  * trust: VAULT_CACERT), nodeN.pem and nodeN-key.pem. Key files are created with mode 0600 and
- * the folder 0700, so no key is readable by others even for a moment. The CA's own key is never
+ * the folder 0700, so no key is readable by others even for a moment. Loaded only by `up --tls`:
+ * the X.509 library costs a few hundred milliseconds to load, which a plain lab does not pay. The CA's own key is never
  * written: it signs this run's certificates in memory and is gone with the run, so a copied
  * ca.pem vouches for nothing once the lab is down. The run owns the folder and removes it on close.
  */
@@ -11,6 +12,7 @@ import { join, resolve } from 'node:path';
 import type { ListenerTls } from '../api/index.ts';
 import { CertificateAuthority } from '../net/index.ts';
 import { TLS_DIR } from './lab-files.ts';
+
 /** The CA certificate clients trust (VAULT_CACERT). */
 export const CA_FILE = 'ca.pem';
 
@@ -48,9 +50,4 @@ export async function makeLabTls(home: string, names: string[]): Promise<LabTls>
     nodes.push({ cert, key });
   }
   return { caFile: resolve(dir, CA_FILE), nodes };
-}
-
-/** Removes a run's TLS folder (its keys with it). */
-export function removeLabTls(home: string): void {
-  rmSync(join(home, TLS_DIR), { recursive: true, force: true });
 }

@@ -100,3 +100,20 @@ describe('up --tls', () => {
     expect(readdirSync(home)).not.toContain('tls');
   });
 });
+
+describe('a TLS lab whose process died', () => {
+  it('leaves tls/ behind only until down clears the stale files', async () => {
+    const deadHome = join(dir, 'dead');
+    const dead = startCli(['up', '--tls', '--storage', 'memory', '--nodes', '1', '--base-port', '0'], /Ctrl-C stops the lab/, {
+      VAULTLAB_HOME: deadHome,
+    });
+    await dead.up;
+    dead.child.kill('SIGKILL');
+    await dead.exited;
+    expect(readdirSync(deadHome)).toContain('tls');
+    const cleared = await runCli(['down'], { VAULTLAB_HOME: deadHome });
+    expect(cleared.code).toBe(0);
+    expect(cleared.stdout).toMatch(/removed its stale files \(.*tls.*\)/);
+    expect(readdirSync(deadHome)).not.toContain('tls');
+  }, 60_000);
+});

@@ -4,8 +4,8 @@
  * and verifies one (then against its client CA, or the system's CAs without one). ALPN offers
  * http/1.1 only: the app behind is Node's HTTP/1.1 server, fed through the LIST shim.
  */
-import { createServer, type Server, type TLSSocket, type TlsOptions } from 'node:tls';
-import type { Socket } from 'node:net';
+import { createServer, type TLSSocket, type TlsOptions } from 'node:tls';
+import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 
 /** Vault's TLS versions by their config names (tls_min_version). */
 export const TLS_VERSIONS = { tls10: 'TLSv1', tls11: 'TLSv1.1', tls12: 'TLSv1.2', tls13: 'TLSv1.3' } as const;
@@ -44,19 +44,43 @@ export function tlsServerOptions(tls: ListenerTls, handshakeTimeoutMs: number): 
   };
 }
 
+/** The first byte of a TLS handshake record: what every TLS client sends first. */
+const TLS_HANDSHAKE_RECORD = 0x16;
+
+/** Go's answer (so Vault's) to plain HTTP on a TLS port, in place of a silent hang-up. */
+export const PLAIN_HTTP_ANSWER = 'HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n';
+
 /**
- * A TLS server: `onRaw` sees each TCP connection as it arrives (to track it, or refuse it
- * before any handshake), `onSecure` each connection once its handshake is done.
+ * A TLS listener: a net server that looks at each connection's first bytes, answers plain HTTP
+ * as Go does, and hands TLS to a node:tls server that never listens itself (it does the
+ * handshake, its timeout and client-certificate checks). `onRaw` sees each TCP connection as
+ * it arrives (to track it, or refuse it), `onSecure` each connection once its handshake is done.
  */
 export function createTlsServer(
   tls: ListenerTls,
   handshakeTimeoutMs: number,
   onRaw: (raw: Socket) => void,
   onSecure: (s: TLSSocket) => void,
-): Server {
-  const server = createServer(tlsServerOptions(tls, handshakeTimeoutMs), onSecure);
-  server.on('connection', onRaw);
-  // A failed handshake (no client certificate, an old TLS version, plain HTTP) only ends that connection.
-  server.on('tlsClientError', (_err, sock) => sock.destroy());
-  return server;
+): NetServer {
+  const tlsServer = createServer(tlsServerOptions(tls, handshakeTimeoutMs), onSecure);
+  // A failed handshake (no client certificate, an old TLS version) only ends that connection.
+  tlsServer.on('tlsClientError', (_err, sock) => sock.destroy());
+  return createNetServer((raw) => {
+    onRaw(raw);
+    if (raw.destroyed) return;
+    // Until its first byte, a connection is a slow client the TLS server cannot time yet.
+    if (handshakeTimeoutMs > 0) raw.setTimeout(handshakeTimeoutMs, () => raw.destroy());
+    raw.once('data', (first: Buffer) => {
+      raw.pause();
+      raw.setTimeout(0);
+      if (first[0] !== TLS_HANDSHAKE_RECORD) {
+        if (/^[A-Z]{3,7} /.test(first.subarray(0, 8).toString('latin1'))) raw.end(PLAIN_HTTP_ANSWER);
+        else raw.destroy();
+        return;
+      }
+      // Back into the stream: the TLS socket reads what its net socket already buffered before the handle.
+      raw.unshift(first);
+      tlsServer.emit('connection', raw);
+    });
+  });
 }

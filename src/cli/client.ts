@@ -9,6 +9,12 @@ import { Agent as HttpAgent } from 'node:http';
 import { connectError, exchange } from './http-exchange.ts';
 import { tlsClientOptions } from './tls-flags.ts';
 
+/** The errors of an answer as Vault's client lists them; a body that is not JSON (plain HTTP to a TLS port) is its Raw Message. */
+function errorList(errors: string[], body: unknown): string {
+  if (errors.length === 0 && typeof body === 'string' && body) return `Raw Message:\n\n${body.replace(/\n$/, '')}`;
+  return `Errors:\n\n${errors.map((e) => `* ${e}`).join('\n')}`;
+}
+
 /** An API error with Vault's status and messages. */
 export class ApiError extends Error {
   constructor(
@@ -19,7 +25,7 @@ export class ApiError extends Error {
     /** The answer's parsed body: a KV v2 404 still carries a deleted version's metadata. */
     readonly body?: unknown,
   ) {
-    super(`Error making API request.\n\nURL: ${method} ${url}\nCode: ${status}. Errors:\n\n${errors.map((e) => `* ${e}`).join('\n')}`);
+    super(`Error making API request.\n\nURL: ${method} ${url}\nCode: ${status}. ${errorList(errors, body)}`);
   }
 }
 

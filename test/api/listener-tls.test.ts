@@ -8,6 +8,8 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import tls from 'node:tls';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,13 +83,23 @@ describe('a TLS listener', () => {
     expect(untrusted.stdout).toBe('');
   });
 
-  it('offers http/1.1 by ALPN and refuses plain HTTP', async () => {
+  it('offers http/1.1 by ALPN, and answers plain HTTP as Go (so Vault) does: 400 and why', async () => {
     const l = await serveTls();
     const verbose = await curl(['-v', '--cacert', caFile, `${l.url}/v1/x`]);
     expect(verbose.stderr).toMatch(/ALPN.*http\/1\.1/);
     expect(verbose.stderr).not.toMatch(/ALPN.*server accepted h2/);
-    const plain = await curl([`http://127.0.0.1:${l.port}/v1/x`]);
-    expect(plain.code).not.toBe(0);
+    const plain = await curl(['-w', '%{http_code}', `http://127.0.0.1:${l.port}/v1/x`]);
+    expect(plain).toMatchObject({ code: 0, stdout: 'Client sent an HTTP request to an HTTPS server.\n400' });
+  });
+
+  it('cuts a connection that never starts its handshake once the read-header timeout is up', async () => {
+    const app = Fastify();
+    const l = await listen(app, '127.0.0.1', 0, { tls: server, readHeaderTimeoutMs: 200 });
+    open.push(l);
+    const sock = connect(l.port, '127.0.0.1');
+    sock.on('error', () => undefined);
+    await once(sock, 'close');
+    expect(sock.bytesRead).toBe(0);
   });
 
   it('with tls_min_version tls13 refuses a TLS 1.2 client, and serves a TLS 1.3 one', async () => {

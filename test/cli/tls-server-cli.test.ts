@@ -95,6 +95,15 @@ describe('server -config with TLS, through the CLI over https', () => {
     );
   });
 
+  it("shows Vault's raw 400 when an http:// address reaches the TLS listener", async () => {
+    const plain = addr.replace('https:', 'http:');
+    const r = await runCli(['read', 'sys/health'], { ...env, VAULT_ADDR: plain });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `Error making API request.\n\nURL: GET ${plain}/v1/sys/health\nCode: 400. Raw Message:\n\nClient sent an HTTP request to an HTTPS server.`,
+    );
+  });
+
   it('checks the name -tls-server-name gives, and a flag wins over its environment variable', async () => {
     const named = await runCli(['read', '-tls-server-name=vault.example.com', 'sys/health'], { ...env, VAULT_CACERT: at('ca.pem') });
     expect(named.code).toBe(2);

@@ -1,6 +1,7 @@
 /** The HTTP API: one fastify app per node, in Vault's shapes. The only room that imports fastify. */
 export { buildApp, type AppOptions } from './app.ts';
 export { bindListener, listen, LISTENER_DEFAULTS, type Listener, type ListenerOptions } from './listen.ts';
+export { TLS_VERSIONS, type ListenerTls, type TlsVersionName } from './listen-tls.ts';
 export { acceptListMethod, LIST_MARK_HEADER, ListRewriter } from './list-method.ts';
 export { MAX_REQUEST_SIZE, parseBody } from './body-parser.ts';
 export { UNAUTHENTICATED_BODY_LIMIT } from './body-allowance.ts';

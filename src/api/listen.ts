@@ -1,5 +1,6 @@
 /**
- * Putting an app on a TCP port behind the LIST-method shim: a plain net server hands
+ * Putting an app on a TCP port behind the LIST-method shim: a plain net server (or a TLS one,
+ * listen-tls.ts, handing on the decrypted stream once the handshake is done) hands
  * each socket, taught the LIST method, to fastify's HTTP server, which never listens itself. Binding and
  * serving are two steps, so a lab can learn its port (port 0) before it builds the node
  * that advertises it, and can stop and restart serving on the same port (kill, restart).
@@ -9,6 +10,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { RealClock, type Clock } from '../clock/index.ts';
+import { createTlsServer, type ListenerTls } from './listen-tls.ts';
 import { acceptListMethod } from './list-method.ts';
 import { SocketDeadlines } from './socket-deadlines.ts';
 
@@ -24,10 +26,12 @@ export interface ListenerOptions {
   maxConnections?: number;
   /** Where the timeouts are timed (the wall clock unless a test gives another). */
   clock?: Clock;
+  /** Serve HTTPS with this TLS (plain HTTP without). */
+  tls?: ListenerTls;
 }
 
 /** The lab's listener limits: Vault's timeouts, and a cap well under a default file-descriptor limit. */
-export const LISTENER_DEFAULTS: Readonly<Required<Omit<ListenerOptions, 'clock'>>> = {
+export const LISTENER_DEFAULTS: Readonly<Required<Omit<ListenerOptions, 'clock' | 'tls'>>> = {
   readHeaderTimeoutMs: 10_000,
   readTimeoutMs: 30_000,
   idleTimeoutMs: 300_000,
@@ -38,7 +42,7 @@ export const LISTENER_DEFAULTS: Readonly<Required<Omit<ListenerOptions, 'clock'>
 export interface Listener {
   host: string;
   port: number;
-  /** http://host:port */
+  /** http://host:port, or https:// with TLS */
   url: string;
   /** Starts handing connections to `app` (after `app.ready()`). */
   attach(app: FastifyInstance): Promise<void>;
@@ -61,7 +65,7 @@ function listenOn(server: Server, host: string, port: number): Promise<number> {
 }
 
 /** A listener's limits, each given or the lab's default. */
-type Limits = Required<Omit<ListenerOptions, 'clock'>>;
+type Limits = Required<Omit<ListenerOptions, 'clock' | 'tls'>>;
 
 function limitsOf(opts: ListenerOptions): Limits {
   const pick = <K extends keyof typeof LISTENER_DEFAULTS>(k: K) => opts[k] ?? LISTENER_DEFAULTS[k];
@@ -73,28 +77,37 @@ function limitsOf(opts: ListenerOptions): Limits {
   };
 }
 
-/** Hands each accepted socket, taught LIST and under the listener's deadlines, to the attached app; refused while none is. */
-function connectionHandler(
-  appOf: () => FastifyInstance | undefined,
-  sockets: Set<Socket>,
-  limits: Limits,
-  clock: Clock,
-): (sock: Socket) => void {
+/** Keeps `sock` among the open connections until it closes (stop() drops them all). */
+function tracker(sockets: Set<Socket>): (sock: Socket) => void {
+  return (sock) => {
+    sockets.add(sock);
+    sock.on('close', () => sockets.delete(sock));
+  };
+}
+
+/** Hands each accepted socket (decrypted, with TLS), taught LIST and under the listener's deadlines, to the attached app; refused while none is. */
+function connectionHandler(appOf: () => FastifyInstance | undefined, limits: Limits, clock: Clock): (sock: Socket) => void {
   return (sock) => {
     const app = appOf();
     if (!app) return void sock.destroy();
-    // Node's http server turns Nagle off on its own sockets; ours come from net, so do it here
-    // (with Nagle on, a response split over two writes waits ~40 ms for the peer's delayed ACK).
-    sock.setNoDelay(true);
-    sockets.add(sock);
     const deadlines = new SocketDeadlines(sock, limits, clock);
-    sock.on('close', () => {
-      sockets.delete(sock);
-      deadlines.stop();
-    });
+    sock.on('close', () => deadlines.stop());
     acceptListMethod(sock, (phase, received) => deadlines.update(phase, received));
     app.server.emit('connection', sock);
   };
+}
+
+/** A new server for the listener: plain, or TLS that hands on each connection once its handshake is done. */
+function serverFor(opts: ListenerOptions, limits: Limits, track: (sock: Socket) => void, serve: (sock: Socket) => void): Server {
+  // Node's http server turns Nagle off on its own sockets; ours come from net, so do it here
+  // (with Nagle on, a response split over two writes waits ~40 ms for the peer's delayed ACK).
+  const accept = (raw: Socket) => (raw.setNoDelay(true), track(raw));
+  const s = opts.tls
+    ? createTlsServer(opts.tls, limits.readHeaderTimeoutMs, accept, serve)
+    : createServer((raw) => (accept(raw), serve(raw)));
+  // net closes connections over the cap as they are accepted, before any byte is read.
+  s.maxConnections = limits.maxConnections;
+  return s;
 }
 
 /** Binds host:port (0 picks a free port); connections are refused until an app is attached. */
@@ -102,13 +115,8 @@ export async function bindListener(host: string, port: number, opts: ListenerOpt
   const limits = limitsOf(opts);
   let app: FastifyInstance | undefined;
   const sockets = new Set<Socket>();
-  const onConnection = connectionHandler(() => app, sockets, limits, opts.clock ?? new RealClock());
-  const create = () => {
-    const s = createServer(onConnection);
-    // net closes connections over the cap as they are accepted, before any byte is read.
-    s.maxConnections = limits.maxConnections;
-    return s;
-  };
+  const serve = connectionHandler(() => app, limits, opts.clock ?? new RealClock());
+  const create = () => serverFor(opts, limits, tracker(sockets), serve);
   let server = create();
   const bound = await listenOn(server, host, port);
   const stop = () =>
@@ -120,7 +128,7 @@ export async function bindListener(host: string, port: number, opts: ListenerOpt
   return {
     host,
     port: bound,
-    url: `http://${host}:${bound}`,
+    url: `${opts.tls ? 'https' : 'http'}://${host}:${bound}`,
     attach: async (a) => {
       await a.ready();
       // Node times keep-alive connections between requests itself, per socket, once a response is sent.

@@ -1,12 +1,19 @@
 /**
  * The CLI's HTTP client: Vault's API over node:http (no HTTP library to load at start-up), configured like the `vault` CLI
- * (VAULT_ADDR, VAULT_TOKEN, -address), following one 307 unless VAULT_DISABLE_REDIRECTS,
+ * (VAULT_ADDR, VAULT_TOKEN, -address, and the TLS settings of tls-flags.ts), following one 307 unless VAULT_DISABLE_REDIRECTS,
  * and turning transport failures into hints a lab user can act on.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent as HttpAgent } from 'node:http';
 import { connectError, exchange } from './http-exchange.ts';
+import { tlsClientOptions } from './tls-flags.ts';
+
+/** The errors of an answer as Vault's client lists them; a body that is not JSON (plain HTTP to a TLS port) is its Raw Message. */
+function errorList(errors: string[], body: unknown): string {
+  if (errors.length === 0 && typeof body === 'string' && body) return `Raw Message:\n\n${body.replace(/\n$/, '')}`;
+  return `Errors:\n\n${errors.map((e) => `* ${e}`).join('\n')}`;
+}
 
 /** An API error with Vault's status and messages. */
 export class ApiError extends Error {
@@ -18,7 +25,7 @@ export class ApiError extends Error {
     /** The answer's parsed body: a KV v2 404 still carries a deleted version's metadata. */
     readonly body?: unknown,
   ) {
-    super(`Error making API request.\n\nURL: ${method} ${url}\nCode: ${status}. Errors:\n\n${errors.map((e) => `* ${e}`).join('\n')}`);
+    super(`Error making API request.\n\nURL: ${method} ${url}\nCode: ${status}. ${errorList(errors, body)}`);
   }
 }
 
@@ -86,17 +93,19 @@ export class VaultClient {
 
   /** One exchange with `target`, transport failures turned into a ConnectError naming the address that failed. */
   private async send(method: string, target: URL, headers: Record<string, string>, payload?: string, redirectedFrom?: string) {
+    // Outside the try: a TLS file that cannot be read is the user's mistake (exit 1), not a transport failure.
+    const agent = await this.agentFor(target);
     try {
-      return await exchange(target, { method, headers, agent: await this.agentFor(target) }, payload);
+      return await exchange(target, { method, headers, agent }, payload);
     } catch (err) {
-      throw connectError(err, target, redirectedFrom);
+      throw connectError(err, method, target, redirectedFrom);
     }
   }
 
-  /** node:https is loaded only for an https address: plain-HTTP labs never pay for TLS. */
+  /** node:https is loaded only for an https address: plain-HTTP labs never pay for TLS (nor read its files). */
   private async agentFor(target: URL): Promise<HttpAgent> {
     if (target.protocol !== 'https:') return this.agent;
-    this.secureAgent ??= new (await import('node:https')).Agent({ keepAlive: true });
+    this.secureAgent ??= new (await import('node:https')).Agent({ keepAlive: true, ...tlsClientOptions() });
     return this.secureAgent;
   }
 

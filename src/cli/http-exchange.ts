@@ -3,9 +3,18 @@
  * two requests per run, so a built-in client beats loading an HTTP library at every start-up.
  */
 import { request as plainRequest, type Agent, type IncomingMessage } from 'node:http';
+import { tlsVerifyFailure } from './tls-errors.ts';
 
-/** A transport failure (nothing listening, wrong scheme). */
-export class ConnectError extends Error {}
+/** A transport failure (nothing listening, wrong scheme, a certificate that failed its check). */
+export class ConnectError extends Error {
+  constructor(
+    message: string,
+    /** The failure in the Go client's words, when vaultlab has them (a failed certificate check), for commands that prefix it as vault does. */
+    readonly goError?: string,
+  ) {
+    super(message);
+  }
+}
 
 /** What the CLI needs of an answer: the status, a redirect's target and the body as text. */
 export interface RawResponse {
@@ -44,14 +53,20 @@ function errorCode(err: unknown): string | undefined {
   return undefined;
 }
 
+/** What to do about a server certificate the CLI does not trust. */
+const TRUST_HINT =
+  "Trust the server's CA with VAULT_CACERT or -ca-cert (a lab started with `vaultlab up --tls` prints its export line), or skip the check with -tls-skip-verify";
+
 /**
  * A transport failure as a hint, naming the address that actually failed: after a standby's
  * 307 that is the active it pointed to, not the address the user gave.
  */
-export function connectError(err: unknown, target: URL, redirectedFrom?: string): ConnectError {
+export function connectError(err: unknown, method: string, target: URL, redirectedFrom?: string): ConnectError {
   const at = target.origin;
   const where = redirectedFrom ? `${at} (redirected from ${new URL(redirectedFrom).origin})` : at;
   if (errorCode(err) === 'ECONNREFUSED') return new ConnectError(`Error: connection refused at ${where}: is the lab up? run "vaultlab up"`);
+  const tls = tlsVerifyFailure(err, method, target);
+  if (tls) return new ConnectError(`Error: ${tls}${tls.endsWith('unknown authority') ? `\n${TRUST_HINT}` : ''}`, tls);
   if (target.protocol === 'https:' && /EPROTO|SSL|wrong version/i.test(`${errorCode(err)} ${String(err)}`)) {
     return new ConnectError(`Error: the server answered plain HTTP to an HTTPS client: set VAULT_ADDR to ${at.replace('https:', 'http:')}`);
   }

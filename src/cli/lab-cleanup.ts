@@ -16,6 +16,7 @@ import {
   readLabFile,
   readLockPid,
   removeStaleFiles,
+  TLS_DIR,
   TOKEN_FILE,
   CONTROL_SECRET_FILE,
 } from '../lab/client-door.ts';
@@ -44,7 +45,7 @@ export async function down(): Promise<number> {
 
 /** The lab's state in `home`, as the names `reset` removes. */
 function stateNames(home: string): string[] {
-  return [KEYS_FILE, DATA_DIR, TOKEN_FILE, LAB_FILE, CONTROL_SECRET_FILE, LOCK_FILE].filter((n) => existsSync(join(home, n)));
+  return [KEYS_FILE, DATA_DIR, TOKEN_FILE, LAB_FILE, CONTROL_SECRET_FILE, TLS_DIR, LOCK_FILE].filter((n) => existsSync(join(home, n)));
 }
 
 /** `reset`: removes the lab's keys, data, saved token and any stale files; refuses while the lab runs. */
@@ -57,7 +58,7 @@ export async function reset(force: boolean): Promise<number> {
     out(`Nothing to remove: ${home} holds no lab.`);
     return 0;
   }
-  const what = names.map((n) => (n === DATA_DIR ? `${n}/` : n)).join(', ');
+  const what = names.map((n) => (n === DATA_DIR || n === TLS_DIR ? `${n}/` : n)).join(', ');
   if (!force) {
     if (!process.stdin.isTTY)
       throw new UsageError(`reset removes ${what} in ${home} for good: pass -force to confirm (stdin is not a terminal)`);

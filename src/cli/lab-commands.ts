@@ -19,8 +19,9 @@ import type { UpOptions } from './lab-up.ts';
 import { out, type Run, UsageError } from './output.ts';
 import { statusAll } from './status-all-command.ts';
 
-function envLines(addr: string, token: string): string {
-  return `export VAULT_ADDR='${addr}'\nexport VAULT_TOKEN='${token}'`;
+function envLines(addr: string, token: string, caCert?: string): string {
+  const lines = [`export VAULT_ADDR='${addr}'`, ...(caCert ? [`export VAULT_CACERT='${caCert}'`] : []), `export VAULT_TOKEN='${token}'`];
+  return lines.join('\n');
 }
 
 /** Registers the lab verbs. */
@@ -60,6 +61,7 @@ function registerUp(program: Command, run: Run): void {
       '8200',
     )
     .option('--sealed', 'leave every node sealed (for the unseal lesson)')
+    .option('--tls', "serve every node's API over HTTPS, with certificates from a lab CA made for this run (its ca.pem is VAULT_CACERT)")
     .option(
       '--timings <profile>',
       "lab (1 s lease), vault (Vault's 15 s lease) or consul (Vault on Consul: 15 s TTL kept up to 30 s, then a 15 s lock-delay)",
@@ -161,7 +163,7 @@ function registerEnv(program: Command, run: Run): void {
         const lab = readLabFile(labHome());
         const keys = readLabKeys(labHome());
         if (!lab || !keys) throw new UsageError('no lab here: run "vaultlab up"');
-        out(envLines(lab.nodes[0].apiAddr, keys.root_token));
+        out(envLines(lab.nodes[0].apiAddr, keys.root_token, lab.caCert));
         return 0;
       }),
     );

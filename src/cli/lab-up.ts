@@ -16,6 +16,7 @@ export interface UpOptions {
   sync?: boolean;
   basePort: string;
   sealed?: boolean;
+  tls?: boolean;
   timings: string;
   lockTtl?: string;
   renewInterval?: string;
@@ -30,7 +31,7 @@ export async function up(o: UpOptions): Promise<number> {
     throw new UsageError((e as Error).message);
   }
   const home = labHome();
-  const lab = await startLab({ ...choice, sync: o.sync, sealed: o.sealed, home });
+  const lab = await startLab({ ...choice, sync: o.sync, sealed: o.sealed, tls: o.tls, home });
   if (lab.note) warn(`Note: ${lab.note}`);
   printUp(lab, choice, o, home);
   await Promise.race([untilSignal(), lab.closed]);
@@ -56,6 +57,7 @@ function printUp(lab: RunningLab, choice: UpChoice, o: UpOptions, home: string):
   out('');
   out('You may need to set the following environment variables:');
   out(`    $ export VAULT_ADDR='${lab.cluster.nodes[0].apiAddr}'`);
+  if (lab.caFile) out(`    $ export VAULT_CACERT='${lab.caFile}'`);
   out(`    $ export VAULT_TOKEN='${lab.keys.root_token}'        (or: eval "$(vaultlab env)")`);
   out('');
   out(`Unseal Key 1..5 and the Root Token are in ${join(home, 'init.json')}. Lab keys only; never reuse.`);

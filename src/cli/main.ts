@@ -9,6 +9,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAll, registerCommand, type Run } from './command-table.ts';
 import { normalizeGoFlags, quoteAsTyped } from './go-flags.ts';
 import { reportError } from './output.ts';
+import { addTlsFlags, useTlsFlags, type TlsFlags } from './tls-flags.ts';
 import { packageInfo } from './package-info.ts';
 
 const typed = process.argv.slice(2);
@@ -78,6 +79,8 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code ===
 
 try {
   const argv = await prepare(normalizeGoFlags(typed));
+  addTlsFlags(program);
+  program.hook('preAction', (_program, action) => useTlsFlags(action.opts<TlsFlags>()));
   await program.parseAsync(argv, { from: 'user' });
   await pending;
 } catch (e) {

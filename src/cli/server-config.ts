@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseHcl } from '../hcl/index.ts';
 import type { ServerConfig } from '../lab/index.ts';
+import { flag, listenerTls } from './listener-tls-config.ts';
 import { UsageError } from './output.ts';
 
 function one(block: unknown, what: string): [string, Record<string, unknown>] {
@@ -13,14 +14,6 @@ function one(block: unknown, what: string): [string, Record<string, unknown>] {
 
 function truthy(v: unknown): boolean {
   return v === true || v === 1 || v === '1' || v === 'true';
-}
-
-/** A boolean setting written as HCL writes them (true, "true", 1, "1", and their false forms); undefined when absent. */
-function flag(v: unknown, what: string): boolean | undefined {
-  if (v === undefined) return undefined;
-  if (truthy(v)) return true;
-  if (v === false || v === 0 || v === '0' || v === 'false') return false;
-  throw new UsageError(`config: ${what} must be true or false, not ${JSON.stringify(v)}`);
 }
 
 /** Parses config text; `notes` collects substitutions worth telling the user (file/raft → level). */
@@ -41,14 +34,13 @@ export function parseServerConfig(text: string, notes: string[] = []): ServerCon
   } else throw new UsageError(`config: storage "${storageType}" is not supported by vaultlab (use inmem, level, file or raft)`);
   const [listenerType, listener] = one(tree.listener, 'listener');
   if (listenerType !== 'tcp') throw new UsageError(`config: listener "${listenerType}" is not supported (use tcp)`);
-  const tlsDisable = truthy(listener.tls_disable);
-  if (!tlsDisable) throw new UsageError('config: TLS listeners are not supported yet; set tls_disable = 1');
+  const tls = listenerTls(listener);
   const sync = flag(storage.sync, `storage "${storageType}" sync`);
   if (sync && type !== 'level')
     throw new UsageError(`config: sync applies to storage "level" (and "file" or "raft", which run on it), not "${storageType}"`);
   return {
     storage: { type, path: storage.path === undefined ? undefined : String(storage.path), sync },
-    listener: { address: String(listener.address ?? '127.0.0.1:8200'), tlsDisable },
+    listener: { address: String(listener.address ?? '127.0.0.1:8200'), tlsDisable: tls === undefined, tls },
     apiAddr: tree.api_addr === undefined ? undefined : String(tree.api_addr),
     clusterAddr: tree.cluster_addr === undefined ? undefined : String(tree.cluster_addr),
     ui: tree.ui === undefined ? undefined : truthy(tree.ui),

@@ -21,6 +21,7 @@ export {
   readLabKeys,
   readLockPid,
   removeStaleFiles,
+  TLS_DIR,
   TOKEN_FILE,
   type LabFile,
   type LabKeys,

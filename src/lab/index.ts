@@ -1,5 +1,6 @@
 /** The lab: the composition root that builds nodes, backends, listeners and clusters. */
 export { startDevServer, startServer, type DevServer, type RunningServer, type ServerConfig } from './single-server.ts';
+export type { ListenerTlsFiles } from './listener-tls-files.ts';
 export { Cluster, type ClusterOptions } from './cluster.ts';
 export type { LabNode } from './lab-node.ts';
 export { Timeline, type TimelineEvent } from './timeline.ts';

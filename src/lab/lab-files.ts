@@ -20,6 +20,8 @@ export const KEYS_FILE = 'init.json';
 export const DATA_DIR = 'data';
 /** The token `vaultlab login` saved. */
 export const TOKEN_FILE = 'token';
+/** The folder of a TLS lab's CA and node certificates and keys (`up --tls`), owned by the run. */
+export const TLS_DIR = 'tls';
 
 /** The saved sys/init response. */
 export interface LabKeys {
@@ -34,6 +36,8 @@ export interface LabFile {
   control: string;
   /** Which storage the lab runs on: a memory lab's keys die with it. */
   storage?: 'level' | 'memory';
+  /** With TLS (`up --tls`): the absolute path of the lab CA's certificate, what VAULT_CACERT names. */
+  caCert?: string;
   nodes: { name: string; apiAddr: string }[];
 }
 
@@ -134,20 +138,25 @@ export function takeLabLock(home: string): { note?: string } {
   return { note: `the lab of pid ${pid} was not running: removed its stale files (${removed.join(', ')})` };
 }
 
+/** Removes a run's TLS folder (its keys with it). */
+export function removeLabTls(home: string): void {
+  rmSync(join(home, TLS_DIR), { recursive: true, force: true });
+}
+
 /** Gives the lock back, if this process still holds it. */
 export function releaseLabLock(home: string): void {
   if (readLockPid(home) === process.pid) rmSync(join(home, LOCK_FILE), { force: true });
 }
 
 /**
- * Removes what a run that is gone left behind: its lock, lab file and control secret, and
+ * Removes what a run that is gone left behind: its lock, lab file, control secret and TLS folder, and
  * a memory lab's keys (its storage died with it). Level keys stay: their data is still there.
  * Returns the names removed.
  */
 export function removeStaleFiles(home: string): string[] {
   const memory = readLabFile(home)?.storage === 'memory';
-  const names = [LAB_FILE, CONTROL_SECRET_FILE, LOCK_FILE, ...(memory ? [KEYS_FILE] : [])];
+  const names = [LAB_FILE, CONTROL_SECRET_FILE, TLS_DIR, LOCK_FILE, ...(memory ? [KEYS_FILE] : [])];
   const removed = names.filter((n) => existsSync(join(home, n)));
-  for (const n of removed) rmSync(join(home, n), { force: true });
+  for (const n of removed) rmSync(join(home, n), { recursive: true, force: true });
   return removed;
 }

@@ -14,6 +14,7 @@ import {
   MAX_REQUEST_SIZE,
   type Listener,
   type ListenerOptions,
+  type ListenerTls,
 } from '../api/index.ts';
 import type { Clock } from '../clock/index.ts';
 import { uuid } from '../crypto/index.ts';
@@ -53,6 +54,8 @@ export interface LabNodeOptions {
   listen?: boolean;
   /** Timeouts and the connection cap of every listener (default: LISTENER_DEFAULTS). */
   listener?: ListenerOptions;
+  /** Each node's API listener TLS, node1 first (`up --tls`); without it the API is plain HTTP. */
+  apiTls?: ListenerTls[];
 }
 
 /** What every node of one lab shares. */
@@ -67,12 +70,19 @@ export interface LabNodeShared {
   echoes: EchoBoard;
 }
 
+/** The name of the lab's node `i`: node1, node2, ... */
+export function labNodeName(i: number): string {
+  return `node${i + 1}`;
+}
+
 /** Builds node `i` (node1, node2, ...): on basePort + 10·i (API) and one up (cluster), or on no socket at all. */
 export async function buildLabNode(i: number, host: string, opts: LabNodeOptions, lab: LabNodeShared): Promise<LabNode> {
   const base = opts.basePort ?? 8200;
-  const name = `node${i + 1}`;
+  const name = labNodeName(i);
   const sockets = opts.listen !== false;
-  const api = sockets ? await bindListener(host, nodeApiPort(base, i), opts.listener) : detachedListener(`${name}-api`);
+  const api = sockets
+    ? await bindListener(host, nodeApiPort(base, i), { ...opts.listener, tls: opts.apiTls?.[i] })
+    : detachedListener(`${name}-api`);
   const cluster = sockets ? await ClusterListener.bind(host, nodeClusterPort(base, i)) : undefined;
   const clusterAddr = cluster?.url ?? `https://${name}-cluster.invalid`;
   const link = new StorageLink(lab.backend, lab.storageFaults, lab.clock);

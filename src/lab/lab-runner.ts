@@ -13,9 +13,20 @@ import type { Timings } from '../ha/index.ts';
 import { Cluster } from './cluster.ts';
 import { createControlSecret, removeControlSecret } from './control-auth.ts';
 import { startControlServer } from './control-server.ts';
-import { DATA_DIR, KEYS_FILE, LAB_FILE, releaseLabLock, takeLabLock, writePrivate, type LabFile, type LabKeys } from './lab-files.ts';
+import {
+  DATA_DIR,
+  KEYS_FILE,
+  LAB_FILE,
+  releaseLabLock,
+  removeLabTls,
+  takeLabLock,
+  writePrivate,
+  type LabFile,
+  type LabKeys,
+} from './lab-files.ts';
 import { checkKeysFree, labKeysFor, unsealEach } from './lab-keys.ts';
 import { LabFaults } from './lab-faults.ts';
+import { labNodeName } from './lab-node.ts';
 import { controlPort } from './port-plan.ts';
 
 /** How to start a lab. */
@@ -32,6 +43,8 @@ export interface LabOptions {
   timings?: Timings;
   /** Control endpoint port (default basePort + 9, see port-plan.ts; 0 = any). */
   controlPort?: number;
+  /** Serve every node's API over HTTPS with certificates from a lab CA made for this run (lab-tls.ts). */
+  tls?: boolean;
 }
 
 /** A running lab. */
@@ -39,6 +52,8 @@ export interface RunningLab {
   cluster: Cluster;
   keys: LabKeys;
   control: string;
+  /** With TLS: the absolute path of the lab CA's certificate (VAULT_CACERT). */
+  caFile?: string;
   /** What taking the home's lock said (a stale lock taken over), if anything. */
   note?: string;
   /** Resolves once the lab has been shut down (by `down` or `close()`). */
@@ -49,6 +64,7 @@ export interface RunningLab {
 /** Removes the files this run owns: its lab file, its secret, the keys of its memory storage (if it wrote them), and last its lock. */
 function removeOwnFiles(home: string, ownsKeys: boolean): void {
   removeControlSecret(home);
+  removeLabTls(home);
   rmSync(join(home, LAB_FILE), { force: true });
   if (ownsKeys) rmSync(join(home, KEYS_FILE), { force: true });
   releaseLabLock(home);
@@ -67,7 +83,11 @@ export async function startLab(opts: LabOptions = {}): Promise<RunningLab> {
     checkKeysFree(home, storage);
     const basePort = opts.basePort ?? 8200;
     const dir = join(home, DATA_DIR);
-    cluster = await Cluster.start({ nodes: opts.nodes ?? 3, storage, sync: opts.sync, dir, basePort, timings: opts.timings });
+    const nodes = opts.nodes ?? 3;
+    const names = Array.from({ length: nodes }, (_, i) => labNodeName(i));
+    // Imported here: only a TLS lab loads the X.509 library.
+    const tls = opts.tls ? await (await import('./lab-tls.ts')).makeLabTls(home, names) : undefined;
+    cluster = await Cluster.start({ nodes, storage, sync: opts.sync, dir, basePort, timings: opts.timings, apiTls: tls?.nodes });
     const c = cluster;
     const keys = await labKeysFor(c, home, storage);
     ownsKeys = storage === 'memory';
@@ -81,8 +101,8 @@ export async function startLab(opts: LabOptions = {}): Promise<RunningLab> {
       );
     }
     const port = opts.controlPort ?? controlPort(basePort);
-    const served = await serveControl(c, home, storage, port, unsealAll);
-    return { cluster: c, keys, note, ...served };
+    const served = await serveControl(c, { home, storage, caFile: tls?.caFile }, port, unsealAll);
+    return { cluster: c, keys, note, caFile: tls?.caFile, ...served };
   } catch (err) {
     await cluster?.close();
     removeOwnFiles(home, ownsKeys);
@@ -93,8 +113,7 @@ export async function startLab(opts: LabOptions = {}): Promise<RunningLab> {
 /** Opens the lab's control endpoint, writes lab.json, and says how to close everything (once). */
 async function serveControl(
   cluster: Cluster,
-  home: string,
-  storage: 'level' | 'memory',
+  { home, storage, caFile }: { home: string; storage: 'level' | 'memory'; caFile?: string },
   port: number,
   unsealAll: () => Promise<unknown>,
 ): Promise<Pick<RunningLab, 'control' | 'closed' | 'close'>> {
@@ -113,7 +132,7 @@ async function serveControl(
   const down = async () => void setTimeout(() => void close(), 10);
   const control = await startControlServer({ cluster, faults: new LabFaults(cluster), unsealAll, down }, { port, secret });
   const nodes = cluster.nodes.map((n) => ({ name: n.name, apiAddr: n.apiAddr }));
-  const file: LabFile = { pid: process.pid, control: control.url, storage, nodes };
+  const file: LabFile = { pid: process.pid, control: control.url, storage, caCert: caFile, nodes };
   writePrivate(join(home, LAB_FILE), `${JSON.stringify(file, null, 2)}\n`);
   return { control: control.url, closed, close };
 }

@@ -3,9 +3,10 @@
  * unsealed with a single key, KV v2 at secret/, like `vault server -dev`) and
  * `vaultlab server -config` (Vault's config file; starts uninitialized and sealed).
  */
-import { buildApp, listen, type Listener } from '../api/index.ts';
+import { buildApp, listen, type Listener, type ListenerTls } from '../api/index.ts';
 import { VaultNode } from '../node/index.ts';
 import { createBackend } from '../storage/index.ts';
+import { loadListenerTls, type ListenerTlsFiles } from './listener-tls-files.ts';
 
 /** A running single node. */
 export interface RunningServer {
@@ -28,7 +29,8 @@ export interface DevServer extends RunningServer {
 /** Vault's server configuration, reduced to what vaultlab uses. */
 export interface ServerConfig {
   storage: { type: 'inmem' | 'level'; path?: string; /** Level: fsync each write before acknowledging it. */ sync?: boolean };
-  listener: { address: string; tlsDisable: boolean };
+  /** `tls` unless tls_disable is set (Vault's listeners serve TLS by default). */
+  listener: { address: string; tlsDisable: boolean; tls?: ListenerTlsFiles };
   apiAddr?: string;
   clusterAddr?: string;
   ui?: boolean;
@@ -43,8 +45,8 @@ function splitAddress(address: string): { host: string; port: number } {
   return { host, port };
 }
 
-async function serve(node: VaultNode, host: string, port: number): Promise<Listener> {
-  return listen(buildApp(node), host, port);
+async function serve(node: VaultNode, host: string, port: number, tls?: ListenerTls): Promise<Listener> {
+  return listen(buildApp(node), host, port, { tls });
 }
 
 /** Starts `vaultlab server -dev`. */
@@ -74,11 +76,13 @@ export async function startDevServer(opts: { rootTokenId?: string; listenAddress
 /** Starts `vaultlab server -config=FILE`: uninitialized and sealed until an operator acts. */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const { host, port } = splitAddress(config.listener.address);
+  // TLS files are read first: a bad one fails the start before storage is opened or a port bound.
+  const tls = config.listener.tls && loadListenerTls(config.listener.tls);
   const backend =
     config.storage.type === 'inmem'
       ? await createBackend('memory', {})
       : await createBackend('level', { path: config.storage.path ?? '.vaultlab/data', sync: config.storage.sync });
-  const apiAddr = config.apiAddr ?? `http://${host}:${port}`;
+  const apiAddr = config.apiAddr ?? `${tls ? 'https' : 'http'}://${host}:${port}`;
   const node = await VaultNode.create({
     name: 'server',
     backend,
@@ -86,7 +90,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     apiAddr,
     clusterAddr: config.clusterAddr ?? '',
   });
-  const listener = await serve(node, host, port);
+  const listener = await serve(node, host, port, tls);
   return {
     apiAddr: config.apiAddr ?? listener.url,
     node,

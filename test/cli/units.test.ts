@@ -99,6 +99,24 @@ describe('parseServerConfig', () => {
       ui: true,
     });
   });
+  it("reads a TLS listener's files and settings with Vault's defaults (TLS 1.2, client certificates not required)", () => {
+    const tcp = (extra: string) =>
+      parseServerConfig(`storage "inmem" {}\nlistener "tcp" {\n tls_cert_file = "/c.pem"\n tls_key_file = "/k.pem"\n${extra}}`).listener;
+    expect(tcp('')).toEqual({
+      address: '127.0.0.1:8200',
+      tlsDisable: false,
+      tls: { certFile: '/c.pem', keyFile: '/k.pem', minVersion: 'tls12', requireClientCert: false, disableClientCerts: false },
+    });
+    expect(tcp('tls_min_version = "tls13"\ntls_client_ca_file = "/ca.pem"\ntls_require_and_verify_client_cert = "true"\n').tls).toEqual({
+      certFile: '/c.pem',
+      keyFile: '/k.pem',
+      clientCaFile: '/ca.pem',
+      minVersion: 'tls13',
+      requireClientCert: true,
+      disableClientCerts: false,
+    });
+    expect(tcp('tls_disable = true\n')).toEqual({ address: '127.0.0.1:8200', tlsDisable: true });
+  });
   it('maps raft and file storage onto level with a note', () => {
     const notes: string[] = [];
     expect(
@@ -109,7 +127,21 @@ describe('parseServerConfig', () => {
   it.each([
     ['storage "consul" {}\nlistener "tcp" { tls_disable = 1 }', /storage "consul" is not supported/],
     ['storage "inmem" {}\nlistener "unix" { tls_disable = 1 }', /listener "unix" is not supported/],
-    ['storage "inmem" {}\nlistener "tcp" { address = "127.0.0.1:1" }', /TLS listeners are not supported/],
+    [
+      'storage "inmem" {}\nlistener "tcp" { address = "127.0.0.1:1" }',
+      /TLS is on \(Vault's default\), so tls_cert_file and tls_key_file are required; or set tls_disable = true/,
+    ],
+    ['storage "inmem" {}\nlistener "tcp" { tls_cert_file = "c.pem" }', /so tls_key_file is required/],
+    ['storage "inmem" {}\nlistener "tcp" { tls_key_file = "k.pem" }', /so tls_cert_file is required/],
+    [
+      'storage "inmem" {}\nlistener "tcp" { tls_cert_file = "c" tls_key_file = "k" tls_min_version = "tls14" }',
+      /'tls_min_version' value "tls14" not supported, please specify one of \[tls10,tls11,tls12,tls13\]/,
+    ],
+    [
+      'storage "inmem" {}\nlistener "tcp" { tls_cert_file = "c" tls_key_file = "k" tls_require_and_verify_client_cert = true tls_disable_client_certs = true }',
+      /'tls_disable_client_certs' and 'tls_require_and_verify_client_cert' are mutually exclusive/,
+    ],
+    ['storage "inmem" {}\nlistener "tcp" { tls_disable = "maybe" }', /tls_disable must be true or false, not "maybe"/],
     ['listener "tcp" { tls_disable = 1 }', /a storage block is required/],
     ['storage "inmem" {', /line \d+, column \d+/],
   ])('refuses %j', (text, message) => {

@@ -4,13 +4,26 @@
  * as Vault makes a P-521 one) and a small CA that issues server certificates (`up --tls`).
  * Every key leaves as PKCS#8 PEM and every certificate as PEM, which node:tls takes as is.
  */
-// @peculiar/x509 resolves its parsers through tsyringe, which needs the Reflect metadata API first.
-import 'reflect-metadata/lite';
 import { randomBytes, webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 
-x509.cryptoProvider.set(webcrypto as never);
+let library: Promise<typeof X509> | undefined;
+
+/**
+ * The X.509 library, loaded on first use (about 110 ms): a lab without TLS or a cluster port
+ * never pays it, and one with a cluster port starts loading it when the port is bound, well
+ * before a node becomes active and needs its first certificate.
+ */
+export function loadX509(): Promise<typeof X509> {
+  return (library ??= (async () => {
+    // @peculiar/x509 resolves its parsers through tsyringe, which needs the Reflect metadata API first.
+    await import('reflect-metadata/lite');
+    const x509 = await import('@peculiar/x509');
+    x509.cryptoProvider.set(webcrypto as never);
+    return x509;
+  })());
+}
 
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
@@ -39,6 +52,7 @@ export const LOOPBACK_NAMES = ['127.0.0.1', '::1', 'localhost'];
 
 /** A self-signed certificate usable by both ends of a mutual-TLS connection (server and client auth). */
 export async function selfSigned(req: CertificateRequest): Promise<CertifiedKey> {
+  const x509 = await loadX509();
   const alg = algorithm(req.curve);
   const keys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify']);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -62,13 +76,14 @@ export class CertificateAuthority {
   private constructor(
     /** The CA's certificate, PEM: what clients trust (VAULT_CACERT). */
     readonly cert: string,
-    private readonly issuer: x509.X509Certificate,
+    private readonly issuer: X509.X509Certificate,
     private readonly signingKey: CryptoKey,
     private readonly curve: CertificateRequest['curve'],
   ) {}
 
   /** A new CA with a fresh key. */
   static async create(commonName: string, validDays = 3650, curve: CertificateRequest['curve'] = 'P-256'): Promise<CertificateAuthority> {
+    const x509 = await loadX509();
     const alg = algorithm(curve);
     const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
     const cert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -88,6 +103,7 @@ export class CertificateAuthority {
 
   /** Issues a server (and client) certificate for `req`'s names, signed by this CA. */
   async issue(req: CertificateRequest): Promise<CertifiedKey> {
+    const x509 = await loadX509();
     const alg = algorithm(req.curve ?? this.curve);
     const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
     const cert = await x509.X509CertificateGenerator.create({
@@ -127,7 +143,7 @@ function serial(): string {
   return b.toString('hex');
 }
 
-function altNames(names: string[]): x509.JsonGeneralName[] {
+function altNames(names: string[]): X509.JsonGeneralName[] {
   return names.map((value) => ({ type: isIP(value) ? 'ip' : 'dns', value }));
 }
 

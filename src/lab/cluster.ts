@@ -73,6 +73,8 @@ export class Cluster {
     const cluster = new Cluster(nodes, backend, timings, clock, storage === 'memory' ? 'inmem' : storage, opts.random ?? Math.random);
     try {
       for (let i = 0; i < count; i++) nodes.push(await buildLabNode(i, host, opts, cluster.shared()));
+      // Every node's first cluster certificates exist before anything can fail over.
+      await Promise.all(nodes.map((n) => n.identities?.ready()));
     } catch (err) {
       await cluster.close();
       throw err;

@@ -19,8 +19,8 @@ import {
 import type { Clock } from '../clock/index.ts';
 import { uuid } from '../crypto/index.ts';
 import { EchoBoard, Leadership, type EchoChannel, type Forwarder, type LeaderInfo, type Timings } from '../ha/index.ts';
-import { VAULT_VERSION, VaultNode, type ClusterIdentity } from '../node/index.ts';
-import { ClusterClient, ClusterListener, selfSigned } from '../net/index.ts';
+import { VAULT_VERSION, VaultNode } from '../node/index.ts';
+import { ClusterClient, ClusterIdentities, ClusterListener } from '../net/index.ts';
 import { StorageLink, type AbstractBackend, type StorageFaults } from '../storage/index.ts';
 import { nodeApiPort, nodeClusterPort } from './port-plan.ts';
 import type { Timeline } from './timeline.ts';
@@ -33,6 +33,8 @@ export interface LabNode {
   api: Listener;
   /** The cluster port; none in a lab without sockets. */
   cluster: ClusterListener | undefined;
+  /** The certificates this node's next terms will serve the cluster port with; none without a cluster port. */
+  identities: ClusterIdentities | undefined;
   apiAddr: string;
   forwarder: Forwarder;
   /** False between kill and restart. */
@@ -85,6 +87,7 @@ export async function buildLabNode(i: number, host: string, opts: LabNodeOptions
     : detachedListener(`${name}-api`);
   const cluster = sockets ? await ClusterListener.bind(host, nodeClusterPort(base, i)) : undefined;
   const clusterAddr = cluster?.url ?? `https://${name}-cluster.invalid`;
+  const identities = cluster && new ClusterIdentities(name, [host, 'localhost']);
   const link = new StorageLink(lab.backend, lab.storageFaults, lab.clock);
   let node: VaultNode | undefined;
   const forwarder = sockets
@@ -125,7 +128,7 @@ export async function buildLabNode(i: number, host: string, opts: LabNodeOptions
       clock,
       aead: opts.aead,
       readCache: opts.readCache,
-      makeClusterIdentity: cluster ? (term) => termIdentity(host, name, term) : undefined,
+      makeClusterIdentity: identities && (() => identities.take()),
     },
     leadership,
   );
@@ -141,7 +144,7 @@ export async function buildLabNode(i: number, host: string, opts: LabNodeOptions
   });
   const makeApp = () =>
     buildApp(served, { stepDownBackoffMs: lab.timings.stepDownBackoffMs, standby: createStandbyHandler(served, forwarder) });
-  const parts = { name, node: served, api, cluster, apiAddr: api.url, forwarder, up: true, storage: link, leadership };
+  const parts = { name, node: served, api, cluster, identities, apiAddr: api.url, forwarder, up: true, storage: link, leadership };
   if (!sockets) {
     // Without sockets nothing serves HTTP, and registering every route costs milliseconds per node
     // (a random drill starts thousands): the app is built only if something asks for it.
@@ -158,11 +161,6 @@ export async function buildLabNode(i: number, host: string, opts: LabNodeOptions
   const handle = createForwardedHandler(app, served);
   cluster!.attach({ handle, echo: (echo) => heardHere.send(echo), maxRequestSize: MAX_REQUEST_SIZE });
   return { ...parts, app };
-}
-
-/** An active's certificate for one term: self-signed on P-521, as Vault makes its cluster certificates. */
-function termIdentity(host: string, name: string, term: number): Promise<ClusterIdentity> {
-  return selfSigned({ commonName: `${name} cluster term ${term}`, curve: 'P-521', altNames: [host, 'localhost'] });
 }
 
 /** A standby's echoes go to the active over the cluster port; the active lists what its own port heard (nothing while cut off). */

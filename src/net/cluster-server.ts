@@ -15,7 +15,6 @@ import type { Echo } from '../ha/index.ts';
 import type { ClusterIdentity } from '../node/index.ts';
 import { decodeHead, END, FrameKind, messageFrames, encodeFrame, type Frame } from './cluster-frames.ts';
 import { FramedSocket } from './framed-socket.ts';
-import { loadX509 } from './x509.ts';
 
 /** The head of a forwarded request on the wire. */
 export interface RequestHead {
@@ -77,8 +76,6 @@ export class ClusterListener {
 
   /** Binds host:port (0 picks a free port); nothing is served until attach() and serve(). */
   static async bind(host: string, port: number): Promise<ClusterListener> {
-    // Its node will need a certificate the moment it becomes active: have the library ready by then.
-    loadX509().catch(() => undefined);
     const l = new ClusterListener(host, port);
     await l.startServer();
     return l;

@@ -42,3 +42,4 @@ export {
 export { CertificateAuthority, LOOPBACK_NAMES, selfSigned, type CertificateRequest, type CertifiedKey } from './x509.ts';
 export { ClusterClient, type ClusterClientOptions } from './cluster-client.ts';
 export { CLUSTER_PROTOCOL, ClusterListener, type ClusterService } from './cluster-server.ts';
+export { ClusterIdentities, SPARE_IDENTITIES } from './cluster-identities.ts';

@@ -90,9 +90,10 @@ export async function buildLabNode(i: number, host: string, opts: LabNodeOptions
   const identities = cluster && new ClusterIdentities(name, [host, 'localhost']);
   const link = new StorageLink(lab.backend, lab.storageFaults, lab.clock);
   let node: VaultNode | undefined;
-  const forwarder = sockets
+  const client = sockets
     ? new ClusterClient({ credentials: (leader) => node?.leaderIdentity(leader.holder) ?? Promise.resolve(undefined) })
-    : socketlessForwarder();
+    : undefined;
+  const forwarder: Forwarder = client ?? socketlessForwarder();
   const heardHere = new EchoBoard();
   const { clock, timeline } = lab;
   const leadership: Leadership = new Leadership({
@@ -139,8 +140,9 @@ export async function buildLabNode(i: number, host: string, opts: LabNodeOptions
     if (e.type !== 'state') return;
     // The cluster port serves exactly while the node is active, with the certificate of its term.
     cluster?.serve(served.clusterIdentity());
-    // Only a standby forwards: leaving standby (sealed, killed, or active now) drops its connection, as Vault clears its forwarding client.
-    if (e.from === 'standby') void forwarder.close();
+    // Only a standby forwards: leaving standby drops its connection, as Vault clears its forwarding client;
+    // at once when the node is killed, else once the answers it waits for are in.
+    if (e.from === 'standby') void (e.to === 'stopped' ? client?.close() : client?.retire());
   });
   const makeApp = () =>
     buildApp(served, { stepDownBackoffMs: lab.timings.stepDownBackoffMs, standby: createStandbyHandler(served, forwarder) });

@@ -34,6 +34,7 @@ interface Pending {
 class Connection {
   private readonly pending = new Map<number, Pending>();
   private nextStream = 1;
+  private retiring = false;
 
   constructor(
     readonly holder: string,
@@ -60,7 +61,7 @@ class Connection {
     if (f.kind === FrameKind.ResponseHead) {
       const { head, body } = decodeHead<ResponseHead>(f.payload);
       if (f.flags & END) {
-        this.pending.delete(f.stream);
+        this.settled(f.stream);
         return p.resolve({ status: head.s, headers: head.h, body });
       }
       // A body in several parts streams on to the client: reading pauses while the client is slower than the active.
@@ -71,11 +72,17 @@ class Connection {
       if (!p.body.push(f.payload)) this.framed.pause();
       if (f.flags & END) {
         p.body.push(null);
-        this.pending.delete(f.stream);
+        this.settled(f.stream);
       }
     } else if (f.kind === FrameKind.Error) {
       this.fail(f.stream, new Error(`the active failed the request: ${f.payload.toString('utf8')}`));
     }
+  }
+
+  /** Closes the connection once no request waits on it (now, if none does). */
+  closeWhenIdle(): void {
+    this.retiring = true;
+    if (this.pending.size === 0) this.framed.close();
   }
 
   /** The connection is gone: every request on it fails. */
@@ -83,10 +90,16 @@ class Connection {
     for (const stream of [...this.pending.keys()]) this.fail(stream, err);
   }
 
+  /** A stream is done: a retiring connection closes after its last one. */
+  private settled(stream: number): void {
+    this.pending.delete(stream);
+    if (this.retiring && this.pending.size === 0) this.framed.close();
+  }
+
   private fail(stream: number, err: Error): void {
     const p = this.pending.get(stream);
     if (!p) return;
-    this.pending.delete(stream);
+    this.settled(stream);
     if (p.body) p.body.destroy(err);
     else p.reject(err);
   }
@@ -115,17 +128,31 @@ export class ClusterClient implements Forwarder {
     );
   }
 
+  /** Closes the connection at once: requests in flight on it fail (the node is gone). */
   async close(): Promise<void> {
+    (await this.detach())?.framed.close();
+  }
+
+  /**
+   * The node stops forwarding (it left standby): the connection closes once the answers it
+   * waits for have come (a forwarded step-down's 204 among them), and no new request takes it.
+   */
+  async retire(): Promise<void> {
+    (await this.detach())?.closeWhenIdle();
+  }
+
+  private async detach(): Promise<Connection | undefined> {
     const c = this.current;
     this.current = undefined;
     this.currentHolder = undefined;
-    if (c) (await c.catch(() => undefined))?.framed.close();
+    return c?.catch(() => undefined);
   }
 
   /** The connection to `leader`, opened on first use; a connection to an earlier active is closed. */
   private connectionTo(leader: LeaderInfo): Promise<Connection> {
     if (this.current && this.currentHolder === leader.holder) return this.current;
-    void this.close();
+    // A new active: the old one's connection goes once its answers are in.
+    void this.retire();
     const opening = this.open(leader);
     this.current = opening;
     this.currentHolder = leader.holder;

@@ -100,6 +100,19 @@ describe('the cluster channel', () => {
     expect(JSON.parse(await text(res.body)).u).toBe('/v1/after');
   });
 
+  it('retiring (the standby became active) still delivers the answers in flight, then closes', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const a = await activePort({ handle: async (req) => (await held, echoRequest(req)) });
+    const c = client(new Map([[a.leader.holder, a.id]]));
+    const pending = c.forward(a.leader, { method: 'PUT', url: '/v1/sys/step-down', headers: {} });
+    await expect.poll(() => a.port.connections).toBe(1);
+    await c.retire();
+    release();
+    expect(JSON.parse(await text((await pending).body)).u).toBe('/v1/sys/step-down');
+    await expect.poll(() => a.port.connections).toBe(0);
+  });
+
   it('delivers echoes to the active, and moves to a new holder of the lock', async () => {
     const heard: Echo[] = [];
     const a = await activePort({ echo: (e) => heard.push(e) });

@@ -16,6 +16,15 @@ export interface ReadCacheStats {
 /** How many entries a cache holds by default: a KV v2 secret takes two (its metadata and its current version). */
 export const PLAINTEXT_CACHE_LIMIT = 10_000;
 
+/**
+ * A copy with memory of its own. Not `slice()`: on a Buffer (what decryption returns) it makes
+ * a view of the same memory, so wiping an evicted entry would zero a value a request still
+ * reads, and a Buffer from the shared pool would let the wipe reach its neighbours too.
+ */
+function copyOf(v: Uint8Array): Uint8Array {
+  return new Uint8Array(v);
+}
+
 /** The entry of a path known to be missing from storage (never handed out). */
 const ABSENT = new Uint8Array(0);
 
@@ -38,7 +47,7 @@ export class PlaintextCache {
       return undefined;
     }
     this.hits++;
-    return v === ABSENT ? null : v.slice();
+    return v === ABSENT ? null : copyOf(v);
   }
 
   /** Hits and misses since the cache was made (wiping it keeps them: they count lookups, not entries). */
@@ -53,7 +62,7 @@ export class PlaintextCache {
 
   /** Caches a copy of value at path. */
   set(path: string, value: Uint8Array): void {
-    this.store(path, value.slice());
+    this.store(path, copyOf(value));
   }
 
   private store(path: string, value: Uint8Array): void {

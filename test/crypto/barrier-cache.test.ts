@@ -138,6 +138,22 @@ describe("the barrier's read cache", () => {
     expect(b.readCacheStats()).toEqual({ hits: 2, misses: 3 });
   });
 
+  it('shares no memory with the Buffers decryption hands it or the values it hands out: evicting or wiping zeroes only its own', () => {
+    const cache = new PlaintextCache(1);
+    // Buffers from the shared pool, as decryption and Buffer.from return them: slice() on these makes views, not copies.
+    const given = Buffer.from('{"v":"given"}');
+    const neighbour = Buffer.from('{"v":"neighbour"}');
+    cache.set('logical/a', given);
+    const read = cache.lookup('logical/a')!;
+    cache.set('logical/b', Buffer.from('{"v":"b"}')); // evicts and zero-fills logical/a's entry
+    expect(given.toString()).toBe('{"v":"given"}');
+    expect(neighbour.toString()).toBe('{"v":"neighbour"}');
+    expect(dec(read)).toBe('{"v":"given"}');
+    const b = cache.lookup('logical/b')!;
+    cache.wipe();
+    expect(dec(b)).toBe('{"v":"b"}');
+  });
+
   it('evicts the oldest entry past its limit, so a read of an evicted path misses', () => {
     const cache = new PlaintextCache(2);
     for (const p of ['a', 'b', 'c']) cache.set(p, enc(p));

@@ -48,12 +48,15 @@ export class MemoryBackend extends AbstractBackend {
     return DONE;
   }
 
+  // Copies in and out with memory of their own (`new Uint8Array`, not `slice()`, which on a Buffer is a view):
+  // a caller that wipes what it read or wrote must not reach what storage holds.
   protected _get(key: string): Uint8Array | undefined {
-    return this.values.get(storedKey(key))?.slice();
+    const v = this.values.get(storedKey(key));
+    return v && new Uint8Array(v);
   }
 
   protected _put(key: string, value: Uint8Array): Promise<void> {
-    this.store(storedKey(key), value.slice());
+    this.store(storedKey(key), new Uint8Array(value));
     return DONE;
   }
 
@@ -64,7 +67,7 @@ export class MemoryBackend extends AbstractBackend {
 
   protected _batch(ops: readonly BatchOp[]): Promise<void> {
     // Every value is copied before the first op is applied, and applying cannot fail: all or nothing, in one turn.
-    const copies = ops.map((op) => (op.type === 'put' ? op.value.slice() : undefined));
+    const copies = ops.map((op) => (op.type === 'put' ? new Uint8Array(op.value) : undefined));
     ops.forEach((op, i) => (op.type === 'put' ? this.store(storedKey(op.key), copies[i]!) : this.remove(storedKey(op.key))));
     return DONE;
   }

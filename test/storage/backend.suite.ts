@@ -49,6 +49,22 @@ export function backendSuite(name: string, open: () => Promise<BackendFixture>):
     );
 
     it(
+      'keeps its own copy: wiping the Buffer written, or the bytes read, leaves what storage holds',
+      test(async (be) => {
+        // Buffers from the shared pool, as callers pass them: a backend that kept slice() views would hold the caller's memory.
+        const written = Buffer.from('kept');
+        const batched = Buffer.from('batched');
+        await be.put('k', written);
+        await be.batch([{ type: 'put', key: 'b', value: batched }]);
+        written.fill(0);
+        batched.fill(0);
+        (await be.get('k'))!.fill(0);
+        expect(text(await be.get('k'))).toBe('kept');
+        expect(text(await be.get('b'))).toBe('batched');
+      }),
+    );
+
+    it(
       'applies a batch of puts and deletes in order',
       test(async (be) => {
         await be.put('gone', bytes('old'));

@@ -143,6 +143,15 @@ export class LabNetwork {
     return { nodes, links: [...links] };
   }
 
+  /** Whether a fault lies on any link of this node: its clients' link, a link to or from a peer, or its wire to storage. */
+  hasLinkFaults(name: string): boolean {
+    const faulted = (f: LinkFaults | undefined) => f !== undefined && Object.keys(f).length > 0;
+    if (faulted(this.storageFaults.get(name)) || faulted(this.clientLinks.get(name)?.faults)) return true;
+    return [...this.placement.zoneOf.keys()].some((other) =>
+      this.linksBetween({ node: name }, { node: other }).some((l) => faulted(l.faults)),
+    );
+  }
+
   /** Lifts every fault from every link. */
   heal(): void {
     for (const link of this.links()) link.setFaults({});

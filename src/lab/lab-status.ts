@@ -57,6 +57,7 @@ function nodeFaults(cluster: Cluster, n: LabNode): string[] {
   if (n.node.paused) f.push('pause');
   if (n.storage.partitioned) f.push('partition-storage');
   if (n.forwarder.blocked) f.push('partition-peers');
+  if (cluster.network?.hasLinkFaults(n.name)) f.push('link');
   if (cluster.storageFaults.latencyMs > 0) f.push('slow-storage');
   if (cluster.storageFaults.errorRate > 0) f.push('storage-errors');
   return f;

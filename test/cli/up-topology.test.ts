@@ -105,6 +105,34 @@ describe('up --topology three-zones --nodes 5', () => {
   }, 60_000);
 });
 
+describe('up --tls --topology one-zone', () => {
+  it('serves https on each link (TLS passes through it untouched): the CLI writes through the active and a standby forwards the read', async () => {
+    const { home, banner } = await up(['--tls', '--topology', 'one-zone', '--nodes', '2', '--base-port', '0']);
+    const env = { VAULTLAB_HOME: home };
+    const file = labJson(home);
+    expect(file.nodes.map((n) => new URL(n.apiAddr).protocol)).toEqual(['https:', 'https:']);
+    expect(banner).toMatch(
+      /node1 {2}https:\/\/127\.0\.0\.1:\d+ {2}\w+ {2}zone z1 {2}\(the node's own listener: https:\/\/127\.0\.0\.1:\d+\)/,
+    );
+    const s = JSON.parse((await runCli(['status', '--all', '-format=json'], env)).stdout) as {
+      nodes: { api_address: string; ha_mode: string }[];
+    };
+    const active = s.nodes.find((n) => n.ha_mode === 'active')!.api_address;
+    const standby = s.nodes.find((n) => n.ha_mode === 'standby')!.api_address;
+    const cli = {
+      ...env,
+      VAULT_CACERT: join(home, 'tls', 'ca.pem'),
+      VAULT_TOKEN: JSON.parse(readFileSync(join(home, 'init.json'), 'utf8')).root_token,
+    };
+    expect(await runCli(['kv', 'put', `-address=${active}`, 'secret/wired', 'answer=42'], cli)).toMatchObject({ code: 0 });
+    const forwarded = await runCli(['kv', 'get', '-field=answer', `-address=${standby}`, 'secret/wired'], {
+      ...cli,
+      VAULT_DISABLE_REDIRECTS: '1',
+    });
+    expect(forwarded).toMatchObject({ code: 0, stdout: '42' });
+  }, 120_000);
+});
+
 describe('up without --topology', () => {
   it('shows no zones: no Zone column, no zone in status --all or lab.json', async () => {
     const { home, banner } = await up(['--nodes', '1', '--base-port', '0']);

@@ -69,6 +69,8 @@ export class Cluster {
 
   /** Starts every node (uninitialized, or sealed when storage already holds a barrier). */
   static async start(opts: ClusterOptions = {}): Promise<Cluster> {
+    // The links are TCP proxies: a lab without sockets (a virtual-time drill) has nothing to put them on yet.
+    if (opts.topology && opts.listen === false) throw new Error('a topology needs a lab with sockets: a lab without them applies no links');
     const count = opts.nodes ?? 3;
     const host = opts.host ?? '127.0.0.1';
     const clock = opts.clock ?? new RealClock();
@@ -81,7 +83,7 @@ export class Cluster {
     const nodes: LabNode[] = [];
     const random = opts.random ?? Math.random;
     const names = Array.from({ length: count }, (_, i) => labNodeName(i));
-    const network = opts.topology && opts.listen !== false ? new LabNetwork(opts.topology, names, clock, random) : undefined;
+    const network = opts.topology ? new LabNetwork(opts.topology, names, clock, random) : undefined;
     const cluster = new Cluster(nodes, backend, timings, clock, storage === 'memory' ? 'inmem' : storage, random, network);
     try {
       for (let i = 0; i < count; i++) nodes.push(await buildLabNode(i, host, opts, cluster.shared()));

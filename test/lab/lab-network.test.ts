@@ -7,7 +7,7 @@
  * loopback and timer noise stay small beside them.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { faultLink, zoneDown } from '../../src/lab/index.ts';
+import { Cluster, faultLink, zoneDown } from '../../src/lab/index.ts';
 import { TcpLink, type LinkSettings, type Topology } from '../../src/net/index.ts';
 import { inState, startCluster, type ClusterFixture } from '../helpers/cluster-fixture.ts';
 
@@ -69,6 +69,12 @@ describe('a lab without a topology', () => {
 });
 
 describe('a lab with a topology', () => {
+  it('needs sockets: a lab without them (virtual-time drills) refuses a topology rather than ignore it', async () => {
+    await expect(Cluster.start({ storage: 'memory', listen: false, topology: twoZones(0, 0) })).rejects.toThrow(
+      'a topology needs a lab with sockets',
+    );
+  });
+
   it('opens a client link per node and a link per ordered pair of nodes, and places the nodes round-robin', async () => {
     const open = vi.spyOn(TcpLink, 'open');
     const { cluster } = await lab({ topology: twoZones(0, 0) });

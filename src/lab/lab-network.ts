@@ -7,12 +7,13 @@
  * latency. Storage is in the process: each node's storage calls wait out its link's delay.
  * A lab without a topology has no LabNetwork at all: no proxy, no cost.
  */
-import type { Clock } from '../clock/index.ts';
+import { RealClock, type Clock } from '../clock/index.ts';
 import {
   effectiveLink,
   linkBetween,
   nodesInZone,
   placeNodes,
+  PreciseClock,
   TcpLink,
   travelTime,
   type Endpoint,
@@ -47,14 +48,17 @@ export class LabNetwork {
   private readonly routes = new Map<string, TcpLink>();
   /** The faults laid on each node's wire to storage (its latency ones; a partition cuts the node's storage link). */
   private readonly storageFaults = new Map<string, LinkFaults>();
+  /** What the links' delays are timed on: on the wall clock, one finer than Node's 1 ms timers (precise-clock.ts). */
+  private readonly clock: Clock;
 
   constructor(
     topology: Topology,
     nodeNames: readonly string[],
-    private readonly clock: Clock,
+    labClock: Clock,
     private readonly random: RandomSource = Math.random,
   ) {
     this.placement = placeNodes(topology, nodeNames);
+    this.clock = labClock instanceof RealClock ? new PreciseClock() : labClock;
   }
 
   get topology(): Topology {
@@ -110,7 +114,7 @@ export class LabNetwork {
   /** A node's wire to storage: its zone's link to the storage's zone, each crossing drawn anew. */
   storageWire(name: string): StorageWire {
     const settings = linkBetween(this.placement, { node: name }, 'storage');
-    return { oneWayMs: () => travelTime(effectiveLink(settings, this.storageFaults.get(name)), this.random) };
+    return { oneWayMs: () => travelTime(effectiveLink(settings, this.storageFaults.get(name)), this.random), clock: this.clock };
   }
 
   /**

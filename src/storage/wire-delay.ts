@@ -11,6 +11,8 @@ import type { BatchOp, HABackend, Lock, LockOptions, WriteOptions } from './back
 /** One node's wire to storage: a fresh one-way delay (ms) for each crossing, jitter drawn inside. */
 export interface StorageWire {
   oneWayMs(): number;
+  /** The clock the crossings are timed on (default: the link's); a real-time lab's is finer than Node's 1 ms timers. */
+  clock?: Clock;
 }
 
 /** An HABackend whose every call crosses a wire both ways. */
@@ -38,7 +40,7 @@ export class WiredBackend implements HABackend {
   /** One crossing; none at all for a zero delay (a timer would cost a millisecond for nothing). */
   private async cross(): Promise<void> {
     const ms = this.wire.oneWayMs();
-    if (ms > 0) await this.clock.sleep(ms);
+    if (ms > 0) await (this.wire.clock ?? this.clock).sleep(ms);
   }
 
   get(key: string): Promise<Uint8Array | undefined> {

@@ -122,6 +122,21 @@ describe('a lab with a topology', () => {
   });
 });
 
+describe('kill and restart in a lab with a topology', () => {
+  it('a restarted node is reached through the same link, and forwards through its links again', async () => {
+    const fx = await lab({ topology: twoZones(0, 0) });
+    const active = inState(fx.cluster, 'active')[0]!;
+    const before = fx.cluster.get(active).apiAddr;
+    await fx.cluster.kill(active);
+    await expect.poll(() => inState(fx.cluster, 'active').length, { timeout: 20_000 }).toBe(1);
+    await fx.cluster.restart(active);
+    await fx.cluster.unseal(active, fx.init.keys.slice(0, 3));
+    await expect.poll(() => fx.cluster.get(active).node.state, { timeout: 20_000 }).toBe('standby');
+    expect(fx.cluster.get(active).apiAddr).toBe(before);
+    await expect.poll(async () => (await fx.http(active, 'GET', '/v1/secret/data/x')).status, { timeout: 20_000 }).toBe(404);
+  }, 60_000);
+});
+
 describe('faults on the links of a lab', () => {
   it('fault link reset makes the standby fall back to a 307; heal restores forwarding; both on the timeline', async () => {
     const fx = await lab({ topology: twoZones(0, 0) });

@@ -14,6 +14,7 @@ import { LabNetwork } from './lab-network.ts';
 import { buildLabNode, labNodeName, type LabNode, type LabNodeOptions, type LabNodeShared } from './lab-node.ts';
 import { StorageStatus } from './storage-status.ts';
 import { Timeline } from './timeline.ts';
+import { describeTopology } from './topology-words.ts';
 
 /** How to build a lab. */
 export interface ClusterOptions extends LabNodeOptions {
@@ -88,6 +89,8 @@ export class Cluster {
     try {
       for (let i = 0; i < count; i++) nodes.push(await buildLabNode(i, host, opts, cluster.shared()));
       await network?.connectPeers(nodes.map((n) => ({ name: n.name, clusterAddr: n.cluster!.url })));
+      // The timeline says what network the run had, so its delays can be read beside its events.
+      if (network) cluster.timeline.add({ time: clock.now(), node: 'lab', type: 'action', detail: describeTopology(network.topology) });
       // Every node's first cluster certificates exist before anything can fail over.
       await Promise.all(nodes.map((n) => n.identities?.ready()));
     } catch (err) {

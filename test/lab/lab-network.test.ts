@@ -80,6 +80,9 @@ describe('a lab with a topology', () => {
     const { cluster } = await lab({ topology: twoZones(0, 0) });
     expect(open).toHaveBeenCalledTimes(3 + 3 * 2);
     expect(cluster.nodes.map((n) => n.zone)).toEqual(['z1', 'z2', 'z1']);
+    expect(cluster.timeline.events.map((e) => e.detail)).toContain(
+      'topology test-two-zones: zones z1, z2; one-way latency 0 ms inside a zone, 0 ms between zones, 0 ms to clients; storage in z1',
+    );
     for (const n of cluster.nodes) {
       // The public address is the link's; the node's own listener is elsewhere, behind it.
       expect(new URL(n.apiAddr).port).toBe(String(cluster.network!.clientLink(n.name)!.address.port));

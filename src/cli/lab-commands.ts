@@ -7,7 +7,9 @@ import {
   checkFault,
   checkNodeName,
   LAB_FAULTS,
+  LinkFaultError,
   parseDurationFlag,
+  parseLinkFaults,
   readLabFile,
   readLabKeys,
   type UnsealOutcome,
@@ -33,7 +35,7 @@ export function registerLab(program: Command, run: Run): void {
   registerFault(program, run);
   program
     .command('heal')
-    .description('end every partition, pause and storage fault in the running lab')
+    .description('end every partition, pause, storage fault and link fault in the running lab')
     .action(() => run(async () => (await control('POST', 'heal'), out('Success! Healed.'), 0)));
   program
     .command('down')
@@ -62,6 +64,10 @@ function registerUp(program: Command, run: Run): void {
     )
     .option('--sealed', 'leave every node sealed (for the unseal lesson)')
     .option('--tls', "serve every node's API over HTTPS, with certificates from a lab CA made for this run (its ca.pem is VAULT_CACERT)")
+    .option(
+      '--topology <name|file>',
+      'put the nodes in zones with latency between them, every connection through a link: local, one-zone, three-zones, or a topology file (JSON or HCL)',
+    )
     .option(
       '--timings <profile>',
       "lab (1 s lease), vault (Vault's 15 s lease) or consul (Vault on Consul: 15 s TTL kept up to 30 s, then a 15 s lock-delay)",
@@ -133,16 +139,19 @@ function registerFault(program: Command, run: Run): void {
     .command('fault')
     .argument(
       '<node>',
-      "node1, node2, ...; 'storage' for slow-storage, storage-errors and delete-lock; 'active' (or the active node) for step-down",
+      "node1, node2, ...; 'storage' for slow-storage, storage-errors and delete-lock; 'active' (or the active node) for step-down; 'link' or 'zone' for the network's faults",
     )
     .argument('<kind>', LAB_FAULTS.join(' | '))
+    .argument('[words...]', 'link A B WORDS...: latency=50ms jitter=5ms bandwidth=1mbit partition reset; zone Z down')
     .option(
       '--duration <ms>',
       'end the fault by itself after this many milliseconds (kill, pause, partitions, slow-storage, storage-errors)',
     )
     .description('inject a fault into the running lab (vaultlab heal ends them)')
-    .action((node: string, kind: string, o: { duration?: string }) =>
+    .action((node: string, kind: string, words: string[], o: { duration?: string }) =>
       run(async () => {
+        if (node === 'link' || node === 'zone') return networkFault(node, kind, words, o.duration);
+        if (words.length > 0) throw new UsageError(`fault ${node} ${kind} takes no more words, not ${JSON.stringify(words.join(' '))}`);
         const lab = runningLab();
         const f = checkLocally(() =>
           checkFault(node, kind, o.duration === undefined ? undefined : parseDurationFlag(o.duration), labNodeNames(lab)),
@@ -152,6 +161,31 @@ function registerFault(program: Command, run: Run): void {
         return 0;
       }),
     );
+}
+
+/**
+ * `fault link A B WORDS...` and `fault zone Z down`: the words are checked here, before the lab
+ * is dialled; the lab checks the ends and the zone against its topology.
+ */
+async function networkFault(what: 'link' | 'zone', first: string, words: string[], duration?: string): Promise<number> {
+  if (duration !== undefined) throw new UsageError(`fault ${what} takes no --duration: vaultlab heal ends it`);
+  if (what === 'zone') {
+    if (words.length !== 1 || words[0] !== 'down') throw new UsageError(`usage: vaultlab fault zone ZONE down`);
+    await control('POST', 'fault-zone', { zone: first, state: 'down' }, runningLab());
+    out(`Success! zone ${first} down`);
+    return 0;
+  }
+  const [second, ...faultWords] = words;
+  if (second === undefined) throw new UsageError('usage: vaultlab fault link A B WORDS... (A and B: a node, storage or client)');
+  try {
+    parseLinkFaults(faultWords);
+  } catch (e) {
+    if (e instanceof LinkFaultError) throw new UsageError(e.message);
+    throw e;
+  }
+  await control('POST', 'fault-link', { from: first, to: second, words: faultWords }, runningLab());
+  out(`Success! link ${first}–${second}: ${faultWords.join(' ')}`);
+  return 0;
 }
 
 function registerEnv(program: Command, run: Run): void {

@@ -4,7 +4,16 @@
  * (fastify, level), which no other verb needs.
  */
 import { join } from 'node:path';
-import { checkUpFlags, controlSecretPath, describePorts, formatMs, startLab, type RunningLab, type UpChoice } from '../lab/index.ts';
+import {
+  checkUpFlags,
+  controlSecretPath,
+  describePorts,
+  describeTopology,
+  formatMs,
+  startLab,
+  type RunningLab,
+  type UpChoice,
+} from '../lab/index.ts';
 import { labHome } from './client.ts';
 import { out, UsageError, warn } from './output.ts';
 import { untilSignal } from './server-command.ts';
@@ -20,6 +29,7 @@ export interface UpOptions {
   timings: string;
   lockTtl?: string;
   renewInterval?: string;
+  topology?: string;
 }
 
 /** Runs the lab until a signal or `down`; exit 0. */
@@ -46,12 +56,28 @@ function timingWords(lab: RunningLab, choice: UpChoice): string {
   return `timings: ${choice.profile}, lock TTL ${formatMs(t.lockTtlMs)}, renewed every ${formatMs(t.renewIntervalMs)}${delay}`;
 }
 
+/**
+ * One line per node: the address clients use, its state, and with a topology its zone and the
+ * node's own listener behind its link (what a client bypassing the network would dial).
+ */
+function printNodes(lab: RunningLab): void {
+  const network = lab.cluster.network;
+  for (const n of lab.cluster.nodes) {
+    const where = network ? `  zone ${n.zone}  (the node's own listener: ${n.api.url})` : '';
+    out(`    ${n.name}  ${n.apiAddr}  ${n.node.state}${where}`);
+  }
+  if (network) {
+    out(`    ${describeTopology(network.topology)}`);
+    out("    clients use each node's first address: a link with the topology's latency, in front of the node's own listener");
+  }
+}
+
 /** What `up` says once the lab is up: its nodes, its ports, how to reach it, where its keys are. */
 function printUp(lab: RunningLab, choice: UpChoice, o: UpOptions, home: string): void {
   out(
     `==> vaultlab: ${lab.cluster.nodes.length}-node HA cluster is up (storage: ${lab.cluster.storageStatus.label}, seal: shamir 5/3, ${timingWords(lab, choice)})`,
   );
-  for (const n of lab.cluster.nodes) out(`    ${n.name}  ${n.apiAddr}  ${n.node.state}`);
+  printNodes(lab);
   out(`    ${describePorts(choice.basePort, choice.nodes)}`);
   lab.cluster.storageStatus.warnings.forEach(warn);
   out('');

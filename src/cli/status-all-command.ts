@@ -42,9 +42,19 @@ function lockLine(lock: LockStatus, nodes: NodeStatus[]): string {
   return `Lock: ${lock.holder}${down}, term ${lock.term}${left} ${knobs}`;
 }
 
+/** The node table; a lab with a topology gets a Zone column after the address (a lab without one has no zones to show). */
+function nodeTable(nodes: NodeStatus[]): string {
+  if (!nodes.some((n) => n.zone !== undefined)) return columnize(HEADERS, nodes.map(row));
+  const withZone = (cells: string[], zone: string) => [...cells.slice(0, 2), zone, ...cells.slice(2)];
+  return columnize(
+    withZone(HEADERS, 'Zone'),
+    nodes.map((n) => withZone(row(n), n.zone ?? '-')),
+  );
+}
+
 /** The table, the lock line and any trouble, as one frame. */
 function statusTable(s: LabStatus): string {
-  return [columnize(HEADERS, s.nodes.map(row)), '', lockLine(s.lock, s.nodes), ...troubleLines(s.trouble)].join('\n');
+  return [nodeTable(s.nodes), '', lockLine(s.lock, s.nodes), ...troubleLines(s.trouble)].join('\n');
 }
 
 /** The JSON form: Vault's snake_case, numbers as numbers, the lock as its own object. */

@@ -29,3 +29,4 @@ export {
 export type { LabStatus, LockStatus, NodeStatus } from './lab-status.ts';
 export type { LabTrouble } from './lab-trouble.ts';
 export type { UnsealOutcome } from './lab-keys.ts';
+export { LinkFaultError, parseLinkFaults, type LinkFaults } from '../net/words-door.ts';

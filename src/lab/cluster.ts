@@ -8,10 +8,13 @@ import { mkdirSync } from 'node:fs';
 import { RealClock, type Clock } from '../clock/index.ts';
 import { EchoBoard, LAB_TIMINGS, type Timings } from '../ha/index.ts';
 import type { InitResult, NodeState } from '../node/index.ts';
+import type { Topology } from '../net/index.ts';
 import { createBackend, isHABackend, noFaults, type AbstractBackend, type StorageFaults } from '../storage/index.ts';
-import { buildLabNode, type LabNode, type LabNodeOptions, type LabNodeShared } from './lab-node.ts';
+import { LabNetwork } from './lab-network.ts';
+import { buildLabNode, labNodeName, type LabNode, type LabNodeOptions, type LabNodeShared } from './lab-node.ts';
 import { StorageStatus } from './storage-status.ts';
 import { Timeline } from './timeline.ts';
+import { describeTopology } from './topology-words.ts';
 
 /** How to build a lab. */
 export interface ClusterOptions extends LabNodeOptions {
@@ -28,6 +31,11 @@ export interface ClusterOptions extends LabNodeOptions {
   sync?: boolean;
   /** An open backend to run on instead of opening `storage` (a test's disk that fills up); the cluster closes it. */
   backend?: AbstractBackend;
+  /**
+   * Where the nodes sit and how far apart: every client → node, node → node and node → storage
+   * connection then goes through a link of it (lab-network.ts). None (the default): no links at all.
+   */
+  topology?: Topology;
 }
 
 /** A running HA lab. */
@@ -47,6 +55,8 @@ export class Cluster {
     readonly clock: Clock,
     readonly storageType: string,
     random: () => number,
+    /** The lab's links, when it has a topology. */
+    readonly network: LabNetwork | undefined,
   ) {
     this.storageFaults = noFaults(random);
     this.storageStatus = new StorageStatus(backend, this.timeline, clock);
@@ -54,12 +64,14 @@ export class Cluster {
 
   /** What every node of this lab is built on. */
   private shared(): LabNodeShared {
-    const { backend, storageFaults, clock, timings, storageType, timeline, echoes } = this;
-    return { backend, storageFaults, clock, timings, storageType, timeline, echoes };
+    const { backend, storageFaults, clock, timings, storageType, timeline, echoes, network } = this;
+    return { backend, storageFaults, clock, timings, storageType, timeline, echoes, network };
   }
 
   /** Starts every node (uninitialized, or sealed when storage already holds a barrier). */
   static async start(opts: ClusterOptions = {}): Promise<Cluster> {
+    // The links are TCP proxies: a lab without sockets (a virtual-time drill) has nothing to put them on yet.
+    if (opts.topology && opts.listen === false) throw new Error('a topology needs a lab with sockets: a lab without them applies no links');
     const count = opts.nodes ?? 3;
     const host = opts.host ?? '127.0.0.1';
     const clock = opts.clock ?? new RealClock();
@@ -70,9 +82,15 @@ export class Cluster {
     const backend = opts.backend ?? (await createBackend(storage, { path: dir, clock, sync: opts.sync }));
     if (!isHABackend(backend)) throw new Error(`storage ${storage} cannot hold an HA lock`);
     const nodes: LabNode[] = [];
-    const cluster = new Cluster(nodes, backend, timings, clock, storage === 'memory' ? 'inmem' : storage, opts.random ?? Math.random);
+    const random = opts.random ?? Math.random;
+    const names = Array.from({ length: count }, (_, i) => labNodeName(i));
+    const network = opts.topology ? new LabNetwork(opts.topology, names, clock, random) : undefined;
+    const cluster = new Cluster(nodes, backend, timings, clock, storage === 'memory' ? 'inmem' : storage, random, network);
     try {
       for (let i = 0; i < count; i++) nodes.push(await buildLabNode(i, host, opts, cluster.shared()));
+      await network?.connectPeers(nodes.map((n) => ({ name: n.name, clusterAddr: n.cluster!.url })));
+      // The timeline says what network the run had, so its delays can be read beside its events.
+      if (network) cluster.timeline.add({ time: clock.now(), node: 'lab', type: 'action', detail: describeTopology(network.topology) });
       // Every node's first cluster certificates exist before anything can fail over.
       await Promise.all(nodes.map((n) => n.identities?.ready()));
     } catch (err) {
@@ -200,12 +218,13 @@ export class Cluster {
     });
   }
 
-  /** Heals every partition and storage fault. */
+  /** Heals every partition, storage fault and link fault. */
   healAll(): void {
     for (const n of this.nodes) {
       n.storage.partitioned = false;
       n.forwarder.blocked = false;
     }
+    this.network?.heal();
     Object.assign(this.storageFaults, { latencyMs: 0, jitter: 0, errorRate: 0 });
     this.timeline.add({ time: this.clock.now(), node: 'lab', type: 'action', detail: 'heal' });
   }
@@ -228,6 +247,7 @@ export class Cluster {
       await n.app.close();
       await n.forwarder.close();
     }
+    await this.network?.close();
     await this.backend.close();
   }
 }

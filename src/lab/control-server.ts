@@ -13,6 +13,7 @@ import { checkCaller } from './control-auth.ts';
 import { ControlError, invalidInput } from './control-errors.ts';
 import { checkFault, checkFields, checkNodeName } from './control-input.ts';
 import type { LabFaults } from './lab-faults.ts';
+import { faultLink, zoneDown } from './link-faults.ts';
 import { labStatus } from './lab-status.ts';
 
 /** What each lab verb needs from the runner. */
@@ -76,6 +77,20 @@ const ROUTES: Record<string, Route> = {
       const f = checkFields(b, ['node', 'kind', 'duration_ms']);
       const r = checkFault(f.node, f.kind, f.duration_ms, names(c));
       return c.faults.start(r.node, r.kind, r.durationMs);
+    },
+  },
+  'fault-link': {
+    method: 'POST',
+    run: async (c, b) => {
+      const f = checkFields(b, ['from', 'to', 'words']);
+      faultLink(c.cluster, f.from, f.to, f.words);
+    },
+  },
+  'fault-zone': {
+    method: 'POST',
+    run: async (c, b) => {
+      const f = checkFields(b, ['zone', 'state']);
+      zoneDown(c.cluster, f.zone, f.state);
     },
   },
   heal: bare('POST', async (c) => c.faults.heal()),

@@ -38,3 +38,5 @@ export { controlPort, describePorts, MAX_NODES, nodeApiPort, nodeClusterPort } f
 export { formatMs, parseGoDuration } from './go-duration.ts';
 export { LabFaults } from './lab-faults.ts';
 export { labTrouble, type LabTrouble } from './lab-trouble.ts';
+export { describeTopology } from './topology-words.ts';
+export { faultLink, zoneDown, ZONE_DOWN } from './link-faults.ts';

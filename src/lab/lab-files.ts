@@ -38,7 +38,10 @@ export interface LabFile {
   storage?: 'level' | 'memory';
   /** With TLS (`up --tls`): the absolute path of the lab CA's certificate, what VAULT_CACERT names. */
   caCert?: string;
-  nodes: { name: string; apiAddr: string }[];
+  /** With a topology (`up --topology`): its name. */
+  topology?: string;
+  /** Each node's API address (with a topology: its link's, the address clients use) and zone. */
+  nodes: { name: string; apiAddr: string; zone?: string }[];
 }
 
 /** A file's text, or undefined when there is no such file (one read: no window between a check and the read). */

@@ -3,7 +3,8 @@
  * partitions apply), its part in HA, the Vault node, its app, an API listener and a
  * cluster port one up (mutual TLS with its term's certificate while active: where standbys
  * forward and echo), all reporting to the lab's timeline. A lab without sockets (virtual-time
- * drills) has no cluster port: its standbys echo on a board the lab shares.
+ * drills) has no cluster port: its standbys echo on a board the lab shares. In a lab with a
+ * topology the node's public API port is the clients' link to it (lab-network.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import {
@@ -23,6 +24,7 @@ import { VAULT_VERSION, VaultNode } from '../node/index.ts';
 import { ClusterClient, ClusterIdentities, ClusterListener } from '../net/index.ts';
 import { StorageLink, type AbstractBackend, type StorageFaults } from '../storage/index.ts';
 import { nodeApiPort, nodeClusterPort } from './port-plan.ts';
+import { withPort, type LabNetwork } from './lab-network.ts';
 import type { Timeline } from './timeline.ts';
 
 /** One node of the lab with its listeners. */
@@ -43,6 +45,8 @@ export interface LabNode {
   storage: StorageLink;
   /** This node's part in HA, as the lab built it (the lab's pause fault acts on it). */
   leadership: Leadership;
+  /** The zone of the lab's topology this node sits in; none without a topology. */
+  zone?: string;
 }
 
 /** How each node of a lab is built. */
@@ -70,6 +74,8 @@ export interface LabNodeShared {
   timeline: Timeline;
   /** Where standbys echo to the active in a lab without sockets (with sockets they echo over the cluster port). */
   echoes: EchoBoard;
+  /** The lab's links, when it has a topology. */
+  network?: LabNetwork;
 }
 
 /** The name of the lab's node `i`: node1, node2, ... */
@@ -82,16 +88,18 @@ export async function buildLabNode(i: number, host: string, opts: LabNodeOptions
   const base = opts.basePort ?? 8200;
   const name = labNodeName(i);
   const sockets = opts.listen !== false;
-  const api = sockets
-    ? await bindListener(host, nodeApiPort(base, i), { ...opts.listener, tls: opts.apiTls?.[i] })
-    : detachedListener(`${name}-api`);
+  const network = sockets ? lab.network : undefined;
+  const { api, apiAddr } = sockets ? await bindApi(i, host, opts, network) : detachedApi(name);
   const cluster = sockets ? await ClusterListener.bind(host, nodeClusterPort(base, i)) : undefined;
   const clusterAddr = cluster?.url ?? `https://${name}-cluster.invalid`;
   const identities = cluster && new ClusterIdentities(name, [host, 'localhost']);
-  const link = new StorageLink(lab.backend, lab.storageFaults, lab.clock);
+  const link = new StorageLink(lab.backend, lab.storageFaults, lab.clock, lab.network?.storageWire(name));
   let node: VaultNode | undefined;
   const client = sockets
-    ? new ClusterClient({ credentials: (leader) => node?.leaderIdentity(leader.holder) ?? Promise.resolve(undefined) })
+    ? new ClusterClient({
+        credentials: (leader) => node?.leaderIdentity(leader.holder) ?? Promise.resolve(undefined),
+        route: network && ((clusterAddr) => network.route(name, clusterAddr)),
+      })
     : undefined;
   const forwarder: Forwarder = client ?? socketlessForwarder();
   const heardHere = new EchoBoard();
@@ -101,7 +109,7 @@ export async function buildLabNode(i: number, host: string, opts: LabNodeOptions
     timings: lab.timings,
     clock,
     holderId: `${name}-${uuid().slice(0, 8)}`,
-    advertise: { apiAddr: api.url, clusterAddr },
+    advertise: { apiAddr, clusterAddr },
     echoes: {
       channel:
         forwarder instanceof ClusterClient
@@ -124,7 +132,7 @@ export async function buildLabNode(i: number, host: string, opts: LabNodeOptions
       hostname: name,
       backend: link,
       storageType: lab.storageType,
-      apiAddr: api.url,
+      apiAddr,
       clusterAddr,
       clock,
       aead: opts.aead,
@@ -146,7 +154,20 @@ export async function buildLabNode(i: number, host: string, opts: LabNodeOptions
   });
   const makeApp = () =>
     buildApp(served, { stepDownBackoffMs: lab.timings.stepDownBackoffMs, standby: createStandbyHandler(served, forwarder) });
-  const parts = { name, node: served, api, cluster, identities, apiAddr: api.url, forwarder, up: true, storage: link, leadership };
+  const zone = lab.network?.zoneOf(name);
+  const parts = {
+    name,
+    node: served,
+    api,
+    cluster,
+    identities,
+    apiAddr,
+    forwarder,
+    up: true,
+    storage: link,
+    leadership,
+    zone,
+  };
   if (!sockets) {
     // Without sockets nothing serves HTTP, and registering every route costs milliseconds per node
     // (a random drill starts thousands): the app is built only if something asks for it.
@@ -163,6 +184,23 @@ export async function buildLabNode(i: number, host: string, opts: LabNodeOptions
   const handle = createForwardedHandler(app, served);
   cluster!.attach({ handle, echo: (echo) => heardHere.send(echo), maxRequestSize: MAX_REQUEST_SIZE });
   return { ...parts, app };
+}
+
+/**
+ * Node `i`'s API listener and the address clients use: its own, or with a topology its link's,
+ * on the port plan's port, with the listener behind it on a free port.
+ */
+async function bindApi(
+  i: number,
+  host: string,
+  opts: LabNodeOptions,
+  network: LabNetwork | undefined,
+): Promise<{ api: Listener; apiAddr: string }> {
+  const publicPort = nodeApiPort(opts.basePort ?? 8200, i);
+  const api = await bindListener(host, network ? 0 : publicPort, { ...opts.listener, tls: opts.apiTls?.[i] });
+  if (!network) return { api, apiAddr: api.url };
+  const link = await network.openClientLink(labNodeName(i), api, { host, port: publicPort });
+  return { api, apiAddr: withPort(api.url, link.address.port) };
 }
 
 /** A standby's echoes go to the active over the cluster port; the active lists what its own port heard (nothing while cut off). */
@@ -193,6 +231,12 @@ function boardEchoes(echoes: EchoBoard, forwarder: Forwarder): EchoChannel {
     },
     heard: () => (forwarder.blocked ? [] : echoes.heard()),
   };
+}
+
+/** A node's API in a lab without sockets: a stand-in listener, its address never dialled. */
+function detachedApi(name: string): { api: Listener; apiAddr: string } {
+  const api = detachedListener(`${name}-api`);
+  return { api, apiAddr: api.url };
 }
 
 /** A stand-in for a socket when a lab runs without any (its address is never dialled). */

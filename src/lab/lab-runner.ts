@@ -10,6 +10,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Timings } from '../ha/index.ts';
+import type { Topology } from '../net/index.ts';
 import { Cluster } from './cluster.ts';
 import { createControlSecret, removeControlSecret } from './control-auth.ts';
 import { startControlServer } from './control-server.ts';
@@ -45,6 +46,8 @@ export interface LabOptions {
   controlPort?: number;
   /** Serve every node's API over HTTPS with certificates from a lab CA made for this run (lab-tls.ts). */
   tls?: boolean;
+  /** Put the nodes in this topology's zones, every connection through its links (lab-network.ts). */
+  topology?: Topology;
 }
 
 /** A running lab. */
@@ -87,7 +90,8 @@ export async function startLab(opts: LabOptions = {}): Promise<RunningLab> {
     const names = Array.from({ length: nodes }, (_, i) => labNodeName(i));
     // Imported here: only a TLS lab loads the X.509 library.
     const tls = opts.tls ? await (await import('./lab-tls.ts')).makeLabTls(home, names) : undefined;
-    cluster = await Cluster.start({ nodes, storage, sync: opts.sync, dir, basePort, timings: opts.timings, apiTls: tls?.nodes });
+    const { timings, topology } = opts;
+    cluster = await Cluster.start({ nodes, storage, sync: opts.sync, dir, basePort, timings, apiTls: tls?.nodes, topology });
     const c = cluster;
     const keys = await labKeysFor(c, home, storage);
     ownsKeys = storage === 'memory';
@@ -131,8 +135,9 @@ async function serveControl(
   const secret = createControlSecret(home);
   const down = async () => void setTimeout(() => void close(), 10);
   const control = await startControlServer({ cluster, faults: new LabFaults(cluster), unsealAll, down }, { port, secret });
-  const nodes = cluster.nodes.map((n) => ({ name: n.name, apiAddr: n.apiAddr }));
-  const file: LabFile = { pid: process.pid, control: control.url, storage, caCert: caFile, nodes };
+  const nodes = cluster.nodes.map((n) => ({ name: n.name, apiAddr: n.apiAddr, zone: n.zone }));
+  const topology = cluster.network?.topology.name;
+  const file: LabFile = { pid: process.pid, control: control.url, storage, caCert: caFile, topology, nodes };
   writePrivate(join(home, LAB_FILE), `${JSON.stringify(file, null, 2)}\n`);
   return { control: control.url, closed, close };
 }

@@ -26,6 +26,8 @@ export interface NodeStatus {
   term: number;
   /** The lab faults acting on it now, in `vaultlab fault` words. */
   faults: string[];
+  /** The zone of the lab's topology it sits in; absent in a lab without a topology. */
+  zone?: string;
 }
 
 /** The HA lock as storage holds it. */
@@ -55,6 +57,7 @@ function nodeFaults(cluster: Cluster, n: LabNode): string[] {
   if (n.node.paused) f.push('pause');
   if (n.storage.partitioned) f.push('partition-storage');
   if (n.forwarder.blocked) f.push('partition-peers');
+  if (cluster.network?.hasLinkFaults(n.name)) f.push('link');
   if (cluster.storageFaults.latencyMs > 0) f.push('slow-storage');
   if (cluster.storageFaults.errorRate > 0) f.push('storage-errors');
   return f;
@@ -63,16 +66,17 @@ function nodeFaults(cluster: Cluster, n: LabNode): string[] {
 function nodeStatus(cluster: Cluster, n: LabNode): NodeStatus {
   const row = { name: n.name, api_address: n.apiAddr };
   const faults = nodeFaults(cluster, n);
+  const zone = n.zone === undefined ? {} : { zone: n.zone };
   if (!n.up) {
     const unknown = { initialized: null, sealed: null, t: null, n: null, progress: null };
-    return { ...row, ...unknown, ha_mode: 'down', leader_address: '', term: 0, faults };
+    return { ...row, ...unknown, ha_mode: 'down', leader_address: '', term: 0, faults, ...zone };
   }
   const s = n.node.sealStatus() as { initialized: boolean; sealed: boolean; progress: number; t: number; n: number };
   const state = n.node.state;
   const mode = state === 'active' || state === 'standby' || state === 'uninitialized' ? state : 'sealed';
   const leader = mode === 'active' || mode === 'standby' ? (n.node.leaderAddress()?.apiAddr ?? '') : '';
   const seal = { initialized: s.initialized, sealed: s.sealed, t: s.t, n: s.n, progress: s.progress };
-  return { ...row, ...seal, ha_mode: mode, leader_address: leader, term: n.node.term, faults };
+  return { ...row, ...seal, ha_mode: mode, leader_address: leader, term: n.node.term, faults, ...zone };
 }
 
 /** The lock's holder, term and lease, read from the shared backend itself (no node's faults in the way). */

@@ -4,6 +4,7 @@
  * profile, as Vault's own knobs do on Consul (session_ttl, lock_wait_time).
  */
 import { TIMING_PROFILES, withLockTtl, type Timings } from '../ha/index.ts';
+import { readTopologyFile, TOPOLOGY_PRESETS, type Topology } from '../net/index.ts';
 import { parseGoDuration } from './go-duration.ts';
 import { highestPort, MAX_NODES, MIN_BASE_PORT } from './port-plan.ts';
 
@@ -15,6 +16,8 @@ export interface UpFlags {
   timings: string;
   lockTtl?: string;
   renewInterval?: string;
+  /** A preset's name or a topology file's path. */
+  topology?: string;
 }
 
 /** The flags once checked. */
@@ -24,6 +27,8 @@ export interface UpChoice {
   basePort: number;
   profile: string;
   timings: Timings;
+  /** Where the nodes sit; none: no links (today's loopback lab, no proxies). */
+  topology?: Topology;
 }
 
 /** The shortest lock TTL: below it a loaded machine misses renewals and the lock changes hands for nothing. */
@@ -72,6 +77,22 @@ function effectiveTimings(profile: Timings, lockTtl?: string, renewInterval?: st
   return t;
 }
 
+/** A preset by name, else a topology file (JSON or HCL); the refusal names the flag, the value and the presets. */
+function checkTopology(value: string): Topology {
+  if (Object.hasOwn(TOPOLOGY_PRESETS, value)) return TOPOLOGY_PRESETS[value]!;
+  const choices = `${Object.keys(TOPOLOGY_PRESETS).join(', ')} or a topology file (JSON or HCL)`;
+  try {
+    return readTopologyFile(value);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ENOENT') throw new Error(`${bad('--topology', choices, value).message} (no such preset or file)`);
+    if (err.code === 'EISDIR') throw new Error(`${bad('--topology', choices, value).message} (a directory)`);
+    if (err.code === 'BAD_TOPOLOGY_FILE')
+      throw new Error(`--topology ${JSON.stringify(value)} is not a valid topology file:\n${err.message}`);
+    throw new Error(`--topology ${JSON.stringify(value)}: cannot read the file: ${err.message}`);
+  }
+}
+
 /** Checks every flag of `up`; throws, having started nothing, on the first bad one. */
 export function checkUpFlags(f: UpFlags): UpChoice {
   const nodes = wholeNumber('--nodes', f.nodes, 1, MAX_NODES, `a whole number from 1 to ${MAX_NODES}`);
@@ -79,5 +100,7 @@ export function checkUpFlags(f: UpFlags): UpChoice {
   const basePort = checkBasePort(f.basePort, nodes);
   const profile = Object.hasOwn(TIMING_PROFILES, f.timings) ? TIMING_PROFILES[f.timings] : undefined;
   if (!profile) throw bad('--timings', `one of ${Object.keys(TIMING_PROFILES).join(', ')}`, f.timings);
-  return { nodes, storage: f.storage, basePort, profile: f.timings, timings: effectiveTimings(profile, f.lockTtl, f.renewInterval) };
+  const timings = effectiveTimings(profile, f.lockTtl, f.renewInterval);
+  const topology = f.topology === undefined ? undefined : checkTopology(f.topology);
+  return { nodes, storage: f.storage, basePort, profile: f.timings, timings, topology };
 }

@@ -21,6 +21,11 @@ export interface ClusterClientOptions {
   credentials(leader: LeaderInfo): Promise<ClusterIdentity | undefined>;
   /** How long a connection may take to open (default 10 s). */
   connectTimeoutMs?: number;
+  /**
+   * The address to dial for an advertised cluster address (default: that address). A lab with a
+   * topology dials its link to the active instead; the certificate checks are the same either way.
+   */
+  route?(clusterAddr: string): string;
 }
 
 interface Pending {
@@ -170,7 +175,8 @@ export class ClusterClient implements Forwarder {
   private async open(leader: LeaderInfo): Promise<Connection> {
     const id = await this.opts.credentials(leader);
     if (!id) throw new Error(`no cluster certificate advertised by the active (${leader.holder}) yet`);
-    const socket = await dial(new URL(leader.clusterAddr), id, this.opts.connectTimeoutMs ?? 10_000);
+    const address = this.opts.route?.(leader.clusterAddr) ?? leader.clusterAddr;
+    const socket = await dial(new URL(address), id, this.opts.connectTimeoutMs ?? 10_000);
     let conn: Connection | undefined;
     const framed = new FramedSocket(socket, {
       frame: (f) => conn?.onFrame(f),

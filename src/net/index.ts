@@ -24,6 +24,7 @@ export {
   type LinkFaults,
   type LinkSettings,
 } from './link-settings.ts';
+export { PreciseClock } from './precise-clock.ts';
 export { TcpLink, type LinkStats, type TcpLinkOptions } from './tcp-link.ts';
 export { parseTopology, readTopologyFile, TopologyFileError } from './topology-file.ts';
 export {

@@ -10,8 +10,9 @@
  * open connection is reset (RST) and new ones are reset on arrival. A target that refuses or
  * resets resets the client too: a closed port answers with RST.
  *
- * Real-time delays ride Node's timers, whose resolution is 1 ms: a setting below 1 ms comes
- * out near 1 ms here, exact in virtual time.
+ * Delays ride the Clock's timers. On a RealClock (the default) they are Node's, which fire no
+ * sooner than 1 ms: a setting below 1 ms comes out near 1 ms. A lab's links run on a
+ * PreciseClock (precise-clock.ts), which delivers sub-millisecond delays; virtual time is exact.
  */
 import { once } from 'node:events';
 import net, { type Socket } from 'node:net';

@@ -26,3 +26,4 @@ export { LatencyInjector, type LatencySettings } from './latency-injector.ts';
 export { ErrorInjector, type ErrorSettings } from './error-injector.ts';
 export { PartitionableBackend, type PartitionSwitch } from './partitionable-backend.ts';
 export { noFaults, StorageLink, type StorageFaults } from './storage-link.ts';
+export { WiredBackend, type StorageWire } from './wire-delay.ts';

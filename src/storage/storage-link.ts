@@ -2,13 +2,15 @@
  * One node's link to the lab's shared storage: the three fault injectors stacked around the
  * shared HA backend. The lab slows storage down or makes it fail for every node at once
  * through one StorageFaults object, and cuts single nodes off through each link's partition.
- * With no fault set every layer lets calls straight through.
+ * With no fault set every layer lets calls straight through. A lab with a topology also gives
+ * the link a wire: the network under the fault layers, which every call crosses both ways.
  */
 import type { Clock } from '../clock/index.ts';
 import { isHABackend, type BatchOp, type HABackend, type Lock, type LockOptions, type WriteOptions } from './backend.ts';
 import { ErrorInjector } from './error-injector.ts';
 import { LatencyInjector } from './latency-injector.ts';
 import { PartitionableBackend, type PartitionSwitch } from './partitionable-backend.ts';
+import { WiredBackend, type StorageWire } from './wire-delay.ts';
 
 /** Faults that apply to every node's link (read at every call: the lab changes them live). */
 export interface StorageFaults {
@@ -32,12 +34,12 @@ export class StorageLink implements HABackend {
   private readonly cut: PartitionSwitch = { partitioned: false };
   /** The layers, outermost first; the outermost answers whether every layer is idle. */
   private readonly chain: PartitionableBackend & HABackend;
+  /** What the fault layers sit on: the shared backend, or the wire to it. */
+  private readonly inner: HABackend;
 
-  constructor(
-    private readonly inner: HABackend,
-    faults: StorageFaults,
-    clock: Clock,
-  ) {
+  constructor(shared: HABackend, faults: StorageFaults, clock: Clock, wire?: StorageWire) {
+    this.inner = wire ? new WiredBackend(shared, wire, clock) : shared;
+    const inner = this.inner;
     // Outermost first: partition, latency, errors, partition again. A partitioned node fails at
     // once; one whose partition starts while a call is delayed fails when the delay ends.
     const errors = new ErrorInjector(new PartitionableBackend(inner, this.cut), faults);
@@ -57,7 +59,7 @@ export class StorageLink implements HABackend {
 
   /**
    * Where a call goes: through the fault layers while any of them has a fault set, else
-   * straight to the shared backend (each layer says when it is idle), which saves four calls
+   * straight to the shared backend or its wire (each layer says when it is idle), which saves four calls
    * and closures per storage call.
    */
   private route(): HABackend {

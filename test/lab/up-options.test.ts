@@ -1,5 +1,8 @@
 /** The pure parts of `vaultlab up`'s checks: Go durations, the port plan, and the timings the lock flags make. */
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { checkUpFlags, controlPort, nodeApiPort, nodeClusterPort, parseGoDuration } from '../../src/lab/index.ts';
 import { CONSUL_TIMINGS, LAB_TIMINGS } from '../../src/ha/index.ts';
 
@@ -50,5 +53,40 @@ describe('the lock flags', () => {
       '--base-port must be 0 (any free ports) or a port from 1024 to 65454',
     );
     expect(checkUpFlags({ ...flags, nodes: '9', basePort: '65454' }).basePort).toBe(65454);
+  });
+});
+
+describe('up --topology', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vaultlab-topology-flag-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('takes a preset by name, and no flag means no topology', () => {
+    expect(checkUpFlags({ ...flags, topology: 'three-zones' }).topology?.zones).toEqual(['z1', 'z2', 'z3']);
+    expect(checkUpFlags({ ...flags, topology: 'local' }).topology?.name).toBe('local');
+    expect(checkUpFlags(flags).topology).toBeUndefined();
+  });
+
+  it('takes a topology file, HCL or JSON', () => {
+    const file = join(dir, 'far.json');
+    writeFileSync(file, JSON.stringify({ topology: { zones: { a: { latency: '1ms' } }, clients: { latency: '20ms' } } }));
+    const t = checkUpFlags({ ...flags, topology: file }).topology!;
+    expect(t.name).toBe('far');
+    expect(t.clients).toEqual({ a: { latencyMs: 20, jitterMs: 0 } });
+    expect(checkUpFlags({ ...flags, topology: 'docs/topology-example.hcl' }).topology?.name).toBe('two-zones-example');
+  });
+
+  it('refuses an unknown preset or a missing file, naming the flag, the value and the presets', () => {
+    expect(() => checkUpFlags({ ...flags, topology: 'two-zones' })).toThrow(
+      '--topology must be local, one-zone, three-zones or a topology file (JSON or HCL), not "two-zones" (no such preset or file)',
+    );
+    expect(() => checkUpFlags({ ...flags, topology: dir })).toThrow(`not ${JSON.stringify(dir)} (a directory)`);
+  });
+
+  it('refuses a file with a bad field, naming the field', () => {
+    const file = join(dir, 'bad.hcl');
+    writeFileSync(file, 'topology {\n  zones {\n    z1 { latency = "fast" }\n  }\n  clients { latency = "1ms" }\n}\n');
+    expect(() => checkUpFlags({ ...flags, topology: file })).toThrow(
+      /^--topology ".*bad\.hcl" is not a valid topology file:\ntopology\.zones\.z1\.latency/,
+    );
   });
 });

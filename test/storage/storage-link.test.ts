@@ -3,7 +3,7 @@
  * idle fault layer in between), and a fault set later applies to the very next call.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { RealClock } from '../../src/clock/index.ts';
+import { RealClock, SimClock } from '../../src/clock/index.ts';
 import { BackendDecorator, InjectedFaultError, MemoryBackend, noFaults, StorageLink } from '../../src/storage/index.ts';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
@@ -43,5 +43,41 @@ describe('StorageLink', () => {
     faults.errorRate = 0;
     await link.put('a', bytes('1'));
     expect(await link.get('a')).toEqual(bytes('1'));
+  });
+});
+
+describe('StorageLink with a wire (a lab with a topology)', () => {
+  /** A put's settling time in virtual ms, with the clock advanced 1 ms at a time. */
+  async function settlingTime(clock: SimClock, call: Promise<unknown>): Promise<number> {
+    let done = false;
+    void call.then(
+      () => (done = true),
+      () => (done = true),
+    );
+    const start = clock.now();
+    await clock.advance(0);
+    while (!done) await clock.advance(1);
+    return clock.now() - start;
+  }
+
+  it('makes every call cross the wire both ways: a request and an answer, lock calls and failures included', async () => {
+    backend = await MemoryBackend.open();
+    const clock = new SimClock();
+    const link = new StorageLink(backend, noFaults(), clock, { oneWayMs: () => 10 });
+    expect(await settlingTime(clock, link.put('a', bytes('1')))).toBe(20);
+    expect(await settlingTime(clock, link.get('a'))).toBe(20);
+    const lock = link.lock('core/lock', 'v', { holder: 'h1', ttlMs: 10_000 });
+    expect(await settlingTime(clock, lock.value())).toBe(20);
+    link.partitioned = true;
+    // A partitioned node fails at once, on its own side of the wire.
+    expect(await settlingTime(clock, link.get('a'))).toBe(0);
+    expect(await backend.get('a')).toEqual(bytes('1'));
+  });
+
+  it('is not there without a wire: the same put settles at once', async () => {
+    backend = await MemoryBackend.open();
+    const clock = new SimClock();
+    const link = new StorageLink(backend, noFaults(), clock);
+    expect(await settlingTime(clock, link.put('a', bytes('1')))).toBe(0);
   });
 });

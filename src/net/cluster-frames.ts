@@ -23,8 +23,6 @@ export const FrameKind = {
   Error: 4,
   /** A standby's heartbeat to the active (stream 0); payload: the echo (JSON). */
   Echo: 5,
-  /** The sender gives up on the stream (its client went away). */
-  Cancel: 6,
 } as const;
 export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind];
 

@@ -12,6 +12,7 @@ import type { VaultNode } from '../node/index.ts';
 import { authenticated, tooLarge, UNAUTHENTICATED_BODY_LIMIT } from './body-allowance.ts';
 import { holdBody, MAX_REQUEST_SIZE } from './body-parser.ts';
 import { VAULT_JSON_LIMITS, type JsonLimits } from './json-limits.ts';
+import { jsonBytes, JSON_HEADERS } from './reply.ts';
 import { answerLogical, type LogicalAnswer } from './routes/logical.ts';
 import { errorsFor, statusForError } from './status-codes.ts';
 
@@ -71,8 +72,7 @@ export function tooLargeResponse(): PlainResponse {
 function written(a: LogicalAnswer): PlainResponse {
   const payload = a.errors ? { errors: a.errors } : a.body;
   if (!payload) return { status: a.status, headers: { 'cache-control': 'no-store' }, body: Buffer.alloc(0) };
-  const body = Buffer.from(`${JSON.stringify(payload)}\n`);
-  return { status: a.status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body };
+  return { status: a.status, headers: { ...JSON_HEADERS }, body: jsonBytes(payload) };
 }
 
 async function throughApp(app: FastifyInstance, req: PlainRequest): Promise<PlainResponse> {

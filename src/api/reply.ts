@@ -8,13 +8,17 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import type { LogicalResponse } from '../node/index.ts';
 
+/** The headers of every JSON answer. */
+export const JSON_HEADERS: Readonly<Record<string, string>> = { 'content-type': 'application/json', 'cache-control': 'no-store' };
+
+/** A JSON body as Vault writes it: Go's json.Encoder ends it with a newline. */
+export function jsonBytes(body: unknown): Buffer {
+  return Buffer.from(`${JSON.stringify(body)}\n`);
+}
+
 /** Sends a JSON body with Vault's headers. */
 export function sendJson(reply: FastifyReply, status: number, body: unknown): FastifyReply {
-  return reply
-    .code(status)
-    .header('content-type', 'application/json')
-    .header('cache-control', 'no-store')
-    .send(Buffer.from(`${JSON.stringify(body)}\n`));
+  return reply.code(status).headers(JSON_HEADERS).send(jsonBytes(body));
 }
 
 /** Sends Vault's error shape `{"errors":[...]}`. */

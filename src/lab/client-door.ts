@@ -8,7 +8,7 @@ export { CONTROL_SECRET_FILE, controlSecretPath, readControlSecret } from './con
 export { ControlError, type ControlErrorCode } from './control-errors.ts';
 export { checkFault, checkNodeName, MAX_FAULT_MS, parseDurationFlag, type FaultRequest } from './control-input.ts';
 export { LAB_FAULTS, type LabFault } from './fault-kinds.ts';
-export { formatMs, parseGoDuration } from './go-duration.ts';
+export { formatMs, parseGoDuration } from '../net/words-door.ts';
 export {
   busyMessage,
   DATA_DIR,

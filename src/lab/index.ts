@@ -35,7 +35,7 @@ export type { LabStatus, LockStatus, NodeStatus } from './lab-status.ts';
 export type { UnsealOutcome } from './lab-keys.ts';
 export { checkUpFlags, type UpChoice, type UpFlags } from './up-options.ts';
 export { controlPort, describePorts, MAX_NODES, nodeApiPort, nodeClusterPort } from './port-plan.ts';
-export { formatMs, parseGoDuration } from './go-duration.ts';
+export { formatMs, parseGoDuration } from '../net/index.ts';
 export { LabFaults } from './lab-faults.ts';
 export { labTrouble, type LabTrouble } from './lab-trouble.ts';
 export { describeTopology } from './topology-words.ts';

@@ -5,7 +5,7 @@
  */
 import { TIMING_PROFILES, withLockTtl, type Timings } from '../ha/index.ts';
 import { readTopologyFile, TOPOLOGY_PRESETS, type Topology } from '../net/index.ts';
-import { parseGoDuration } from './go-duration.ts';
+import { parseGoDuration } from '../net/words-door.ts';
 import { highestPort, MAX_NODES, MIN_BASE_PORT } from './port-plan.ts';
 
 /** The flags as typed. */

@@ -1,8 +1,8 @@
 /**
  * The active's side of request forwarding: a request a standby received and sent over the
  * cluster channel, served without a second HTTP parse. A logical request goes straight to the
- * same answer the logical route gives (body and JSON limits, the allowance before
- * authentication, Vault's error shapes); the one raw route a standby forwards (step-down) goes
+ * same answer the logical route gives (JSON limits, the allowance before authentication,
+ * Vault's error shapes; the cluster port has already refused a body over max_request_size); the one raw route a standby forwards (step-down) goes
  * through the app itself. A node that is no longer active answers 503, so the standby looks
  * for the new active.
  */
@@ -10,7 +10,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { VaultNode } from '../node/index.ts';
 import { authenticated, tooLarge, UNAUTHENTICATED_BODY_LIMIT } from './body-allowance.ts';
-import { holdBody, MAX_REQUEST_SIZE } from './body-parser.ts';
+import { holdBody } from './body-parser.ts';
 import { VAULT_JSON_LIMITS, type JsonLimits } from './json-limits.ts';
 import { jsonBytes, JSON_HEADERS } from './reply.ts';
 import { answerLogical, type LogicalAnswer } from './routes/logical.ts';
@@ -31,9 +31,8 @@ export interface PlainResponse {
   body: Buffer;
 }
 
-/** The limits the active's listener applies (the same as its app's). */
+/** The JSON limits the active applies (the same as its app's). The body's size limit is the cluster port's: it never buffers more. */
 export interface ForwardedOptions {
-  maxRequestSize?: number;
   jsonLimits?: Partial<JsonLimits>;
 }
 
@@ -45,16 +44,13 @@ const FORWARDED_RAW_ROUTES = new Set(['/v1/sys/step-down']);
 
 /** Builds the handler of forwarded requests for one node and its app. */
 export function createForwardedHandler(app: FastifyInstance, node: VaultNode, opts: ForwardedOptions = {}) {
-  const bodyLimit = opts.maxRequestSize ?? MAX_REQUEST_SIZE;
   const limits = { ...VAULT_JSON_LIMITS, ...opts.jsonLimits };
   return async (req: PlainRequest): Promise<PlainResponse> => {
     if (node.state !== 'active') return written({ status: 503, errors: [NOT_ACTIVE] });
     const path = req.url.split('?', 1)[0]!;
     if (FORWARDED_RAW_ROUTES.has(path)) return throughApp(app, req);
     try {
-      const size = req.body?.length ?? 0;
-      if (size > bodyLimit) throw tooLarge();
-      if (size > UNAUTHENTICATED_BODY_LIMIT && !(await authenticated(node, req))) throw tooLarge();
+      if ((req.body?.length ?? 0) > UNAUTHENTICATED_BODY_LIMIT && !(await authenticated(node, req))) throw tooLarge();
       return written(await answerLogical(node, holdBody({ ...req }, req.body, limits)));
     } catch (err) {
       return written({ status: statusForError(err), errors: errorsFor(err) });

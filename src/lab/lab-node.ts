@@ -111,10 +111,7 @@ export async function buildLabNode(i: number, host: string, opts: LabNodeOptions
     holderId: `${name}-${uuid().slice(0, 8)}`,
     advertise: { apiAddr, clusterAddr },
     echoes: {
-      channel:
-        forwarder instanceof ClusterClient
-          ? clusterEchoes(forwarder, heardHere, () => leadership.leader())
-          : boardEchoes(lab.echoes, forwarder),
+      channel: client ? clusterEchoes(client, heardHere, () => leadership.leader()) : boardEchoes(lab.echoes, forwarder),
       hostname: name,
       version: VAULT_VERSION,
     },

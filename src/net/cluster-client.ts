@@ -41,10 +41,7 @@ class Connection {
   private nextStream = 1;
   private retiring = false;
 
-  constructor(
-    readonly holder: string,
-    readonly framed: FramedSocket,
-  ) {}
+  constructor(readonly framed: FramedSocket) {}
 
   request(req: ForwardRequest): Promise<ForwardResponse> {
     const stream = this.nextStream;
@@ -113,8 +110,8 @@ class Connection {
 /** A standby's forwarder over the cluster port. */
 export class ClusterClient implements Forwarder {
   blocked = false;
-  private current: Promise<Connection> | undefined;
-  private currentHolder: string | undefined;
+  /** The connection to the active last asked for, opened or opening, and which holder of the lock it reaches. */
+  private current: { holder: string; conn: Promise<Connection> } | undefined;
 
   constructor(private readonly opts: ClusterClientOptions) {}
 
@@ -149,27 +146,22 @@ export class ClusterClient implements Forwarder {
   private async detach(): Promise<Connection | undefined> {
     const c = this.current;
     this.current = undefined;
-    this.currentHolder = undefined;
-    return c?.catch(() => undefined);
+    return c?.conn.catch(() => undefined);
   }
 
   /** The connection to `leader`, opened on first use; a connection to an earlier active is closed. */
   private connectionTo(leader: LeaderInfo): Promise<Connection> {
-    if (this.current && this.currentHolder === leader.holder) return this.current;
+    if (this.current?.holder === leader.holder) return this.current.conn;
     // A new active: the old one's connection goes once its answers are in.
     void this.retire();
-    const opening = this.open(leader);
-    this.current = opening;
-    this.currentHolder = leader.holder;
+    const current = { holder: leader.holder, conn: this.open(leader) };
+    this.current = current;
     // A failed or closed connection is forgotten, so the next request opens a new one.
     const forget = () => {
-      if (this.current === opening) {
-        this.current = undefined;
-        this.currentHolder = undefined;
-      }
+      if (this.current === current) this.current = undefined;
     };
-    opening.then((c) => c.framed.socket.once('close', forget), forget);
-    return opening;
+    current.conn.then((c) => c.framed.socket.once('close', forget), forget);
+    return current.conn;
   }
 
   private async open(leader: LeaderInfo): Promise<Connection> {
@@ -182,7 +174,7 @@ export class ClusterClient implements Forwarder {
       frame: (f) => conn?.onFrame(f),
       closed: (err) => conn?.failAll(err ?? new Error('cluster connection closed')),
     });
-    conn = new Connection(leader.holder, framed);
+    conn = new Connection(framed);
     return conn;
   }
 }

@@ -10,6 +10,7 @@ import slowStorage from './slow-storage.ts';
 import stepDownUnderLoad from './step-down-under-load.ts';
 import zombieLeader from './zombie-leader.ts';
 import zombieLeaderUnfenced from './zombie-leader-unfenced.ts';
+import zoneLoss from './zone-loss.ts';
 
 /** Every shipped scenario. */
 export const SCENARIOS: Scenario[] = [
@@ -23,4 +24,5 @@ export const SCENARIOS: Scenario[] = [
   flappingStorageErrors,
   rollingRestart,
   lockKeyDeleted,
+  zoneLoss,
 ];

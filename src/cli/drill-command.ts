@@ -15,13 +15,15 @@ import {
   runScenario,
   scenarioSummaries,
   ScenarioFileError,
+  ScenarioTopologyError,
   UnknownScenarioError,
   type Scenario,
 } from '../drill/index.ts';
+import { describeTopology, topologyNamed } from '../lab/index.ts';
 import { out, type Run, UsageError, warn } from './output.ts';
 
 const USAGE = [
-  'Usage: vaultlab drill NAME|FILE [--seed S] [--real-time] [--report DIR]',
+  'Usage: vaultlab drill NAME|FILE [--seed S] [--real-time] [--topology NAME|FILE] [--report DIR]',
   '       vaultlab drill --random N [--seed S] [--unfenced] [--report DIR]',
   '       vaultlab drill --list',
 ];
@@ -45,6 +47,7 @@ interface DrillOptions {
   report?: string;
   realTime?: boolean;
   unfenced?: boolean;
+  topology?: string;
 }
 
 /** Registers `drill`. */
@@ -58,6 +61,7 @@ export function registerDrill(program: Command, run: Run): void {
     .option('--random <n>', 'run N random drills (3–5 nodes, 1–5 faults each)')
     .option('--report <dir>', 'write drill.json, history.jsonl, drill.md and timeline.svg here')
     .option('--real-time', 'run on real timers, real sockets and the level backend instead of virtual time')
+    .option('--topology <name|file>', 'play it on this network: a preset (local, one-zone, three-zones) or a topology file (JSON or HCL)')
     .option('--unfenced', 'with --random: storage fencing off, to see the split brain fencing prevents')
     .action((name: string | undefined, o: DrillOptions) =>
       run(async () => {
@@ -66,6 +70,7 @@ export function registerDrill(program: Command, run: Run): void {
           return 0;
         }
         const seed = wholeNumber('--seed', o.seed, 0);
+        if (o.topology !== undefined && o.random !== undefined) throw new UsageError('--topology goes with a scenario, not --random');
         if (o.random !== undefined) return randomDrills(wholeNumber('--random', o.random, 1), seed, o);
         if (o.unfenced) throw new UsageError('--unfenced goes with --random (the zombie-leader-unfenced scenario is the fixed one)');
         // Alone, `drill` is how one finds out what there is to play: the list is the answer, not an error.
@@ -116,16 +121,28 @@ async function randomDrills(n: number, seed: number, o: DrillOptions): Promise<n
   return r.failures.length ? 2 : 0;
 }
 
+/** Runs a check whose errors are the user's to fix: a usage error (exit 2 with the message). */
+function asUsage<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
 /** `drill NAME|FILE`: one scenario, judged against its expectations, and its story. */
 async function scenario(s: string | Scenario, seed: number, o: DrillOptions): Promise<number> {
   let report;
+  const topology = o.topology === undefined ? undefined : asUsage(() => topologyNamed(o.topology!));
   try {
-    report = await runScenario(s, { seed, realTime: o.realTime, reportDir: o.report });
+    report = await runScenario(s, { seed, realTime: o.realTime, reportDir: o.report, topology });
   } catch (err) {
     if (err instanceof UnknownScenarioError) throw new UsageError(`${err.message}: see "vaultlab drill --list"`);
+    if (err instanceof ScenarioTopologyError) throw new UsageError(err.message);
     throw err;
   }
   out(report.summary);
+  if (report.result.spec.topology) out(`  network: ${describeTopology(report.result.spec.topology)}`);
   for (const x of report.expectations) out(`  ${x.ok ? 'ok  ' : 'FAIL'} ${x.text}${x.why ? ` (${x.why})` : ''}: ${x.detail}`);
   printLines('What happened:', report.story);
   if (report.shrunk) out(`Smallest drill that still fails (${report.shrunk.runs} drills tried): ${JSON.stringify(report.shrunk.spec)}`);

@@ -51,6 +51,11 @@ export class SimClock implements Clock {
     return this.queue.length;
   }
 
+  /** When the next timer falls due; undefined when none is scheduled. */
+  get nextDueAt(): number | undefined {
+    return this.nextDue(Infinity)?.at;
+  }
+
   /** Moves time forward by `ms`, firing every timer that falls due, in order. */
   async advance(ms: number): Promise<void> {
     await this.runUntil(this.time + ms);

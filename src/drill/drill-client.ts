@@ -8,7 +8,7 @@
 import { NO_ACTIVE_TO_FORWARD_TO } from '../api/index.ts';
 import type { Clock } from '../clock/index.ts';
 import { CryptoError, type CryptoErrorCode } from '../crypto/index.ts';
-import type { Cluster, LabNode } from '../lab/index.ts';
+import type { Cluster, LabNetwork, LabNode } from '../lab/index.ts';
 import { VaultError, type ErrorCode, type LogicalRequest } from '../node/index.ts';
 import { StorageError, type StorageErrorCode } from '../storage/index.ts';
 import type { History, Outcome } from './history.ts';
@@ -102,11 +102,27 @@ async function send(env: ClientEnv, target: LabNode, req: LogicalRequest, put: b
   if (env.transport) return outcomeOfStatus(put, await env.transport.send(target.name, req));
   // A request to a paused node is taken as admitted just before the pause while its lease still
   // runs (it then freezes mid-request, the Jepsen zombie); later ones wait in the socket until it wakes.
+  // Without a topology there is no link, and not even a tick is spent on one (seeded drills replay as they always have).
+  const network = env.cluster.network;
+  if (network) await crossClientLink(network, env.clock, target.name);
   const wake = env.wakeOf?.(target.name);
   if (wake && !target.node.ha?.holdsLease()) await wake;
-  const r = await target.node.handle(req);
+  const handled = target.node.handle(req);
+  // The answer, or the error, travels back over the same link.
+  const r = await (network ? handled.finally(() => crossClientLink(network, env.clock, target.name)) : handled);
   const d = r.response?.data as { version?: number; data?: { v?: string } | null; metadata?: { version?: number } } | undefined;
   return put ? { outcome: 'ok', version: d?.version } : { outcome: 'ok', value: d?.data?.v ?? null, version: d?.metadata?.version ?? 0 };
+}
+
+/**
+ * One crossing of the clients' link to `node`: a fresh draw of the link's one-way delay on the drill's clock. While the link is partitioned
+ * the bytes never arrive, so the crossing never ends and the client's timeout tells, as a real
+ * client's does.
+ */
+function crossClientLink(network: LabNetwork, clock: Clock, node: string): Promise<void> | undefined {
+  const ms = network.clientCrossing(node);
+  if (ms === undefined) return new Promise<void>(() => {});
+  return ms > 0 ? clock.sleep(ms) : undefined;
 }
 
 /** Waits for `p` at most `ms` on the drill's clock; undefined when time ran out first. */

@@ -7,9 +7,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RealClock, SimClock, type Clock } from '../clock/index.ts';
+import { RealClock, settle, SimClock, type Clock } from '../clock/index.ts';
 import type { Timings } from '../ha/index.ts';
 import { Cluster } from '../lab/index.ts';
+import type { Topology } from '../net/index.ts';
 import { StorageKeys } from '../storage/index.ts';
 import type { FinalKey, FinalState } from './checker.ts';
 import type { History, LockChange } from './history.ts';
@@ -21,6 +22,13 @@ export interface DrillCluster {
   clock: Clock;
   /** Lets `ms` pass (instantly in virtual time). */
   wait(ms: number): Promise<void>;
+  /**
+   * Waits for `p`, in virtual time firing the clock's timers one by one while it waits on them:
+   * with a topology every storage call crosses a wire timed on the clock, so the lab's own steps
+   * (init, unseal, reading the final state) need time to pass. Without one nothing waits on the
+   * clock there, and time stands still as it always has, so seeded drills replay unchanged.
+   */
+  finish<T>(p: Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -29,10 +37,17 @@ type StorageEventLike = { type: string; event?: string; key: string; holder?: st
 type Observable = { onEvent?(fn: (e: StorageEventLike) => void): () => void; setFencing(on: boolean): void };
 
 /** Starts a cluster for a drill: in-process memory storage in virtual time, or HTTP and level storage in real time. */
-export async function startDrillCluster(o: { nodes: number; seed: number; realTime: boolean; timings: Timings }): Promise<DrillCluster> {
+export async function startDrillCluster(o: {
+  nodes: number;
+  seed: number;
+  realTime: boolean;
+  timings: Timings;
+  topology?: Topology;
+}): Promise<DrillCluster> {
   const clock = o.realTime ? new RealClock() : new SimClock(Date.UTC(2026, 0, 1));
   const dir = o.realTime ? mkdtempSync(join(tmpdir(), 'vaultlab-drill-')) : undefined;
-  const cluster = await Cluster.start({
+  // Nodes read storage as they start: over a topology's wire that takes clock time too.
+  const starting = Cluster.start({
     nodes: o.nodes,
     storage: o.realTime ? 'level' : 'memory',
     dir,
@@ -41,8 +56,11 @@ export async function startDrillCluster(o: { nodes: number; seed: number; realTi
     clock,
     timings: o.timings,
     random: seeded(o.seed ^ 0xfa17),
+    topology: o.topology,
   });
+  const cluster = await (clock instanceof SimClock && o.topology ? stepUntil(clock, starting) : starting);
   const wait = (ms: number) => (clock instanceof SimClock ? clock.advance(ms) : clock.sleep(ms));
+  const finish = <T>(p: Promise<T>) => (clock instanceof SimClock && o.topology ? stepUntil(clock, p) : p);
   const close = async () => {
     if (o.realTime) await cluster.close();
     else {
@@ -52,7 +70,16 @@ export async function startDrillCluster(o: { nodes: number; seed: number; realTi
     }
     if (dir) rmSync(dir, { recursive: true, force: true });
   };
-  return { cluster, clock, wait, close };
+  return { cluster, clock, wait, finish, close };
+}
+
+/** Fires `clock`'s timers in order until `p` settles (or none is left to fire). */
+async function stepUntil<T>(clock: SimClock, p: Promise<T>): Promise<T> {
+  let done = false;
+  const watched = p.finally(() => (done = true));
+  await settle();
+  for (let next = clock.nextDueAt; !done && next !== undefined; next = clock.nextDueAt) await clock.runUntil(next);
+  return watched;
 }
 
 /** Copies storage's lock, write and fencing events and every node's state changes into the history. */

@@ -12,6 +12,7 @@ import type { CheckId } from './checker.ts';
 import type { DrillResult } from './drill-runner.ts';
 import { newTerms, type ExpectationResult } from './expectations.ts';
 import type { HistoryEvent } from './history.ts';
+import { networkSection } from './network-text.ts';
 import type { Shrunk } from './shrink.ts';
 import { drillStory } from './story.ts';
 import { timelineSvg } from './timeline-svg.ts';
@@ -110,6 +111,7 @@ export function drillMarkdown(name: string, r: DrillResult, description = '', x:
       ),
       '',
     );
+  if (r.spec.topology) lines.push('## Network', '', ...networkSection(r.spec.topology, r.spec.nodes), '');
   lines.push('## Faults', '', ...faultRows(r), '', '## Timeline', '', '![timeline](timeline.svg)', '');
   if (r.violation) {
     lines.push('## The shortest history that shows it', '');

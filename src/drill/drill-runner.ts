@@ -67,7 +67,7 @@ export async function runDrill(spec: DrillSpec, mode: DrillMode = {}): Promise<D
   const timings = mode.timings ?? LAB_TIMINGS;
   // Bounds scale with how long a crashed active can keep the lock (one TTL; on Consul 2 × TTL plus its lock-delay).
   const hold = crashHoldMs(timings);
-  const dc = await startDrillCluster({ nodes: spec.nodes, seed: spec.seed, realTime, timings });
+  const dc = await startDrillCluster({ nodes: spec.nodes, seed: spec.seed, realTime, timings, topology: spec.topology });
   const history = new History();
   const transport = realTime ? new HttpTransport(dc.cluster, HTTP_TIMEOUT_MS) : undefined;
   try {
@@ -77,7 +77,7 @@ export async function runDrill(spec: DrillSpec, mode: DrillMode = {}): Promise<D
     const calmLimit = 3 * hold + timings.stepDownBackoffMs;
     const recovered = await recover(dc, load.faults, init.keys, { realTime, calmLimit, settleMs: realTime ? calmLimit : 3 * hold });
     if (!realTime) await dc.wait(3 * hold); // C6 also judges the quiet time after recovery
-    const final = recovered ? await readFinal(dc.cluster, init.token, spec.keys) : undefined;
+    const final = recovered ? await dc.finish(readFinal(dc.cluster, init.token, spec.keys)) : undefined;
     const endTime = dc.clock.now();
     const violation =
       checkHistory(history.events, final, {
@@ -104,12 +104,12 @@ export async function runDrill(spec: DrillSpec, mode: DrillMode = {}): Promise<D
 async function startUp(dc: DrillCluster, history: History, spec: DrillSpec, hold: number): Promise<{ token: string; keys: string[] }> {
   const { cluster } = dc;
   recordCluster(cluster, history, spec.fencing);
-  const init = await cluster.init(1, 1);
+  const init = await dc.finish(cluster.init(1, 1));
   const token = init.rootToken;
-  await cluster.unsealAll(init.keys);
+  await dc.finish(cluster.unsealAll(init.keys));
   if (!(await settled(dc, 10 * hold))) throw new Error('the drill cluster never elected an active node');
   // Keep every version, so the checker can tell exactly which acknowledged write a version holds.
-  await cluster.active()!.node.handle({ operation: 'update', path: 'secret/config', data: { max_versions: 10_000 }, token });
+  await dc.finish(cluster.active()!.node.handle({ operation: 'update', path: 'secret/config', data: { max_versions: 10_000 }, token }));
   return { token, keys: init.keys };
 }
 

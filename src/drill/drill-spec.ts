@@ -4,6 +4,7 @@
  * virtual time, so a failing spec can be saved, replayed and shrunk.
  */
 import { actsOnStorage, RANDOM_FAULT_KINDS, type FaultKind } from '../lab/index.ts';
+import type { Topology } from '../net/index.ts';
 import { between, oneOf, seeded } from './rng.ts';
 
 export { FAULT_KINDS, RANDOM_FAULT_KINDS, type FaultKind } from '../lab/index.ts';
@@ -22,7 +23,10 @@ export interface StorageFaultOptions {
 export interface FaultStep extends StorageFaultOptions {
   at: number;
   kind: FaultKind;
-  /** 'active' or 'standby' = whoever is (the first) at that moment; a node name; or 'storage' for storage-wide faults. */
+  /**
+   * 'active' or 'standby' = whoever is (the first) at that moment; a node name; 'storage' for storage-wide
+   * faults; for zone-down a zone, or a node (or 'active', 'standby') whose zone goes down.
+   */
   target: string;
   /** How long until it heals (kill: down time; crash-restart, seal: time sealed; ignored by step-down and delete-lock). */
   durationMs: number;
@@ -52,6 +56,11 @@ export interface DrillSpec {
   faults: FaultStep[];
   probes?: Probe[];
   fencing: boolean;
+  /**
+   * Where the nodes sit and how far apart (zones, one-way latencies): every client request and
+   * storage call then crosses its link, in virtual time as in real time. None: no delay at all.
+   */
+  topology?: Topology;
 }
 
 /** A random drill from a seed: 3–5 nodes, 2–4 clients, 1–5 faults, about 50–200 operations. */

@@ -5,6 +5,8 @@
  * still shows it, and reported with the shortest history that does.
  */
 import { join } from 'node:path';
+import { actsOnZone } from '../lab/index.ts';
+import type { Topology } from '../net/index.ts';
 import { loadCatalogue } from './catalogue.ts';
 import { storyOf, summary, witnessOf, writeDrillReport } from './drill-report.ts';
 import { runDrill, type DrillResult } from './drill-runner.ts';
@@ -22,6 +24,11 @@ export class UnknownScenarioError extends Error {
   }
 }
 
+/** A topology that lacks a zone the scenario takes down. */
+export class ScenarioTopologyError extends Error {
+  readonly code = 'DRILL_TOPOLOGY_MISMATCH';
+}
+
 /** How to play a scenario. */
 export interface ScenarioOptions {
   seed?: number;
@@ -29,6 +36,8 @@ export interface ScenarioOptions {
   realTime?: boolean;
   /** Where to write drill.json, history.jsonl, drill.md and timeline.svg. */
   reportDir?: string;
+  /** The network to play it on, instead of the scenario's own (none: its own, or no delays). */
+  topology?: Topology;
 }
 
 /** A played scenario. */
@@ -63,6 +72,7 @@ export async function runScenario(scenario: string | Scenario, o: ScenarioOption
   const s = typeof scenario === 'string' ? await shipped(scenario) : scenario;
   const name = s.name;
   const { spec, expectations } = compileScenario(s, o.seed ?? 1);
+  if (o.topology) spec.topology = checkZonesOf(spec, o.topology);
   const expectedCheck = expectations.flatMap((x) => (typeof x === 'object' && 'violation' in x ? [x.violation] : []))[0];
   const mode = { realTime: o.realTime === true };
   const result = await runDrill(spec, mode);
@@ -95,6 +105,17 @@ export async function runScenario(scenario: string | Scenario, o: ScenarioOption
       story: report.story,
     });
   return report;
+}
+
+/** The topology, when every zone the spec's faults name is one of its zones (the others aim at a node and hit its zone). */
+function checkZonesOf(spec: DrillSpec, topology: Topology): Topology {
+  const aimedAtNodes = ['active', 'standby', ...Array.from({ length: spec.nodes }, (_, i) => `node${i + 1}`)];
+  for (const f of spec.faults)
+    if (actsOnZone(f.kind) && !aimedAtNodes.includes(f.target) && !topology.zones.includes(f.target))
+      throw new ScenarioTopologyError(
+        `the scenario takes zone ${f.target} down, but topology ${topology.name} has zones ${topology.zones.join(', ')}`,
+      );
+  return topology;
 }
 
 /** A shipped scenario by name. */

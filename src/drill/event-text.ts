@@ -27,6 +27,7 @@ const FAULT_TEXT: Record<string, [on: string, off: string]> = {
   'slow-storage': ['storage slowed down', 'storage was fast again'],
   'storage-errors': ['storage started failing calls', 'storage stopped failing calls'],
   'delete-lock': ["the lock's key was deleted from storage", ''],
+  'zone-down': ['zone {t} went dark: its nodes lost their clients, their peers and storage', 'zone {t} came back'],
 };
 
 /** The sentence for a fault starting or ending ('' when its end is not worth a sentence). */

@@ -5,6 +5,7 @@
  * terms a hand-over took) is asserted in virtual time only; on wall-clock time it is
  * reported with what was seen, never asserted (docs/invariants.md: the checks).
  */
+import { placeNodes } from '../net/index.ts';
 import type { DrillResult } from './drill-runner.ts';
 import { seconds } from './event-text.ts';
 import type { FinalExpectation } from './scenario.ts';
@@ -32,7 +33,22 @@ function timing(r: DrillResult, text: string, ok: boolean, detail: string): Expe
     : { text, ok, detail };
 }
 
+/** The first lock taken after a zone went down, and whether its taker sits in another zone (safety: asserted in both modes). */
+function activeInAnotherZone(r: DrillResult): ExpectationResult {
+  const text = 'the next active sits in another zone than the one that went down';
+  const ev = r.history.events;
+  const down = ev.findIndex((e) => e.kind === 'fault' && e.name === 'zone-down' && e.on);
+  if (!r.spec.topology || down < 0) return { text, ok: false, detail: 'no zone went down' };
+  const zone = (ev[down] as Extract<(typeof ev)[number], { kind: 'fault' }>).target;
+  const next = ev.slice(down).find((e) => e.kind === 'lock' && e.event === 'acquired');
+  if (next?.kind !== 'lock') return { text, ok: false, detail: `no node took the lock after zone ${zone} went down` };
+  const names = Array.from({ length: r.spec.nodes }, (_, i) => `node${i + 1}`);
+  const taker = placeNodes(r.spec.topology, names).zoneOf.get(next.node);
+  return { text, ok: taker !== zone, detail: `${next.node} (zone ${taker}) took the lock after zone ${zone} went down` };
+}
+
 function judge(r: DrillResult, x: FinalExpectation): ExpectationResult {
+  if (x === 'active-in-another-zone') return activeInAnotherZone(r);
   if (x === 'lost-writes') return { text: 'acknowledged writes are lost', ok: r.lostWrites > 0, detail: `${r.lostWrites} lost` };
   if (x === 'fenced-writes') return { text: 'storage fences stale writes', ok: r.fencedWrites > 0, detail: `${r.fencedWrites} fenced` };
   if ('violation' in x)

@@ -5,7 +5,7 @@
  * same target, or that has nothing to act on (no active, a node already down), is skipped
  * and leaves no trace, so the history only ever shows faults that really happened.
  */
-import { faultSettings, type Cluster, type LabNode, type StorageFaultKind } from '../lab/index.ts';
+import { actsOnZone, cutZone, faultSettings, type Cluster, type LabNode, type StorageFaultKind } from '../lab/index.ts';
 import { StorageKeys } from '../storage/index.ts';
 import type { FaultKind, FaultStep, StorageFaultOptions } from './drill-spec.ts';
 import type { History } from './history.ts';
@@ -19,7 +19,7 @@ interface Firing {
   /** `kind:target`: the key of what is on. */
   id: string;
   target: string;
-  /** The target node; undefined for storage-wide faults. */
+  /** The target node; undefined for storage-wide and zone faults. */
   node: LabNode | undefined;
   /** Records the fault on (or off) in the history. */
   mark(on: boolean): void;
@@ -43,6 +43,7 @@ export class DrillFaults {
     'slow-storage': (x) => this.storageFault(x, 'slow-storage'),
     'storage-errors': (x) => this.storageFault(x, 'storage-errors'),
     'delete-lock': (x) => this.deleteLock(x),
+    'zone-down': (x) => this.zoneDown(x),
   };
 
   constructor(
@@ -55,13 +56,18 @@ export class DrillFaults {
   /** Applies one fault now and schedules its healing after its duration. */
   async apply(f: FaultStep): Promise<void> {
     const c = this.cluster;
-    const target =
+    const picked =
       f.target === 'active' ? c.active()?.name : f.target === 'standby' ? c.nodes.find((n) => n.node.state === 'standby')?.name : f.target;
+    if (!picked) return;
+    // A zone fault aimed at a node hits that node's zone.
+    const zonal = actsOnZone(f.kind);
+    const target = zonal && c.nodes.some((n) => n.name === picked) ? c.get(picked).zone : picked;
     if (!target) return;
     const id = `${f.kind}:${target}`;
     if (this.on.has(id)) return;
-    const node = target === 'storage' ? undefined : c.get(target);
-    const mark = (on: boolean) => this.history.add({ t: c.clock.now(), kind: 'fault', name: f.kind, target, on });
+    const node = target === 'storage' || zonal ? undefined : c.get(target);
+    const nodes = zonal ? c.nodes.filter((n) => n.zone === target).map((n) => n.name) : undefined;
+    const mark = (on: boolean) => this.history.add({ t: c.clock.now(), kind: 'fault', name: f.kind, target, on, ...(nodes && { nodes }) });
     await this.fire[f.kind]({ f, id, target, node, mark });
   }
 
@@ -134,6 +140,13 @@ export class DrillFaults {
   /** The storage faults still on, over healthy settings. */
   private applyStorage(): void {
     this.cluster.setStorageFaults({ ...HEALTHY, ...Object.assign({}, ...this.storage.values()) });
+  }
+
+  /** A zone goes dark until it heals: its nodes lose their clients, their peers and storage. */
+  private zoneDown(x: Firing): void {
+    x.mark(true);
+    cutZone(this.cluster, x.target, true);
+    this.healLater(x, () => void cutZone(this.cluster, x.target, false));
   }
 
   /** The lock's key is deleted: its holder loses the lease at once. */

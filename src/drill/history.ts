@@ -51,7 +51,8 @@ export type ClusterEvent =
   | { t: number; kind: 'lock'; node: string; event: LockChange; term: number }
   | { t: number; kind: 'storageWrite'; key: string; term?: number; node?: string }
   | { t: number; kind: 'fenced'; key: string; term: number; node?: string }
-  | { t: number; kind: 'fault'; name: string; target: string; on: boolean };
+  /** `nodes`: the nodes a fault on a zone cut off (a checker cannot derive them from the zone's name). */
+  | { t: number; kind: 'fault'; name: string; target: string; on: boolean; nodes?: string[] };
 
 /** One history entry. */
 export type HistoryEvent = Invoke | Complete | ClusterEvent;

@@ -8,6 +8,7 @@ export {
   runRandomDrills,
   runScenario,
   scenarioSummaries,
+  ScenarioTopologyError,
   UnknownScenarioError,
   type DrillFailure,
   type RandomDrillsOptions,

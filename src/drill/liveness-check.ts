@@ -31,11 +31,18 @@ interface World {
 function apply(w: World, e: HistoryEvent, backoffMs: number): void {
   if (e.kind === 'state') w.state.set(e.node, e.to);
   if (e.kind !== 'fault') return;
+  // A zone's fault cuts off each node it names, as a partition from storage cuts off its one node.
   const set =
-    e.name === 'pause' ? w.paused : e.name === 'partition-storage' ? w.cutOff : STORAGE_WIDE.has(e.name) ? w.storageFaults : undefined;
-  if (set) {
-    if (e.on) set.add(e.target);
-    else set.delete(e.target);
+    e.name === 'pause'
+      ? w.paused
+      : e.name === 'partition-storage' || e.name === 'zone-down'
+        ? w.cutOff
+        : STORAGE_WIDE.has(e.name)
+          ? w.storageFaults
+          : undefined;
+  for (const target of e.name === 'zone-down' ? (e.nodes ?? []) : [e.target]) {
+    if (e.on) set?.add(target);
+    else set?.delete(target);
   }
   if (e.name === 'step-down' && e.on) w.backoffUntil.set(e.target, e.t + backoffMs);
 }
@@ -85,7 +92,7 @@ class Liveness {
     if (this.gap && waiting(this.w, endTime) === true && endTime - this.gap.from > this.allowance) {
       return {
         check: 'C6',
-        message: `no active for ${endTime - this.gap.from} ms up to the end while a standby could take over (allowed ${this.allowance} ms)`,
+        message: `no active for ${Math.round(endTime - this.gap.from)} ms up to the end while a standby could take over (allowed ${this.allowance} ms)`,
         events: [this.gap.e],
       };
     }
@@ -127,7 +134,7 @@ class Liveness {
     if (wait === undefined && t - open.from > this.allowance) {
       return {
         check: 'C6',
-        message: `no active for ${t - open.from} ms while a standby could take over (allowed ${this.allowance} ms)`,
+        message: `no active for ${Math.round(t - open.from)} ms while a standby could take over (allowed ${this.allowance} ms)`,
         events: [open.e, ...(e ? [e] : [])],
       };
     }

@@ -5,7 +5,8 @@
  * Durations may be given in ms, as the shipped scenarios do, or as Go durations like "2s",
  * the one way Vault (and `vaultlab up`) writes them.
  */
-import { actsOnStorage, FAULT_KINDS, MAX_NODES, parseGoDuration, type FaultKind } from '../lab/index.ts';
+import { actsOnStorage, actsOnZone, FAULT_KINDS, MAX_NODES, parseGoDuration, type FaultKind } from '../lab/index.ts';
+import { TOPOLOGY_PRESETS } from '../net/index.ts';
 import type { CheckId } from './checker.ts';
 import type { Expectation, Scenario, ScenarioStep } from './scenario.ts';
 
@@ -52,15 +53,18 @@ class Problems {
 export function checkScenario(raw: unknown): { scenario: Scenario } | { errors: string[] } {
   const p = new Problems();
   if (!isObj(raw)) return { errors: ['the file must hold one scenario object: { "name": ..., "description": ..., "steps": [...] }'] };
-  p.unknownFields('', raw, ['name', 'summary', 'description', 'nodes', 'fencing', 'steps']);
+  p.unknownFields('', raw, ['name', 'summary', 'description', 'nodes', 'fencing', 'topology', 'steps']);
   if (typeof raw.name !== 'string' || !/^[a-z0-9-]+$/.test(raw.name)) p.add('name', 'must be kebab-case, like "my-drill"');
   for (const text of ['summary', 'description'] as const)
     if (raw[text] !== undefined && typeof raw[text] !== 'string') p.add(text, 'must be a string');
   const nodes = raw.nodes === undefined ? 3 : p.whole('nodes', raw.nodes, 1, MAX_NODES);
   if (raw.fencing !== undefined && typeof raw.fencing !== 'boolean') p.add('fencing', 'must be true or false');
+  const zones = checkTopology(p, raw.topology);
   const steps: ScenarioStep[] = [];
   if (!Array.isArray(raw.steps) || raw.steps.length === 0) p.add('steps', 'must be a non-empty list of steps');
-  else raw.steps.forEach((s, i) => steps.push(...checkStep(p, `steps[${i}]`, s, nodes ?? MAX_NODES)));
+  else raw.steps.forEach((s, i) => steps.push(...checkStep(p, `steps[${i}]`, s, { nodes: nodes ?? MAX_NODES, zones })));
+  if (!zones && steps.some((s) => s.do === 'expect' && s.that === 'active-in-another-zone'))
+    p.add('steps', 'active-in-another-zone needs a topology: set "topology" to a preset');
   if (Array.isArray(raw.steps) && raw.steps.length && !raw.steps.some((s) => isObj(s) && s.do === 'wait'))
     p.add('steps', 'need at least one { "do": "wait" } step, or the drill lasts 0 ms');
   if (p.list.length) return { errors: p.list };
@@ -68,9 +72,23 @@ export function checkScenario(raw: unknown): { scenario: Scenario } | { errors: 
   if (typeof raw.summary === 'string') scenario.summary = raw.summary;
   if (raw.nodes !== undefined) scenario.nodes = nodes;
   if (raw.fencing !== undefined) scenario.fencing = raw.fencing as boolean;
+  if (zones) scenario.topology = raw.topology as string;
   return {
     scenario: { ...scenario, expectViolation: steps.some((s) => s.do === 'expect' && typeof s.that === 'object' && 'violation' in s.that) },
   };
+}
+
+/** The zones of the scenario's topology preset; undefined when it names none (or a bad one, recorded). */
+function checkTopology(p: Problems, topology: unknown): readonly string[] | undefined {
+  if (topology === undefined) return undefined;
+  if (typeof topology === 'string' && Object.hasOwn(TOPOLOGY_PRESETS, topology)) return TOPOLOGY_PRESETS[topology]!.zones;
+  return p.add('topology', `must be one of ${Object.keys(TOPOLOGY_PRESETS).join(', ')}`);
+}
+
+/** What a step may name: the scenario's nodes, and its topology's zones when it has one. */
+interface StepScope {
+  nodes: number;
+  zones: readonly string[] | undefined;
 }
 
 const STEP_FIELDS: Record<string, readonly string[]> = {
@@ -82,7 +100,7 @@ const STEP_FIELDS: Record<string, readonly string[]> = {
 };
 
 /** One step, checked; [] when it has problems (they are recorded). */
-function checkStep(p: Problems, path: string, s: unknown, nodes: number): ScenarioStep[] {
+function checkStep(p: Problems, path: string, s: unknown, scope: StepScope): ScenarioStep[] {
   if (!isObj(s)) {
     p.add(path, 'must be an object like { "do": "wait", "ms": "1s" }');
     return [];
@@ -94,11 +112,11 @@ function checkStep(p: Problems, path: string, s: unknown, nodes: number): Scenar
   }
   const before = p.list.length;
   p.unknownFields(path, s, fields);
-  const step = buildStep(p, path, s, nodes);
+  const step = buildStep(p, path, s, scope);
   return step && p.list.length === before ? [step] : [];
 }
 
-function buildStep(p: Problems, path: string, s: Obj, nodes: number): ScenarioStep | undefined {
+function buildStep(p: Problems, path: string, s: Obj, scope: StepScope): ScenarioStep | undefined {
   switch (s.do) {
     case 'load': {
       const clients = p.whole(`${path}.clients`, s.clients, 1, MAX_CLIENTS);
@@ -112,7 +130,7 @@ function buildStep(p: Problems, path: string, s: Obj, nodes: number): ScenarioSt
       return ms === undefined ? undefined : { do: 'wait', ms };
     }
     case 'fault':
-      return checkFault(p, path, s, nodes);
+      return checkFault(p, path, s, scope);
     default: {
       const that = checkExpectation(p, `${path}.that`, s.that);
       return that === undefined ? undefined : { do: 'expect', that };
@@ -120,12 +138,13 @@ function buildStep(p: Problems, path: string, s: Obj, nodes: number): ScenarioSt
   }
 }
 
-function checkFault(p: Problems, path: string, s: Obj, nodes: number): ScenarioStep | undefined {
+function checkFault(p: Problems, path: string, s: Obj, scope: StepScope): ScenarioStep | undefined {
   if (!(FAULT_KINDS as readonly unknown[]).includes(s.kind)) return p.add(`${path}.kind`, `must be one of ${FAULT_KINDS.join(', ')}`);
   const kind = s.kind as FaultKind;
+  if (actsOnZone(kind) && !scope.zones) return p.add(`${path}.kind`, `${kind} needs a topology: set "topology" to a preset`);
   const step: Extract<ScenarioStep, { do: 'fault' }> = { do: 'fault', kind };
-  const names = Array.from({ length: nodes }, (_, i) => `node${i + 1}`);
-  const targets = actsOnStorage(kind) ? ['storage'] : ['active', 'standby', ...names];
+  const names = Array.from({ length: scope.nodes }, (_, i) => `node${i + 1}`);
+  const targets = actsOnStorage(kind) ? ['storage'] : ['active', 'standby', ...names, ...(actsOnZone(kind) ? scope.zones! : [])];
   if (s.target !== undefined) {
     if (typeof s.target === 'string' && targets.includes(s.target)) step.target = s.target;
     else p.add(`${path}.target`, `must be one of ${targets.join(', ')} for ${kind}`);
@@ -142,7 +161,7 @@ function checkFault(p: Problems, path: string, s: Obj, nodes: number): ScenarioS
   return step;
 }
 
-const SIMPLE_EXPECTATIONS = ['active', 'lost-writes', 'fenced-writes'] as const;
+const SIMPLE_EXPECTATIONS = ['active', 'lost-writes', 'fenced-writes', 'active-in-another-zone'] as const;
 const EXPECTATION_HINT = `must be one of ${SIMPLE_EXPECTATIONS.map((x) => `"${x}"`).join(', ')}, { "violation": "C2" }, { "newTerms": 1 } or { "downtimeAtMostMs": "2s" }`;
 
 function checkExpectation(p: Problems, path: string, that: unknown): Expectation | undefined {

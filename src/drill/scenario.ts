@@ -4,13 +4,21 @@
  * Steps run in order on one cursor, so a scenario reads like the runbook of a failover
  * drill; nothing in a scenario file is code.
  */
-import { actsOnStorage } from '../lab/index.ts';
+import { actsOnStorage, actsOnZone } from '../lab/index.ts';
+import { topologyPreset } from '../net/index.ts';
 import type { CheckId } from './checker.ts';
 import type { DrillSpec, FaultKind, Probe, StorageFaultOptions } from './drill-spec.ts';
 
 /** What a scenario can expect. Instant ones ('active') are checked at their step; the rest at the end. */
 export type Expectation =
-  'active' | 'lost-writes' | 'fenced-writes' | { violation: CheckId } | { newTerms: number } | { downtimeAtMostMs: number };
+  | 'active'
+  | 'lost-writes'
+  | 'fenced-writes'
+  /** The first node to take the lock after a zone went down sits in another zone. */
+  | 'active-in-another-zone'
+  | { violation: CheckId }
+  | { newTerms: number }
+  | { downtimeAtMostMs: number };
 
 /** One step of a scenario. */
 export type ScenarioStep =
@@ -29,6 +37,8 @@ export interface Scenario {
   nodes?: number;
   /** False only for the split-brain mutant: storage accepts stale-term writes. */
   fencing?: boolean;
+  /** A topology preset (`one-zone`, `three-zones`): where the nodes sit and how far apart. None: no delays. */
+  topology?: string;
   steps: ScenarioStep[];
   /** Derived from the steps: the scenario must find a violation (the unfenced mutant). */
   expectViolation?: boolean;
@@ -43,7 +53,11 @@ export function defineScenario(s: Scenario): Scenario {
   for (const step of s.steps) {
     if (step.do === 'wait' && !(step.ms > 0)) throw new TypeError(`${s.name}: a wait needs a positive ms`);
     if (step.do === 'load' && !(step.clients >= 1)) throw new TypeError(`${s.name}: load needs at least one client`);
+    if (step.do === 'fault' && actsOnZone(step.kind) && !s.topology) throw new TypeError(`${s.name}: ${step.kind} needs a topology`);
   }
+  if (s.topology) topologyPreset(s.topology);
+  if (s.steps.some((x) => x.do === 'expect' && x.that === 'active-in-another-zone') && !s.topology)
+    throw new TypeError(`${s.name}: active-in-another-zone needs a topology`);
   return { ...s, expectViolation: s.steps.some((x) => x.do === 'expect' && typeof x.that === 'object' && 'violation' in x.that) };
 }
 
@@ -58,6 +72,7 @@ export function compileScenario(s: Scenario, seed: number): { spec: DrillSpec; e
     faults: [],
     probes: [],
     fencing: s.fencing ?? true,
+    ...(s.topology && { topology: topologyPreset(s.topology) }),
   };
   const expectations: FinalExpectation[] = [];
   let at = 0;

@@ -7,7 +7,9 @@
  * Read at a glance: green must never overlap green.
  */
 import type { DrillResult } from './drill-runner.ts';
+import { describeTopology } from '../lab/index.ts';
 import type { HistoryEvent } from './history.ts';
+import { zonesOf } from './network-text.ts';
 
 /** How an entry looks in the legend: a filled square, a dashed outline, or a tick. */
 type Swatch = 'fill' | 'outline' | 'tick';
@@ -78,6 +80,8 @@ interface Frame {
   span: number;
   nodes: string[];
   lanes: string[];
+  /** Each node's zone, when the drill ran on a topology. */
+  zones: Map<string, string> | undefined;
   x(t: number): number;
   y(lane: string): number;
 }
@@ -96,11 +100,12 @@ function frameOf(r: DrillResult): Frame {
   const lanes = [...nodes, 'lock', 'storage', 'clients'];
   const x = (t: number) => LEFT + ((t - t0) / span) * (WIDTH - LEFT - 10);
   const y = (lane: string) => 28 + lanes.indexOf(lane) * (LANE + GAP);
-  return { t0, end, span, nodes, lanes, x, y };
+  const zones = r.spec.topology && zonesOf(r.spec.topology, r.spec.nodes);
+  return { t0, end, span, nodes, lanes, zones, x, y };
 }
 
 /** The load window, a time axis in seconds from the first event, and the lane names. */
-function axes(r: DrillResult, { t0, span, lanes, x, y }: Frame): string[] {
+function axes(r: DrillResult, { t0, span, lanes, zones, x, y }: Frame): string[] {
   const loadWindow = rect(
     x(r.startTime),
     x(r.startTime + r.spec.durationMs),
@@ -112,7 +117,10 @@ function axes(r: DrillResult, { t0, span, lanes, x, y }: Frame): string[] {
   const parts = [loadWindow];
   for (let s = 0; s * 1000 <= span; s += Math.max(1, Math.ceil(span / 1000 / 12)))
     parts.push(`<text x="${x(t0 + s * 1000).toFixed(1)}" y="14" font-size="10" text-anchor="middle" fill="${INK}">${s}s</text>`);
-  for (const lane of lanes) parts.push(`<text x="4" y="${y(lane) + 15}" font-size="12" fill="${INK}">${lane}</text>`);
+  for (const lane of lanes) {
+    const zone = zones?.get(lane);
+    parts.push(`<text x="4" y="${y(lane) + 15}" font-size="12" fill="${INK}">${lane}${zone ? ` · ${esc(zone)}` : ''}</text>`);
+  }
   return parts;
 }
 
@@ -146,11 +154,17 @@ function lockLane(ev: readonly HistoryEvent[], { end, x, y }: Frame): string[] {
   });
 }
 
-/** Faults as dashed outlines around their target's lane (storage's for the storage-wide ones): the state inside stays readable. */
-function faultMarks(ev: readonly HistoryEvent[], { end, lanes, x, y }: Frame): string[] {
-  return faultSpans(ev, end).flatMap((f) => {
-    const lane = lanes.includes(f.target) ? f.target : 'storage';
-    return [
+/**
+ * Faults as dashed outlines around their target's lane (storage's for the storage-wide ones, every
+ * lane of a zone's nodes for a zone's): the state inside stays readable.
+ */
+function faultMarks(ev: readonly HistoryEvent[], { end, lanes, zones, x, y }: Frame): string[] {
+  const lanesOf = (target: string) => {
+    const inZone = [...(zones ?? [])].filter(([, z]) => z === target).map(([node]) => node);
+    return inZone.length ? inZone : [lanes.includes(target) ? target : 'storage'];
+  };
+  return faultSpans(ev, end).flatMap((f) =>
+    lanesOf(f.target).flatMap((lane) => [
       rect(
         x(f.from),
         x(f.to),
@@ -161,8 +175,8 @@ function faultMarks(ev: readonly HistoryEvent[], { end, lanes, x, y }: Frame): s
         ` stroke="${PALETTE.fault.colour}" stroke-width="2" stroke-dasharray="4 2"`,
       ),
       `<text x="${x(f.from).toFixed(1)}" y="${y(lane) - 6}" font-size="10" fill="${PALETTE.fault.colour}">▼ ${esc(f.name)}</text>`,
-    ];
-  });
+    ]),
+  );
 }
 
 /** Client errors as ticks (failed, unknown) and fenced writes. */
@@ -225,7 +239,12 @@ export function timelineSvg(r: DrillResult): string {
   ];
   const legendY = 28 + f.lanes.length * (LANE + GAP) + 16;
   const legend = legendOf(legendY);
-  const height = legendY + Math.ceil(Object.keys(PALETTE).length / LEGEND_PER_ROW) * 20 + 8;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif"><rect width="100%" height="100%" fill="${PAPER}"/>${parts.join('')}${legend.join('')}</svg>
+  const legendBottom = legendY + Math.ceil(Object.keys(PALETTE).length / LEGEND_PER_ROW) * 20;
+  // The network the drill ran on, under the legend: the delays every lane above waited out.
+  const caption = r.spec.topology
+    ? [`<text x="${LEFT}" y="${legendBottom + 10}" font-size="11" fill="${INK}">${esc(describeTopology(r.spec.topology))}</text>`]
+    : [];
+  const height = legendBottom + 8 + caption.length * 18;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif"><rect width="100%" height="100%" fill="${PAPER}"/>${parts.join('')}${legend.join('')}${caption.join('')}</svg>
 `;
 }

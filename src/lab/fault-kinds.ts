@@ -17,8 +17,8 @@ export type StorageKnobs = Partial<Pick<StorageFaults, 'latencyMs' | 'jitter' | 
 
 /** One kind of fault. */
 interface FaultKindEntry {
-  /** One node, all of storage, or whichever node is active. */
-  on: FaultShape['on'];
+  /** One node, all of storage, whichever node is active, or a zone of the lab's topology (the drills' zone-down). */
+  on: FaultShape['on'] | 'zone';
   /** Offered by the lab; `timed`: it ends after a duration when given one; `healable`: `heal` ends it. */
   lab?: { timed: boolean; healable: boolean };
   /** Used by drills: 'random' ones are also drawn by the seeded random drills, 'scripted' ones only by scenarios. */
@@ -45,6 +45,8 @@ const FAULTS = {
   // Vault's ErrorInjector fails 20 % of calls by default.
   'storage-errors': { on: 'storage', lab: { timed: true, healable: true }, drill: 'random', settings: { errorRate: 0.2 } },
   'delete-lock': { on: 'storage', lab: { timed: false, healable: false }, drill: 'random' },
+  // The lab takes a zone down with its own verb (`fault zone Z down`); a drill needs a topology for it, so no random drill draws it.
+  'zone-down': { on: 'zone', drill: 'scripted' },
 } as const satisfies Record<string, FaultKindEntry>;
 
 type Faults = typeof FAULTS;
@@ -85,6 +87,11 @@ export const FAULT_SHAPES: Readonly<Record<LabFault, FaultShape>> = Object.fromE
 /** Whether a fault acts on all of storage rather than on a node. */
 export function actsOnStorage(kind: keyof Faults): boolean {
   return FAULTS[kind].on === 'storage';
+}
+
+/** Whether a fault acts on a zone of the lab's topology (its target names a zone, or a node whose zone it hits). */
+export function actsOnZone(kind: keyof Faults): boolean {
+  return FAULTS[kind].on === 'zone';
 }
 
 const KNOBS = ['latencyMs', 'jitter', 'errorRate'] as const;

@@ -16,6 +16,7 @@ export { ControlError, type ControlErrorCode } from './control-errors.ts';
 export { checkFault, checkNodeName, MAX_FAULT_MS, parseDurationFlag, type FaultRequest } from './control-input.ts';
 export {
   actsOnStorage,
+  actsOnZone,
   FAULT_KINDS,
   FAULT_SHAPES,
   faultSettings,
@@ -33,10 +34,11 @@ export { startLab, whyNoActive, type LabOptions, type RunningLab } from './lab-r
 export { readLabFile, readLabKeys, type LabFile, type LabKeys } from './lab-files.ts';
 export type { LabStatus, LockStatus, NodeStatus } from './lab-status.ts';
 export type { UnsealOutcome } from './lab-keys.ts';
-export { checkUpFlags, type UpChoice, type UpFlags } from './up-options.ts';
+export { checkUpFlags, topologyNamed, type UpChoice, type UpFlags } from './up-options.ts';
 export { controlPort, describePorts, MAX_NODES, nodeApiPort, nodeClusterPort } from './port-plan.ts';
 export { formatMs, parseGoDuration } from '../net/index.ts';
 export { LabFaults } from './lab-faults.ts';
 export { labTrouble, type LabTrouble } from './lab-trouble.ts';
 export { describeTopology } from './topology-words.ts';
-export { faultLink, zoneDown, ZONE_DOWN } from './link-faults.ts';
+export { cutZone, faultLink, zoneDown, ZONE_DOWN } from './link-faults.ts';
+export type { LabNetwork } from './lab-network.ts';

@@ -6,6 +6,10 @@
  * port through its own TCP link, one per ordered pair, so forwarding and echoes pay the zones'
  * latency. Storage is in the process: each node's storage calls wait out its link's delay.
  * A lab without a topology has no LabNetwork at all: no proxy, no cost.
+ *
+ * A lab without sockets (a virtual-time drill) has the same network with no TCP links: its
+ * storage wires wait on the lab's clock, and a drill client crosses its node's client link by
+ * waiting one draw of the same model each way (clientCrossing), so one topology delays both.
  */
 import { RealClock, type Clock } from '../clock/index.ts';
 import {
@@ -46,6 +50,8 @@ export class LabNetwork {
   private readonly peerLinks = new Map<string, TcpLink>();
   /** The same links keyed by `pairKey(from, the target's host:port)`: what a standby dials. */
   private readonly routes = new Map<string, TcpLink>();
+  /** The faults on the clients' link to each node of a lab without sockets, where no TCP link holds them. */
+  private readonly socketlessClientFaults = new Map<string, LinkFaults>();
   /** The faults laid on each node's wire to storage (its latency ones; a partition cuts the node's storage link). */
   private readonly storageFaults = new Map<string, LinkFaults>();
   /** What the links' delays are timed on: on the wall clock, one finer than Node's 1 ms timers (precise-clock.ts). */
@@ -130,17 +136,37 @@ export class LabNetwork {
     return [this.peerLinks.get(pairKey(a.node, b.node)), this.peerLinks.get(pairKey(b.node, a.node))].filter((l) => l !== undefined);
   }
 
+  /** The faults on the clients' link to a node. */
+  clientFaults(name: string): LinkFaults {
+    return this.clientLinks.get(name)?.faults ?? this.socketlessClientFaults.get(name) ?? {};
+  }
+
+  /** Lays faults on the clients' link to a node (replacing any there): on its TCP link, or where a lab without sockets keeps them. */
+  setClientFaults(name: string, faults: LinkFaults): void {
+    const link = this.clientLinks.get(name);
+    if (link) link.setFaults(faults);
+    else this.socketlessClientFaults.set(name, faults);
+  }
+
+  /**
+   * One crossing of the clients' link to a node in a lab without sockets: a fresh draw of its
+   * one-way delay (ms), or undefined while the link is partitioned (the bytes never arrive).
+   */
+  clientCrossing(name: string): number | undefined {
+    const link = effectiveLink(this.settings('client', { node: name }), this.clientFaults(name));
+    return link.partition ? undefined : travelTime(link, this.random);
+  }
+
   /** Lays latency and jitter faults on a node's wire to storage (replacing any there). */
   setStorageFaults(node: string, faults: LinkFaults): void {
     this.storageFaults.set(node, faults);
   }
 
-  /** Every link touching the nodes of a zone: their clients' links and their links to and from every other node. */
-  linksOfZone(zone: string): { nodes: string[]; links: TcpLink[] } {
+  /** The nodes of a zone and the links between them and every other node (their clients' links are clientFaults'). */
+  peerLinksOfZone(zone: string): { nodes: string[]; links: TcpLink[] } {
     const nodes = nodesInZone(this.placement, zone);
     const links = new Set<TcpLink>();
     for (const node of nodes) {
-      links.add(this.clientLinks.get(node)!);
       for (const other of this.placement.zoneOf.keys())
         if (other !== node) this.linksBetween({ node }, { node: other }).forEach((l) => links.add(l));
     }
@@ -150,7 +176,7 @@ export class LabNetwork {
   /** Whether a fault lies on any link of this node: its clients' link, a link to or from a peer, or its wire to storage. */
   hasLinkFaults(name: string): boolean {
     const faulted = (f: LinkFaults | undefined) => f !== undefined && Object.keys(f).length > 0;
-    if (faulted(this.storageFaults.get(name)) || faulted(this.clientLinks.get(name)?.faults)) return true;
+    if (faulted(this.storageFaults.get(name)) || faulted(this.clientFaults(name))) return true;
     return [...this.placement.zoneOf.keys()].some((other) =>
       this.linksBetween({ node: name }, { node: other }).some((l) => faulted(l.faults)),
     );
@@ -159,6 +185,7 @@ export class LabNetwork {
   /** Lifts every fault from every link. */
   heal(): void {
     for (const link of this.links()) link.setFaults({});
+    this.socketlessClientFaults.clear();
     this.storageFaults.clear();
   }
 

@@ -70,9 +70,25 @@ export function zoneDown(cluster: Cluster, zone: unknown, state: unknown): void 
   const network = networkOf(cluster);
   if (typeof zone !== 'string') throw invalidInput(`a zone name is required (one of ${network.topology.zones.join(', ')})`);
   if (state !== ZONE_DOWN) throw invalidInput(`fault zone takes ${JSON.stringify(ZONE_DOWN)} after the zone, not ${JSON.stringify(state)}`);
-  const { nodes, links } = checked(() => network.linksOfZone(zone));
-  for (const link of links) link.setFaults({ ...link.faults, partition: true });
-  for (const node of nodes) cluster.get(node).storage.partitioned = true;
+  const nodes = checked(() => cutZone(cluster, zone, true));
   const detail = `zone ${zone} down: ${nodes.join(', ') || 'no node'} cut off`;
   cluster.timeline.add({ time: cluster.clock.now(), node: 'lab', type: 'fault', detail });
+}
+
+/**
+ * Cuts a zone's nodes off from clients, peers and storage, or joins them again (lifting the
+ * partitions only: added latency stays). Its nodes, by name. In a lab without sockets a node's
+ * peers are the shared echo board, which its blocked forwarder stops it from reading and writing.
+ */
+export function cutZone(cluster: Cluster, zone: string, down: boolean): string[] {
+  const network = networkOf(cluster);
+  const { nodes, links } = network.peerLinksOfZone(zone);
+  for (const link of links) link.setFaults({ ...link.faults, partition: down });
+  for (const name of nodes) {
+    const node = cluster.get(name);
+    network.setClientFaults(name, { ...network.clientFaults(name), partition: down });
+    node.storage.partitioned = down;
+    if (!node.cluster) node.forwarder.blocked = down;
+  }
+  return nodes;
 }

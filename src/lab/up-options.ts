@@ -78,7 +78,7 @@ function effectiveTimings(profile: Timings, lockTtl?: string, renewInterval?: st
 }
 
 /** A preset by name, else a topology file (JSON or HCL); the refusal names the flag, the value and the presets. */
-function checkTopology(value: string): Topology {
+export function topologyNamed(value: string): Topology {
   if (Object.hasOwn(TOPOLOGY_PRESETS, value)) return TOPOLOGY_PRESETS[value]!;
   const choices = `${Object.keys(TOPOLOGY_PRESETS).join(', ')} or a topology file (JSON or HCL)`;
   try {
@@ -101,6 +101,6 @@ export function checkUpFlags(f: UpFlags): UpChoice {
   const profile = Object.hasOwn(TIMING_PROFILES, f.timings) ? TIMING_PROFILES[f.timings] : undefined;
   if (!profile) throw bad('--timings', `one of ${Object.keys(TIMING_PROFILES).join(', ')}`, f.timings);
   const timings = effectiveTimings(profile, f.lockTtl, f.renewInterval);
-  const topology = f.topology === undefined ? undefined : checkTopology(f.topology);
+  const topology = f.topology === undefined ? undefined : topologyNamed(f.topology);
   return { nodes, storage: f.storage, basePort, profile: f.timings, timings, topology };
 }

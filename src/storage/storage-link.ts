@@ -6,8 +6,9 @@
  * the link a wire: the network under the fault layers, which every call crosses both ways.
  */
 import type { Clock } from '../clock/index.ts';
-import { isHABackend, type BatchOp, type HABackend, type Lock, type LockOptions, type WriteOptions } from './backend.ts';
+import { isHABackend, type BatchOp, type HABackend, type Lock, type LockGrant, type LockOptions, type WriteOptions } from './backend.ts';
 import { ErrorInjector } from './error-injector.ts';
+import { InjectedFaultError } from './errors.ts';
 import { LatencyInjector } from './latency-injector.ts';
 import { PartitionableBackend, type PartitionSwitch } from './partitionable-backend.ts';
 import { WiredBackend, type StorageWire } from './wire-delay.ts';
@@ -32,6 +33,8 @@ export function noFaults(random: () => number = Math.random): StorageFaults {
 /** A node's view of the shared HA backend, with faults. */
 export class StorageLink implements HABackend {
   private readonly cut: PartitionSwitch = { partitioned: false };
+  /** This node's waits for the lock under way at storage: a cut ends them (see acquireUnlessCut). */
+  private readonly waits = new Set<AbortController>();
   /** The layers, outermost first; the outermost answers whether every layer is idle. */
   private readonly chain: PartitionableBackend & HABackend;
   /** What the fault layers sit on: the shared backend, or the wire to it. */
@@ -55,6 +58,7 @@ export class StorageLink implements HABackend {
 
   set partitioned(on: boolean) {
     this.cut.partitioned = on;
+    if (on) for (const wait of this.waits) wait.abort();
   }
 
   /**
@@ -90,7 +94,26 @@ export class StorageLink implements HABackend {
   async close(): Promise<void> {}
 
   lock(key: string, value: string, opts: LockOptions): Lock {
-    return this.chain.lock(key, value, opts);
+    const lock = this.chain.lock(key, value, opts);
+    return { ...lock, acquire: (signal) => this.acquireUnlessCut(lock, signal) };
+  }
+
+  /**
+   * Waits for the lock until it is granted, the caller gives up, or this node is cut off. A wait
+   * blocks at storage, so the partition gate it passed on the way in cannot stop it; but a
+   * cut-off node has no live session at storage any more (Consul invalidates it, etcd lets its
+   * lease lapse), so storage must not grant it the lock: the wait fails as its storage calls do.
+   */
+  private async acquireUnlessCut(lock: Lock, signal: AbortSignal): Promise<LockGrant | undefined> {
+    const cut = new AbortController();
+    this.waits.add(cut);
+    try {
+      const grant = await lock.acquire(AbortSignal.any([signal, cut.signal]));
+      if (!grant && cut.signal.aborted && !signal.aborted) throw new InjectedFaultError('storage unreachable (partitioned)');
+      return grant;
+    } finally {
+      this.waits.delete(cut);
+    }
   }
 
   setFencing(on: boolean): void {

@@ -37,7 +37,7 @@ describe('vaultlab drill', () => {
     expect(r.stdout).toMatch(/^Usage: vaultlab drill NAME\|FILE/);
     expect(r.stdout).toMatch(/^ {2}kill-active +the active dies holding its lock/m);
     expect(r.stdout).toMatch(/^ {2}zombie-leader-unfenced +\S/m);
-    expect(r.stdout.match(/^ {2}[a-z-]+ {2,}\S/gm)).toHaveLength(10);
+    expect(r.stdout.match(/^ {2}[a-z-]+ {2,}\S/gm)).toHaveLength(11);
     expect(r.stdout).toContain('vaultlab drill ./my-drill.json');
   });
 
@@ -92,5 +92,20 @@ describe('vaultlab drill', () => {
     const missing = await runCli(['drill', join(dir, 'nope.json')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('nope.json: no such file');
+  });
+
+  it('--topology plays a scenario on a network, says which, and refuses a bad one before anything runs', async () => {
+    const r = await runCli(['drill', 'kill-active', '--topology', 'three-zones']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      '  network: topology three-zones: zones z1, z2, z3; one-way latency 0.1 ms inside a zone, 0.5–1 ms between zones, 10 ms to clients; storage in z1',
+    );
+    const bad = await runCli(['drill', 'kill-active', '--topology', 'mars']);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toContain('--topology must be local, one-zone, three-zones or a topology file (JSON or HCL), not "mars"');
+    const random = await runCli(['drill', '--random', '2', '--topology', 'one-zone']);
+    expect(random.code).toBe(1);
+    expect(random.stderr).toContain('--topology goes with a scenario, not --random');
   });
 });

@@ -7,7 +7,7 @@
  * loopback and timer noise stay small beside them.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Cluster, faultLink, zoneDown } from '../../src/lab/index.ts';
+import { Cluster, cutZone, faultLink, zoneDown } from '../../src/lab/index.ts';
 import { TcpLink, type LinkSettings, type Topology } from '../../src/net/index.ts';
 import { inState, startCluster, type ClusterFixture } from '../helpers/cluster-fixture.ts';
 
@@ -69,10 +69,23 @@ describe('a lab without a topology', () => {
 });
 
 describe('a lab with a topology', () => {
-  it('needs sockets: a lab without them (virtual-time drills) refuses a topology rather than ignore it', async () => {
-    await expect(Cluster.start({ storage: 'memory', listen: false, topology: twoZones(0, 0) })).rejects.toThrow(
-      'a topology needs a lab with sockets',
-    );
+  it('without sockets (a virtual-time drill) it opens no link, yet places the nodes and times their client crossings on the model', async () => {
+    const open = vi.spyOn(TcpLink, 'open');
+    const cluster = await Cluster.start({ storage: 'memory', listen: false, topology: twoZones(0, 20) });
+    try {
+      expect(open).not.toHaveBeenCalled();
+      expect(cluster.nodes.map((n) => n.zone)).toEqual(['z1', 'z2', 'z1']);
+      expect(cluster.network!.clientCrossing('node2')).toBe(20);
+      cutZone(cluster, 'z2', true);
+      expect(cluster.network!.clientCrossing('node2')).toBeUndefined();
+      expect(cluster.get('node2').storage.partitioned).toBe(true);
+      expect(cluster.get('node2').forwarder.blocked).toBe(true);
+      cutZone(cluster, 'z2', false);
+      expect(cluster.network!.clientCrossing('node2')).toBe(20);
+      expect(cluster.get('node2').storage.partitioned).toBe(false);
+    } finally {
+      await cluster.close();
+    }
   });
 
   it('opens a client link per node and a link per ordered pair of nodes, and places the nodes round-robin', async () => {
@@ -90,12 +103,17 @@ describe('a lab with a topology', () => {
     }
   });
 
-  it('a sys/health round trip through a node with clients 20 ms away (one-way) takes 40 ms, within +20 %, at the median of 20', async () => {
+  it('a sys/health round trip through a node with clients 20 ms away (one-way) takes 40 ms, within +20 %, at the median of 20 (up to three tries: load only adds delay)', async () => {
     const { cluster } = await lab({ topology: twoZones(0, 20) });
     const url = `${cluster.get('node1').apiAddr}/v1/sys/health`;
-    const ms = await medianMs(20, async () => (await fetch(url)).text());
-    expect(ms).toBeGreaterThanOrEqual(40);
-    expect(ms).toBeLessThanOrEqual(40 * 1.2);
+    // A loaded machine only ever adds delay: every median must reach 40 ms, and one of up to three must land within +20 %.
+    const medians: number[] = [];
+    do {
+      const ms = await medianMs(20, async () => (await fetch(url)).text());
+      expect(ms).toBeGreaterThanOrEqual(40);
+      medians.push(ms);
+    } while (medians.at(-1)! > 40 * 1.2 && medians.length < 3);
+    expect(Math.min(...medians), `medians ${medians.join(', ')}`).toBeLessThanOrEqual(40 * 1.2);
   }, 60_000);
 
   it('a read forwarded by a standby 10 ms (one-way) from the active costs at least 20 ms more than the same read sent to the active', async () => {

@@ -46,6 +46,29 @@ describe('StorageLink', () => {
   });
 });
 
+describe('StorageLink: a wait for the lock', () => {
+  it('ends when the node is cut off: storage never grants the lock to a node that cannot hear the answer', async () => {
+    const clock = new SimClock();
+    backend = await MemoryBackend.open({ clock });
+    const [holder, waiter] = [new StorageLink(backend, noFaults(), clock), new StorageLink(backend, noFaults(), clock)];
+    const opts = (holder: string) => ({ holder, ttlMs: 1000 });
+    expect(await holder.lock('core/lock', 'a', opts('a')).acquire(new AbortController().signal)).toBeDefined();
+    const waiting = waiter.lock('core/lock', 'b', opts('b')).acquire(new AbortController().signal);
+    const outcome = waiting.then(
+      (grant) => ({ grant }),
+      (err: unknown) => ({ err }),
+    );
+    await clock.advance(100);
+    waiter.partitioned = true;
+    // The holder stops renewing: its lease runs out, and the cut-off waiter must not take the lock.
+    await clock.advance(2000);
+    expect(await outcome).toEqual({ err: new InjectedFaultError('storage unreachable (partitioned)') });
+    waiter.partitioned = false;
+    const third = new StorageLink(backend, noFaults(), clock);
+    expect(await third.lock('core/lock', 'c', opts('c')).acquire(new AbortController().signal)).toMatchObject({ term: 2 });
+  });
+});
+
 describe('StorageLink with a wire (a lab with a topology)', () => {
   /** A put's settling time in virtual ms, with the clock advanced 1 ms at a time. */
   async function settlingTime(clock: SimClock, call: Promise<unknown>): Promise<number> {

@@ -50,7 +50,11 @@ describe('checking a scenario file', () => {
   it.each([
     ['not an object', [], 'the file must hold one scenario object'],
     ['a bad name', { ...good, name: 'My Drill' }, 'name: must be kebab-case, like "my-drill"'],
-    ['a typo at the top', { ...good, step: [] }, 'step: unknown field (expected one of name, summary, description, nodes, fencing, topology, steps)'],
+    [
+      'a typo at the top',
+      { ...good, step: [] },
+      'step: unknown field (expected one of name, summary, description, nodes, fencing, topology, steps)',
+    ],
     ['too many nodes', { ...good, nodes: 12 }, 'nodes: must be a whole number from 1 to 9'],
     ['fencing as a string', { ...good, fencing: 'off' }, 'fencing: must be true or false'],
     ['no steps', { ...good, steps: [] }, 'steps: must be a non-empty list of steps'],

@@ -188,8 +188,9 @@ async function recover(
 function tallies(history: History, load: Load, final: FinalState | undefined) {
   return {
     final: final ?? new Map(),
-    downtimeMs: clientDowntimeMs(history.events, load.start, load.loadEnd),
-    noActiveMs: downtime(history, load.start, load.end),
+    // Whole ms: a topology's wires put fractions of a ms on the clock.
+    downtimeMs: Math.round(clientDowntimeMs(history.events, load.start, load.loadEnd)),
+    noActiveMs: Math.round(downtime(history, load.start, load.end)),
     ops: load.tally,
     lostWrites: final ? lostWrites(history.events, final) : 0,
     fencedWrites: history.events.filter((e) => e.kind === 'fenced').length,

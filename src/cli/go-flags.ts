@@ -3,7 +3,9 @@
  * arguments. commander expects `--format`, so before parsing every `-word` (two or more
  * letters) becomes `--word`; single letters, `-`, `--`, negative numbers and everything
  * after `--` stay as they are. commander's errors then quote the rewritten form, so
- * quoteAsTyped puts back what the user typed.
+ * quoteAsTyped puts back what the user typed. A Go boolean flag also takes a value
+ * (`-tls-skip-verify=false`), which commander's switches do not: withGoBooleans turns it
+ * into the switch or its negation.
  */
 
 const GO_FLAG = /^-[A-Za-z][A-Za-z0-9_-]+(=.*)?$/s;
@@ -34,4 +36,33 @@ export function quoteAsTyped(message: string, typed: string[]): string {
     goStyle = true;
   }
   return goStyle ? said.replace(/\(Did you mean --([A-Za-z0-9_-]+)\?\)/, '(Did you mean -$1?)') : said;
+}
+
+/** Go's strconv.ParseBool, which Go's flag package (and the vault CLI's environment variables) read booleans with. */
+export function parseGoBool(v: string): boolean | undefined {
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(v)) return false;
+  return undefined;
+}
+
+/** Go's flag package's refusal of a boolean flag's value it cannot parse. */
+export class GoBoolFlagError extends Error {}
+
+/**
+ * `--name=VALUE` for a switch (`switches`: its long names, `--name`) becomes `--name` when VALUE
+ * is true and `--no-name` when it is false, as Go's flag package reads `-name=false`: the
+ * switch is off even where an environment variable would turn it on. Other arguments and
+ * everything after `--` stay as they are.
+ */
+export function withGoBooleans(argv: string[], switches: ReadonlySet<string>): string[] {
+  const end = argv.indexOf('--');
+  return argv.map((arg, i) => {
+    const eq = arg.indexOf('=');
+    if ((end >= 0 && i > end) || !arg.startsWith('--') || eq < 0 || !switches.has(arg.slice(0, eq))) return arg;
+    const name = arg.slice(2, eq);
+    const value = parseGoBool(arg.slice(eq + 1));
+    if (value === undefined)
+      throw new GoBoolFlagError(`invalid boolean value ${JSON.stringify(arg.slice(eq + 1))} for -${name}: parse error`);
+    return value ? `--${name}` : `--no-${name}`;
+  });
 }

@@ -5,9 +5,9 @@
  * help on stderr. Only the module of the command being run is loaded (command-table.ts),
  * which keeps a call like `vaultlab status` as quick as the `vault` CLI's.
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { registerAll, registerCommand, type Run } from './command-table.ts';
-import { normalizeGoFlags, quoteAsTyped } from './go-flags.ts';
+import { GoBoolFlagError, normalizeGoFlags, quoteAsTyped, withGoBooleans } from './go-flags.ts';
 import { reportError } from './output.ts';
 import { addTlsFlags, useTlsFlags, type TlsFlags } from './tls-flags.ts';
 import { packageInfo } from './package-info.ts';
@@ -74,16 +74,36 @@ async function prepare(argv: string[]): Promise<string[]> {
   return argv;
 }
 
+/**
+ * Every switch (a flag that takes no value) in the command tree, by long name; each gets a hidden
+ * negation, so `-name=false` can say "off" where a default (an environment variable) says on.
+ */
+function switchesOf(cmd: Command, found = new Set<string>()): Set<string> {
+  for (const o of [...cmd.options]) {
+    if (!o.long || o.required || o.optional || o.negate) continue;
+    found.add(o.long);
+    const negation = `--no-${o.long.slice(2)}`;
+    if (!cmd.options.some((x) => x.long === negation)) cmd.addOption(new Option(negation).hideHelp());
+  }
+  for (const sub of cmd.commands) switchesOf(sub, found);
+  return found;
+}
+
 // A reader that goes away (`| head`) is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 0 : 1));
 
 try {
-  const argv = await prepare(normalizeGoFlags(typed));
+  const prepared = await prepare(normalizeGoFlags(typed));
   addTlsFlags(program);
+  const argv = withGoBooleans(prepared, switchesOf(program));
   program.hook('preAction', (_program, action) => useTlsFlags(action.opts<TlsFlags>()));
   await program.parseAsync(argv, { from: 'user' });
   await pending;
 } catch (e) {
   if (e instanceof CommanderError) process.exit(e.code === 'commander.helpDisplayed' || e.code === 'commander.help' ? 0 : 1);
+  if (e instanceof GoBoolFlagError) {
+    process.stderr.write(`${e.message}\n`);
+    process.exit(1);
+  }
   process.exit(reportError(e));
 }

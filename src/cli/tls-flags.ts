@@ -8,6 +8,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { parseGoBool } from './go-flags.ts';
 
 /** The TLS flags as commander parsed them. */
 export interface TlsFlags {
@@ -52,15 +53,9 @@ export function useTlsFlags(opts: TlsFlags): void {
   given = opts;
 }
 
-/** Go's strconv.ParseBool, which the vault CLI reads VAULT_SKIP_VERIFY with. */
-function parseGoBool(v: string): boolean | undefined {
-  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v)) return true;
-  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(v)) return false;
-  return undefined;
-}
-
 function skipVerify(): boolean {
-  if (given.tlsSkipVerify) return true;
+  // -tls-skip-verify=false is false even where VAULT_SKIP_VERIFY says true: a flag wins over the environment.
+  if (given.tlsSkipVerify !== undefined) return given.tlsSkipVerify;
   const env = process.env.VAULT_SKIP_VERIFY;
   if (!env) return false;
   const v = parseGoBool(env);

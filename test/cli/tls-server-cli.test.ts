@@ -115,6 +115,16 @@ describe('server -config with TLS, through the CLI over https', () => {
     expect(flagWins.code).toBe(0);
   });
 
+  it('-tls-skip-verify=false checks the certificate even where VAULT_SKIP_VERIFY says skip: a flag wins over the environment', async () => {
+    const r = await runCli(['read', '-tls-skip-verify=false', 'sys/health'], { ...env, VAULT_SKIP_VERIFY: 'true' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('x509: certificate signed by unknown authority');
+    const on = await runCli(['read', '-tls-skip-verify=true', '-format=json', 'sys/health'], env);
+    expect(on.code, on.stderr).toBe(0);
+    const bad = await runCli(['read', '-tls-skip-verify=maybe', 'sys/health'], env);
+    expect(bad).toMatchObject({ code: 1, stderr: 'invalid boolean value "maybe" for -tls-skip-verify: parse error\n' });
+  });
+
   it('refuses bad TLS settings locally (exit 1) and names them', async () => {
     const badBool = await runCli(['read', 'sys/health'], { ...env, VAULT_SKIP_VERIFY: 'maybe' });
     expect(badBool).toMatchObject({ code: 1, stderr: expect.stringContaining('could not parse VAULT_SKIP_VERIFY') });

@@ -1,7 +1,7 @@
 /** The CLI's pure parts: Go-style flags, Vault's tables, the status rows, server config files. */
 import { describe, expect, it } from 'vitest';
 import { columnize, formatValue } from '../../src/cli/columnize.ts';
-import { normalizeGoFlags } from '../../src/cli/go-flags.ts';
+import { normalizeGoFlags, withGoBooleans } from '../../src/cli/go-flags.ts';
 import { parseServerConfig } from '../../src/cli/server-config.ts';
 import { statusRows } from '../../src/cli/status-command.ts';
 
@@ -28,6 +28,32 @@ describe('normalizeGoFlags', () => {
       ['x', '-1', '-'],
     ],
   ])('%j → %j', (input, expected) => expect(normalizeGoFlags(input)).toEqual(expected));
+});
+
+describe('withGoBooleans', () => {
+  const switches = new Set(['--tls-skip-verify', '--all']);
+  it.each([
+    [
+      ['status', '--tls-skip-verify=false'],
+      ['status', '--no-tls-skip-verify'],
+    ],
+    [
+      ['status', '--tls-skip-verify=T', '--all=1'],
+      ['status', '--tls-skip-verify', '--all'],
+    ],
+    [
+      ['status', '--all=0', '--format=json'],
+      ['status', '--no-all', '--format=json'],
+    ],
+    [
+      ['kv', 'put', 'secret/x', '--', '--all=false'],
+      ['kv', 'put', 'secret/x', '--', '--all=false'],
+    ],
+  ])('%j → %j', (input, expected) => expect(withGoBooleans(input, switches)).toEqual(expected));
+
+  it("refuses a value Go's flag package cannot parse, in its words", () => {
+    expect(() => withGoBooleans(['--all=yes'], switches)).toThrow('invalid boolean value "yes" for -all: parse error');
+  });
 });
 
 describe('columnize', () => {

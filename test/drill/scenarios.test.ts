@@ -16,7 +16,7 @@ import type { HistoryEvent } from '../../src/drill/history.ts';
 import { LAB_TIMINGS, VAULT_TIMINGS } from '../../src/ha/index.ts';
 
 describe('shipped scenarios in virtual time', () => {
-  it('lists the ten scenarios of the issue', async () => {
+  it('lists the shipped scenarios', async () => {
     expect((await listScenarios()).map((s) => s.name)).toEqual([
       'kill-active',
       'seal-active',
@@ -28,6 +28,7 @@ describe('shipped scenarios in virtual time', () => {
       'flapping-storage-errors',
       'rolling-restart',
       'lock-key-deleted',
+      'stale-redirect',
     ]);
     await expect(runScenario('nope')).rejects.toBeInstanceOf(UnknownScenarioError);
   });

@@ -7,6 +7,7 @@ import partitionActiveFromStorage from './partition-active-from-storage.ts';
 import rollingRestart from './rolling-restart.ts';
 import sealActive from './seal-active.ts';
 import slowStorage from './slow-storage.ts';
+import staleRedirect from './stale-redirect.ts';
 import stepDownUnderLoad from './step-down-under-load.ts';
 import zombieLeader from './zombie-leader.ts';
 import zombieLeaderUnfenced from './zombie-leader-unfenced.ts';
@@ -25,4 +26,5 @@ export const SCENARIOS: Scenario[] = [
   rollingRestart,
   lockKeyDeleted,
   zoneLoss,
+  staleRedirect,
 ];

@@ -16,22 +16,41 @@ import type { StandbyHandler } from './routes/sys-raw.ts';
 /** What a standby answers (with a 500, as Vault) when it knows no active to forward to: the request went nowhere. */
 export const NO_ACTIVE_TO_FORWARD_TO = 'local node not active but active cluster node not found';
 
+/** What a standby answers (with a 503, as Vault's respondStandby) when asked for a redirect and it knows no active. */
+export const NO_ACTIVE_TO_REDIRECT_TO = 'no active Vault instance found';
+
+/** A standby's answer to a client that asked not to be forwarded: a 307 to the active's api_addr, or a 503. */
+export type StandbyRedirect = { status: 307; location: string } | { status: 503; errors: string[] };
+
+/** A leader entry that names another node (an empty lock, or this node's own stale entry, names none). */
+function otherNode(node: VaultNode, known: LeaderInfo | undefined): LeaderInfo | undefined {
+  return known && known.holder && known.apiAddr !== node.apiAddr ? known : undefined;
+}
+
+/** The other node a standby takes for the active: as last seen, or read again from the lock when it knows none. */
+async function knownLeader(node: VaultNode): Promise<LeaderInfo | undefined> {
+  return otherNode(node, node.ha?.leader()) ?? otherNode(node, await node.ha?.refreshLeader());
+}
+
+/**
+ * Where a standby sends a client that asked not to be forwarded (`url`: the path and query it sent).
+ * It names the active it last saw, even one that has just died while its lease still runs: what
+ * a client of a real cluster meets during a failover. The drills' in-process clients ask this too.
+ */
+export async function standbyRedirect(node: VaultNode, url: string): Promise<StandbyRedirect> {
+  const leader = await knownLeader(node);
+  return leader ? { status: 307, location: redirectLocation(leader.apiAddr, url) } : { status: 503, errors: [NO_ACTIVE_TO_REDIRECT_TO] };
+}
+
 /** Builds the standby handler of one node. */
 export function createStandbyHandler(node: VaultNode, forwarder: Forwarder): StandbyHandler {
-  const leaderOf = async (refresh: boolean): Promise<LeaderInfo | undefined> => {
-    const known = refresh ? await node.ha?.refreshLeader() : node.ha?.leader();
-    return known && known.holder && known.apiAddr !== node.apiAddr ? known : undefined;
-  };
   return {
     async handle(req: FastifyRequest, reply: FastifyReply) {
-      const redirect = wantsRedirect(req.headers);
-      let leader = await leaderOf(false);
-      if (!leader) leader = await leaderOf(true);
-      // Vault's words and codes: respondStandby's 503 when redirecting, the forwarding path's 500.
-      if (!leader)
-        return redirect ? sendErrors(reply, 503, ['no active Vault instance found']) : sendErrors(reply, 500, [NO_ACTIVE_TO_FORWARD_TO]);
       // A 307 names the path and query the client sent (Vault's respondStandby), not the shim's rewrite of a LIST.
-      if (redirect) return sendRedirect(reply, leader, clientUrl(req.url, req.headers));
+      if (wantsRedirect(req.headers)) return sendRedirect(reply, await standbyRedirect(node, clientUrl(req.url, req.headers)));
+      let leader = await knownLeader(node);
+      // Vault's words and code on the forwarding path when no active is known.
+      if (!leader) return sendErrors(reply, 500, [NO_ACTIVE_TO_FORWARD_TO]);
       const fwd = { method: req.method, url: req.url, headers: req.headers, body: rawBody(req) };
       for (let attempt = 0; attempt < 2; attempt++) {
         try {
@@ -43,16 +62,17 @@ export function createStandbyHandler(node: VaultNode, forwarder: Forwarder): Sta
           }
           return reply.code(res.status).headers(res.headers).send(res.body);
         } catch {
-          const fresh = await leaderOf(true);
+          const fresh = otherNode(node, await node.ha?.refreshLeader());
           if (!fresh) break;
           leader = fresh;
         }
       }
-      return sendRedirect(reply, leader, clientUrl(req.url, req.headers));
+      return sendRedirect(reply, { status: 307, location: redirectLocation(leader.apiAddr, clientUrl(req.url, req.headers)) });
     },
   };
 }
 
-function sendRedirect(reply: FastifyReply, leader: LeaderInfo, url: string): FastifyReply {
-  return reply.code(307).header('location', redirectLocation(leader.apiAddr, url)).header('cache-control', 'no-store').send();
+function sendRedirect(reply: FastifyReply, answer: StandbyRedirect): FastifyReply {
+  if (answer.status === 503) return sendErrors(reply, 503, answer.errors);
+  return reply.code(307).header('location', answer.location).header('cache-control', 'no-store').send();
 }

@@ -5,14 +5,16 @@
  * certainly did not take effect (refused at the gate, or a write storage refused), `info`
  * when it may have (a timeout, a reset connection, a 500 after forwarding), as in Knossos.
  */
-import { NO_ACTIVE_TO_FORWARD_TO } from '../api/index.ts';
+import { NO_ACTIVE_TO_FORWARD_TO, standbyRedirect } from '../api/index.ts';
 import type { Clock } from '../clock/index.ts';
 import { CryptoError, type CryptoErrorCode } from '../crypto/index.ts';
 import type { Cluster, LabNetwork, LabNode } from '../lab/index.ts';
 import { VaultError, type ErrorCode, type LogicalRequest } from '../node/index.ts';
 import { StorageError, type StorageErrorCode } from '../storage/index.ts';
+import type { ClientRoute } from './drill-spec.ts';
 import type { History, Outcome } from './history.ts';
 import type { HttpAnswer, HttpTransport } from './http-transport.ts';
+import { connectionRefused, followOnce, isRedirect, type ClientView } from './redirect-route.ts';
 import { between } from './rng.ts';
 
 /**
@@ -38,8 +40,10 @@ export interface ClientEnv {
   clock: Clock;
   history: History;
   token: string;
-  /** Set in real time: requests go over HTTP to any node (standbys forward). */
+  /** Set in real time: requests go over HTTP to any node (standbys forward, or redirect with the 'redirect' route). */
   transport?: HttpTransport;
+  /** How the clients reach the active (default 'active'; see ClientRoute). */
+  route?: ClientRoute;
   rnd: () => number;
   keys: number;
   thinkMs: [number, number];
@@ -56,7 +60,8 @@ export interface ClientTally {
   unknown: number;
 }
 
-type Answer = { outcome: Outcome; value?: string | null; version?: number; status?: number | string; error?: string };
+/** How one request ended, as the client records it. */
+export type Answer = { outcome: Outcome; value?: string | null; version?: number; status?: number | string; error?: string };
 
 /** The code of a request that threw: in process a node's, the barrier's or storage's typed error. */
 function codeOf(err: unknown): string | undefined {
@@ -92,37 +97,97 @@ export function outcomeOfStatus(put: boolean, a: HttpAnswer): Answer {
 
 function pickTarget(env: ClientEnv): LabNode {
   const nodes = env.cluster.nodes;
-  // In-process there is no forwarding, so clients go where a load balancer polling sys/health would send them.
-  const actives = env.transport ? [] : nodes.filter((n) => n.node.state === 'active');
+  // In-process there is no forwarding, so clients go where a load balancer polling sys/health would send them;
+  // redirecting clients ask any node and let standbys send them on.
+  const direct = !env.transport && env.route !== 'redirect';
+  const actives = direct ? nodes.filter((n) => n.node.state === 'active') : [];
   const pool = actives.length ? actives : nodes;
   return pool[between(env.rnd, 0, pool.length - 1)];
 }
 
-async function send(env: ClientEnv, target: LabNode, req: LogicalRequest, put: boolean): Promise<Answer> {
+/** One request of a client to `target`, as its route sends it; rejects when no answer came (in-process: the node's error). */
+export async function sendRequest(env: ClientEnv, target: LabNode, req: LogicalRequest, put: boolean, view: ClientView): Promise<Answer> {
+  if (env.route === 'redirect') return sendRedirecting(env, target, req, put, view);
   if (env.transport) return outcomeOfStatus(put, await env.transport.send(target.name, req));
-  // A request to a paused node is taken as admitted just before the pause while its lease still
-  // runs (it then freezes mid-request, the Jepsen zombie); later ones wait in the socket until it wakes.
-  // Without a topology there is no link, and not even a tick is spent on one (seeded drills replay as they always have).
-  const network = env.cluster.network;
-  if (network) await crossClientLink(network, env.clock, target.name);
+  return overClientLink(env, target, async () => {
+    await untilAwake(env, target);
+    return answerOf(put, await target.node.handle(req));
+  });
+}
+
+/**
+ * A request to a paused node is taken as admitted just before the pause while its lease still
+ * runs (it then freezes mid-request, the Jepsen zombie); later ones wait in the socket until it wakes.
+ */
+async function untilAwake(env: ClientEnv, target: LabNode): Promise<void> {
   const wake = env.wakeOf?.(target.name);
   if (wake && !target.node.ha?.holdsLease()) await wake;
-  const handled = target.node.handle(req);
-  // The answer, or the error, travels back over the same link.
-  const r = await (network ? handled.finally(() => crossClientLink(network, env.clock, target.name)) : handled);
+}
+
+function answerOf(put: boolean, r: Awaited<ReturnType<LabNode['node']['handle']>>): Answer {
   const d = r.response?.data as { version?: number; data?: { v?: string } | null; metadata?: { version?: number } } | undefined;
   return put ? { outcome: 'ok', version: d?.version } : { outcome: 'ok', value: d?.data?.v ?? null, version: d?.metadata?.version ?? 0 };
 }
 
 /**
- * One crossing of the clients' link to `node`: a fresh draw of the link's one-way delay on the drill's clock. While the link is partitioned
- * the bytes never arrive, so the crossing never ends and the client's timeout tells, as a real
- * client's does.
+ * One crossing of the clients' link to `node`: a fresh draw of the link's one-way delay on the
+ * drill's clock. While the link is partitioned the bytes never arrive, so the crossing never
+ * ends and the client's timeout tells, as a real client's does.
  */
 function crossClientLink(network: LabNetwork, clock: Clock, node: string): Promise<void> | undefined {
   const ms = network.clientCrossing(node);
   if (ms === undefined) return new Promise<void>(() => {});
   return ms > 0 ? clock.sleep(ms) : undefined;
+}
+
+/**
+ * An in-process request over the clients' link to `target`: one crossing there, the call, and one
+ * back with its answer or its error. Without a topology there is no link, and not even a tick is
+ * spent on one (seeded drills replay as they always have).
+ */
+function overClientLink<T>(env: ClientEnv, target: LabNode, call: () => Promise<T>): Promise<T> {
+  const network = env.cluster.network;
+  if (!network) return call();
+  const there = crossClientLink(network, env.clock, target.name) ?? Promise.resolve();
+  return there.then(call).finally(() => crossClientLink(network, env.clock, target.name));
+}
+
+/** Redirect routing: ask `target` not to forward, follow its redirect once; a second redirect did nothing. */
+async function sendRedirecting(env: ClientEnv, target: LabNode, req: LogicalRequest, put: boolean, view: ClientView): Promise<Answer> {
+  const a = env.transport
+    ? await env.transport.sendFollowing(target.name, req, view)
+    : await followOnce<Answer & { location?: string }>(
+        env.cluster,
+        view,
+        () => askInProcess(env, target, req, put),
+        (location, to) => (to ? askInProcess(env, to, req, put) : Promise.reject(connectionRefused(location))),
+      );
+  return outcomeAfterFollow(put, a);
+}
+
+/** The outcome of a redirecting client's last answer: a second redirect did nothing (the client follows one). */
+export function outcomeAfterFollow(put: boolean, a: (Answer | HttpAnswer) & { location?: string }): Answer {
+  if (isRedirect(a))
+    return { outcome: 'fail', status: a.status, error: `redirected again to ${a.location}: a client follows one redirect` };
+  return 'outcome' in a ? a : outcomeOfStatus(put, a);
+}
+
+/**
+ * What a node's HTTP listener would answer a client that asked not to be forwarded, without
+ * sockets: nothing from a dead node (refused), a standby's own redirect or 503, and otherwise
+ * the node's answer (a sealed node's refusal is thrown as in-process requests' are).
+ */
+function askInProcess(env: ClientEnv, n: LabNode, req: LogicalRequest, put: boolean): Promise<Answer & { location?: string }> {
+  return overClientLink(env, n, async () => {
+    if (!n.up) throw connectionRefused(n.apiAddr);
+    await untilAwake(env, n);
+    if (n.node.state === 'standby') {
+      const r = await standbyRedirect(n.node, `/v1/${req.path}`);
+      if (r.status === 307) return { outcome: 'fail', status: 307, location: r.location };
+      return { outcome: 'fail', status: r.status, error: r.errors.join('; ') };
+    }
+    return answerOf(put, await n.node.handle(req));
+  });
 }
 
 /** Waits for `p` at most `ms` on the drill's clock; undefined when time ran out first. */
@@ -156,7 +221,8 @@ export async function runClient(env: ClientEnv, id: number, until: number, tally
     const req: LogicalRequest = put
       ? { operation: 'update', path: `secret/data/${key}`, data: { data: { v: value } }, token: env.token }
       : { operation: 'read', path: `secret/data/${key}`, data: {}, token: env.token };
-    const call = send(env, target, req, put);
+    const view: ClientView = {};
+    const call = sendRequest(env, target, req, put, view);
     call.catch(() => undefined); // a request we stopped waiting for may still fail later
     let a: Answer;
     try {
@@ -168,7 +234,17 @@ export async function runClient(env: ClientEnv, id: number, until: number, tally
     } catch (err) {
       a = outcomeOfError(err);
     }
-    history.complete({ t: clock.now(), kind: a.outcome, op, value: a.value, version: a.version, status: a.status, error: a.error });
+    const { redirect } = view;
+    history.complete({
+      t: clock.now(),
+      kind: a.outcome,
+      op,
+      value: a.value,
+      version: a.version,
+      status: a.status,
+      error: a.error,
+      ...(redirect && { redirect: { ...redirect } }),
+    });
     if (a.outcome === 'ok') tally.ok++;
     else if (a.outcome === 'fail') tally.failed++;
     else tally.unknown++;

@@ -150,6 +150,7 @@ async function play(
     history,
     token: init.token,
     transport,
+    route: spec.route,
     rnd: seeded(spec.seed ^ 0x5eed),
     keys: spec.keys,
     thinkMs: spec.thinkMs ?? [15, 90],

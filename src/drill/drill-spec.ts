@@ -39,6 +39,17 @@ export interface Probe {
   that: 'active';
 }
 
+/**
+ * How drill clients reach the active. 'active' (the default): in virtual time straight to
+ * the active, as a load balancer polling sys/health sends them; in real time to any node,
+ * whose standbys forward. 'redirect': to any node with X-Vault-No-Request-Forwarding,
+ * following a standby's redirect once, as Vault's Go client does.
+ */
+export type ClientRoute = 'active' | 'redirect';
+
+/** The routes a scenario may choose. */
+export const CLIENT_ROUTES: readonly ClientRoute[] = ['active', 'redirect'];
+
 /** A whole drill. */
 export interface DrillSpec {
   seed: number;
@@ -53,6 +64,8 @@ export interface DrillSpec {
   loadUntilMs?: number;
   /** Think time between one client's requests, [min, max] ms (default [15, 90]). */
   thinkMs?: [number, number];
+  /** How the clients reach the active (default 'active'). */
+  route?: ClientRoute;
   faults: FaultStep[];
   probes?: Probe[];
   fencing: boolean;

@@ -9,6 +9,7 @@ import { placeNodes } from '../net/index.ts';
 import type { DrillResult } from './drill-runner.ts';
 import { seconds } from './event-text.ts';
 import type { FinalExpectation } from './scenario.ts';
+import { staleRedirectRuns } from './stale-redirects.ts';
 import { CHECK_NAMES, foundDetail, violationMessage } from './verdict.ts';
 
 /** One judged expectation. */
@@ -51,6 +52,16 @@ function judge(r: DrillResult, x: FinalExpectation): ExpectationResult {
   if (x === 'active-in-another-zone') return activeInAnotherZone(r);
   if (x === 'lost-writes') return { text: 'acknowledged writes are lost', ok: r.lostWrites > 0, detail: `${r.lostWrites} lost` };
   if (x === 'fenced-writes') return { text: 'storage fences stale writes', ok: r.fencedWrites > 0, detail: `${r.fencedWrites} fenced` };
+  if (x === 'stale-redirects') {
+    const runs = staleRedirectRuns(r.history.events);
+    const n = runs.reduce((sum, run) => sum + run.count, 0);
+    const spans = runs.map((run) => `${run.to} for ${seconds(run.until - run.from)}`).join(', ');
+    return {
+      text: 'standbys redirect clients to a node that is down',
+      ok: n > 0,
+      detail: `${n} request(s) redirected to a down node${spans && ` (${spans})`}`,
+    };
+  }
   if ('violation' in x)
     return {
       text: `the checker finds ${CHECK_NAMES[x.violation]} (${x.violation})`,

@@ -40,6 +40,16 @@ export interface Complete {
   /** The HTTP status or error code that decided the outcome. */
   status?: number | string;
   error?: string;
+  /** Set when the node asked answered with a redirect and the client followed it (redirect routing). */
+  redirect?: FollowedRedirect;
+}
+
+/** A redirect a client followed, as it saw it: where the Location pointed, and whether anything listened there. */
+export interface FollowedRedirect {
+  /** The node whose api_addr the Location named (the address itself when no node of the drill has it). */
+  to: string;
+  /** The follow's connection was refused: nothing listens there (the node is down); nothing was written. */
+  refused: boolean;
 }
 
 /** What happened to the HA lock, as storage saw it. */

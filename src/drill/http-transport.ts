@@ -1,18 +1,22 @@
 /**
  * Real-time drills send their client requests over HTTP to the nodes' listeners, as a
- * real client would: standbys forward to the active, errors come back in Vault's shape.
- * The transport reports the status as it came; deciding whether a failed request may
- * still have taken effect is the drill client's job (see drill-client.ts).
+ * real client would: standbys forward to the active, errors come back in Vault's shape;
+ * or, with redirect routing, the client asks standbys not to forward and follows their 307
+ * itself (undici follows none on its own). The transport reports the status as it came;
+ * deciding whether a failed request may still have taken effect is the drill client's job
+ * (see drill-client.ts).
  */
 import { Pool } from 'undici';
 import type { Cluster } from '../lab/index.ts';
 import type { LogicalRequest } from '../node/index.ts';
+import { followOnce, type ClientView } from './redirect-route.ts';
 
-/** An HTTP answer: its status, its `data`, and its errors. */
+/** An HTTP answer: its status, its `data`, its errors, and a redirect's Location. */
 export interface HttpAnswer {
   status: number;
   data?: Record<string, unknown>;
   errors?: string[];
+  location?: string;
 }
 
 /** Sends logical requests to lab nodes over their HTTP listeners. */
@@ -25,25 +29,46 @@ export class HttpTransport {
     private readonly timeoutMs = 3000,
   ) {}
 
-  /** One request; rejects only when no HTTP answer came (connection refused or reset, timeout). */
-  async send(node: string, req: LogicalRequest): Promise<HttpAnswer> {
-    let pool = this.pools.get(node);
+  /** One request to a node; rejects only when no HTTP answer came (connection refused or reset, timeout). */
+  send(node: string, req: LogicalRequest, o: { noForwarding?: boolean } = {}): Promise<HttpAnswer> {
+    const url = new URL(`/v1/${req.path}`, this.cluster.get(node).apiAddr);
+    return this.request(url, req, o.noForwarding === true);
+  }
+
+  /**
+   * One request to a node that asks standbys not to forward (X-Vault-No-Request-Forwarding)
+   * and follows one redirect to its Location, as Vault's Go client does; `view` records where it led.
+   */
+  sendFollowing(node: string, req: LogicalRequest, view: ClientView): Promise<HttpAnswer> {
+    return followOnce(
+      this.cluster,
+      view,
+      () => this.send(node, req, { noForwarding: true }),
+      (location) => this.request(new URL(location), req, true),
+    );
+  }
+
+  private async request(url: URL, req: LogicalRequest, noForwarding: boolean): Promise<HttpAnswer> {
+    let pool = this.pools.get(url.origin);
     if (!pool) {
-      pool = new Pool(this.cluster.get(node).apiAddr, { connections: 4 });
-      this.pools.set(node, pool);
+      pool = new Pool(url.origin, { connections: 4 });
+      this.pools.set(url.origin, pool);
     }
     const write = req.operation === 'update';
+    const headers: Record<string, string> = { 'x-vault-token': req.token ?? '', 'content-type': 'application/json' };
+    if (noForwarding) headers['x-vault-no-request-forwarding'] = 'true';
     const res = await pool.request({
       method: write ? 'POST' : 'GET',
-      path: `/v1/${req.path}`,
-      headers: { 'x-vault-token': req.token ?? '', 'content-type': 'application/json' },
+      path: url.pathname + url.search,
+      headers,
       body: write ? JSON.stringify(req.data) : undefined,
       headersTimeout: this.timeoutMs,
       bodyTimeout: this.timeoutMs,
     });
     const text = await res.body.text();
     const body = text ? (JSON.parse(text) as { data?: Record<string, unknown>; errors?: string[] }) : {};
-    return { status: res.statusCode, data: body.data ?? undefined, errors: body.errors };
+    const location = typeof res.headers.location === 'string' ? res.headers.location : undefined;
+    return { status: res.statusCode, data: body.data ?? undefined, errors: body.errors, ...(location !== undefined && { location }) };
   }
 
   /** Closes every connection pool. */

@@ -8,6 +8,7 @@
 import { actsOnStorage, actsOnZone, FAULT_KINDS, MAX_NODES, parseGoDuration, type FaultKind } from '../lab/index.ts';
 import { TOPOLOGY_PRESETS } from '../net/index.ts';
 import type { CheckId } from './checker.ts';
+import { CLIENT_ROUTES, type ClientRoute } from './drill-spec.ts';
 import type { Expectation, Scenario, ScenarioStep } from './scenario.ts';
 
 const CHECKS: readonly CheckId[] = ['C1', 'C2', 'C3', 'C4', 'C5', 'C6'];
@@ -92,7 +93,7 @@ interface StepScope {
 }
 
 const STEP_FIELDS: Record<string, readonly string[]> = {
-  load: ['do', 'clients', 'keys'],
+  load: ['do', 'clients', 'keys', 'route'],
   'stop-load': ['do'],
   wait: ['do', 'ms'],
   fault: ['do', 'kind', 'target', 'forMs', 'latencyMs', 'jitter', 'errorRate'],
@@ -121,7 +122,8 @@ function buildStep(p: Problems, path: string, s: Obj, scope: StepScope): Scenari
     case 'load': {
       const clients = p.whole(`${path}.clients`, s.clients, 1, MAX_CLIENTS);
       const keys = s.keys === undefined ? undefined : p.whole(`${path}.keys`, s.keys, 1, 100);
-      return clients === undefined ? undefined : { do: 'load', clients, ...(keys !== undefined && { keys }) };
+      const route = s.route === undefined ? undefined : checkRoute(p, `${path}.route`, s.route);
+      return clients === undefined ? undefined : { do: 'load', clients, ...(keys !== undefined && { keys }), ...(route && { route }) };
     }
     case 'stop-load':
       return { do: 'stop-load' };
@@ -136,6 +138,11 @@ function buildStep(p: Problems, path: string, s: Obj, scope: StepScope): Scenari
       return that === undefined ? undefined : { do: 'expect', that };
     }
   }
+}
+
+function checkRoute(p: Problems, path: string, v: unknown): ClientRoute | undefined {
+  if ((CLIENT_ROUTES as readonly unknown[]).includes(v)) return v as ClientRoute;
+  return p.add(path, `must be one of ${CLIENT_ROUTES.map((r) => `"${r}"`).join(', ')}`);
 }
 
 function checkFault(p: Problems, path: string, s: Obj, scope: StepScope): ScenarioStep | undefined {
@@ -161,7 +168,7 @@ function checkFault(p: Problems, path: string, s: Obj, scope: StepScope): Scenar
   return step;
 }
 
-const SIMPLE_EXPECTATIONS = ['active', 'lost-writes', 'fenced-writes', 'active-in-another-zone'] as const;
+const SIMPLE_EXPECTATIONS = ['active', 'lost-writes', 'fenced-writes', 'stale-redirects', 'active-in-another-zone'] as const;
 const EXPECTATION_HINT = `must be one of ${SIMPLE_EXPECTATIONS.map((x) => `"${x}"`).join(', ')}, { "violation": "C2" }, { "newTerms": 1 } or { "downtimeAtMostMs": "2s" }`;
 
 function checkExpectation(p: Problems, path: string, that: unknown): Expectation | undefined {

@@ -7,7 +7,7 @@
 import { actsOnStorage, actsOnZone } from '../lab/index.ts';
 import { topologyPreset } from '../net/index.ts';
 import type { CheckId } from './checker.ts';
-import type { DrillSpec, FaultKind, Probe, StorageFaultOptions } from './drill-spec.ts';
+import { CLIENT_ROUTES, type ClientRoute, type DrillSpec, type FaultKind, type Probe, type StorageFaultOptions } from './drill-spec.ts';
 
 /** What a scenario can expect. Instant ones ('active') are checked at their step; the rest at the end. */
 export type Expectation =
@@ -16,13 +16,14 @@ export type Expectation =
   | 'fenced-writes'
   /** The first node to take the lock after a zone went down sits in another zone. */
   | 'active-in-another-zone'
+  | 'stale-redirects'
   | { violation: CheckId }
   | { newTerms: number }
   | { downtimeAtMostMs: number };
 
 /** One step of a scenario. */
 export type ScenarioStep =
-  | { do: 'load'; clients: number; keys?: number }
+  | { do: 'load'; clients: number; keys?: number; route?: ClientRoute }
   | { do: 'stop-load' }
   | { do: 'wait'; ms: number }
   | ({ do: 'fault'; kind: FaultKind; target?: string; forMs?: number } & StorageFaultOptions)
@@ -54,6 +55,8 @@ export function defineScenario(s: Scenario): Scenario {
     if (step.do === 'wait' && !(step.ms > 0)) throw new TypeError(`${s.name}: a wait needs a positive ms`);
     if (step.do === 'load' && !(step.clients >= 1)) throw new TypeError(`${s.name}: load needs at least one client`);
     if (step.do === 'fault' && actsOnZone(step.kind) && !s.topology) throw new TypeError(`${s.name}: ${step.kind} needs a topology`);
+    if (step.do === 'load' && step.route !== undefined && !CLIENT_ROUTES.includes(step.route))
+      throw new TypeError(`${s.name}: a load's route must be one of ${CLIENT_ROUTES.join(', ')}`);
   }
   if (s.topology) topologyPreset(s.topology);
   if (s.steps.some((x) => x.do === 'expect' && x.that === 'active-in-another-zone') && !s.topology)
@@ -80,6 +83,8 @@ export function compileScenario(s: Scenario, seed: number): { spec: DrillSpec; e
     switch (step.do) {
       case 'load':
         Object.assign(spec, { clients: step.clients, keys: step.keys ?? spec.keys, loadFromMs: at });
+        // Only a route the scenario names goes into the spec: the specs of scenarios that name none stay as they were.
+        if (step.route) spec.route = step.route;
         break;
       case 'stop-load':
         spec.loadUntilMs = at;

@@ -8,6 +8,7 @@ import { outageWindows, type OutageWindow } from './client-downtime.ts';
 import { faultText, lockText, relativeTime, seconds, stateText, termHolders } from './event-text.ts';
 import type { HistoryEvent } from './history.ts';
 import { drillKeys, keyNamer } from './key-names.ts';
+import { staleRedirectRuns, staleRedirectText } from './stale-redirects.ts';
 
 /** What the story needs of a drill. */
 export interface StorySource {
@@ -39,7 +40,7 @@ interface Beat {
 
 /** The story as lines: "1.67 s node2 took the lock (term 2)". */
 export function drillStory(s: StorySource): string[] {
-  const beats = [...clusterBeats(s), ...outageBeats(s)]
+  const beats = [...clusterBeats(s), ...outageBeats(s), ...redirectBeats(s)]
     .map((b, i) => ({ b, i }))
     .sort((x, y) => x.b.t - y.b.t || Number(y.b.first) - Number(x.b.first) || x.i - y.i)
     .map((x) => x.b);
@@ -111,6 +112,11 @@ function outageBeats(s: StorySource): Beat[] {
       ]),
     { t: s.loadEnd, first: false, text: closing },
   ];
+}
+
+/** A beat for each run of redirects that led clients to a node that was down, told where the run began. */
+function redirectBeats(s: StorySource): Beat[] {
+  return staleRedirectRuns(s.events.slice(s.startIndex)).map((run) => ({ t: run.from, first: false, text: staleRedirectText(run) }));
 }
 
 /**

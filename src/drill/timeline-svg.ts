@@ -1,7 +1,8 @@
 /**
  * The picture of a drill, as one self-contained SVG: one lane per node coloured by state,
  * a lane of lock terms, a lane for storage, faults as dashed outlines with their names, and
- * client errors as ticks. Every colour drawn comes from one palette, and the legend is drawn
+ * client errors as ticks, requests a standby redirected to a node that was down as triangles
+ * above the clients' lane with a count. Every colour drawn comes from one palette, and the legend is drawn
  * from the same palette, so nothing on the picture is missing from it. Nothing is drawn
  * translucent over another colour (overlays would mix new hues nobody can look up).
  * Read at a glance: green must never overlap green.
@@ -10,9 +11,10 @@ import type { DrillResult } from './drill-runner.ts';
 import { describeTopology } from '../lab/index.ts';
 import type { HistoryEvent } from './history.ts';
 import { zonesOf } from './network-text.ts';
+import { staleRedirectRuns } from './stale-redirects.ts';
 
-/** How an entry looks in the legend: a filled square, a dashed outline, or a tick. */
-type Swatch = 'fill' | 'outline' | 'tick';
+/** How an entry looks in the legend: a filled square, a dashed outline, a tick, or a downward triangle. */
+type Swatch = 'fill' | 'outline' | 'tick' | 'triangle';
 
 /** Every colour the timeline uses, with its legend label. States' hues are all different. */
 export const PALETTE = {
@@ -27,6 +29,7 @@ export const PALETTE = {
   failed: { colour: '#dc2626', label: 'failed · violation', swatch: 'tick' },
   unknown: { colour: '#db2777', label: 'unknown outcome', swatch: 'tick' },
   fenced: { colour: '#7c3aed', label: 'fenced write', swatch: 'tick' },
+  staleRedirect: { colour: '#0e7490', label: 'redirect to a down node', swatch: 'triangle' },
 } as const satisfies Record<string, { colour: string; label: string; swatch: Swatch }>;
 
 /** The node states the lanes show (a stopped node is drawn as down). */
@@ -200,6 +203,32 @@ function clientTicks(ev: readonly HistoryEvent[], { x, y }: Frame): string[] {
   return parts;
 }
 
+/** A downward triangle of `size` whose tip is at (x, tip). */
+function triangle(x: number, tip: number, size: number, colour: string, title?: string): string {
+  const h = size / 2;
+  const points = `${(x - h).toFixed(1)},${tip - size} ${(x + h).toFixed(1)},${tip - size} ${x.toFixed(1)},${tip}`;
+  return title === undefined
+    ? `<polygon points="${points}" fill="${colour}"/>`
+    : `<polygon points="${points}" fill="${colour}"><title>${esc(title)}</title></polygon>`;
+}
+
+/**
+ * Requests a standby sent on to a node that was down: a triangle per request just above the
+ * clients' lane (where no fault is drawn), and after each run how many went to which node.
+ */
+function staleRedirectMarks(ev: readonly HistoryEvent[], { x, y }: Frame): string[] {
+  const { colour } = PALETTE.staleRedirect;
+  const tip = y('clients') - 2;
+  return staleRedirectRuns(ev).flatMap((run) => {
+    const marks = run.completions.map((e) => triangle(x(e.t), tip, 8, colour, `redirected to ${run.to}, which was down: refused`));
+    const end = x(run.until) + 6;
+    const label = `${run.count} redirected to ${run.to} while down`;
+    const anchor = end > WIDTH - 160 ? ` text-anchor="end"` : '';
+    const at = anchor ? x(run.from) - 6 : end;
+    return [...marks, `<text x="${at.toFixed(1)}" y="${tip}" font-size="10" fill="${colour}"${anchor}>${esc(label)}</text>`];
+  });
+}
+
 /** A red line where the violation's last event happened, with its check's id. */
 function violationMark(r: DrillResult, { end, x, y }: Frame): string[] {
   const v = r.violation?.events.at(-1);
@@ -220,7 +249,9 @@ function legendOf(top: number): string[] {
         ? `<rect x="${x}" y="${y}" width="12" height="12" fill="${colour}" stroke="${INK}" stroke-width="0.5"/>`
         : swatch === 'outline'
           ? `<rect x="${x + 1}" y="${y + 1}" width="10" height="10" fill="none" stroke="${colour}" stroke-width="2" stroke-dasharray="4 2"/>`
-          : `<line x1="${x + 6}" x2="${x + 6}" y1="${y}" y2="${y + 12}" stroke="${colour}" stroke-width="2"/>`;
+          : swatch === 'tick'
+            ? `<line x1="${x + 6}" x2="${x + 6}" y1="${y}" y2="${y + 12}" stroke="${colour}" stroke-width="2"/>`
+            : triangle(x + 6, y + 11, 10, colour);
     return `${mark}<text x="${x + 16}" y="${y + 10}" font-size="11" fill="${INK}">${label}</text>`;
   });
 }
@@ -235,6 +266,7 @@ export function timelineSvg(r: DrillResult): string {
     ...lockLane(ev, f),
     ...faultMarks(ev, f),
     ...clientTicks(ev, f),
+    ...staleRedirectMarks(ev, f),
     ...violationMark(r, f),
   ];
   const legendY = 28 + f.lanes.length * (LANE + GAP) + 16;

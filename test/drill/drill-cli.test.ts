@@ -37,7 +37,8 @@ describe('vaultlab drill', () => {
     expect(r.stdout).toMatch(/^Usage: vaultlab drill NAME\|FILE/);
     expect(r.stdout).toMatch(/^ {2}kill-active +the active dies holding its lock/m);
     expect(r.stdout).toMatch(/^ {2}zombie-leader-unfenced +\S/m);
-    expect(r.stdout.match(/^ {2}[a-z-]+ {2,}\S/gm)).toHaveLength(11);
+    expect(r.stdout).toMatch(/^ {2}stale-redirect +the active dies; standbys 307 clients to it/m);
+    expect(r.stdout.match(/^ {2}[a-z-]+ {2,}\S/gm)).toHaveLength(12);
     expect(r.stdout).toContain('vaultlab drill ./my-drill.json');
   });
 

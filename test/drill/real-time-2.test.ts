@@ -5,7 +5,14 @@ import { operations } from '../../src/drill/history.ts';
 import { realTimeScenarios } from './real-time.ts';
 
 describe('shipped scenarios in real time over HTTP on level storage (2)', () => {
-  realTimeScenarios(['zombie-leader-unfenced', 'slow-storage', 'flapping-storage-errors', 'rolling-restart', 'lock-key-deleted']);
+  realTimeScenarios([
+    'zombie-leader-unfenced',
+    'slow-storage',
+    'flapping-storage-errors',
+    'rolling-restart',
+    'lock-key-deleted',
+    'stale-redirect',
+  ]);
 
   it('a standby partitioned from its peers cannot forward, and forwards again once healed', async () => {
     const r = await runDrill(

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkScenario } from '../../src/drill/scenario-check.ts';
-import { compileScenario } from '../../src/drill/scenario.ts';
+import { compileScenario, defineScenario, type Scenario } from '../../src/drill/scenario.ts';
 
 const good = {
   name: 'pause-the-active',
@@ -41,6 +41,32 @@ describe('checking a scenario file', () => {
     expect(expectations).toEqual([{ newTerms: 1 }, { downtimeAtMostMs: 3000 }]);
   });
 
+  it("takes a load's route and the stale-redirects expectation; a spec without a route is as before", () => {
+    const r = checkScenario({
+      ...withStep(0, { do: 'load', clients: 4, route: 'redirect' }),
+      steps: [...withStep(0, { do: 'load', clients: 4, route: 'redirect' }).steps, { do: 'expect', that: 'stale-redirects' }],
+    });
+    expect('errors' in r ? r.errors : []).toEqual([]);
+    if (!('scenario' in r)) return;
+    const { spec, expectations } = compileScenario(r.scenario, 1);
+    expect(spec.route).toBe('redirect');
+    expect(expectations).toContain('stale-redirects');
+    const plain = checkScenario(good);
+    if ('scenario' in plain) expect('route' in compileScenario(plain.scenario, 1).spec).toBe(false);
+  });
+
+  it('refuses a route that is not one in a shipped scenario too', () => {
+    const bad = {
+      name: 'x',
+      description: '',
+      steps: [
+        { do: 'load', clients: 1, route: 'forward' },
+        { do: 'wait', ms: 1 },
+      ],
+    } as unknown as Scenario;
+    expect(() => defineScenario(bad)).toThrow("x: a load's route must be one of active, redirect");
+  });
+
   it('reads durations as `vaultlab up` and Vault do (Go durations: "1m30s", "250ms")', () => {
     const r = checkScenario(withStep(1, { do: 'wait', ms: '1m30s' }));
     expect('errors' in r ? r.errors : []).toEqual([]);
@@ -66,6 +92,7 @@ describe('checking a scenario file', () => {
     ['an unknown step', withStep(1, { do: 'sleep', ms: 5 }), 'steps[1].do: must be one of load, stop-load, wait, fault, expect'],
     ['a step that is no object', withStep(1, 'wait 1s'), 'steps[1]: must be an object like { "do": "wait", "ms": "1s" }'],
     ['no clients', withStep(0, { do: 'load', clients: 0 }), 'steps[0].clients: must be a whole number from 1 to 64'],
+    ['an unknown route', withStep(0, { do: 'load', clients: 2, route: 'forward' }), 'steps[0].route: must be one of "active", "redirect"'],
     [
       'a wait in words',
       withStep(1, { do: 'wait', ms: 'two seconds' }),
@@ -107,7 +134,7 @@ describe('checking a scenario file', () => {
     [
       'an unknown expectation',
       withStep(7, { do: 'expect', that: 'happiness' }),
-      'steps[7].that: must be one of "active", "lost-writes", "fenced-writes"',
+      'steps[7].that: must be one of "active", "lost-writes", "fenced-writes", "stale-redirects"',
     ],
     [
       'terms as a fraction',

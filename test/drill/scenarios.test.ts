@@ -29,6 +29,7 @@ describe('shipped scenarios in virtual time', () => {
       'rolling-restart',
       'lock-key-deleted',
       'zone-loss',
+      'stale-redirect',
     ]);
     await expect(runScenario('nope')).rejects.toBeInstanceOf(UnknownScenarioError);
   });

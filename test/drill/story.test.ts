@@ -89,7 +89,64 @@ describe('the story of a drill', () => {
   });
 });
 
+/** Node1 killed at 1 s; three requests redirected there are refused; node2 takes over at 2 s; the next redirect reaches node2. */
+function staleRedirectHistory(): { events: HistoryEvent[]; startIndex: number } {
+  const { events } = zombieHistory();
+  const start = events.slice(0, 6);
+  const redirected = (op: number, t: number, to: string, refused: boolean): HistoryEvent[] => [
+    { t, kind: 'invoke', op, client: 0, node: 'node3', term: 0, type: 'put', key: 'k0', value: `c0-${op}` },
+    refused
+      ? { t, kind: 'fail', op, status: 'ECONNREFUSED', redirect: { to, refused } }
+      : { t: t + 1, kind: 'ok', op, version: 1, redirect: { to, refused } },
+  ];
+  const drill: HistoryEvent[] = [
+    { t: T0 + 1000, kind: 'fault', name: 'kill', target: 'node1', on: true },
+    { t: T0 + 1000, kind: 'state', node: 'node1', from: 'active', to: 'stopped' },
+    ...redirected(1, T0 + 1010, 'node1', true),
+    ...redirected(2, T0 + 1200, 'node1', true),
+    ...redirected(3, T0 + 1500, 'node1', true),
+    { t: T0 + 2000, kind: 'lock', node: 'node1', event: 'expired', term: 1 },
+    { t: T0 + 2000, kind: 'lock', node: 'node2', event: 'acquired', term: 2 },
+    { t: T0 + 2000, kind: 'state', node: 'node2', from: 'standby', to: 'active' },
+    ...redirected(4, T0 + 2050, 'node2', false),
+  ];
+  return { events: [...start, ...drill], startIndex: start.length };
+}
+
+describe('the story of redirects to a dead node', () => {
+  it('tells how many requests standbys sent on to the dead node, for how long, and whom they named next', () => {
+    const { events, startIndex } = staleRedirectHistory();
+    const story = drillStory({ events, startIndex, startTime: T0, loadEnd: T0 + 3000, keys: 1 });
+    expect(story.slice(1, 6)).toEqual([
+      '1.00 s node1 was killed',
+      '1.00 s node1 went down',
+      '1.01 s clients stopped getting answers',
+      '1.01 s 3 requests were redirected to node1 after it went down, for 0.49 s, until the standbys named node2',
+      "2.00 s node1's lease ran out",
+    ]);
+  });
+
+  it('tells a single one without a span, and no sentence when no redirect was refused', () => {
+    const { events, startIndex } = staleRedirectHistory();
+    const one = events.filter((e) => !('op' in e) || e.op === 1);
+    expect(drillStory({ events: one, startIndex, startTime: T0, loadEnd: T0 + 3000, keys: 1 })).toContain(
+      '1.01 s 1 request was redirected to node1 after it went down',
+    );
+    const none = events.filter((e) => !('op' in e) || e.op === 4);
+    expect(drillStory({ events: none, startIndex, startTime: T0, loadEnd: T0 + 3000, keys: 1 }).join('\n')).not.toContain('redirected');
+  });
+});
+
 describe('the story of a real drill', () => {
+  it('tells the stale redirects of a seeded stale-redirect drill', async () => {
+    const r = await runScenario('stale-redirect', { seed: 1 });
+    const told = r.story.filter((l) => /redirected to/.test(l));
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatch(
+      /^1\.\d\d s \d+ requests were redirected to node1 after it went down, for 0\.\d\d s, until the standbys named node[23]$/,
+    );
+  });
+
   it('is printed in order for a seeded zombie-leader drill and saved in drill.md and drill.json', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'vaultlab-story-'));
     try {

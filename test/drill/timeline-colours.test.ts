@@ -1,16 +1,22 @@
 /**
  * The timeline's colours: every colour drawn is in the legend, nothing is drawn translucent
- * (an overlay mixes a hue the legend does not have), and no two node states share a hue.
+ * (an overlay mixes a hue the legend does not have), and no two node states share a hue;
+ * requests redirected to a down node are drawn as triangles with a count, not by colour alone.
  */
 import { describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../../scenarios/index.ts';
 import { runDrill } from '../../src/drill/drill-runner.ts';
 import { compileScenario } from '../../src/drill/scenario.ts';
+import { staleRedirectRuns } from '../../src/drill/stale-redirects.ts';
 import { INK, PALETTE, PAPER, STATE_KEYS, timelineSvg } from '../../src/drill/timeline-svg.ts';
 
-async function svgOf(name: string): Promise<string> {
+async function drillOf(name: string) {
   const s = SCENARIOS.find((x) => x.name === name)!;
-  return timelineSvg(await runDrill(compileScenario(s, 1).spec));
+  return runDrill(compileScenario(s, 1).spec);
+}
+
+async function svgOf(name: string): Promise<string> {
+  return timelineSvg(await drillOf(name));
 }
 
 /** Every fill and stroke colour in the SVG ('none' is no colour). */
@@ -20,7 +26,7 @@ function coloursUsed(svg: string): Set<string> {
 
 /** The legend as drawn: each swatch (a rect or line) followed by its label. */
 function legendOf(svg: string): Map<string, string> {
-  const pairs = [...svg.matchAll(/<(?:rect|line) [^>]*?(?:fill|stroke)="(#[0-9a-f]{6})"[^>]*\/><text [^>]*>([^<]+)<\/text>/g)];
+  const pairs = [...svg.matchAll(/<(?:rect|line|polygon) [^>]*?(?:fill|stroke)="(#[0-9a-f]{6})"[^>]*\/><text [^>]*>([^<]+)<\/text>/g)];
   return new Map(pairs.map((m) => [m[2], m[1]]));
 }
 
@@ -38,7 +44,7 @@ function hsl(hex: string): { h: number; s: number; l: number } {
 }
 
 describe('timeline colours', () => {
-  it.each(['zombie-leader-unfenced', 'rolling-restart', 'kill-active'])(
+  it.each(['zombie-leader-unfenced', 'rolling-restart', 'kill-active', 'stale-redirect'])(
     '%s: every colour drawn is in the legend, none translucent',
     async (name) => {
       const svg = await svgOf(name);
@@ -57,6 +63,20 @@ describe('timeline colours', () => {
     expect(drawn(await svgOf('seal-active'), 'sealed')).toBe(true);
     const violation = new RegExp(`stroke="${PALETTE.failed.colour}" stroke-width="2"><title>split brain`);
     expect(violation.test(await svgOf('zombie-leader-unfenced'))).toBe(true);
+  });
+
+  it('marks each request redirected to a down node with a triangle, and each run with its count and node', async () => {
+    const r = await drillOf('stale-redirect');
+    const runs = staleRedirectRuns(r.history.events);
+    expect(runs.length).toBeGreaterThan(0);
+    const svg = timelineSvg(r);
+    const marks = svg.match(
+      new RegExp(`<polygon [^>]*fill="${PALETTE.staleRedirect.colour}"><title>redirected to node\\d, which was down`, 'g'),
+    );
+    expect(marks).toHaveLength(runs.reduce((n, run) => n + run.count, 0));
+    for (const run of runs) expect(svg).toContain(`>${run.count} redirected to ${run.to} while down</text>`);
+    // Clients that go straight to the active are never redirected: no marks.
+    expect(await svgOf('kill-active')).not.toContain('which was down');
   });
 
   it('gives every node state its own hue (greys told apart by lightness)', () => {

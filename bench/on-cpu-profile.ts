@@ -52,7 +52,7 @@ async function sampleWhile(pid: number, dataFile: string, during: () => Promise<
 }
 
 async function profileCase(c: BenchCase, storage: 'memory' | 'level', seconds: number, load: LoadProc, dir: string): Promise<CaseProfile> {
-  const spec = { storage, ...SERVER_KINDS[c.server], portBase: 0, preload: keySpacesOf(c.server, [c]) };
+  const spec = { storage, ...SERVER_KINDS[c.server], apiTls: false, portBase: 0, preload: keySpacesOf(c.server, [c]) };
   const server = await startServer(
     { ...spec, nodeFlags: ['--perf-basic-prof', '--interpreted-frames-native-stack', '--no-compact-code-space'] },
     `the ${c.name} server`,

@@ -26,6 +26,8 @@ export interface ReportData {
   profiles: ProfileRow[];
   /** The machine's load average per phase (absent from sets written before it was recorded). */
   load?: PhaseLoad[];
+  /** Paragraphs written into results.json by whoever committed the set (how the machine was shared, a profile): kept when the report is rewritten. */
+  notes?: string[];
 }
 
 /** pass or miss, louder on the console where a miss must stand out among the figures. */
@@ -189,6 +191,7 @@ export function markdown(r: ReportData): string {
     '',
     ...markdownTable(['profile', 'fault', 'runs', 'median ms', 'min–max ms', 'target', 'result'], r.profiles.map(profileCells)),
     '',
+    ...(r.notes?.length ? ['## Notes', '', ...r.notes.flatMap((n) => [n, ''])] : []),
   ].join('\n');
 }
 

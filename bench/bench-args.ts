@@ -3,12 +3,12 @@
  * options and `--quick`. Every value is checked before anything starts, so a bad one ends the
  * run with a message and exit code 1, having changed nothing.
  */
-import { CASES } from './cases.ts';
+import { API_TLS_MODES, CASES, type ApiTls } from './cases.ts';
 import { parsePortBase } from './port-base.ts';
 import type { BenchOptions } from './run-bench.ts';
 
 const STORAGES = ['memory', 'level'] as const;
-const KNOWN = ['quick', 'out', 'connections', 'duration', 'storages', 'cases', 'port-base'];
+const KNOWN = ['quick', 'out', 'connections', 'duration', 'storages', 'cases', 'port-base', 'api-tls'];
 
 /** `t` as a number above 0 (whole when `whole`), or an error quoting the flag's value as typed. */
 function positive(flag: string, t: string, whole: boolean, typed = t): number {
@@ -26,6 +26,13 @@ function oneOf<T extends string>(flag: string, text: string, allowed: readonly T
       throw new Error(`--${flag}: unknown ${JSON.stringify(t)} (known: ${allowed.join(', ')})`);
     return t as T;
   });
+}
+
+/** `--api-tls`: off, on, or both (an axis: every case runs once per mode, the two measured back to back); each mode once. */
+function apiTlsModes(text: string): ApiTls[] {
+  const modes = oneOf('api-tls', text, API_TLS_MODES);
+  if (new Set(modes).size !== modes.length) throw new Error(`--api-tls names a mode twice: got ${JSON.stringify(text)}`);
+  return modes;
 }
 
 /** The options `argv` asks for; throws a message naming the flag at the first bad value. */
@@ -55,5 +62,6 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions & { outDir
       ),
     ),
     portBase: get('port-base', parsePortBase),
+    apiTls: get('api-tls', apiTlsModes),
   };
 }

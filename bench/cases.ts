@@ -10,7 +10,13 @@ import { READ_KEYS, secretBody, WRITE_KEYS, ZIPF_S, type KeySpace } from './key-
 import type { LoadJob } from './load-process.ts';
 import type { ServerReady } from './server-process.ts';
 
-/** The server processes a run starts per storage. */
+/** Whether a server serves its API (every node's, and the bare route) over TLS. */
+export type ApiTls = 'off' | 'on';
+
+/** The API TLS modes a run can measure, in their base order. */
+export const API_TLS_MODES: readonly ApiTls[] = ['off', 'on'];
+
+/** The server processes a run starts per storage (and per API TLS mode). */
 export type ServerKind = 'node' | 'uncached' | 'noble' | 'synced';
 
 /** How each server kind is started. */
@@ -83,6 +89,7 @@ function kv(spec: KvSpec): BenchCase {
       connections,
       durationSec,
       followRedirect: route === 'redirect',
+      ca: s.ca,
     }),
   };
 }
@@ -101,6 +108,7 @@ const BASELINE: BenchCase = {
     connections,
     durationSec,
     followRedirect: false,
+    ca: s.ca,
   }),
 };
 

@@ -4,7 +4,9 @@
  * looked as if `randomFillSync` cost 25 µs (it costs about 1 µs). perf samples only what runs.
  * The server runs with --perf-basic-prof, so JIT frames carry their source file; perf attaches
  * after the preload and a warm-up, for the measured window only.
- *   node --import tsx bench/on-cpu-profile.ts [--cases=read-uniform,write] [--storage=memory] [--seconds=8] [--out=DIR]
+ * At 10 connections by default; at 1 (`--connections=1`) the profile is of one request at a time, where a
+ * forwarded read's added latency is the extra work on the one event loop all three nodes share.
+ *   node --import tsx bench/on-cpu-profile.ts [--cases=read-uniform,write] [--storage=memory] [--connections=10] [--seconds=8] [--out=DIR]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +21,7 @@ interface CaseProfile {
   name: string;
   what: string;
   storage: 'memory' | 'level';
+  connections: number;
   cpuUsPerReq: number;
   reqPerSec: number;
   categories: Array<{ category: string; percent: number }>;
@@ -51,14 +54,21 @@ async function sampleWhile(pid: number, dataFile: string, during: () => Promise<
   return { rows: parsePerfReport(flat), stacks: parsePerfScript(perfOutput(['script', '-i', dataFile, '-F', 'ip,sym,dso'])) };
 }
 
-async function profileCase(c: BenchCase, storage: 'memory' | 'level', seconds: number, load: LoadProc, dir: string): Promise<CaseProfile> {
-  const spec = { storage, ...SERVER_KINDS[c.server], portBase: 0, preload: keySpacesOf(c.server, [c]) };
+/** Where one case is profiled: its storage, connections and seconds. */
+interface ProfileRun {
+  storage: 'memory' | 'level';
+  connections: number;
+  seconds: number;
+}
+
+async function profileCase(c: BenchCase, { storage, connections, seconds }: ProfileRun, load: LoadProc, dir: string): Promise<CaseProfile> {
+  const spec = { storage, ...SERVER_KINDS[c.server], apiTls: false, portBase: 0, preload: keySpacesOf(c.server, [c]) };
   const server = await startServer(
     { ...spec, nodeFlags: ['--perf-basic-prof', '--interpreted-frames-native-stack', '--no-compact-code-space'] },
     `the ${c.name} server`,
   );
   try {
-    const job = (s: number) => c.job(server.ready, 10, s);
+    const job = (s: number) => c.job(server.ready, connections, s);
     await load.run(job(2)); // warm-up: JIT and connection pools, outside the samples
     let requests = 0;
     let cpu = 0;
@@ -74,6 +84,7 @@ async function profileCase(c: BenchCase, storage: 'memory' | 'level', seconds: n
       name: c.name,
       what: c.what,
       storage,
+      connections,
       cpuUsPerReq: cpu / requests,
       reqPerSec,
       categories: attributeStacks(stacks),
@@ -90,7 +101,7 @@ export function profilesMarkdown(profiles: CaseProfile[]): string {
   const pct = (x: number) => `${x.toFixed(1)} %`;
   const parts = profiles.map((p) =>
     [
-      `## ${p.name} (${p.storage}, c10): ${p.what}`,
+      `## ${p.name} (${p.storage}, c${p.connections}): ${p.what}`,
       '',
       `${p.cpuUsPerReq.toFixed(0)} µs of server CPU per request while sampled (perf's own cost included).`,
       '',
@@ -112,6 +123,9 @@ async function main(): Promise<void> {
   const names = (arg('cases') ?? 'baseline,read-uniform,read-zipf,read-uncached,write').split(',');
   const storage = (arg('storage') ?? 'memory') as 'memory' | 'level';
   const seconds = Number(arg('seconds') ?? 8);
+  const connections = Number(arg('connections') ?? 10);
+  if (!Number.isInteger(connections) || connections < 1)
+    throw new Error(`--connections takes a whole number above 0: got ${arg('connections')}`);
   const out = arg('out') ?? 'bench/out';
   // perf's data files are megabytes per case and useless without this machine's binaries: kept out of the results.
   const dir = mkdtempSync(join(tmpdir(), 'vaultlab-perf-'));
@@ -122,8 +136,8 @@ async function main(): Promise<void> {
     for (const name of names) {
       const c = CASES.find((x) => x.name === name);
       if (!c) throw new Error(`no bench case named ${name}; cases: ${CASES.map((x) => x.name).join(', ')}`);
-      process.stderr.write(`profiling ${name} on ${storage} for ${seconds} s …\n`);
-      profiles.push(await profileCase(c, storage, seconds, load, dir));
+      process.stderr.write(`profiling ${name} on ${storage} at c${connections} for ${seconds} s …\n`);
+      profiles.push(await profileCase(c, { storage, connections, seconds }, load, dir));
       const p = profiles.at(-1)!;
       process.stderr.write(
         `  ${p.cpuUsPerReq.toFixed(0)} µs CPU/req; ${p.categories

@@ -14,8 +14,8 @@ export const SERVER_PORT_STRIDE = 100;
 /** The baseline route's offset in a server's range: past the API and cluster ports of nine nodes. */
 export const BASELINE_PORT_OFFSET = 90;
 
-/** Ranges the bench hands out: eight server processes (four kinds × two storages) and the failover cluster. */
-export const PORT_RANGES = 9;
+/** Ranges the bench hands out: sixteen server processes (four kinds × two storages × API TLS off and on) and the failover cluster. */
+export const PORT_RANGES = 17;
 
 /** The highest base port, so that every range ends at or below 65535. */
 export const MAX_PORT_BASE = 65535 - PORT_RANGES * SERVER_PORT_STRIDE + 1;

@@ -15,6 +15,8 @@ export interface ServerSpec {
   aead: 'node' | 'noble';
   readCache: boolean;
   sync: boolean;
+  /** Every node's API (and the bare route) over TLS from a CA of the server's own. */
+  apiTls: boolean;
   /** Its first port (0: any free ports). */
   portBase: number;
   /** The secrets its cases touch. */
@@ -41,6 +43,7 @@ export async function startServer(spec: ServerSpec, who: string): Promise<Server
       BENCH_AEAD: spec.aead,
       BENCH_READ_CACHE: spec.readCache ? 'on' : 'off',
       BENCH_SYNC: spec.sync ? 'on' : 'off',
+      BENCH_API_TLS: spec.apiTls ? 'on' : 'off',
       BENCH_PORT_BASE: String(spec.portBase),
       BENCH_PRELOAD: JSON.stringify(spec.preload),
     },

@@ -7,7 +7,7 @@ import { formatLatency, latencySource } from './latency.ts';
 import { markdownTable } from './markdown.ts';
 import type { ProfileRow } from './profiles.ts';
 import { svgChart } from './ratio-chart.ts';
-import type { CaseRow, FailoverRow, Ratio, Spread } from './summary.ts';
+import { scopeName, type CaseRow, type FailoverRow, type HopRow, type Ratio, type Spread } from './summary.ts';
 import type { PhaseLoad } from './throughput.ts';
 
 const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
@@ -20,10 +20,14 @@ export interface ReportData {
   settings: Record<string, unknown>;
   cases: CaseRow[];
   ratios: Ratio[];
+  /** The hop's figures, API TLS off and on side by side (absent from sets written before it was reported). */
+  hop?: HopRow[];
   failover: FailoverRow[];
   profiles: ProfileRow[];
   /** The machine's load average per phase (absent from sets written before it was recorded). */
   load?: PhaseLoad[];
+  /** Paragraphs written into results.json by whoever committed the set (how the machine was shared, a profile): kept when the report is rewritten. */
+  notes?: string[];
 }
 
 /** pass or miss, louder on the console where a miss must stand out among the figures. */
@@ -33,7 +37,7 @@ const verdict = (pass: boolean | undefined, miss = 'miss') => (pass ? 'pass' : m
 const hitRateCell = (h: Spread | undefined) => (h ? `${f(100 * h.median)} % [${f(100 * h.min)}–${f(100 * h.max)}]` : '');
 
 const caseCells = (c: CaseRow) => [
-  c.storage,
+  scopeName(c.storage, c.apiTls),
   c.case,
   String(c.connections),
   `${f(c.reqPerSec.median)} [${f(c.reqPerSec.min)}–${f(c.reqPerSec.max)}]`,
@@ -77,6 +81,9 @@ const profileCells = (x: ProfileRow) => [
 const LATENCY_NOTE =
   'c1 latencies come from a µs client (undici + performance.now()). c10 req/s and latencies come from autocannon, whose histogram keeps whole milliseconds (a request under 1 ms counts as 0, shown as "< 1 ms"), except the redirect cases and `read-zipf-micro`, which use the µs client at 10 connections so the redirect ratio compares like with like. req/s is over the time each client measured (autocannon runs to its next one-second tick). Server CPU µs/req is the server process\'s CPU time over the measured window divided by the requests in it; cache hits are the share of the active\'s read-cache lookups answered from it over the same window, counted on the server.';
 
+const TLS_NOTE =
+  'Rows marked "API TLS" ran against a server of their own that serves every node\'s API and the bare route over TLS (TLS 1.3, P-256 certificates from a CA the server made for the run), measured back to back with the same case in plain HTTP. Both clients keep their connections open, so each connection pays one handshake: the µs client (undici) verifies the chain against that CA and follows a 307 on a pooled connection to the active (results.json counts the connections it opened per origin); autocannon 9 is handed the CA but always connects with certificate checks off, so its handshakes skip one signature check. The cluster port between the nodes is mutual TLS in both modes.';
+
 /** What the workloads are: key spaces, distributions and the read cache's size. */
 function workloadNote(): string {
   const { small, medium, large } = READ_KEYS;
@@ -107,6 +114,7 @@ function caseSection(r: ReportData): string[] {
     '',
     LATENCY_NOTE,
     '',
+    ...(r.cases.some((c) => c.apiTls === 'on') ? [TLS_NOTE, ''] : []),
     workloadNote(),
     '',
     ...caseList(r),
@@ -125,6 +133,31 @@ function loadSection(load: PhaseLoad[] | undefined): string[] {
   ];
 }
 
+/** A ratio's median with its range, or "not measured". */
+const spreadCell = (x: Ratio | undefined, d = 2) => (x ? `${f(x.median, d)} [${f(x.min, d)}–${f(x.max, d)}]` : 'not measured');
+
+const hopCells = (h: HopRow) => [
+  h.storage,
+  h.measure,
+  spreadCell(h.off),
+  spreadCell(h.on),
+  h.off?.target ?? '',
+  h.off?.pass === undefined ? '' : verdict(h.off.pass),
+];
+
+/** The hop side by side, API TLS off and on, when the run measured it over TLS. */
+function hopSection(hop: HopRow[] | undefined): string[] {
+  if (!hop?.some((h) => h.on)) return [];
+  return [
+    '## The hop: forwarded and redirected against direct, API TLS off and on (medians over repetitions; [min–max])',
+    '',
+    'Ratios at 10 connections; added latency in µs at 1 connection (the forwarded or redirected read minus the direct read, in the same repetition). Targets are judged with TLS off; the TLS-on figures are reported.',
+    '',
+    ...markdownTable(['storage', 'measure', 'API TLS off', 'API TLS on', 'target (TLS off)', 'result'], hop.map(hopCells)),
+    '',
+  ];
+}
+
 /** The Markdown report. */
 export function markdown(r: ReportData): string {
   const pairs = (o: Record<string, unknown>, show: (v: unknown) => string) =>
@@ -138,6 +171,7 @@ export function markdown(r: ReportData): string {
     '',
     ...caseSection(r),
     ...loadSection(r.load),
+    ...hopSection(r.hop),
     '## Ratios (computed within each repetition; level and memory interleaved case by case)',
     '',
     ...markdownTable(['ratio', 'median', 'min–max', 'target', 'result'], r.ratios.filter(measured).map(ratioCells)),
@@ -157,6 +191,7 @@ export function markdown(r: ReportData): string {
     '',
     ...markdownTable(['profile', 'fault', 'runs', 'median ms', 'min–max ms', 'target', 'result'], r.profiles.map(profileCells)),
     '',
+    ...(r.notes?.length ? ['## Notes', '', ...r.notes.flatMap((n) => [n, ''])] : []),
   ].join('\n');
 }
 
@@ -170,7 +205,7 @@ export function writeReport(dir: string, report: ReportData & { samples: unknown
 
 /** One case on the console: req/s, the read cache's hit rate where it had one, then p50 and p99 in the unit their client measured, autocannon's with its resolution. */
 export function caseLine(c: CaseRow): string {
-  const name = `${c.storage} ${c.case} c${c.connections}`.padEnd(34);
+  const name = `${c.storage}${c.apiTls === 'on' ? ' TLS' : ''} ${c.case} c${c.connections}`.padEnd(38);
   const p50 = formatLatency(c.latency.p50.median, c.latency).padStart(9);
   const p99 = formatLatency(c.latency.p99.median, c.latency).padStart(9);
   const source = c.latency.unit === 'ms' ? `  (${latencySource(c.latency)})` : '';
@@ -183,7 +218,17 @@ export function printTable(r: Omit<ReportData, 'machine' | 'settings'>): string 
   const rows = r.cases.map((c) => caseLine(c));
   const ratios = r.ratios
     .filter(measured)
-    .map((x) => `${x.name.padEnd(52)} ${f(x.median, 2).padStart(8)}  ${x.target ? `${x.target}: ${verdict(x.pass, 'MISS')}` : ''}`);
+    .map((x) => `${x.name.padEnd(62)} ${f(x.median, 2).padStart(8)}  ${x.target ? `${x.target}: ${verdict(x.pass, 'MISS')}` : ''}`);
+  const hop = r.hop?.some((h) => h.on)
+    ? [
+        `${'the hop'.padEnd(52)} ${'TLS off'.padStart(8)} ${'TLS on'.padStart(8)}`,
+        ...r.hop.map(
+          (h) =>
+            `${`${h.storage}: ${h.measure}`.padEnd(52)} ${f(h.off?.median ?? NaN, 2).padStart(8)} ${f(h.on?.median ?? NaN, 2).padStart(8)}`,
+        ),
+        '',
+      ]
+    : [];
   const fo = r.failover
     .filter((x) => x.runs > 0)
     .map(
@@ -194,5 +239,5 @@ export function printTable(r: Omit<ReportData, 'machine' | 'settings'>): string 
     (x) =>
       `profile ${x.profile.padEnd(7)} ${x.kind.padEnd(10)} median ${f(x.medianMs).padStart(6)} ms  [${f(x.minMs)}–${f(x.maxMs)}]  (${x.target}: ${verdict(x.pass, 'MISS')})`,
   );
-  return [...rows, '', ...ratios, '', ...fo, '', ...pr].join('\n');
+  return [...rows, '', ...hop, ...ratios, '', ...fo, '', ...pr].join('\n');
 }

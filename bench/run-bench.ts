@@ -6,6 +6,7 @@
 import { cpus, loadavg } from 'node:os';
 import { LAB_TIMINGS } from '../src/ha/index.ts';
 import { parseBenchArgs } from './bench-args.ts';
+import type { ApiTls } from './cases.ts';
 import { READ_CACHE } from './key-spaces.ts';
 import { runFailover } from './failover.ts';
 import { PORT_RANGES, rangeBase } from './port-base.ts';
@@ -27,6 +28,8 @@ export interface BenchOptions {
   durationSec?: number;
   /** The first of the bench's ports (default 0: any free ports); see port-base.ts. */
   portBase?: number;
+  /** Serve the API in plain HTTP, over TLS, or both, each case measured in each mode back to back (default: off). */
+  apiTls?: ApiTls[];
   outDir?: string;
   onProgress?: (line: string) => void;
 }
@@ -52,6 +55,7 @@ export async function runBench(o: BenchOptions = {}) {
     profileRuns: quick ? 2 : 20,
     lockTtlMs: LAB_TIMINGS.lockTtlMs,
     portBase: o.portBase ?? 0,
+    apiTls: o.apiTls ?? ['off'],
     readCache: READ_CACHE,
   };
   const onProgress = o.onProgress ?? ((l: string) => process.stderr.write(`${l}\n`));
@@ -60,6 +64,7 @@ export async function runBench(o: BenchOptions = {}) {
     ...settings,
     connections: o.connections,
     storages: settings.storages as Array<'memory' | 'level'>,
+    apiTls: settings.apiTls,
     cases: o.cases,
     onProgress,
   });

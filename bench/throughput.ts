@@ -6,7 +6,7 @@
  * and misses over the measured window, and the machine's load average over each repetition.
  */
 import { loadavg } from 'node:os';
-import { CASES, keySpacesOf, SERVER_KINDS, type BenchCase, type ServerKind } from './cases.ts';
+import { CASES, keySpacesOf, SERVER_KINDS, type ApiTls, type BenchCase, type ServerKind } from './cases.ts';
 import { formatLatency, type Latency } from './latency.ts';
 import { rangeBase } from './port-base.ts';
 import { startLoad, startServer, type LoadProc, type ServerProc } from './processes.ts';
@@ -15,6 +15,8 @@ import { repetition, type Slot } from './schedule.ts';
 /** One measurement. */
 export interface Sample {
   storage: 'memory' | 'level';
+  /** Whether the API was served over TLS (absent from sets written before it could be: off). */
+  apiTls?: ApiTls;
   case: string;
   connections: number;
   rep: number;
@@ -27,6 +29,8 @@ export interface Sample {
   cpuUsPerReq: number;
   /** The read cache's lookups over the measured window, summed over the nodes; absent on servers without the cache. */
   cache?: { hits: number; misses: number };
+  /** Connections the µs client opened over the measured window, by origin (absent for autocannon). */
+  connectionsOpened?: Record<string, number>;
 }
 
 /** The machine's 1, 5 and 15 minute load averages at the start and the end of a phase. */
@@ -39,6 +43,8 @@ export interface PhaseLoad {
 /** Settings of a throughput run. */
 export interface ThroughputOptions {
   storages: Array<'memory' | 'level'>;
+  /** The API TLS modes to measure each case in (default: off). */
+  apiTls?: ApiTls[];
   /** Only these connection counts (default: each case's own). */
   connections?: number[];
   reps: number;
@@ -52,23 +58,30 @@ export interface ThroughputOptions {
 }
 
 type Servers = Map<string, ServerProc>;
-const serverKey = (storage: string, kind: ServerKind) => `${storage}/${kind}`;
+const serverKey = (storage: string, kind: ServerKind, apiTls: ApiTls) => `${storage}/${kind}/${apiTls}`;
+/** How a progress line or an error names a server: "the memory node server", "the memory node server with API TLS". */
+const serverName = (storage: string, kind: ServerKind, apiTls: ApiTls) =>
+  `the ${storage} ${kind} server${apiTls === 'on' ? ' with API TLS' : ''}`;
 
-/** Starts, one after the other, the server processes the cases need on every storage, each on its own port range; `started` holds every one that came up. */
+/** Starts, one after the other, the server processes the cases need on every storage and TLS mode, each on its own port range; `started` holds every one that came up. */
 async function startServers(o: ThroughputOptions, cases: BenchCase[], started: Servers): Promise<void> {
   let k = 0;
   for (const storage of o.storages) {
     for (const kind of new Set(cases.filter((c) => !c.storages || c.storages.includes(storage)).map((c) => c.server))) {
-      const spec = { storage, ...SERVER_KINDS[kind], portBase: rangeBase(o.portBase, k++), preload: keySpacesOf(kind, cases) };
-      o.onProgress(`starting the ${storage} ${kind} server (${spec.preload.reduce((n, s) => n + s.count, 0)} secrets to preload)`);
-      started.set(serverKey(storage, kind), await startServer(spec, `the ${storage} ${kind} server`));
+      for (const apiTls of o.apiTls ?? ['off']) {
+        const preload = keySpacesOf(kind, cases);
+        const spec = { storage, ...SERVER_KINDS[kind], apiTls: apiTls === 'on', portBase: rangeBase(o.portBase, k++), preload };
+        const name = serverName(storage, kind, apiTls);
+        o.onProgress(`starting ${name} (${preload.reduce((n, s) => n + s.count, 0)} secrets to preload)`);
+        started.set(serverKey(storage, kind, apiTls), await startServer(spec, name));
+      }
     }
   }
 }
 
 /** One measurement: a warm-up, then the run itself with the server's CPU time and cache counts taken around it. */
 async function measure(load: LoadProc, server: ServerProc, slot: Slot, rep: number, o: ThroughputOptions): Promise<Sample> {
-  const { storage, connections, case: c } = slot;
+  const { storage, apiTls, connections, case: c } = slot;
   const job = c.job(server.ready, connections, o.durationSec);
   await load.run({ ...job, durationSec: o.warmupSec });
   const before = await server.stats();
@@ -78,6 +91,7 @@ async function measure(load: LoadProc, server: ServerProc, slot: Slot, rep: numb
   const cache = { hits: after.cache.hits - before.cache.hits, misses: after.cache.misses - before.cache.misses };
   return {
     storage,
+    apiTls,
     case: c.name,
     connections,
     rep,
@@ -87,6 +101,7 @@ async function measure(load: LoadProc, server: ServerProc, slot: Slot, rep: numb
     errors: r.errors,
     cpuUsPerReq: r.requests ? cpu / r.requests : 0,
     ...(SERVER_KINDS[c.server].readCache ? { cache } : {}),
+    ...(r.connectionsOpened ? { connectionsOpened: r.connectionsOpened } : {}),
   };
 }
 
@@ -98,7 +113,7 @@ export function hitRateText(cache: Sample['cache']): string {
 
 const progressLine = (s: Sample) =>
   [
-    `${s.storage} ${s.case} c${s.connections} rep ${s.rep + 1}: ${Math.round(s.reqPerSec)} req/s`,
+    `${s.storage}${s.apiTls === 'on' ? ' tls' : ''} ${s.case} c${s.connections} rep ${s.rep + 1}: ${Math.round(s.reqPerSec)} req/s`,
     `p50 ${formatLatency(s.latency.p50, s.latency)}`,
     `${s.cpuUsPerReq.toFixed(1)} µs CPU/req`,
     hitRateText(s.cache),
@@ -112,7 +127,7 @@ export async function runThroughput(o: ThroughputOptions): Promise<{ samples: Sa
   const samples: Sample[] = [];
   const phases: PhaseLoad[] = [];
   const chosen = CASES.filter((c) => !o.cases || o.cases.includes(c.name));
-  const reps = Array.from({ length: o.reps }, (_, rep) => repetition(chosen, o.storages, rep, o.connections));
+  const reps = Array.from({ length: o.reps }, (_, rep) => repetition(chosen, o.storages, rep, o.connections, o.apiTls));
   const total = reps.reduce((n, slots) => n + slots.length, 0);
   const servers: Servers = new Map();
   const load = await startLoad();
@@ -122,7 +137,7 @@ export async function runThroughput(o: ThroughputOptions): Promise<{ samples: Sa
     for (const [rep, slots] of reps.entries()) {
       const start = loadavg();
       for (const slot of slots) {
-        const s = await measure(load, servers.get(serverKey(slot.storage, slot.case.server))!, slot, rep, o);
+        const s = await measure(load, servers.get(serverKey(slot.storage, slot.case.server, slot.apiTls))!, slot, rep, o);
         samples.push(s);
         o.onProgress(`[${samples.length}/${total}] ${progressLine(s)}`);
       }

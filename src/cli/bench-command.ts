@@ -18,6 +18,7 @@ interface BenchFlags {
   portBase?: string;
   cases?: string;
   storages?: string;
+  apiTls?: string;
   out: string;
 }
 
@@ -30,6 +31,7 @@ function benchArgs(o: BenchFlags): string[] {
   if (o.portBase !== undefined) args.push(`--port-base=${o.portBase}`);
   if (o.cases) args.push(`--cases=${o.cases}`);
   if (o.storages) args.push(`--storages=${o.storages}`);
+  if (o.apiTls !== undefined) args.push(`--api-tls=${o.apiTls}`);
   return args;
 }
 
@@ -60,10 +62,14 @@ export function registerBench(program: Command, run: Run): void {
     .option('--duration <seconds>', 'seconds per measurement')
     .option(
       '--port-base <port>',
-      'first of the 900 ports the bench uses: server process k takes port-base + 100·k … + 99, the failover cluster the last range (default 0: any free ports)',
+      'first of the 1700 ports the bench uses: server process k takes port-base + 100·k … + 99, the failover cluster the last range (default 0: any free ports)',
     )
     .option('--cases <list>', 'only these cases, comma-separated (then no failover or timing profiles)')
     .option('--storages <list>', 'only these storages: memory, level (default: memory when --quick, else both)')
+    .option(
+      '--api-tls <modes>',
+      'serve the API in plain HTTP (off), over TLS from a throwaway CA (on), or both (off,on: each case in each mode, back to back) (default: off)',
+    )
     .option('--out <dir>', 'where results.json, results.md and ratios.svg go', 'bench/out')
     .action((o: BenchFlags) => run(() => runBenchmark(o)));
 }

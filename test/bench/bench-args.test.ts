@@ -16,7 +16,17 @@ describe('parseBenchArgs', () => {
     });
   });
 
+  it('reads the API TLS modes: off, on, or both as an axis', () => {
+    expect(parseBenchArgs(['--api-tls=on']).apiTls).toEqual(['on']);
+    expect(parseBenchArgs(['--api-tls=off,on']).apiTls).toEqual(['off', 'on']);
+    expect(parseBenchArgs([]).apiTls).toBeUndefined();
+  });
+
   it.each([
+    ['--api-tls=yes', '--api-tls: unknown "yes" (known: off, on)'],
+    ['--api-tls=off,', '--api-tls: unknown "" (known: off, on)'],
+    ['--api-tls=on,on', '--api-tls names a mode twice: got "on,on"'],
+    ['--api-tls', '--api-tls needs a value: --api-tls=VALUE'],
     ['--duration=1,2', '--duration takes a number above 0: got "1,2"'],
     ['--duration=0', '--duration takes a number above 0: got "0"'],
     ['--connections=1,x', '--connections takes whole numbers above 0, comma-separated: got "1,x"'],

@@ -152,7 +152,7 @@ describe('vaultlab bench --port-base', () => {
     const r = await runCli(['bench', '--quick', '--port-base', bad, `--out=${out}`]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
-      `--port-base must be 0 (any free ports) or a whole number from 1024 to 64636 (the bench uses 900 ports from it): got "${bad}"`,
+      `--port-base must be 0 (any free ports) or a whole number from 1024 to 63836 (the bench uses 1700 ports from it): got "${bad}"`,
     );
     expect(r.stderr).not.toMatch(/starting the/);
     expect(existsSync(out)).toBe(false);
@@ -161,6 +161,26 @@ describe('vaultlab bench --port-base', () => {
   it('is in the help text', async () => {
     const r = await runCli(['bench', '--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout + r.stderr).toMatch(/--port-base <port>\s+first of the 900 ports the bench uses/);
+    expect(r.stdout + r.stderr).toMatch(/--port-base <port>\s+first of the 1700 ports the bench uses/);
+  });
+});
+
+describe('vaultlab bench --api-tls', () => {
+  it.each([
+    ['yes', '--api-tls: unknown "yes" (known: off, on)'],
+    ['on,on', '--api-tls names a mode twice: got "on,on"'],
+    ['', '--api-tls: unknown "" (known: off, on)'],
+  ])('refuses %j with a clear error and exit 1, starting nothing', async (bad, message) => {
+    const out = join(tmpdir(), `vaultlab-bench-never-${process.pid}-tls-${bad.replace(/\W/g, '_')}`);
+    const r = await runCli(['bench', '--quick', '--api-tls', bad, `--out=${out}`]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).not.toMatch(/starting the/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('is in the help text', async () => {
+    const r = await runCli(['bench', '--help']);
+    expect(r.stdout + r.stderr).toMatch(/--api-tls <modes>\s+serve the API in plain HTTP \(off\), over TLS/);
   });
 });

@@ -88,4 +88,50 @@ describe('vaultlab bench --quick', () => {
       await rm(out, { recursive: true, force: true });
     }
   }, 240_000);
+
+  it('with --api-tls=off,on measures the hop in both modes and reports them side by side', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'vaultlab-bench-tls-'));
+    const portBase = 20_000 + 100 * Math.floor(Math.random() * 180);
+    const hopCases = ['read-zipf', 'read-zipf-micro', 'read-forwarded', 'read-redirected'];
+    try {
+      const args = ['bench', '--quick', `--port-base=${portBase}`, `--out=${out}`, `--cases=${hopCases.join(',')}`, '--api-tls=off,on'];
+      const r = await runCli(args);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/starting the memory node server with API TLS/);
+      const json = JSON.parse(await readFile(join(out, 'results.json'), 'utf8'));
+      expect(json.settings.apiTls).toEqual(['off', 'on']);
+      for (const name of hopCases)
+        for (const conns of CASES.find((c) => c.name === name)!.connections)
+          for (const tls of ['off', 'on']) {
+            const row = json.cases.find((x: any) => x.case === name && x.connections === conns && x.apiTls === tls);
+            expect(row, `${name} c${conns} TLS ${tls}`).toBeDefined();
+            expect(row.reqPerSec.median, `${name} c${conns} TLS ${tls}`).toBeGreaterThan(0);
+            expect(row.errors, `${name} c${conns} TLS ${tls}`).toBe(0);
+          }
+      // Over TLS the µs client reached the standby and, following its 307, the active over https, on pooled
+      // connections: no more per origin than the job's connections (a connection per request would be thousands).
+      for (const s of json.samples.filter((x: any) => x.apiTls === 'on' && x.case === 'read-redirected')) {
+        const origins = Object.keys(s.connectionsOpened);
+        expect(origins, `c${s.connections}`).toHaveLength(2);
+        for (const o of origins) expect(o).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/?$/);
+        for (const n of Object.values(s.connectionsOpened)) expect(n).toBeLessThanOrEqual(s.connections);
+      }
+      expect(json.hop.map((h: any) => h.measure)).toContain('forwarded − direct read p50 µs (c1)');
+      for (const h of json.hop) {
+        expect(Number.isFinite(h.off.median), `${h.measure} TLS off`).toBe(true);
+        expect(Number.isFinite(h.on.median), `${h.measure} TLS on`).toBe(true);
+        // The targets are judged with TLS off; the TLS-on figures are reported without one.
+        expect(h.on.target, h.measure).toBeUndefined();
+      }
+      const md = await readFile(join(out, 'results.md'), 'utf8');
+      expect(md).toContain('## The hop: forwarded and redirected against direct, API TLS off and on');
+      expect(md).toMatch(
+        /^\| memory \| forwarded − direct read p50 µs \(c1\) \| -?\d+\.\d\d \[.*\] \| -?\d+\.\d\d \[.*\] \| ≤ \+50 µs \| (pass|miss) \|$/m,
+      );
+      expect(md).toMatch(/^\| memory, API TLS \| read-forwarded \| 1 \|/m);
+      expect(r.stdout).toMatch(/memory TLS read-forwarded c1 /);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  }, 240_000);
 });

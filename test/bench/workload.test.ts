@@ -112,4 +112,17 @@ describe('one repetition', () => {
     expect(at('write-synced')).toEqual(new Set(['level c1', 'level c10']));
     expect(repetition(CASES, storages, 0, [10]).every((s) => s.connections === 10)).toBe(true);
   });
+
+  it('measures each case with the API TLS off and on back to back, the order swapped the next repetition', () => {
+    for (const rep of [0, 1]) {
+      const slots = repetition(CASES, storages, rep, undefined, ['off', 'on']);
+      expect(slots).toHaveLength(2 * repetition(CASES, storages, rep).length);
+      for (let i = 0; i < slots.length; i += 2) {
+        const [a, b] = [slots[i], slots[i + 1]];
+        expect(b).toMatchObject({ case: a.case, storage: a.storage, connections: a.connections });
+        expect([a.apiTls, b.apiTls]).toEqual(rep % 2 ? ['on', 'off'] : ['off', 'on']);
+      }
+    }
+    expect(repetition(CASES, storages, 0).every((s) => s.apiTls === 'off')).toBe(true);
+  });
 });

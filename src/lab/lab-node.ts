@@ -99,6 +99,9 @@ export async function buildLabNode(i: number, host: string, opts: LabNodeOptions
     ? new ClusterClient({
         credentials: (leader) => node?.leaderIdentity(leader.holder) ?? Promise.resolve(undefined),
         route: network && ((clusterAddr) => network.route(name, clusterAddr)),
+        // Vault's keepalive deadline (30 s) is twice its 15 s lock TTL; the lab keeps that ratio to its own TTL (2 s on the
+        // lab profile), so a standby cut off from the active falls back to a 307 within seconds, not after Vault's 30 s.
+        keepaliveTimeoutMs: 2 * lab.timings.lockTtlMs,
       })
     : undefined;
   const forwarder: Forwarder = client ?? socketlessForwarder();

@@ -4,7 +4,9 @@
  * keeps one gRPC connection. It presents the certificate and key the active advertised for
  * its term, and accepts only that certificate from the server. A new active (another holder
  * of the lock) means a new connection; when the connection drops, the requests in flight on it
- * fail and the standby's handler looks for the active again, as Vault's forwarding does.
+ * fail and the standby's handler looks for the active again, as Vault's forwarding does. A
+ * connection whose active falls silent while requests wait on it is closed by its keepalive
+ * watch (cluster-keepalive.ts), which fails those requests the same way.
  */
 import { connect, type TLSSocket } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
@@ -12,15 +14,29 @@ import { Readable } from 'node:stream';
 import { endToEndHeaders, type Echo, type Forwarder, type ForwardRequest, type ForwardResponse, type LeaderInfo } from '../ha/index.ts';
 import type { ClusterIdentity } from '../node/index.ts';
 import { decodeHead, END, encodeFrame, FrameKind, messageFrames, type Frame } from './cluster-frames.ts';
+import { checkKeepaliveTimeout, KeepaliveWatch } from './cluster-keepalive.ts';
 import { CLUSTER_PROTOCOL, type RequestHead, type ResponseHead } from './cluster-server.ts';
 import { FramedSocket } from './framed-socket.ts';
+
+/**
+ * The longest an active may stay silent while a request waits on it, by default: what Vault's
+ * standby tolerates before gRPC's keepalive closes its forwarding connection, a Ping after
+ * Time = 2 × the 5 s cluster heartbeat interval, then gRPC's default Timeout of 20 s.
+ */
+export const DEFAULT_KEEPALIVE_TIMEOUT_MS = 10_000 + 20_000;
 
 /** How a standby reaches the active. */
 export interface ClusterClientOptions {
   /** The certificate and key `leader` advertised for its term (from its leader entry), or none yet. */
   credentials(leader: LeaderInfo): Promise<ClusterIdentity | undefined>;
-  /** How long a connection may take to open (default 10 s). */
+  /** How long a connection may take to open (default 10 s; never longer than keepaliveTimeoutMs). */
   connectTimeoutMs?: number;
+  /**
+   * How long the active may stay silent (no byte at all) while a request waits on the
+   * connection before the connection is declared dead and its requests fail; a Ping goes out
+   * at half of it (default DEFAULT_KEEPALIVE_TIMEOUT_MS, Vault's; a whole number of ms, at least 20).
+   */
+  keepaliveTimeoutMs?: number;
   /**
    * The address to dial for an advertised cluster address (default: that address). A lab with a
    * topology dials its link to the active instead; the certificate checks are the same either way.
@@ -40,8 +56,23 @@ class Connection {
   private readonly pending = new Map<number, Pending>();
   private nextStream = 1;
   private retiring = false;
+  private readonly watch: KeepaliveWatch;
 
-  constructor(readonly framed: FramedSocket) {}
+  constructor(
+    readonly framed: FramedSocket,
+    keepaliveTimeoutMs: number,
+    address: string,
+  ) {
+    this.watch = new KeepaliveWatch(
+      {
+        quietSince: () => framed.quietSince(),
+        ping: (payload) => framed.sendNow(encodeFrame(0, FrameKind.Ping, END, payload)),
+        dead: (err) => framed.close(err),
+      },
+      keepaliveTimeoutMs,
+      address,
+    );
+  }
 
   request(req: ForwardRequest): Promise<ForwardResponse> {
     const stream = this.nextStream;
@@ -49,6 +80,7 @@ class Connection {
     const head: RequestHead = { m: req.method, u: req.url, h: endToEndHeaders(req.headers) };
     return new Promise<ForwardResponse>((resolve, reject) => {
       this.pending.set(stream, { resolve, reject });
+      this.watch.start();
       this.framed.send(messageFrames(stream, FrameKind.RequestHead, head, req.body)).catch((err: Error) => this.fail(stream, err));
     });
   }
@@ -58,6 +90,8 @@ class Connection {
   }
 
   onFrame(f: Frame): void {
+    // A Pong needs nothing more: any byte heard from the active already counts as its answer.
+    if (f.kind === FrameKind.Pong) return;
     const p = this.pending.get(f.stream);
     if (!p) return;
     if (f.kind === FrameKind.ResponseHead) {
@@ -89,12 +123,14 @@ class Connection {
 
   /** The connection is gone: every request on it fails. */
   failAll(err: Error): void {
+    this.watch.stop();
     for (const stream of [...this.pending.keys()]) this.fail(stream, err);
   }
 
   /** A stream is done: a retiring connection closes after its last one. */
   private settled(stream: number): void {
     this.pending.delete(stream);
+    if (this.pending.size === 0) this.watch.stop();
     if (this.retiring && this.pending.size === 0) this.framed.close();
   }
 
@@ -113,7 +149,12 @@ export class ClusterClient implements Forwarder {
   /** The connection to the active last asked for, opened or opening, and which holder of the lock it reaches. */
   private current: { holder: string; conn: Promise<Connection> } | undefined;
 
-  constructor(private readonly opts: ClusterClientOptions) {}
+  private readonly keepaliveTimeoutMs: number;
+
+  /** Throws a RangeError on a bad keepaliveTimeoutMs. */
+  constructor(private readonly opts: ClusterClientOptions) {
+    this.keepaliveTimeoutMs = checkKeepaliveTimeout(opts.keepaliveTimeoutMs ?? DEFAULT_KEEPALIVE_TIMEOUT_MS);
+  }
 
   async forward(leader: LeaderInfo, req: ForwardRequest): Promise<ForwardResponse> {
     if (this.blocked) throw new Error('active node unreachable (partitioned from peers)');
@@ -154,27 +195,32 @@ export class ClusterClient implements Forwarder {
     if (this.current?.holder === leader.holder) return this.current.conn;
     // A new active: the old one's connection goes once its answers are in.
     void this.retire();
-    const current = { holder: leader.holder, conn: this.open(leader) };
-    this.current = current;
-    // A failed or closed connection is forgotten, so the next request opens a new one.
+    // A failed or closed connection is forgotten at once (not on the socket's later 'close'), so the very next request opens a new one.
     const forget = () => {
       if (this.current === current) this.current = undefined;
     };
-    current.conn.then((c) => c.framed.socket.once('close', forget), forget);
+    const current = { holder: leader.holder, conn: this.open(leader, forget) };
+    this.current = current;
+    current.conn.catch(forget);
     return current.conn;
   }
 
-  private async open(leader: LeaderInfo): Promise<Connection> {
+  /** Opens a connection to `leader`; `gone` is called the moment it closes or fails. */
+  private async open(leader: LeaderInfo, gone: () => void): Promise<Connection> {
     const id = await this.opts.credentials(leader);
     if (!id) throw new Error(`no cluster certificate advertised by the active (${leader.holder}) yet`);
     const address = this.opts.route?.(leader.clusterAddr) ?? leader.clusterAddr;
-    const socket = await dial(new URL(address), id, this.opts.connectTimeoutMs ?? 10_000);
+    // A handshake is a wait on the peer too: one that stays silent for the keepalive deadline is as dead as a connection that does.
+    const socket = await dial(new URL(address), id, Math.min(this.opts.connectTimeoutMs ?? 10_000, this.keepaliveTimeoutMs));
     let conn: Connection | undefined;
     const framed = new FramedSocket(socket, {
       frame: (f) => conn?.onFrame(f),
-      closed: (err) => conn?.failAll(err ?? new Error('cluster connection closed')),
+      closed: (err) => {
+        gone();
+        conn?.failAll(err ?? new Error('cluster connection closed'));
+      },
     });
-    conn = new Connection(framed);
+    conn = new Connection(framed, this.keepaliveTimeoutMs, new URL(leader.clusterAddr).host);
     return conn;
   }
 }

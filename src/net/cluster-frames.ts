@@ -8,7 +8,8 @@
  * A request or response starts with a HEAD frame (a small JSON head, then the first part of
  * the body) and may continue in DATA frames; the frame flagged END closes it. A body travels
  * in parts of at most MAX_BODY_PART bytes, so one large body never holds the connection for
- * long and the sender can wait for the socket to drain between parts.
+ * long and the sender can wait for the socket to drain between parts. PING and PONG (stream 0)
+ * let a standby tell a silent active from a busy one (cluster-keepalive.ts).
  */
 
 /** What a frame carries. */
@@ -23,11 +24,18 @@ export const FrameKind = {
   Error: 4,
   /** A standby's heartbeat to the active (stream 0); payload: the echo (JSON). */
   Echo: 5,
+  /** A standby asks whether the active still hears it (stream 0); payload: PING_PAYLOAD opaque bytes. */
+  Ping: 6,
+  /** The answer to a Ping (stream 0); payload: the Ping's bytes, echoed back. */
+  Pong: 7,
 } as const;
 export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind];
 
 /** The frame ends its stream's request or response. */
 export const END = 1;
+
+/** The length of a Ping's opaque payload (as HTTP/2's PING, whose 8 bytes gRPC's keepalive sends). */
+export const PING_PAYLOAD = 8;
 
 /** The largest body part in one frame. */
 export const MAX_BODY_PART = 64 * 1024;

@@ -5,7 +5,7 @@
  * so a node that is not unsealed, or still holds an earlier term's, is refused at the handshake.
  * While the node is not active the port takes no connection at all. Each connection carries
  * framed requests (cluster-frames.ts), handed to the node's handler without an HTTP parse,
- * and standbys' echoes.
+ * standbys' echoes, and their keepalive Pings, each answered with a Pong.
  */
 import { X509Certificate } from 'node:crypto';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
@@ -171,6 +171,9 @@ export class ClusterListener {
 
   private onFrame(f: Frame, streams: Map<number, Incoming>, conn: FramedSocket, service: ClusterService, state: ConnState): void {
     if (f.kind === FrameKind.Echo) return service.echo(JSON.parse(f.payload.toString('utf8')) as Echo);
+    // A standby's keepalive: answered at once, ahead of any body parts still waiting for the socket to drain (sendNow),
+    // so a large answer to a slow reader does not read as silence.
+    if (f.kind === FrameKind.Ping) return conn.sendNow(encodeFrame(0, FrameKind.Pong, END, f.payload));
     let req: Incoming | undefined;
     if (f.kind === FrameKind.RequestHead) {
       const { head, body } = decodeHead<RequestHead>(f.payload);

@@ -3,7 +3,8 @@
  * Writing waits for the socket to drain whenever it says its buffer is full, so a large
  * body is sent part by part at the pace the peer reads it (back-pressure), while other
  * streams' frames interleave. Reading can be paused (the whole connection, as TCP's window
- * pauses it) when a consumer of a streamed body falls behind.
+ * pauses it) when a consumer of a streamed body falls behind. The socket remembers when it
+ * last heard its peer, for the keepalive watch (cluster-keepalive.ts).
  */
 import type { TLSSocket } from 'node:tls';
 import { FrameError, FrameReader, type Frame } from './cluster-frames.ts';
@@ -20,6 +21,8 @@ export class FramedSocket {
   private readonly reader = new FrameReader();
   private drained: Promise<void> | undefined;
   private gone: Error | undefined;
+  private lastHeard = performance.now();
+  private paused = false;
 
   constructor(
     readonly socket: TLSSocket,
@@ -45,13 +48,34 @@ export class FramedSocket {
     }
   }
 
+  /**
+   * Writes one control frame (a Ping or Pong) now, past frames still waiting for the socket to
+   * drain: it waits in the socket's buffer behind at most the one body part written past the
+   * buffer's mark, not behind the rest of a large body. Dropped once the connection is gone.
+   */
+  sendNow(frame: Buffer): void {
+    if (!this.gone) this.socket.write(frame);
+  }
+
   /** Stops reading (the peer's writes back up) until resume(). */
   pause(): void {
+    this.paused = true;
     this.socket.pause();
   }
 
   resume(): void {
+    if (this.paused) this.lastHeard = performance.now();
+    this.paused = false;
     this.socket.resume();
+  }
+
+  /**
+   * Since when the peer has been silent (performance.now() ms): its last byte, or the moment
+   * reading resumed after a pause. While reading is paused, now: a peer cannot be heard while
+   * we do not listen, so that time is not its silence.
+   */
+  quietSince(): number {
+    return this.paused ? performance.now() : this.lastHeard;
   }
 
   /** Closes the connection; pending work fails with `err`. */
@@ -61,6 +85,7 @@ export class FramedSocket {
   }
 
   private read(chunk: Buffer): void {
+    this.lastHeard = performance.now();
     let frames: Frame[];
     try {
       frames = this.reader.push(chunk);

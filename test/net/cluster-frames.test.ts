@@ -10,6 +10,7 @@ import {
   FrameReader,
   MAX_BODY_PART,
   MAX_FRAME,
+  PING_PAYLOAD,
   messageFrames,
 } from '../../src/net/cluster-frames.ts';
 
@@ -61,5 +62,19 @@ describe('a message in frames', () => {
     const frames = new FrameReader().push(Buffer.concat(messageFrames(1, FrameKind.ResponseHead, { s: 204 })));
     expect(frames).toHaveLength(1);
     expect(frames[0]!.flags & END).toBe(END);
+  });
+});
+
+describe('keepalive frames', () => {
+  it('a Ping and its Pong round-trip on stream 0 with their 8 opaque bytes', () => {
+    const payload = Buffer.from([0, 1, 2, 3, 252, 253, 254, 255]);
+    expect(payload.length).toBe(PING_PAYLOAD);
+    const bytes = Buffer.concat([encodeFrame(0, FrameKind.Ping, END, payload), encodeFrame(0, FrameKind.Pong, END, payload)]);
+    const frames = new FrameReader().push(bytes);
+    expect(frames.map((f) => [f.stream, f.kind, f.flags, [...f.payload]])).toEqual([
+      [0, FrameKind.Ping, END, [...payload]],
+      [0, FrameKind.Pong, END, [...payload]],
+    ]);
+    expect(new Set(Object.values(FrameKind)).size).toBe(Object.values(FrameKind).length);
   });
 });

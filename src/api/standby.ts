@@ -42,6 +42,9 @@ export async function standbyRedirect(node: VaultNode, url: string): Promise<Sta
   return leader ? { status: 307, location: redirectLocation(leader.apiAddr, url) } : { status: 503, errors: [NO_ACTIVE_TO_REDIRECT_TO] };
 }
 
+/** The active answered 503: it is no longer active (sealed, stepped down), so the lock is read again. */
+const STALE_LEADER = new Error('stale leader');
+
 /** Builds the standby handler of one node. */
 export function createStandbyHandler(node: VaultNode, forwarder: Forwarder): StandbyHandler {
   return {
@@ -58,12 +61,14 @@ export function createStandbyHandler(node: VaultNode, forwarder: Forwarder): Sta
           // The target lost leadership (sealed, stepped down) since we last looked: find the new active once.
           if (res.status === 503 && attempt === 0) {
             if (!Buffer.isBuffer(res.body)) res.body.destroy();
-            throw new Error('stale leader');
+            throw STALE_LEADER;
           }
           return reply.code(res.status).headers(res.headers).send(res.body);
-        } catch {
+        } catch (err) {
           const fresh = otherNode(node, await node.ha?.refreshLeader());
-          if (!fresh) break;
+          // Vault falls back to a 307 as soon as forwarding fails: trying the same unreachable active
+          // again would only make the client wait twice, so only a new holder of the lock is retried.
+          if (!fresh || (err !== STALE_LEADER && fresh.holder === leader.holder)) break;
           leader = fresh;
         }
       }

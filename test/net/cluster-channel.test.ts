@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { PlainRequest, PlainResponse } from '../../src/api/index.ts';
 import type { Echo, LeaderInfo } from '../../src/ha/index.ts';
 import { ClusterClient, ClusterListener, selfSigned, type CertifiedKey, type ClusterService } from '../../src/net/index.ts';
+import { bodyText } from '../helpers/body-text.ts';
 
 const open: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {
@@ -36,13 +37,6 @@ function client(ids: Map<string, CertifiedKey>): ClusterClient {
   return c;
 }
 
-async function text(body: Buffer | Readable): Promise<string> {
-  if (Buffer.isBuffer(body)) return body.toString();
-  const parts: Buffer[] = [];
-  for await (const p of body) parts.push(p as Buffer);
-  return Buffer.concat(parts).toString();
-}
-
 describe('the cluster channel', () => {
   it('multiplexes many requests on one connection, each answered with its own response', async () => {
     const a = await activePort({});
@@ -58,7 +52,7 @@ describe('the cluster channel', () => {
       ),
     );
     for (const [i, res] of answers.entries())
-      expect(JSON.parse(await text(res.body))).toEqual({ m: 'PUT', u: `/v1/secret/data/k${i}`, n: i, token: `t${i}` });
+      expect(JSON.parse(await bodyText(res.body))).toEqual({ m: 'PUT', u: `/v1/secret/data/k${i}`, n: i, token: `t${i}` });
     expect(a.port.connections).toBe(1);
   });
 
@@ -83,7 +77,7 @@ describe('the cluster channel', () => {
     const c = client(new Map([[a.leader.holder, a.id]]));
     const res = await c.forward(a.leader, { method: 'PUT', url: '/v1/x', headers: {}, body: Buffer.alloc(300_000) });
     expect(res.status).toBe(413);
-    expect(JSON.parse(await text(res.body))).toEqual({ errors: ['http: request body too large'] });
+    expect(JSON.parse(await bodyText(res.body))).toEqual({ errors: ['http: request body too large'] });
   });
 
   it('fails a request in flight when the active goes away, and opens a new connection for the next', async () => {
@@ -97,7 +91,7 @@ describe('the cluster channel', () => {
     await a.port.reopen();
     hold = false;
     const res = await c.forward(a.leader, { method: 'GET', url: '/v1/after', headers: {} });
-    expect(JSON.parse(await text(res.body)).u).toBe('/v1/after');
+    expect(JSON.parse(await bodyText(res.body)).u).toBe('/v1/after');
   });
 
   it('retiring (the standby became active) still delivers the answers in flight, then closes', async () => {
@@ -109,7 +103,7 @@ describe('the cluster channel', () => {
     await expect.poll(() => a.port.connections).toBe(1);
     await c.retire();
     release();
-    expect(JSON.parse(await text((await pending).body)).u).toBe('/v1/sys/step-down');
+    expect(JSON.parse(await bodyText((await pending).body)).u).toBe('/v1/sys/step-down');
     await expect.poll(() => a.port.connections).toBe(0);
   });
 

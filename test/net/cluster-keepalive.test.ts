@@ -16,6 +16,7 @@ import { ClusterClient, ClusterListener, selfSigned, TcpLink, type CertifiedKey,
 import { encodeFrame, END, FrameKind, messageFrames, type Frame } from '../../src/net/cluster-frames.ts';
 import { CLUSTER_PROTOCOL } from '../../src/net/cluster-server.ts';
 import { FramedSocket } from '../../src/net/framed-socket.ts';
+import { bodyText } from '../helpers/body-text.ts';
 
 /** Short, yet long enough for a TLS handshake on a loaded 2-core machine (a handshake is bounded by the same deadline). */
 const DEADLINE_MS = 1000;
@@ -49,13 +50,6 @@ function standby(a: { id: CertifiedKey; leader: LeaderInfo }, link?: TcpLink): C
   return c;
 }
 
-async function text(body: Buffer | Readable): Promise<string> {
-  if (Buffer.isBuffer(body)) return body.toString();
-  const parts: Buffer[] = [];
-  for await (const p of body) parts.push(p as Buffer);
-  return Buffer.concat(parts).toString();
-}
-
 const get = (url: string) => ({ method: 'GET', url, headers: {} });
 
 describe('the keepalive of the cluster channel', () => {
@@ -64,14 +58,14 @@ describe('the keepalive of the cluster channel', () => {
     const link = await TcpLink.open({ target: { host: '127.0.0.1', port: a.port.port } });
     open.push(link);
     const c = standby(a, link);
-    expect(await text((await c.forward(a.leader, get('/v1/before'))).body)).toBe('/v1/before');
+    expect(await bodyText((await c.forward(a.leader, get('/v1/before'))).body)).toBe('/v1/before');
     link.setFaults({ partition: true });
     await expect(c.forward(a.leader, get('/v1/cut'))).rejects.toThrow(
       `cluster connection to ${new URL(a.leader.clusterAddr).host} timed out: no answer to keepalive in ${DEADLINE_MS} ms`,
     );
     expect(link.stats().connections.accepted).toBe(1);
     link.setFaults({});
-    expect(await text((await c.forward(a.leader, get('/v1/after'))).body)).toBe('/v1/after');
+    expect(await bodyText((await c.forward(a.leader, get('/v1/after'))).body)).toBe('/v1/after');
     expect(link.stats().connections.accepted).toBe(2);
   }, 30_000);
 
@@ -81,7 +75,7 @@ describe('the keepalive of the cluster channel', () => {
       return ok(req);
     });
     const c = standby(a);
-    expect(await text((await c.forward(a.leader, get('/v1/slow'))).body)).toBe('/v1/slow');
+    expect(await bodyText((await c.forward(a.leader, get('/v1/slow'))).body)).toBe('/v1/slow');
   }, 30_000);
 
   it('an event loop blocked for longer than the deadline (a GC pause, a loaded machine) is not mistaken for a dead active', async () => {
@@ -93,7 +87,7 @@ describe('the keepalive of the cluster channel', () => {
       return ok(req);
     });
     const c = standby(a);
-    expect(await text((await c.forward(a.leader, get('/v1/blocked'))).body)).toBe('/v1/blocked');
+    expect(await bodyText((await c.forward(a.leader, get('/v1/blocked'))).body)).toBe('/v1/blocked');
   }, 30_000);
 
   it('a reader of a 3 MiB answer that stops for longer than the deadline pauses the connection, and that is not silence', async () => {

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.ts';
+import { randomBenchPortBase } from '../helpers/random-port-base.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/vaultlab.js', import.meta.url));
 
@@ -71,9 +72,6 @@ function startBench(args: string[]) {
   return { child, closed, stderr: () => stderr };
 }
 
-/** A random port base in 20000–39000, on a step of 100. */
-const randomBase = () => 20_000 + 100 * Math.floor(Math.random() * 190);
-
 describe('vaultlab bench ends its children', () => {
   it.each([
     ['SIGTERM', 143],
@@ -118,7 +116,7 @@ describe('vaultlab bench ends its children', () => {
   }, 240_000);
 
   it('a server that cannot start fails the run with its reason (a busy port), and the servers already up end too', async () => {
-    const base = randomBase();
+    const base = randomBenchPortBase();
     // The second server's first node port: the first server starts and preloads, then the second fails.
     const busy = base + 100;
     const holder: Server = createServer();

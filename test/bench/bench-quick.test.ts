@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appliesTo, CASES, clientOf, type BenchCase } from '../../bench/cases.ts';
 import { runCli } from '../helpers/run-cli.ts';
+import { randomBenchPortBase } from '../helpers/random-port-base.ts';
 
 /**
  * autocannon's figures (whole ms) are reported in ms with their resolution in every output, and
@@ -40,7 +41,7 @@ const memoryCases = (): Array<[BenchCase, number]> =>
 describe('vaultlab bench --quick', () => {
   it('produces JSON with every case at its connection counts, every ratio, the hit rates and every failover kind', async () => {
     const out = await mkdtemp(join(tmpdir(), 'vaultlab-bench-'));
-    const portBase = 20_000 + 100 * Math.floor(Math.random() * 190);
+    const portBase = randomBenchPortBase();
     try {
       const r = await runCli(['bench', '--quick', `--port-base=${portBase}`, `--out=${out}`]);
       expect(r.code, r.stderr).toBe(0);
@@ -91,7 +92,7 @@ describe('vaultlab bench --quick', () => {
 
   it('with --api-tls=off,on measures the hop in both modes and reports them side by side', async () => {
     const out = await mkdtemp(join(tmpdir(), 'vaultlab-bench-tls-'));
-    const portBase = 20_000 + 100 * Math.floor(Math.random() * 180);
+    const portBase = randomBenchPortBase();
     const hopCases = ['read-zipf', 'read-zipf-micro', 'read-forwarded', 'read-redirected'];
     try {
       const args = ['bench', '--quick', `--port-base=${portBase}`, `--out=${out}`, `--cases=${hopCases.join(',')}`, '--api-tls=off,on'];

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../src/lab/index.ts';
 import { runCli, startCli } from '../helpers/run-cli.ts';
+import { randomPortBase } from '../helpers/random-port-base.ts';
 
 /** The lab's nodes that `status --all` shows as active. */
 async function activeNodes(cwd: string): Promise<string[]> {
@@ -72,7 +73,7 @@ describe('vault-compatible verbs against a dev server', () => {
 describe('a lab from the command line', () => {
   it('up prints the banner; status --all shows one active and two standbys; step-down and down work', async () => {
     const cwd = await mkdtemp(join(tmpdir(), 'vaultlab-cli-'));
-    const base = 20_000 + Math.floor(Math.random() * 20_000);
+    const base = randomPortBase(100);
     const lab = startCli(['up', '--storage', 'memory', '--base-port', String(base)], /Ctrl-C stops the lab/, {}, cwd);
     try {
       const banner = await lab.up;

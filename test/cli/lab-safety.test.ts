@@ -12,6 +12,7 @@ import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { askYesNo } from '../../src/cli/prompt.ts';
 import { runCli, startCli } from '../helpers/run-cli.ts';
+import { randomPortBase } from '../helpers/random-port-base.ts';
 
 const dirs: string[] = [];
 const children: Array<{ child: { kill(sig?: NodeJS.Signals): boolean; exitCode: number | null } }> = [];
@@ -201,7 +202,7 @@ describe('up checks every flag before anything starts', () => {
 
   it('places the control port at base + 9, where no node of the largest lab lands, and prints the port plan', async () => {
     const home = await tempHome();
-    const base = 20_000 + 100 * Math.floor(Math.random() * 200);
+    const base = randomPortBase(100);
     const lab = await up(home, ['--nodes', '9', '--storage', 'memory', '--base-port', String(base)]);
     const file = JSON.parse(readFileSync(join(home, 'lab.json'), 'utf8')) as { control: string; nodes: { apiAddr: string }[] };
     expect(file.control).toBe(`http://127.0.0.1:${base + 9}`);

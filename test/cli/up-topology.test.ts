@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli } from '../helpers/run-cli.ts';
+import { randomPortBase } from '../helpers/random-port-base.ts';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterAll(async () => {
@@ -36,7 +37,7 @@ type LabJson = { topology?: string; nodes: { name: string; apiAddr: string; zone
 const labJson = (home: string) => JSON.parse(readFileSync(join(home, 'lab.json'), 'utf8')) as LabJson;
 
 describe('up --topology three-zones --nodes 5', () => {
-  const base = 20_000 + 100 * Math.floor(Math.random() * 200);
+  const base = randomPortBase(100);
   let lab: Awaited<ReturnType<typeof up>>;
   beforeAll(async () => {
     lab = await up(['--topology', 'three-zones', '--nodes', '5', '--base-port', String(base)]);

@@ -46,21 +46,22 @@ export async function startDrillCluster(o: {
 }): Promise<DrillCluster> {
   const clock = o.realTime ? new RealClock() : new SimClock(Date.UTC(2026, 0, 1));
   const dir = o.realTime ? mkdtempSync(join(tmpdir(), 'vaultlab-drill-')) : undefined;
-  // Nodes read storage as they start: over a topology's wire that takes clock time too.
-  const starting = Cluster.start({
-    nodes: o.nodes,
-    storage: o.realTime ? 'level' : 'memory',
-    dir,
-    basePort: 0,
-    listen: o.realTime,
-    clock,
-    timings: o.timings,
-    random: seeded(o.seed ^ 0xfa17),
-    topology: o.topology,
-  });
-  const cluster = await (clock instanceof SimClock && o.topology ? stepUntil(clock, starting) : starting);
-  const wait = (ms: number) => (clock instanceof SimClock ? clock.advance(ms) : clock.sleep(ms));
   const finish = <T>(p: Promise<T>) => (clock instanceof SimClock && o.topology ? stepUntil(clock, p) : p);
+  // Nodes read storage as they start: over a topology's wire that takes clock time too.
+  const cluster = await finish(
+    Cluster.start({
+      nodes: o.nodes,
+      storage: o.realTime ? 'level' : 'memory',
+      dir,
+      basePort: 0,
+      listen: o.realTime,
+      clock,
+      timings: o.timings,
+      random: seeded(o.seed ^ 0xfa17),
+      topology: o.topology,
+    }),
+  );
+  const wait = (ms: number) => (clock instanceof SimClock ? clock.advance(ms) : clock.sleep(ms));
   const close = async () => {
     if (o.realTime) await cluster.close();
     else {

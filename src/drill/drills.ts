@@ -5,7 +5,7 @@
  * still shows it, and reported with the shortest history that does.
  */
 import { join } from 'node:path';
-import { actsOnZone } from '../lab/index.ts';
+import { actsOnZone, labNodeNames } from '../lab/index.ts';
 import type { Topology } from '../net/index.ts';
 import { loadCatalogue } from './catalogue.ts';
 import { storyOf, summary, witnessOf, writeDrillReport } from './drill-report.ts';
@@ -109,7 +109,7 @@ export async function runScenario(scenario: string | Scenario, o: ScenarioOption
 
 /** The topology, when every zone the spec's faults name is one of its zones (the others aim at a node and hit its zone). */
 function checkZonesOf(spec: DrillSpec, topology: Topology): Topology {
-  const aimedAtNodes = ['active', 'standby', ...Array.from({ length: spec.nodes }, (_, i) => `node${i + 1}`)];
+  const aimedAtNodes = ['active', 'standby', ...labNodeNames(spec.nodes)];
   for (const f of spec.faults)
     if (actsOnZone(f.kind) && !aimedAtNodes.includes(f.target) && !topology.zones.includes(f.target))
       throw new ScenarioTopologyError(

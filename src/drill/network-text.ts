@@ -3,12 +3,12 @@
  * every link's one-way latency and jitter as the topology sets them (what the drill's
  * client requests and storage calls waited out).
  */
-import { describeTopology } from '../lab/index.ts';
+import { describeTopology, labNodeNames } from '../lab/index.ts';
 import { pairKey, placeNodes, type LinkSettings, type Topology } from '../net/index.ts';
 
 /** The zone of each node of an n-node drill on a topology, by name. */
 export function zonesOf(topology: Topology, nodes: number): Map<string, string> {
-  const names = Array.from({ length: nodes }, (_, i) => `node${i + 1}`);
+  const names = labNodeNames(nodes);
   return new Map(placeNodes(topology, names).zoneOf);
 }
 

@@ -11,7 +11,7 @@ import type { InitResult, NodeState } from '../node/index.ts';
 import type { Topology } from '../net/index.ts';
 import { createBackend, isHABackend, noFaults, type AbstractBackend, type StorageFaults } from '../storage/index.ts';
 import { LabNetwork } from './lab-network.ts';
-import { buildLabNode, labNodeName, type LabNode, type LabNodeOptions, type LabNodeShared } from './lab-node.ts';
+import { buildLabNode, labNodeNames, type LabNode, type LabNodeOptions, type LabNodeShared } from './lab-node.ts';
 import { StorageStatus } from './storage-status.ts';
 import { Timeline } from './timeline.ts';
 import { describeTopology } from './topology-words.ts';
@@ -81,7 +81,7 @@ export class Cluster {
     if (!isHABackend(backend)) throw new Error(`storage ${storage} cannot hold an HA lock`);
     const nodes: LabNode[] = [];
     const random = opts.random ?? Math.random;
-    const names = Array.from({ length: count }, (_, i) => labNodeName(i));
+    const names = labNodeNames(count);
     const network = opts.topology ? new LabNetwork(opts.topology, names, clock, random) : undefined;
     const cluster = new Cluster(nodes, backend, timings, clock, storage === 'memory' ? 'inmem' : storage, random, network);
     try {

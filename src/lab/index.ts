@@ -2,7 +2,7 @@
 export { startDevServer, startServer, type DevServer, type RunningServer, type ServerConfig } from './single-server.ts';
 export type { ListenerTlsFiles } from './listener-tls-files.ts';
 export { Cluster, type ClusterOptions } from './cluster.ts';
-export type { LabNode } from './lab-node.ts';
+export { labNodeNames, type LabNode } from './lab-node.ts';
 export { Timeline, type TimelineEvent } from './timeline.ts';
 export {
   CONTROL_BODY_TIMEOUT_MS,

@@ -83,6 +83,11 @@ export function labNodeName(i: number): string {
   return `node${i + 1}`;
 }
 
+/** The names of a lab of `count` nodes, node1 first. */
+export function labNodeNames(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => labNodeName(i));
+}
+
 /** Builds node `i` (node1, node2, ...): on basePort + 10·i (API) and one up (cluster), or on no socket at all. */
 export async function buildLabNode(i: number, host: string, opts: LabNodeOptions, lab: LabNodeShared): Promise<LabNode> {
   const base = opts.basePort ?? 8200;

@@ -27,7 +27,7 @@ import {
 } from './lab-files.ts';
 import { checkKeysFree, labKeysFor, unsealEach } from './lab-keys.ts';
 import { LabFaults } from './lab-faults.ts';
-import { labNodeName } from './lab-node.ts';
+import { labNodeNames } from './lab-node.ts';
 import { controlPort } from './port-plan.ts';
 
 /** How to start a lab. */
@@ -87,7 +87,7 @@ export async function startLab(opts: LabOptions = {}): Promise<RunningLab> {
     const basePort = opts.basePort ?? 8200;
     const dir = join(home, DATA_DIR);
     const nodes = opts.nodes ?? 3;
-    const names = Array.from({ length: nodes }, (_, i) => labNodeName(i));
+    const names = labNodeNames(nodes);
     // Imported here: only a TLS lab loads the X.509 library.
     const tls = opts.tls ? await (await import('./lab-tls.ts')).makeLabTls(home, names) : undefined;
     const { timings, topology } = opts;

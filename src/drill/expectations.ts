@@ -53,7 +53,7 @@ function judge(r: DrillResult, x: FinalExpectation): ExpectationResult {
   if (x === 'fenced-writes') return { text: 'storage fences stale writes', ok: r.fencedWrites > 0, detail: `${r.fencedWrites} fenced` };
   if (x === 'stale-redirects') {
     const runs = staleRedirectRuns(r.history.events);
-    const n = runs.reduce((sum, run) => sum + run.count, 0);
+    const n = runs.reduce((sum, run) => sum + run.completions.length, 0);
     const spans = runs.map((run) => `${run.to} for ${seconds(run.until - run.from)}`).join(', ');
     return {
       text: 'standbys redirect clients to a node that is down',

@@ -8,13 +8,7 @@ export { UNAUTHENTICATED_BODY_LIMIT } from './body-allowance.ts';
 export { VAULT_JSON_LIMITS, type JsonLimits } from './json-limits.ts';
 export { envelope, sendErrors, sendJson, sendNoContent } from './reply.ts';
 export type { StandbyHandler } from './routes/sys-raw.ts';
-export {
-  createStandbyHandler,
-  NO_ACTIVE_TO_FORWARD_TO,
-  NO_ACTIVE_TO_REDIRECT_TO,
-  standbyRedirect,
-  type StandbyRedirect,
-} from './standby.ts';
+export { createStandbyHandler, NO_ACTIVE_TO_FORWARD_TO, standbyRedirect } from './standby.ts';
 export { toLogicalRequest, requestToken, parseGoBool } from './translate.ts';
 export {
   createForwardedHandler,

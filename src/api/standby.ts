@@ -17,10 +17,10 @@ import type { StandbyHandler } from './routes/sys-raw.ts';
 export const NO_ACTIVE_TO_FORWARD_TO = 'local node not active but active cluster node not found';
 
 /** What a standby answers (with a 503, as Vault's respondStandby) when asked for a redirect and it knows no active. */
-export const NO_ACTIVE_TO_REDIRECT_TO = 'no active Vault instance found';
+const NO_ACTIVE_TO_REDIRECT_TO = 'no active Vault instance found';
 
 /** A standby's answer to a client that asked not to be forwarded: a 307 to the active's api_addr, or a 503. */
-export type StandbyRedirect = { status: 307; location: string } | { status: 503; errors: string[] };
+type StandbyRedirect = { status: 307; location: string } | { status: 503; errors: string[] };
 
 /** A leader entry that names another node (an empty lock, or this node's own stale entry, names none). */
 function otherNode(node: VaultNode, known: LeaderInfo | undefined): LeaderInfo | undefined {

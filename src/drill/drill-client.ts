@@ -61,7 +61,7 @@ export interface ClientTally {
 }
 
 /** How one request ended, as the client records it. */
-export type Answer = { outcome: Outcome; value?: string | null; version?: number; status?: number | string; error?: string };
+type Answer = { outcome: Outcome; value?: string | null; version?: number; status?: number | string; error?: string };
 
 /** The code of a request that threw: in process a node's, the barrier's or storage's typed error. */
 function codeOf(err: unknown): string | undefined {

@@ -5,9 +5,9 @@
  * terms a hand-over took) is asserted in virtual time only; on wall-clock time it is
  * reported with what was seen, never asserted (docs/invariants.md: the checks).
  */
-import { placeNodes } from '../net/index.ts';
 import type { DrillResult } from './drill-runner.ts';
 import { seconds } from './event-text.ts';
+import { zonesOf } from './network-text.ts';
 import type { FinalExpectation } from './scenario.ts';
 import { staleRedirectRuns } from './stale-redirects.ts';
 import { CHECK_NAMES, foundDetail, violationMessage } from './verdict.ts';
@@ -43,8 +43,7 @@ function activeInAnotherZone(r: DrillResult): ExpectationResult {
   const zone = (ev[down] as Extract<(typeof ev)[number], { kind: 'fault' }>).target;
   const next = ev.slice(down).find((e) => e.kind === 'lock' && e.event === 'acquired');
   if (next?.kind !== 'lock') return { text, ok: false, detail: `no node took the lock after zone ${zone} went down` };
-  const names = Array.from({ length: r.spec.nodes }, (_, i) => `node${i + 1}`);
-  const taker = placeNodes(r.spec.topology, names).zoneOf.get(next.node);
+  const taker = zonesOf(r.spec.topology, r.spec.nodes).get(next.node);
   return { text, ok: taker !== zone, detail: `${next.node} (zone ${taker}) took the lock after zone ${zone} went down` };
 }
 
@@ -54,7 +53,7 @@ function judge(r: DrillResult, x: FinalExpectation): ExpectationResult {
   if (x === 'fenced-writes') return { text: 'storage fences stale writes', ok: r.fencedWrites > 0, detail: `${r.fencedWrites} fenced` };
   if (x === 'stale-redirects') {
     const runs = staleRedirectRuns(r.history.events);
-    const n = runs.reduce((sum, run) => sum + run.count, 0);
+    const n = runs.reduce((sum, run) => sum + run.completions.length, 0);
     const spans = runs.map((run) => `${run.to} for ${seconds(run.until - run.from)}`).join(', ');
     return {
       text: 'standbys redirect clients to a node that is down',

@@ -10,10 +10,10 @@ import type { Cluster, LabNode } from '../lab/index.ts';
 import type { FollowedRedirect } from './history.ts';
 
 /** The statuses Vault's Go client follows. */
-export const REDIRECT_STATUSES: ReadonlySet<number | string | undefined> = new Set([301, 302, 307]);
+const REDIRECT_STATUSES: ReadonlySet<number | string | undefined> = new Set([301, 302, 307]);
 
 /** One hop's answer: a status, and the Location when it is a redirect. */
-export interface Hop {
+interface Hop {
   status?: number | string;
   location?: string;
 }
@@ -29,7 +29,7 @@ export function isRedirect(h: Hop): h is Hop & { location: string } {
 }
 
 /** The node of the drill whose api_addr a Location names (same scheme, host and port). */
-export function nodeAt(cluster: Cluster, location: string): LabNode | undefined {
+function nodeAt(cluster: Cluster, location: string): LabNode | undefined {
   const origin = originOf(location);
   return origin === undefined ? undefined : cluster.nodes.find((n) => originOf(n.apiAddr) === origin);
 }

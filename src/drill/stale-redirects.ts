@@ -8,10 +8,9 @@
 import { seconds } from './event-text.ts';
 import { isComplete, type Complete, type HistoryEvent } from './history.ts';
 
-/** Consecutive stale redirects to one node: how many, from when until when, and who the standbys named next. */
+/** Consecutive stale redirects to one node: from when until when, who the standbys named next, and the requests themselves. */
 export interface StaleRedirectRun {
   to: string;
-  count: number;
   /** The first and last refused follow (clock ms). */
   from: number;
   until: number;
@@ -34,10 +33,9 @@ export function staleRedirectRuns(events: readonly HistoryEvent[]): StaleRedirec
       continue;
     }
     if (open?.to !== to) {
-      open = { to, count: 0, from: e.t, until: e.t, completions: [] };
+      open = { to, from: e.t, until: e.t, completions: [] };
       runs.push(open);
     }
-    open.count++;
     open.until = e.t;
     open.completions.push(e);
   }
@@ -46,8 +44,9 @@ export function staleRedirectRuns(events: readonly HistoryEvent[]): StaleRedirec
 
 /** A run told in a sentence: "12 requests were redirected to node1 after it went down, for 0.84 s, until the standbys named node2". */
 export function staleRedirectText(run: StaleRedirectRun): string {
-  const requests = run.count === 1 ? '1 request was' : `${run.count} requests were`;
-  const span = run.count === 1 ? '' : `, for ${seconds(run.until - run.from)}`;
+  const count = run.completions.length;
+  const requests = count === 1 ? '1 request was' : `${count} requests were`;
+  const span = count === 1 ? '' : `, for ${seconds(run.until - run.from)}`;
   const until = run.next && run.next !== run.to ? `, until the standbys named ${run.next}` : '';
   return `${requests} redirected to ${run.to} after it went down${span}${until}`;
 }

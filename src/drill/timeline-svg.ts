@@ -222,7 +222,7 @@ function staleRedirectMarks(ev: readonly HistoryEvent[], { x, y }: Frame): strin
   return staleRedirectRuns(ev).flatMap((run) => {
     const marks = run.completions.map((e) => triangle(x(e.t), tip, 8, colour, `redirected to ${run.to}, which was down: refused`));
     const end = x(run.until) + 6;
-    const label = `${run.count} redirected to ${run.to} while down`;
+    const label = `${run.completions.length} redirected to ${run.to} while down`;
     const anchor = end > WIDTH - 160 ? ` text-anchor="end"` : '';
     const at = anchor ? x(run.from) - 6 : end;
     return [...marks, `<text x="${at.toFixed(1)}" y="${tip}" font-size="10" fill="${colour}"${anchor}>${esc(label)}</text>`];

@@ -11,15 +11,16 @@ import { settled, startDrillCluster, type DrillCluster } from '../../src/drill/d
 import { History } from '../../src/drill/history.ts';
 import { followOnce, type ClientView } from '../../src/drill/redirect-route.ts';
 import { seeded } from '../../src/drill/rng.ts';
-import { LAB_TIMINGS } from '../../src/ha/index.ts';
+import { LAB_TIMINGS, type Timings } from '../../src/ha/index.ts';
 import type { Cluster, LabNode } from '../../src/lab/index.ts';
 import type { LogicalRequest } from '../../src/node/index.ts';
 
 let dc: DrillCluster;
 let env: ClientEnv;
 
-beforeEach(async () => {
-  dc = await startDrillCluster({ nodes: 3, seed: 1, realTime: false, timings: LAB_TIMINGS });
+/** A settled 3-node cluster in virtual time with `timings`, and redirecting clients' env on it. */
+async function startCluster(timings: Timings): Promise<void> {
+  dc = await startDrillCluster({ nodes: 3, seed: 1, realTime: false, timings });
   const init = await dc.cluster.init(1, 1);
   await dc.cluster.unsealAll(init.keys);
   expect(await settled(dc, 10_000)).toBe(true);
@@ -34,7 +35,9 @@ beforeEach(async () => {
     timeoutMs: 500,
     route: 'redirect',
   };
-});
+}
+
+beforeEach(() => startCluster(LAB_TIMINGS));
 
 afterEach(() => dc.close());
 
@@ -83,11 +86,7 @@ describe('redirect routing in virtual time', () => {
   it("a standby that knows no active answers Vault's 503 and sends the client nowhere", async () => {
     // Consul's lock-delay: once a dead active's lease lapses, nobody may take the lock for a while, and nobody holds it.
     await dc.close();
-    dc = await startDrillCluster({ nodes: 3, seed: 1, realTime: false, timings: { ...LAB_TIMINGS, lockDelayMs: 5000 } });
-    const init = await dc.cluster.init(1, 1);
-    await dc.cluster.unsealAll(init.keys);
-    expect(await settled(dc, 10_000)).toBe(true);
-    env = { ...env, cluster: dc.cluster, clock: dc.clock, token: init.rootToken };
+    await startCluster({ ...LAB_TIMINGS, lockDelayMs: 5000 });
     await dc.cluster.kill(dc.cluster.active()!.name);
     await dc.wait(LAB_TIMINGS.lockTtlMs + 2 * LAB_TIMINGS.leaderCheckMs);
     const standby = standbys()[0];

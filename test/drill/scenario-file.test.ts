@@ -42,10 +42,8 @@ describe('checking a scenario file', () => {
   });
 
   it("takes a load's route and the stale-redirects expectation; a spec without a route is as before", () => {
-    const r = checkScenario({
-      ...withStep(0, { do: 'load', clients: 4, route: 'redirect' }),
-      steps: [...withStep(0, { do: 'load', clients: 4, route: 'redirect' }).steps, { do: 'expect', that: 'stale-redirects' }],
-    });
+    const redirecting = withStep(0, { do: 'load', clients: 4, route: 'redirect' });
+    const r = checkScenario({ ...redirecting, steps: [...redirecting.steps, { do: 'expect', that: 'stale-redirects' }] });
     expect('errors' in r ? r.errors : []).toEqual([]);
     if (!('scenario' in r)) return;
     const { spec, expectations } = compileScenario(r.scenario, 1);

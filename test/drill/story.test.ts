@@ -14,9 +14,14 @@ import { drillStory } from '../../src/drill/story.ts';
 
 const T0 = 1_767_225_600_000;
 
-/** A zombie leader, by hand: node1 active with term 1 pauses, node2 takes over, node1 wakes and three of its writes are fenced. */
-function zombieHistory(): { events: HistoryEvent[]; startIndex: number } {
-  const start: HistoryEvent[] = [
+/** The story of a hand-made history whose clients ran from T0 for `loadMs`, on one key. */
+function storyOf(events: HistoryEvent[], startIndex: number, loadMs: number): string[] {
+  return drillStory({ events, startIndex, startTime: T0, loadEnd: T0 + loadMs, keys: 1 });
+}
+
+/** A two-node cluster coming up at T0: node1 takes the lock (term 1) and becomes active, node2 stays standby. */
+function clusterStart(): HistoryEvent[] {
+  return [
     { t: T0, kind: 'state', node: 'node1', from: 'uninitialized', to: 'sealed' },
     { t: T0, kind: 'state', node: 'node2', from: 'uninitialized', to: 'sealed' },
     { t: T0, kind: 'lock', node: 'node1', event: 'acquired', term: 1 },
@@ -24,6 +29,11 @@ function zombieHistory(): { events: HistoryEvent[]; startIndex: number } {
     { t: T0, kind: 'state', node: 'node2', from: 'sealed', to: 'standby' },
     { t: T0, kind: 'state', node: 'node1', from: 'standby', to: 'active' },
   ];
+}
+
+/** A zombie leader, by hand: node1 active with term 1 pauses, node2 takes over, node1 wakes and three of its writes are fenced. */
+function zombieHistory(): { events: HistoryEvent[]; startIndex: number } {
+  const start = clusterStart();
   const drill: HistoryEvent[] = [
     { t: T0 + 500, kind: 'lock', node: 'node1', event: 'renewed', term: 1 },
     { t: T0 + 1000, kind: 'fault', name: 'pause', target: 'node1', on: true },
@@ -41,7 +51,7 @@ function zombieHistory(): { events: HistoryEvent[]; startIndex: number } {
 describe('the story of a drill', () => {
   it('tells a hand-made zombie leader in plain words at relative times', () => {
     const { events, startIndex } = zombieHistory();
-    expect(drillStory({ events, startIndex, startTime: T0, loadEnd: T0 + 5000, keys: 1 })).toEqual([
+    expect(storyOf(events, startIndex, 5000)).toEqual([
       '0.00 s node1 active (term 1); node2 standby',
       '1.00 s node1 paused',
       "1.67 s node1's lease ran out",
@@ -58,7 +68,7 @@ describe('the story of a drill', () => {
     const unfenced = events.map((e): HistoryEvent => (e.kind === 'fenced' ? { t: e.t, kind: 'storageWrite', key: e.key, term: 1 } : e));
     const hash = '0b2d1f4d3d1e3f0e5a6d3bb2c0c0b5f7c5b7c1d1d2e8e3b1a9c6f2d4e5f6a7b8';
     unfenced.push({ t: T0 + 3600, kind: 'storageWrite', key: `logical/00000000-0000-0000-0000-000000000000/versions/${hash}/9`, term: 1 });
-    const story = drillStory({ events: unfenced, startIndex, startTime: T0, loadEnd: T0 + 5000, keys: 1 });
+    const story = storyOf(unfenced, startIndex, 5000);
     expect(story).toContain(
       '3.50 s node1 stepped down to standby; 4 of its writes were accepted by storage from its old term 1: split brain',
     );
@@ -82,7 +92,7 @@ describe('the story of a drill', () => {
       ...ops.slice(4),
       ...events.slice(startIndex + 5),
     ];
-    const story = drillStory({ events: merged, startIndex, startTime: T0, loadEnd: T0 + 5000, keys: 1 });
+    const story = storyOf(merged, startIndex, 5000);
     expect(story).toContain('1.10 s clients stopped getting answers (requests sent to the paused node1 hang)');
     expect(story).toContain('1.76 s clients got answers again, after 0.66 s without one');
     expect(story.at(-1)).toBe('5.00 s the clients stopped; in all they went 0.66 s without a successful answer');
@@ -91,8 +101,7 @@ describe('the story of a drill', () => {
 
 /** Node1 killed at 1 s; three requests redirected there are refused; node2 takes over at 2 s; the next redirect reaches node2. */
 function staleRedirectHistory(): { events: HistoryEvent[]; startIndex: number } {
-  const { events } = zombieHistory();
-  const start = events.slice(0, 6);
+  const start = clusterStart();
   const redirected = (op: number, t: number, to: string, refused: boolean): HistoryEvent[] => [
     { t, kind: 'invoke', op, client: 0, node: 'node3', term: 0, type: 'put', key: 'k0', value: `c0-${op}` },
     refused
@@ -116,7 +125,7 @@ function staleRedirectHistory(): { events: HistoryEvent[]; startIndex: number } 
 describe('the story of redirects to a dead node', () => {
   it('tells how many requests standbys sent on to the dead node, for how long, and whom they named next', () => {
     const { events, startIndex } = staleRedirectHistory();
-    const story = drillStory({ events, startIndex, startTime: T0, loadEnd: T0 + 3000, keys: 1 });
+    const story = storyOf(events, startIndex, 3000);
     expect(story.slice(1, 6)).toEqual([
       '1.00 s node1 was killed',
       '1.00 s node1 went down',
@@ -129,11 +138,9 @@ describe('the story of redirects to a dead node', () => {
   it('tells a single one without a span, and no sentence when no redirect was refused', () => {
     const { events, startIndex } = staleRedirectHistory();
     const one = events.filter((e) => !('op' in e) || e.op === 1);
-    expect(drillStory({ events: one, startIndex, startTime: T0, loadEnd: T0 + 3000, keys: 1 })).toContain(
-      '1.01 s 1 request was redirected to node1 after it went down',
-    );
+    expect(storyOf(one, startIndex, 3000)).toContain('1.01 s 1 request was redirected to node1 after it went down');
     const none = events.filter((e) => !('op' in e) || e.op === 4);
-    expect(drillStory({ events: none, startIndex, startTime: T0, loadEnd: T0 + 3000, keys: 1 }).join('\n')).not.toContain('redirected');
+    expect(storyOf(none, startIndex, 3000).join('\n')).not.toContain('redirected');
   });
 });
 

@@ -73,8 +73,8 @@ describe('timeline colours', () => {
     const marks = svg.match(
       new RegExp(`<polygon [^>]*fill="${PALETTE.staleRedirect.colour}"><title>redirected to node\\d, which was down`, 'g'),
     );
-    expect(marks).toHaveLength(runs.reduce((n, run) => n + run.count, 0));
-    for (const run of runs) expect(svg).toContain(`>${run.count} redirected to ${run.to} while down</text>`);
+    expect(marks).toHaveLength(runs.reduce((n, run) => n + run.completions.length, 0));
+    for (const run of runs) expect(svg).toContain(`>${run.completions.length} redirected to ${run.to} while down</text>`);
     // Clients that go straight to the active are never redirected: no marks.
     expect(await svgOf('kill-active')).not.toContain('which was down');
   });

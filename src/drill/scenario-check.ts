@@ -5,7 +5,7 @@
  * Durations may be given in ms, as the shipped scenarios do, or as Go durations like "2s",
  * the one way Vault (and `vaultlab up`) writes them.
  */
-import { actsOnStorage, actsOnZone, FAULT_KINDS, MAX_NODES, parseGoDuration, type FaultKind } from '../lab/index.ts';
+import { actsOnStorage, actsOnZone, FAULT_KINDS, labNodeNames, MAX_NODES, parseGoDuration, type FaultKind } from '../lab/index.ts';
 import { TOPOLOGY_PRESETS } from '../net/index.ts';
 import type { CheckId } from './checker.ts';
 import { CLIENT_ROUTES, type ClientRoute } from './drill-spec.ts';
@@ -150,7 +150,7 @@ function checkFault(p: Problems, path: string, s: Obj, scope: StepScope): Scenar
   const kind = s.kind as FaultKind;
   if (actsOnZone(kind) && !scope.zones) return p.add(`${path}.kind`, `${kind} needs a topology: set "topology" to a preset`);
   const step: Extract<ScenarioStep, { do: 'fault' }> = { do: 'fault', kind };
-  const names = Array.from({ length: scope.nodes }, (_, i) => `node${i + 1}`);
+  const names = labNodeNames(scope.nodes);
   const targets = actsOnStorage(kind) ? ['storage'] : ['active', 'standby', ...names, ...(actsOnZone(kind) ? scope.zones! : [])];
   if (s.target !== undefined) {
     if (typeof s.target === 'string' && targets.includes(s.target)) step.target = s.target;

@@ -8,7 +8,7 @@
  * Read at a glance: green must never overlap green.
  */
 import type { DrillResult } from './drill-runner.ts';
-import { describeTopology } from '../lab/index.ts';
+import { describeTopology, labNodeNames } from '../lab/index.ts';
 import type { HistoryEvent } from './history.ts';
 import { zonesOf } from './network-text.ts';
 import { staleRedirectRuns } from './stale-redirects.ts';
@@ -99,7 +99,7 @@ function frameOf(r: DrillResult): Frame {
   );
   const end = Math.min(r.endTime, lastChange + 1000);
   const span = Math.max(1, end - t0);
-  const nodes = Array.from({ length: r.spec.nodes }, (_, i) => `node${i + 1}`);
+  const nodes = labNodeNames(r.spec.nodes);
   const lanes = [...nodes, 'lock', 'storage', 'clients'];
   const x = (t: number) => LEFT + ((t - t0) / span) * (WIDTH - LEFT - 10);
   const y = (lane: string) => 28 + lanes.indexOf(lane) * (LANE + GAP);

@@ -32,9 +32,9 @@ export interface WatchedConnection {
 }
 
 /** The smallest deadline accepted: a quarter of it is the watch's tick, and Node's timers are no finer than 1 ms. */
-export const MIN_KEEPALIVE_TIMEOUT_MS = 20;
+const MIN_KEEPALIVE_TIMEOUT_MS = 20;
 /** The largest: what Node's timers can wait (a longer one would fire at once). */
-export const MAX_KEEPALIVE_TIMEOUT_MS = 2 ** 31 - 1;
+const MAX_KEEPALIVE_TIMEOUT_MS = 2 ** 31 - 1;
 
 /** Refuses a deadline that is not a whole number of milliseconds in range, with an error that names it. */
 export function checkKeepaliveTimeout(ms: unknown): number {
@@ -58,7 +58,7 @@ export class KeepaliveWatch {
 
   constructor(
     private readonly conn: WatchedConnection,
-    readonly timeoutMs: number,
+    private readonly timeoutMs: number,
     /** Where the connection goes, for the error: the active's cluster address. */
     private readonly address: string,
   ) {}
@@ -75,10 +75,6 @@ export class KeepaliveWatch {
   stop(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-  }
-
-  get watching(): boolean {
-    return this.timer !== undefined;
   }
 
   /** Ticks at a quarter of the deadline: a Ping goes out between 1/2 and 3/4 of it, the verdict comes between 1 and 1 1/4. */

@@ -44,7 +44,7 @@ export function spread(xs: readonly number[]): Spread {
 }
 
 /** A sample's API TLS mode: sets written before the API could be served over TLS measured it plain. */
-export const apiTlsOf = (s: { apiTls?: ApiTls }): ApiTls => s.apiTls ?? 'off';
+const apiTlsOf = (s: { apiTls?: ApiTls }): ApiTls => s.apiTls ?? 'off';
 
 /** How a storage and TLS mode are named in a ratio or a row: "memory", or "memory, API TLS". */
 export const scopeName = (storage: string, tls: ApiTls) => (tls === 'on' ? `${storage}, API TLS` : storage);
@@ -252,9 +252,8 @@ export interface HopRow {
 }
 
 /** The hop's figures side by side, TLS off and on, for every storage where either was measured. */
-export function hopTable(rs: Ratio[]): HopRow[] {
+function hopTable(rs: Ratio[], storages: string[]): HopRow[] {
   const find = (name: string) => rs.find((x) => x.name === name && Number.isFinite(x.median));
-  const storages = [...new Set(rs.map((x) => /^(memory|level)\b/.exec(x.name)?.[1]).filter((x): x is string => !!x))];
   return storages.flatMap((st) =>
     HOP_MEASURES.map((measure) => ({
       storage: st,
@@ -268,5 +267,10 @@ export function hopTable(rs: Ratio[]): HopRow[] {
 /** Every summary a report shows, derived from its samples: after a run, and again when a report is rewritten from results.json. */
 export function summaries(samples: Sample[], failoverSamples: FailoverSample[], lockTtlMs: number) {
   const rs = ratios(samples);
-  return { cases: caseTable(samples), ratios: rs, hop: hopTable(rs), failover: failoverTable(failoverSamples, lockTtlMs) };
+  return {
+    cases: caseTable(samples),
+    ratios: rs,
+    hop: hopTable(rs, [...new Set(samples.map((s) => s.storage))]),
+    failover: failoverTable(failoverSamples, lockTtlMs),
+  };
 }

@@ -68,8 +68,8 @@ async function startServers(o: ThroughputOptions, cases: BenchCase[], started: S
   let k = 0;
   for (const storage of o.storages) {
     for (const kind of new Set(cases.filter((c) => !c.storages || c.storages.includes(storage)).map((c) => c.server))) {
+      const preload = keySpacesOf(kind, cases);
       for (const apiTls of o.apiTls ?? ['off']) {
-        const preload = keySpacesOf(kind, cases);
         const spec = { storage, ...SERVER_KINDS[kind], apiTls: apiTls === 'on', portBase: rangeBase(o.portBase, k++), preload };
         const name = serverName(storage, kind, apiTls);
         o.onProgress(`starting ${name} (${preload.reduce((n, s) => n + s.count, 0)} secrets to preload)`);

@@ -130,8 +130,9 @@ class Connection {
   /** A stream is done: a retiring connection closes after its last one. */
   private settled(stream: number): void {
     this.pending.delete(stream);
-    if (this.pending.size === 0) this.watch.stop();
-    if (this.retiring && this.pending.size === 0) this.framed.close();
+    if (this.pending.size > 0) return;
+    this.watch.stop();
+    if (this.retiring) this.framed.close();
   }
 
   private fail(stream: number, err: Error): void {

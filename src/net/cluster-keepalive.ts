@@ -9,7 +9,7 @@
  *
  * Here one deadline plays both parts: past half of it in silence the standby sends a Ping,
  * past all of it the peer is declared dead. As in gRPC without PermitWithoutStream, the watch
- * runs only while requests wait for answers: an idle connection costs no timer and no frame,
+ * runs only while requests wait for answers: an idle connection sends no frame and keeps no timer past one tick,
  * and a dead one is found by the next request that needs it.
  *
  * Silence is wall-clock time in which the peer could have been heard and was not, so three
@@ -32,9 +32,9 @@ export interface WatchedConnection {
 }
 
 /** The smallest deadline accepted: a quarter of it is the watch's tick, and Node's timers are no finer than 1 ms. */
-export const MIN_KEEPALIVE_TIMEOUT_MS = 20;
+const MIN_KEEPALIVE_TIMEOUT_MS = 20;
 /** The largest: what Node's timers can wait (a longer one would fire at once). */
-export const MAX_KEEPALIVE_TIMEOUT_MS = 2 ** 31 - 1;
+const MAX_KEEPALIVE_TIMEOUT_MS = 2 ** 31 - 1;
 
 /** Refuses a deadline that is not a whole number of milliseconds in range, with an error that names it. */
 export function checkKeepaliveTimeout(ms: unknown): number {
@@ -47,9 +47,17 @@ export function checkKeepaliveTimeout(ms: unknown): number {
 
 /** Watches one connection while requests wait on it. */
 export class KeepaliveWatch {
+  /**
+   * The armed tick, if any. Stopping leaves it armed, to lapse at its next tick: a standby forwarding one
+   * request at a time starts and stops the watch per request, which then costs a flag, not a timer.
+   */
   private timer: NodeJS.Timeout | undefined;
-  /** When the current tick was due. */
+  /** When the armed tick was due. */
   private dueAt = 0;
+  /** A request waits on the connection: silence counts. */
+  private watching = false;
+  /** Counts starts: a verdict deferred past a stop and a new start belongs to the earlier watch. */
+  private started = 0;
   /** Since when silence counts: the watch's start, moved on by the peer's bytes and by time the loop was blocked. */
   private quietFrom = 0;
   /** The quietFrom a Ping was sent for: one Ping per stretch of silence. */
@@ -58,27 +66,24 @@ export class KeepaliveWatch {
 
   constructor(
     private readonly conn: WatchedConnection,
-    readonly timeoutMs: number,
+    private readonly timeoutMs: number,
     /** Where the connection goes, for the error: the active's cluster address. */
     private readonly address: string,
   ) {}
 
   /** Starts watching (a request now waits); a no-op while already watching. */
   start(): void {
-    if (this.timer) return;
+    if (this.watching) return;
+    this.watching = true;
+    this.started++;
     this.quietFrom = performance.now();
     this.pingedFor = undefined;
-    this.arm();
+    if (!this.timer) this.arm();
   }
 
-  /** Stops watching (no request waits, or the connection is gone). */
+  /** Stops watching (no request waits, or the connection is gone); a tick still armed finds nothing to watch and lapses. */
   stop(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-
-  get watching(): boolean {
-    return this.timer !== undefined;
+    this.watching = false;
   }
 
   /** Ticks at a quarter of the deadline: a Ping goes out between 1/2 and 3/4 of it, the verdict comes between 1 and 1 1/4. */
@@ -91,6 +96,8 @@ export class KeepaliveWatch {
   }
 
   private tick(): void {
+    this.timer = undefined;
+    if (!this.watching) return;
     const now = performance.now();
     // Fired late: the loop was blocked for that long, and nothing could be heard meanwhile.
     this.quietFrom = Math.min(now, Math.max(this.quietFrom, this.conn.quietSince()) + Math.max(0, now - this.dueAt));
@@ -105,10 +112,10 @@ export class KeepaliveWatch {
 
   /** Declares the peer dead only if it is still silent once the loop has read what reached the socket. */
   private judgeAfterIo(): void {
-    const timer = this.timer;
+    const started = this.started;
     const immediate = setImmediate(() => {
-      // Stopped (the last answer came) or restarted meanwhile: this verdict is stale.
-      if (this.timer !== timer) return;
+      // Stopped (the last answer came) or restarted meanwhile: this verdict is stale (a restart armed its own tick).
+      if (!this.watching || this.started !== started) return;
       if (this.conn.quietSince() <= this.quietFrom) {
         this.stop();
         return this.conn.dead(new Error(`cluster connection to ${this.address} timed out: no answer to keepalive in ${this.timeoutMs} ms`));

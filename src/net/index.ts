@@ -41,6 +41,7 @@ export {
   type Topology,
 } from './topology.ts';
 export { CertificateAuthority, LOOPBACK_NAMES, selfSigned, type CertificateRequest, type CertifiedKey } from './x509.ts';
+export { CA_FILE, writeTlsMaterial } from './tls-material.ts';
 export { ClusterClient, DEFAULT_KEEPALIVE_TIMEOUT_MS, type ClusterClientOptions } from './cluster-client.ts';
 export { CLUSTER_PROTOCOL, ClusterListener, type ClusterService } from './cluster-server.ts';
 export { ClusterIdentities, SPARE_IDENTITIES } from './cluster-identities.ts';

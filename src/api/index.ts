@@ -18,3 +18,4 @@ export {
   type PlainRequest,
   type PlainResponse,
 } from './forwarded.ts';
+export { errorsFor, statusForError } from './status-codes.ts';

@@ -39,6 +39,7 @@ export const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   down: lab,
   reset: lab,
   env: lab,
+  ui: lab,
   secrets: admin,
   policy: admin,
   token: tokens,

@@ -15,6 +15,7 @@ import {
   type UnsealOutcome,
 } from '../lab/client-door.ts';
 import { labHome } from './client.ts';
+import { openDashboard } from './dashboard-open.ts';
 import { down, reset } from './lab-cleanup.ts';
 import { checkLocally, control, labNodeNames, runningLab } from './lab-control.ts';
 import type { UpOptions } from './lab-up.ts';
@@ -47,6 +48,7 @@ export function registerLab(program: Command, run: Run): void {
     .description("remove the lab's keys, data and saved token for good (asks first; refused while the lab runs)")
     .action((o: { force?: boolean }) => run(() => reset(o.force === true)));
   registerEnv(program, run);
+  registerUi(program, run);
 }
 
 /** `up`: starts the lab in this process and serves it until Ctrl-C or `down`. */
@@ -201,4 +203,13 @@ function registerEnv(program: Command, run: Run): void {
         return 0;
       }),
     );
+}
+
+/** `ui`: the running lab's dashboard address (with its secret), opened in a browser where there is one. */
+function registerUi(program: Command, run: Run): void {
+  program
+    .command('ui')
+    .description("open the running lab's live dashboard in a browser (or print its address with -print)")
+    .option('--print', 'print the address only; do not start a browser')
+    .action((o: { print?: boolean }) => run(() => openDashboard(runningLab(), o.print === true)));
 }

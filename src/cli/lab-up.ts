@@ -92,4 +92,5 @@ function printUp(lab: RunningLab, choice: UpChoice, o: UpOptions, home: string):
   out(
     `Lab control: ${lab.control} (its secret is in ${controlSecretPath(home)}). Try: vaultlab status --all, vaultlab kill node1, vaultlab step-down. Ctrl-C stops the lab.`,
   );
+  out(`Dashboard: ${lab.control}/ui/ (\`vaultlab ui\` opens it with the lab's secret)`);
 }

@@ -4,7 +4,7 @@
  * fault words, durations) without loading the lab itself (fastify, level). Only files that
  * import nothing heavy may be re-exported here; test/architecture checks it.
  */
-export { CONTROL_SECRET_FILE, controlSecretPath, readControlSecret } from './control-auth.ts';
+export { CONTROL_SECRET_FILE, controlSecretPath, dashboardUrl, readControlSecret } from './control-auth.ts';
 export { ControlError, type ControlErrorCode } from './control-errors.ts';
 export { checkFault, checkNodeName, MAX_FAULT_MS, parseDurationFlag, type FaultRequest } from './control-input.ts';
 export { LAB_FAULTS, type LabFault } from './fault-kinds.ts';

@@ -41,6 +41,15 @@ export function readControlSecret(home: string): string | undefined {
   return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
 }
 
+/**
+ * The dashboard's address with the secret in its fragment: a browser never sends a fragment
+ * to the server, so the secret stays out of request lines, logs and Referer headers; the page
+ * reads it and then drops it from the address bar.
+ */
+export function dashboardUrl(control: string, secret: string): string {
+  return `${control}/ui/#secret=${encodeURIComponent(secret)}`;
+}
+
 /** Removes the secret once the lab is down, so a stale one cannot be mistaken for a live lab's. */
 export function removeControlSecret(home: string): void {
   rmSync(controlSecretPath(home), { force: true });
@@ -53,11 +62,11 @@ export function secretMatches(given: string, expected: string): boolean {
 }
 
 /**
- * Refuses a request (throws ControlError) unless its Host is a loopback name on `port`,
- * its Origin, if any, is that same host's, and it carries `Authorization: Bearer <secret>`.
- * Host and Origin come first: a foreign page learns nothing, not even whether it guessed.
+ * Refuses a request (throws ControlError) unless its Host is a loopback name on `port` and its
+ * Origin, if any, is that same host's. The dashboard's static files need only this: they hold
+ * no secret, but a DNS-rebinding page must not be able to read them under its own name.
  */
-export function checkCaller(headers: IncomingHttpHeaders, port: number, secret: string): void {
+export function checkHost(headers: IncomingHttpHeaders, port: number): void {
   const host = (headers.host ?? '').toLowerCase();
   if (!LOOPBACK_HOSTS.some((h) => host === `${h}:${port}`)) {
     throw new ControlError(
@@ -72,6 +81,15 @@ export function checkCaller(headers: IncomingHttpHeaders, port: number, secret: 
       `requests from origin ${JSON.stringify(origin)} are refused: the lab's control endpoint takes no cross-origin requests`,
     );
   }
+}
+
+/**
+ * Refuses a request (throws ControlError) unless it passes `checkHost` and carries
+ * `Authorization: Bearer <secret>`. Host and Origin come first: a foreign page learns
+ * nothing, not even whether it guessed.
+ */
+export function checkCaller(headers: IncomingHttpHeaders, port: number, secret: string): void {
+  checkHost(headers, port);
   const match = /^Bearer ([^\s]+)$/i.exec(headers.authorization ?? '');
   if (!match || !secretMatches(match[1], secret)) {
     throw new ControlError(

@@ -1,20 +1,27 @@
 /**
  * The lab's control endpoint: how `vaultlab kill|restart|seal|fault|heal|step-down|
- * unseal --all|status --all|down` reach a running lab from another process. Plain
- * node:http with JSON, because only src/api may use fastify and this is not Vault's API.
+ * unseal --all|status --all|down` reach a running lab from another process, where the lab's
+ * event stream is served (`GET /events`, lab-events.ts), and where the dashboard's page is
+ * (`/ui/`, ui-files.ts). Plain node:http with JSON, because only src/api may use fastify and
+ * this is not Vault's API.
  * Loopback only, and that is not enough (see control-auth.ts): every request needs the
  * lab's secret, POSTs carry a bounded JSON body (a cross-site page cannot send one without
  * a CORS preflight, which is never granted), and every input is checked before the lab moves.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { errorsFor, statusForError } from '../api/index.ts';
+import { VaultError } from '../node/index.ts';
 import type { Cluster } from './cluster.ts';
-import { checkCaller } from './control-auth.ts';
+import { checkCaller, checkHost } from './control-auth.ts';
 import { ControlError, invalidInput } from './control-errors.ts';
 import { checkFault, checkFields, checkNodeName } from './control-input.ts';
 import type { LabFaults } from './lab-faults.ts';
 import { faultLink, zoneDown } from './link-faults.ts';
+import { LabEventHub } from './lab-events.ts';
 import { labStatus } from './lab-status.ts';
+import { serveEventStream } from './event-stream.ts';
+import { loadUiFiles, uiFileFor, type UiFile } from './ui-files.ts';
 
 /** What each lab verb needs from the runner. */
 export interface LabControls {
@@ -94,8 +101,28 @@ const ROUTES: Record<string, Route> = {
     },
   },
   heal: bare('POST', async (c) => c.faults.heal()),
+  // The unseal lesson: one share into one node's ring, as `vault operator unseal` would send it to that node.
+  unseal: {
+    method: 'POST',
+    run: async (c, b) => {
+      const f = checkFields(b, ['node', 'key']);
+      const node = checkNodeName(f.node, names(c));
+      return (await c.cluster.get(node).node.unseal({ key: checkShare(f.key) })).status;
+    },
+  },
+  'unseal-reset': {
+    method: 'POST',
+    run: async (c, b) => (await c.cluster.get(checkNodeName(checkFields(b, ['node']).node, names(c))).node.unseal({ reset: true })).status,
+  },
   down: bare('POST', (c) => c.down()),
 };
+
+/** A share as typed into the dashboard: a string no longer than any share Vault prints (the node parses it). */
+function checkShare(key: unknown): string {
+  if (typeof key !== 'string' || key.trim() === '') throw invalidInput('an unseal key share is required');
+  if (key.length > 256) throw invalidInput('an unseal key share is at most 256 characters');
+  return key.trim();
+}
 
 function routeOf(req: IncomingMessage): Route {
   const path = new URL(req.url ?? '/', 'http://control.invalid').pathname;
@@ -164,25 +191,60 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(`${JSON.stringify(body)}\n`);
 }
 
-async function serve(c: LabControls, o: Required<ControlServerOptions>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** What the server holds besides its options: the event hub and the dashboard's files. */
+interface Served {
+  hub: LabEventHub;
+  ui: ReadonlyMap<string, UiFile>;
+}
+
+async function serve(
+  c: LabControls,
+  o: Required<ControlServerOptions>,
+  s: Served,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   try {
+    const path = new URL(req.url ?? '/', 'http://control.invalid').pathname;
+    if (req.method === 'GET' && (path === '/' || path === '/ui' || path.startsWith('/ui/'))) return serveUi(s, o.port, path, req, res);
     checkCaller(req.headers, o.port, o.secret);
+    if (path === '/events') {
+      if (req.method !== 'GET') throw new ControlError('CONTROL_METHOD', `/events takes GET, not ${req.method}`);
+      return await serveEventStream(s.hub, res);
+    }
     const route = routeOf(req);
     const body = route.method === 'POST' ? await readJsonBody(req, c, o.maxBodyBytes, o.bodyTimeoutMs) : {};
     send(res, 200, { ok: true, result: (await route.run(c, body)) ?? null });
   } catch (err) {
     if (err instanceof ControlError) send(res, err.status, { errors: err.errors });
+    // A node's own refusal (a share that is not one, a node not initialized) in Vault's words and status.
+    else if (err instanceof VaultError) send(res, statusForError(err), { errors: errorsFor(err) });
     else send(res, 500, { errors: [(err as Error).message] });
   }
+}
+
+/** The dashboard's page and files: to a loopback Host only, no secret needed (they hold none). */
+function serveUi(s: Served, port: number, path: string, req: IncomingMessage, res: ServerResponse): void {
+  checkHost(req.headers, port);
+  if (path === '/' || path === '/ui') {
+    res.writeHead(303, { location: '/ui/', 'cache-control': 'no-store' });
+    res.end();
+    return;
+  }
+  const file = uiFileFor(s.ui, path);
+  if (!file) throw new ControlError('CONTROL_NO_ROUTE', `no dashboard file ${JSON.stringify(path)}`);
+  res.writeHead(200, file.headers);
+  res.end(file.body);
 }
 
 /** Starts the control endpoint on 127.0.0.1 (the port may be 0 for any free one). */
 export async function startControlServer(c: LabControls, opts: ControlServerOptions): Promise<{ url: string; close(): Promise<void> }> {
   const bounds = { maxBodyBytes: CONTROL_MAX_BODY_BYTES, bodyTimeoutMs: CONTROL_BODY_TIMEOUT_MS, ...opts };
   let o: Required<ControlServerOptions> | undefined;
+  const served: Served = { hub: new LabEventHub(c.cluster), ui: loadUiFiles() };
   // Node's own bounds on slow headers; the body has its own timer on the lab's clock.
   const server: Server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, (req, res) => {
-    if (o) void serve(c, o, req, res);
+    if (o) void serve(c, o, served, req, res);
     else send(res, 503, { errors: ['the lab is starting'] });
   });
   await new Promise<void>((resolve, reject) => {

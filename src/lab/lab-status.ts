@@ -19,6 +19,8 @@ export interface NodeStatus {
   t: number | null;
   n: number | null;
   progress: number | null;
+  /** The unseal attempt's nonce ('' when none is in progress), as the node's seal-status shows it. */
+  nonce: string | null;
   ha_mode: 'active' | 'standby' | 'sealed' | 'uninitialized' | 'down';
   /** The active node's API address as this node knows it (its sys/leader leader_address); '' when it knows none. */
   leader_address: string;
@@ -68,14 +70,14 @@ function nodeStatus(cluster: Cluster, n: LabNode): NodeStatus {
   const faults = nodeFaults(cluster, n);
   const zone = n.zone === undefined ? {} : { zone: n.zone };
   if (!n.up) {
-    const unknown = { initialized: null, sealed: null, t: null, n: null, progress: null };
+    const unknown = { initialized: null, sealed: null, t: null, n: null, progress: null, nonce: null };
     return { ...row, ...unknown, ha_mode: 'down', leader_address: '', term: 0, faults, ...zone };
   }
-  const s = n.node.sealStatus() as { initialized: boolean; sealed: boolean; progress: number; t: number; n: number };
+  const s = n.node.sealStatus() as { initialized: boolean; sealed: boolean; progress: number; t: number; n: number; nonce: string };
   const state = n.node.state;
   const mode = state === 'active' || state === 'standby' || state === 'uninitialized' ? state : 'sealed';
   const leader = mode === 'active' || mode === 'standby' ? (n.node.leaderAddress()?.apiAddr ?? '') : '';
-  const seal = { initialized: s.initialized, sealed: s.sealed, t: s.t, n: s.n, progress: s.progress };
+  const seal = { initialized: s.initialized, sealed: s.sealed, t: s.t, n: s.n, progress: s.progress, nonce: s.nonce };
   return { ...row, ...seal, ha_mode: mode, leader_address: leader, term: n.node.term, faults, ...zone };
 }
 

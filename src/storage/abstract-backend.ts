@@ -100,7 +100,7 @@ export abstract class AbstractBackend implements HABackend {
     checkKey(key);
     this.fence(key, opts?.term);
     // Accepted: from here to the write being queued there is no await, so no lock change can slip in.
-    if (this.events.active) this.events.emit({ type: 'write', key, op: 'put', term: opts?.term });
+    if (this.events.wants('write')) this.events.emit({ type: 'write', key, op: 'put', term: opts?.term });
     return this.ordered(key, () => this._put(key, value));
   }
 
@@ -110,7 +110,7 @@ export abstract class AbstractBackend implements HABackend {
     this.fence(key, opts?.term);
     // Deleting a lock's key is the lab's "delete core/lock" fault: its holder loses the lease now.
     this.locks.drop(key);
-    if (this.events.active) this.events.emit({ type: 'write', key, op: 'delete', term: opts?.term });
+    if (this.events.wants('write')) this.events.emit({ type: 'write', key, op: 'delete', term: opts?.term });
     return this.ordered(key, () => this._del(key));
   }
 
@@ -122,7 +122,7 @@ export abstract class AbstractBackend implements HABackend {
     this.fence(ops[0].key, opts?.term);
     for (const op of ops) if (op.type === 'delete') this.locks.drop(op.key);
     // Each op is a write event as a put or delete is, so the drill checker sees every key written.
-    if (this.events.active) for (const op of ops) this.events.emit({ type: 'write', key: op.key, op: op.type, term: opts?.term });
+    if (this.events.wants('write')) for (const op of ops) this.events.emit({ type: 'write', key: op.key, op: op.type, term: opts?.term });
     return this.orderedAll(
       ops.map((op) => op.key),
       () => this._batch(ops),

@@ -58,6 +58,9 @@ export interface WriteFailure {
 /** Any storage event. */
 export type StorageEvent = LockEvent | WriteEvent | FencedEvent | HealthEvent;
 
+/** Every type of storage event. */
+const EVENT_TYPES: ReadonlyArray<StorageEvent['type']> = ['lock', 'write', 'fenced', 'health'];
+
 /** A subscriber to storage events. */
 export type StorageListener = (e: StorageEvent) => void;
 
@@ -65,23 +68,27 @@ export type StorageListener = (e: StorageEvent) => void;
 export class StorageEvents {
   /** Each listener with the event types it asked for (undefined: all of them). */
   private readonly listeners = new Map<StorageListener, ReadonlySet<StorageEvent['type']> | undefined>();
-  private everything = 0;
+  /** How many listeners want each type (a listener for every type counts under each). */
+  private readonly wanting = new Map<StorageEvent['type'], number>();
 
   /**
-   * True when someone listens to every event, so the hot path can skip building the write and
-   * lock events nobody reads (a listener for health alone, as the lab's status is, does not count).
+   * Whether anyone listens to events of `type`, so the hot path can skip building the write
+   * and lock events nobody reads (a listener for health alone, as the lab's status is, wants
+   * neither).
    */
-  get active(): boolean {
-    return this.everything > 0;
+  wants(type: StorageEvent['type']): boolean {
+    return (this.wanting.get(type) ?? 0) > 0;
   }
 
   /** Subscribes `fn` to every event, or only to the types in `only`; returns the unsubscribe function. */
   on(fn: StorageListener, only?: ReadonlyArray<StorageEvent['type']>): () => void {
     if (this.listeners.has(fn)) return () => undefined;
-    this.listeners.set(fn, only && new Set(only));
-    if (!only) this.everything++;
+    const types = new Set<StorageEvent['type']>(only ?? EVENT_TYPES);
+    this.listeners.set(fn, only && types);
+    for (const t of types) this.wanting.set(t, (this.wanting.get(t) ?? 0) + 1);
     return () => {
-      if (this.listeners.delete(fn) && !only) this.everything--;
+      if (!this.listeners.delete(fn)) return;
+      for (const t of types) this.wanting.set(t, (this.wanting.get(t) ?? 1) - 1);
     };
   }
 

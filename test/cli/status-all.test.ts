@@ -76,12 +76,13 @@ describe('status --all on a lab with a 3 s lock TTL', () => {
       't',
       'n',
       'progress',
+      'nonce',
       'ha_mode',
       'leader_address',
       'term',
       'faults',
     ]);
-    expect(active).toMatchObject({ initialized: true, sealed: false, t: 3, n: 5, progress: 0, faults: [] });
+    expect(active).toMatchObject({ initialized: true, sealed: false, t: 3, n: 5, progress: 0, nonce: '', faults: [] });
     expect(s.lock).toMatchObject({ holder: active.name, holder_address: active.api_address, term: active.term });
     for (const n of s.nodes) expect(n.leader_address).toBe(active.api_address);
   });

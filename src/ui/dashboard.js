@@ -1,0 +1,134 @@
+// @ts-check
+/**
+ * The dashboard's entry: follows the lab's event stream into one model and redraws the
+ * parts from it: node cards, the lock, the timeline and the narration. Verbs go to the
+ * control plane as POSTs carrying the lab's secret.
+ */
+import { h } from './dom.js';
+import { followLab, labAction, secretFromLocation } from './lab-stream.js';
+import { LabModel } from './lab-model.js';
+import { lockPanel } from './lock-panel.js';
+import { nodeCard } from './node-card.js';
+import { timelineLanes } from './timeline-lanes.js';
+
+const secret = secretFromLocation();
+const model = new LabModel();
+const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+const connection = $('connection');
+const nodesEl = $('nodes');
+const narration = $('narration');
+const announce = $('announce');
+const problem = $('problem');
+const lock = lockPanel();
+$('lock').replaceWith(lock.el);
+
+/** @type {Map<string, ReturnType<typeof nodeCard>>} */
+let cards = new Map();
+/** @type {ReturnType<typeof timelineLanes> | undefined} */
+let lanes;
+/** When (page time) the latest message came, to count the lab clock on between messages. */
+let heardAt = performance.now();
+let lastActive = /** @type {string | undefined} */ (undefined);
+
+/** Sends a verb; a refusal is shown in the problem line, in the control plane's words. @param {string} verb @param {Record<string, unknown>} body */
+async function act(verb, body) {
+  problem.textContent = '';
+  try {
+    return await labAction(secret, verb, body);
+  } catch (err) {
+    problem.textContent = `${verb}: ${/** @type {Error} */ (err).message}`;
+    throw err;
+  }
+}
+
+/** Builds the cards and lanes for the lab's nodes (again when a new hello names other nodes). */
+function build() {
+  const names = [...model.nodes.keys()];
+  if (names.join() === [...cards.keys()].join()) return;
+  cards = new Map(names.map((n) => [n, nodeCard(n, (verb, body) => act(verb, body).catch(() => undefined))]));
+  nodesEl.replaceChildren(...[...cards.values()].map((c) => c.el));
+  lanes = timelineLanes(names);
+  $('timeline').replaceChildren(lanes.el);
+  document.body.dataset.nodes = String(names.length);
+}
+
+/** The lab clock now: the latest message's time plus the page time since it came. */
+const labNow = () => model.now + (performance.now() - heardAt);
+
+/** One line of narration per event, newest first. @param {import('./lab-model.js').TimelineEvent} e */
+function eventLine(e) {
+  const at = new Date(e.time).toISOString().slice(11, 23);
+  return h('li', { 'data-type': e.type }, h('time', {}, at), ` ${e.node} `, h('strong', {}, e.type), ` ${e.detail}`);
+}
+
+function drawNodes() {
+  for (const [name, card] of cards) {
+    const n = model.nodes.get(name);
+    if (n) card.update(n);
+  }
+  narration.replaceChildren(...model.events.slice(-12).reverse().map(eventLine));
+  const active = model.active();
+  document.body.dataset.active = active ?? '';
+  if (active !== lastActive) {
+    announce.textContent = active ? `${active} is now active (term ${model.nodes.get(active)?.term})` : 'no node is active';
+    lastActive = active;
+  }
+}
+
+/** @param {import('./lab-model.js').StreamMessage} m */
+function onMessage(m) {
+  model.apply(m);
+  heardAt = performance.now();
+  if (m.event === 'hello') build();
+  if (m.event !== 'lock') drawNodes();
+}
+
+/** @param {'live' | 'reconnecting' | 'refused'} state @param {string} [why] */
+function onState(state, why) {
+  connection.textContent = state === 'live' ? '● live' : state === 'reconnecting' ? '◌ reconnecting…' : '✕ refused';
+  connection.dataset.state = state;
+  if (why) problem.textContent = `the lab refused this page: ${why}. Open the address \`vaultlab ui\` prints.`;
+}
+
+/** The moving parts (lease bar, lanes) redraw a few times a second, whatever the stream does. */
+function tick() {
+  const now = labNow();
+  lock.update(model, now);
+  lanes?.update(model, now);
+  $('clock').textContent = `lab time ${new Date(now).toISOString().slice(11, 21)}`;
+}
+
+function wireGlobalControls() {
+  /** @param {string} id @param {string} verb @param {Record<string, unknown>} body */
+  const on = (id, verb, body = {}) => $(id).addEventListener('click', () => void act(verb, body).catch(() => undefined));
+  on('step-down', 'step-down');
+  on('slow-storage', 'fault', { node: 'storage', kind: 'slow-storage', duration_ms: 10_000 });
+  on('heal', 'heal');
+  on('unseal-all', 'unseal-all');
+  const help = /** @type {HTMLDialogElement} */ ($('help'));
+  $('help-open').addEventListener('click', () => help.showModal());
+  document.addEventListener('keydown', (e) => {
+    const target = /** @type {HTMLElement} */ (e.target);
+    if (target.closest('input, textarea, select') || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === '?') help.showModal();
+    else if (e.key === 'd') $('step-down').click();
+    else if (e.key === 'h') $('heal').click();
+    else if (/^[1-9]$/.test(e.key))
+      /** @type {HTMLElement | undefined} */ ([...cards.values()][Number(e.key) - 1]?.el.querySelector('button:not([hidden])'))?.focus();
+  });
+}
+
+function main() {
+  wireGlobalControls();
+  if (!secret) {
+    onState('refused');
+    problem.textContent = "This page needs the lab's secret in its address: open the one `vaultlab ui` prints.";
+    return;
+  }
+  // Drop the secret from the address bar and history; the page keeps it in memory only.
+  history.replaceState(null, '', location.pathname);
+  void followLab(secret, onMessage, onState, new AbortController().signal);
+  setInterval(tick, 200);
+}
+
+main();

@@ -1,0 +1,145 @@
+// @ts-check
+/**
+ * What the dashboard knows about the lab, built only from the event stream's messages, so a
+ * live lab and a replayed drill report draw through the same code. Between status messages
+ * (which carry the truth as the lab reads it) the timeline's events move the model on their
+ * own: a replay has nothing else.
+ */
+
+/**
+ * @typedef {{ time: number, node: string, type: string, detail: string }} TimelineEvent
+ * @typedef {{ name: string, api_address: string, initialized: boolean | null, sealed: boolean | null,
+ *   t: number | null, n: number | null, progress: number | null, nonce: string | null,
+ *   ha_mode: string, leader_address: string, term: number, faults: string[], zone?: string }} NodeStatus
+ * @typedef {{ held: boolean, holder: string | null, holder_address: string | null, term: number | null,
+ *   lease_remaining_ms: number | null, ttl_ms: number, renew_interval_ms: number }} LockStatus
+ * @typedef {{ nodes: NodeStatus[], lock: LockStatus, time: number }} StatusMessage
+ * @typedef {{ time: number, timings: { lock_ttl_ms: number, renew_interval_ms: number, lock_delay_ms: number },
+ *   fencing: boolean, topology: string | null, status: NodeStatusList, timeline: TimelineEvent[] }} HelloMessage
+ * @typedef {{ nodes: NodeStatus[], lock: LockStatus }} NodeStatusList
+ * @typedef {{ time: number, event: string, holder: string, term: number, expires: number }} LockMessage
+ * @typedef {{ time: number, term: number, current_term: number }} FencedMessage
+ * @typedef {{ event: 'hello', data: HelloMessage } | { event: 'status', data: StatusMessage } |
+ *   { event: 'timeline', data: TimelineEvent } | { event: 'lock', data: LockMessage } |
+ *   { event: 'fenced', data: FencedMessage }} StreamMessage
+ */
+
+/** How many events the model keeps for the timeline and the narration. */
+export const KEPT_EVENTS = 2000;
+
+/** How many lock renewals the lock panel marks. */
+const KEPT_RENEWALS = 12;
+
+/**
+ * The lab as the page sees it. `now` is the lab clock's time of the latest message; the page
+ * adds the time since then to count a lease down.
+ */
+export class LabModel {
+  constructor() {
+    /** @type {Map<string, NodeStatus>} */
+    this.nodes = new Map();
+    /** @type {{ holder: string | null, term: number | null, expires: number | null, held: boolean }} */
+    this.lock = { holder: null, term: null, expires: null, held: false };
+    this.timings = { lock_ttl_ms: 0, renew_interval_ms: 0, lock_delay_ms: 0 };
+    this.fencing = true;
+    /** @type {string | null} */
+    this.topology = null;
+    /** @type {TimelineEvent[]} */
+    this.events = [];
+    /** @type {number[]} */
+    this.renewals = [];
+    /** @type {FencedMessage | undefined} */
+    this.lastFenced = undefined;
+    /** The lab clock at the latest message. */
+    this.now = 0;
+    /** Bumped on each message, so views redraw only what moved. */
+    this.version = 0;
+  }
+
+  /** Applies one message of the stream. @param {StreamMessage} m */
+  apply(m) {
+    this.version++;
+    switch (m.event) {
+      case 'hello':
+        this.timings = m.data.timings;
+        this.fencing = m.data.fencing;
+        this.topology = m.data.topology;
+        this.events = m.data.timeline.slice(-KEPT_EVENTS);
+        this.renewals = [];
+        this.takeStatus({ ...m.data.status, time: m.data.time });
+        return;
+      case 'status':
+        this.takeStatus(m.data);
+        return;
+      case 'timeline':
+        this.takeEvent(m.data);
+        return;
+      case 'lock':
+        this.takeLock(m.data);
+        return;
+      case 'fenced':
+        this.now = Math.max(this.now, m.data.time);
+        this.lastFenced = m.data;
+        return;
+    }
+  }
+
+  /** @param {StatusMessage} s */
+  takeStatus(s) {
+    this.now = Math.max(this.now, s.time);
+    this.nodes = new Map(s.nodes.map((n) => [n.name, n]));
+    const l = s.lock;
+    const expires = l.held && l.lease_remaining_ms !== null ? s.time + l.lease_remaining_ms : null;
+    this.lock = { held: l.held, holder: l.holder, term: l.term, expires };
+  }
+
+  /** @param {LockMessage} m */
+  takeLock(m) {
+    this.now = Math.max(this.now, m.time);
+    if (m.event === 'renewed') {
+      this.renewals = [...this.renewals, m.time].slice(-KEPT_RENEWALS);
+      this.lock = { ...this.lock, expires: m.expires };
+      return;
+    }
+    if (m.event === 'acquired') {
+      this.renewals = [];
+      this.lock = { held: true, holder: m.holder, term: m.term, expires: m.expires };
+      return;
+    }
+    // released, lost or expired: nobody holds it until the next grant.
+    this.lock = { held: false, holder: null, term: m.term, expires: null };
+  }
+
+  /** A timeline event: kept, and moving the node it names when no status has said so yet. @param {TimelineEvent} e */
+  takeEvent(e) {
+    this.now = Math.max(this.now, e.time);
+    this.events.push(e);
+    if (this.events.length > KEPT_EVENTS) this.events.splice(0, this.events.length - KEPT_EVENTS);
+    const node = this.nodes.get(e.node);
+    if (!node) return;
+    const moved = stateOfEvent(e);
+    if (moved) this.nodes.set(e.node, { ...node, ha_mode: moved, progress: moved === 'sealed' ? node.progress : 0 });
+    const progress = /^(\d+)\/(\d+)$/.exec(e.type === 'unseal' ? e.detail : '');
+    if (progress) this.nodes.set(e.node, { ...node, progress: Number(progress[1]), t: Number(progress[2]) });
+  }
+
+  /** The lease left (ms) at lab time `at`, or null when nobody holds the lock. @param {number} at */
+  leaseLeft(at) {
+    if (!this.lock.held || this.lock.expires === null) return null;
+    return Math.max(0, this.lock.expires - at);
+  }
+
+  /** The active node's name, if exactly one node is active. */
+  active() {
+    const actives = [...this.nodes.values()].filter((n) => n.ha_mode === 'active');
+    return actives.length === 1 ? actives[0].name : undefined;
+  }
+}
+
+/** The machine state a timeline event moves its node to ("sealed → standby"; a kill is down). @param {TimelineEvent} e */
+export function stateOfEvent(e) {
+  if (e.type === 'fault' && e.detail === 'kill') return 'down';
+  if (e.type !== 'state') return undefined;
+  const to = e.detail.split('→')[1]?.trim();
+  return to === 'stopped' ? 'down' : to;
+}

@@ -1,0 +1,102 @@
+// @ts-check
+/**
+ * The drill report's lanes, live: one lane per node, its state as segments over the last
+ * minute (each segment named when it is wide enough, the colour only a second cue), faults and
+ * lab actions as marked events, and the lock's terms. New time enters on the right.
+ */
+import { h, s } from './dom.js';
+import { stateOfEvent } from './lab-model.js';
+
+/** The lanes' time window. */
+export const WINDOW_MS = 60_000;
+const WIDTH = 1000;
+const LANE = 44;
+const LEFT = 70;
+
+/**
+ * Each node's state segments within [from, to], from the events (the state before the first
+ * event in the window is the one the last earlier event left).
+ * @param {import('./lab-model.js').TimelineEvent[]} events
+ * @param {string} node
+ * @param {string} initial
+ * @param {number} from
+ * @param {number} to
+ */
+export function segments(events, node, initial, from, to) {
+  /** @type {{ state: string, start: number, end: number }[]} */
+  const out = [];
+  let state = initial;
+  let start = from;
+  for (const e of events) {
+    if (e.node !== node) continue;
+    const next = stateOfEvent(e);
+    if (!next || next === state) continue;
+    if (e.time > from) {
+      out.push({ state, start, end: Math.min(e.time, to) });
+      start = e.time;
+    }
+    state = next;
+  }
+  out.push({ state, start, end: to });
+  return out.filter((g) => g.end > g.start);
+}
+
+/** @param {string[]} nodes */
+export function timelineLanes(nodes) {
+  const height = 8 + nodes.length * LANE + 24;
+  const svg = s('svg', { class: 'lanes', viewBox: `0 0 ${WIDTH} ${height}`, role: 'img', 'aria-label': 'timeline of the last minute' });
+  const el = h(
+    'section',
+    { class: 'timeline', 'aria-labelledby': 'timeline-title' },
+    h('h2', { id: 'timeline-title' }, 'Timeline (last minute)'),
+    svg,
+  );
+
+  /** @param {import('./lab-model.js').LabModel} model @param {number} now */
+  const update = (model, now) => {
+    const from = now - WINDOW_MS;
+    const x = (/** @type {number} */ t) => LEFT + ((t - from) / WINDOW_MS) * (WIDTH - LEFT - 8);
+    // Lanes begin where the record begins: before its first event the page knows nothing.
+    const since = Math.max(from, model.events[0]?.time ?? now);
+    const parts = [];
+    nodes.forEach((node, i) => {
+      const y = 8 + i * LANE;
+      parts.push(s('text', { class: 'lane-name', x: 4, y: y + 17 }, node));
+      // The state the window opens with: replay the events up to its start from the first one kept.
+      const first = model.events.find((e) => e.node === node && stateOfEvent(e));
+      const initial = first ? (first.detail.split('→')[0]?.trim() ?? 'sealed') : (model.nodes.get(node)?.ha_mode ?? 'sealed');
+      for (const g of segments(model.events, node, initial === 'stopped' ? 'down' : initial, since, now)) {
+        const x0 = x(g.start);
+        const w = Math.max(1, x(g.end) - x0);
+        parts.push(s('rect', { class: `seg seg-${g.state}`, x: x0, y, width: w, height: 22 }, s('title', {}, g.state)));
+        if (w > 60) parts.push(s('text', { class: 'seg-label', x: x0 + 4, y: y + 15 }, g.state));
+      }
+      let labelEnd = -Infinity;
+      for (const e of model.events) {
+        if (e.node !== node || e.time < from || (e.type !== 'fault' && e.type !== 'action' && e.type !== 'lock-acquired')) continue;
+        const cx = x(e.time);
+        const label = e.type === 'lock-acquired' ? e.detail.replace(/:.*$/, '') : e.detail;
+        parts.push(
+          s(
+            'g',
+            { class: `mark mark-${e.type}` },
+            s('path', { d: `M${cx} ${y - 2} l5 -6 h-10 z` }),
+            s('title', {}, `${node}: ${e.type} ${e.detail}`),
+          ),
+        );
+        // A label that would run into the one before it is left to the mark's tooltip.
+        const text = label.slice(0, 24);
+        if (cx + 4 < labelEnd) continue;
+        labelEnd = cx + 4 + text.length * 6.5 + 6;
+        parts.push(s('text', { class: 'mark-label', x: cx + 4, y: y + 34 }, text));
+      }
+    });
+    const axisY = 8 + nodes.length * LANE + 8;
+    for (let t = Math.ceil(from / 10_000) * 10_000; t <= now; t += 10_000) {
+      parts.push(s('line', { class: 'grid', x1: x(t), x2: x(t), y1: 4, y2: axisY - 8 }));
+      parts.push(s('text', { class: 'axis', x: x(t), y: axisY + 4, 'text-anchor': 'middle' }, `${Math.round((t - now) / 1000)} s`));
+    }
+    svg.replaceChildren(...parts);
+  };
+  return { el, update };
+}

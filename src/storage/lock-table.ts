@@ -165,6 +165,7 @@ export class LockTable {
   }
 
   private emit(event: LockEventKind, key: string, lease: Lease): void {
-    if (this.events.wants('lock')) this.events.emit({ type: 'lock', event, key, holder: lease.holder, term: lease.term, expires: lease.expires });
+    if (this.events.wants('lock'))
+      this.events.emit({ type: 'lock', event, key, holder: lease.holder, term: lease.term, expires: lease.expires });
   }
 }

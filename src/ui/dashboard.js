@@ -30,13 +30,17 @@ let lanes;
 let heardAt = performance.now();
 let lastActive = /** @type {string | undefined} */ (undefined);
 
-/** Sends a verb; a refusal is shown in the problem line, in the control plane's words. @param {string} verb @param {Record<string, unknown>} body */
+/**
+ * Sends a verb and returns its result; a refusal is shown in the control plane's words (in the
+ * problem line, or for a share at the ring it was typed into) and rethrown.
+ * @param {string} verb @param {Record<string, unknown>} body
+ */
 async function act(verb, body) {
   problem.textContent = '';
   try {
     return await labAction(secret, verb, body);
   } catch (err) {
-    problem.textContent = `${verb}: ${/** @type {Error} */ (err).message}`;
+    if (!verb.startsWith('unseal')) problem.textContent = `${verb}: ${/** @type {Error} */ (err).message}`;
     throw err;
   }
 }
@@ -45,7 +49,7 @@ async function act(verb, body) {
 function build() {
   const names = [...model.nodes.keys()];
   if (names.join() === [...cards.keys()].join()) return;
-  cards = new Map(names.map((n) => [n, nodeCard(n, (verb, body) => act(verb, body).catch(() => undefined))]));
+  cards = new Map(names.map((n) => [n, nodeCard(n, act)]));
   nodesEl.replaceChildren(...[...cards.values()].map((c) => c.el));
   lanes = timelineLanes(names);
   $('timeline').replaceChildren(lanes.el);

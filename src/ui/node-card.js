@@ -13,7 +13,7 @@ const MARKS = /** @type {Record<string, string>} */ ({ active: '★', standby: '
 
 /**
  * @param {string} name
- * @param {(verb: string, body: Record<string, unknown>) => Promise<unknown>} act
+ * @param {(verb: string, body: Record<string, unknown>) => Promise<unknown>} act sends a verb; rejects with the lab's refusal
  */
 export function nodeCard(name, act) {
   const chart = stateChart(name);
@@ -31,7 +31,12 @@ export function nodeCard(name, act) {
   const button = (label, verb, body, title) =>
     h(
       'button',
-      { type: 'button', 'data-action': verb === 'fault' ? `fault-${body.kind}` : verb, title, onclick: () => void act(verb, body) },
+      {
+        type: 'button',
+        'data-action': verb === 'fault' ? `fault-${body.kind}` : verb,
+        title,
+        onclick: () => void act(verb, body).catch(() => undefined),
+      },
       label,
     );
   const kill = button('Kill', 'kill', { node: name }, `Kill ${name}: it stops at once and abandons its lock`);

@@ -69,7 +69,8 @@ export function timelineLanes(nodes) {
         const x0 = x(g.start);
         const w = Math.max(1, x(g.end) - x0);
         parts.push(s('rect', { class: `seg seg-${g.state}`, x: x0, y, width: w, height: 22 }, s('title', {}, g.state)));
-        if (w > 60) parts.push(s('text', { class: 'seg-label', x: x0 + 4, y: y + 15 }, g.state));
+        // Named only where the name fits inside (about 7 units a character at this size).
+        if (w > g.state.length * 7 + 8) parts.push(s('text', { class: 'seg-label', x: x0 + 4, y: y + 15 }, g.state));
       }
       let labelEnd = -Infinity;
       for (const e of model.events) {
@@ -84,11 +85,15 @@ export function timelineLanes(nodes) {
             s('title', {}, `${node}: ${e.type} ${e.detail}`),
           ),
         );
-        // A label that would run into the one before it is left to the mark's tooltip.
+        // A label starts at its mark, or near the right edge ends there; one that would run into
+        // the label before it is left to the mark's tooltip.
         const text = label.slice(0, 24);
-        if (cx + 4 < labelEnd) continue;
-        labelEnd = cx + 4 + text.length * 6.5 + 6;
-        parts.push(s('text', { class: 'mark-label', x: cx + 4, y: y + 34 }, text));
+        const width = text.length * 6.5;
+        const fits = cx + 4 + width < WIDTH;
+        const start = fits ? cx + 4 : cx - 4 - width;
+        if (start < labelEnd) continue;
+        labelEnd = start + width + 6;
+        parts.push(s('text', { class: 'mark-label', x: fits ? cx + 4 : cx - 4, y: y + 34, 'text-anchor': fits ? 'start' : 'end' }, text));
       }
     });
     const axisY = 8 + nodes.length * LANE + 8;

@@ -1,0 +1,185 @@
+/**
+ * The dashboard as a person uses it, in Debian's Chromium driven by playwright-core: it shows
+ * the lab's nodes; a click on Kill on the active node shows a new active, which took over
+ * within the lease and a second; the unseal lesson unseals a node with three shares typed into
+ * its ring, and a wrong share resets the ring; a page of another origin cannot drive the lab.
+ * Each view is checked for cut-off and overlapping text at a laptop's 1280×720 and a phone's
+ * width, and its screenshot saved (into docs/img with VAULTLAB_SCREENSHOTS=docs/img, as the
+ * README's pictures were taken).
+ */
+import { mkdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { dashboardUrl, readControlSecret, startLab, type RunningLab } from '../../src/lab/index.ts';
+import { labDigest } from '../helpers/control-http.ts';
+import { chromiumMissing, launchChromium } from '../helpers/headless-chromium.ts';
+import { layoutProblems } from '../helpers/page-layout.ts';
+
+const CI = Boolean(process.env.CI);
+const missing = chromiumMissing();
+if (missing && !CI) console.warn(`skipping the dashboard's browser tests: ${missing}`);
+
+/** Where screenshots go: the README's folder when asked, else a scratch folder. */
+const shots = process.env.VAULTLAB_SCREENSHOTS ?? join(tmpdir(), 'vaultlab-dashboard-shots');
+mkdirSync(shots, { recursive: true });
+
+/** Generous bounds: these machines are shared, and a test must pass under load. */
+const SLOW = { timeout: 30_000 };
+
+let browser: { context: BrowserContext; close(): Promise<void> };
+let lab: RunningLab | undefined;
+let home: string | undefined;
+
+async function openLab(opts: { sealed?: boolean } = {}): Promise<{ page: Page; lab: RunningLab; url: string }> {
+  home = await mkdtemp(join(tmpdir(), 'vaultlab-ui-'));
+  lab = await startLab({ nodes: 3, storage: 'memory', basePort: 0, controlPort: 0, home, sealed: opts.sealed });
+  const url = dashboardUrl(lab.control, readControlSecret(home)!);
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.goto(url);
+  await expect.poll(() => page.locator('#connection').getAttribute('data-state'), SLOW).toBe('live');
+  await expect.poll(() => page.locator('[data-node]').count(), SLOW).toBe(3);
+  return { page, lab, url };
+}
+
+/** Checks the view reads cleanly at a laptop's size and a phone's, and saves both screenshots. */
+async function lookAt(page: Page, name: string): Promise<void> {
+  // One redraw of the moving parts after the last change.
+  await page.waitForTimeout(400);
+  expect(await layoutProblems(page), `${name} at 1280×720`).toEqual([]);
+  await page.screenshot({ path: join(shots, `${name}.png`) });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForTimeout(400);
+  expect(await layoutProblems(page), `${name} on a phone`).toEqual([]);
+  await page.screenshot({ path: join(shots, `${name}-phone.png`), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 720 });
+}
+
+const card = (page: Page, node: string) => page.locator(`[data-node="${node}"]`);
+
+/** Types one share into a node's ring and presses Enter share, as a learner would. */
+async function enterShare(page: Page, node: string, share: string): Promise<void> {
+  await card(page, node).locator('[data-role="share"]').fill(share);
+  await card(page, node).locator('[data-action="unseal"]').click();
+}
+
+describe.skipIf(Boolean(missing) && !CI)('the dashboard in headless Chromium', () => {
+  beforeAll(async () => {
+    if (missing) throw new Error(`the dashboard's browser tests need a browser in CI. ${missing}`);
+    browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    for (const p of browser?.context.pages() ?? []) await p.close();
+    await lab?.close();
+    lab = undefined;
+    if (home) await rm(home, { recursive: true, force: true });
+  });
+
+  it('shows every node, and after a click on Kill on the active a new active that took over within the lease + 1 s', async () => {
+    const { page, lab } = await openLab();
+    await expect.poll(() => page.locator('body').getAttribute('data-active'), SLOW).toMatch(/^node\d$/);
+    const first = (await page.locator('body').getAttribute('data-active'))!;
+    expect(first).toBe(lab.cluster.active()?.name);
+    expect(await card(page, first).locator('[data-role="mode"]').textContent()).toContain('active');
+    await expect.poll(() => page.locator('.lock-panel').getAttribute('data-holder'), SLOW).toBe(first);
+    await lookAt(page, 'dashboard-live');
+
+    await card(page, first).locator('[data-action="kill"]').click();
+    await expect.poll(() => page.locator('body').getAttribute('data-active'), SLOW).toMatch(new RegExp(`^(?!${first}$)node\\d$`));
+    const second = (await page.locator('body').getAttribute('data-active'))!;
+    expect(await card(page, first).getAttribute('data-mode')).toBe('down');
+    await expect.poll(() => page.locator('.lock-panel').getAttribute('data-holder'), SLOW).toBe(second);
+    // The lab's own record of the failover, on its clock: the kill, then the new active's lock.
+    const events = lab.cluster.timeline.events;
+    const killed = events.find((e) => e.node === first && e.type === 'fault' && e.detail === 'kill')!;
+    const tookOver = events.find(
+      (e) => e.node === second && e.type === 'state' && e.detail === 'standby → active' && e.time >= killed.time,
+    )!;
+    expect(tookOver.time - killed.time).toBeLessThanOrEqual(lab.cluster.timings.lockTtlMs + 1000);
+    await lookAt(page, 'dashboard-failover');
+  }, 120_000);
+
+  it('unseals a node with three shares typed into its ring, and a wrong share resets the ring', async () => {
+    const { page, lab } = await openLab({ sealed: true });
+    const shares = lab.keys.keys;
+    const progress = (node: string) => card(page, node).locator('[data-role="progress"]').textContent();
+    for (const node of ['node1', 'node2', 'node3']) expect(await card(page, node).getAttribute('data-mode')).toBe('sealed');
+
+    await enterShare(page, 'node1', shares[0]);
+    await expect.poll(() => progress('node1'), SLOW).toBe('1/3 keys provided');
+    await enterShare(page, 'node1', shares[1]);
+    await expect.poll(() => progress('node1'), SLOW).toBe('2/3 keys provided');
+    // Progress is per node: node2's ring has not moved.
+    expect(await progress('node2')).toBe('0/3 keys provided');
+    expect(await card(page, 'node1').locator('[data-role="nonce"]').textContent()).toMatch(/^nonce [0-9a-f]{8}…$/);
+    await lookAt(page, 'dashboard-unseal');
+    await enterShare(page, 'node1', shares[2]);
+    await expect.poll(() => card(page, 'node1').getAttribute('data-mode'), SLOW).toMatch(/^(standby|active)$/);
+    expect(lab.cluster.get('node1').node.state).toMatch(/^(standby|active)$/);
+
+    // node2: two good shares, then one of the right shape that is no share of this key.
+    await enterShare(page, 'node2', shares[0]);
+    await enterShare(page, 'node2', shares[3]);
+    await expect.poll(() => progress('node2'), SLOW).toBe('2/3 keys provided');
+    const wrong = (Number.parseInt(shares[4].slice(0, 2), 16) ^ 0xff).toString(16).padStart(2, '0') + shares[4].slice(2);
+    await enterShare(page, 'node2', wrong);
+    await expect.poll(() => card(page, 'node2').locator('[data-role="unseal-message"]').textContent(), SLOW).not.toBe('');
+    await expect.poll(() => progress('node2'), SLOW).toBe('0/3 keys provided');
+    expect(await card(page, 'node2').getAttribute('data-mode')).toBe('sealed');
+    expect(lab.cluster.get('node2').node.state).toBe('sealed');
+  }, 120_000);
+
+  it('refuses a page of another origin, and a page without the secret', async () => {
+    const { lab } = await openLab();
+    const before = labDigest(lab.cluster);
+    // Another site on loopback, as any page the lab's user opens could be: it tries the verbs blind.
+    const evil: Server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<!doctype html><title>elsewhere</title>');
+    });
+    await new Promise<void>((r) => evil.listen(0, '127.0.0.1', r));
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(`http://127.0.0.1:${(evil.address() as AddressInfo).port}/`);
+      const outcomes = await page.evaluate(async (control) => {
+        const tries: Array<[string, RequestInit]> = [
+          ['/step-down', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }],
+          ['/kill', { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: '{"node":"node1"}' }],
+          ['/events', {}],
+        ];
+        const out: string[] = [];
+        for (const [path, init] of tries) {
+          try {
+            const r = await fetch(control + path, init);
+            out.push(`${path}: ${r.type} ${r.status}`);
+          } catch (err) {
+            out.push(`${path}: refused (${(err as Error).name})`);
+          }
+        }
+        return out;
+      }, lab.control);
+      // A JSON POST needs a preflight, which is refused; the no-cors one reaches the lab and is refused there (opaque to the page).
+      expect(outcomes).toEqual(['/step-down: refused (TypeError)', '/kill: opaque 0', '/events: refused (TypeError)']);
+      expect(labDigest(lab.cluster)).toBe(before);
+
+      const bare = await browser.context.newPage();
+      await bare.goto(`${lab.control}/ui/`);
+      await expect.poll(() => bare.locator('#connection').getAttribute('data-state'), SLOW).toBe('refused');
+      expect(await bare.locator('#problem').textContent()).toContain('vaultlab ui');
+      expect(await bare.locator('[data-node]').count()).toBe(0);
+    } finally {
+      // The browser keeps its connection alive; close it too, or close() waits for the browser's idle timeout.
+      evil.closeAllConnections();
+      await new Promise((r) => evil.close(r));
+    }
+    expect(labDigest(lab.cluster)).toBe(before);
+  }, 120_000);
+});

@@ -12,8 +12,10 @@ import type { CheckId } from './checker.ts';
 import type { DrillResult } from './drill-runner.ts';
 import { newTerms, type ExpectationResult } from './expectations.ts';
 import type { HistoryEvent } from './history.ts';
+import { labNodeNames } from '../lab/index.ts';
 import { networkSection } from './network-text.ts';
 import type { Shrunk } from './shrink.ts';
+import { drillReplay } from './replay-events.ts';
 import { drillStory } from './story.ts';
 import { timelineSvg } from './timeline-svg.ts';
 import { foundDetail, foundExpected, lesson, verdict, violationMessage } from './verdict.ts';
@@ -146,6 +148,13 @@ export function writeDrillReport(dir: string, name: string, r: DrillResult, desc
     newTerms: newTerms(r),
     expectations: x.expectations ?? null,
     shrunkSpec: x.shrunk?.spec ?? null,
+    // What the dashboard replays: the cluster's events in the lab timeline's words, the lock's leases, the clients' outcomes.
+    replay: drillReplay(r.history.events, {
+      nodes: labNodeNames(r.spec.nodes),
+      timings: r.timings,
+      loadStart: r.startTime,
+      endTime: r.endTime,
+    }),
     // The final state, so history.jsonl can be re-checked offline (C4 needs it).
     final: Object.fromEntries([...r.final].map(([k, f]) => [k, { current: f.current, versions: Object.fromEntries(f.versions) }])),
   };

@@ -100,11 +100,14 @@ export async function runDrill(spec: DrillSpec, mode: DrillMode = {}): Promise<D
   }
 }
 
+/** A drill's seal: one share, threshold one (a drill is about failover, not the key ceremony). */
+export const DRILL_SEAL = { shares: 1, threshold: 1 } as const;
+
 /** Initialises and unseals the cluster, waits for an active, and makes KV keep every version. */
 async function startUp(dc: DrillCluster, history: History, spec: DrillSpec, hold: number): Promise<{ token: string; keys: string[] }> {
   const { cluster } = dc;
   recordCluster(cluster, history, spec.fencing);
-  const init = await dc.finish(cluster.init(1, 1));
+  const init = await dc.finish(cluster.init(DRILL_SEAL.shares, DRILL_SEAL.threshold));
   const token = init.rootToken;
   await dc.finish(cluster.unsealAll(init.keys));
   if (!(await settled(dc, 10 * hold))) throw new Error('the drill cluster never elected an active node');

@@ -1,18 +1,24 @@
 // @ts-check
 /**
- * The dashboard's entry: follows the lab's event stream into one model and redraws the
- * parts from it: node cards, the lock, the timeline and the narration. Verbs go to the
- * control plane as POSTs carrying the lab's secret.
+ * The dashboard's entry: follows the lab's event stream into the live model and draws the
+ * shown model (the live one, or a replayed drill at the scrubbed time) into the node cards,
+ * the lock, the timeline and the narration. Verbs go to the control plane as POSTs carrying
+ * the lab's secret; a replay takes none.
  */
 import { h } from './dom.js';
 import { followLab, labAction, secretFromLocation } from './lab-stream.js';
 import { LabModel } from './lab-model.js';
 import { lockPanel } from './lock-panel.js';
 import { nodeCard } from './node-card.js';
+import { replayBar } from './replay-bar.js';
 import { timelineLanes } from './timeline-lanes.js';
 
 const secret = secretFromLocation();
-const model = new LabModel();
+const live = new LabModel();
+/** What the page draws: the live lab, or a drill replay at its scrubbed time. */
+let shown = live;
+/** A replay's whole span (its lanes show all of it, its times count from its start); undefined live. */
+let replaySpan = /** @type {{ start: number, end: number } | undefined} */ (undefined);
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const connection = $('connection');
 const nodesEl = $('nodes');
@@ -26,7 +32,8 @@ $('lock').replaceWith(lock.el);
 let cards = new Map();
 /** @type {ReturnType<typeof timelineLanes> | undefined} */
 let lanes;
-/** When (page time) the latest message came, to count the lab clock on between messages. */
+let lanesKey = '';
+/** When (page time) the latest live message came, to count the lab clock on between messages. */
 let heardAt = performance.now();
 let lastActive = /** @type {string | undefined} */ (undefined);
 
@@ -45,44 +52,51 @@ async function act(verb, body) {
   }
 }
 
-/** Builds the cards and lanes for the lab's nodes (again when a new hello names other nodes). */
+/** Builds the cards and lanes for the shown model's nodes (again when they change). */
 function build() {
-  const names = [...model.nodes.keys()];
-  if (names.join() === [...cards.keys()].join()) return;
-  cards = new Map(names.map((n) => [n, nodeCard(n, act)]));
-  nodesEl.replaceChildren(...[...cards.values()].map((c) => c.el));
-  lanes = timelineLanes(names);
-  $('timeline').replaceChildren(lanes.el);
-  document.body.dataset.nodes = String(names.length);
+  const names = [...shown.nodes.keys()];
+  const clients = shown !== live;
+  if (names.join() !== [...cards.keys()].join()) {
+    cards = new Map(names.map((n) => [n, nodeCard(n, act)]));
+    nodesEl.replaceChildren(...[...cards.values()].map((c) => c.el));
+    document.body.dataset.nodes = String(names.length);
+  }
+  const key = `${names.join()}|${clients}`;
+  if (key !== lanesKey) {
+    lanesKey = key;
+    lanes = timelineLanes(names, { clients });
+    $('timeline').replaceChildren(lanes.el);
+  }
 }
 
-/** The lab clock now: the latest message's time plus the page time since it came. */
-const labNow = () => model.now + (performance.now() - heardAt);
+/** The shown model's clock now: live, the latest message's time plus the page time since; a replay, its scrubbed time. */
+const shownNow = () => (shown === live ? live.now + (performance.now() - heardAt) : shown.now);
 
-/** One line of narration per event, newest first. @param {import('./lab-model.js').TimelineEvent} e */
+/** One line of narration per event, newest first: at the lab clock's time, or a replay's time since its start. @param {import('./lab-model.js').TimelineEvent} e */
 function eventLine(e) {
-  const at = new Date(e.time).toISOString().slice(11, 23);
+  const at = replaySpan ? `${((e.time - replaySpan.start) / 1000).toFixed(3)} s` : new Date(e.time).toISOString().slice(11, 23);
   return h('li', { 'data-type': e.type }, h('time', {}, at), ` ${e.node} `, h('strong', {}, e.type), ` ${e.detail}`);
 }
 
 function drawNodes() {
   for (const [name, card] of cards) {
-    const n = model.nodes.get(name);
+    const n = shown.nodes.get(name);
     if (n) card.update(n);
   }
-  narration.replaceChildren(...model.events.slice(-12).reverse().map(eventLine));
-  const active = model.active();
+  narration.replaceChildren(...shown.events.slice(-12).reverse().map(eventLine));
+  const active = shown.active();
   document.body.dataset.active = active ?? '';
   if (active !== lastActive) {
-    announce.textContent = active ? `${active} is now active (term ${model.nodes.get(active)?.term})` : 'no node is active';
+    announce.textContent = active ? `${active} is now active (term ${shown.nodes.get(active)?.term})` : 'no node is active';
     lastActive = active;
   }
 }
 
 /** @param {import('./lab-model.js').StreamMessage} m */
 function onMessage(m) {
-  model.apply(m);
+  live.apply(m);
   heardAt = performance.now();
+  if (shown !== live) return;
   if (m.event === 'hello') build();
   if (m.event !== 'lock') drawNodes();
 }
@@ -96,10 +110,24 @@ function onState(state, why) {
 
 /** The moving parts (lease bar, lanes) redraw a few times a second, whatever the stream does. */
 function tick() {
-  const now = labNow();
-  lock.update(model, now);
-  lanes?.update(model, now);
-  $('clock').textContent = `lab time ${new Date(now).toISOString().slice(11, 21)}`;
+  const now = shownNow();
+  lock.update(shown, now);
+  lanes?.update(shown, now, replaySpan);
+  $('clock').textContent = replaySpan
+    ? `drill time ${((now - replaySpan.start) / 1000).toFixed(2)} s`
+    : `lab time ${new Date(now).toISOString().slice(11, 21)}`;
+}
+
+/**
+ * Shows another model (a replay's, or the live one again) in full.
+ * @param {LabModel} model @param {{ start: number, end: number }} [span] a replay's span
+ */
+function show(model, span) {
+  shown = model;
+  replaySpan = span;
+  build();
+  drawNodes();
+  tick();
 }
 
 function wireGlobalControls() {
@@ -115,6 +143,7 @@ function wireGlobalControls() {
     const target = /** @type {HTMLElement} */ (e.target);
     if (target.closest('input, textarea, select') || e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.key === '?') help.showModal();
+    else if (shown !== live) return;
     else if (e.key === 'd') $('step-down').click();
     else if (e.key === 'h') $('heal').click();
     else if (/^[1-9]$/.test(e.key))
@@ -122,11 +151,23 @@ function wireGlobalControls() {
   });
 }
 
+function wireReplay() {
+  const replay = replayBar({
+    show: (player, time) => show(player.modelAt(time), { start: player.start, end: player.end }),
+    live: () => show(live),
+    problem: (text) => (problem.textContent = text),
+  });
+  $('replay-open').replaceWith(replay.open, replay.file);
+  $('replay').replaceWith(replay.bar);
+}
+
 function main() {
   wireGlobalControls();
+  wireReplay();
   if (!secret) {
     onState('refused');
-    problem.textContent = "This page needs the lab's secret in its address: open the one `vaultlab ui` prints.";
+    problem.textContent =
+      "This page needs the lab's secret in its address: open the one `vaultlab ui` prints (a drill report opens without it).";
     return;
   }
   // Drop the secret from the address bar and history; the page keeps it in memory only.

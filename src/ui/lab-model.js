@@ -50,6 +50,10 @@ export class LabModel {
     this.renewals = [];
     /** @type {FencedMessage | undefined} */
     this.lastFenced = undefined;
+    /** Client outcomes per short bucket (a replayed drill has them). @type {{ time: number, ok: number, failed: number, unknown: number }[]} */
+    this.requests = [];
+    /** The width of a request bucket (ms). */
+    this.requestBucketMs = 100;
     /** The lab clock at the latest message. */
     this.now = 0;
     /** Bumped on each message, so views redraw only what moved. */
@@ -119,6 +123,8 @@ export class LabModel {
     if (!node) return;
     const moved = stateOfEvent(e);
     if (moved) this.nodes.set(e.node, { ...node, ha_mode: moved, progress: moved === 'sealed' ? node.progress : 0 });
+    const term = /^term (\d+)/.exec(e.type === 'lock-acquired' ? e.detail : '');
+    if (term) this.nodes.set(e.node, { ...(this.nodes.get(e.node) ?? node), term: Number(term[1]) });
     const progress = /^(\d+)\/(\d+)$/.exec(e.type === 'unseal' ? e.detail : '');
     if (progress) this.nodes.set(e.node, { ...node, progress: Number(progress[1]), t: Number(progress[2]) });
   }

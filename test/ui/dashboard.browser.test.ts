@@ -7,7 +7,7 @@
  * width, and its screenshot saved (into docs/img with VAULTLAB_SCREENSHOTS=docs/img, as the
  * README's pictures were taken).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runScenario } from '../../src/drill/index.ts';
 import { dashboardUrl, readControlSecret, startLab, type RunningLab } from '../../src/lab/index.ts';
 import { labDigest } from '../helpers/control-http.ts';
 import { chromiumMissing, launchChromium } from '../helpers/headless-chromium.ts';
@@ -135,6 +136,45 @@ describe.skipIf(Boolean(missing) && !CI)('the dashboard in headless Chromium', (
     await expect.poll(() => progress('node2'), SLOW).toBe('0/3 keys provided');
     expect(await card(page, 'node2').getAttribute('data-mode')).toBe('sealed');
     expect(lab.cluster.get('node2').node.state).toBe('sealed');
+  }, 120_000);
+
+  it('replays a drill report: scrubbed before the kill it shows the first active, at the end the new one, and it plays', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vaultlab-ui-drill-'));
+    try {
+      await runScenario('kill-active', { reportDir: dir });
+      const replay = JSON.parse(readFileSync(join(dir, 'drill.json'), 'utf8')).replay;
+      const kill = replay.events.find((e: { type: string; detail: string }) => e.type === 'fault' && e.detail === 'kill');
+      const actives = replay.events.filter((e: { detail: string }) => e.detail === 'standby → active').map((e: { node: string }) => e.node);
+      const [first, last] = [actives[0], actives.at(-1)];
+      expect(first).toBe(kill.node);
+      expect(last).not.toBe(first);
+
+      const { page } = await openLab();
+      await page.setInputFiles('#report-file', join(dir, 'drill.json'));
+      await expect.poll(() => page.locator('[data-role="replay-title"]').textContent(), SLOW).toBe('Replay: kill-active (seed 1): PASS');
+      const scrubTo = async (t: number) => {
+        await page.locator('[data-role="scrub"]').fill(String(Math.floor(((t - replay.start) / (replay.end - replay.start)) * 1000)));
+      };
+      await scrubTo(kill.time - 50);
+      await expect.poll(() => page.locator('body').getAttribute('data-active'), SLOW).toBe(first);
+      await scrubTo(replay.end);
+      await expect.poll(() => page.locator('body').getAttribute('data-active'), SLOW).toBe(last);
+      expect(await page.locator('.req-failed').count()).toBeGreaterThan(0);
+      await lookAt(page, 'dashboard-replay');
+
+      // Played from the start at 4×, it reaches the end on its own.
+      await scrubTo(replay.start);
+      await page.locator('select[aria-label="replay speed"]').selectOption('4');
+      await page.locator('[data-action="play"]').click();
+      await expect.poll(() => page.locator('[data-action="play"]').getAttribute('aria-pressed'), { timeout: 60_000 }).toBe('false');
+      expect(await page.locator('body').getAttribute('data-active')).toBe(last);
+      // Back to live: the lab's own nodes again, and its verbs.
+      await page.locator('[data-action="live"]').click();
+      await expect.poll(() => page.locator('body').getAttribute('data-active'), SLOW).toBe(lab!.cluster.active()?.name);
+      expect(await page.locator('[data-action="step-down"]').isVisible()).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }, 120_000);
 
   it('refuses a page of another origin, and a page without the secret', async () => {

@@ -11,6 +11,7 @@ import { vaultClientErrorHandler } from './client-error.ts';
 import { sendErrors } from './reply.ts';
 import { LOGICAL_METHODS, registerLogicalRoute } from './routes/logical.ts';
 import { registerRawRoutes, type StandbyHandler } from './routes/sys-raw.ts';
+import { installRequestTally, type RequestTally } from './request-tally.ts';
 import { VAULT_JSON_LIMITS, type JsonLimits } from './json-limits.ts';
 import { errorsFor, statusForError } from './status-codes.ts';
 
@@ -24,6 +25,8 @@ export interface AppOptions {
   stepDownBackoffMs?: number;
   /** What a standby does with requests for the active (src/ha's forwarder). */
   standby?: StandbyHandler;
+  /** Where to count answers by route while the lab's dashboard watches (lab nodes only). */
+  requests?: RequestTally;
   /** Fastify's logger (off by default: the lab prints its own lines). */
   logger?: boolean;
 }
@@ -43,6 +46,7 @@ export function buildApp(node: VaultNode, opts: AppOptions = {}): FastifyInstanc
   installBodyParser(app, bodyLimit, { ...VAULT_JSON_LIMITS, ...opts.jsonLimits });
   installBodyAllowance(app, node);
   app.setErrorHandler((err, _req, reply) => sendErrors(reply, statusForError(err), errorsFor(err)));
+  if (opts.requests) installRequestTally(app, opts.requests);
   registerRawRoutes(app, node, { stepDownBackoffMs: opts.stepDownBackoffMs ?? 10_000, standby: opts.standby });
   const logical = registerLogicalRoute(app, node, opts.standby);
   app.setNotFoundHandler(function (req, reply) {

@@ -7,6 +7,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { redirectLocation, wantsRedirect, type Forwarder, type LeaderInfo } from '../ha/index.ts';
+import { markForwarded } from './request-tally.ts';
 import type { VaultNode } from '../node/index.ts';
 import { rawBody } from './body-parser.ts';
 import { clientUrl } from './list-method.ts';
@@ -55,6 +56,7 @@ export function createStandbyHandler(node: VaultNode, forwarder: Forwarder): Sta
       // Vault's words and code on the forwarding path when no active is known.
       if (!leader) return sendErrors(reply, 500, [NO_ACTIVE_TO_FORWARD_TO]);
       const fwd = { method: req.method, url: req.url, headers: req.headers, body: rawBody(req) };
+      markForwarded(req);
       for (let attempt = 0; attempt < 2; attempt++) {
         try {
           const res = await forwarder.forward(leader, fwd);

@@ -7,6 +7,7 @@
  * A lab pays nothing for it while nobody watches: the hub subscribes to the timeline and to
  * storage, and arms its status timer, only while it has at least one subscriber.
  */
+import type { RequestRoute, RouteTally } from '../api/index.ts';
 import type { TimerHandle } from '../clock/index.ts';
 import type { Timings } from '../ha/index.ts';
 import { StorageKeys, type StorageEvent } from '../storage/index.ts';
@@ -51,8 +52,11 @@ export type StreamMessage =
   | { event: 'fenced'; data: FencedMessage }
   | { event: 'status'; data: StatusMessage };
 
-/** The lab's status and the lab clock's time when it was read (a watcher's lease countdown needs both). */
-export type StatusMessage = LabStatus & { time: number };
+/**
+ * The lab's status, the lab clock's time when it was read (a watcher's lease countdown needs
+ * both), and each node's answers by route since watching began.
+ */
+export type StatusMessage = LabStatus & { time: number; requests: Record<string, Record<RequestRoute, RouteTally>> };
 
 /** Where a subscriber's messages go. */
 export type StreamSink = (m: StreamMessage) => void;
@@ -142,9 +146,12 @@ export class LabEventHub {
       this.statusSoon();
     });
     const offStorage = cluster.backend.onEvent((e) => this.fromStorage(e), ['lock', 'fenced']);
+    // Each node's API counts its answers only while someone watches.
+    for (const n of cluster.nodes) n.requests.on = true;
     this.detach = () => {
       offTimeline();
       offStorage();
+      for (const n of cluster.nodes) n.requests.on = false;
     };
     this.armStatus(this.everyMs);
   }
@@ -192,7 +199,8 @@ export class LabEventHub {
     if (!this.detach) return;
     const status = await labStatus(this.cluster);
     if (!this.detach) return;
-    this.broadcast({ event: 'status', data: { time: this.cluster.clock.now(), ...status } });
+    const requests = Object.fromEntries(this.cluster.nodes.map((n) => [n.name, n.requests.snapshot()]));
+    this.broadcast({ event: 'status', data: { time: this.cluster.clock.now(), ...status, requests } });
     this.armStatus(this.everyMs);
   }
 }

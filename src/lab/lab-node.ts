@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import {
   bindListener,
   buildApp,
+  RequestTally,
   createForwardedHandler,
   createStandbyHandler,
   MAX_REQUEST_SIZE,
@@ -47,6 +48,8 @@ export interface LabNode {
   leadership: Leadership;
   /** The zone of the lab's topology this node sits in; none without a topology. */
   zone?: string;
+  /** Its API's answers by route (direct, forwarded, redirected), counted while the event stream has a watcher. */
+  requests: RequestTally;
 }
 
 /** How each node of a lab is built. */
@@ -157,8 +160,9 @@ export async function buildLabNode(i: number, host: string, opts: LabNodeOptions
     // at once when the node is killed, else once the answers it waits for are in.
     if (e.from === 'standby') void (e.to === 'stopped' ? client?.close() : client?.retire());
   });
+  const requests = new RequestTally();
   const makeApp = () =>
-    buildApp(served, { stepDownBackoffMs: lab.timings.stepDownBackoffMs, standby: createStandbyHandler(served, forwarder) });
+    buildApp(served, { stepDownBackoffMs: lab.timings.stepDownBackoffMs, standby: createStandbyHandler(served, forwarder), requests });
   const zone = lab.network?.zoneOf(name);
   const parts = {
     name,
@@ -172,6 +176,7 @@ export async function buildLabNode(i: number, host: string, opts: LabNodeOptions
     storage: link,
     leadership,
     zone,
+    requests,
   };
   if (!sockets) {
     // Without sockets nothing serves HTTP, and registering every route costs milliseconds per node

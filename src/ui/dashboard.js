@@ -11,6 +11,7 @@ import { LabModel } from './lab-model.js';
 import { lockPanel } from './lock-panel.js';
 import { nodeCard } from './node-card.js';
 import { replayBar } from './replay-bar.js';
+import { requestsPanel } from './requests-panel.js';
 import { timelineLanes } from './timeline-lanes.js';
 
 const secret = secretFromLocation();
@@ -32,6 +33,8 @@ $('lock').replaceWith(lock.el);
 let cards = new Map();
 /** @type {ReturnType<typeof timelineLanes> | undefined} */
 let lanes;
+/** @type {ReturnType<typeof requestsPanel> | undefined} */
+let requests;
 let lanesKey = '';
 /** When (page time) the latest live message came, to count the lab clock on between messages. */
 let heardAt = performance.now();
@@ -55,18 +58,15 @@ async function act(verb, body) {
 /** Builds the cards and lanes for the shown model's nodes (again when they change). */
 function build() {
   const names = [...shown.nodes.keys()];
-  const clients = shown !== live;
-  if (names.join() !== [...cards.keys()].join()) {
-    cards = new Map(names.map((n) => [n, nodeCard(n, act)]));
-    nodesEl.replaceChildren(...[...cards.values()].map((c) => c.el));
-    document.body.dataset.nodes = String(names.length);
-  }
-  const key = `${names.join()}|${clients}`;
-  if (key !== lanesKey) {
-    lanesKey = key;
-    lanes = timelineLanes(names, { clients });
-    $('timeline').replaceChildren(lanes.el);
-  }
+  if (names.join() === lanesKey) return;
+  lanesKey = names.join();
+  cards = new Map(names.map((n) => [n, nodeCard(n, act)]));
+  nodesEl.replaceChildren(...[...cards.values()].map((c) => c.el));
+  document.body.dataset.nodes = String(names.length);
+  lanes = timelineLanes(names, { clients: true });
+  $('timeline').replaceChildren(lanes.el);
+  requests = requestsPanel(names);
+  $('requests').replaceChildren(requests.el);
 }
 
 /** The shown model's clock now: live, the latest message's time plus the page time since; a replay, its scrubbed time. */
@@ -84,6 +84,7 @@ function drawNodes() {
     if (n) card.update(n);
   }
   narration.replaceChildren(...shown.events.slice(-12).reverse().map(eventLine));
+  requests?.update(shown);
   const active = shown.active();
   document.body.dataset.active = active ?? '';
   if (active !== lastActive) {

@@ -13,7 +13,9 @@
  *   ha_mode: string, leader_address: string, term: number, faults: string[], zone?: string }} NodeStatus
  * @typedef {{ held: boolean, holder: string | null, holder_address: string | null, term: number | null,
  *   lease_remaining_ms: number | null, ttl_ms: number, renew_interval_ms: number }} LockStatus
- * @typedef {{ nodes: NodeStatus[], lock: LockStatus, time: number }} StatusMessage
+ * @typedef {{ ok: number, failed: number, p50_ms: number | null }} RouteTally
+ * @typedef {Record<'direct' | 'forwarded' | 'redirected', RouteTally>} NodeRequests
+ * @typedef {{ nodes: NodeStatus[], lock: LockStatus, time: number, requests?: Record<string, NodeRequests> }} StatusMessage
  * @typedef {{ time: number, timings: { lock_ttl_ms: number, renew_interval_ms: number, lock_delay_ms: number },
  *   fencing: boolean, topology: string | null, status: NodeStatusList, timeline: TimelineEvent[] }} HelloMessage
  * @typedef {{ nodes: NodeStatus[], lock: LockStatus }} NodeStatusList
@@ -50,10 +52,16 @@ export class LabModel {
     this.renewals = [];
     /** @type {FencedMessage | undefined} */
     this.lastFenced = undefined;
-    /** Client outcomes per short bucket (a replayed drill has them). @type {{ time: number, ok: number, failed: number, unknown: number }[]} */
+    /** Client outcomes per bucket: a replayed drill's, or a live lab's between status messages. @type {{ time: number, ok: number, failed: number, unknown: number, span?: number }[]} */
     this.requests = [];
     /** The width of a request bucket (ms). */
     this.requestBucketMs = 100;
+    /** Each node's answers by route since watching began, as the latest status said. @type {Record<string, NodeRequests>} */
+    this.requestTotals = {};
+    /** Answers per second by node and route over the latest status interval. @type {Record<string, Record<string, number>>} */
+    this.requestRates = {};
+    /** When the latest request totals were read (lab clock). @type {number | undefined} */
+    this.requestsAt = undefined;
     /** The lab clock at the latest message. */
     this.now = 0;
     /** Bumped on each message, so views redraw only what moved. */
@@ -90,11 +98,44 @@ export class LabModel {
 
   /** @param {StatusMessage} s */
   takeStatus(s) {
+    if (s.requests) this.takeRequests(s.requests, s.time);
     this.now = Math.max(this.now, s.time);
     this.nodes = new Map(s.nodes.map((n) => [n.name, n]));
     const l = s.lock;
     const expires = l.held && l.lease_remaining_ms !== null ? s.time + l.lease_remaining_ms : null;
     this.lock = { held: l.held, holder: l.holder, term: l.term, expires };
+  }
+
+  /**
+   * New request totals: the rates since the last ones, and a bucket for the clients' lane
+   * (answers below 500 ok, 5xx failed) spanning the interval.
+   * @param {Record<string, NodeRequests>} totals @param {number} time
+   */
+  takeRequests(totals, time) {
+    const since = this.requestsAt;
+    this.requestsAt = time;
+    const before = this.requestTotals;
+    this.requestTotals = totals;
+    if (since === undefined || time <= since) return;
+    const seconds = (time - since) / 1000;
+    let ok = 0;
+    let failed = 0;
+    /** @type {Record<string, Record<string, number>>} */
+    const rates = {};
+    for (const [node, routes] of Object.entries(totals)) {
+      rates[node] = {};
+      for (const [route, t] of Object.entries(routes)) {
+        const was = before[node]?.[/** @type {keyof NodeRequests} */ (route)] ?? { ok: 0, failed: 0 };
+        const dOk = Math.max(0, t.ok - was.ok);
+        const dFailed = Math.max(0, t.failed - was.failed);
+        rates[node][route] = (dOk + dFailed) / seconds;
+        ok += dOk;
+        failed += dFailed;
+      }
+    }
+    this.requestRates = rates;
+    this.requests.push({ time: since, ok, failed, unknown: 0, span: time - since });
+    while (this.requests.length && this.requests[0].time < time - 120_000) this.requests.shift();
   }
 
   /** @param {LockMessage} m */

@@ -143,7 +143,7 @@ function clientLane(model, y, x, from) {
   parts.push(s('text', { class: 'mark-label', x: LEFT, y: y + 34 }, `${ok} ok · ${failed} failed or unknown`));
   for (const b of buckets) {
     const x0 = x(b.time);
-    const w = Math.max(1, x(b.time + model.requestBucketMs) - x0 - 0.5);
+    const w = Math.max(1, x(b.time + (b.span ?? model.requestBucketMs)) - x0 - 0.5);
     const hOk = (b.ok / most) * 22;
     const hBad = ((b.failed + b.unknown) / most) * 22;
     if (hOk) parts.push(s('rect', { class: 'req-ok', x: x0, y: y + 22 - hOk, width: w, height: hOk }));

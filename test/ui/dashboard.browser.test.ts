@@ -91,7 +91,39 @@ describe.skipIf(Boolean(missing) && !CI)('the dashboard in headless Chromium', (
     expect(first).toBe(lab.cluster.active()?.name);
     expect(await card(page, first).locator('[data-role="mode"]').textContent()).toContain('active');
     await expect.poll(() => page.locator('.lock-panel').getAttribute('data-holder'), SLOW).toBe(first);
-    await lookAt(page, 'dashboard-live');
+    // Clients on each path: straight to the active, through a standby that forwards, and one that answers 307.
+    const [s1, s2] = lab.cluster.nodes.filter((n) => n.name !== first);
+    const traffic = new AbortController();
+    const token = lab.keys.root_token;
+    const client = async (addr: string, headers: Record<string, string> = {}) => {
+      while (!traffic.signal.aborted) {
+        await fetch(`${addr}/v1/sys/mounts`, {
+          headers: { 'x-vault-token': token, ...headers },
+          redirect: 'manual',
+          signal: traffic.signal,
+        })
+          .then((r) => r.arrayBuffer())
+          .catch(() => undefined);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    };
+    const clients = [
+      client(lab.cluster.get(first).apiAddr),
+      client(s1.apiAddr),
+      client(s2.apiAddr, { 'x-vault-no-request-forwarding': 'true' }),
+    ];
+    const routeCell = (node: string, column: number) => page.locator(`[data-requests-of="${node}"] td`).nth(column).textContent();
+    try {
+      await expect.poll(() => routeCell(first, 0), SLOW).toMatch(/^\d+p50/);
+      await expect.poll(() => routeCell(s1.name, 1), SLOW).toMatch(/^\d+p50/);
+      await expect.poll(() => routeCell(s2.name, 2), SLOW).toMatch(/^\d+p50/);
+      await expect.poll(() => page.locator('.flow-line.forward.busy').count(), SLOW).toBe(1);
+      await expect.poll(() => page.locator('.flow-line.redirect.busy').count(), SLOW).toBe(1);
+      await lookAt(page, 'dashboard-live');
+    } finally {
+      traffic.abort();
+      await Promise.all(clients);
+    }
 
     await card(page, first).locator('[data-action="kill"]').click();
     await expect.poll(() => page.locator('body').getAttribute('data-active'), SLOW).toMatch(new RegExp(`^(?!${first}$)node\\d$`));

@@ -1,0 +1,80 @@
+/**
+ * What one node's API answered, by the path each request took through it: served here as the
+ * active (direct), forwarded by this standby to the active, or redirected with a 307, and how
+ * long each took here. The lab's event stream reads it for the dashboard's arrows and counts.
+ *
+ * It counts only while someone watches (`on`): otherwise the one hook that feeds it returns
+ * at once, so a lab with no dashboard open pays a boolean test per response.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+/** The path a request took through the node that received it. */
+export type RequestRoute = 'direct' | 'forwarded' | 'redirected';
+
+/** The routes, in the order the dashboard lists them. */
+export const REQUEST_ROUTES: readonly RequestRoute[] = ['direct', 'forwarded', 'redirected'];
+
+/** One route's totals since counting began. */
+export interface RouteTally {
+  /** Answers below 500 (a 4xx is the client's mistake, answered: the path worked). */
+  ok: number;
+  /** 5xx answers: the node could not serve (sealed, no active, forwarding failed). */
+  failed: number;
+  /** The median time to answer (ms) of the latest answers, or null before any. */
+  p50_ms: number | null;
+}
+
+/** How many recent latencies each route keeps for its median. */
+const RECENT = 256;
+
+/** Requests the standby handler sent on to the active (it marks them; the hook reads the mark once). */
+const forwarded = new WeakSet<FastifyRequest>();
+
+/** Marks a request as forwarded by this standby. */
+export function markForwarded(req: FastifyRequest): void {
+  forwarded.add(req);
+}
+
+/** One node's request counts, by route. */
+export class RequestTally {
+  /** Whether to count (the lab turns it on while its event stream has a watcher). */
+  on = false;
+  private readonly totals = new Map<RequestRoute, { ok: number; failed: number; recent: number[]; next: number }>(
+    REQUEST_ROUTES.map((r) => [r, { ok: 0, failed: 0, recent: [], next: 0 }]),
+  );
+
+  /** Counts one answer. */
+  record(route: RequestRoute, status: number, ms: number): void {
+    const t = this.totals.get(route)!;
+    if (status >= 500) t.failed++;
+    else t.ok++;
+    // A ring of the latest latencies: the median of what is happening now, in bounded memory.
+    t.recent[t.next] = ms;
+    t.next = (t.next + 1) % RECENT;
+  }
+
+  /** Each route's totals and recent median. */
+  snapshot(): Record<RequestRoute, RouteTally> {
+    const out = {} as Record<RequestRoute, RouteTally>;
+    for (const [route, t] of this.totals) {
+      const sorted = [...t.recent].sort((a, b) => a - b);
+      const p50 = sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : null;
+      out[route] = { ok: t.ok, failed: t.failed, p50_ms: p50 === null ? null : Math.round(p50 * 1000) / 1000 };
+    }
+    return out;
+  }
+}
+
+/**
+ * Feeds `tally` from every response of `app`: a 307 is a redirect, a request the standby
+ * handler marked is forwarded, anything else was answered here.
+ */
+export function installRequestTally(app: FastifyInstance, tally: RequestTally): void {
+  app.addHook('onResponse', (req, reply, done) => {
+    if (tally.on) {
+      const route: RequestRoute = reply.statusCode === 307 ? 'redirected' : forwarded.has(req) ? 'forwarded' : 'direct';
+      tally.record(route, reply.statusCode, reply.elapsedTime);
+    }
+    done();
+  });
+}

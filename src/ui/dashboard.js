@@ -9,6 +9,7 @@ import { h } from './dom.js';
 import { followLab, labAction, secretFromLocation } from './lab-stream.js';
 import { LabModel } from './lab-model.js';
 import { lockPanel } from './lock-panel.js';
+import { networkPanel } from './network-panel.js';
 import { nodeCard } from './node-card.js';
 import { replayBar } from './replay-bar.js';
 import { requestsPanel } from './requests-panel.js';
@@ -67,6 +68,8 @@ function build() {
   $('timeline').replaceChildren(lanes.el);
   requests = requestsPanel(names);
   $('requests').replaceChildren(requests.el);
+  // Links to fault exist only in a lab with a topology.
+  $('network').replaceChildren(...(shown === live && live.topology ? [networkPanel(names, live.topology, act).el] : []));
 }
 
 /** The shown model's clock now: live, the latest message's time plus the page time since; a replay, its scrubbed time. */

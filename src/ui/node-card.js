@@ -59,6 +59,12 @@ export function nodeCard(name, act) {
       { node: name, kind: 'partition-storage', duration_ms: 5000 },
       `Cut ${name} off from storage for 5 s`,
     ),
+    button(
+      'Cut peers 5 s',
+      'fault',
+      { node: name, kind: 'partition-peers', duration_ms: 5000 },
+      `Cut ${name} off from the other nodes for 5 s: a standby cannot forward`,
+    ),
   );
   const el = h(
     'article',

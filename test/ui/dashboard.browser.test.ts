@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/drill/index.ts';
-import { dashboardUrl, readControlSecret, startLab, type RunningLab } from '../../src/lab/index.ts';
+import { dashboardUrl, readControlSecret, startLab, topologyNamed, type RunningLab } from '../../src/lab/index.ts';
 import { labDigest } from '../helpers/control-http.ts';
 import { chromiumMissing, launchChromium } from '../helpers/headless-chromium.ts';
 import { layoutProblems } from '../helpers/page-layout.ts';
@@ -36,9 +36,10 @@ let browser: { context: BrowserContext; close(): Promise<void> };
 let lab: RunningLab | undefined;
 let home: string | undefined;
 
-async function openLab(opts: { sealed?: boolean } = {}): Promise<{ page: Page; lab: RunningLab; url: string }> {
+async function openLab(opts: { sealed?: boolean; topology?: string } = {}): Promise<{ page: Page; lab: RunningLab; url: string }> {
   home = await mkdtemp(join(tmpdir(), 'vaultlab-ui-'));
-  lab = await startLab({ nodes: 3, storage: 'memory', basePort: 0, controlPort: 0, home, sealed: opts.sealed });
+  const topology = opts.topology ? topologyNamed(opts.topology) : undefined;
+  lab = await startLab({ nodes: 3, storage: 'memory', basePort: 0, controlPort: 0, home, sealed: opts.sealed, topology });
   const url = dashboardUrl(lab.control, readControlSecret(home)!);
   const page = await browser.context.newPage();
   await page.setViewportSize({ width: 1280, height: 720 });
@@ -207,6 +208,23 @@ describe.skipIf(Boolean(missing) && !CI)('the dashboard in headless Chromium', (
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  }, 120_000);
+
+  it("lays a fault on a link of the lab's topology and a timed partition on a node, and heals them", async () => {
+    const { page, lab } = await openLab({ topology: 'three-zones' });
+    expect(await page.locator('#network-title').textContent()).toBe('Network (three-zones)');
+    await page.locator('select[aria-label="one end of the link"]').selectOption('node2');
+    await page.locator('select[aria-label="the other end of the link"]').selectOption('client');
+    await page.locator('input[aria-label="latency in ms"]').fill('40');
+    await page.locator('[data-action="link-latency"]').click();
+    const said = (detail: string) => lab.cluster.timeline.events.some((e) => e.type === 'fault' && e.detail === detail);
+    await expect.poll(() => said('link node2–client: latency=40ms'), SLOW).toBe(true);
+    await card(page, 'node3').locator('[data-action="fault-partition-peers"]').click();
+    await expect.poll(() => lab.cluster.get('node3').forwarder.blocked, SLOW).toBe(true);
+    await expect.poll(() => card(page, 'node3').locator('.badge').allTextContents(), SLOW).toContain('⚠ partition-peers');
+    await page.locator('#heal').click();
+    await expect.poll(() => lab.cluster.get('node3').forwarder.blocked, SLOW).toBe(false);
+    await expect.poll(() => lab.cluster.network!.hasLinkFaults('node2'), SLOW).toBe(false);
   }, 120_000);
 
   it('refuses a page of another origin, and a page without the secret', async () => {

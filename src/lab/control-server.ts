@@ -18,6 +18,7 @@ import { ControlError, invalidInput } from './control-errors.ts';
 import { checkFault, checkFields, checkNodeName } from './control-input.ts';
 import type { LabFaults } from './lab-faults.ts';
 import { faultLink, zoneDown } from './link-faults.ts';
+import { holderOf, holderUrl, serveHolder } from './key-holders.ts';
 import { LabEventHub } from './lab-events.ts';
 import { labStatus } from './lab-status.ts';
 import { serveEventStream } from './event-stream.ts';
@@ -31,6 +32,8 @@ export interface LabControls {
   unsealAll(): Promise<unknown>;
   /** Shuts the whole lab down (the process exits after answering). */
   down(): Promise<void>;
+  /** The lab's unseal key shares, for the unseal lesson's key holders (none: no key holder links). */
+  shares?: readonly string[];
 }
 
 /** How the endpoint is reached and bounded. */
@@ -207,7 +210,24 @@ async function serve(
   try {
     const path = new URL(req.url ?? '/', 'http://control.invalid').pathname;
     if (req.method === 'GET' && (path === '/' || path === '/ui' || path.startsWith('/ui/'))) return serveUi(s, o.port, path, req, res);
+    checkHost(req.headers, o.port);
+    const holder = holderOf(req.headers, o.secret, c.shares?.length ?? 0);
+    if (holder !== undefined) {
+      const readBody = () => readJsonBody(req, c, o.maxBodyBytes, o.bodyTimeoutMs);
+      const h = {
+        cluster: c.cluster,
+        shares: c.shares ?? [],
+        hub: s.hub,
+        readBody,
+        send: (status: number, body: unknown) => send(res, status, body),
+      };
+      return await serveHolder(h, holder, req.method ?? '', path, res);
+    }
     checkCaller(req.headers, o.port, o.secret);
+    if (path === '/holders' && req.method === 'GET') {
+      const links = (c.shares ?? []).map((_, i) => ({ index: i + 1, url: holderUrl(`http://${req.headers.host}`, o.secret, i + 1) }));
+      return send(res, 200, { ok: true, result: { holders: links } });
+    }
     if (path === '/events') {
       if (req.method !== 'GET') throw new ControlError('CONTROL_METHOD', `/events takes GET, not ${req.method}`);
       return await serveEventStream(s.hub, res);

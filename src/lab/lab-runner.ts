@@ -105,7 +105,7 @@ export async function startLab(opts: LabOptions = {}): Promise<RunningLab> {
       );
     }
     const port = opts.controlPort ?? controlPort(basePort);
-    const served = await serveControl(c, { home, storage, caFile: tls?.caFile }, port, unsealAll);
+    const served = await serveControl(c, { home, storage, caFile: tls?.caFile }, port, unsealAll, keys.keys);
     return { cluster: c, keys, note, caFile: tls?.caFile, ...served };
   } catch (err) {
     await cluster?.close();
@@ -120,6 +120,7 @@ async function serveControl(
   { home, storage, caFile }: { home: string; storage: 'level' | 'memory'; caFile?: string },
   port: number,
   unsealAll: () => Promise<unknown>,
+  shares: readonly string[],
 ): Promise<Pick<RunningLab, 'control' | 'closed' | 'close'>> {
   let closing: Promise<void> | undefined;
   let markClosed!: () => void;
@@ -134,7 +135,7 @@ async function serveControl(
   // A fresh secret per run: whoever held the last one (a closed dashboard tab, an old shell) holds nothing now.
   const secret = createControlSecret(home);
   const down = async () => void setTimeout(() => void close(), 10);
-  const control = await startControlServer({ cluster, faults: new LabFaults(cluster), unsealAll, down }, { port, secret });
+  const control = await startControlServer({ cluster, faults: new LabFaults(cluster), unsealAll, down, shares }, { port, secret });
   const nodes = cluster.nodes.map((n) => ({ name: n.name, apiAddr: n.apiAddr, zone: n.zone }));
   const topology = cluster.network?.topology.name;
   const file: LabFile = { pid: process.pid, control: control.url, storage, caCert: caFile, topology, nodes };

@@ -42,14 +42,14 @@ let heardAt = performance.now();
 let lastActive = /** @type {string | undefined} */ (undefined);
 
 /**
- * Sends a verb and returns its result; a refusal is shown in the control plane's words (in the
- * problem line, or for a share at the ring it was typed into) and rethrown.
- * @param {string} verb @param {Record<string, unknown>} body
+ * Sends a verb (a GET when body is null) and returns its result; a refusal is shown in the
+ * control plane's words (in the problem line, or for a share at the ring it was typed into) and rethrown.
+ * @param {string} verb @param {Record<string, unknown> | null} body
  */
 async function act(verb, body) {
   problem.textContent = '';
   try {
-    return await labAction(secret, verb, body);
+    return await labAction(`Bearer ${secret}`, verb, body);
   } catch (err) {
     if (!verb.startsWith('unseal')) problem.textContent = `${verb}: ${/** @type {Error} */ (err).message}`;
     throw err;
@@ -155,6 +155,27 @@ function wireGlobalControls() {
   });
 }
 
+/** The key holders' dialog: one link per share, each with a copy button. */
+function wireKeyHolders() {
+  const dialog = /** @type {HTMLDialogElement} */ ($('key-holders'));
+  $('key-holders-open').addEventListener('click', async () => {
+    const answer = /** @type {{ holders: { index: number, url: string }[] }} */ (await act('holders', null).catch(() => undefined));
+    if (!answer) return;
+    $('holder-links').replaceChildren(
+      ...answer.holders.map(({ index, url }) => {
+        const field = h('input', { readonly: true, value: url, 'aria-label': `link for key holder ${index}`, 'data-holder-link': index });
+        const copy = h(
+          'button',
+          { type: 'button', onclick: () => void navigator.clipboard?.writeText(url).catch(() => field.select()) },
+          'Copy',
+        );
+        return h('li', {}, h('span', {}, `holder ${index}`), field, copy);
+      }),
+    );
+    dialog.showModal();
+  });
+}
+
 function wireReplay() {
   const replay = replayBar({
     show: (player, time) => show(player.modelAt(time), { start: player.start, end: player.end }),
@@ -167,6 +188,7 @@ function wireReplay() {
 
 function main() {
   wireGlobalControls();
+  wireKeyHolders();
   wireReplay();
   if (!secret) {
     onState('refused');
@@ -176,7 +198,7 @@ function main() {
   }
   // Drop the secret from the address bar and history; the page keeps it in memory only.
   history.replaceState(null, '', location.pathname);
-  void followLab(secret, onMessage, onState, new AbortController().signal);
+  void followLab(`Bearer ${secret}`, onMessage, onState, new AbortController().signal);
   setInterval(tick, 200);
 }
 

@@ -41,17 +41,17 @@ export class SseParser {
 /**
  * Reads the stream until `signal` aborts, reconnecting after a drop (a fresh hello then
  * replaces what the page had). `onState` hears 'live', 'reconnecting' or 'refused' (the
- * secret was wrong: no point retrying).
- * @param {string} secret
+ * credential was wrong: no point retrying).
+ * @param {string} authorization the Authorization header: `Bearer <secret>`, or a key holder's `Holder <i>.<token>`
  * @param {(m: import('./lab-model.js').StreamMessage) => void} onMessage
  * @param {(state: 'live' | 'reconnecting' | 'refused', why?: string) => void} onState
  * @param {AbortSignal} signal
  */
-export async function followLab(secret, onMessage, onState, signal) {
+export async function followLab(authorization, onMessage, onState, signal) {
   let delay = 250;
   while (!signal.aborted) {
     try {
-      const res = await fetch('/events', { headers: { authorization: `Bearer ${secret}` }, signal, cache: 'no-store' });
+      const res = await fetch('/events', { headers: { authorization }, signal, cache: 'no-store' });
       if (res.status === 401 || res.status === 403) {
         onState('refused', ((await res.json()).errors ?? []).join('; '));
         return;
@@ -76,17 +76,17 @@ export async function followLab(secret, onMessage, onState, signal) {
 }
 
 /**
- * Sends one lab verb (`kill`, `unseal`, ...) and returns the answer's result, or throws an
- * Error with the control plane's words.
- * @param {string} secret
+ * Sends one lab verb (`kill`, `unseal`, ...; GET for a body of null) and returns the answer's
+ * result, or throws an Error with the control plane's words.
+ * @param {string} authorization the Authorization header
  * @param {string} verb
- * @param {Record<string, unknown>} body
+ * @param {Record<string, unknown> | null} body
  */
-export async function labAction(secret, verb, body = {}) {
+export async function labAction(authorization, verb, body = {}) {
   const res = await fetch(`/${verb}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+    method: body === null ? 'GET' : 'POST',
+    headers: body === null ? { authorization } : { authorization, 'content-type': 'application/json' },
+    body: body === null ? undefined : JSON.stringify(body),
   });
   const answer = await res.json().catch(() => ({}));
   if (!res.ok) throw new Error((answer.errors ?? [`HTTP ${res.status}`]).join('; '));

@@ -171,6 +171,35 @@ describe.skipIf(Boolean(missing) && !CI)('the dashboard in headless Chromium', (
     expect(lab.cluster.get('node2').node.state).toBe('sealed');
   }, 120_000);
 
+  it('hands each key holder a link that shows only their share, and three holders unseal a node', async () => {
+    const { page, lab } = await openLab({ sealed: true });
+    await page.locator('#key-holders-open').click();
+    await expect.poll(() => page.locator('[data-holder-link]').count(), SLOW).toBe(5);
+    const links = await page.locator('[data-holder-link]').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value));
+    const shares = lab.keys.keys;
+    for (const [i, link] of links.slice(0, 3).entries()) {
+      const holder = await browser.context.newPage();
+      await holder.goto(link);
+      await expect.poll(() => holder.locator('#holder-title').textContent(), SLOW).toBe(`Key holder ${i + 1} of 5`);
+      expect(await holder.locator('#my-share').inputValue()).toBe(shares[i]);
+      const html = await holder.content();
+      for (const other of shares.filter((_, j) => j !== i)) expect(html).not.toContain(other);
+      if (i === 1) await lookAt(holder, 'dashboard-key-holder');
+      await expect.poll(() => holder.locator('[data-holder-node="node1"] button').isEnabled(), SLOW).toBe(true);
+      await holder.locator('[data-holder-node="node1"] button').click();
+      const expected = i < 2 ? `${i + 1}/3 keys provided` : '';
+      if (expected) await expect.poll(() => card(page, 'node1').locator('[data-role="progress"]').textContent(), SLOW).toBe(expected);
+    }
+    await expect.poll(() => card(page, 'node1').getAttribute('data-mode'), SLOW).toMatch(/^(standby|active)$/);
+    expect(await card(page, 'node2').getAttribute('data-mode')).toBe('sealed');
+
+    // A link whose token was not made for this lab shows nothing.
+    const forged = await browser.context.newPage();
+    await forged.goto(links[3].replace(/\.[A-Za-z0-9_-]+$/, '.AAAA'));
+    await expect.poll(() => forged.locator('#problem').textContent(), SLOW).toContain('not valid');
+    expect(await forged.locator('#my-share').inputValue()).toBe('');
+  }, 120_000);
+
   it('replays a drill report: scrubbed before the kill it shows the first active, at the end the new one, and it plays', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'vaultlab-ui-drill-'));
     try {

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VAULT_TIMINGS } from '../../../src/ha/index.ts';
 import { LabFaults, startControlServer, startLab, type RunningLab } from '../../../src/lab/index.ts';
+import { holderToken } from '../../../src/lab/key-holders.ts';
 import { controlRequest, labDigest, type ControlAnswer } from '../../helpers/control-http.ts';
 import { runCli } from '../../helpers/run-cli.ts';
 
@@ -225,6 +226,41 @@ describe('requests the control plane refuses, leaving the lab unchanged', () => 
       path: '/unseal-reset',
       headers: () => ({ ...json(), ...evil }),
       body: '{"node":"node1"}',
+      status: 403,
+    },
+    {
+      name: "a key holder's credential on a lab verb",
+      path: '/kill',
+      headers: () => ({ 'content-type': 'application/json', authorization: `Holder 1.${holderToken(secret, 1)}` }),
+      body: '{"node":"node1"}',
+      status: 403,
+    },
+    {
+      name: "a key holder's credential asking for the links of every holder",
+      method: 'GET',
+      path: '/holders',
+      headers: () => ({ authorization: `Holder 2.${holderToken(secret, 2)}` }),
+      status: 403,
+    },
+    {
+      name: 'a key holder token for another share',
+      method: 'GET',
+      path: '/holder',
+      headers: () => ({ authorization: `Holder 1.${holderToken(secret, 2)}` }),
+      status: 401,
+    },
+    {
+      name: 'a key holder number past the shares',
+      method: 'GET',
+      path: '/holder',
+      headers: () => ({ authorization: `Holder 6.${holderToken(secret, 6)}` }),
+      status: 401,
+    },
+    {
+      name: 'a key holder credential from a foreign origin',
+      method: 'GET',
+      path: '/holder',
+      headers: () => ({ authorization: `Holder 1.${holderToken(secret, 1)}`, ...evil }),
       status: 403,
     },
     {

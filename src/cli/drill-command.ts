@@ -1,5 +1,5 @@
 /**
- * `vaultlab drill [NAME | FILE] [--seed S] [--real-time] [--report DIR] | --list | --random N --seed S`:
+ * `vaultlab drill [NAME | FILE] [--seed S] [--real-time [--watch]] [--report DIR] | --list | --random N --seed S`:
  * failover drills. Alone, it lists the scenarios and how to run one. A drill prints its
  * verdict, its expectations and the story of what happened; one that finds a violation it
  * did not expect exits 2 and prints the smallest drill that still shows it and the
@@ -19,11 +19,11 @@ import {
   UnknownScenarioError,
   type Scenario,
 } from '../drill/index.ts';
-import { describeTopology, topologyNamed } from '../lab/index.ts';
+import { describeTopology, topologyNamed, watchCluster, type Cluster, type WatchServer } from '../lab/index.ts';
 import { out, type Run, UsageError, warn } from './output.ts';
 
 const USAGE = [
-  'Usage: vaultlab drill NAME|FILE [--seed S] [--real-time] [--topology NAME|FILE] [--report DIR]',
+  'Usage: vaultlab drill NAME|FILE [--seed S] [--real-time [--watch]] [--topology NAME|FILE] [--report DIR]',
   '       vaultlab drill --random N [--seed S] [--unfenced] [--report DIR]',
   '       vaultlab drill --list',
 ];
@@ -48,6 +48,7 @@ interface DrillOptions {
   realTime?: boolean;
   unfenced?: boolean;
   topology?: string;
+  watch?: boolean;
 }
 
 /** Registers `drill`. */
@@ -63,6 +64,7 @@ export function registerDrill(program: Command, run: Run): void {
     .option('--real-time', 'run on real timers, real sockets and the level backend instead of virtual time')
     .option('--topology <name|file>', 'play it on this network: a preset (local, one-zone, three-zones) or a topology file (JSON or HCL)')
     .option('--unfenced', 'with --random: storage fencing off, to see the split brain fencing prevents')
+    .option('--watch', "with --real-time: serve the live dashboard on the drill's cluster and start once a browser follows it")
     .action((name: string | undefined, o: DrillOptions) =>
       run(async () => {
         if (o.list) {
@@ -73,6 +75,10 @@ export function registerDrill(program: Command, run: Run): void {
         if (o.topology !== undefined && o.random !== undefined) throw new UsageError('--topology goes with a scenario, not --random');
         if (o.random !== undefined) return randomDrills(wholeNumber('--random', o.random, 1), seed, o);
         if (o.unfenced) throw new UsageError('--unfenced goes with --random (the zombie-leader-unfenced scenario is the fixed one)');
+        if (o.watch && !o.realTime)
+          throw new UsageError(
+            '--watch goes with --real-time: a virtual-time drill is over in a moment (open its drill.json in the dashboard to replay it)',
+          );
         // Alone, `drill` is how one finds out what there is to play: the list is the answer, not an error.
         if (name === undefined) return listAndUsage();
         return scenario(isScenarioFile(name) ? await fromFile(name) : name, seed, o);
@@ -134,12 +140,16 @@ function asUsage<T>(check: () => T): T {
 async function scenario(s: string | Scenario, seed: number, o: DrillOptions): Promise<number> {
   let report;
   const topology = o.topology === undefined ? undefined : asUsage(() => topologyNamed(o.topology!));
+  let watching: WatchServer | undefined;
+  const watch = o.watch ? async (cluster: Cluster) => void (watching = await waitForWatcher(cluster)) : undefined;
   try {
-    report = await runScenario(s, { seed, realTime: o.realTime, reportDir: o.report, topology });
+    report = await runScenario(s, { seed, realTime: o.realTime, reportDir: o.report, topology, watch });
   } catch (err) {
     if (err instanceof UnknownScenarioError) throw new UsageError(`${err.message}: see "vaultlab drill --list"`);
     if (err instanceof ScenarioTopologyError) throw new UsageError(err.message);
     throw err;
+  } finally {
+    await watching?.close();
   }
   out(report.summary);
   if (report.result.spec.topology) out(`  network: ${describeTopology(report.result.spec.topology)}`);
@@ -149,4 +159,13 @@ async function scenario(s: string | Scenario, seed: number, o: DrillOptions): Pr
   if (report.witnessText) printLines('The shortest history that shows it:', report.witnessText);
   if (o.report) out(`Report: ${o.report}/drill.md`);
   return report.passed ? 0 : 2;
+}
+
+/** `--watch`: serves the dashboard on the drill's cluster and waits until a browser follows its stream. */
+async function waitForWatcher(cluster: Cluster): Promise<WatchServer> {
+  const w = await watchCluster(cluster);
+  out(`Dashboard: ${w.url}`);
+  out('The drill starts once the dashboard is open (Ctrl-C stops).');
+  while (w.watchers() === 0) await new Promise((r) => setTimeout(r, 200));
+  return w;
 }

@@ -7,6 +7,7 @@
  */
 import { SimClock } from '../clock/index.ts';
 import { crashHoldMs, LAB_TIMINGS, type Timings } from '../ha/index.ts';
+import type { Cluster } from '../lab/index.ts';
 import { checkHistory, lostWrites, type FinalState, type Violation } from './checker.ts';
 import { clientDowntimeMs } from './client-downtime.ts';
 import { runClient, type ClientTally } from './drill-client.ts';
@@ -27,6 +28,8 @@ export interface DrillMode {
   realTime?: boolean;
   /** The HA timings (default: the lab's 1 s lock TTL). */
   timings?: Timings;
+  /** Called once the drill's cluster is up, before it is initialized: a dashboard attaches here (and may hold the drill until it does). */
+  watch?: (cluster: Cluster) => Promise<void>;
 }
 
 /** A probe and what it saw. */
@@ -71,6 +74,7 @@ export async function runDrill(spec: DrillSpec, mode: DrillMode = {}): Promise<D
   const history = new History();
   const transport = realTime ? new HttpTransport(dc.cluster, HTTP_TIMEOUT_MS) : undefined;
   try {
+    await mode.watch?.(dc.cluster);
     const init = await startUp(dc, history, spec, hold);
     const load = await play(dc, history, spec, init, transport);
     // Heal everything, then give the cluster time to recover, as an operator would.

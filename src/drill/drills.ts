@@ -9,7 +9,7 @@ import { actsOnZone, labNodeNames } from '../lab/index.ts';
 import type { Topology } from '../net/index.ts';
 import { loadCatalogue } from './catalogue.ts';
 import { storyOf, summary, witnessOf, writeDrillReport } from './drill-report.ts';
-import { runDrill, type DrillResult } from './drill-runner.ts';
+import { runDrill, type DrillMode, type DrillResult } from './drill-runner.ts';
 import { randomSpec, type DrillSpec } from './drill-spec.ts';
 import { judgeScenario, type ExpectationResult } from './expectations.ts';
 import type { HistoryEvent } from './history.ts';
@@ -38,6 +38,8 @@ export interface ScenarioOptions {
   reportDir?: string;
   /** The network to play it on, instead of the scenario's own (none: its own, or no delays). */
   topology?: Topology;
+  /** Real time only: called with the drill's cluster before it starts (`--watch`: a dashboard attaches). */
+  watch?: DrillMode['watch'];
 }
 
 /** A played scenario. */
@@ -74,7 +76,7 @@ export async function runScenario(scenario: string | Scenario, o: ScenarioOption
   const { spec, expectations } = compileScenario(s, o.seed ?? 1);
   if (o.topology) spec.topology = checkZonesOf(spec, o.topology);
   const expectedCheck = expectations.flatMap((x) => (typeof x === 'object' && 'violation' in x ? [x.violation] : []))[0];
-  const mode = { realTime: o.realTime === true };
+  const mode = { realTime: o.realTime === true, watch: o.watch };
   const result = await runDrill(spec, mode);
   const judged = judgeScenario(result, expectations);
   const report: ScenarioReport = {

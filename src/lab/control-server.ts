@@ -258,7 +258,10 @@ function serveUi(s: Served, port: number, path: string, req: IncomingMessage, re
 }
 
 /** Starts the control endpoint on 127.0.0.1 (the port may be 0 for any free one). */
-export async function startControlServer(c: LabControls, opts: ControlServerOptions): Promise<{ url: string; close(): Promise<void> }> {
+export async function startControlServer(
+  c: LabControls,
+  opts: ControlServerOptions,
+): Promise<{ url: string; watchers(): number; close(): Promise<void> }> {
   const bounds = { maxBodyBytes: CONTROL_MAX_BODY_BYTES, bodyTimeoutMs: CONTROL_BODY_TIMEOUT_MS, ...opts };
   let o: Required<ControlServerOptions> | undefined;
   const served: Served = { hub: new LabEventHub(c.cluster), ui: loadUiFiles() };
@@ -275,6 +278,7 @@ export async function startControlServer(c: LabControls, opts: ControlServerOpti
   o = { ...bounds, port };
   return {
     url: `http://127.0.0.1:${port}`,
+    watchers: () => served.hub.subscribers,
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());

@@ -41,6 +41,11 @@ export async function serveEventStream(hub: LabEventHub, res: ServerResponse, ma
     res.write(sseFrame(m));
     if (res.writableLength > maxQueued) end();
   };
-  unsubscribe = await hub.subscribe(send);
+  try {
+    unsubscribe = await hub.subscribe(send);
+  } catch {
+    // The lab could not be read for hello (its storage closed under it): the watcher reconnects later.
+    return end();
+  }
   if (gone) unsubscribe();
 }

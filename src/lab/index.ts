@@ -43,3 +43,4 @@ export { labTrouble, type LabTrouble } from './lab-trouble.ts';
 export { describeTopology } from './topology-words.ts';
 export { cutZone, faultLink, zoneDown, ZONE_DOWN } from './link-faults.ts';
 export type { LabNetwork } from './lab-network.ts';
+export { watchCluster, type WatchServer } from './watch-server.ts';

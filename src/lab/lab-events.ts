@@ -196,9 +196,17 @@ export class LabEventHub {
   private async sendStatus(): Promise<void> {
     this.statusTimer = undefined;
     this.statusDueAt = Infinity;
-    if (!this.detach) return;
-    const status = await labStatus(this.cluster);
-    if (!this.detach) return;
+    if (!this.attached) return;
+    let status: LabStatus;
+    try {
+      status = await labStatus(this.cluster);
+    } catch {
+      // Storage could not be read (closed under a finished drill, or failing): the next timer tries again.
+      if (this.attached) this.armStatus(this.everyMs);
+      return;
+    }
+    // Everyone may have left while storage was read.
+    if (!this.attached) return;
     const requests = Object.fromEntries(this.cluster.nodes.map((n) => [n.name, n.requests.snapshot()]));
     this.broadcast({ event: 'status', data: { time: this.cluster.clock.now(), ...status, requests } });
     this.armStatus(this.everyMs);

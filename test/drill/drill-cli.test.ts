@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/run-cli.ts';
+import { runCli, startCli } from '../helpers/run-cli.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -108,5 +108,31 @@ describe('vaultlab drill', () => {
     const random = await runCli(['drill', '--random', '2', '--topology', 'one-zone']);
     expect(random.code).toBe(1);
     expect(random.stderr).toContain('--topology goes with a scenario, not --random');
+  });
+
+  it('--watch serves the dashboard on a real-time drill and waits for it; without --real-time it is refused', async () => {
+    const drill = startCli(['drill', 'kill-active', '--real-time', '--watch'], /starts once the dashboard is open/, {}, dir);
+    const url = new URL(/Dashboard: (\S+)/.exec(await drill.up)![1]);
+    const secret = new URLSearchParams(url.hash.slice(1)).get('secret')!;
+    const stream = await fetch(`${url.origin}/events`, { headers: { authorization: `Bearer ${secret}` } });
+    expect(stream.status).toBe(200);
+    // The first message shows the drill's cluster as the watcher found it: not yet initialized, nothing played.
+    const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    while (!/event: hello\ndata: .*\n\n/.test(text)) text += (await reader.read()).value ?? '';
+    const hello = JSON.parse(/event: hello\ndata: (.*)\n\n/.exec(text)![1]);
+    expect(hello.status.nodes.map((n: { ha_mode: string }) => n.ha_mode)).toEqual(['uninitialized', 'uninitialized', 'uninitialized']);
+    expect(hello.timeline.filter((e: { type: string }) => e.type === 'init')).toEqual([]);
+    const reading = (async () => {
+      while (!(await reader.read().catch(() => ({ done: true }))).done);
+    })();
+    expect(await drill.exited).toBe(0);
+    await reading;
+    expect(drill.output().stdout).toContain('kill-active (seed 1): no violations');
+
+    const bad = await runCli(['drill', 'kill-active', '--watch']);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toContain('--watch goes with --real-time: a virtual-time drill is over in a moment');
   });
 });

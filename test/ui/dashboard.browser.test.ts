@@ -16,7 +16,15 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/drill/index.ts';
-import { dashboardUrl, readControlSecret, startLab, topologyNamed, type RunningLab } from '../../src/lab/index.ts';
+import {
+  dashboardUrl,
+  readControlSecret,
+  startLab,
+  topologyNamed,
+  watchCluster,
+  type RunningLab,
+  type WatchServer,
+} from '../../src/lab/index.ts';
 import { labDigest } from '../helpers/control-http.ts';
 import { chromiumMissing, launchChromium } from '../helpers/headless-chromium.ts';
 import { layoutProblems } from '../helpers/page-layout.ts';
@@ -236,6 +244,46 @@ describe.skipIf(Boolean(missing) && !CI)('the dashboard in headless Chromium', (
       expect(await page.locator('[data-action="step-down"]').isVisible()).toBe(true);
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('watches a scenario played live in real time: the kill, then the new active', async () => {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 720 });
+    let watching: WatchServer | undefined;
+    const seen: Array<{ active: string | null; modes: string[] }> = [];
+    const drill = runScenario('kill-active', {
+      realTime: true,
+      watch: async (cluster) => {
+        watching = await watchCluster(cluster);
+        await page.goto(watching.url);
+        await expect.poll(() => watching!.watchers(), SLOW).toBe(1);
+      },
+    });
+    let done = false;
+    const finished = drill.finally(() => (done = true));
+    try {
+      while (!done) {
+        const active = await page
+          .locator('body')
+          .getAttribute('data-active')
+          .catch(() => null);
+        const modes = await page
+          .locator('[data-node]')
+          .evaluateAll((els) => els.map((e) => `${(e as any).dataset.node}:${(e as any).dataset.mode}`))
+          .catch(() => []);
+        seen.push({ active, modes });
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const report = await finished;
+      expect(report.passed).toBe(true);
+      const actives = [...new Set(seen.map((x) => x.active).filter((a): a is string => !!a))];
+      // The page showed the first active, then another, and the first one down in between.
+      expect(actives.length).toBeGreaterThanOrEqual(2);
+      expect(seen.some((x) => x.modes.includes(`${actives[0]}:down`))).toBe(true);
+    } finally {
+      await finished.catch(() => undefined);
+      await watching?.close();
     }
   }, 120_000);
 

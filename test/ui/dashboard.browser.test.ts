@@ -62,7 +62,7 @@ async function lookAt(page: Page, name: string): Promise<void> {
   // One redraw of the moving parts after the last change.
   await page.waitForTimeout(400);
   expect(await layoutProblems(page), `${name} at 1280×720`).toEqual([]);
-  await page.screenshot({ path: join(shots, `${name}.png`) });
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
   await page.waitForTimeout(400);
   expect(await layoutProblems(page), `${name} on a phone`).toEqual([]);
@@ -161,7 +161,8 @@ describe.skipIf(Boolean(missing) && !CI)('the dashboard in headless Chromium', (
     await expect.poll(() => progress('node1'), SLOW).toBe('2/3 keys provided');
     // Progress is per node: node2's ring has not moved.
     expect(await progress('node2')).toBe('0/3 keys provided');
-    expect(await card(page, 'node1').locator('[data-role="nonce"]').textContent()).toMatch(/^nonce [0-9a-f]{8}…$/);
+    // The nonce comes with the status that follows the progress event.
+    await expect.poll(() => card(page, 'node1').locator('[data-role="nonce"]').textContent(), SLOW).toMatch(/^nonce [0-9a-f]{8}…$/);
     await lookAt(page, 'dashboard-unseal');
     await enterShare(page, 'node1', shares[2]);
     await expect.poll(() => card(page, 'node1').getAttribute('data-mode'), SLOW).toMatch(/^(standby|active)$/);

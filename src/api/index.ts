@@ -19,4 +19,4 @@ export {
   type PlainResponse,
 } from './forwarded.ts';
 export { errorsFor, statusForError } from './status-codes.ts';
-export { REQUEST_ROUTES, RequestTally, type RequestRoute, type RouteTally } from './request-tally.ts';
+export { RequestTally, type RequestRoute, type RouteTally } from './request-tally.ts';

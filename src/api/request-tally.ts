@@ -16,7 +16,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 export type RequestRoute = 'direct' | 'forwarded' | 'redirected';
 
 /** The routes, in the order the dashboard lists them. */
-export const REQUEST_ROUTES: readonly RequestRoute[] = ['direct', 'forwarded', 'redirected'];
+const REQUEST_ROUTES: readonly RequestRoute[] = ['direct', 'forwarded', 'redirected'];
 
 /** One route's totals since counting began. */
 export interface RouteTally {

@@ -10,7 +10,7 @@ import { DRILL_SEAL } from './drill-runner.ts';
 import { isComplete, type HistoryEvent } from './history.ts';
 
 /** One event as the lab's timeline words it. */
-export interface ReplayEvent {
+interface ReplayEvent {
   time: number;
   node: string;
   type: string;
@@ -18,7 +18,7 @@ export interface ReplayEvent {
 }
 
 /** A lock change as storage made it, with the lease it left. */
-export interface ReplayLock {
+interface ReplayLock {
   time: number;
   event: 'acquired' | 'renewed' | 'released' | 'lost' | 'expired';
   holder: string;
@@ -27,7 +27,7 @@ export interface ReplayLock {
 }
 
 /** Client outcomes within one bucket (`time` is its start). */
-export interface ReplayRequests {
+interface ReplayRequests {
   time: number;
   ok: number;
   failed: number;

@@ -11,10 +11,10 @@ import type { ServerResponse } from 'node:http';
 import type { LabEventHub, StreamMessage } from './lab-events.ts';
 
 /** The most a watcher may have queued and unread before it is cut off. */
-export const STREAM_MAX_QUEUED_BYTES = 4 * 1024 * 1024;
+const STREAM_MAX_QUEUED_BYTES = 4 * 1024 * 1024;
 
 /** One message in SSE's wire form (JSON has no raw newline, so `data:` is one line). */
-export function sseFrame(m: StreamMessage): string {
+function sseFrame(m: StreamMessage): string {
   return `event: ${m.event}\ndata: ${JSON.stringify(m.data)}\n\n`;
 }
 

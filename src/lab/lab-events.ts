@@ -16,7 +16,7 @@ import { labStatus, type LabStatus } from './lab-status.ts';
 import type { TimelineEvent } from './timeline.ts';
 
 /** How many past timeline events a new subscriber gets, so a page opened late still shows what led here. */
-export const HELLO_TIMELINE_EVENTS = 200;
+const HELLO_TIMELINE_EVENTS = 200;
 
 /** What a subscriber gets first: the lab as it is, and the recent past. */
 export interface HelloMessage {

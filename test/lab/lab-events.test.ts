@@ -5,11 +5,20 @@
  * events a second (every one counted at the far end, in order).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VAULT_TIMINGS } from '../../src/ha/index.ts';
-import { LabEventHub, readControlSecret, startLab, type RunningLab, type StreamMessage } from '../../src/lab/index.ts';
+import {
+  LabEventHub,
+  LabFaults,
+  readControlSecret,
+  startControlServer,
+  startLab,
+  type RunningLab,
+  type StreamMessage,
+} from '../../src/lab/index.ts';
 import { controlRequest } from '../helpers/control-http.ts';
 
 /** The page's own SSE parser (plain JS for the browser, type-checked by src/ui's tsconfig), so the test reads as the page does. */
@@ -133,6 +142,32 @@ describe('the stream over HTTP', () => {
     expect(s.lock.lease_remaining_ms).toBeGreaterThan(0);
     expect(typeof s.time).toBe('number');
     expect(s.nodes.map((n: { ha_mode: string }) => n.ha_mode).sort()).toEqual(['active', 'standby', 'standby']);
+  });
+});
+
+describe('a watcher that stops reading', () => {
+  it('is cut off once its unread stream passes the bound, and the lab keeps nothing for it', async () => {
+    const server = await startControlServer(
+      { cluster: lab.cluster, faults: new LabFaults(lab.cluster), unsealAll: async () => [], down: async () => undefined },
+      { port: 0, secret },
+    );
+    const port = Number(new URL(server.url).port);
+    const sock = connect({ host: '127.0.0.1', port });
+    try {
+      await new Promise<void>((r) => sock.once('connect', () => r()));
+      sock.write(`GET /events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${secret}\r\n\r\n`);
+      // The watcher reads nothing from here on: what the lab sends piles up in the socket, then in the server's buffer.
+      sock.pause();
+      await expect.poll(() => server.watchers(), { timeout: 30_000 }).toBe(1);
+      const detail = 'x'.repeat(1000);
+      // 16 MB of events, four times the bound: far more than the socket's buffers can take.
+      for (let i = 0; i < 16_000 && server.watchers() > 0; i++)
+        lab.cluster.timeline.add({ time: Date.now(), node: 'lab', type: 'load', detail });
+      expect(server.watchers()).toBe(0);
+    } finally {
+      sock.destroy();
+      await server.close();
+    }
   });
 });
 

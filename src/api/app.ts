@@ -11,7 +11,7 @@ import { vaultClientErrorHandler } from './client-error.ts';
 import { sendErrors } from './reply.ts';
 import { LOGICAL_METHODS, registerLogicalRoute } from './routes/logical.ts';
 import { registerRawRoutes, type StandbyHandler } from './routes/sys-raw.ts';
-import { installRequestTally, type RequestTally } from './request-tally.ts';
+import type { RequestTally } from './request-tally.ts';
 import { VAULT_JSON_LIMITS, type JsonLimits } from './json-limits.ts';
 import { errorsFor, statusForError } from './status-codes.ts';
 
@@ -46,7 +46,7 @@ export function buildApp(node: VaultNode, opts: AppOptions = {}): FastifyInstanc
   installBodyParser(app, bodyLimit, { ...VAULT_JSON_LIMITS, ...opts.jsonLimits });
   installBodyAllowance(app, node);
   app.setErrorHandler((err, _req, reply) => sendErrors(reply, statusForError(err), errorsFor(err)));
-  if (opts.requests) installRequestTally(app, opts.requests);
+  opts.requests?.watch(app.server);
   registerRawRoutes(app, node, { stepDownBackoffMs: opts.stepDownBackoffMs ?? 10_000, standby: opts.standby });
   const logical = registerLogicalRoute(app, node, opts.standby);
   app.setNotFoundHandler(function (req, reply) {

@@ -33,18 +33,12 @@ type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 /** How many recent latencies each route keeps for its median. */
 const RECENT = 256;
 
-/** Requests the standby handler sent on to the active (it marks them; the tally reads the mark once they are answered). */
-const forwarded = new WeakSet<IncomingMessage>();
-
-/** Marks a request as forwarded by this standby. */
-export function markForwarded(req: FastifyRequest): void {
-  forwarded.add(req.raw);
-}
-
 /** One node's request counts, by route. */
 export class RequestTally {
   private counting = false;
   private readonly servers = new Set<Server>();
+  /** Requests the standby handler sent on to the active, while counting (read once they are answered). */
+  private readonly forwarded = new WeakSet<IncomingMessage>();
   private readonly totals = new Map<RequestRoute, { ok: number; failed: number; recent: number[]; next: number }>(
     REQUEST_ROUTES.map((r) => [r, { ok: 0, failed: 0, recent: [], next: 0 }]),
   );
@@ -63,7 +57,15 @@ export class RequestTally {
     }
   }
 
-  /** Counts the answers of `server` while on (installRequestTally). */
+  /** Marks a request this standby forwards; nothing while not counting (the forwarding path stays as it was). */
+  markForwarded(req: FastifyRequest): void {
+    if (this.counting) this.forwarded.add(req.raw);
+  }
+
+  /**
+   * Counts the answers of `server` while on: a 307 is a redirect, a request the standby handler
+   * marked is forwarded, anything else was answered here.
+   */
   watch(server: Server): void {
     this.servers.add(server);
     if (this.counting) server.prependListener('request', this.listener);
@@ -73,7 +75,7 @@ export class RequestTally {
   private readonly listener: RequestListener = (req, res) => {
     const start = performance.now();
     res.once('finish', () => {
-      const route: RequestRoute = res.statusCode === 307 ? 'redirected' : forwarded.has(req) ? 'forwarded' : 'direct';
+      const route: RequestRoute = res.statusCode === 307 ? 'redirected' : this.forwarded.has(req) ? 'forwarded' : 'direct';
       this.record(route, res.statusCode, performance.now() - start);
     });
   };
@@ -98,13 +100,4 @@ export class RequestTally {
     }
     return out;
   }
-}
-
-/**
- * Lets `tally` count the answers of `app`'s HTTP server while it is on: a 307 is a redirect, a
- * request the standby handler marked is forwarded, anything else was answered here. The time
- * is from the request's arrival to the last byte of its answer handed to the socket.
- */
-export function installRequestTally(app: FastifyInstance, tally: RequestTally): void {
-  tally.watch(app.server);
 }

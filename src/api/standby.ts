@@ -7,7 +7,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { redirectLocation, wantsRedirect, type Forwarder, type LeaderInfo } from '../ha/index.ts';
-import { markForwarded } from './request-tally.ts';
+import type { RequestTally } from './request-tally.ts';
 import type { VaultNode } from '../node/index.ts';
 import { rawBody } from './body-parser.ts';
 import { clientUrl } from './list-method.ts';
@@ -46,8 +46,8 @@ export async function standbyRedirect(node: VaultNode, url: string): Promise<Sta
 /** The active answered 503: it is no longer active (sealed, stepped down), so the lock is read again. */
 const STALE_LEADER = new Error('stale leader');
 
-/** Builds the standby handler of one node. */
-export function createStandbyHandler(node: VaultNode, forwarder: Forwarder): StandbyHandler {
+/** Builds the standby handler of one node (`requests`: where it marks what it forwards while the dashboard counts). */
+export function createStandbyHandler(node: VaultNode, forwarder: Forwarder, requests?: RequestTally): StandbyHandler {
   return {
     async handle(req: FastifyRequest, reply: FastifyReply) {
       // A 307 names the path and query the client sent (Vault's respondStandby), not the shim's rewrite of a LIST.
@@ -56,7 +56,7 @@ export function createStandbyHandler(node: VaultNode, forwarder: Forwarder): Sta
       // Vault's words and code on the forwarding path when no active is known.
       if (!leader) return sendErrors(reply, 500, [NO_ACTIVE_TO_FORWARD_TO]);
       const fwd = { method: req.method, url: req.url, headers: req.headers, body: rawBody(req) };
-      markForwarded(req);
+      requests?.markForwarded(req);
       for (let attempt = 0; attempt < 2; attempt++) {
         try {
           const res = await forwarder.forward(leader, fwd);

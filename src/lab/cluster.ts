@@ -142,6 +142,11 @@ export class Cluster {
     }
   }
 
+  /** One share into one node's unseal attempt (or a reset), as `vault operator unseal` sends it: the node's seal-status after it. */
+  async unsealStep(name: string, req: { key: string } | { reset: true }): Promise<Record<string, unknown>> {
+    return (await this.get(name).node.unseal(req)).status;
+  }
+
   /** Unseals every sealed node that is up. */
   async unsealAll(keys: string[]): Promise<void> {
     for (const n of this.nodes) if (n.up) await this.unseal(n.name, keys);

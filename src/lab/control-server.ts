@@ -109,13 +109,12 @@ const ROUTES: Record<string, Route> = {
     method: 'POST',
     run: async (c, b) => {
       const f = checkFields(b, ['node', 'key']);
-      const node = checkNodeName(f.node, names(c));
-      return (await c.cluster.get(node).node.unseal({ key: checkShare(f.key) })).status;
+      return c.cluster.unsealStep(checkNodeName(f.node, names(c)), { key: checkShare(f.key) });
     },
   },
   'unseal-reset': {
     method: 'POST',
-    run: async (c, b) => (await c.cluster.get(checkNodeName(checkFields(b, ['node']).node, names(c))).node.unseal({ reset: true })).status,
+    run: async (c, b) => c.cluster.unsealStep(checkNodeName(checkFields(b, ['node']).node, names(c)), { reset: true }),
   },
   down: bare('POST', (c) => c.down()),
 };

@@ -29,9 +29,10 @@ export function holderUrl(control: string, secret: string, index: number): strin
  * when it carries no holder credential. A credential that does not check out is refused.
  */
 export function holderOf(headers: IncomingHttpHeaders, secret: string, shares: number): number | undefined {
-  const m = /^Holder (\d{1,2})\.([A-Za-z0-9_-]{1,64})$/.exec(headers.authorization ?? '');
-  if (!/^Holder /i.test(headers.authorization ?? '')) return undefined;
-  const index = m ? Number(m[1]) : 0;
+  const given = headers.authorization ?? '';
+  if (!/^Holder /i.test(given)) return undefined;
+  const m = /^Holder (\d{1,2})\.([A-Za-z0-9_-]{1,64})$/.exec(given);
+  const index = Number(m?.[1] ?? 0);
   if (!m || index < 1 || index > shares || !secretMatches(m[2], holderToken(secret, index)))
     throw new ControlError('CONTROL_UNAUTHENTICATED', 'this key holder link is not valid for the running lab: ask for a new one');
   return index;
@@ -63,8 +64,7 @@ export async function serveHolder(h: HolderServe, index: number, method: string,
       checkFields(await h.readBody(), ['node']).node,
       h.cluster.nodes.map((n) => n.name),
     );
-    const status = (await h.cluster.get(node).node.unseal({ key: share })).status;
-    return h.send(200, { ok: true, result: status });
+    return h.send(200, { ok: true, result: await h.cluster.unsealStep(node, { key: share }) });
   }
   throw new ControlError(
     'CONTROL_FORBIDDEN',

@@ -162,7 +162,11 @@ export async function buildLabNode(i: number, host: string, opts: LabNodeOptions
   });
   const requests = new RequestTally();
   const makeApp = () =>
-    buildApp(served, { stepDownBackoffMs: lab.timings.stepDownBackoffMs, standby: createStandbyHandler(served, forwarder), requests });
+    buildApp(served, {
+      stepDownBackoffMs: lab.timings.stepDownBackoffMs,
+      standby: createStandbyHandler(served, forwarder, requests),
+      requests,
+    });
   const zone = lab.network?.zoneOf(name);
   const parts = {
     name,

@@ -58,9 +58,6 @@ export interface WriteFailure {
 /** Any storage event. */
 export type StorageEvent = LockEvent | WriteEvent | FencedEvent | HealthEvent;
 
-/** Every type of storage event. */
-const EVENT_TYPES: ReadonlyArray<StorageEvent['type']> = ['lock', 'write', 'fenced', 'health'];
-
 /** A subscriber to storage events. */
 export type StorageListener = (e: StorageEvent) => void;
 
@@ -68,8 +65,8 @@ export type StorageListener = (e: StorageEvent) => void;
 export class StorageEvents {
   /** Each listener with the event types it asked for (undefined: all of them). */
   private readonly listeners = new Map<StorageListener, ReadonlySet<StorageEvent['type']> | undefined>();
-  /** How many listeners want each type (a listener for every type counts under each). */
-  private readonly wanting = new Map<StorageEvent['type'], number>();
+  /** How many listeners want each type (a listener for every type counts under each): plain fields, as the write path reads one per write. */
+  private readonly wanting: Record<StorageEvent['type'], number> = { lock: 0, write: 0, fenced: 0, health: 0 };
 
   /**
    * Whether anyone listens to events of `type`, so the hot path can skip building the write
@@ -77,18 +74,18 @@ export class StorageEvents {
    * neither).
    */
   wants(type: StorageEvent['type']): boolean {
-    return (this.wanting.get(type) ?? 0) > 0;
+    return this.wanting[type] > 0;
   }
 
   /** Subscribes `fn` to every event, or only to the types in `only`; returns the unsubscribe function. */
   on(fn: StorageListener, only?: ReadonlyArray<StorageEvent['type']>): () => void {
     if (this.listeners.has(fn)) return () => undefined;
-    const types = new Set<StorageEvent['type']>(only ?? EVENT_TYPES);
+    const types = new Set<StorageEvent['type']>(only ?? (Object.keys(this.wanting) as StorageEvent['type'][]));
     this.listeners.set(fn, only && types);
-    for (const t of types) this.wanting.set(t, (this.wanting.get(t) ?? 0) + 1);
+    for (const t of types) this.wanting[t]++;
     return () => {
       if (!this.listeners.delete(fn)) return;
-      for (const t of types) this.wanting.set(t, (this.wanting.get(t) ?? 1) - 1);
+      for (const t of types) this.wanting[t]--;
     };
   }
 

@@ -7,18 +7,18 @@
 import Fastify from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installRequestTally, markForwarded, RequestTally } from '../../src/api/request-tally.ts';
+import { RequestTally } from '../../src/api/request-tally.ts';
 
 const tally = new RequestTally();
 const app = Fastify();
 let origin: string;
 
 beforeAll(async () => {
-  installRequestTally(app, tally);
+  tally.watch(app.server);
   app.get('/here', async () => ({ ok: true }));
   app.get('/sealed', async (_req, reply) => reply.code(503).send({ errors: ['Vault is sealed'] }));
   app.get('/away', async (_req, reply) => reply.code(307).header('location', 'http://127.0.0.1:1/').send());
-  app.get('/forward', async (req) => (markForwarded(req), { forwarded: true }));
+  app.get('/forward', async (req) => (tally.markForwarded(req), { forwarded: true }));
   await app.listen({ port: 0, host: '127.0.0.1' });
   origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 });

@@ -14,6 +14,7 @@ import { errorsFor, statusForError } from '../api/index.ts';
 import { VaultError } from '../node/index.ts';
 import type { Cluster } from './cluster.ts';
 import { checkCaller, checkHost } from './control-auth.ts';
+import { readJsonBody } from './control-body.ts';
 import { ControlError, invalidInput } from './control-errors.ts';
 import { checkFault, checkFields, checkNodeName } from './control-input.ts';
 import type { LabFaults } from './lab-faults.ts';
@@ -56,7 +57,13 @@ export const CONTROL_BODY_TIMEOUT_MS = 5000;
 
 interface Route {
   method: 'GET' | 'POST';
-  run(c: LabControls, body: Record<string, unknown>): Promise<unknown>;
+  run(c: LabControls, body: Record<string, unknown>, at: Where): Promise<unknown>;
+}
+
+/** Where the request reached the lab: the origin it named (a checked loopback one) and the lab's secret. */
+interface Where {
+  origin: string;
+  secret: string;
 }
 
 const names = (c: LabControls) => c.cluster.nodes.map((n) => n.name);
@@ -116,6 +123,14 @@ const ROUTES: Record<string, Route> = {
     method: 'POST',
     run: async (c, b) => c.cluster.unsealStep(checkNodeName(checkFields(b, ['node']).node, names(c)), { reset: true }),
   },
+  // The unseal lesson's key-holder links, one per share (key-holders.ts).
+  holders: {
+    method: 'GET',
+    run: async (c, b, at) => {
+      checkFields(b, []);
+      return { holders: (c.shares ?? []).map((_, i) => ({ index: i + 1, url: holderUrl(at.origin, at.secret, i + 1) })) };
+    },
+  },
   down: bare('POST', (c) => c.down()),
 };
 
@@ -134,50 +149,6 @@ function routeOf(req: IncomingMessage): Route {
     throw new ControlError('CONTROL_NO_ROUTE', `unknown lab action ${JSON.stringify(path)} (one of ${Object.keys(ROUTES).join(', ')})`);
   if (req.method !== route.method) throw new ControlError('CONTROL_METHOD', `${path} takes ${route.method}, not ${req.method}`);
   return route;
-}
-
-/** Reads a POST's body: JSON only, at most `max` bytes, within `timeoutMs` on the lab's clock. */
-function readJsonBody(req: IncomingMessage, c: LabControls, max: number, timeoutMs: number): Promise<Record<string, unknown>> {
-  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-  if (type !== 'application/json')
-    throw new ControlError(
-      'CONTROL_MEDIA_TYPE',
-      `the lab's control endpoint takes only Content-Type: application/json, not ${JSON.stringify(req.headers['content-type'] ?? '')}`,
-    );
-  const tooLarge = () => new ControlError('CONTROL_TOO_LARGE', `request body larger than ${max} bytes`);
-  if (Number(req.headers['content-length'] ?? 0) > max) throw tooLarge();
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    const clock = c.cluster.clock;
-    const finish = (err: Error | undefined, body?: Record<string, unknown>) => {
-      if (done) return;
-      done = true;
-      clock.clearTimeout(timer);
-      req.removeAllListeners('data');
-      if (err) reject(err);
-      else resolve(body!);
-    };
-    const timer = clock.setTimeout(
-      () => finish(new ControlError('CONTROL_TIMEOUT', `request body not received within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > max) return finish(tooLarge());
-      chunks.push(chunk);
-    });
-    req.on('error', (err) => finish(err));
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8').trim();
-      try {
-        finish(undefined, text === '' ? {} : JSON.parse(text));
-      } catch {
-        finish(invalidInput('the request body is not valid JSON'));
-      }
-    });
-  });
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -212,7 +183,7 @@ async function serve(
     checkHost(req.headers, o.port);
     const holder = holderOf(req.headers, o.secret, c.shares?.length ?? 0);
     if (holder !== undefined) {
-      const readBody = () => readJsonBody(req, c, o.maxBodyBytes, o.bodyTimeoutMs);
+      const readBody = () => readJsonBody(req, c.cluster.clock, o.maxBodyBytes, o.bodyTimeoutMs);
       const h = {
         cluster: c.cluster,
         shares: c.shares ?? [],
@@ -223,17 +194,13 @@ async function serve(
       return await serveHolder(h, holder, req.method ?? '', path, res);
     }
     checkCaller(req.headers, o.port, o.secret);
-    if (path === '/holders' && req.method === 'GET') {
-      const links = (c.shares ?? []).map((_, i) => ({ index: i + 1, url: holderUrl(`http://${req.headers.host}`, o.secret, i + 1) }));
-      return send(res, 200, { ok: true, result: { holders: links } });
-    }
     if (path === '/events') {
       if (req.method !== 'GET') throw new ControlError('CONTROL_METHOD', `/events takes GET, not ${req.method}`);
       return await serveEventStream(s.hub, res);
     }
     const route = routeOf(req);
-    const body = route.method === 'POST' ? await readJsonBody(req, c, o.maxBodyBytes, o.bodyTimeoutMs) : {};
-    send(res, 200, { ok: true, result: (await route.run(c, body)) ?? null });
+    const body = route.method === 'POST' ? await readJsonBody(req, c.cluster.clock, o.maxBodyBytes, o.bodyTimeoutMs) : {};
+    send(res, 200, { ok: true, result: (await route.run(c, body, { origin: `http://${req.headers.host}`, secret: o.secret })) ?? null });
   } catch (err) {
     if (err instanceof ControlError) send(res, err.status, { errors: err.errors });
     // A node's own refusal (a share that is not one, a node not initialized) in Vault's words and status.

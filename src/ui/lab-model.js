@@ -27,7 +27,7 @@
  */
 
 /** How many events the model keeps for the timeline and the narration. */
-export const KEPT_EVENTS = 2000;
+const KEPT_EVENTS = 2000;
 
 /** How many lock renewals the lock panel marks. */
 const KEPT_RENEWALS = 12;
@@ -161,13 +161,7 @@ export class LabModel {
     this.events.push(e);
     if (this.events.length > KEPT_EVENTS) this.events.splice(0, this.events.length - KEPT_EVENTS);
     const node = this.nodes.get(e.node);
-    if (!node) return;
-    const moved = stateOfEvent(e);
-    if (moved) this.nodes.set(e.node, { ...node, ha_mode: moved, progress: moved === 'sealed' ? node.progress : 0 });
-    const term = /^term (\d+)/.exec(e.type === 'lock-acquired' ? e.detail : '');
-    if (term) this.nodes.set(e.node, { ...(this.nodes.get(e.node) ?? node), term: Number(term[1]) });
-    const progress = /^(\d+)\/(\d+)$/.exec(e.type === 'unseal' ? e.detail : '');
-    if (progress) this.nodes.set(e.node, { ...node, progress: Number(progress[1]), t: Number(progress[2]) });
+    if (node) this.nodes.set(e.node, { ...node, ...movedBy(e, node) });
   }
 
   /** The lease left (ms) at lab time `at`, or null when nobody holds the lock. @param {number} at */
@@ -181,6 +175,21 @@ export class LabModel {
     const actives = [...this.nodes.values()].filter((n) => n.ha_mode === 'active');
     return actives.length === 1 ? actives[0].name : undefined;
   }
+}
+
+/**
+ * What a timeline event changes about its node: its state (and progress, which only a sealed
+ * node keeps), its term when it took the lock, its unseal progress.
+ * @param {TimelineEvent} e @param {NodeStatus} node @returns {Partial<NodeStatus>}
+ */
+function movedBy(e, node) {
+  const to = stateOfEvent(e);
+  if (to) return { ha_mode: to, progress: to === 'sealed' ? node.progress : 0 };
+  const term = e.type === 'lock-acquired' ? /^term (\d+)/.exec(e.detail) : null;
+  if (term) return { term: Number(term[1]) };
+  const progress = e.type === 'unseal' ? /^(\d+)\/(\d+)$/.exec(e.detail) : null;
+  if (progress) return { progress: Number(progress[1]), t: Number(progress[2]) };
+  return {};
 }
 
 /** The machine state a timeline event moves its node to ("sealed → standby"; a kill is down). @param {TimelineEvent} e */

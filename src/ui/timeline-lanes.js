@@ -8,7 +8,7 @@ import { h, s } from './dom.js';
 import { stateOfEvent } from './lab-model.js';
 
 /** The lanes' time window. */
-export const WINDOW_MS = 60_000;
+const WINDOW_MS = 60_000;
 const WIDTH = 1000;
 const LANE = 44;
 const LEFT = 70;
@@ -22,7 +22,7 @@ const LEFT = 70;
  * @param {number} from
  * @param {number} to
  */
-export function segments(events, node, initial, from, to) {
+function segments(events, node, initial, from, to) {
   /** @type {{ state: string, start: number, end: number }[]} */
   const out = [];
   let state = initial;

@@ -10,6 +10,7 @@ import { EchoBoard, LAB_TIMINGS, type Timings } from '../ha/index.ts';
 import type { InitResult, NodeState } from '../node/index.ts';
 import type { Topology } from '../net/index.ts';
 import { createBackend, isHABackend, noFaults, type AbstractBackend, type StorageFaults } from '../storage/index.ts';
+import { balancerUrl, openLabBalancer, type LabBalancer, type LabBalancerOptions } from './lab-balancer.ts';
 import { LabNetwork } from './lab-network.ts';
 import { buildLabNode, labNodeNames, type LabNode, type LabNodeOptions, type LabNodeShared } from './lab-node.ts';
 import { StorageStatus } from './storage-status.ts';
@@ -36,6 +37,8 @@ export interface ClusterOptions extends LabNodeOptions {
    * connection then goes through a link of it (lab-network.ts). None (the default): no links at all.
    */
   topology?: Topology;
+  /** A load balancer in front of the nodes (lab-balancer.ts); needs sockets. */
+  balancer?: LabBalancerOptions;
 }
 
 /** A running HA lab. */
@@ -47,6 +50,8 @@ export class Cluster {
   private readonly echoes = new EchoBoard();
   /** Which storage, its start-up warnings, and whether it fails writes now. */
   readonly storageStatus: StorageStatus;
+  /** The load balancer in front of the nodes, when the lab has one. */
+  balancer: LabBalancer | undefined;
 
   private constructor(
     readonly nodes: LabNode[],
@@ -85,13 +90,18 @@ export class Cluster {
     const network = opts.topology ? new LabNetwork(opts.topology, names, clock, random) : undefined;
     const cluster = new Cluster(nodes, backend, timings, clock, storage === 'memory' ? 'inmem' : storage, random, network);
     try {
-      for (let i = 0; i < count; i++) nodes.push(await buildLabNode(i, host, opts, cluster.shared()));
+      if (opts.balancer && opts.listen === false) throw new Error('a balancer needs sockets: a lab without them cannot have one');
+      // The balancer's address is known before the nodes are built, so they can advertise it (`--api-addr lb`).
+      const lbUrl = opts.balancer && (await balancerUrl(host, opts.balancer.port ?? 0, opts.apiTls !== undefined));
+      const nodeOpts = lbUrl && opts.balancer?.advertise ? { ...opts, advertisedApiAddr: lbUrl } : opts;
+      for (let i = 0; i < count; i++) nodes.push(await buildLabNode(i, host, nodeOpts, cluster.shared()));
       // Peer links lead to cluster ports; a lab without sockets has none (its drills send no node-to-node traffic).
       if (opts.listen !== false) await network?.connectPeers(nodes.map((n) => ({ name: n.name, clusterAddr: n.cluster!.url })));
       // The timeline says what network the run had, so its delays can be read beside its events.
       if (network) cluster.timeline.add({ time: clock.now(), node: 'lab', type: 'action', detail: describeTopology(network.topology) });
       // Every node's first cluster certificates exist before anything can fail over.
       await Promise.all(nodes.map((n) => n.identities?.ready()));
+      if (lbUrl) cluster.balancer = await openLabBalancer(opts.balancer!, lbUrl, cluster);
     } catch (err) {
       await cluster.close();
       throw err;
@@ -242,8 +252,9 @@ export class Cluster {
     return a.name;
   }
 
-  /** Stops every node, listener and pool, and closes storage. */
+  /** Stops the balancer, every node, listener and pool, and closes storage. */
   async close(): Promise<void> {
+    await this.balancer?.close();
     for (const n of this.nodes) {
       n.node.close();
       await n.api.stop();

@@ -50,6 +50,8 @@ export class LabNetwork {
   private readonly peerLinks = new Map<string, TcpLink>();
   /** The same links keyed by `pairKey(from, the target's host:port)`: what a standby dials. */
   private readonly routes = new Map<string, TcpLink>();
+  /** The balancer's links: the clients' to it, and its own to each node. */
+  private readonly balancerLinks: TcpLink[] = [];
   /** The faults on the clients' link to each node of a lab without sockets, where no TCP link holds them. */
   private readonly socketlessClientFaults = new Map<string, LinkFaults>();
   /** The faults laid on each node's wire to storage (its latency ones; a partition cuts the node's storage link). */
@@ -78,7 +80,22 @@ export class LabNetwork {
 
   /** Every link of the lab, client links first. */
   links(): TcpLink[] {
-    return [...this.clientLinks.values(), ...this.peerLinks.values()];
+    return [...this.clientLinks.values(), ...this.peerLinks.values(), ...this.balancerLinks];
+  }
+
+  /** The clients' link to the balancer, which sits in storage's zone: listening at `listen` (port 0: a free one). */
+  async openBalancerClientLink(balancer: SocketAddress, listen: SocketAddress): Promise<TcpLink> {
+    return this.keepBalancerLink(await this.open(balancer, listen.host, 'client', 'storage', listen.port));
+  }
+
+  /** The balancer's link to a node's own listener: from storage's zone to the node's. */
+  async openBalancerNodeLink(node: string, listener: SocketAddress): Promise<TcpLink> {
+    return this.keepBalancerLink(await this.open(listener, listener.host, 'storage', { node }));
+  }
+
+  private keepBalancerLink(link: TcpLink): TcpLink {
+    this.balancerLinks.push(link);
+    return link;
   }
 
   /** The link clients reach `name` through, once opened. */

@@ -65,6 +65,8 @@ export interface LabNodeOptions {
   listener?: ListenerOptions;
   /** Each node's API listener TLS, node1 first (`up --tls`); without it the API is plain HTTP. */
   apiTls?: ListenerTls[];
+  /** The api_addr every node advertises instead of its own (`--api-addr lb`: the balancer's). */
+  advertisedApiAddr?: string;
 }
 
 /** What every node of one lab shares. */
@@ -98,6 +100,7 @@ export async function buildLabNode(i: number, host: string, opts: LabNodeOptions
   const sockets = opts.listen !== false;
   const network = sockets ? lab.network : undefined;
   const { api, apiAddr } = sockets ? await bindApi(i, host, opts, network) : detachedApi(name);
+  const advertisedApiAddr = opts.advertisedApiAddr ?? apiAddr;
   const cluster = sockets ? await ClusterListener.bind(host, nodeClusterPort(base, i)) : undefined;
   const clusterAddr = cluster?.url ?? `https://${name}-cluster.invalid`;
   const identities = cluster && new ClusterIdentities(name, [host, 'localhost']);
@@ -120,7 +123,7 @@ export async function buildLabNode(i: number, host: string, opts: LabNodeOptions
     timings: lab.timings,
     clock,
     holderId: `${name}-${uuid().slice(0, 8)}`,
-    advertise: { apiAddr, clusterAddr },
+    advertise: { apiAddr: advertisedApiAddr, clusterAddr },
     echoes: {
       channel: client ? clusterEchoes(client, heardHere, () => leadership.leader()) : boardEchoes(lab.echoes, forwarder),
       hostname: name,
@@ -140,7 +143,7 @@ export async function buildLabNode(i: number, host: string, opts: LabNodeOptions
       hostname: name,
       backend: link,
       storageType: lab.storageType,
-      apiAddr,
+      apiAddr: advertisedApiAddr,
       clusterAddr,
       clock,
       aead: opts.aead,

@@ -88,7 +88,9 @@ async function lockStatus(cluster: Cluster): Promise<LockStatus> {
   const v = await cluster.backend.lock(StorageKeys.lock, '', { holder: 'vaultlab-status', ttlMs: t.lockTtlMs }).value();
   if (!v.held) return { held: false, holder: null, holder_address: null, term: null, lease_remaining_ms: null, ...ttl };
   const address = v.value ? ((JSON.parse(v.value) as { apiAddr?: string }).apiAddr ?? null) : null;
-  const holder = cluster.nodes.find((n) => n.apiAddr === address)?.name ?? v.holder ?? null;
+  // The lab's holder ids begin with the node's name; the address alone is ambiguous when every node advertises the balancer.
+  const byHolder = cluster.nodes.find((n) => v.holder?.startsWith(`${n.name}-`));
+  const holder = byHolder?.name ?? cluster.nodes.find((n) => n.apiAddr === address)?.name ?? v.holder ?? null;
   const left = v.expires === undefined ? null : Math.max(0, v.expires - cluster.clock.now());
   return { held: true, holder, holder_address: address, term: v.term ?? null, lease_remaining_ms: left, ...ttl };
 }

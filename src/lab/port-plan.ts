@@ -1,7 +1,8 @@
 /**
  * Where a lab listens, from one base port: node i (1-based) serves its API on
  * base + 10·(i − 1) and its cluster listener one port up; the control endpoint sits at
- * base + 9, in the gap below node2, where no node's port can land however many nodes run.
+ * base + 9 and the load balancer (`up --lb`) at base + 8, in the gap below node2, where no node's
+ * port can land however many nodes run.
  */
 
 /** The distance between two nodes' API ports. */
@@ -9,6 +10,9 @@ export const NODE_PORT_STRIDE = 10;
 
 /** The control endpoint's offset from the base port. */
 export const CONTROL_PORT_OFFSET = 9;
+
+/** The load balancer's offset from the base port (`up --lb`): in the same gap as the control endpoint. */
+export const BALANCER_PORT_OFFSET = 8;
 
 /** The most nodes a lab runs: enough for any lesson, and every port within base … base + 81. */
 export const MAX_NODES = 9;
@@ -29,6 +33,11 @@ export function nodeClusterPort(base: number, i: number): number {
 /** The control endpoint's port; 0 when the base is 0. */
 export function controlPort(base: number): number {
   return base === 0 ? 0 : base + CONTROL_PORT_OFFSET;
+}
+
+/** The balancer's port; 0 when the base is 0. */
+export function balancerPort(base: number): number {
+  return base === 0 ? 0 : base + BALANCER_PORT_OFFSET;
 }
 
 /** The highest port a lab of `nodes` nodes uses: the last node's cluster listener, or the control port. */

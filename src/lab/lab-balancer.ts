@@ -6,9 +6,7 @@
  * node's own listener, never through the node's clients' link. A server marked up or down is
  * an event of the lab's timeline.
  */
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import type { Clock } from '../clock/index.ts';
 import {
   BuiltinBalancer,
@@ -22,6 +20,7 @@ import {
   type BalancerKind,
   type BalancerMode,
 } from './balancer/index.ts';
+import { freePort } from './balancer/free-port.ts';
 import type { LabNetwork } from './lab-network.ts';
 import type { LabNode } from './lab-node.ts';
 import type { Timeline } from './timeline.ts';
@@ -55,14 +54,7 @@ export interface LabBalancer {
 
 /** The address clients will reach the balancer at, its port taken now when the plan leaves it free (so nodes can advertise it). */
 export async function balancerUrl(host: string, port: number, tls: boolean): Promise<string> {
-  let chosen = port;
-  if (chosen === 0) {
-    const probe = net.createServer().listen(0, host);
-    await once(probe, 'listening');
-    chosen = (probe.address() as net.AddressInfo).port;
-    await new Promise((r) => probe.close(r));
-  }
-  return `${tls ? 'https' : 'http'}://${host}:${chosen}`;
+  return `${tls ? 'https' : 'http'}://${host}:${port === 0 ? await freePort(host) : port}`;
 }
 
 /** What the balancer needs of the lab. */

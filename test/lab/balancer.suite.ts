@@ -11,7 +11,7 @@ import { Agent, request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CONNECT_RETRIES, RETRY_TURNAROUND_MS, type BalancerKind, type BalancerServerView } from '../../src/lab/balancer/index.ts';
 import type { LabBalancerOptions } from '../../src/lab/lab-balancer.ts';
-import { CertificateAuthority } from '../../src/net/index.ts';
+import { CertificateAuthority, TOPOLOGY_PRESETS, type Topology } from '../../src/net/index.ts';
 import { inState, startCluster, type ClusterFixture } from '../helpers/cluster-fixture.ts';
 
 /** Checks every 100 ms, HAProxy's fall and rise; a check may take 2 s on a loaded machine before it counts as failed. */
@@ -35,7 +35,10 @@ export function describeBalancerBehaviour(kind: BalancerKind): void {
       dir = undefined;
     });
 
-    async function lab(balancer: Omit<LabBalancerOptions, 'kind' | 'check' | 'dir'>, more: { tls?: CertificateAuthority } = {}) {
+    async function lab(
+      balancer: Omit<LabBalancerOptions, 'kind' | 'check' | 'dir'>,
+      more: { tls?: CertificateAuthority; topology?: Topology } = {},
+    ) {
       dir = mkdtempSync(join(tmpdir(), 'vaultlab-lb-'));
       let apiTls;
       let caFile: string | undefined;
@@ -44,7 +47,7 @@ export function describeBalancerBehaviour(kind: BalancerKind): void {
         caFile = join(dir, 'ca.pem');
         writeFileSync(caFile, more.tls.cert);
       }
-      fx = await startCluster({ apiTls, balancer: { kind, check: CHECK, dir, caFile, ...balancer } });
+      fx = await startCluster({ apiTls, topology: more.topology, balancer: { kind, check: CHECK, dir, caFile, ...balancer } });
       return fx;
     }
 
@@ -163,6 +166,17 @@ export function describeBalancerBehaviour(kind: BalancerKind): void {
       expect(await through('GET', '/v1/sys/health', undefined, trusting)).toBe(200);
       const stranger = new Agent({ pipelining: 0 });
       expect(await through('GET', '/v1/sys/health', undefined, stranger)).toMatch(/CERT|SELF_SIGNED|UNABLE/);
+    });
+
+    it('with a topology, clients reach it over their link: a new connection pays its round trips', async () => {
+      // three-zones puts clients 10 ms one-way from every zone: TCP's handshake and the request each cost a round trip.
+      const f = await lab({ mode: 'standby-ok' }, { topology: TOPOLOGY_PRESETS['three-zones'] });
+      await expect.poll(upNames, { timeout: SETTLE_MS }).toEqual(['node1', 'node2', 'node3']);
+      const started = performance.now();
+      expect(await through('GET', '/v1/sys/health?standbyok=true')).toBe(200);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(40);
+      // The balancer listens behind the link: the address clients use is the link's.
+      expect(f.cluster.balancer!.balancer.address.port).not.toBe(Number(new URL(f.cluster.balancer!.url).port));
     });
   });
 }

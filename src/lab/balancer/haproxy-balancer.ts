@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Balancer, BalancerServerView } from './balancer.ts';
 import type { BalancerCheck, BalancerMode } from './check-settings.ts';
+import { freePort } from './free-port.ts';
 import { haproxyConfig } from './haproxy-config.ts';
 import { adminCommand, parseShowStat } from './haproxy-stats.ts';
 import type { BalancedServer } from './health-poller.ts';
@@ -52,6 +53,9 @@ export class HaproxyBalancer implements Balancer {
     mkdirSync(o.dir, { recursive: true, mode: 0o700 });
     const configFile = join(o.dir, HAPROXY_CONFIG_FILE);
     const statsSocket = join(o.dir, 'haproxy.sock');
+    // HAProxy cannot bind port 0: a free port is chosen for it.
+    const listen = o.listen.port === 0 ? { ...o.listen, port: await freePort(o.listen.host) } : o.listen;
+    o = { ...o, listen };
     writeFileSync(configFile, haproxyConfig({ ...o, statsSocket }), { mode: 0o600 });
     const child = spawn(o.binary ?? 'haproxy', ['-db', '-f', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';

@@ -25,7 +25,7 @@ type StandbyRedirect = { status: 307; location: string } | { status: 503; errors
 
 /** A leader entry that names another node (an empty lock, or this node's own stale entry, names none). */
 function otherNode(node: VaultNode, known: LeaderInfo | undefined): LeaderInfo | undefined {
-  return known && known.holder && known.apiAddr !== node.apiAddr ? known : undefined;
+  return known && known.holder && !node.ha?.isOwnEntry(known.holder) ? known : undefined;
 }
 
 /** The other node a standby takes for the active: as last seen, or read again from the lock when it knows none. */

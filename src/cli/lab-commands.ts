@@ -77,6 +77,17 @@ function registerUp(program: Command, run: Run): void {
     )
     .option('--lock-ttl <duration>', "the HA lock's lease, overriding the profile's (Consul's session_ttl), e.g. 3s")
     .option('--renew-interval <duration>', "how often the active renews its lease, overriding the profile's (default TTL/3), e.g. 500ms")
+    .option(
+      '--lb [words]',
+      "put a load balancer in front on base + 8, checking GET /v1/sys/health: active (the default: only the active takes traffic) or standby-ok; builtin (the default) or haproxy (Debian's, from the config the lab writes), e.g. --lb haproxy,standby-ok",
+    )
+    .option('--lb-inter <duration>', "how often the balancer checks each node (HAProxy's inter, default 2s)")
+    .option('--lb-fall <n>', 'failed checks in a row that take a node out (default 3)')
+    .option('--lb-rise <n>', 'passed checks in a row that put a node back (default 2)')
+    .option(
+      '--api-addr <lb>',
+      "lb: every node advertises the balancer as its api_addr, so a standby's 307 points back at it (the redirect loop)",
+    )
     .action((o: UpOptions) => run(async () => (await import('./lab-up.ts')).up(o)));
 }
 
@@ -199,7 +210,8 @@ function registerEnv(program: Command, run: Run): void {
         const lab = readLabFile(labHome());
         const keys = readLabKeys(labHome());
         if (!lab || !keys) throw new UsageError('no lab here: run "vaultlab up"');
-        out(envLines(lab.nodes[0].apiAddr, keys.root_token, lab.caCert));
+        // With a balancer, clients go through it, as they would in production.
+        out(envLines(lab.balancer?.url ?? lab.nodes[0].apiAddr, keys.root_token, lab.caCert));
         return 0;
       }),
     );

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import {
   checkUpFlags,
   controlSecretPath,
+  describeCheck,
   describePorts,
   describeTopology,
   formatMs,
@@ -30,6 +31,11 @@ export interface UpOptions {
   lockTtl?: string;
   renewInterval?: string;
   topology?: string;
+  lb?: string | true;
+  lbInter?: string;
+  lbFall?: string;
+  lbRise?: string;
+  apiAddr?: string;
 }
 
 /** Runs the lab until a signal or `down`; exit 0. */
@@ -70,6 +76,21 @@ function printNodes(lab: RunningLab): void {
     out(`    ${describeTopology(network.topology)}`);
     out("    clients use each node's first address: a link with the topology's latency, in front of the node's own listener");
   }
+  printBalancer(lab);
+}
+
+/** The balancer's lines: where it is, what passes its check, and with HAProxy the config it runs. */
+function printBalancer(lab: RunningLab): void {
+  const lb = lab.cluster.balancer;
+  if (!lb) return;
+  const { kind, mode, check } = lb.balancer;
+  const who = mode === 'active' ? 'only the active passes' : 'standbys pass too (?standbyok=true) and forward';
+  out(
+    `    balancer  ${lb.url}  ${kind === 'haproxy' ? 'HAProxy' : 'built-in'}, ${mode}: GET /v1/sys/health, ${describeCheck(check)}; ${who}`,
+  );
+  if (lb.configFile) out(`    HAProxy runs ${lb.configFile}: the config to take to production, with your nodes' addresses`);
+  if (lab.cluster.nodes[0]!.node.apiAddr === lb.url)
+    out("    api_addr: every node advertises the balancer, so a standby's 307 sends the client back to it (Vault's redirect loop)");
 }
 
 /** What `up` says once the lab is up: its nodes, its ports, how to reach it, where its keys are. */
@@ -82,7 +103,7 @@ function printUp(lab: RunningLab, choice: UpChoice, o: UpOptions, home: string):
   lab.cluster.storageStatus.warnings.forEach(warn);
   out('');
   out('You may need to set the following environment variables:');
-  out(`    $ export VAULT_ADDR='${lab.cluster.nodes[0].apiAddr}'`);
+  out(`    $ export VAULT_ADDR='${lab.cluster.balancer?.url ?? lab.cluster.nodes[0].apiAddr}'`);
   if (lab.caFile) out(`    $ export VAULT_CACERT='${lab.caFile}'`);
   out(`    $ export VAULT_TOKEN='${lab.keys.root_token}'        (or: eval "$(vaultlab env)")`);
   out('');

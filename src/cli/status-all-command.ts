@@ -3,7 +3,7 @@
  * lock (holder, term, lease left) and the faults acting on each node; with -watch it redraws
  * in place every INTERVAL until Ctrl-C, as `watch` would, so a failover can be seen happening.
  */
-import { formatMs, parseGoDuration, type LabStatus, type LockStatus, type NodeStatus } from '../lab/client-door.ts';
+import { formatMs, parseGoDuration, type BalancerStatus, type LabStatus, type LockStatus, type NodeStatus } from '../lab/client-door.ts';
 import { columnize } from './columnize.ts';
 import { control } from './lab-control.ts';
 import { dataText, out, outData, UsageError, type Format } from './output.ts';
@@ -42,19 +42,34 @@ function lockLine(lock: LockStatus, nodes: NodeStatus[]): string {
   return `Lock: ${lock.holder}${down}, term ${lock.term}${left} ${knobs}`;
 }
 
-/** The node table; a lab with a topology gets a Zone column after the address (a lab without one has no zones to show). */
-function nodeTable(nodes: NodeStatus[]): string {
-  if (!nodes.some((n) => n.zone !== undefined)) return columnize(HEADERS, nodes.map(row));
-  const withZone = (cells: string[], zone: string) => [...cells.slice(0, 2), zone, ...cells.slice(2)];
+/**
+ * The node table; a lab with a topology gets a Zone column after the address, and a lab with
+ * a balancer an LB Check column: each node's check state as the balancer sees it.
+ */
+function nodeTable(nodes: NodeStatus[], balancer: BalancerStatus | undefined): string {
+  const zoned = nodes.some((n) => n.zone !== undefined);
+  const withZone = (cells: string[], zone: string) => (zoned ? [...cells.slice(0, 2), zone, ...cells.slice(2)] : cells);
+  const withCheck = (cells: string[], check: string) => (balancer ? [...cells.slice(0, -1), check, cells.at(-1)!] : cells);
+  const checkOf = (name: string) => {
+    const s = balancer?.servers.find((x) => x.name === name);
+    return s ? [s.status, s.last_check].filter(Boolean).join(' · ') : '-';
+  };
   return columnize(
-    withZone(HEADERS, 'Zone'),
-    nodes.map((n) => withZone(row(n), n.zone ?? '-')),
+    withCheck(withZone(HEADERS, 'Zone'), 'LB Check'),
+    nodes.map((n) => withCheck(withZone(row(n), n.zone ?? '-'), checkOf(n.name))),
   );
 }
 
-/** The table, the lock line and any trouble, as one frame. */
+/** The balancer line: "Balancer: http://127.0.0.1:8208 (built-in, active: inter 2s fall 3 rise 2)". */
+function balancerLine(b: BalancerStatus): string {
+  const problem = b.error ? `; its servers could not be read: ${b.error}` : '';
+  return `Balancer: ${b.url} (${b.kind === 'haproxy' ? 'HAProxy' : 'built-in'}, ${b.mode}: ${b.check})${problem}`;
+}
+
+/** The table, the lock line, the balancer's and any trouble, as one frame. */
 function statusTable(s: LabStatus): string {
-  return [nodeTable(s.nodes), '', lockLine(s.lock, s.nodes), ...troubleLines(s.trouble)].join('\n');
+  const balancer = s.balancer ? [balancerLine(s.balancer)] : [];
+  return [nodeTable(s.nodes, s.balancer), '', lockLine(s.lock, s.nodes), ...balancer, ...troubleLines(s.trouble)].join('\n');
 }
 
 /** The JSON form: Vault's snake_case, numbers as numbers, the lock as its own object. */
@@ -63,6 +78,7 @@ function statusData(s: LabStatus): Record<string, unknown> {
   return {
     nodes: s.nodes,
     lock: s.lock,
+    ...(s.balancer ? { balancer: s.balancer } : {}),
     storage_failure: t.storageFailure ? { since: new Date(t.storageFailure.since).toISOString(), message: t.storageFailure.message } : null,
     storage_warnings: t.storageWarnings,
     campaign_failures: t.campaigns,

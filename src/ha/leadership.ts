@@ -61,7 +61,7 @@ export interface LeadershipOptions {
 }
 
 /** What others may ask of a node's part in HA, to read only: who is active, whether it holds its lease, why its campaign fails. */
-export type LeadershipFacts = Pick<Leadership, 'leader' | 'refreshLeader' | 'holdsLease' | 'campaignFailure'>;
+export type LeadershipFacts = Pick<Leadership, 'leader' | 'refreshLeader' | 'holdsLease' | 'campaignFailure' | 'isOwnEntry'>;
 
 /** The HA work a node's lifecycle machine invokes (see src/node's facade). */
 export class Leadership {
@@ -255,6 +255,15 @@ export class Leadership {
     this.grant = undefined;
     this.known = undefined;
     return grant;
+  }
+
+  /**
+   * Whether a lock entry is this node's own, of this incarnation or an earlier one (a restart's
+   * stale entry): by its holder id, as Vault tells by the lock's UUID, never by the address,
+   * which every node shares when each advertises a load balancer.
+   */
+  isOwnEntry(holder: string): boolean {
+    return holder.startsWith(`${this.opts.holderId}.`);
   }
 
   /** This incarnation's holder id. */

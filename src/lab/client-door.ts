@@ -26,7 +26,7 @@ export {
   type LabFile,
   type LabKeys,
 } from './lab-files.ts';
-export type { LabStatus, LockStatus, NodeStatus } from './lab-status.ts';
+export type { BalancerServerStatus, BalancerStatus, LabStatus, LockStatus, NodeStatus } from './lab-status.ts';
 export type { LabTrouble } from './lab-trouble.ts';
 export type { UnsealOutcome } from './lab-keys.ts';
 export { LinkFaultError, parseLinkFaults, type LinkFaults } from '../net/words-door.ts';

@@ -35,8 +35,17 @@ export { startLab, whyNoActive, type LabOptions, type RunningLab } from './lab-r
 export { readLabFile, readLabKeys, type LabFile, type LabKeys } from './lab-files.ts';
 export type { LabStatus, LockStatus, NodeStatus } from './lab-status.ts';
 export type { UnsealOutcome } from './lab-keys.ts';
-export { checkUpFlags, topologyNamed, type UpChoice, type UpFlags } from './up-options.ts';
-export { controlPort, describePorts, MAX_NODES, nodeApiPort, nodeClusterPort } from './port-plan.ts';
+export { checkUpFlags, topologyNamed, type BalancerChoice, type UpChoice, type UpFlags } from './up-options.ts';
+export { balancerPort, controlPort, describePorts, MAX_NODES, nodeApiPort, nodeClusterPort } from './port-plan.ts';
+export type { LabBalancer, LabBalancerOptions } from './lab-balancer.ts';
+export {
+  describeCheck,
+  type Balancer,
+  type BalancerServerView,
+  type BalancerCheck,
+  type BalancerKind,
+  type BalancerMode,
+} from './balancer/index.ts';
 export { formatMs, parseGoDuration } from '../net/index.ts';
 export { LabFaults } from './lab-faults.ts';
 export { labTrouble, type LabTrouble } from './lab-trouble.ts';

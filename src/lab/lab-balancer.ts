@@ -11,6 +11,7 @@ import type { Clock } from '../clock/index.ts';
 import {
   BuiltinBalancer,
   DEFAULT_CHECK,
+  describeCheck,
   HaproxyBalancer,
   healthPath,
   httpProbe,
@@ -101,12 +102,6 @@ export async function openLabBalancer(o: LabBalancerOptions, url: string, lab: B
   }
   report('lab', `${balancer.kind === 'haproxy' ? 'HAProxy' : 'built-in balancer'} at ${url}, ${mode}, ${describeCheck(check)}`);
   return { balancer, url, configFile, close: () => balancer.close() };
-}
-
-/** The check's knobs in HAProxy's words: "inter 2s fall 3 rise 2". */
-export function describeCheck(c: BalancerCheck): string {
-  const inter = c.interMs % 1000 === 0 ? `${c.interMs / 1000}s` : `${c.interMs}ms`;
-  return `inter ${inter} fall ${c.fall} rise ${c.rise}`;
 }
 
 /** Where the balancer dials each node: its own listener, through the balancer's link to it when the lab has a topology. */

@@ -20,6 +20,8 @@ export const KEYS_FILE = 'init.json';
 export const DATA_DIR = 'data';
 /** The token `vaultlab login` saved. */
 export const TOKEN_FILE = 'token';
+/** The folder of HAProxy's config and admin socket (`up --lb haproxy`): the config stays after the run, to read or take away. */
+export const HAPROXY_DIR = 'haproxy';
 /** The folder of a TLS lab's CA and node certificates and keys (`up --tls`), owned by the run. */
 export const TLS_DIR = 'tls';
 
@@ -42,6 +44,8 @@ export interface LabFile {
   topology?: string;
   /** Each node's API address (with a topology: its link's, the address clients use) and zone. */
   nodes: { name: string; apiAddr: string; zone?: string }[];
+  /** With `up --lb`: where clients reach the balancer, which one, and HAProxy's config file. */
+  balancer?: { url: string; kind: 'builtin' | 'haproxy'; mode: 'active' | 'standby-ok'; configFile?: string };
 }
 
 /** A file's text, or undefined when there is no such file (one read: no window between a check and the read). */

@@ -16,6 +16,7 @@ import { createControlSecret, removeControlSecret } from './control-auth.ts';
 import { startControlServer } from './control-server.ts';
 import {
   DATA_DIR,
+  HAPROXY_DIR,
   KEYS_FILE,
   LAB_FILE,
   releaseLabLock,
@@ -28,7 +29,8 @@ import {
 import { checkKeysFree, labKeysFor, unsealEach } from './lab-keys.ts';
 import { LabFaults } from './lab-faults.ts';
 import { labNodeNames } from './lab-node.ts';
-import { controlPort } from './port-plan.ts';
+import { balancerPort, controlPort } from './port-plan.ts';
+import type { BalancerChoice } from './up-options.ts';
 
 /** How to start a lab. */
 export interface LabOptions {
@@ -48,6 +50,8 @@ export interface LabOptions {
   tls?: boolean;
   /** Put the nodes in this topology's zones, every connection through its links (lab-network.ts). */
   topology?: Topology;
+  /** A load balancer in front of the nodes, on the port plan's balancer port (lab-balancer.ts). */
+  balancer?: BalancerChoice;
 }
 
 /** A running lab. */
@@ -91,7 +95,13 @@ export async function startLab(opts: LabOptions = {}): Promise<RunningLab> {
     // Imported here: only a TLS lab loads the X.509 library.
     const tls = opts.tls ? await (await import('./lab-tls.ts')).makeLabTls(home, names) : undefined;
     const { timings, topology } = opts;
-    cluster = await Cluster.start({ nodes, storage, sync: opts.sync, dir, basePort, timings, apiTls: tls?.nodes, topology });
+    const balancer = opts.balancer && {
+      ...opts.balancer,
+      port: balancerPort(basePort),
+      dir: join(home, HAPROXY_DIR),
+      caFile: tls?.caFile,
+    };
+    cluster = await Cluster.start({ nodes, storage, sync: opts.sync, dir, basePort, timings, apiTls: tls?.nodes, topology, balancer });
     const c = cluster;
     const keys = await labKeysFor(c, home, storage);
     ownsKeys = storage === 'memory';
@@ -138,7 +148,9 @@ async function serveControl(
   const control = await startControlServer({ cluster, faults: new LabFaults(cluster), unsealAll, down, shares }, { port, secret });
   const nodes = cluster.nodes.map((n) => ({ name: n.name, apiAddr: n.apiAddr, zone: n.zone }));
   const topology = cluster.network?.topology.name;
-  const file: LabFile = { pid: process.pid, control: control.url, storage, caCert: caFile, topology, nodes };
+  const lb = cluster.balancer;
+  const balancer = lb && { url: lb.url, kind: lb.balancer.kind, mode: lb.balancer.mode, configFile: lb.configFile };
+  const file: LabFile = { pid: process.pid, control: control.url, storage, caCert: caFile, topology, nodes, balancer };
   writePrivate(join(home, LAB_FILE), `${JSON.stringify(file, null, 2)}\n`);
   return { control: control.url, closed, close };
 }

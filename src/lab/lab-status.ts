@@ -6,6 +6,8 @@
  */
 import { StorageKeys } from '../storage/index.ts';
 import type { Cluster } from './cluster.ts';
+import { describeCheck } from './balancer/check-settings.ts';
+import type { LabBalancer } from './lab-balancer.ts';
 import type { LabNode } from './lab-node.ts';
 import { labTrouble, type LabTrouble } from './lab-trouble.ts';
 
@@ -45,11 +47,37 @@ export interface LockStatus {
   renew_interval_ms: number;
 }
 
+/** One node as the balancer's checks see it. */
+export interface BalancerServerStatus {
+  name: string;
+  /** Whether the balancer sends it new connections now. */
+  up: boolean;
+  /** HAProxy's words: "UP", "DOWN", "UP 2/3", "DOWN 1/2". */
+  status: string;
+  /** The last check: "L7OK 200", "L7STS 429", "L4CON"; "" before the first. */
+  last_check: string;
+  sessions: { total: number; current: number };
+}
+
+/** The balancer in front of the lab (`up --lb`). */
+export interface BalancerStatus {
+  url: string;
+  kind: 'builtin' | 'haproxy';
+  mode: 'active' | 'standby-ok';
+  /** Its check in HAProxy's words: "inter 2s fall 3 rise 2". */
+  check: string;
+  servers: BalancerServerStatus[];
+  /** Why its servers could not be read (HAProxy gone), if they could not. */
+  error?: string;
+}
+
 /** The control endpoint's status answer. */
 export interface LabStatus {
   nodes: NodeStatus[];
   lock: LockStatus;
   trouble: LabTrouble;
+  /** Present when the lab has a balancer. */
+  balancer?: BalancerStatus;
 }
 
 /** The faults acting on one node, storage-wide ones included. */
@@ -95,8 +123,22 @@ async function lockStatus(cluster: Cluster): Promise<LockStatus> {
   return { held: true, holder, holder_address: address, term: v.term ?? null, lease_remaining_ms: left, ...ttl };
 }
 
+/** The balancer and each node's check state as it sees them; an unreadable HAProxy says why instead of failing the status. */
+async function balancerStatus(lb: LabBalancer): Promise<BalancerStatus> {
+  const { kind, mode, check } = lb.balancer;
+  const head = { url: lb.url, kind, mode, check: describeCheck(check) };
+  try {
+    const servers = (await lb.balancer.servers()).map(({ lastCheck, ...s }) => ({ ...s, last_check: lastCheck }));
+    return { ...head, servers };
+  } catch (e) {
+    return { ...head, servers: [], error: (e as Error).message };
+  }
+}
+
 /** The whole lab's status now. */
 export async function labStatus(cluster: Cluster): Promise<LabStatus> {
   const lock = await lockStatus(cluster);
-  return { nodes: cluster.nodes.map((n) => nodeStatus(cluster, n)), lock, trouble: labTrouble(cluster) };
+  const status: LabStatus = { nodes: cluster.nodes.map((n) => nodeStatus(cluster, n)), lock, trouble: labTrouble(cluster) };
+  if (cluster.balancer) status.balancer = await balancerStatus(cluster.balancer);
+  return status;
 }

@@ -5,6 +5,7 @@
  */
 import { TIMING_PROFILES, withLockTtl, type Timings } from '../ha/index.ts';
 import { readTopologyFile, TOPOLOGY_PRESETS, type Topology } from '../net/index.ts';
+import { DEFAULT_CHECK, type BalancerCheck, type BalancerKind, type BalancerMode } from './balancer/index.ts';
 import { parseGoDuration } from '../net/words-door.ts';
 import { highestPort, MAX_NODES, MIN_BASE_PORT } from './port-plan.ts';
 
@@ -18,6 +19,22 @@ export interface UpFlags {
   renewInterval?: string;
   /** A preset's name or a topology file's path. */
   topology?: string;
+  /** `--lb` bare (true) or its words: active, standby-ok, builtin, haproxy, comma-separated. */
+  lb?: string | true;
+  lbInter?: string;
+  lbFall?: string;
+  lbRise?: string;
+  /** `--api-addr lb`: every node advertises the balancer. */
+  apiAddr?: string;
+}
+
+/** The balancer `up` puts in front, once checked. */
+export interface BalancerChoice {
+  kind: BalancerKind;
+  mode: BalancerMode;
+  check: BalancerCheck;
+  /** Every node advertises the balancer as its api_addr. */
+  advertise: boolean;
 }
 
 /** The flags once checked. */
@@ -29,6 +46,8 @@ export interface UpChoice {
   timings: Timings;
   /** Where the nodes sit; none: no links (today's loopback lab, no proxies). */
   topology?: Topology;
+  /** A load balancer in front; none: clients dial the nodes. */
+  balancer?: BalancerChoice;
 }
 
 /** The shortest lock TTL: below it a loaded machine misses renewals and the lock changes hands for nothing. */
@@ -93,6 +112,41 @@ export function topologyNamed(value: string): Topology {
   }
 }
 
+const LB_WORDS = 'active or standby-ok, optionally with builtin or haproxy (e.g. --lb haproxy,standby-ok)';
+
+/** `--lb`'s words: a mode and an implementation, each at most once. */
+function balancerWords(value: string | true): { kind: BalancerKind; mode: BalancerMode } {
+  let kind: BalancerKind | undefined;
+  let mode: BalancerMode | undefined;
+  for (const word of value === true ? [] : value.split(',').map((w) => w.trim())) {
+    if ((word === 'active' || word === 'standby-ok') && mode === undefined) mode = word;
+    else if ((word === 'builtin' || word === 'haproxy') && kind === undefined) kind = word;
+    else throw bad('--lb', LB_WORDS, value as string);
+  }
+  return { kind: kind ?? 'builtin', mode: mode ?? 'active' };
+}
+
+/** The balancer flags, or none without --lb (then its companions are refused: they would do nothing). */
+function checkBalancer(f: UpFlags): BalancerChoice | undefined {
+  if (f.lb === undefined) {
+    const stray = (['lbInter', 'lbFall', 'lbRise'] as const).find((k) => f[k] !== undefined);
+    if (stray) throw new Error(`--${stray.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} sets the balancer's check: it needs --lb`);
+    if (f.apiAddr !== undefined) throw new Error('--api-addr lb makes every node advertise the balancer: it needs --lb');
+    return undefined;
+  }
+  const { kind, mode } = balancerWords(f.lb);
+  const check: BalancerCheck = { ...DEFAULT_CHECK };
+  if (f.lbInter !== undefined) {
+    check.interMs = duration('--lb-inter', f.lbInter, 10, 60_000);
+    // HAProxy times a check out at `inter` unless `timeout check` says otherwise; the lab keeps the default's 2 s floor.
+    check.timeoutMs = Math.max(check.interMs, DEFAULT_CHECK.timeoutMs);
+  }
+  if (f.lbFall !== undefined) check.fall = wholeNumber('--lb-fall', f.lbFall, 1, 100, 'a whole number from 1 to 100');
+  if (f.lbRise !== undefined) check.rise = wholeNumber('--lb-rise', f.lbRise, 1, 100, 'a whole number from 1 to 100');
+  if (f.apiAddr !== undefined && f.apiAddr !== 'lb') throw bad('--api-addr', 'lb (every node advertises the balancer)', f.apiAddr);
+  return { kind, mode, check, advertise: f.apiAddr === 'lb' };
+}
+
 /** Checks every flag of `up`; throws, having started nothing, on the first bad one. */
 export function checkUpFlags(f: UpFlags): UpChoice {
   const nodes = wholeNumber('--nodes', f.nodes, 1, MAX_NODES, `a whole number from 1 to ${MAX_NODES}`);
@@ -102,5 +156,6 @@ export function checkUpFlags(f: UpFlags): UpChoice {
   if (!profile) throw bad('--timings', `one of ${Object.keys(TIMING_PROFILES).join(', ')}`, f.timings);
   const timings = effectiveTimings(profile, f.lockTtl, f.renewInterval);
   const topology = f.topology === undefined ? undefined : topologyNamed(f.topology);
-  return { nodes, storage: f.storage, basePort, profile: f.timings, timings, topology };
+  const balancer = checkBalancer(f);
+  return { nodes, storage: f.storage, basePort, profile: f.timings, timings, topology, balancer };
 }

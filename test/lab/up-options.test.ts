@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkUpFlags, controlPort, nodeApiPort, nodeClusterPort, parseGoDuration } from '../../src/lab/index.ts';
+import { balancerPort, checkUpFlags, controlPort, nodeApiPort, nodeClusterPort, parseGoDuration } from '../../src/lab/index.ts';
 import { CONSUL_TIMINGS, LAB_TIMINGS } from '../../src/ha/index.ts';
 
 const flags = { nodes: '3', storage: 'memory', basePort: '0', timings: 'lab' };
@@ -28,10 +28,13 @@ describe('the port plan', () => {
     for (let nodes = 1; nodes <= 9; nodes++) {
       const ports = Array.from({ length: nodes }, (_, i) => [nodeApiPort(8200, i), nodeClusterPort(8200, i)]).flat();
       expect(ports).not.toContain(controlPort(8200));
+      expect(ports).not.toContain(balancerPort(8200));
       expect(new Set(ports).size).toBe(ports.length);
     }
     expect(controlPort(8200)).toBe(8209);
     expect(controlPort(0)).toBe(0);
+    expect(balancerPort(8200)).toBe(8208);
+    expect(balancerPort(0)).toBe(0);
   });
 });
 
@@ -88,5 +91,50 @@ describe('up --topology', () => {
     expect(() => checkUpFlags({ ...flags, topology: file })).toThrow(
       /^--topology ".*bad\.hcl" is not a valid topology file:\ntopology\.zones\.z1\.latency/,
     );
+  });
+});
+
+describe('the balancer flags', () => {
+  it('no --lb: no balancer', () => {
+    expect(checkUpFlags(flags).balancer).toBeUndefined();
+  });
+
+  it.each([
+    [true, 'builtin', 'active'],
+    ['active', 'builtin', 'active'],
+    ['standby-ok', 'builtin', 'standby-ok'],
+    ['haproxy', 'haproxy', 'active'],
+    ['haproxy,standby-ok', 'haproxy', 'standby-ok'],
+    ['standby-ok, builtin', 'builtin', 'standby-ok'],
+  ] as const)("--lb %j: %s, %s, with HAProxy's default check", (lb, kind, mode) => {
+    expect(checkUpFlags({ ...flags, lb })).toEqual(
+      expect.objectContaining({ balancer: { kind, mode, check: { interMs: 2000, fall: 3, rise: 2, timeoutMs: 2000 }, advertise: false } }),
+    );
+  });
+
+  it('takes inter, fall, rise and --api-addr lb', () => {
+    const b = checkUpFlags({ ...flags, lb: true, lbInter: '250ms', lbFall: '2', lbRise: '1', apiAddr: 'lb' }).balancer;
+    expect(b).toEqual({ kind: 'builtin', mode: 'active', check: { interMs: 250, fall: 2, rise: 1, timeoutMs: 2000 }, advertise: true });
+  });
+
+  it.each([
+    [
+      { lb: 'passive' },
+      '--lb must be active or standby-ok, optionally with builtin or haproxy (e.g. --lb haproxy,standby-ok), not "passive"',
+    ],
+    [
+      { lb: 'active,standby-ok' },
+      '--lb must be active or standby-ok, optionally with builtin or haproxy (e.g. --lb haproxy,standby-ok), not "active,standby-ok"',
+    ],
+    [{ lb: 'haproxy,haproxy' }, 'not "haproxy,haproxy"'],
+    [{ lb: true, lbInter: '5' }, '--lb-inter must be a duration from 10ms to 1m, such as 1s, 500ms or 15s, not "5"'],
+    [{ lb: true, lbFall: '0' }, '--lb-fall must be a whole number from 1 to 100, not "0"'],
+    [{ lb: true, lbRise: 'two' }, '--lb-rise must be a whole number from 1 to 100, not "two"'],
+    [{ lb: true, apiAddr: 'node' }, '--api-addr must be lb (every node advertises the balancer), not "node"'],
+    [{ lbInter: '1s' }, "--lb-inter sets the balancer's check: it needs --lb"],
+    [{ lbRise: '3' }, "--lb-rise sets the balancer's check: it needs --lb"],
+    [{ apiAddr: 'lb' }, '--api-addr lb makes every node advertise the balancer: it needs --lb'],
+  ])('refuses %j', (more, message) => {
+    expect(() => checkUpFlags({ ...flags, ...more })).toThrow(message);
   });
 });

@@ -25,6 +25,12 @@ export interface BalancerCheck {
 /** HAProxy's defaults. */
 export const DEFAULT_CHECK: BalancerCheck = { interMs: 2000, fall: 3, rise: 2, timeoutMs: 2000 };
 
+/** The check's knobs in HAProxy's words: "inter 2s fall 3 rise 2". */
+export function describeCheck(c: BalancerCheck): string {
+  const inter = c.interMs % 1000 === 0 ? `${c.interMs / 1000}s` : `${c.interMs}ms`;
+  return `inter ${inter} fall ${c.fall} rise ${c.rise}`;
+}
+
 /** The path the check asks for: sys/health, with `standbyok=true` when standbys may take traffic. */
 export function healthPath(mode: BalancerMode): string {
   return mode === 'standby-ok' ? '/v1/sys/health?standbyok=true' : '/v1/sys/health';

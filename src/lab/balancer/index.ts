@@ -4,6 +4,7 @@ export { BuiltinBalancer, type BuiltinBalancerOptions } from './builtin-balancer
 export {
   CONNECT_RETRIES,
   DEFAULT_CHECK,
+  describeCheck,
   healthPath,
   RETRY_TURNAROUND_MS,
   type BalancerCheck,

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CHECK, haproxyConfig } from '../../src/lab/balancer/index.ts';
+import { DEFAULT_CHECK, haproxyBinary, haproxyConfig } from '../../src/lab/balancer/index.ts';
 import { parseShowStat } from '../../src/lab/balancer/haproxy-stats.ts';
 import { CertificateAuthority } from '../../src/net/index.ts';
 
@@ -25,7 +25,7 @@ const servers = [
 function valid(text: string): void {
   const file = join(dir, 'haproxy.cfg');
   writeFileSync(file, text);
-  execFileSync('haproxy', ['-c', '-q', '-f', file]);
+  execFileSync(haproxyBinary(), ['-c', '-q', '-f', file]);
 }
 
 describe('haproxy.cfg', () => {

@@ -3,7 +3,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { balancerPort, checkUpFlags, controlPort, nodeApiPort, nodeClusterPort, parseGoDuration } from '../../src/lab/index.ts';
+import {
+  balancerPort,
+  checkUpFlags,
+  controlPort,
+  nodeApiPort,
+  nodeClusterPort,
+  parseGoDuration,
+  type UpFlags,
+} from '../../src/lab/index.ts';
 import { CONSUL_TIMINGS, LAB_TIMINGS } from '../../src/ha/index.ts';
 
 const flags = { nodes: '3', storage: 'memory', basePort: '0', timings: 'lab' };
@@ -134,7 +142,7 @@ describe('the balancer flags', () => {
     [{ lbInter: '1s' }, "--lb-inter sets the balancer's check: it needs --lb"],
     [{ lbRise: '3' }, "--lb-rise sets the balancer's check: it needs --lb"],
     [{ apiAddr: 'lb' }, '--api-addr lb makes every node advertise the balancer: it needs --lb'],
-  ])('refuses %j', (more, message) => {
+  ] as [Partial<UpFlags>, string][])('refuses %j', (more, message) => {
     expect(() => checkUpFlags({ ...flags, ...more })).toThrow(message);
   });
 });

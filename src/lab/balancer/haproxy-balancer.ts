@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Balancer, BalancerServerView } from './balancer.ts';
 import type { BalancerCheck, BalancerMode } from './check-settings.ts';
@@ -23,7 +23,7 @@ export interface HaproxyBalancerOptions {
   /** Where haproxy.cfg and the admin socket go. */
   dir: string;
   caFile?: string;
-  /** The haproxy binary (default: `haproxy` on the PATH). */
+  /** The haproxy binary (default: haproxyBinary()). */
   binary?: string;
 }
 
@@ -32,6 +32,11 @@ export const HAPROXY_CONFIG_FILE = 'haproxy.cfg';
 
 /** What to run when HAProxy is missing. */
 export const HAPROXY_INSTALL = 'sudo apt-get install -y haproxy';
+
+/** Debian installs HAProxy in /usr/sbin, which a user's PATH often lacks: there first, else the PATH's. */
+export function haproxyBinary(): string {
+  return existsSync('/usr/sbin/haproxy') ? '/usr/sbin/haproxy' : 'haproxy';
+}
 
 /** How long HAProxy may take to start listening. */
 const START_TIMEOUT_MS = 15_000;
@@ -57,7 +62,7 @@ export class HaproxyBalancer implements Balancer {
     const listen = o.listen.port === 0 ? { ...o.listen, port: await freePort(o.listen.host) } : o.listen;
     o = { ...o, listen };
     writeFileSync(configFile, haproxyConfig({ ...o, statsSocket }), { mode: 0o600 });
-    const child = spawn(o.binary ?? 'haproxy', ['-db', '-f', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(o.binary ?? haproxyBinary(), ['-db', '-f', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString('utf8')).slice(-4000)));
     const failed = new Promise<never>((_, reject) => {

@@ -11,7 +11,7 @@ export {
   type BalancerKind,
   type BalancerMode,
 } from './check-settings.ts';
-export { HAPROXY_CONFIG_FILE, HAPROXY_INSTALL, HaproxyBalancer, type HaproxyBalancerOptions } from './haproxy-balancer.ts';
+export { HAPROXY_CONFIG_FILE, HAPROXY_INSTALL, haproxyBinary, HaproxyBalancer, type HaproxyBalancerOptions } from './haproxy-balancer.ts';
 export { haproxyConfig } from './haproxy-config.ts';
 export { HealthPoller, type BalancedServer, type HealthChange, type Probe } from './health-poller.ts';
 export { httpProbe } from './http-probe.ts';

@@ -5,17 +5,20 @@
  * certainly did not take effect (refused at the gate, or a write storage refused), `info`
  * when it may have (a timeout, a reset connection, a 500 after forwarding), as in Knossos.
  */
-import { NO_ACTIVE_TO_FORWARD_TO, standbyRedirect } from '../api/index.ts';
+import { NO_ACTIVE_TO_FORWARD_TO } from '../api/index.ts';
 import type { Clock } from '../clock/index.ts';
 import { CryptoError, type CryptoErrorCode } from '../crypto/index.ts';
-import type { Cluster, LabNetwork, LabNode } from '../lab/index.ts';
+import type { LabNode } from '../lab/index.ts';
 import { VaultError, type ErrorCode, type LogicalRequest } from '../node/index.ts';
 import { StorageError, type StorageErrorCode } from '../storage/index.ts';
-import type { ClientRoute } from './drill-spec.ts';
-import type { History, Outcome } from './history.ts';
-import type { HttpAnswer, HttpTransport } from './http-transport.ts';
+import { landThroughBalancer } from './balancer-route.ts';
+import type { Answer, ClientEnv, ClientTally } from './client-env.ts';
+import { BALANCER_TARGET, type HttpAnswer } from './http-transport.ts';
+import { answerOf, askInProcess, overClientLink, untilAwake } from './in-process-route.ts';
 import { connectionRefused, followOnce, isRedirect, type ClientView } from './redirect-route.ts';
 import { between } from './rng.ts';
+
+export type { Answer, ClientEnv, ClientTally } from './client-env.ts';
 
 /**
  * Errors after which nothing was written: refused at the gate, a connection never made, or
@@ -33,35 +36,6 @@ const NOTHING_WRITTEN: ReadonlySet<string> = new Set<ErrorCode | CryptoErrorCode
   'STORAGE_LOCK_LOST',
   'ECONNREFUSED',
 ]);
-
-/** What the clients of one drill share. */
-export interface ClientEnv {
-  cluster: Cluster;
-  clock: Clock;
-  history: History;
-  token: string;
-  /** Set in real time: requests go over HTTP to any node (standbys forward, or redirect with the 'redirect' route). */
-  transport?: HttpTransport;
-  /** How the clients reach the active (default 'active'; see ClientRoute). */
-  route?: ClientRoute;
-  rnd: () => number;
-  keys: number;
-  thinkMs: [number, number];
-  /** A client stops waiting after this and records the outcome as unknown. */
-  timeoutMs: number;
-  /** While a node is paused, when it wakes (its requests wait for that). */
-  wakeOf?: (node: string) => Promise<void> | undefined;
-}
-
-/** Request counts by outcome. */
-export interface ClientTally {
-  ok: number;
-  failed: number;
-  unknown: number;
-}
-
-/** How one request ended, as the client records it. */
-type Answer = { outcome: Outcome; value?: string | null; version?: number; status?: number | string; error?: string };
 
 /** The code of a request that threw: in process a node's, the barrier's or storage's typed error. */
 function codeOf(err: unknown): string | undefined {
@@ -105,8 +79,18 @@ function pickTarget(env: ClientEnv): LabNode {
   return pool[between(env.rnd, 0, pool.length - 1)];
 }
 
-/** One request of a client to `target`, as its route sends it; rejects when no answer came (in-process: the node's error). */
-export async function sendRequest(env: ClientEnv, target: LabNode, req: LogicalRequest, put: boolean, view: ClientView): Promise<Answer> {
+/**
+ * One request of a client to `target` (none: to the balancer in front), as its route sends it;
+ * rejects when no answer came (in-process: the node's error).
+ */
+export async function sendRequest(
+  env: ClientEnv,
+  target: LabNode | undefined,
+  req: LogicalRequest,
+  put: boolean,
+  view: ClientView,
+): Promise<Answer> {
+  if (!target) return sendViaBalancer(env, req, put, view);
   if (env.route === 'redirect') return sendRedirecting(env, target, req, put, view);
   if (env.transport) return outcomeOfStatus(put, await env.transport.send(target.name, req));
   return overClientLink(env, target, async () => {
@@ -116,40 +100,28 @@ export async function sendRequest(env: ClientEnv, target: LabNode, req: LogicalR
 }
 
 /**
- * A request to a paused node is taken as admitted just before the pause while its lease still
- * runs (it then freezes mid-request, the Jepsen zombie); later ones wait in the socket until it wakes.
+ * A request through the lab's balancer: to its address over HTTP, or in virtual time where the
+ * balancer sends the connection. With redirect routing the client follows a 307 once, which
+ * leads back to the balancer itself when every node advertises it (the redirect loop).
  */
-async function untilAwake(env: ClientEnv, target: LabNode): Promise<void> {
-  const wake = env.wakeOf?.(target.name);
-  if (wake && !target.node.ha?.holdsLease()) await wake;
-}
-
-function answerOf(put: boolean, r: Awaited<ReturnType<LabNode['node']['handle']>>): Answer {
-  const d = r.response?.data as { version?: number; data?: { v?: string } | null; metadata?: { version?: number } } | undefined;
-  return put ? { outcome: 'ok', version: d?.version } : { outcome: 'ok', value: d?.data?.v ?? null, version: d?.metadata?.version ?? 0 };
-}
-
-/**
- * One crossing of the clients' link to `node`: a fresh draw of the link's one-way delay on the
- * drill's clock. While the link is partitioned the bytes never arrive, so the crossing never
- * ends and the client's timeout tells, as a real client's does.
- */
-function crossClientLink(network: LabNetwork, clock: Clock, node: string): Promise<void> | undefined {
-  const ms = network.clientCrossing(node);
-  if (ms === undefined) return new Promise<void>(() => {});
-  return ms > 0 ? clock.sleep(ms) : undefined;
-}
-
-/**
- * An in-process request over the clients' link to `target`: one crossing there, the call, and one
- * back with its answer or its error. Without a topology there is no link, and not even a tick is
- * spent on one (seeded drills replay as they always have).
- */
-function overClientLink<T>(env: ClientEnv, target: LabNode, call: () => Promise<T>): Promise<T> {
-  const network = env.cluster.network;
-  if (!network) return call();
-  const there = crossClientLink(network, env.clock, target.name) ?? Promise.resolve();
-  return there.then(call).finally(() => crossClientLink(network, env.clock, target.name));
+async function sendViaBalancer(env: ClientEnv, req: LogicalRequest, put: boolean, view: ClientView): Promise<Answer> {
+  const lb = env.cluster.balancer!;
+  const redirecting = env.route === 'redirect';
+  if (env.transport)
+    return redirecting
+      ? outcomeAfterFollow(put, await env.transport.sendFollowing(BALANCER_TARGET, req, view))
+      : outcomeOfStatus(put, await env.transport.send(BALANCER_TARGET, req));
+  const land = () => landThroughBalancer(env, lb.socketless!, req, put, redirecting);
+  if (!redirecting) return land();
+  const atBalancer = (location: string) => location.startsWith(`${lb.url}/`);
+  const a = await followOnce<Answer & { location?: string }>(
+    env.cluster,
+    view,
+    land,
+    (location, to) => (atBalancer(location) ? land() : to ? askInProcess(env, to, req, put) : Promise.reject(connectionRefused(location))),
+    lb.url,
+  );
+  return outcomeAfterFollow(put, a);
 }
 
 /** Redirect routing: ask `target` not to forward, follow its redirect once; a second redirect did nothing. */
@@ -161,6 +133,7 @@ async function sendRedirecting(env: ClientEnv, target: LabNode, req: LogicalRequ
         view,
         () => askInProcess(env, target, req, put),
         (location, to) => (to ? askInProcess(env, to, req, put) : Promise.reject(connectionRefused(location))),
+        target.apiAddr,
       );
   return outcomeAfterFollow(put, a);
 }
@@ -170,24 +143,6 @@ export function outcomeAfterFollow(put: boolean, a: (Answer | HttpAnswer) & { lo
   if (isRedirect(a))
     return { outcome: 'fail', status: a.status, error: `redirected again to ${a.location}: a client follows one redirect` };
   return 'outcome' in a ? a : outcomeOfStatus(put, a);
-}
-
-/**
- * What a node's HTTP listener would answer a client that asked not to be forwarded, without
- * sockets: nothing from a dead node (refused), a standby's own redirect or 503, and otherwise
- * the node's answer (a sealed node's refusal is thrown as in-process requests' are).
- */
-function askInProcess(env: ClientEnv, n: LabNode, req: LogicalRequest, put: boolean): Promise<Answer & { location?: string }> {
-  return overClientLink(env, n, async () => {
-    if (!n.up) throw connectionRefused(n.apiAddr);
-    await untilAwake(env, n);
-    if (n.node.state === 'standby') {
-      const r = await standbyRedirect(n.node, `/v1/${req.path}`);
-      if (r.status === 307) return { outcome: 'fail', status: 307, location: r.location };
-      return { outcome: 'fail', status: r.status, error: r.errors.join('; ') };
-    }
-    return answerOf(put, await n.node.handle(req));
-  });
 }
 
 /** Waits for `p` at most `ms` on the drill's clock; undefined when time ran out first. */
@@ -206,14 +161,15 @@ export async function runClient(env: ClientEnv, id: number, until: number, tally
   const { clock, history } = env;
   for (let n = 0; clock.now() < until; n++) {
     const key = `k${between(env.rnd, 0, env.keys - 1)}`;
-    const target = pickTarget(env);
+    // Behind a balancer the client dials the balancer: it never knows which node answers.
+    const target = env.cluster.balancer ? undefined : pickTarget(env);
     const put = env.rnd() < 0.7;
     const value = put ? `c${id}-${n}` : undefined;
     const op = history.invoke({
       t: clock.now(),
       client: id,
-      node: target.name,
-      term: target.node.term,
+      node: target?.name ?? BALANCER_TARGET,
+      term: target?.node.term ?? 0,
       type: put ? 'put' : 'get',
       key,
       value,

@@ -13,6 +13,7 @@ import { Cluster } from '../lab/index.ts';
 import type { Topology } from '../net/index.ts';
 import { StorageKeys } from '../storage/index.ts';
 import type { FinalKey, FinalState } from './checker.ts';
+import type { DrillBalancer } from './drill-spec.ts';
 import type { History, LockChange } from './history.ts';
 import { seeded } from './rng.ts';
 
@@ -43,6 +44,7 @@ export async function startDrillCluster(o: {
   realTime: boolean;
   timings: Timings;
   topology?: Topology;
+  balancer?: DrillBalancer;
 }): Promise<DrillCluster> {
   const clock = o.realTime ? new RealClock() : new SimClock(Date.UTC(2026, 0, 1));
   const dir = o.realTime ? mkdtempSync(join(tmpdir(), 'vaultlab-drill-')) : undefined;
@@ -59,6 +61,8 @@ export async function startDrillCluster(o: {
       timings: o.timings,
       random: seeded(o.seed ^ 0xfa17),
       topology: o.topology,
+      // The built-in balancer: in virtual time the clients ask it where each connection lands.
+      balancer: o.balancer && { ...o.balancer, kind: 'builtin', port: 0 },
     }),
   );
   const wait = (ms: number) => (clock instanceof SimClock ? clock.advance(ms) : clock.sleep(ms));
@@ -99,6 +103,7 @@ export function recordCluster(cluster: Cluster, history: History, fencing: boole
   });
   for (const n of cluster.nodes)
     n.node.onEvent((e) => e.type === 'state' && history.add({ t: e.time, kind: 'state', node: n.name, from: e.from, to: e.to }));
+  cluster.balancer?.onChange((c) => history.add({ t: clock.now(), kind: 'balancer', node: c.server, to: c.to, check: c.view.lastCheck }));
 }
 
 /** Waits, letting time pass, until `p` settles (at most `limitMs` of clock time; then it is left running). */

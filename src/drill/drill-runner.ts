@@ -70,7 +70,14 @@ export async function runDrill(spec: DrillSpec, mode: DrillMode = {}): Promise<D
   const timings = mode.timings ?? LAB_TIMINGS;
   // Bounds scale with how long a crashed active can keep the lock (one TTL; on Consul 2 × TTL plus its lock-delay).
   const hold = crashHoldMs(timings);
-  const dc = await startDrillCluster({ nodes: spec.nodes, seed: spec.seed, realTime, timings, topology: spec.topology });
+  const dc = await startDrillCluster({
+    nodes: spec.nodes,
+    seed: spec.seed,
+    realTime,
+    timings,
+    topology: spec.topology,
+    balancer: spec.balancer,
+  });
   const history = new History();
   const transport = realTime ? new HttpTransport(dc.cluster, HTTP_TIMEOUT_MS) : undefined;
   try {

@@ -3,7 +3,7 @@
  * and whether storage fences. A spec plus its seed decides everything a drill does in
  * virtual time, so a failing spec can be saved, replayed and shrunk.
  */
-import { actsOnStorage, RANDOM_FAULT_KINDS, type FaultKind } from '../lab/index.ts';
+import { actsOnStorage, RANDOM_FAULT_KINDS, type BalancerCheck, type BalancerMode, type FaultKind } from '../lab/index.ts';
 import type { Topology } from '../net/index.ts';
 import { between, oneOf, seeded } from './rng.ts';
 
@@ -50,6 +50,17 @@ export type ClientRoute = 'active' | 'redirect';
 /** The routes a scenario may choose. */
 export const CLIENT_ROUTES: readonly ClientRoute[] = ['active', 'redirect'];
 
+/**
+ * A load balancer in front of a drill's nodes, the lab's built-in one: its clients then connect
+ * to it and never to a node, and it sends each new connection where its health checks allow.
+ */
+export interface DrillBalancer {
+  mode: BalancerMode;
+  check: BalancerCheck;
+  /** Every node advertises the balancer as its api_addr: a standby's 307 sends the client back to it. */
+  advertise?: boolean;
+}
+
 /** A whole drill. */
 export interface DrillSpec {
   seed: number;
@@ -74,6 +85,8 @@ export interface DrillSpec {
    * storage call then crosses its link, in virtual time as in real time. None: no delay at all.
    */
   topology?: Topology;
+  /** A load balancer in front: every client connects to it. None: clients pick nodes themselves. */
+  balancer?: DrillBalancer;
 }
 
 /** A random drill from a seed: 3–5 nodes, 2–4 clients, 1–5 faults, about 50–200 operations. */

@@ -112,5 +112,12 @@ export function eventText(
         : `storage accepted ${writer(e.term, e.node)}'s term-${e.term} write to ${ctx.name(e.key)}`;
     case 'fenced':
       return `storage refused ${writer(e.term, e.node)}'s term-${e.term} write to ${ctx.name(e.key)}: a newer term holds the lock`;
+    case 'balancer':
+      return balancerText(e);
   }
+}
+
+/** The sentence for the balancer putting a node in rotation or taking it out. */
+export function balancerText(e: Extract<ClusterEvent, { kind: 'balancer' }>): string {
+  return e.to === 'up' ? `the balancer put ${e.node} in rotation (${e.check})` : `the balancer took ${e.node} out of rotation (${e.check})`;
 }

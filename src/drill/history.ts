@@ -50,6 +50,11 @@ export interface FollowedRedirect {
   to: string;
   /** The follow's connection was refused: nothing listens there (the node is down); nothing was written. */
   refused: boolean;
+  /**
+   * The Location named the very address the client had asked (a balancer that every node
+   * advertises as its api_addr): following it starts the request over, the redirect loop.
+   */
+  loop?: boolean;
 }
 
 /** What happened to the HA lock, as storage saw it. */
@@ -62,7 +67,9 @@ export type ClusterEvent =
   | { t: number; kind: 'storageWrite'; key: string; term?: number; node?: string }
   | { t: number; kind: 'fenced'; key: string; term: number; node?: string }
   /** `nodes`: the nodes a fault on a zone cut off (a checker cannot derive them from the zone's name). */
-  | { t: number; kind: 'fault'; name: string; target: string; on: boolean; nodes?: string[] };
+  | { t: number; kind: 'fault'; name: string; target: string; on: boolean; nodes?: string[] }
+  /** The balancer in front put a node in rotation or took it out; `check`: the check that decided ("L7STS 503"). */
+  | { t: number; kind: 'balancer'; node: string; to: 'up' | 'down'; check: string };
 
 /** One history entry. */
 export type HistoryEvent = Invoke | Complete | ClusterEvent;

@@ -19,7 +19,10 @@ export interface HttpAnswer {
   location?: string;
 }
 
-/** Sends logical requests to lab nodes over their HTTP listeners. */
+/** The target that names the lab's load balancer instead of a node. */
+export const BALANCER_TARGET = 'balancer';
+
+/** Sends logical requests to lab nodes over their HTTP listeners, or to the balancer in front of them. */
 export class HttpTransport {
   private readonly pools = new Map<string, Pool>();
 
@@ -29,10 +32,14 @@ export class HttpTransport {
     private readonly timeoutMs = 3000,
   ) {}
 
-  /** One request to a node; rejects only when no HTTP answer came (connection refused or reset, timeout). */
+  /** One request to a node (or BALANCER_TARGET); rejects only when no HTTP answer came (connection refused or reset, timeout). */
   send(node: string, req: LogicalRequest, o: { noForwarding?: boolean } = {}): Promise<HttpAnswer> {
-    const url = new URL(`/v1/${req.path}`, this.cluster.get(node).apiAddr);
+    const url = new URL(`/v1/${req.path}`, this.addressOf(node));
     return this.request(url, req, o.noForwarding === true);
+  }
+
+  private addressOf(target: string): string {
+    return target === BALANCER_TARGET ? this.cluster.balancer!.url : this.cluster.get(target).apiAddr;
   }
 
   /**
@@ -45,6 +52,7 @@ export class HttpTransport {
       view,
       () => this.send(node, req, { noForwarding: true }),
       (location) => this.request(new URL(location), req, true),
+      this.addressOf(node),
     );
   }
 

@@ -52,20 +52,23 @@ function isRefused(err: unknown): boolean {
 }
 
 /**
- * Asks the first node; when it redirects, follows the Location once and records where it led
- * in `view` (before the follow, so a follow that never answers still shows it). A redirect
- * from the second node is returned as it came: the caller decides what an unfollowed one means.
+ * Asks the first node (or the balancer at `asked`); when it redirects, follows the Location
+ * once and records where it led in `view` (before the follow, so a follow that never answers
+ * still shows it), and whether it named the address asked, the redirect loop. A redirect
+ * from the second hop is returned as it came: the caller decides what an unfollowed one means.
  */
 export async function followOnce<A extends Hop>(
   cluster: Cluster,
   view: ClientView,
   ask: () => Promise<A>,
   follow: (location: string, to: LabNode | undefined) => Promise<A>,
+  asked?: string,
 ): Promise<A> {
   const first = await ask();
   if (!isRedirect(first)) return first;
   const to = nodeAt(cluster, first.location);
-  const seen: FollowedRedirect = { to: to?.name ?? first.location, refused: false };
+  const loop = asked !== undefined && originOf(first.location) === originOf(asked);
+  const seen: FollowedRedirect = { to: to?.name ?? first.location, refused: false, ...(loop && { loop }) };
   view.redirect = seen;
   try {
     return await follow(first.location, to);

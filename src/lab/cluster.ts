@@ -10,7 +10,7 @@ import { EchoBoard, LAB_TIMINGS, type Timings } from '../ha/index.ts';
 import type { InitResult, NodeState } from '../node/index.ts';
 import type { Topology } from '../net/index.ts';
 import { createBackend, isHABackend, noFaults, type AbstractBackend, type StorageFaults } from '../storage/index.ts';
-import { balancerUrl, openLabBalancer, type LabBalancer, type LabBalancerOptions } from './lab-balancer.ts';
+import { balancerUrl, openLabBalancer, SOCKETLESS_BALANCER_URL, type LabBalancer, type LabBalancerOptions } from './lab-balancer.ts';
 import { LabNetwork } from './lab-network.ts';
 import { buildLabNode, labNodeNames, type LabNode, type LabNodeOptions, type LabNodeShared } from './lab-node.ts';
 import { StorageStatus } from './storage-status.ts';
@@ -37,7 +37,7 @@ export interface ClusterOptions extends LabNodeOptions {
    * connection then goes through a link of it (lab-network.ts). None (the default): no links at all.
    */
   topology?: Topology;
-  /** A load balancer in front of the nodes (lab-balancer.ts); needs sockets. */
+  /** A load balancer in front of the nodes (lab-balancer.ts); without sockets, one the drill clients ask where to go. */
   balancer?: LabBalancerOptions;
 }
 
@@ -90,9 +90,10 @@ export class Cluster {
     const network = opts.topology ? new LabNetwork(opts.topology, names, clock, random) : undefined;
     const cluster = new Cluster(nodes, backend, timings, clock, storage === 'memory' ? 'inmem' : storage, random, network);
     try {
-      if (opts.balancer && opts.listen === false) throw new Error('a balancer needs sockets: a lab without them cannot have one');
       // The balancer's address is known before the nodes are built, so they can advertise it (`--api-addr lb`).
-      const lbUrl = opts.balancer && (await balancerUrl(host, opts.balancer.port ?? 0, opts.apiTls !== undefined));
+      const sockets = opts.listen !== false;
+      const lbUrl =
+        opts.balancer && (sockets ? await balancerUrl(host, opts.balancer.port ?? 0, opts.apiTls !== undefined) : SOCKETLESS_BALANCER_URL);
       const nodeOpts = lbUrl && opts.balancer?.advertise ? { ...opts, advertisedApiAddr: lbUrl } : opts;
       for (let i = 0; i < count; i++) nodes.push(await buildLabNode(i, host, nodeOpts, cluster.shared()));
       // Peer links lead to cluster ports; a lab without sockets has none (its drills send no node-to-node traffic).

@@ -38,8 +38,11 @@ export type { UnsealOutcome } from './lab-keys.ts';
 export { checkUpFlags, topologyNamed, type BalancerChoice, type UpChoice, type UpFlags } from './up-options.ts';
 export { balancerPort, controlPort, describePorts, MAX_NODES, nodeApiPort, nodeClusterPort } from './port-plan.ts';
 export type { LabBalancer, LabBalancerOptions } from './lab-balancer.ts';
+export type { SocketlessBalancer } from './balancer/socketless-balancer.ts';
 export {
+  CONNECT_RETRIES,
   describeCheck,
+  RETRY_TURNAROUND_MS,
   type Balancer,
   type BalancerServerView,
   type BalancerCheck,

@@ -20,7 +20,11 @@ import {
   type BalancerCheck,
   type BalancerKind,
   type BalancerMode,
+  type HealthChange,
+  type Probe,
 } from './balancer/index.ts';
+import { PASSING_STATUS } from './balancer/check-settings.ts';
+import { SocketlessBalancer } from './balancer/socketless-balancer.ts';
 import { freePort } from './balancer/free-port.ts';
 import type { LabNetwork } from './lab-network.ts';
 import type { LabNode } from './lab-node.ts';
@@ -46,10 +50,14 @@ export interface LabBalancerOptions {
 /** A lab's running balancer. */
 export interface LabBalancer {
   balancer: Balancer;
-  /** The address clients use. */
+  /** In a lab without sockets, the balancer drill clients ask where their connection lands. */
+  socketless?: SocketlessBalancer;
+  /** The address clients use (in a lab without sockets, one never dialled). */
   url: string;
   /** With HAProxy: the config it runs. */
   configFile?: string;
+  /** Tells `fn` each time the built-in balancer puts a node in rotation or takes it out (HAProxy keeps its own count). */
+  onChange(fn: (change: HealthChange) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -66,16 +74,32 @@ export interface BalancerLab {
   timeline: Timeline;
 }
 
+/** The address of a balancer in a lab without sockets: never dialled, but a Location can name it. */
+export const SOCKETLESS_BALANCER_URL = 'http://balancer.invalid';
+
 /** Opens the balancer at `url` in front of the lab's nodes. */
 export async function openLabBalancer(o: LabBalancerOptions, url: string, lab: BalancerLab): Promise<LabBalancer> {
   const check = { ...DEFAULT_CHECK, ...o.check };
   const mode = o.mode ?? 'active';
+  const report = (server: string, detail: string) => lab.timeline.add({ time: lab.clock.now(), node: server, type: 'balancer', detail });
+  const listeners = new Set<(c: HealthChange) => void>();
+  const subscribe = (fn: (c: HealthChange) => void) => (listeners.add(fn), () => void listeners.delete(fn));
+  const onChange = (c: HealthChange) => {
+    report(c.server, `balancer marks it ${c.to.toUpperCase()} (${c.view.lastCheck})`);
+    for (const fn of listeners) fn(c);
+  };
+  if (url === SOCKETLESS_BALANCER_URL) {
+    const servers = lab.nodes.map((n) => ({ name: n.name, host: 'detached', port: 0 }));
+    const probe = inProcessProbe(lab, mode, check);
+    const socketless = new SocketlessBalancer({ mode, check, servers, probe, clock: lab.clock, onChange });
+    report('lab', `built-in balancer, ${mode}, ${describeCheck(check)}`);
+    return { balancer: socketless, socketless, url, onChange: subscribe, close: () => socketless.close() };
+  }
   const pub = new URL(url);
   const publicAddress = { host: pub.hostname, port: Number(pub.port) };
   const servers = await serversOf(lab);
   // With a topology, clients meet a link on the public port, the balancer listening behind it.
   const listen = lab.network ? { host: publicAddress.host, port: 0 } : publicAddress;
-  const report = (server: string, detail: string) => lab.timeline.add({ time: lab.clock.now(), node: server, type: 'balancer', detail });
   let balancer: Balancer;
   let configFile: string | undefined;
   if (o.kind === 'haproxy') {
@@ -91,7 +115,7 @@ export async function openLabBalancer(o: LabBalancerOptions, url: string, lab: B
       listen,
       clock: lab.clock,
       probe: httpProbe({ path: healthPath(mode), timeoutMs: check.timeoutMs, ca }),
-      onChange: (c) => report(c.server, `balancer marks it ${c.to.toUpperCase()} (${c.view.lastCheck})`),
+      onChange,
     });
   }
   try {
@@ -101,7 +125,25 @@ export async function openLabBalancer(o: LabBalancerOptions, url: string, lab: B
     throw e;
   }
   report('lab', `${balancer.kind === 'haproxy' ? 'HAProxy' : 'built-in balancer'} at ${url}, ${mode}, ${describeCheck(check)}`);
-  return { balancer, url, configFile, close: () => balancer.close() };
+  return { balancer, url, configFile, onChange: subscribe, close: () => balancer.close() };
+}
+
+/**
+ * A check without sockets: what the node's sys/health would answer, asked in process. A dead
+ * node refuses the connection; a paused one never answers, so the check times out.
+ */
+function inProcessProbe(lab: BalancerLab, mode: BalancerMode, check: BalancerCheck): Probe {
+  const codes = { standbyOk: mode === 'standby-ok', activeCode: 200, standbyCode: 429, sealedCode: 503, uninitCode: 501 };
+  return async (server) => {
+    const n = lab.nodes.find((x) => x.name === server.name)!;
+    if (!n.up) return { ok: false, status: 'L4CON' };
+    if (n.node.paused) {
+      await lab.clock.sleep(check.timeoutMs);
+      return { ok: false, status: 'L7TOUT' };
+    }
+    const code = n.node.health(codes).status;
+    return code === PASSING_STATUS ? { ok: true, status: 'L7OK', code } : { ok: false, status: 'L7STS', code };
+  };
 }
 
 /** Where the balancer dials each node: its own listener, through the balancer's link to it when the lab has a topology. */

@@ -13,6 +13,7 @@ import type { Clock } from '../../clock/index.ts';
 import type { Balancer, BalancerServerView } from './balancer.ts';
 import { CONNECT_RETRIES, RETRY_TURNAROUND_MS, type BalancerCheck, type BalancerMode } from './check-settings.ts';
 import { HealthPoller, type BalancedServer, type HealthChange, type Probe } from './health-poller.ts';
+import { RoundRobin } from './round-robin.ts';
 
 /** How to run the built-in balancer. */
 export interface BuiltinBalancerOptions {
@@ -41,14 +42,14 @@ export class BuiltinBalancer implements Balancer {
   private readonly poller: HealthPoller;
   private readonly open = new Map<string, Set<Pair>>();
   private readonly total = new Map<string, number>();
-  /** The index of the server the last connection went to. */
-  private cursor = -1;
+  private readonly rotation: RoundRobin;
 
   private constructor(
     private readonly server: net.Server,
     private readonly options: BuiltinBalancerOptions,
     readonly address: { host: string; port: number },
   ) {
+    this.rotation = new RoundRobin(options.servers);
     for (const s of options.servers) {
       this.open.set(s.name, new Set());
       this.total.set(s.name, 0);
@@ -95,21 +96,8 @@ export class BuiltinBalancer implements Balancer {
     await closed;
   }
 
-  /** The next server in round-robin order that takes traffic, if any does. */
-  private pick(): BalancedServer | undefined {
-    const list = this.options.servers;
-    for (let step = 1; step <= list.length; step++) {
-      const i = (this.cursor + step) % list.length;
-      if (this.poller.isUp(list[i]!.name)) {
-        this.cursor = i;
-        return list[i];
-      }
-    }
-    return undefined;
-  }
-
   private accept(client: Socket): void {
-    const target = this.pick();
+    const target = this.rotation.next((name) => this.poller.isUp(name));
     // No server passes: the connection is closed at once, as HAProxy does in TCP mode.
     if (!target) return void client.destroy();
     client.pause();

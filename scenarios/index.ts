@@ -2,8 +2,11 @@
 import type { Scenario } from '../src/drill/scenario.ts';
 import flappingStorageErrors from './flapping-storage-errors.ts';
 import killActive from './kill-active.ts';
+import lbFailover from './lb-failover.ts';
+import lbStaleStandby from './lb-stale-standby.ts';
 import lockKeyDeleted from './lock-key-deleted.ts';
 import partitionActiveFromStorage from './partition-active-from-storage.ts';
+import redirectLoop from './redirect-loop.ts';
 import rollingRestart from './rolling-restart.ts';
 import sealActive from './seal-active.ts';
 import slowStorage from './slow-storage.ts';
@@ -27,4 +30,7 @@ export const SCENARIOS: Scenario[] = [
   lockKeyDeleted,
   zoneLoss,
   staleRedirect,
+  lbFailover,
+  redirectLoop,
+  lbStaleStandby,
 ];

@@ -122,9 +122,16 @@ async function startUp(dc: DrillCluster, history: History, spec: DrillSpec, hold
   const token = init.rootToken;
   await dc.finish(cluster.unsealAll(init.keys));
   if (!(await settled(dc, 10 * hold))) throw new Error('the drill cluster never elected an active node');
+  // A balancer takes every node as up until its checks say otherwise: the load starts once they have.
+  if (spec.balancer) await dc.wait(balancerSettleMs(spec.balancer.check));
   // Keep every version, so the checker can tell exactly which acknowledged write a version holds.
   await dc.finish(cluster.active()!.node.handle({ operation: 'update', path: 'secret/config', data: { max_versions: 10_000 }, token }));
   return { token, keys: init.keys };
+}
+
+/** Long enough for every node's checks to have decided: one interval of spread, then the longer of fall and rise checks, and one more. */
+function balancerSettleMs(c: { interMs: number; fall: number; rise: number }): number {
+  return c.interMs * (Math.max(c.fall, c.rise) + 2);
 }
 
 /** The load window: clients run while faults fire and probes look at their times. */

@@ -5,6 +5,7 @@
  * terms a hand-over took) is asserted in virtual time only; on wall-clock time it is
  * reported with what was seen, never asserted (docs/invariants.md: the checks).
  */
+import { redirectLoop, sealedBehindBalancer } from './balancer-expectations.ts';
 import type { DrillResult } from './drill-runner.ts';
 import { seconds } from './event-text.ts';
 import { zonesOf } from './network-text.ts';
@@ -49,6 +50,8 @@ function activeInAnotherZone(r: DrillResult): ExpectationResult {
 
 function judge(r: DrillResult, x: FinalExpectation): ExpectationResult {
   if (x === 'active-in-another-zone') return activeInAnotherZone(r);
+  if (x === 'redirect-loop') return redirectLoop(r);
+  if (x === 'sealed-behind-balancer') return sealedBehindBalancer(r);
   if (x === 'lost-writes') return { text: 'acknowledged writes are lost', ok: r.lostWrites > 0, detail: `${r.lostWrites} lost` };
   if (x === 'fenced-writes') return { text: 'storage fences stale writes', ok: r.fencedWrites > 0, detail: `${r.fencedWrites} fenced` };
   if (x === 'stale-redirects') {

@@ -4,10 +4,18 @@
  * Steps run in order on one cursor, so a scenario reads like the runbook of a failover
  * drill; nothing in a scenario file is code.
  */
-import { actsOnStorage, actsOnZone } from '../lab/index.ts';
+import { actsOnStorage, actsOnZone, DEFAULT_CHECK, type BalancerMode } from '../lab/index.ts';
 import { topologyPreset } from '../net/index.ts';
 import type { CheckId } from './checker.ts';
-import { CLIENT_ROUTES, type ClientRoute, type DrillSpec, type FaultKind, type Probe, type StorageFaultOptions } from './drill-spec.ts';
+import {
+  CLIENT_ROUTES,
+  type ClientRoute,
+  type DrillBalancer,
+  type DrillSpec,
+  type FaultKind,
+  type Probe,
+  type StorageFaultOptions,
+} from './drill-spec.ts';
 
 /** What a scenario can expect. Instant ones ('active') are checked at their step; the rest at the end. */
 export type Expectation =
@@ -17,9 +25,23 @@ export type Expectation =
   /** The first node to take the lock after a zone went down sits in another zone. */
   | 'active-in-another-zone'
   | 'stale-redirects'
+  /** A standby's 307 named the balancer the client came through (every node advertises it). */
+  | 'redirect-loop'
+  /** Requests met a node sealed behind the balancer until its checks took it out, and none after. */
+  | 'sealed-behind-balancer'
   | { violation: CheckId }
   | { newTerms: number }
   | { downtimeAtMostMs: number };
+
+/** A scenario's balancer, as data: its mode, its check (HAProxy's inter, fall, rise) and whether nodes advertise it. */
+export interface ScenarioBalancer {
+  mode: BalancerMode;
+  interMs?: number;
+  fall?: number;
+  rise?: number;
+  /** Every node advertises the balancer as its api_addr (`up --api-addr lb`). */
+  advertise?: boolean;
+}
 
 /** One step of a scenario. */
 export type ScenarioStep =
@@ -40,6 +62,8 @@ export interface Scenario {
   fencing?: boolean;
   /** A topology preset (`one-zone`, `three-zones`): where the nodes sit and how far apart. None: no delays. */
   topology?: string;
+  /** A load balancer in front (the built-in one): every client connects to it. Its check defaults to HAProxy's. */
+  balancer?: ScenarioBalancer;
   steps: ScenarioStep[];
   /** Derived from the steps: the scenario must find a violation (the unfenced mutant). */
   expectViolation?: boolean;
@@ -61,6 +85,8 @@ export function defineScenario(s: Scenario): Scenario {
   if (s.topology) topologyPreset(s.topology);
   if (s.steps.some((x) => x.do === 'expect' && x.that === 'active-in-another-zone') && !s.topology)
     throw new TypeError(`${s.name}: active-in-another-zone needs a topology`);
+  for (const x of ['redirect-loop', 'sealed-behind-balancer'] as const)
+    if (s.steps.some((st) => st.do === 'expect' && st.that === x) && !s.balancer) throw new TypeError(`${s.name}: ${x} needs a balancer`);
   return { ...s, expectViolation: s.steps.some((x) => x.do === 'expect' && typeof x.that === 'object' && 'violation' in x.that) };
 }
 
@@ -76,6 +102,7 @@ export function compileScenario(s: Scenario, seed: number): { spec: DrillSpec; e
     probes: [],
     fencing: s.fencing ?? true,
     ...(s.topology && { topology: topologyPreset(s.topology) }),
+    ...(s.balancer && { balancer: drillBalancer(s.balancer) }),
   };
   const expectations: FinalExpectation[] = [];
   let at = 0;
@@ -106,6 +133,18 @@ export function compileScenario(s: Scenario, seed: number): { spec: DrillSpec; e
   spec.durationMs = at;
   if (!spec.clients) Object.assign(spec, { clients: 3, loadFromMs: 0 });
   return { spec, expectations };
+}
+
+/** The drill's balancer: the scenario's knobs over HAProxy's defaults (a check times out at inter, at least 2 s, as `up --lb-inter` sets it). */
+function drillBalancer(b: ScenarioBalancer): DrillBalancer {
+  const interMs = b.interMs ?? DEFAULT_CHECK.interMs;
+  const check = {
+    interMs,
+    fall: b.fall ?? DEFAULT_CHECK.fall,
+    rise: b.rise ?? DEFAULT_CHECK.rise,
+    timeoutMs: Math.max(interMs, DEFAULT_CHECK.timeoutMs),
+  };
+  return { mode: b.mode, check, ...(b.advertise && { advertise: true }) };
 }
 
 /** The drill a scenario plays with a given seed. */

@@ -5,8 +5,8 @@
  * the history alone, so a saved history.jsonl tells the same story.
  */
 import { outageWindows, type OutageWindow } from './client-downtime.ts';
-import { faultText, lockText, relativeTime, seconds, stateText, termHolders } from './event-text.ts';
-import type { HistoryEvent } from './history.ts';
+import { balancerText, faultText, lockText, relativeTime, seconds, stateText, termHolders } from './event-text.ts';
+import { isComplete, type Complete, type HistoryEvent } from './history.ts';
 import { drillKeys, keyNamer } from './key-names.ts';
 import { staleRedirectRuns, staleRedirectText } from './stale-redirects.ts';
 
@@ -78,8 +78,8 @@ function clusterBeats(s: StorySource): Beat[] {
   const beats: Beat[] = [];
   for (const e of s.events.slice(s.startIndex)) {
     if (e.kind === 'lock' && e.event === 'acquired') newest = Math.max(newest, e.term);
-    const text = e.kind === 'state' ? stateText(e) : e.kind === 'lock' ? lockText(e) : e.kind === 'fault' ? faultText(e) : '';
-    const node = e.kind === 'fault' ? e.target : e.kind === 'state' || e.kind === 'lock' ? e.node : undefined;
+    const text = clusterText(e);
+    const node = e.kind === 'fault' ? e.target : e.kind === 'state' || e.kind === 'lock' || e.kind === 'balancer' ? e.node : undefined;
     if (text) beats.push({ t: e.t, first: e.kind === 'fault' && !e.on, node, text });
     const stale = e.kind === 'fenced' || (e.kind === 'storageWrite' && e.term !== undefined && e.term < newest);
     if (stale && e.term !== undefined) {
@@ -94,6 +94,14 @@ function clusterBeats(s: StorySource): Beat[] {
     }
   }
   return beats;
+}
+
+/** The sentence for a cluster event ('' when it is not told). */
+function clusterText(e: HistoryEvent): string {
+  if (e.kind === 'state') return stateText(e);
+  if (e.kind === 'lock') return lockText(e);
+  if (e.kind === 'fault') return faultText(e);
+  return e.kind === 'balancer' ? balancerText(e) : '';
 }
 
 /** Beats for the stretches during which clients got no successful answer. */
@@ -114,9 +122,24 @@ function outageBeats(s: StorySource): Beat[] {
   ];
 }
 
-/** A beat for each run of redirects that led clients to a node that was down, told where the run began. */
+/**
+ * A beat for each run of redirects that led clients to a node that was down, told where the run
+ * began, and one where a redirect first sent a client back to the address it had asked.
+ */
 function redirectBeats(s: StorySource): Beat[] {
-  return staleRedirectRuns(s.events.slice(s.startIndex)).map((run) => ({ t: run.from, first: false, text: staleRedirectText(run) }));
+  const events = s.events.slice(s.startIndex);
+  const beats = staleRedirectRuns(events).map((run) => ({ t: run.from, first: false, text: staleRedirectText(run) }));
+  const loops = events.filter((e): e is Complete => isComplete(e) && e.redirect?.loop === true);
+  const first = loops[0];
+  if (first)
+    beats.push({
+      t: first.t,
+      first: false,
+      text:
+        `a standby's 307 sent a client back to the address it had asked (${new URL(first.redirect!.to).origin}): every node advertises the balancer ` +
+        `as its api_addr, so following the redirect starts the request over (the redirect loop); ${loops.length} redirect(s) looped`,
+    });
+  return beats;
 }
 
 /**

@@ -41,6 +41,7 @@ export type { LabBalancer, LabBalancerOptions } from './lab-balancer.ts';
 export type { SocketlessBalancer } from './balancer/socketless-balancer.ts';
 export {
   CONNECT_RETRIES,
+  DEFAULT_CHECK,
   describeCheck,
   RETRY_TURNAROUND_MS,
   type Balancer,

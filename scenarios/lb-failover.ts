@@ -15,6 +15,6 @@ export default defineScenario({
     { do: 'expect', that: 'active' },
     { do: 'wait', ms: 2000 },
     { do: 'expect', that: { newTerms: 1 } },
-    { do: 'expect', that: { downtimeAtMostMs: 5500 } },
+    { do: 'expect', that: { downtimeAtMostMs: 6000 } },
   ],
 });

@@ -8,8 +8,8 @@ export default defineScenario({
     "Every node advertises the load balancer as its api_addr, as in vault#6881 and #1482, and the balancer sends traffic to standbys too (standby-ok). Clients ask not to be forwarded (X-Vault-No-Request-Forwarding) and follow one redirect, as Vault's Go client does. A request that lands on a standby is redirected to its active's api_addr: the balancer, which sends the new connection on round-robin, most often to the other standby, and that request ends on a second 307. The checker names the loop: the Location is the very address the client asked. The fix is to give each node its own api_addr, or to let standbys forward.",
   balancer: { mode: 'standby-ok', advertise: true },
   steps: [
-    { do: 'load', clients: 3, route: 'redirect' },
-    { do: 'wait', ms: 3000 },
+    { do: 'load', clients: 4, route: 'redirect' },
+    { do: 'wait', ms: 4000 },
     { do: 'expect', that: 'redirect-loop' },
     { do: 'expect', that: { newTerms: 0 } },
   ],

@@ -30,6 +30,9 @@ describe('shipped scenarios in virtual time', () => {
       'lock-key-deleted',
       'zone-loss',
       'stale-redirect',
+      'lb-failover',
+      'redirect-loop',
+      'lb-stale-standby',
     ]);
     await expect(runScenario('nope')).rejects.toBeInstanceOf(UnknownScenarioError);
   });

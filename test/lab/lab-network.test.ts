@@ -45,6 +45,11 @@ function median(xs: number[]): number {
 
 /** The median ms of `n` sequential calls (after one unmeasured call that opens the connections). */
 async function medianMs(n: number, call: () => Promise<unknown>): Promise<number> {
+  return median(await timesMs(n, call));
+}
+
+/** How long each of `n` calls took (ms), after one warm-up call. */
+async function timesMs(n: number, call: () => Promise<unknown>): Promise<number[]> {
   await call();
   const times: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -52,7 +57,7 @@ async function medianMs(n: number, call: () => Promise<unknown>): Promise<number
     await call();
     times.push(performance.now() - start);
   }
-  return median(times);
+  return times;
 }
 
 describe('a lab without a topology', () => {
@@ -116,7 +121,7 @@ describe('a lab with a topology', () => {
     expect(Math.min(...medians), `medians ${medians.join(', ')}`).toBeLessThanOrEqual(40 * 1.2);
   }, 60_000);
 
-  it('a read forwarded by a standby 10 ms (one-way) from the active costs at least 20 ms more than the same read sent to the active', async () => {
+  it('every read forwarded by a standby 10 ms (one-way) from the active pays the 20 ms round trip, and the median costs more than a read sent to the active', async () => {
     const fx = await lab({ nodes: 2, topology: twoZones(10, 0) });
     const active = inState(fx.cluster, 'active')[0]!;
     const standby = inState(fx.cluster, 'standby')[0]!;
@@ -127,9 +132,12 @@ describe('a lab with a topology', () => {
       expect(r.status).toBe(200);
       expect(r.body.data.data).toEqual({ v: 1 });
     };
-    const direct = await medianMs(10, read(active));
-    const forwarded = await medianMs(10, read(standby));
-    expect(forwarded - direct).toBeGreaterThanOrEqual(20);
+    // Load only adds delay: each forwarded read crosses the link both ways, whatever the machine does meanwhile. A difference
+    // of two medians is not such a bound (noise in the direct sample can eat a fraction of a millisecond of it).
+    const direct = await timesMs(10, read(active));
+    const forwarded = await timesMs(10, read(standby));
+    expect(Math.min(...forwarded)).toBeGreaterThanOrEqual(20);
+    expect(median(forwarded)).toBeGreaterThan(median(direct));
   }, 60_000);
 
   it("a standby's 307 names the active's public address: its link, not its own listener", async () => {

@@ -5,11 +5,20 @@
  * Durations may be given in ms, as the shipped scenarios do, or as Go durations like "2s",
  * the one way Vault (and `vaultlab up`) writes them.
  */
-import { actsOnStorage, actsOnZone, FAULT_KINDS, labNodeNames, MAX_NODES, parseGoDuration, type FaultKind } from '../lab/index.ts';
+import {
+  actsOnStorage,
+  actsOnZone,
+  FAULT_KINDS,
+  labNodeNames,
+  MAX_NODES,
+  parseGoDuration,
+  type BalancerMode,
+  type FaultKind,
+} from '../lab/index.ts';
 import { TOPOLOGY_PRESETS } from '../net/index.ts';
 import type { CheckId } from './checker.ts';
 import { CLIENT_ROUTES, type ClientRoute } from './drill-spec.ts';
-import type { Expectation, Scenario, ScenarioStep } from './scenario.ts';
+import type { Expectation, Scenario, ScenarioBalancer, ScenarioStep } from './scenario.ts';
 
 const CHECKS: readonly CheckId[] = ['C1', 'C2', 'C3', 'C4', 'C5', 'C6'];
 const MAX_CLIENTS = 64;
@@ -54,18 +63,22 @@ class Problems {
 export function checkScenario(raw: unknown): { scenario: Scenario } | { errors: string[] } {
   const p = new Problems();
   if (!isObj(raw)) return { errors: ['the file must hold one scenario object: { "name": ..., "description": ..., "steps": [...] }'] };
-  p.unknownFields('', raw, ['name', 'summary', 'description', 'nodes', 'fencing', 'topology', 'steps']);
+  p.unknownFields('', raw, ['name', 'summary', 'description', 'nodes', 'fencing', 'topology', 'balancer', 'steps']);
   if (typeof raw.name !== 'string' || !/^[a-z0-9-]+$/.test(raw.name)) p.add('name', 'must be kebab-case, like "my-drill"');
   for (const text of ['summary', 'description'] as const)
     if (raw[text] !== undefined && typeof raw[text] !== 'string') p.add(text, 'must be a string');
   const nodes = raw.nodes === undefined ? 3 : p.whole('nodes', raw.nodes, 1, MAX_NODES);
   if (raw.fencing !== undefined && typeof raw.fencing !== 'boolean') p.add('fencing', 'must be true or false');
   const zones = checkTopology(p, raw.topology);
+  const balancer = raw.balancer === undefined ? undefined : checkBalancer(p, raw.balancer);
   const steps: ScenarioStep[] = [];
   if (!Array.isArray(raw.steps) || raw.steps.length === 0) p.add('steps', 'must be a non-empty list of steps');
   else raw.steps.forEach((s, i) => steps.push(...checkStep(p, `steps[${i}]`, s, { nodes: nodes ?? MAX_NODES, zones })));
   if (!zones && steps.some((s) => s.do === 'expect' && s.that === 'active-in-another-zone'))
     p.add('steps', 'active-in-another-zone needs a topology: set "topology" to a preset');
+  for (const x of ['redirect-loop', 'sealed-behind-balancer'])
+    if (raw.balancer === undefined && steps.some((s) => s.do === 'expect' && s.that === x))
+      p.add('steps', `${x} needs a balancer: set "balancer" to { "mode": "active" } or { "mode": "standby-ok" }`);
   if (Array.isArray(raw.steps) && raw.steps.length && !raw.steps.some((s) => isObj(s) && s.do === 'wait'))
     p.add('steps', 'need at least one { "do": "wait" } step, or the drill lasts 0 ms');
   if (p.list.length) return { errors: p.list };
@@ -74,6 +87,7 @@ export function checkScenario(raw: unknown): { scenario: Scenario } | { errors: 
   if (raw.nodes !== undefined) scenario.nodes = nodes;
   if (raw.fencing !== undefined) scenario.fencing = raw.fencing as boolean;
   if (zones) scenario.topology = raw.topology as string;
+  if (balancer) scenario.balancer = balancer;
   return {
     scenario: { ...scenario, expectViolation: steps.some((s) => s.do === 'expect' && typeof s.that === 'object' && 'violation' in s.that) },
   };
@@ -84,6 +98,23 @@ function checkTopology(p: Problems, topology: unknown): readonly string[] | unde
   if (topology === undefined) return undefined;
   if (typeof topology === 'string' && Object.hasOwn(TOPOLOGY_PRESETS, topology)) return TOPOLOGY_PRESETS[topology]!.zones;
   return p.add('topology', `must be one of ${Object.keys(TOPOLOGY_PRESETS).join(', ')}`);
+}
+
+/** The balancer in front: its mode, its check and whether the nodes advertise it; undefined (recorded) when bad. */
+function checkBalancer(p: Problems, b: unknown): ScenarioBalancer | undefined {
+  if (!isObj(b)) return p.add('balancer', 'must be an object like { "mode": "active", "interMs": "2s", "fall": 3, "rise": 2 }');
+  const before = p.list.length;
+  p.unknownFields('balancer', b, ['mode', 'interMs', 'fall', 'rise', 'advertise']);
+  if (b.mode !== 'active' && b.mode !== 'standby-ok') p.add('balancer.mode', 'must be "active" or "standby-ok"');
+  const out: ScenarioBalancer = { mode: b.mode as BalancerMode };
+  if (b.interMs !== undefined) out.interMs = p.duration('balancer.interMs', b.interMs, 10);
+  if (b.fall !== undefined) out.fall = p.whole('balancer.fall', b.fall, 1, 100);
+  if (b.rise !== undefined) out.rise = p.whole('balancer.rise', b.rise, 1, 100);
+  if (b.advertise !== undefined) {
+    if (typeof b.advertise === 'boolean') out.advertise = b.advertise;
+    else p.add('balancer.advertise', 'must be true or false');
+  }
+  return p.list.length === before ? out : undefined;
 }
 
 /** What a step may name: the scenario's nodes, and its topology's zones when it has one. */
@@ -168,7 +199,15 @@ function checkFault(p: Problems, path: string, s: Obj, scope: StepScope): Scenar
   return step;
 }
 
-const SIMPLE_EXPECTATIONS = ['active', 'lost-writes', 'fenced-writes', 'stale-redirects', 'active-in-another-zone'] as const;
+const SIMPLE_EXPECTATIONS = [
+  'active',
+  'lost-writes',
+  'fenced-writes',
+  'stale-redirects',
+  'active-in-another-zone',
+  'redirect-loop',
+  'sealed-behind-balancer',
+] as const;
 const EXPECTATION_HINT = `must be one of ${SIMPLE_EXPECTATIONS.map((x) => `"${x}"`).join(', ')}, { "violation": "C2" }, { "newTerms": 1 } or { "downtimeAtMostMs": "2s" }`;
 
 function checkExpectation(p: Problems, path: string, that: unknown): Expectation | undefined {

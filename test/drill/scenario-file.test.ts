@@ -53,6 +53,21 @@ describe('checking a scenario file', () => {
     if ('scenario' in plain) expect('route' in compileScenario(plain.scenario, 1).spec).toBe(false);
   });
 
+  it("takes a balancer, its check over HAProxy's defaults, and its expectations", () => {
+    const r = checkScenario({
+      ...good,
+      balancer: { mode: 'standby-ok', interMs: '500ms', rise: 1, advertise: true },
+      steps: [...good.steps, { do: 'expect', that: 'redirect-loop' }, { do: 'expect', that: 'sealed-behind-balancer' }],
+    });
+    expect('errors' in r ? r.errors : []).toEqual([]);
+    if (!('scenario' in r)) return;
+    const { spec, expectations } = compileScenario(r.scenario, 1);
+    expect(spec.balancer).toEqual({ mode: 'standby-ok', check: { interMs: 500, fall: 3, rise: 1, timeoutMs: 2000 }, advertise: true });
+    expect(expectations).toEqual(expect.arrayContaining(['redirect-loop', 'sealed-behind-balancer']));
+    const plain = checkScenario(good);
+    if ('scenario' in plain) expect('balancer' in compileScenario(plain.scenario, 1).spec).toBe(false);
+  });
+
   it('refuses a route that is not one in a shipped scenario too', () => {
     const bad = {
       name: 'x',
@@ -77,9 +92,17 @@ describe('checking a scenario file', () => {
     [
       'a typo at the top',
       { ...good, step: [] },
-      'step: unknown field (expected one of name, summary, description, nodes, fencing, topology, steps)',
+      'step: unknown field (expected one of name, summary, description, nodes, fencing, topology, balancer, steps)',
     ],
     ['too many nodes', { ...good, nodes: 12 }, 'nodes: must be a whole number from 1 to 9'],
+    ['a balancer without a mode', { ...good, balancer: {} }, 'balancer.mode: must be "active" or "standby-ok"'],
+    ['a balancer field misspelt', { ...good, balancer: { mode: 'active', inter: '1s' } }, 'balancer.inter: unknown field'],
+    ['a balancer fall of none', { ...good, balancer: { mode: 'active', fall: 0 } }, 'balancer.fall: must be a whole number from 1 to 100'],
+    [
+      'a balancer expectation without a balancer',
+      withStep(7, { do: 'expect', that: 'redirect-loop' }),
+      'steps: redirect-loop needs a balancer: set "balancer" to { "mode": "active" } or { "mode": "standby-ok" }',
+    ],
     ['fencing as a string', { ...good, fencing: 'off' }, 'fencing: must be true or false'],
     ['no steps', { ...good, steps: [] }, 'steps: must be a non-empty list of steps'],
     [

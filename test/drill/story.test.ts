@@ -144,6 +144,28 @@ describe('the story of redirects to a dead node', () => {
   });
 });
 
+describe('the story of a drill behind a balancer', () => {
+  it("tells the balancer's marks and the first redirect that looped back to it, with the count", () => {
+    const start = clusterStart();
+    const lb = 'http://127.0.0.1:8208';
+    const looped = (op: number, t: number): HistoryEvent[] => [
+      { t, kind: 'invoke', op, client: 0, node: 'balancer', term: 0, type: 'get', key: 'k0' },
+      { t: t + 2, kind: 'fail', op, status: 307, redirect: { to: `${lb}/v1/secret/data/k0`, refused: false, loop: true } },
+    ];
+    const drill: HistoryEvent[] = [
+      { t: T0 + 300, kind: 'balancer', node: 'node2', to: 'down', check: 'L7STS 503' },
+      ...looped(1, T0 + 400),
+      ...looped(2, T0 + 450),
+      { t: T0 + 900, kind: 'balancer', node: 'node2', to: 'up', check: 'L7OK 200' },
+    ];
+    expect(storyOf([...start, ...drill], start.length, 1000).filter((l) => l.includes('balancer'))).toEqual([
+      '0.30 s the balancer took node2 out of rotation (L7STS 503)',
+      `0.40 s a standby's 307 sent a client back to the address it had asked (${lb}): every node advertises the balancer as its api_addr, so following the redirect starts the request over (the redirect loop); 2 redirect(s) looped`,
+      '0.90 s the balancer put node2 in rotation (L7OK 200)',
+    ]);
+  });
+});
+
 describe('the story of a real drill', () => {
   it('tells the stale redirects of a seeded stale-redirect drill', async () => {
     const r = await runScenario('stale-redirect', { seed: 1 });

@@ -12,7 +12,7 @@ import type { CheckId } from './checker.ts';
 import type { DrillResult } from './drill-runner.ts';
 import { newTerms, type ExpectationResult } from './expectations.ts';
 import type { HistoryEvent } from './history.ts';
-import { labNodeNames } from '../lab/index.ts';
+import { describeCheck, labNodeNames } from '../lab/index.ts';
 import { networkSection } from './network-text.ts';
 import type { Shrunk } from './shrink.ts';
 import { drillReplay } from './replay-events.ts';
@@ -114,6 +114,7 @@ export function drillMarkdown(name: string, r: DrillResult, description = '', x:
       '',
     );
   if (r.spec.topology) lines.push('## Network', '', ...networkSection(r.spec.topology, r.spec.nodes), '');
+  if (r.spec.balancer) lines.push('## Balancer', '', balancerLine(r.spec.balancer), '');
   lines.push('## Faults', '', ...faultRows(r), '', '## Timeline', '', '![timeline](timeline.svg)', '');
   if (r.violation) {
     lines.push('## The shortest history that shows it', '');
@@ -125,6 +126,13 @@ export function drillMarkdown(name: string, r: DrillResult, description = '', x:
     lines.push('```', ...witnessOf(x.shrunk?.result ?? r, x.witness?.length ? x.witness : r.violation.events), '```', '');
   }
   return lines.join('\n');
+}
+
+/** The balancer in front, in HAProxy's words. */
+function balancerLine(b: NonNullable<DrillResult['spec']['balancer']>): string {
+  const who = b.mode === 'active' ? 'only the active passes' : 'standbys pass too (?standbyok=true) and forward';
+  const advertised = b.advertise ? '; every node advertises the balancer as its api_addr' : '';
+  return `Clients connect only to the built-in balancer (layer 4, round-robin): GET /v1/sys/health, ${describeCheck(b.check)}, a 200 passes (${who}); a refused connection is retried 3 times, 1 s apart${advertised}.`;
 }
 
 /** Writes drill.json, history.jsonl, drill.md and timeline.svg into `dir`. */

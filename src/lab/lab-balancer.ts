@@ -85,7 +85,7 @@ export async function openLabBalancer(o: LabBalancerOptions, url: string, lab: B
   const listeners = new Set<(c: HealthChange) => void>();
   const subscribe = (fn: (c: HealthChange) => void) => (listeners.add(fn), () => void listeners.delete(fn));
   const onChange = (c: HealthChange) => {
-    report(c.server, `balancer marks it ${c.to.toUpperCase()} (${c.view.lastCheck})`);
+    report(c.server, `marked ${c.to.toUpperCase()} (${c.view.lastCheck})`);
     for (const fn of listeners) fn(c);
   };
   if (url === SOCKETLESS_BALANCER_URL) {

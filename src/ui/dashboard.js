@@ -8,6 +8,7 @@
 import { h } from './dom.js';
 import { followLab, labAction, secretFromLocation } from './lab-stream.js';
 import { LabModel } from './lab-model.js';
+import { balancerPanel } from './balancer-panel.js';
 import { lockPanel } from './lock-panel.js';
 import { networkPanel } from './network-panel.js';
 import { nodeCard } from './node-card.js';
@@ -29,6 +30,8 @@ const announce = $('announce');
 const problem = $('problem');
 const lock = lockPanel();
 $('lock').replaceWith(lock.el);
+const balancer = balancerPanel();
+$('balancer').replaceWith(balancer.el);
 
 /** @type {Map<string, ReturnType<typeof nodeCard>>} */
 let cards = new Map();
@@ -88,6 +91,7 @@ function drawNodes() {
   }
   narration.replaceChildren(...shown.events.slice(-12).reverse().map(eventLine));
   requests?.update(shown);
+  balancer.update(shown);
   const active = shown.active();
   document.body.dataset.active = active ?? '';
   if (active !== lastActive) {

@@ -15,10 +15,11 @@
  *   lease_remaining_ms: number | null, ttl_ms: number, renew_interval_ms: number }} LockStatus
  * @typedef {{ ok: number, failed: number, p50_ms: number | null }} RouteTally
  * @typedef {Record<'direct' | 'forwarded' | 'redirected', RouteTally>} NodeRequests
- * @typedef {{ nodes: NodeStatus[], lock: LockStatus, time: number, requests?: Record<string, NodeRequests> }} StatusMessage
+ * @typedef {import('./balancer-panel.js').BalancerStatus} BalancerStatus
+ * @typedef {{ nodes: NodeStatus[], lock: LockStatus, time: number, requests?: Record<string, NodeRequests>, balancer?: BalancerStatus }} StatusMessage
  * @typedef {{ time: number, timings: { lock_ttl_ms: number, renew_interval_ms: number, lock_delay_ms: number },
  *   fencing: boolean, topology: string | null, status: NodeStatusList, timeline: TimelineEvent[] }} HelloMessage
- * @typedef {{ nodes: NodeStatus[], lock: LockStatus }} NodeStatusList
+ * @typedef {{ nodes: NodeStatus[], lock: LockStatus, balancer?: BalancerStatus }} NodeStatusList
  * @typedef {{ time: number, event: string, holder: string, term: number, expires: number }} LockMessage
  * @typedef {{ time: number, term: number, current_term: number }} FencedMessage
  * @typedef {{ event: 'hello', data: HelloMessage } | { event: 'status', data: StatusMessage } |
@@ -62,6 +63,12 @@ export class LabModel {
     this.requestRates = {};
     /** When the latest request totals were read (lab clock). @type {number | undefined} */
     this.requestsAt = undefined;
+    /** The balancer in front, as the latest status said; null without one. @type {BalancerStatus | null} */
+    this.balancer = null;
+    /** Connections per second the balancer sent each node over the latest status interval. @type {Record<string, number>} */
+    this.balancerRates = {};
+    /** When the balancer's view was read (lab clock). @type {number | undefined} */
+    this.balancerAt = undefined;
     /** The lab clock at the latest message. */
     this.now = 0;
     /** Bumped on each message, so views redraw only what moved. */
@@ -99,6 +106,7 @@ export class LabModel {
   /** @param {StatusMessage} s */
   takeStatus(s) {
     if (s.requests) this.takeRequests(s.requests, s.time);
+    this.takeBalancer(s.balancer ?? null, s.time);
     this.now = Math.max(this.now, s.time);
     this.nodes = new Map(s.nodes.map((n) => [n.name, n]));
     const l = s.lock;
@@ -136,6 +144,25 @@ export class LabModel {
     this.requestRates = rates;
     this.requests.push({ time: since, ok, failed, unknown: 0, span: time - since });
     while (this.requests.length && this.requests[0].time < time - 120_000) this.requests.shift();
+  }
+
+  /**
+   * The balancer's new view, and each node's connections per second since the last one.
+   * @param {BalancerStatus | null} b @param {number} time
+   */
+  takeBalancer(b, time) {
+    const before = this.balancer;
+    const since = this.balancerAt;
+    this.balancer = b;
+    this.balancerAt = time;
+    if (!b || !before || since === undefined || time <= since) return;
+    const seconds = (time - since) / 1000;
+    this.balancerRates = Object.fromEntries(
+      b.servers.map((s) => [
+        s.name,
+        Math.max(0, s.sessions.total - (before.servers.find((x) => x.name === s.name)?.sessions.total ?? 0)) / seconds,
+      ]),
+    );
   }
 
   /** @param {LockMessage} m */

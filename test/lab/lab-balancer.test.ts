@@ -69,7 +69,7 @@ describe('a lab with a balancer', () => {
       .toEqual(
         expect.arrayContaining([
           ['lab', expect.stringMatching(/^built-in balancer at http:\/\/127\.0\.0\.1:\d+, active, inter 100ms fall 3 rise 2$/)],
-          ...standbys.map((n) => [n, 'balancer marks it DOWN (L7STS 429)']),
+          ...standbys.map((n) => [n, 'marked DOWN (L7STS 429)']),
         ]),
       );
   });

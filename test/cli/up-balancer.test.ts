@@ -4,7 +4,7 @@
  * --all` show each node's check state as the balancer sees it; a bad --lb is refused before
  * anything starts.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +48,9 @@ describe('up --lb haproxy,standby-ok --api-addr lb', () => {
     expect(banner).toContain(`$ export VAULT_ADDR='${lb}'`);
     const env = await runCli(['env'], { VAULTLAB_HOME: home });
     expect(env.stdout).toContain(`export VAULT_ADDR='${lb}'`);
+    // The admin socket can take servers out: only the lab's user reaches it.
+    expect(statSync(join(home, 'haproxy')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(home, 'haproxy', 'haproxy.sock')).mode & 0o777).toBe(0o600);
     const file = JSON.parse(readFileSync(join(home, 'lab.json'), 'utf8'));
     expect(file.balancer).toEqual({ url: lb, kind: 'haproxy', mode: 'standby-ok', configFile: config });
   }, 60_000);

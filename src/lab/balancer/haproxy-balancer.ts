@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Balancer, BalancerServerView } from './balancer.ts';
 import type { BalancerCheck, BalancerMode } from './check-settings.ts';
@@ -56,6 +56,8 @@ export class HaproxyBalancer implements Balancer {
   /** Writes the config, starts HAProxy, and resolves once its admin socket answers. */
   static async start(o: HaproxyBalancerOptions): Promise<HaproxyBalancer> {
     mkdirSync(o.dir, { recursive: true, mode: 0o700 });
+    // An existing folder keeps its mode on mkdir: narrow it before the admin socket (which can take servers out) goes in.
+    chmodSync(o.dir, 0o700);
     const configFile = join(o.dir, HAPROXY_CONFIG_FILE);
     const statsSocket = join(o.dir, 'haproxy.sock');
     // HAProxy cannot bind port 0: a free port is chosen for it.

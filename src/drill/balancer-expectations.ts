@@ -6,7 +6,7 @@
 import type { DrillResult } from './drill-runner.ts';
 import { seconds } from './event-text.ts';
 import { isComplete, type Complete, type HistoryEvent } from './history.ts';
-import type { ExpectationResult } from './expectations.ts';
+import type { ExpectationResult } from './expectation-result.ts';
 
 /** Some followed redirect named the address the client had asked. Asserted in both modes: it is what the lab is set up to show. */
 export function redirectLoop(r: DrillResult): ExpectationResult {

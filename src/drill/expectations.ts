@@ -6,6 +6,7 @@
  * reported with what was seen, never asserted (docs/invariants.md: the checks).
  */
 import { redirectLoop, sealedBehindBalancer } from './balancer-expectations.ts';
+import type { ExpectationResult } from './expectation-result.ts';
 import type { DrillResult } from './drill-runner.ts';
 import { seconds } from './event-text.ts';
 import { zonesOf } from './network-text.ts';
@@ -13,16 +14,7 @@ import type { FinalExpectation } from './scenario.ts';
 import { staleRedirectRuns } from './stale-redirects.ts';
 import { CHECK_NAMES, foundDetail, violationMessage } from './verdict.ts';
 
-/** One judged expectation. */
-export interface ExpectationResult {
-  text: string;
-  ok: boolean;
-  detail: string;
-  /** True when only reported (a timing expectation on wall-clock time). */
-  reportedOnly?: boolean;
-  /** Why it holds when what was seen looks as if it should not (two nodes claiming active, one paused). */
-  why?: string;
-}
+export type { ExpectationResult } from './expectation-result.ts';
 
 /** Lock acquisitions after the load window opened. */
 export function newTerms(r: DrillResult): number {

@@ -24,6 +24,8 @@ export interface LoadJob {
   connections: number;
   durationSec: number;
   followRedirect: boolean;
+  /** µs client only: a new connection for every request (no keep-alive), as a client without a pool makes. */
+  newConnections?: boolean;
   /** The CA certificate (PEM) to trust when the origin is https. */
   ca?: string;
 }

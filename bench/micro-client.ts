@@ -17,7 +17,12 @@ function percentile(sorted: Float64Array, q: number): number {
 
 /** An Agent for `job` (trusting its CA), and a count of the connections it opens per origin. */
 function pooledAgent(job: LoadJob): { agent: Agent; opened: Record<string, number> } {
-  const agent = new Agent({ connections: job.connections, pipelining: 1, connect: job.ca ? { ca: job.ca } : undefined });
+  // undici's pipelining 0 is no keep-alive: each request opens (and, over TLS, handshakes) a connection of its own.
+  const agent = new Agent({
+    connections: job.connections,
+    pipelining: job.newConnections ? 0 : 1,
+    connect: job.ca ? { ca: job.ca } : undefined,
+  });
   const opened: Record<string, number> = {};
   agent.on('connect', (origin) => {
     const key = String(origin);

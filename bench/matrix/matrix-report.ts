@@ -51,7 +51,8 @@ export function withPredictions(cells: MeasuredCell[], grid: Grid): JudgedCell[]
 }
 
 const f = (ms: number) => (ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
-const plus = (ms: number) => `${ms >= 0 ? '+' : '−'}${f(Math.abs(ms))} ms`;
+// Anything that rounds to zero reads +0.00, never −0.00.
+const plus = (ms: number) => `${ms > -0.005 ? '+' : '−'}${f(Math.abs(ms))} ms`;
 const habit = (tls: boolean, fresh: boolean) =>
   `${tls ? 'TLS' : 'plain HTTP'}, ${fresh ? 'a new connection per request' : 'pooled connections'}`;
 

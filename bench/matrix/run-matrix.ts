@@ -3,7 +3,7 @@
  * (a pair of distances, TLS or not, the balancer's mode) a lab process starts; one load process,
  * the µs client with 3 connections, reads one KV v2 secret through each route the lab serves,
  * pooled and with a new connection per request, after a short warm-up. Results go to
- * results.json, README.md and matrix.svg in the output folder, each cell beside the model.
+ * results.json, results.md and matrix.svg in the output folder, each cell beside the model.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -34,6 +34,8 @@ export interface MatrixOptions {
   outDir: string;
   /** Seconds measured per cell (default 3, or 1 with --quick). */
   durationSec?: number;
+  /** Another grid than the full or quick one (to look again at a few cells). */
+  grid?: Grid;
   onProgress?: (line: string) => void;
 }
 
@@ -85,7 +87,7 @@ const label = (c: Cell) =>
 
 /** Runs every cell of the grid; writes and returns the run. */
 export async function runMatrix(o: MatrixOptions): Promise<MatrixRun> {
-  const grid: Grid = o.quick ? QUICK_GRID : FULL_GRID;
+  const grid: Grid = o.grid ?? (o.quick ? QUICK_GRID : FULL_GRID);
   const durationSec = o.durationSec ?? (o.quick ? 1 : 3);
   const warmupSec = o.quick ? 0.2 : 0.3;
   const say = o.onProgress ?? (() => {});
@@ -138,7 +140,7 @@ export async function runMatrix(o: MatrixOptions): Promise<MatrixRun> {
   mkdirSync(o.outDir, { recursive: true });
   writeFileSync(join(o.outDir, 'results.json'), `${JSON.stringify(run, null, 2)}\n`);
   writeFileSync(join(o.outDir, 'matrix.svg'), matrixChart(run));
-  writeFileSync(join(o.outDir, 'README.md'), matrixMarkdown(run));
+  writeFileSync(join(o.outDir, 'results.md'), matrixMarkdown(run));
   return run;
 }
 
@@ -166,7 +168,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   }
   runMatrix({ ...o, onProgress: (l) => console.log(l) })
     .then((run) => {
-      console.log(`\nwrote ${join(o.outDir, 'README.md')}, results.json and matrix.svg (${run.minutes.toFixed(1)} min)`);
+      console.log(`\nwrote ${join(o.outDir, 'results.md')}, results.json and matrix.svg (${run.minutes.toFixed(1)} min)`);
       endChildren();
     })
     .catch((e: Error) => {

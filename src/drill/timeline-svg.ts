@@ -2,7 +2,7 @@
  * The picture of a drill, as one self-contained SVG: one lane per node coloured by state,
  * a lane of lock terms, a lane for storage, faults as dashed outlines with their names, and
  * client errors as ticks, requests a standby redirected to a node that was down as triangles
- * above the clients' lane with a count. Every colour drawn comes from one palette, and the legend is drawn
+ * above the clients' lane with a count, and the balancer's marks under the node lanes. Every colour drawn comes from one palette, and the legend is drawn
  * from the same palette, so nothing on the picture is missing from it. Nothing is drawn
  * translucent over another colour (overlays would mix new hues nobody can look up).
  * Read at a glance: green must never overlap green.
@@ -29,6 +29,8 @@ export const PALETTE = {
   failed: { colour: '#dc2626', label: 'failed · violation', swatch: 'tick' },
   unknown: { colour: '#db2777', label: 'unknown outcome', swatch: 'tick' },
   fenced: { colour: '#7c3aed', label: 'fenced write', swatch: 'tick' },
+  balancer: { colour: '#a16207', label: 'balancer in · out', swatch: 'tick' },
+  // Last: its label is the longest, and the last column has the page's edge to run into.
   staleRedirect: { colour: '#0e7490', label: 'redirect to a down node', swatch: 'triangle' },
 } as const satisfies Record<string, { colour: string; label: string; swatch: Swatch }>;
 
@@ -229,6 +231,23 @@ function staleRedirectMarks(ev: readonly HistoryEvent[], { x, y }: Frame): strin
   });
 }
 
+/**
+ * Where the balancer in front put a node in rotation or took it out: a tick under the node's
+ * lane with "in" or "out", so a failover window reads against the lease and the checks.
+ */
+function balancerMarks(ev: readonly HistoryEvent[], { end, x, y }: Frame): string[] {
+  const { colour } = PALETTE.balancer;
+  return ev.flatMap((e) => {
+    if (e.kind !== 'balancer' || e.t > end) return [];
+    const base = y(e.node) + LANE;
+    const title = `the balancer ${e.to === 'up' ? 'put it in rotation' : 'took it out of rotation'} (${e.check})`;
+    return [
+      `<line x1="${x(e.t).toFixed(1)}" x2="${x(e.t).toFixed(1)}" y1="${base - 6}" y2="${base + 4}" stroke="${colour}" stroke-width="2"><title>${esc(title)}</title></line>`,
+      `<text x="${(x(e.t) + 3).toFixed(1)}" y="${base + 10}" font-size="9" fill="${colour}">${e.to === 'up' ? 'in' : 'out'}</text>`,
+    ];
+  });
+}
+
 /** A red line where the violation's last event happened, with its check's id. */
 function violationMark(r: DrillResult, { end, x, y }: Frame): string[] {
   const v = r.violation?.events.at(-1);
@@ -267,6 +286,7 @@ export function timelineSvg(r: DrillResult): string {
     ...faultMarks(ev, f),
     ...clientTicks(ev, f),
     ...staleRedirectMarks(ev, f),
+    ...balancerMarks(ev, f),
     ...violationMark(r, f),
   ];
   const legendY = 28 + f.lanes.length * (LANE + GAP) + 16;

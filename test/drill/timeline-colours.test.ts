@@ -79,6 +79,23 @@ describe('timeline colours', () => {
     expect(await svgOf('kill-active')).not.toContain('which was down');
   });
 
+  it("marks where the balancer put a node in rotation or took it out, under the node's lane", async () => {
+    const r = await drillOf('lb-failover');
+    const marks = r.history.events.filter((e) => e.kind === 'balancer');
+    const svg = timelineSvg(r);
+    const drawn = svg.match(
+      new RegExp(
+        `stroke="${PALETTE.balancer.colour}" stroke-width="2"><title>the balancer (put it in rotation|took it out of rotation) \\(L`,
+        'g',
+      ),
+    );
+    expect(drawn).toHaveLength(marks.length);
+    // The new active goes in once its checks pass; the dead one comes out after its failed ones.
+    expect(svg).toContain('<title>the balancer put it in rotation (L7OK 200)</title>');
+    expect(svg).toContain('<title>the balancer took it out of rotation (L4CON)</title>');
+    expect(await svgOf('kill-active')).not.toContain('the balancer');
+  });
+
   it('gives every node state its own hue (greys told apart by lightness)', () => {
     const states = STATE_KEYS.map((k) => ({ k, ...hsl(PALETTE[k].colour) }));
     const chromatic = states.filter((s) => s.s >= 0.2);

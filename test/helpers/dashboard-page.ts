@@ -3,7 +3,8 @@
  * test file, a fresh lab per test), and what every test does with a page: open a lab's
  * dashboard, check a view reads cleanly at a laptop's 1280×720 and a phone's width (no cut-off or
  * overlapping text) and save its screenshots (into docs/img with VAULTLAB_SCREENSHOTS=docs/img,
- * as the README's pictures were taken), find a node's card, type a share into its ring.
+ * as the README's pictures were taken), find a node's card, type a share into its ring, and watch a
+ * scenario played live.
  */
 import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -11,7 +12,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest';
-import { dashboardUrl, readControlSecret, startLab, topologyNamed, type RunningLab } from '../../src/lab/index.ts';
+import { runScenario, type ScenarioReport } from '../../src/drill/index.ts';
+import {
+  dashboardUrl,
+  readControlSecret,
+  startLab,
+  topologyNamed,
+  watchCluster,
+  type RunningLab,
+  type WatchServer,
+} from '../../src/lab/index.ts';
 import { chromiumMissing, launchChromium } from './headless-chromium.ts';
 import { layoutProblems } from './page-layout.ts';
 
@@ -95,3 +105,44 @@ export async function enterShare(page: Page, node: string, share: string): Promi
   await card(page, node).locator('[data-role="share"]').fill(share);
   await card(page, node).locator('[data-action="unseal"]').click();
 }
+
+/**
+ * Plays a scenario in real time with a page watching it (the drill starts once the page follows
+ * it), and samples the page every 50 ms until the drill ends: the report and every sample.
+ */
+export async function watchScenario<T>(
+  page: Page,
+  name: string,
+  sample: (page: Page) => Promise<T>,
+): Promise<{ report: ScenarioReport; seen: T[] }> {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  let watching: WatchServer | undefined;
+  const seen: T[] = [];
+  const drill = runScenario(name, {
+    realTime: true,
+    watch: async (cluster) => {
+      watching = await watchCluster(cluster);
+      await page.goto(watching.url);
+      await expect.poll(() => watching!.watchers(), SLOW).toBe(1);
+    },
+  });
+  let done = false;
+  const finished = drill.finally(() => (done = true));
+  try {
+    while (!done) {
+      seen.push(await sample(page));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return { report: await finished, seen };
+  } finally {
+    await finished.catch(() => undefined);
+    await watching?.close();
+  }
+}
+
+/** Which node the page shows active (null while none is). */
+export const shownActive = (page: Page) =>
+  page
+    .locator('body')
+    .getAttribute('data-active')
+    .catch(() => null);

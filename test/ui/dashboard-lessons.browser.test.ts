@@ -10,8 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { runScenario } from '../../src/drill/index.ts';
-import { watchCluster, type WatchServer } from '../../src/lab/index.ts';
-import { card, describeDashboard, enterShare, lookAt, SLOW } from '../helpers/dashboard-page.ts';
+import { card, describeDashboard, enterShare, lookAt, shownActive, SLOW, watchScenario } from '../helpers/dashboard-page.ts';
 
 describeDashboard('the dashboard lessons in headless Chromium', (rig) => {
   it('unseals a node with three shares typed into its ring, and a wrong share resets the ring', async () => {
@@ -114,42 +113,17 @@ describeDashboard('the dashboard lessons in headless Chromium', (rig) => {
   }, 120_000);
 
   it('watches a scenario played live in real time: the kill, then the new active', async () => {
-    const page = await rig.newPage();
-    await page.setViewportSize({ width: 1280, height: 720 });
-    let watching: WatchServer | undefined;
-    const seen: Array<{ active: string | null; modes: string[] }> = [];
-    const drill = runScenario('kill-active', {
-      realTime: true,
-      watch: async (cluster) => {
-        watching = await watchCluster(cluster);
-        await page.goto(watching.url);
-        await expect.poll(() => watching!.watchers(), SLOW).toBe(1);
-      },
-    });
-    let done = false;
-    const finished = drill.finally(() => (done = true));
-    try {
-      while (!done) {
-        const active = await page
-          .locator('body')
-          .getAttribute('data-active')
-          .catch(() => null);
-        const modes = await page
-          .locator('[data-node]')
-          .evaluateAll((els) => els.map((e) => `${(e as any).dataset.node}:${(e as any).dataset.mode}`))
-          .catch(() => []);
-        seen.push({ active, modes });
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      const report = await finished;
-      expect(report.passed).toBe(true);
-      const actives = [...new Set(seen.map((x) => x.active).filter((a): a is string => !!a))];
-      // The page showed the first active, then another, and the first one down in between.
-      expect(actives.length).toBeGreaterThanOrEqual(2);
-      expect(seen.some((x) => x.modes.includes(`${actives[0]}:down`))).toBe(true);
-    } finally {
-      await finished.catch(() => undefined);
-      await watching?.close();
-    }
+    const { report, seen } = await watchScenario(await rig.newPage(), 'kill-active', async (page) => ({
+      active: await shownActive(page),
+      modes: await page
+        .locator('[data-node]')
+        .evaluateAll((els) => els.map((e) => `${(e as any).dataset.node}:${(e as any).dataset.mode}`))
+        .catch(() => [] as string[]),
+    }));
+    expect(report.passed).toBe(true);
+    const actives = [...new Set(seen.map((x) => x.active).filter((a): a is string => !!a))];
+    // The page showed the first active, then another, and the first one down in between.
+    expect(actives.length).toBeGreaterThanOrEqual(2);
+    expect(seen.some((x) => x.modes.includes(`${actives[0]}:down`))).toBe(true);
   }, 120_000);
 });

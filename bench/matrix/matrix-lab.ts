@@ -8,6 +8,7 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { balancerAgrees } from '../../src/lab/index.ts';
 import type { Topology } from '../../src/net/index.ts';
 import { makeBenchTls, type BenchTls } from '../bench-tls.ts';
 import { startSettled } from '../active-node.ts';
@@ -54,12 +55,7 @@ async function main(): Promise<void> {
     data: { data: { v: 'x'.repeat(100) } },
     token: rootToken,
   });
-  const passes = (state: string) => state === 'active' || (spec.balancer === 'standby-ok' && state === 'standby');
-  for (;;) {
-    const servers = await cluster.balancer!.balancer.servers();
-    if (servers.every((s) => s.status === (passes(cluster.get(s.name).node.state) ? 'UP' : 'DOWN'))) break;
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  while (!(await balancerAgrees(cluster.balancer!, cluster.nodes))) await new Promise((r) => setTimeout(r, 20));
   const standby = cluster.nodes.find((n) => n.node.state === 'standby')!;
   const ready: MatrixLabReady = {
     type: 'ready',

@@ -5,7 +5,7 @@
  * 3 times 1 s apart on the drill's clock, then closed, as HAProxy does. Either way the client
  * sees a closed connection: it cannot know whether anything was done (an unknown outcome).
  */
-import { CONNECT_RETRIES, RETRY_TURNAROUND_MS, type SocketlessBalancer } from '../lab/index.ts';
+import { CONNECT_RETRIES, RETRY_TURNAROUND_MS, type HealthRotation } from '../lab/index.ts';
 import type { LogicalRequest } from '../node/index.ts';
 import type { Answer, ClientEnv } from './client-env.ts';
 import { answerOf, askInProcess, forwardInProcess, overClientLink, untilAwake } from './in-process-route.ts';
@@ -21,16 +21,16 @@ export function connectionClosed(why: string): Error {
  */
 export async function landThroughBalancer(
   env: ClientEnv,
-  balancer: SocketlessBalancer,
+  balancer: HealthRotation,
   req: LogicalRequest,
   put: boolean,
   noForwarding: boolean,
 ): Promise<Answer & { location?: string }> {
-  const name = balancer.pick();
-  if (!name) throw connectionClosed("no node passes the balancer's health check");
-  const n = env.cluster.get(name);
+  const picked = balancer.pick();
+  if (!picked) throw connectionClosed("no node passes the balancer's health check");
+  const n = env.cluster.get(picked.name);
   for (let retry = 0; !n.up; retry++) {
-    if (retry === CONNECT_RETRIES) throw connectionClosed(`${name} refused ${CONNECT_RETRIES + 1} connection attempts`);
+    if (retry === CONNECT_RETRIES) throw connectionClosed(`${n.name} refused ${CONNECT_RETRIES + 1} connection attempts`);
     await env.clock.sleep(RETRY_TURNAROUND_MS);
   }
   if (noForwarding) return askInProcess(env, n, req, put);

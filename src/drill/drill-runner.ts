@@ -7,7 +7,7 @@
  */
 import { SimClock } from '../clock/index.ts';
 import { crashHoldMs, LAB_TIMINGS, type Timings } from '../ha/index.ts';
-import type { Cluster } from '../lab/index.ts';
+import { balancerAgrees, type Cluster } from '../lab/index.ts';
 import { checkHistory, lostWrites, type FinalState, type Violation } from './checker.ts';
 import { clientDowntimeMs } from './client-downtime.ts';
 import { runClient, type ClientTally } from './drill-client.ts';
@@ -123,24 +123,17 @@ async function startUp(dc: DrillCluster, history: History, spec: DrillSpec, hold
   await dc.finish(cluster.unsealAll(init.keys));
   if (!(await settled(dc, 10 * hold))) throw new Error('the drill cluster never elected an active node');
   // A balancer takes every node as up until its checks say otherwise: the load starts once they have.
-  if (spec.balancer) await balancerDecided(dc, spec.balancer);
+  if (spec.balancer) await balancerDecided(dc, spec.balancer.check);
   // Keep every version, so the checker can tell exactly which acknowledged write a version holds.
   await dc.finish(cluster.active()!.node.handle({ operation: 'update', path: 'secret/config', data: { max_versions: 10_000 }, token }));
   return { token, keys: init.keys };
 }
 
-/**
- * Lets time pass until the balancer's view matches the cluster: each node fully UP when its
- * check passes (the active; with standby-ok the standbys too) and fully DOWN otherwise; or as
- * long as the slowest decision can take. At start-up every node failed its first checks
- * (uninitialized, then sealed), so the active needs `rise` passes before it takes traffic.
- */
-async function balancerDecided(dc: DrillCluster, b: NonNullable<DrillSpec['balancer']>): Promise<void> {
-  const passes = (state: string) => state === 'active' || (b.mode === 'standby-ok' && state === 'standby');
-  const decided = async () =>
-    (await dc.cluster.balancer!.balancer.servers()).every((s) => s.status === (passes(dc.cluster.get(s.name).node.state) ? 'UP' : 'DOWN'));
-  const { interMs, fall, rise } = b.check;
-  for (let waited = 0; waited < interMs * (Math.max(fall, rise) + 2) && !(await decided()); waited += 20) await dc.wait(20);
+/** Lets time pass until the balancer's view matches the cluster (balancerAgrees), or as long as the slowest decision can take. */
+async function balancerDecided(dc: DrillCluster, { interMs, fall, rise }: NonNullable<DrillSpec['balancer']>['check']): Promise<void> {
+  const { balancer, nodes } = dc.cluster;
+  for (let waited = 0; waited < interMs * (Math.max(fall, rise) + 2) && !(await balancerAgrees(balancer!, nodes)); waited += 20)
+    await dc.wait(20);
 }
 
 /** The load window: clients run while faults fire and probes look at their times. */

@@ -4,7 +4,7 @@
  * Steps run in order on one cursor, so a scenario reads like the runbook of a failover
  * drill; nothing in a scenario file is code.
  */
-import { actsOnStorage, actsOnZone, DEFAULT_CHECK, type BalancerMode } from '../lab/index.ts';
+import { actsOnStorage, actsOnZone, balancerCheck, type BalancerMode } from '../lab/index.ts';
 import { topologyPreset } from '../net/index.ts';
 import type { CheckId } from './checker.ts';
 import {
@@ -135,16 +135,9 @@ export function compileScenario(s: Scenario, seed: number): { spec: DrillSpec; e
   return { spec, expectations };
 }
 
-/** The drill's balancer: the scenario's knobs over HAProxy's defaults (a check times out at inter, at least 2 s, as `up --lb-inter` sets it). */
-function drillBalancer(b: ScenarioBalancer): DrillBalancer {
-  const interMs = b.interMs ?? DEFAULT_CHECK.interMs;
-  const check = {
-    interMs,
-    fall: b.fall ?? DEFAULT_CHECK.fall,
-    rise: b.rise ?? DEFAULT_CHECK.rise,
-    timeoutMs: Math.max(interMs, DEFAULT_CHECK.timeoutMs),
-  };
-  return { mode: b.mode, check, ...(b.advertise && { advertise: true }) };
+/** The drill's balancer: the scenario's knobs over HAProxy's defaults, as `up --lb` takes them. */
+function drillBalancer({ mode, advertise, ...knobs }: ScenarioBalancer): DrillBalancer {
+  return { mode, check: balancerCheck(knobs), ...(advertise && { advertise: true }) };
 }
 
 /** The drill a scenario plays with a given seed. */

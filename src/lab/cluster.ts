@@ -102,7 +102,7 @@ export class Cluster {
       if (network) cluster.timeline.add({ time: clock.now(), node: 'lab', type: 'action', detail: describeTopology(network.topology) });
       // Every node's first cluster certificates exist before anything can fail over.
       await Promise.all(nodes.map((n) => n.identities?.ready()));
-      if (lbUrl) cluster.balancer = await openLabBalancer(opts.balancer!, lbUrl, cluster);
+      if (lbUrl) cluster.balancer = await openLabBalancer(opts.balancer!, lbUrl, cluster, sockets);
     } catch (err) {
       await cluster.close();
       throw err;

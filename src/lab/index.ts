@@ -37,9 +37,10 @@ export type { LabStatus, LockStatus, NodeStatus } from './lab-status.ts';
 export type { UnsealOutcome } from './lab-keys.ts';
 export { checkUpFlags, topologyNamed, type BalancerChoice, type UpChoice, type UpFlags } from './up-options.ts';
 export { balancerPort, controlPort, describePorts, MAX_NODES, nodeApiPort, nodeClusterPort } from './port-plan.ts';
-export type { LabBalancer, LabBalancerOptions } from './lab-balancer.ts';
-export type { SocketlessBalancer } from './balancer/socketless-balancer.ts';
+export { balancerAgrees, type LabBalancer, type LabBalancerOptions } from './lab-balancer.ts';
+export type { HealthRotation } from './balancer/health-rotation.ts';
 export {
+  balancerCheck,
   CONNECT_RETRIES,
   DEFAULT_CHECK,
   describeCheck,

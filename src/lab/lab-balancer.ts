@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Clock } from '../clock/index.ts';
+import { DEFAULT_HEALTH_CODES } from '../node/index.ts';
 import {
   BuiltinBalancer,
   DEFAULT_CHECK,
@@ -24,7 +25,7 @@ import {
   type Probe,
 } from './balancer/index.ts';
 import { PASSING_STATUS } from './balancer/check-settings.ts';
-import { SocketlessBalancer } from './balancer/socketless-balancer.ts';
+import { HealthRotation } from './balancer/health-rotation.ts';
 import { freePort } from './balancer/free-port.ts';
 import type { LabNetwork } from './lab-network.ts';
 import type { LabNode } from './lab-node.ts';
@@ -51,7 +52,7 @@ export interface LabBalancerOptions {
 export interface LabBalancer {
   balancer: Balancer;
   /** In a lab without sockets, the balancer drill clients ask where their connection lands. */
-  socketless?: SocketlessBalancer;
+  socketless?: HealthRotation;
   /** The address clients use (in a lab without sockets, one never dialled). */
   url: string;
   /** With HAProxy: the config it runs. */
@@ -77,8 +78,11 @@ export interface BalancerLab {
 /** The address of a balancer in a lab without sockets: never dialled, but a Location can name it. */
 export const SOCKETLESS_BALANCER_URL = 'http://balancer.invalid';
 
-/** Opens the balancer at `url` in front of the lab's nodes. */
-export async function openLabBalancer(o: LabBalancerOptions, url: string, lab: BalancerLab): Promise<LabBalancer> {
+/**
+ * Opens the balancer at `url` in front of the lab's nodes; in a lab without sockets, the
+ * health rotation its drill clients ask (at SOCKETLESS_BALANCER_URL).
+ */
+export async function openLabBalancer(o: LabBalancerOptions, url: string, lab: BalancerLab, sockets: boolean): Promise<LabBalancer> {
   const check = { ...DEFAULT_CHECK, ...o.check };
   const mode = o.mode ?? 'active';
   const report = (server: string, detail: string) => lab.timeline.add({ time: lab.clock.now(), node: server, type: 'balancer', detail });
@@ -88,10 +92,11 @@ export async function openLabBalancer(o: LabBalancerOptions, url: string, lab: B
     report(c.server, `marked ${c.to.toUpperCase()} (${c.view.lastCheck})`);
     for (const fn of listeners) fn(c);
   };
-  if (url === SOCKETLESS_BALANCER_URL) {
+  if (!sockets) {
     const servers = lab.nodes.map((n) => ({ name: n.name, host: 'detached', port: 0 }));
     const probe = inProcessProbe(lab, mode, check);
-    const socketless = new SocketlessBalancer({ mode, check, servers, probe, clock: lab.clock, onChange });
+    const address = { host: new URL(url).hostname, port: 0 };
+    const socketless = new HealthRotation({ mode, check, servers, probe, clock: lab.clock, address, onChange }).start();
     report('lab', `built-in balancer, ${mode}, ${describeCheck(check)}`);
     return { balancer: socketless, socketless, url, onChange: subscribe, close: () => socketless.close() };
   }
@@ -133,7 +138,7 @@ export async function openLabBalancer(o: LabBalancerOptions, url: string, lab: B
  * node refuses the connection; a paused one never answers, so the check times out.
  */
 function inProcessProbe(lab: BalancerLab, mode: BalancerMode, check: BalancerCheck): Probe {
-  const codes = { standbyOk: mode === 'standby-ok', activeCode: 200, standbyCode: 429, sealedCode: 503, uninitCode: 501 };
+  const codes = { standbyOk: mode === 'standby-ok', ...DEFAULT_HEALTH_CODES };
   return async (server) => {
     const n = lab.nodes.find((x) => x.name === server.name)!;
     if (!n.up) return { ok: false, status: 'L4CON' };
@@ -155,4 +160,16 @@ async function serversOf(lab: BalancerLab): Promise<BalancedServer[]> {
     servers.push({ name: n.name, host: at.host, port: at.port });
   }
   return servers;
+}
+
+/**
+ * Whether the balancer's view matches the cluster: each node fully UP when its check passes
+ * (the active; with standby-ok the standbys too) and fully DOWN otherwise, none on its way.
+ * At start-up every node failed its first checks (uninitialized, then sealed), so the active
+ * needs `rise` passes before this holds: drills and benches start their load once it does.
+ */
+export async function balancerAgrees(lb: LabBalancer, nodes: readonly LabNode[]): Promise<boolean> {
+  const passes = (state: string) => state === 'active' || (lb.balancer.mode === 'standby-ok' && state === 'standby');
+  const state = (name: string) => nodes.find((n) => n.name === name)?.node.state ?? 'stopped';
+  return (await lb.balancer.servers()).every((s) => s.status === (passes(state(s.name)) ? 'UP' : 'DOWN'));
 }

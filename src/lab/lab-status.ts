@@ -116,9 +116,10 @@ async function lockStatus(cluster: Cluster): Promise<LockStatus> {
   const v = await cluster.backend.lock(StorageKeys.lock, '', { holder: 'vaultlab-status', ttlMs: t.lockTtlMs }).value();
   if (!v.held) return { held: false, holder: null, holder_address: null, term: null, lease_remaining_ms: null, ...ttl };
   const address = v.value ? ((JSON.parse(v.value) as { apiAddr?: string }).apiAddr ?? null) : null;
-  // The lab's holder ids begin with the node's name; the address alone is ambiguous when every node advertises the balancer.
-  const byHolder = cluster.nodes.find((n) => v.holder?.startsWith(`${n.name}-`));
-  const holder = byHolder?.name ?? cluster.nodes.find((n) => n.apiAddr === address)?.name ?? v.holder ?? null;
+  // By holder id, as a node tells its own entry (the address is every node's when each advertises the balancer);
+  // by address for an entry left by an earlier run of the lab, whose ids were others.
+  const owner = v.holder ? cluster.nodes.find((n) => n.leadership.isOwnEntry(v.holder!)) : undefined;
+  const holder = (owner ?? cluster.nodes.find((n) => n.apiAddr === address))?.name ?? v.holder ?? null;
   const left = v.expires === undefined ? null : Math.max(0, v.expires - cluster.clock.now());
   return { held: true, holder, holder_address: address, term: v.term ?? null, lease_remaining_ms: left, ...ttl };
 }

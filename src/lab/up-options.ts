@@ -5,7 +5,7 @@
  */
 import { TIMING_PROFILES, withLockTtl, type Timings } from '../ha/index.ts';
 import { readTopologyFile, TOPOLOGY_PRESETS, type Topology } from '../net/index.ts';
-import { DEFAULT_CHECK, type BalancerCheck, type BalancerKind, type BalancerMode } from './balancer/index.ts';
+import { balancerCheck, type BalancerCheck, type BalancerKind, type BalancerMode } from './balancer/index.ts';
 import { parseGoDuration } from '../net/words-door.ts';
 import { highestPort, MAX_NODES, MIN_BASE_PORT } from './port-plan.ts';
 
@@ -135,14 +135,13 @@ function checkBalancer(f: UpFlags): BalancerChoice | undefined {
     return undefined;
   }
   const { kind, mode } = balancerWords(f.lb);
-  const check: BalancerCheck = { ...DEFAULT_CHECK };
-  if (f.lbInter !== undefined) {
-    check.interMs = duration('--lb-inter', f.lbInter, 10, 60_000);
-    // HAProxy times a check out at `inter` unless `timeout check` says otherwise; the lab keeps the default's 2 s floor.
-    check.timeoutMs = Math.max(check.interMs, DEFAULT_CHECK.timeoutMs);
-  }
-  if (f.lbFall !== undefined) check.fall = wholeNumber('--lb-fall', f.lbFall, 1, 100, 'a whole number from 1 to 100');
-  if (f.lbRise !== undefined) check.rise = wholeNumber('--lb-rise', f.lbRise, 1, 100, 'a whole number from 1 to 100');
+  const whole = (flag: string, v: string | undefined) =>
+    v === undefined ? undefined : wholeNumber(flag, v, 1, 100, 'a whole number from 1 to 100');
+  const check = balancerCheck({
+    interMs: f.lbInter === undefined ? undefined : duration('--lb-inter', f.lbInter, 10, 60_000),
+    fall: whole('--lb-fall', f.lbFall),
+    rise: whole('--lb-rise', f.lbRise),
+  });
   if (f.apiAddr !== undefined && f.apiAddr !== 'lb') throw bad('--api-addr', 'lb (every node advertises the balancer)', f.apiAddr);
   return { kind, mode, check, advertise: f.apiAddr === 'lb' };
 }

@@ -12,7 +12,7 @@ export { leafState, nodeMachine, type NodeState, type NodeMachineEvent } from '.
 export type { NodeEvent, NodeEventListener } from './core/node-events.ts';
 export { VAULT_VERSION } from './version.ts';
 export type { ClusterIdentity, NodeOptions } from './core/node-options.ts';
-export type { HealthQuery } from './core/node-status.ts';
+export { DEFAULT_HEALTH_CODES, type HealthQuery } from './core/node-status.ts';
 export { authorize } from './logical/policy/index.ts';
 export type { TokenEntry } from './logical/token/token-entry.ts';
 export type { MountEntry } from './logical/mounts.ts';

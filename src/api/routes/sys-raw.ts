@@ -6,7 +6,7 @@
  * unauthenticated limit: a sealed cluster's answers cost nothing to ask for.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { BadRequestError, type VaultNode } from '../../node/index.ts';
+import { BadRequestError, DEFAULT_HEALTH_CODES, type VaultNode } from '../../node/index.ts';
 import { UNAUTHENTICATED_BODY_LIMIT } from '../body-allowance.ts';
 import { requestBody } from '../body-parser.ts';
 import { sendErrors, sendJson, sendNoContent } from '../reply.ts';
@@ -108,10 +108,10 @@ async function requireRoot(node: VaultNode, req: FastifyRequest): Promise<void> 
 }
 
 const HEALTH_CODES = {
-  activecode: 200,
-  standbycode: 429,
-  sealedcode: 503,
-  uninitcode: 501,
+  activecode: DEFAULT_HEALTH_CODES.activeCode,
+  standbycode: DEFAULT_HEALTH_CODES.standbyCode,
+  sealedcode: DEFAULT_HEALTH_CODES.sealedCode,
+  uninitcode: DEFAULT_HEALTH_CODES.uninitCode,
   drsecondarycode: 472,
   performancestandbycode: 473,
 };

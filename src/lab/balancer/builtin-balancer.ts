@@ -12,8 +12,8 @@ import net, { type Socket } from 'node:net';
 import type { Clock } from '../../clock/index.ts';
 import type { Balancer, BalancerServerView } from './balancer.ts';
 import { CONNECT_RETRIES, RETRY_TURNAROUND_MS, type BalancerCheck, type BalancerMode } from './check-settings.ts';
-import { HealthPoller, type BalancedServer, type HealthChange, type Probe } from './health-poller.ts';
-import { RoundRobin } from './round-robin.ts';
+import type { BalancedServer, HealthChange, Probe } from './health-poller.ts';
+import { HealthRotation } from './health-rotation.ts';
 
 /** How to run the built-in balancer. */
 export interface BuiltinBalancerOptions {
@@ -39,24 +39,22 @@ interface Pair {
 /** The built-in layer-4 balancer. Make one with `BuiltinBalancer.open`. */
 export class BuiltinBalancer implements Balancer {
   readonly kind = 'builtin';
-  private readonly poller: HealthPoller;
   private readonly open = new Map<string, Set<Pair>>();
-  private readonly total = new Map<string, number>();
-  private readonly rotation: RoundRobin;
+  private readonly rotation: HealthRotation;
 
   private constructor(
     private readonly server: net.Server,
     private readonly options: BuiltinBalancerOptions,
     readonly address: { host: string; port: number },
   ) {
-    this.rotation = new RoundRobin(options.servers);
-    for (const s of options.servers) {
-      this.open.set(s.name, new Set());
-      this.total.set(s.name, 0);
-    }
-    this.poller = new HealthPoller(options.servers, options.check, options.probe, options.clock, (change) => {
-      if (change.to === 'down') this.shutSessions(change.server);
-      options.onChange?.(change);
+    for (const s of options.servers) this.open.set(s.name, new Set());
+    this.rotation = new HealthRotation({
+      ...options,
+      address,
+      onChange: (change) => {
+        if (change.to === 'down') this.shutSessions(change.server);
+        options.onChange?.(change);
+      },
     });
     server.on('connection', (socket) => this.accept(socket));
   }
@@ -68,7 +66,7 @@ export class BuiltinBalancer implements Balancer {
     await once(server, 'listening');
     const bound = server.address() as net.AddressInfo;
     const balancer = new BuiltinBalancer(server, options, { host: bound.address, port: bound.port });
-    balancer.poller.start();
+    balancer.rotation.start();
     return balancer;
   }
 
@@ -80,16 +78,12 @@ export class BuiltinBalancer implements Balancer {
     return this.options.check;
   }
 
-  async servers(): Promise<BalancerServerView[]> {
-    return this.options.servers.map((s) => ({
-      name: s.name,
-      ...this.poller.view(s.name),
-      sessions: { total: this.total.get(s.name)!, current: this.open.get(s.name)!.size },
-    }));
+  servers(): Promise<BalancerServerView[]> {
+    return this.rotation.servers((name) => this.open.get(name)!.size);
   }
 
   async close(): Promise<void> {
-    this.poller.stop();
+    await this.rotation.close();
     const closed = once(this.server, 'close');
     this.server.close();
     for (const name of this.open.keys()) this.shutSessions(name, true);
@@ -97,14 +91,13 @@ export class BuiltinBalancer implements Balancer {
   }
 
   private accept(client: Socket): void {
-    const target = this.rotation.next((name) => this.poller.isUp(name));
+    const target = this.rotation.pick();
     // No server passes: the connection is closed at once, as HAProxy does in TCP mode.
     if (!target) return void client.destroy();
     client.pause();
     const sessions = this.open.get(target.name)!;
     const pair: Pair = { client, server: undefined, established: false };
     sessions.add(pair);
-    this.total.set(target.name, this.total.get(target.name)! + 1);
     const end = () => {
       sessions.delete(pair);
       client.destroy();

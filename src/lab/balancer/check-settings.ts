@@ -25,6 +25,17 @@ export interface BalancerCheck {
 /** HAProxy's defaults. */
 export const DEFAULT_CHECK: BalancerCheck = { interMs: 2000, fall: 3, rise: 2, timeoutMs: 2000 };
 
+/**
+ * A check from the knobs given and HAProxy's defaults for the rest. HAProxy times a check out
+ * at `inter` unless `timeout check` says otherwise; the lab keeps the default's 2 s as a floor,
+ * so a short `inter` on a loaded machine does not turn a slow answer into a failed check.
+ */
+export function balancerCheck(knobs: { interMs?: number; fall?: number; rise?: number }): BalancerCheck {
+  const interMs = knobs.interMs ?? DEFAULT_CHECK.interMs;
+  const { fall = DEFAULT_CHECK.fall, rise = DEFAULT_CHECK.rise } = knobs;
+  return { interMs, fall, rise, timeoutMs: Math.max(interMs, DEFAULT_CHECK.timeoutMs) };
+}
+
 /** The check's knobs in HAProxy's words: "inter 2s fall 3 rise 2". */
 export function describeCheck(c: BalancerCheck): string {
   const inter = c.interMs % 1000 === 0 ? `${c.interMs / 1000}s` : `${c.interMs}ms`;

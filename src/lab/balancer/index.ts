@@ -2,6 +2,7 @@
 export type { Balancer, BalancerServerView } from './balancer.ts';
 export { BuiltinBalancer, type BuiltinBalancerOptions } from './builtin-balancer.ts';
 export {
+  balancerCheck,
   CONNECT_RETRIES,
   DEFAULT_CHECK,
   describeCheck,

@@ -56,6 +56,14 @@ export interface HealthQuery {
   uninitCode: number;
 }
 
+/** Vault's status codes for sys/health when the query names none: what a load balancer's check sees. */
+export const DEFAULT_HEALTH_CODES = {
+  activeCode: 200,
+  standbyCode: 429,
+  sealedCode: 503,
+  uninitCode: 501,
+} as const satisfies Omit<HealthQuery, 'standbyOk'>;
+
 /** `GET sys/health`: the status code chosen by Vault's precedence, and the body. */
 export function health(f: StatusFacts, q: HealthQuery): { status: number; body: Record<string, unknown> } {
   const sealed = f.state !== 'active' && f.state !== 'standby';

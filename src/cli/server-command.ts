@@ -1,5 +1,6 @@
 /** `vaultlab server -dev` and `vaultlab server -config=FILE`: one node, in the foreground until Ctrl-C. */
 import type { Command } from 'commander';
+import { TIMING_PROFILES } from '../ha/index.ts';
 import { startDevServer, startServer } from '../lab/index.ts';
 import { out, type Run, UsageError, warn } from './output.ts';
 import { readServerConfig } from './server-config.ts';
@@ -63,6 +64,7 @@ interface ServerOpts {
   devKvV1?: boolean;
   devNoStoreToken?: boolean;
   config?: string;
+  timings?: string;
 }
 
 /**
@@ -100,12 +102,19 @@ export function registerServer(program: Command, run: Run): void {
     .option('--dev-kv-v1', 'mount secret/ as KV v1 instead of v2')
     .option('--dev-no-store-token', "do not store the root token in vaultlab's token file")
     .option('--config <file>', 'a Vault server config file')
+    .option(
+      '--timings <profile>',
+      `vaultlab's HA durations with -config on etcd: ${Object.keys(TIMING_PROFILES).join(', ')} (default vault)`,
+    )
     .action((o: ServerOpts) =>
       run(async () => {
         if (o.dev) return runDev(o);
         if (!o.config) throw new UsageError('server needs -dev or -config=FILE');
         const notes: string[] = [];
-        const s = await startServer(readServerConfig(o.config, notes));
+        const timings = o.timings === undefined ? undefined : TIMING_PROFILES[o.timings];
+        if (o.timings !== undefined && (!timings || !Object.hasOwn(TIMING_PROFILES, o.timings)))
+          throw new UsageError(`-timings must be one of ${Object.keys(TIMING_PROFILES).join(', ')}, not ${JSON.stringify(o.timings)}`);
+        const s = await startServer({ ...readServerConfig(o.config, notes), timings });
         [...notes, ...s.warnings].forEach(warn);
         out(
           `==> vaultlab server started (uninitialized or sealed) at ${s.apiAddr} (storage: ${s.storage})\n    run: VAULT_ADDR=${s.apiAddr} vaultlab operator init`,

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseHcl } from '../hcl/index.ts';
 import type { ServerConfig } from '../lab/index.ts';
+import { etcdStorageConfig } from './etcd-storage-config.ts';
 import { flag, listenerTls } from './listener-tls-config.ts';
 import { UsageError } from './output.ts';
 
@@ -20,6 +21,9 @@ function truthy(v: unknown): boolean {
 export function parseServerConfig(text: string, notes: string[] = []): ServerConfig {
   const tree = parseHcl(text);
   const [storageType, storage] = one(tree.storage, 'storage');
+  const [listenerType, listener] = one(tree.listener, 'listener');
+  if (listenerType !== 'tcp') throw new UsageError(`config: listener "${listenerType}" is not supported (use tcp)`);
+  if (storageType === 'etcd') return { ...common(tree, listener), storage: etcdStorageConfig(storage, notes) };
   let type: 'inmem' | 'level';
   if (storageType === 'inmem') type = 'inmem';
   else if (storageType === 'level') type = 'level';
@@ -31,16 +35,23 @@ export function parseServerConfig(text: string, notes: string[] = []): ServerCon
           ? ' (Vault\'s raft fsyncs every write; add sync = "true" to do the same)'
           : ''),
     );
-  } else throw new UsageError(`config: storage "${storageType}" is not supported by vaultlab (use inmem, level, file or raft)`);
-  const [listenerType, listener] = one(tree.listener, 'listener');
-  if (listenerType !== 'tcp') throw new UsageError(`config: listener "${listenerType}" is not supported (use tcp)`);
-  const tls = listenerTls(listener);
+  } else throw new UsageError(`config: storage "${storageType}" is not supported by vaultlab (use inmem, level, file, raft or etcd)`);
   const sync = flag(storage.sync, `storage "${storageType}" sync`);
   if (sync && type !== 'level')
     throw new UsageError(`config: sync applies to storage "level" (and "file" or "raft", which run on it), not "${storageType}"`);
+  return { ...common(tree, listener), storage: { type, path: storage.path === undefined ? undefined : String(storage.path), sync } };
+}
+
+/** What every storage shares: the listener, the advertised addresses, the UI switch. */
+function common(tree: Record<string, unknown>, listener: Record<string, unknown>): Omit<ServerConfig, 'storage'> {
+  const tls = listenerTls(listener);
   return {
-    storage: { type, path: storage.path === undefined ? undefined : String(storage.path), sync },
-    listener: { address: String(listener.address ?? '127.0.0.1:8200'), tlsDisable: tls === undefined, tls },
+    listener: {
+      address: String(listener.address ?? '127.0.0.1:8200'),
+      tlsDisable: tls === undefined,
+      tls,
+      clusterAddress: listener.cluster_address === undefined ? undefined : String(listener.cluster_address),
+    },
     apiAddr: tree.api_addr === undefined ? undefined : String(tree.api_addr),
     clusterAddr: tree.cluster_addr === undefined ? undefined : String(tree.cluster_addr),
     ui: tree.ui === undefined ? undefined : truthy(tree.ui),

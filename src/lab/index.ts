@@ -1,5 +1,13 @@
 /** The lab: the composition root that builds nodes, backends, listeners and clusters. */
-export { startDevServer, startServer, type DevServer, type RunningServer, type ServerConfig } from './single-server.ts';
+export {
+  startDevServer,
+  startServer,
+  type DevServer,
+  type EmbeddedStorageConfig,
+  type RunningServer,
+  type ServerConfig,
+} from './single-server.ts';
+export type { EtcdStorageConfig } from './etcd-storage.ts';
 export type { ListenerTlsFiles } from './listener-tls-files.ts';
 export { Cluster, type ClusterOptions } from './cluster.ts';
 export { labNodeNames, type LabNode } from './lab-node.ts';

@@ -20,10 +20,11 @@ import {
 } from '../api/index.ts';
 import type { Clock } from '../clock/index.ts';
 import { uuid } from '../crypto/index.ts';
-import { EchoBoard, Leadership, type EchoChannel, type Forwarder, type LeaderInfo, type Timings } from '../ha/index.ts';
+import { EchoBoard, Leadership, type EchoChannel, type Forwarder, type Timings } from '../ha/index.ts';
 import { VAULT_VERSION, VaultNode } from '../node/index.ts';
 import { ClusterClient, ClusterIdentities, ClusterListener } from '../net/index.ts';
 import { StorageLink, type AbstractBackend, type StorageFaults } from '../storage/index.ts';
+import { clusterEchoes } from './cluster-echoes.ts';
 import { nodeApiPort, nodeClusterPort } from './port-plan.ts';
 import { withPort, type LabNetwork } from './lab-network.ts';
 import type { Timeline } from './timeline.ts';
@@ -218,17 +219,6 @@ async function bindApi(
   if (!network) return { api, apiAddr: api.url };
   const link = await network.openClientLink(labNodeName(i), api, { host, port: publicPort });
   return { api, apiAddr: withPort(api.url, link.address.port) };
-}
-
-/** A standby's echoes go to the active over the cluster port; the active lists what its own port heard (nothing while cut off). */
-function clusterEchoes(client: ClusterClient, heardHere: EchoBoard, leader: () => LeaderInfo | undefined): EchoChannel {
-  return {
-    send: (echo) => {
-      const l = leader();
-      if (l) client.echo(l, echo);
-    },
-    heard: () => (client.blocked ? [] : heardHere.heard()),
-  };
 }
 
 /** A lab without sockets forwards nothing: drills drive its nodes directly. */

@@ -4,8 +4,11 @@
  * `vaultlab server -config` (Vault's config file; starts uninitialized and sealed).
  */
 import { buildApp, listen, type Listener, type ListenerTls } from '../api/index.ts';
+import { VAULT_TIMINGS, withLockTtl, type Timings } from '../ha/index.ts';
 import { VaultNode } from '../node/index.ts';
 import { createBackend } from '../storage/index.ts';
+import { openEtcdStorage, type EtcdStorageConfig } from './etcd-storage.ts';
+import { startHaServer } from './ha-server.ts';
 import { loadListenerTls, type ListenerTlsFiles } from './listener-tls-files.ts';
 
 /** A running single node. */
@@ -26,14 +29,24 @@ export interface DevServer extends RunningServer {
   rootToken: string;
 }
 
+/** The embedded storage of one process. */
+export interface EmbeddedStorageConfig {
+  type: 'inmem' | 'level';
+  path?: string;
+  /** Level: fsync each write before acknowledging it. */
+  sync?: boolean;
+}
+
 /** Vault's server configuration, reduced to what vaultlab uses. */
 export interface ServerConfig {
-  storage: { type: 'inmem' | 'level'; path?: string; /** Level: fsync each write before acknowledging it. */ sync?: boolean };
-  /** `tls` unless tls_disable is set (Vault's listeners serve TLS by default). */
-  listener: { address: string; tlsDisable: boolean; tls?: ListenerTlsFiles };
+  storage: EmbeddedStorageConfig | EtcdStorageConfig;
+  /** `tls` unless tls_disable is set (Vault's listeners serve TLS by default); the cluster port's address (default: API port + 1). */
+  listener: { address: string; tlsDisable: boolean; tls?: ListenerTlsFiles; clusterAddress?: string };
   apiAddr?: string;
   clusterAddr?: string;
   ui?: boolean;
+  /** The HA protocol's durations (default: Vault's); storage's lock_timeout sets the lock TTL. */
+  timings?: Timings;
 }
 
 function splitAddress(address: string): { host: string; port: number } {
@@ -78,6 +91,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const { host, port } = splitAddress(config.listener.address);
   // TLS files are read first: a bad one fails the start before storage is opened or a port bound.
   const tls = config.listener.tls && loadListenerTls(config.listener.tls);
+  if (config.storage.type === 'etcd') return startEtcdServer(config, config.storage, host, port, tls);
   const backend =
     config.storage.type === 'inmem'
       ? await createBackend('memory', {})
@@ -102,4 +116,53 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       await backend.close();
     },
   };
+}
+
+/**
+ * A server on etcd: with ha_enabled, one HA node that campaigns for the lock and forwards
+ * while standby (any number of such processes form a cluster); without it, a lone node that
+ * is active once unsealed, as Vault's is on a backend without HA.
+ */
+async function startEtcdServer(
+  config: ServerConfig,
+  etcd: EtcdStorageConfig,
+  host: string,
+  port: number,
+  tls?: ListenerTls,
+): Promise<RunningServer> {
+  const backend = await openEtcdStorage(etcd);
+  const storage = `etcd at ${etcd.endpoints.join(',')} (path ${etcd.prefix}, HA ${etcd.haEnabled ? 'on' : 'off'})`;
+  try {
+    if (!etcd.haEnabled) {
+      const node = await VaultNode.create({ name: 'server', backend, storageType: 'etcd', apiAddr: config.apiAddr ?? '', clusterAddr: '' });
+      const listener = await serve(node, host, port, tls);
+      return {
+        apiAddr: config.apiAddr ?? listener.url,
+        node,
+        storage,
+        warnings: [],
+        close: async () => (await listener.close(), node.close(), await backend.close()),
+      };
+    }
+    const base = config.timings ?? VAULT_TIMINGS;
+    const timings = etcd.lockTimeoutMs === undefined ? base : withLockTtl(base, etcd.lockTimeoutMs);
+    const cluster = config.listener.clusterAddress
+      ? splitAddress(config.listener.clusterAddress)
+      : { host, port: port === 0 ? 0 : port + 1 };
+    const s = await startHaServer({
+      backend,
+      storageType: 'etcd',
+      host,
+      port,
+      tls,
+      cluster,
+      apiAddr: config.apiAddr,
+      clusterAddr: config.clusterAddr,
+      timings,
+    });
+    return { apiAddr: s.apiAddr, node: s.node, storage, warnings: [], close: async () => (await s.close(), await backend.close()) };
+  } catch (err) {
+    await backend.close();
+    throw err;
+  }
 }

@@ -1,6 +1,8 @@
 /** The one place that picks a backend by name (the lab's `storage` setting and the server config). */
 import type { Clock } from '../clock/index.ts';
 import type { AbstractBackend } from './abstract-backend.ts';
+import type { EtcdBackend } from './etcd/etcd-backend.ts';
+import type { EtcdBackendOptions } from './etcd/etcd-options.ts';
 import { LevelBackend } from './level-backend.ts';
 import { MemoryBackend } from './memory-backend.ts';
 
@@ -15,6 +17,15 @@ export interface BackendOptions {
   clock?: Clock;
   /** Level only: fsync every write before acknowledging it (default false). */
   sync?: boolean;
+}
+
+/**
+ * Opens a backend on etcd. The etcd client (gRPC) loads only here, on first use: labs on the
+ * embedded backends, and every CLI verb, start without it.
+ */
+export async function createEtcdBackend(opts: EtcdBackendOptions): Promise<EtcdBackend> {
+  const { EtcdBackend } = await import('./etcd/etcd-backend.ts');
+  return EtcdBackend.open(opts);
 }
 
 /** Opens a backend of the given kind, ready to use. */

@@ -20,7 +20,9 @@ export type {
 export { AbstractBackend, type AbstractBackendOptions, type KeyCursor } from './abstract-backend.ts';
 export { MemoryBackend, type MemoryBackendOptions } from './memory-backend.ts';
 export { LevelBackend, type LevelBackendOptions } from './level-backend.ts';
-export { createBackend, type BackendKind, type BackendOptions } from './create-backend.ts';
+export { createBackend, createEtcdBackend, type BackendKind, type BackendOptions } from './create-backend.ts';
+export type { EtcdBackend } from './etcd/etcd-backend.ts';
+export { DEFAULT_ETCD_PREFIX, DEFAULT_ETCD_REQUEST_TIMEOUT_MS, type EtcdBackendOptions, type EtcdTls } from './etcd/etcd-options.ts';
 export { BackendDecorator, type Gate } from './backend-decorator.ts';
 export { LatencyInjector, type LatencySettings } from './latency-injector.ts';
 export { ErrorInjector, type ErrorSettings } from './error-injector.ts';

@@ -8,6 +8,7 @@ import { createBackend, LevelBackend, type AbstractBackend } from '../../src/sto
 import { backendModelSuite } from './backend-model.suite.ts';
 import { backendSuite } from './backend.suite.ts';
 import { haBackendSuite } from './ha-backend.suite.ts';
+import { haRealtimeSuite } from './ha-realtime.suite.ts';
 
 let root = '';
 let n = 0;
@@ -37,6 +38,21 @@ haBackendSuite('level', async (clock) => {
     reopen: async () => {
       await current.close();
       current = await createBackend('level', { path, clock });
+      return current;
+    },
+    dispose: async () => (await current.close(), await rm(path, { recursive: true, force: true })),
+  };
+});
+
+// The real-time suite's reference: the promises etcd must keep, kept by the embedded lock on the wall clock.
+haRealtimeSuite('level', async () => {
+  const path = dir();
+  let current: AbstractBackend = await createBackend('level', { path });
+  return {
+    backend: current,
+    reopen: async () => {
+      await current.close();
+      current = await createBackend('level', { path });
       return current;
     },
     dispose: async () => (await current.close(), await rm(path, { recursive: true, force: true })),

@@ -13,7 +13,7 @@ import { runNode, startCli } from '../helpers/run-cli.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/vaultlab.js', import.meta.url));
 const LOAD_LOG_HOOK = new URL('../helpers/load-log.mjs', import.meta.url).href;
-const HEAVY = /\/node_modules\/(fastify|@fastify|level|classic-level|abstract-level|autocannon|xstate)\//;
+const HEAVY = /\/node_modules\/(fastify|@fastify|level|classic-level|abstract-level|autocannon|xstate|etcd3|@grpc)\//;
 
 let dev: DevServer;
 let dir: string;

@@ -150,8 +150,60 @@ describe('parseServerConfig', () => {
     ).toEqual({ type: 'level', path: 'd' });
     expect(notes).toHaveLength(1);
   });
+  it("reads storage \"etcd\" with Vault's keys and defaults, and names the keys it ignores", () => {
+    const tcp = 'listener "tcp" {\n address = "127.0.0.1:8200"\n cluster_address = "127.0.0.1:8301"\n tls_disable = 1\n}\n';
+    expect(parseServerConfig(`storage "etcd" {}\n${tcp}`)).toEqual({
+      storage: {
+        type: 'etcd',
+        endpoints: ['http://localhost:2379'],
+        prefix: '/vault/',
+        haEnabled: false,
+        sync: true,
+        requestTimeoutMs: 5000,
+        tlsFiles: {},
+      },
+      listener: { address: '127.0.0.1:8200', tlsDisable: true, clusterAddress: '127.0.0.1:8301' },
+    });
+    const notes: string[] = [];
+    const full = parseServerConfig(
+      `storage "etcd" {
+  address = "http://127.0.0.1:2379, https://127.0.0.2:2379/"
+  path = "lab"
+  ha_enabled = "true"
+  etcd_api = "v3"
+  sync = "false"
+  lock_timeout = "1s"
+  request_timeout = "2500ms"
+  username = "vault"
+  password = "pw"
+  tls_ca_file = "/ca.pem"
+  tls_cert_file = "/c.pem"
+  tls_key_file = "/k.pem"
+  max_receive_size = "100"
+}
+${tcp}`,
+      notes,
+    ).storage;
+    expect(full).toEqual({
+      type: 'etcd',
+      endpoints: ['http://127.0.0.1:2379', 'https://127.0.0.2:2379'],
+      prefix: 'lab/',
+      haEnabled: true,
+      sync: false,
+      lockTimeoutMs: 1000,
+      requestTimeoutMs: 2500,
+      auth: { username: 'vault', password: 'pw' },
+      tlsFiles: { ca: '/ca.pem', cert: '/c.pem', key: '/k.pem' },
+    });
+    expect(notes).toEqual(['storage "etcd": "max_receive_size" not used by vaultlab, ignored']);
+  });
   it.each([
     ['storage "consul" {}\nlistener "tcp" { tls_disable = 1 }', /storage "consul" is not supported/],
+    ['storage "etcd" { etcd_api = "v2" }\nlistener "tcp" { tls_disable = 1 }', /etcd_api "v2" is not supported \(vaultlab speaks etcd's v3 API only\)/],
+    ['storage "etcd" { address = "127.0.0.1:2379" }\nlistener "tcp" { tls_disable = 1 }', /address "127\.0\.0\.1:2379" must be http\(s\):\/\/host:port/],
+    ['storage "etcd" { lock_timeout = "15" }\nlistener "tcp" { tls_disable = 1 }', /lock_timeout "15" is not a duration such as "15s"/],
+    ['storage "etcd" { username = "u" }\nlistener "tcp" { tls_disable = 1 }', /username and password go together/],
+    ['storage "etcd" { ha_enabled = "yes" }\nlistener "tcp" { tls_disable = 1 }', /ha_enabled must be true or false, not "yes"/],
     ['storage "inmem" {}\nlistener "unix" { tls_disable = 1 }', /listener "unix" is not supported/],
     [
       'storage "inmem" {}\nlistener "tcp" { address = "127.0.0.1:1" }',

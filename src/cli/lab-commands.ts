@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import {
   checkFault,
   checkNodeName,
+  ETCD_FAULTS,
   LAB_FAULTS,
   LinkFaultError,
   parseDurationFlag,
@@ -57,7 +58,12 @@ function registerUp(program: Command, run: Run): void {
     .command('up')
     .description('start a local HA lab: N nodes on one storage, initialized (5 shares, threshold 3) and unsealed')
     .option('--nodes <n>', 'number of nodes, 1 to 9', '3')
-    .option('--storage <kind>', 'level (on disk, default) or memory', 'level')
+    .option('--storage <kind>', 'level (on disk, the default), memory, or etcd (with --processes, its default)')
+    .option(
+      '--processes',
+      "run each node as its own `vaultlab server -config` process, on a 3-member etcd the lab starts (Debian's etcd-server) or on level with one node",
+    )
+    .option('--etcd <urls>', 'with --processes: use this running etcd cluster (client URLs, comma-separated) instead of starting one')
     .option('--sync', 'level: fsync every write before acknowledging it (survives a power cut; slower)')
     .option(
       '--base-port <port>',
@@ -152,10 +158,13 @@ function registerFault(program: Command, run: Run): void {
     .command('fault')
     .argument(
       '<node>',
-      "node1, node2, ...; 'storage' for slow-storage, storage-errors and delete-lock; 'active' (or the active node) for step-down; 'link' or 'zone' for the network's faults",
+      "node1, node2, ...; 'storage' for slow-storage, storage-errors and delete-lock; 'active' (or the active node) for step-down; 'link' or 'zone' for the network's faults; 'etcd' for a process lab's etcd",
     )
     .argument('<kind>', LAB_FAULTS.join(' | '))
-    .argument('[words...]', 'link A B WORDS...: latency=50ms jitter=5ms bandwidth=1mbit partition reset; zone Z down')
+    .argument(
+      '[words...]',
+      'link A B WORDS...: latency=50ms jitter=5ms bandwidth=1mbit partition reset; zone Z down; etcd MEMBER kill|restart|pause, etcd quorum',
+    )
     .option(
       '--duration <ms>',
       'end the fault by itself after this many milliseconds (kill, pause, partitions, slow-storage, storage-errors)',
@@ -164,6 +173,7 @@ function registerFault(program: Command, run: Run): void {
     .action((node: string, kind: string, words: string[], o: { duration?: string }) =>
       run(async () => {
         if (node === 'link' || node === 'zone') return networkFault(node, kind, words, o.duration);
+        if (node === 'etcd') return etcdFault(kind, words, o.duration);
         if (words.length > 0) throw new UsageError(`fault ${node} ${kind} takes no more words, not ${JSON.stringify(words.join(' '))}`);
         const lab = runningLab();
         const f = checkLocally(() =>
@@ -198,6 +208,20 @@ async function networkFault(what: 'link' | 'zone', first: string, words: string[
   }
   await control('POST', 'fault-link', { from: first, to: second, words: faultWords }, runningLab());
   out(`Success! link ${first}–${second}: ${faultWords.join(' ')}`);
+  return 0;
+}
+
+/** `fault etcd MEMBER kill|restart|pause` and `fault etcd quorum`: the words are checked here, the member by the lab. */
+async function etcdFault(first: string, words: string[], duration?: string): Promise<number> {
+  const [member, kind] = first === 'quorum' ? [undefined, 'quorum'] : [first, words[0]];
+  const extra = first === 'quorum' ? words : words.slice(1);
+  if (kind === undefined || !(ETCD_FAULTS as readonly string[]).includes(kind) || kind === (member ?? '') || extra.length > 0)
+    throw new UsageError(
+      'usage: vaultlab fault etcd MEMBER kill|restart|pause [--duration MS], or vaultlab fault etcd quorum [--duration MS]',
+    );
+  const durationMs = duration === undefined ? undefined : checkLocally(() => parseDurationFlag(duration));
+  await control('POST', 'fault-etcd', { member, kind, duration_ms: durationMs }, runningLab());
+  out(`Success! etcd ${member ? `${kind} on ${member}` : 'quorum lost'}${durationMs ? ` for ${durationMs} ms` : ''}`);
   return 0;
 }
 

@@ -12,7 +12,9 @@ import {
   describeTopology,
   formatMs,
   startLab,
+  startProcessLab,
   type RunningLab,
+  type RunningProcessLab,
   type UpChoice,
 } from '../lab/index.ts';
 import { labHome } from './client.ts';
@@ -22,7 +24,7 @@ import { untilSignal } from './server-command.ts';
 /** The flags of `vaultlab up`, as typed. */
 export interface UpOptions {
   nodes: string;
-  storage: string;
+  storage?: string;
   sync?: boolean;
   basePort: string;
   sealed?: boolean;
@@ -36,6 +38,8 @@ export interface UpOptions {
   lbFall?: string;
   lbRise?: string;
   apiAddr?: string;
+  processes?: boolean;
+  etcd?: string;
 }
 
 /** Runs the lab until a signal or `down`; exit 0. */
@@ -47,7 +51,9 @@ export async function up(o: UpOptions): Promise<number> {
     throw new UsageError((e as Error).message);
   }
   const home = labHome();
-  const lab = await startLab({ ...choice, sync: o.sync, sealed: o.sealed, tls: o.tls, home });
+  if (choice.processes) return upProcesses(choice, o, home);
+  if (choice.storage === 'etcd') throw new UsageError('--storage etcd needs --processes');
+  const lab = await startLab({ ...choice, storage: choice.storage, sync: o.sync, sealed: o.sealed, tls: o.tls, home });
   if (lab.note) warn(`Note: ${lab.note}`);
   printUp(lab, choice, o, home);
   await Promise.race([untilSignal(), lab.closed]);
@@ -114,4 +120,47 @@ function printUp(lab: RunningLab, choice: UpChoice, o: UpOptions, home: string):
     `Lab control: ${lab.control} (its secret is in ${controlSecretPath(home)}). Try: vaultlab status --all, vaultlab kill node1, vaultlab step-down. Ctrl-C stops the lab.`,
   );
   out(`Dashboard: ${lab.control}/ui/ (\`vaultlab ui\` opens it with the lab's secret)`);
+}
+
+/** `up --processes`: the process lab, served until a signal or `down`. */
+async function upProcesses(choice: UpChoice, o: UpOptions, home: string): Promise<number> {
+  if (o.tls) throw new UsageError('--tls does not combine with --processes yet: its nodes serve plain HTTP on loopback');
+  if (o.sync) throw new UsageError('--sync applies to an in-process level lab; a process lab on level runs without it');
+  if (choice.storage === 'memory') throw new UsageError('--storage memory lives inside one process: use etcd with --processes');
+  const lab = await startProcessLab({ ...choice, storage: choice.storage, sealed: o.sealed, home });
+  if (lab.note) warn(`Note: ${lab.note}`);
+  printProcessLab(lab, choice, o, home);
+  await Promise.race([untilSignal(), lab.closed]);
+  await lab.close();
+  return 0;
+}
+
+/** What `up --processes` says: each node's process and config, etcd's members, and how to reach the lab. */
+function printProcessLab(run: RunningProcessLab, choice: UpChoice, o: UpOptions, home: string): void {
+  const { lab } = run;
+  const t = lab.timings;
+  const store = lab.etcd
+    ? `etcd, ${lab.etcd.members.length} members started by the lab`
+    : lab.endpoints.length
+      ? `etcd at ${lab.endpoints.join(',')}`
+      : 'level';
+  out(
+    `==> vaultlab: ${lab.nodes.length}-node HA cluster is up, one process per node (storage: ${store}; seal: shamir 5/3; timings: ${choice.profile}, lock TTL ${formatMs(t.lockTtlMs)}; ready in ${formatMs(run.readyMs)})`,
+  );
+  for (const n of lab.nodes) out(`    ${n.o.name}  ${n.o.apiAddr}  pid ${n.pid}  vaultlab server -config=${n.o.configFile}`);
+  for (const m of lab.etcd?.members ?? []) out(`    ${m.name}  ${m.clientUrl}  pid ${m.pid}  data ${m.dataDir}`);
+  out(
+    `    each node's log is beside its config; kill is SIGKILL, fault NODE pause is SIGSTOP, fault etcd MEMBER kill|pause, fault etcd quorum`,
+  );
+  out('');
+  out('You may need to set the following environment variables:');
+  out(`    $ export VAULT_ADDR='${lab.nodes[0].o.apiAddr}'`);
+  out(`    $ export VAULT_TOKEN='${run.keys.root_token}'        (or: eval "$(vaultlab env)")`);
+  out('');
+  out(`Unseal Key 1..5 and the Root Token are in ${join(home, 'init.json')}. Lab keys only; never reuse.`);
+  if (o.sealed)
+    out('Every node is sealed: unseal each with `vaultlab operator unseal -address=...` (3 keys per node), or `vaultlab unseal --all`.');
+  out(
+    `Lab control: ${run.control} (its secret is in ${controlSecretPath(home)}). Try: vaultlab status --all, vaultlab kill node1. Ctrl-C stops the lab.`,
+  );
 }

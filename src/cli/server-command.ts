@@ -114,7 +114,7 @@ export function registerServer(program: Command, run: Run): void {
         const timings = o.timings === undefined ? undefined : TIMING_PROFILES[o.timings];
         if (o.timings !== undefined && (!timings || !Object.hasOwn(TIMING_PROFILES, o.timings)))
           throw new UsageError(`-timings must be one of ${Object.keys(TIMING_PROFILES).join(', ')}, not ${JSON.stringify(o.timings)}`);
-        const s = await startServer({ ...readServerConfig(o.config, notes), timings });
+        const s = await startServer({ ...readServerConfig(o.config, notes), timings }, { log: out });
         [...notes, ...s.warnings].forEach(warn);
         out(
           `==> vaultlab server started (uninitialized or sealed) at ${s.apiAddr} (storage: ${s.storage})\n    run: VAULT_ADDR=${s.apiAddr} vaultlab operator init`,

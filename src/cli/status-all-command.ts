@@ -3,7 +3,15 @@
  * lock (holder, term, lease left) and the faults acting on each node; with -watch it redraws
  * in place every INTERVAL until Ctrl-C, as `watch` would, so a failover can be seen happening.
  */
-import { formatMs, parseGoDuration, type BalancerStatus, type LabStatus, type LockStatus, type NodeStatus } from '../lab/client-door.ts';
+import {
+  formatMs,
+  parseGoDuration,
+  type BalancerStatus,
+  type LabStatus,
+  type LockStatus,
+  type NodeStatus,
+  type ProcessesStatus,
+} from '../lab/client-door.ts';
 import { columnize } from './columnize.ts';
 import { control } from './lab-control.ts';
 import { dataText, out, outData, UsageError, type Format } from './output.ts';
@@ -17,7 +25,8 @@ const MIN_WATCH_MS = 100;
 const HEADERS = ['Node', 'Address', 'Initialized', 'Sealed', 'Unseal Progress', 'HA Mode', 'Active Node', 'Term', 'Faults'];
 
 function row(n: NodeStatus): string[] {
-  if (n.ha_mode === 'down') return [n.name, n.api_address, '-', '-', '-', 'down', '-', '-', n.faults.join(',') || '-'];
+  if (n.ha_mode === 'down' || n.ha_mode === 'paused')
+    return [n.name, n.api_address, '-', '-', '-', n.ha_mode, '-', '-', n.faults.join(',') || '-'];
   const progress = n.sealed && n.t ? `${n.progress}/${n.t}` : 'n/a';
   const active = n.ha_mode === 'active' || n.ha_mode === 'standby' ? n.leader_address || '<none>' : '-';
   return [
@@ -36,6 +45,7 @@ function row(n: NodeStatus): string[] {
 /** The lock line: "Lock: node1, term 3, lease 0.62 s left (TTL 1 s, renewed every 333 ms)". */
 function lockLine(lock: LockStatus, nodes: NodeStatus[]): string {
   const knobs = `(TTL ${formatMs(lock.ttl_ms)}, renewed every ${formatMs(lock.renew_interval_ms)})`;
+  if (lock.error) return `Lock: unknown, storage did not answer: ${lock.error} ${knobs}`;
   if (!lock.held) return `Lock: free, no holder ${knobs}`;
   const down = nodes.find((n) => n.name === lock.holder)?.ha_mode === 'down' ? ' (down: its lease runs out unrenewed)' : '';
   const left = lock.lease_remaining_ms === null ? '' : `, lease ${(lock.lease_remaining_ms / 1000).toFixed(2)} s left`;
@@ -66,10 +76,23 @@ function balancerLine(b: BalancerStatus): string {
   return `Balancer: ${b.url} (${b.kind === 'haproxy' ? 'HAProxy' : 'built-in'}, ${b.mode}: ${b.check})${problem}`;
 }
 
-/** The table, the lock line, the balancer's and any trouble, as one frame. */
+/** A process lab's processes: each node's pid, state and config, each etcd member's pid, state and health. */
+function processTable(p: ProcessesStatus): string[] {
+  const nodes = p.nodes.map((n) => [n.name, n.pid === null ? '-' : String(n.pid), n.state, n.config]);
+  const etcd = p.etcd.map((m) => {
+    const health = m.state === 'stopped' ? '' : ` (${m.healthy ? 'healthy' : 'unhealthy'}${m.leader ? ', leader' : ''})`;
+    return [m.name, m.pid === null ? '-' : String(m.pid), m.state, `${m.client_url}${health}`];
+  });
+  const external =
+    p.etcd.length === 0 && p.etcd_endpoints.length > 0 ? [`etcd: ${p.etcd_endpoints.join(',')} (not started by the lab)`] : [];
+  return ['', columnize(['Process', 'Pid', 'State', 'Config or Address'], [...nodes, ...etcd]), ...external];
+}
+
+/** The table, the lock line, the balancer's, a process lab's processes and any trouble, as one frame. */
 function statusTable(s: LabStatus): string {
   const balancer = s.balancer ? [balancerLine(s.balancer)] : [];
-  return [nodeTable(s.nodes, s.balancer), '', lockLine(s.lock, s.nodes), ...balancer, ...troubleLines(s.trouble)].join('\n');
+  const processes = s.processes ? processTable(s.processes) : [];
+  return [nodeTable(s.nodes, s.balancer), '', lockLine(s.lock, s.nodes), ...balancer, ...processes, ...troubleLines(s.trouble)].join('\n');
 }
 
 /** The JSON form: Vault's snake_case, numbers as numbers, the lock as its own object. */
@@ -79,6 +102,7 @@ function statusData(s: LabStatus): Record<string, unknown> {
     nodes: s.nodes,
     lock: s.lock,
     ...(s.balancer ? { balancer: s.balancer } : {}),
+    ...(s.processes ? { processes: s.processes } : {}),
     storage_failure: t.storageFailure ? { since: new Date(t.storageFailure.since).toISOString(), message: t.storageFailure.message } : null,
     storage_warnings: t.storageWarnings,
     campaign_failures: t.campaigns,

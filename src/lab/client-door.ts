@@ -8,6 +8,7 @@ export { CONTROL_SECRET_FILE, controlSecretPath, dashboardUrl, readControlSecret
 export { ControlError, type ControlErrorCode } from './control-errors.ts';
 export { checkFault, checkNodeName, MAX_FAULT_MS, parseDurationFlag, type FaultRequest } from './control-input.ts';
 export { LAB_FAULTS, type LabFault } from './fault-kinds.ts';
+export { ETCD_FAULTS, type EtcdFault } from './processes/etcd-fault-words.ts';
 export { formatMs, parseGoDuration } from '../net/words-door.ts';
 export {
   busyMessage,
@@ -26,7 +27,7 @@ export {
   type LabFile,
   type LabKeys,
 } from './lab-files.ts';
-export type { BalancerServerStatus, BalancerStatus, LabStatus, LockStatus, NodeStatus } from './lab-status.ts';
+export type { BalancerServerStatus, BalancerStatus, LabStatus, LockStatus, NodeStatus, ProcessesStatus } from './lab-status.ts';
 export type { LabTrouble } from './lab-trouble.ts';
 export type { UnsealOutcome } from './lab-keys.ts';
 export { LinkFaultError, parseLinkFaults, type LinkFaults } from '../net/words-door.ts';

@@ -8,14 +8,14 @@
  * lab's secret, POSTs carry a bounded JSON body (a cross-site page cannot send one without
  * a CORS preflight, which is never granted), and every input is checked before the lab moves.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorsFor, statusForError } from '../api/index.ts';
 import { VaultError } from '../node/index.ts';
 import type { Cluster } from './cluster.ts';
 import { checkCaller, checkHost } from './control-auth.ts';
 import { readJsonBody } from './control-body.ts';
 import { ControlError, invalidInput } from './control-errors.ts';
+import { listenControl, routeOf, sendJson as send, type ControlRoute, type Where } from './control-http.ts';
 import { checkFault, checkFields, checkNodeName } from './control-input.ts';
 import type { LabFaults } from './lab-faults.ts';
 import { faultLink, zoneDown } from './link-faults.ts';
@@ -55,16 +55,7 @@ export const CONTROL_MAX_BODY_BYTES = 4096;
 /** The default time allowed for a body to arrive. */
 export const CONTROL_BODY_TIMEOUT_MS = 5000;
 
-interface Route {
-  method: 'GET' | 'POST';
-  run(c: LabControls, body: Record<string, unknown>, at: Where): Promise<unknown>;
-}
-
-/** Where the request reached the lab: the origin it named (a checked loopback one) and the lab's secret. */
-interface Where {
-  origin: string;
-  secret: string;
-}
+type Route = ControlRoute<LabControls>;
 
 const names = (c: LabControls) => c.cluster.nodes.map((n) => n.name);
 
@@ -141,29 +132,6 @@ function checkShare(key: unknown): string {
   return key.trim();
 }
 
-function routeOf(req: IncomingMessage): Route {
-  const path = new URL(req.url ?? '/', 'http://control.invalid').pathname;
-  const verb = path.slice(1);
-  const route = /^[a-z-]+$/.test(verb) && Object.hasOwn(ROUTES, verb) ? ROUTES[verb] : undefined;
-  if (!route)
-    throw new ControlError('CONTROL_NO_ROUTE', `unknown lab action ${JSON.stringify(path)} (one of ${Object.keys(ROUTES).join(', ')})`);
-  if (req.method !== route.method) throw new ControlError('CONTROL_METHOD', `${path} takes ${route.method}, not ${req.method}`);
-  return route;
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  if (res.headersSent) return;
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store' };
-  if (status >= 400) {
-    // A refused request's unread body must not be taken for the next request: drain it (Node's
-    // requestTimeout bounds that) and close, rather than reset a client still sending.
-    headers.connection = 'close';
-    res.req.resume();
-  }
-  res.writeHead(status, headers);
-  res.end(`${JSON.stringify(body)}\n`);
-}
-
 /** What the server holds besides its options: the event hub and the dashboard's files. */
 interface Served {
   hub: LabEventHub;
@@ -198,7 +166,7 @@ async function serve(
       if (req.method !== 'GET') throw new ControlError('CONTROL_METHOD', `/events takes GET, not ${req.method}`);
       return await serveEventStream(s.hub, res);
     }
-    const route = routeOf(req);
+    const route = routeOf(ROUTES, req);
     const body = route.method === 'POST' ? await readJsonBody(req, c.cluster.clock, o.maxBodyBytes, o.bodyTimeoutMs) : {};
     send(res, 200, { ok: true, result: (await route.run(c, body, { origin: `http://${req.headers.host}`, secret: o.secret })) ?? null });
   } catch (err) {
@@ -229,26 +197,10 @@ export async function startControlServer(
   opts: ControlServerOptions,
 ): Promise<{ url: string; watchers(): number; close(): Promise<void> }> {
   const bounds = { maxBodyBytes: CONTROL_MAX_BODY_BYTES, bodyTimeoutMs: CONTROL_BODY_TIMEOUT_MS, ...opts };
-  let o: Required<ControlServerOptions> | undefined;
   const served: Served = { hub: new LabEventHub(c.cluster), ui: loadUiFiles() };
-  // Node's own bounds on slow headers; the body has its own timer on the lab's clock.
-  const server: Server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, (req, res) => {
-    if (o) void serve(c, o, served, req, res);
-    else send(res, 503, { errors: ['the lab is starting'] });
+  const listener = await listenControl(opts.port, (port) => {
+    const o: Required<ControlServerOptions> = { ...bounds, port };
+    return (req, res) => void serve(c, o, served, req, res);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  o = { ...bounds, port };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    watchers: () => served.hub.subscribers,
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return { url: listener.url, watchers: () => served.hub.subscribers, close: listener.close };
 }

@@ -29,7 +29,16 @@ export interface HaServerOptions {
   apiAddr?: string;
   clusterAddr?: string;
   timings: Timings;
+  /** Where the server's log lines go (default: none). */
+  log?: (line: string) => void;
 }
+
+/** Vault's log words for a node's state changes, so a process lab's logs read like Vault's. */
+const STATE_LINES: Record<string, string> = {
+  standby: '[INFO]  core: entering standby mode',
+  active: '[INFO]  core: acquired lock, enabling active operation',
+  sealed: '[INFO]  core: vault is sealed',
+};
 
 /** A running HA server: its node and addresses, and how to stop it (the lock is given back first). */
 export interface HaServer {
@@ -42,6 +51,7 @@ export interface HaServer {
 /** Starts one HA node in this process; it stays sealed until an operator unseals it. */
 export async function startHaServer(o: HaServerOptions): Promise<HaServer> {
   const clock = new RealClock();
+  const log = (line: string) => o.log?.(`${new Date(clock.now()).toISOString()} ${line}`);
   const host = hostname();
   const cluster = await ClusterListener.bind(o.cluster.host, o.cluster.port);
   const api = await bindListener(o.host, o.port, { tls: o.tls }).catch(async (err: unknown) => {
@@ -65,6 +75,10 @@ export async function startHaServer(o: HaServerOptions): Promise<HaServer> {
     holderId: `${host}-${uuid().slice(0, 8)}`,
     advertise: { apiAddr, clusterAddr },
     echoes: { channel: clusterEchoes(client, heardHere, () => leadership.leader()), hostname: host, version: VAULT_VERSION },
+    report: (e) => {
+      if (e.event === 'lost') log(`[WARN]  core: leadership lost, stopping active operation: term ${e.term}: ${e.detail ?? ''}`);
+      if (e.event === 'retry') log(`[ERROR] core: failed to acquire lock: ${e.detail ?? ''}`);
+    },
   });
   node = await VaultNode.create(
     {
@@ -82,6 +96,7 @@ export async function startHaServer(o: HaServerOptions): Promise<HaServer> {
   const served = node;
   served.onEvent((e) => {
     if (e.type !== 'state') return;
+    if (Object.hasOwn(STATE_LINES, e.to)) log(STATE_LINES[e.to]);
     cluster.serve(served.clusterIdentity());
     if (e.from === 'standby') void (e.to === 'stopped' ? client.close() : client.retire());
   });

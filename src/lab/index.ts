@@ -66,3 +66,5 @@ export { describeTopology } from './topology-words.ts';
 export { cutZone, faultLink, zoneDown, ZONE_DOWN } from './link-faults.ts';
 export type { LabNetwork } from './lab-network.ts';
 export { watchCluster, type WatchServer } from './watch-server.ts';
+export { startProcessLab, type RunningProcessLab } from './processes/process-runner.ts';
+export { ETCD_FAULTS, type EtcdFault } from './processes/etcd-fault-words.ts';

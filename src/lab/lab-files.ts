@@ -37,7 +37,9 @@ export interface LabFile {
   pid: number;
   control: string;
   /** Which storage the lab runs on: a memory lab's keys die with it. */
-  storage?: 'level' | 'memory';
+  storage?: 'level' | 'memory' | 'etcd';
+  /** Each node is its own process (`up --processes`). */
+  processes?: true;
   /** With TLS (`up --tls`): the absolute path of the lab CA's certificate, what VAULT_CACERT names. */
   caCert?: string;
   /** With a topology (`up --topology`): its name. */

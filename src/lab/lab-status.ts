@@ -23,7 +23,8 @@ export interface NodeStatus {
   progress: number | null;
   /** The unseal attempt's nonce ('' when none is in progress), as the node's seal-status shows it. */
   nonce: string | null;
-  ha_mode: 'active' | 'standby' | 'sealed' | 'uninitialized' | 'down';
+  /** 'paused': a process lab's node stopped by SIGSTOP, which answers nothing until resumed. */
+  ha_mode: 'active' | 'standby' | 'sealed' | 'uninitialized' | 'down' | 'paused';
   /** The active node's API address as this node knows it (its sys/leader leader_address); '' when it knows none. */
   leader_address: string;
   /** The lock term this node holds while active (0 otherwise). */
@@ -45,6 +46,8 @@ export interface LockStatus {
   lease_remaining_ms: number | null;
   ttl_ms: number;
   renew_interval_ms: number;
+  /** Why the lock could not be read (a process lab's etcd without quorum); the other fields are then unknown. */
+  error?: string;
 }
 
 /** One node as the balancer's checks see it. */
@@ -71,6 +74,22 @@ export interface BalancerStatus {
   error?: string;
 }
 
+/** A process lab's processes: each node's, and each etcd member's with its health. */
+export interface ProcessesStatus {
+  nodes: Array<{ name: string; pid: number | null; state: 'running' | 'paused' | 'stopped'; config: string; log: string }>;
+  /** The lab's own etcd members; empty when the lab uses an etcd it did not start. */
+  etcd: Array<{
+    name: string;
+    client_url: string;
+    pid: number | null;
+    state: 'running' | 'paused' | 'stopped';
+    healthy: boolean;
+    leader: boolean;
+  }>;
+  /** The etcd endpoints the nodes use. */
+  etcd_endpoints: string[];
+}
+
 /** The control endpoint's status answer. */
 export interface LabStatus {
   nodes: NodeStatus[];
@@ -78,6 +97,8 @@ export interface LabStatus {
   trouble: LabTrouble;
   /** Present when the lab has a balancer. */
   balancer?: BalancerStatus;
+  /** Present when each node is its own process (`up --processes`). */
+  processes?: ProcessesStatus;
 }
 
 /** The faults acting on one node, storage-wide ones included. */

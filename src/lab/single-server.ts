@@ -87,11 +87,11 @@ export async function startDevServer(opts: { rootTokenId?: string; listenAddress
 }
 
 /** Starts `vaultlab server -config=FILE`: uninitialized and sealed until an operator acts. */
-export async function startServer(config: ServerConfig): Promise<RunningServer> {
+export async function startServer(config: ServerConfig, opts: { log?: (line: string) => void } = {}): Promise<RunningServer> {
   const { host, port } = splitAddress(config.listener.address);
   // TLS files are read first: a bad one fails the start before storage is opened or a port bound.
   const tls = config.listener.tls && loadListenerTls(config.listener.tls);
-  if (config.storage.type === 'etcd') return startEtcdServer(config, config.storage, host, port, tls);
+  if (config.storage.type === 'etcd') return startEtcdServer(config, config.storage, { host, port, tls, log: opts.log });
   const backend =
     config.storage.type === 'inmem'
       ? await createBackend('memory', {})
@@ -126,9 +126,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
 async function startEtcdServer(
   config: ServerConfig,
   etcd: EtcdStorageConfig,
-  host: string,
-  port: number,
-  tls?: ListenerTls,
+  { host, port, tls, log }: { host: string; port: number; tls?: ListenerTls; log?: (line: string) => void },
 ): Promise<RunningServer> {
   const backend = await openEtcdStorage(etcd);
   const storage = `etcd at ${etcd.endpoints.join(',')} (path ${etcd.prefix}, HA ${etcd.haEnabled ? 'on' : 'off'})`;
@@ -159,6 +157,7 @@ async function startEtcdServer(
       apiAddr: config.apiAddr,
       clusterAddr: config.clusterAddr,
       timings,
+      log,
     });
     return { apiAddr: s.apiAddr, node: s.node, storage, warnings: [], close: async () => (await s.close(), await backend.close()) };
   } catch (err) {

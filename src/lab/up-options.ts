@@ -12,7 +12,8 @@ import { highestPort, MAX_NODES, MIN_BASE_PORT } from './port-plan.ts';
 /** The flags as typed. */
 export interface UpFlags {
   nodes: string;
-  storage: string;
+  /** Default: level, or etcd with --processes. */
+  storage?: string;
   basePort: string;
   timings: string;
   lockTtl?: string;
@@ -26,6 +27,10 @@ export interface UpFlags {
   lbRise?: string;
   /** `--api-addr lb`: every node advertises the balancer. */
   apiAddr?: string;
+  /** Each node its own process (`--processes`). */
+  processes?: boolean;
+  /** An etcd cluster's client URLs, comma-separated (`--etcd`): the lab starts none of its own. */
+  etcd?: string;
 }
 
 /** The balancer `up` puts in front, once checked. */
@@ -40,7 +45,11 @@ export interface BalancerChoice {
 /** The flags once checked. */
 export interface UpChoice {
   nodes: number;
-  storage: 'level' | 'memory';
+  storage: 'level' | 'memory' | 'etcd';
+  /** Each node its own `vaultlab server` process (process-lab.ts). */
+  processes: boolean;
+  /** The etcd the user runs (client URLs); none: a process lab on etcd starts its own. */
+  etcdUrls?: string[];
   basePort: number;
   profile: string;
   timings: Timings;
@@ -149,12 +158,38 @@ function checkBalancer(f: UpFlags): BalancerChoice | undefined {
 /** Checks every flag of `up`; throws, having started nothing, on the first bad one. */
 export function checkUpFlags(f: UpFlags): UpChoice {
   const nodes = wholeNumber('--nodes', f.nodes, 1, MAX_NODES, `a whole number from 1 to ${MAX_NODES}`);
-  if (f.storage !== 'level' && f.storage !== 'memory') throw bad('--storage', 'level or memory', f.storage);
+  const processes = f.processes === true;
+  const storage = f.storage ?? (processes ? 'etcd' : 'level');
+  if (storage !== 'level' && storage !== 'memory' && storage !== 'etcd') throw bad('--storage', 'level, memory or etcd', storage);
+  const etcdUrls = checkProcesses(f, processes, storage, nodes);
   const basePort = checkBasePort(f.basePort, nodes);
   const profile = Object.hasOwn(TIMING_PROFILES, f.timings) ? TIMING_PROFILES[f.timings] : undefined;
   if (!profile) throw bad('--timings', `one of ${Object.keys(TIMING_PROFILES).join(', ')}`, f.timings);
   const timings = effectiveTimings(profile, f.lockTtl, f.renewInterval);
   const topology = f.topology === undefined ? undefined : topologyNamed(f.topology);
   const balancer = checkBalancer(f);
-  return { nodes, storage: f.storage, basePort, profile: f.timings, timings, topology, balancer };
+  if (processes && (topology || balancer))
+    throw new Error(`--processes does not combine with ${topology ? '--topology' : '--lb'} yet: its nodes talk over plain loopback`);
+  return { nodes, storage, processes, etcdUrls, basePort, profile: f.timings, timings, topology, balancer };
+}
+
+/** The rules of a process lab's storage: etcd for any number of nodes, level for one; the etcd URLs when given. */
+function checkProcesses(f: UpFlags, processes: boolean, storage: string, nodes: number): string[] | undefined {
+  if (!processes) {
+    if (storage === 'etcd') throw new Error('--storage etcd runs each node as its own process: add --processes');
+    if (f.etcd !== undefined) throw new Error('--etcd names the etcd of a process lab: add --processes');
+    return undefined;
+  }
+  if (storage === 'memory')
+    throw new Error('--storage memory lives inside one process: a process lab runs on etcd (or level, with one node)');
+  if (storage === 'level' && nodes > 1)
+    throw new Error(
+      `--storage level opens in one process only (LevelDB locks its directory), so a process lab on it has one node, not ${nodes}: use --storage etcd, or --nodes 1`,
+    );
+  if (f.etcd === undefined) return undefined;
+  if (storage !== 'etcd') throw new Error('--etcd names an etcd cluster: it needs --storage etcd');
+  const urls = f.etcd.split(',').map((u) => u.trim());
+  for (const u of urls)
+    if (!/^https?:\/\/[^/\s]+\/?$/.test(u)) throw bad('--etcd', 'client URLs such as http://127.0.0.1:2379, comma-separated', f.etcd);
+  return urls.map((u) => u.replace(/\/$/, ''));
 }

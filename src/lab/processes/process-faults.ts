@@ -1,0 +1,173 @@
+/**
+ * Faults on a process lab, as signals and real stops: a node's kill is SIGKILL and its pause
+ * SIGSTOP (ended by SIGCONT), a seal or step-down goes to the node's API with the root token
+ * as an operator's would, and the lab's own etcd can lose a member (kill, pause) or its quorum
+ * (a majority killed). Each starts now and, with a duration, ends by itself; `heal` ends the
+ * healable ones (pauses, the etcd faults; a killed node stays down until restarted). Every
+ * request is checked before anything changes.
+ */
+import { StorageKeys } from '../../storage/index.ts';
+import { invalidInput } from '../control-errors.ts';
+import { ACTIVE_TARGET, checkDurationMs, checkFault } from '../control-input.ts';
+import { ETCD_FAULTS } from './etcd-fault-words.ts';
+import { nodeCall, nodeMust } from './node-http.ts';
+import type { ProcessLab } from './process-lab.ts';
+
+/** The faults of an in-process lab that a process lab has no way to inject (yet), and what to use instead. */
+const NOT_HERE: Record<string, string> = {
+  'partition-storage': 'a process lab cuts a node from etcd with its links (not yet built)',
+  'partition-peers': 'a process lab cuts nodes apart with its links (not yet built)',
+  'slow-storage': 'etcd is a real server here: slow one member down with "fault etcd MEMBER pause"',
+  'storage-errors': 'etcd is a real server here: take members away with "fault etcd MEMBER kill" or "fault etcd quorum"',
+};
+
+/** Starts and heals faults on one process lab. */
+export class ProcessFaults {
+  private readonly ends = new Map<string, NodeJS.Timeout>();
+  /** etcd members this lab's faults killed, which heal brings back. */
+  private readonly downMembers = new Set<string>();
+
+  constructor(
+    private readonly lab: ProcessLab,
+    private readonly token: () => string,
+  ) {}
+
+  /** A fault on a node ('active' or the active's name for step-down, 'storage' for delete-lock). */
+  async start(node: string, kind: string, durationMs?: number): Promise<void> {
+    const names = this.lab.nodes.map((n) => n.o.name);
+    const f = checkFault(node, kind, durationMs, names);
+    if (Object.hasOwn(NOT_HERE, f.kind)) throw invalidInput(`${f.kind} is not available in a process lab: ${NOT_HERE[f.kind]}`);
+    if (f.kind === 'delete-lock') {
+      if (!this.lab.storage) throw invalidInput('delete-lock needs etcd storage: a lone level node holds no lock');
+      await this.lab.storage.delete(StorageKeys.lock);
+      return;
+    }
+    if (f.kind === 'step-down') return void (await this.stepDown(f.node));
+    const p = this.lab.node(f.node)!;
+    const after = (fn: () => unknown) => this.endAfter(`${f.kind} ${f.node}`, f.durationMs, fn);
+    switch (f.kind) {
+      case 'kill':
+        if (p.state === 'stopped') throw invalidInput(`${f.node} is down: restart it first`);
+        await p.kill();
+        after(() => p.start());
+        return;
+      case 'restart':
+        if (p.state !== 'stopped') throw invalidInput(`${f.node} is up: restart brings back a killed node`);
+        return p.start();
+      case 'pause':
+        if (p.state === 'stopped') throw invalidInput(`${f.node} is down: restart it first`);
+        if (p.state === 'paused') throw invalidInput(`${f.node} is already paused: heal ends the pause`);
+        p.pause();
+        after(() => this.resume(f.node));
+        return;
+      case 'seal':
+        await nodeMust(p.o.apiAddr, 'PUT', 'sys/seal', { token: this.token() });
+        return;
+    }
+  }
+
+  /** `sys/step-down` on the active; the node that stepped down, or undefined when none is active. */
+  async stepDown(target: string = ACTIVE_TARGET): Promise<string | undefined> {
+    const active = await this.active();
+    if (target !== ACTIVE_TARGET && active?.o.name !== target)
+      throw invalidInput(
+        `${target} is not the active node (${active ? `${active.o.name} is` : 'no node is active'}): step-down acts on the active node`,
+      );
+    if (!active) return undefined;
+    await nodeMust(active.o.apiAddr, 'PUT', 'sys/step-down', { token: this.token() });
+    return active.o.name;
+  }
+
+  /** A fault on the lab's own etcd: a member's kill, restart or pause, or the loss of its quorum. */
+  async etcd(member: unknown, kind: unknown, durationMs?: unknown): Promise<void> {
+    const etcd = this.lab.etcd;
+    if (!etcd) throw invalidInput('this lab runs on an etcd it did not start (--etcd): fault its members where they run');
+    if (typeof kind !== 'string' || !(ETCD_FAULTS as readonly string[]).includes(kind))
+      throw invalidInput(`unknown etcd fault ${JSON.stringify(kind)} (one of ${ETCD_FAULTS.join(', ')})`);
+    const ms = durationMs === undefined || durationMs === null ? undefined : checkDurationMs(durationMs);
+    if (kind === 'quorum') return this.loseQuorum(ms);
+    const names = etcd.members.map((m) => m.name);
+    if (typeof member !== 'string' || !names.includes(member))
+      throw invalidInput(`no etcd member named ${JSON.stringify(member)} in this lab (members: ${names.join(', ')})`);
+    const state = etcd.members.find((m) => m.name === member)!.state;
+    const after = (fn: () => unknown) => this.endAfter(`etcd ${kind} ${member}`, ms, fn);
+    if (kind === 'restart') {
+      if (state !== 'stopped') throw invalidInput(`etcd member ${member} is ${state}: restart brings back a killed member`);
+      if (ms !== undefined) throw invalidInput('an etcd restart takes no duration');
+      this.downMembers.delete(member);
+      return etcd.restart(member);
+    }
+    if (state !== 'running') throw invalidInput(`etcd member ${member} is ${state}`);
+    if (kind === 'kill') {
+      await etcd.kill(member);
+      this.downMembers.add(member);
+      after(() => this.restartMember(member));
+      return;
+    }
+    etcd.pause(member);
+    after(() => etcd.resume(member));
+  }
+
+  /** Ends the pauses and the etcd faults; killed nodes stay down. */
+  async heal(): Promise<void> {
+    for (const [key, timer] of this.ends) if (!key.startsWith('kill ')) (clearTimeout(timer), this.ends.delete(key));
+    for (const n of this.lab.nodes) if (n.state === 'paused') n.resume();
+    const etcd = this.lab.etcd;
+    for (const m of etcd?.members ?? []) if (m.state === 'paused') etcd!.resume(m.name);
+    await Promise.all([...this.downMembers].map((m) => this.restartMember(m)));
+  }
+
+  /** Cancels every pending end (the lab is closing). */
+  close(): void {
+    for (const timer of this.ends.values()) clearTimeout(timer);
+    this.ends.clear();
+  }
+
+  private async loseQuorum(ms: number | undefined): Promise<void> {
+    const etcd = this.lab.etcd!;
+    const running = etcd.members.filter((m) => m.state === 'running').map((m) => m.name);
+    const majority = Math.floor(etcd.members.length / 2) + 1;
+    const up = etcd.members.length - running.length;
+    if (up >= majority) throw invalidInput('etcd has lost its quorum already: heal brings it back');
+    const victims = running.slice(0, majority - up);
+    for (const m of victims) {
+      await etcd.kill(m);
+      this.downMembers.add(m);
+    }
+    this.endAfter('etcd quorum', ms, () => Promise.all(victims.map((m) => this.restartMember(m))));
+  }
+
+  private async restartMember(member: string): Promise<void> {
+    if (!this.downMembers.delete(member)) return;
+    const m = this.lab.etcd?.members.find((x) => x.name === member);
+    if (m?.state === 'stopped') await this.lab.etcd!.restart(member);
+  }
+
+  private resume(node: string): void {
+    clearTimeout(this.ends.get(`pause ${node}`));
+    this.ends.delete(`pause ${node}`);
+    this.lab.node(node)?.resume();
+  }
+
+  private async active() {
+    for (const n of this.lab.nodes) {
+      if (n.state !== 'running') continue;
+      const r = await nodeCall(n.o.apiAddr, 'GET', 'sys/leader');
+      if (r?.body.is_self === true) return n;
+    }
+    return undefined;
+  }
+
+  private endAfter(key: string, durationMs: number | undefined, fn: () => unknown): void {
+    clearTimeout(this.ends.get(key));
+    this.ends.delete(key);
+    if (durationMs === undefined) return;
+    const timer = setTimeout(() => {
+      if (this.ends.get(key) === timer) this.ends.delete(key);
+      void Promise.resolve()
+        .then(fn)
+        .catch(() => undefined);
+    }, durationMs);
+    this.ends.set(key, timer);
+  }
+}

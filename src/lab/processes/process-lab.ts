@@ -1,0 +1,161 @@
+/**
+ * A lab whose nodes are separate processes (`vaultlab up --processes`): each node is its own
+ * `vaultlab server -config`, on a real etcd cluster the lab starts from Debian's binary (or one
+ * the user names), or on level for a lone node. The lab process only supervises: it writes
+ * the configs, starts and signals the processes, initializes and unseals over the nodes' own
+ * API as an operator would, and reads etcd for the lock. Nothing of a node runs in it, so a
+ * SIGKILL or SIGSTOP of a node is exactly that, and one node's stall stalls no other.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Timings } from '../../ha/index.ts';
+import { createEtcdBackend, type EtcdBackend } from '../../storage/index.ts';
+import { EtcdCluster } from '../etcd/index.ts';
+import { freePort } from '../balancer/free-port.ts';
+import type { LabStatus } from '../lab-status.ts';
+import { labNodeName } from '../lab-node.ts';
+import { nodeApiPort, nodeClusterPort, NODE_PORT_STRIDE } from '../port-plan.ts';
+import { nodeConfigHcl, type NodeStorage } from './node-config.ts';
+import { NodeProcess } from './node-process.ts';
+import { processLabStatus } from './process-status.ts';
+import { vaultlabBin } from './vaultlab-bin.ts';
+import { writeFileSync } from 'node:fs';
+
+/** The key prefix of a process lab's data in etcd (Vault's default path). */
+export const PROCESS_LAB_PREFIX = '/vault/';
+/** Where a process lab keeps its configs and logs, under the lab's home. */
+export const PROCESSES_DIR = 'processes';
+/** Where the lab's own etcd keeps its members' data, under the lab's home. */
+export const ETCD_DIR = 'etcd';
+/** Members of the etcd the lab starts: the smallest cluster that survives one loss. */
+export const ETCD_MEMBERS = 3;
+
+/** How to start a process lab. */
+export interface ProcessLabOptions {
+  nodes: number;
+  storage: 'etcd' | 'level';
+  /** An etcd the user runs (its client URLs); none: the lab starts its own. */
+  etcdUrls?: readonly string[];
+  home: string;
+  /** The port plan's base (0: any free ports). */
+  basePort: number;
+  host?: string;
+  /** The timings profile's name, handed to each `vaultlab server -timings`, and its durations. */
+  profile: string;
+  timings: Timings;
+}
+
+/** etcd member k's client and peer ports: in node k's decade, above its API and cluster ports. */
+export function etcdPorts(base: number, members: number): number[] | undefined {
+  if (base === 0) return undefined;
+  return Array.from({ length: members }, (_, k) => [base + NODE_PORT_STRIDE * k + 2, base + NODE_PORT_STRIDE * k + 3]).flat();
+}
+
+async function port(base: number, planned: number, host: string): Promise<number> {
+  return base === 0 ? freePort(host) : planned;
+}
+
+/** A running process lab. */
+export class ProcessLab {
+  private readonly killAll = () => this.nodes.forEach((n) => n.pid !== undefined && process.kill(n.pid, 'SIGKILL'));
+
+  private constructor(
+    readonly nodes: readonly NodeProcess[],
+    readonly endpoints: readonly string[],
+    readonly timings: Timings,
+    readonly etcd: EtcdCluster | undefined,
+    /** The lab's own client of the nodes' etcd (the lock's holder, for status). */
+    readonly storage: EtcdBackend | undefined,
+  ) {
+    // The lab's nodes must not outlive it, even when it dies of an error.
+    process.on('exit', this.killAll);
+  }
+
+  /** Starts etcd (unless given), writes each node's config, and starts every node; they come up uninitialized or sealed. */
+  static async start(o: ProcessLabOptions): Promise<ProcessLab> {
+    if (o.storage === 'level' && o.nodes !== 1)
+      throw new Error(
+        `level storage opens in one process only, so a process lab on it has exactly one node, not ${o.nodes}: use --storage etcd for more`,
+      );
+    const host = o.host ?? '127.0.0.1';
+    const dir = join(o.home, PROCESSES_DIR);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    let etcd: EtcdCluster | undefined;
+    let storage: EtcdBackend | undefined;
+    try {
+      let endpoints: string[] = [];
+      if (o.storage === 'etcd') {
+        etcd = o.etcdUrls
+          ? undefined
+          : await EtcdCluster.start({
+              members: ETCD_MEMBERS,
+              dir: join(o.home, ETCD_DIR),
+              host,
+              ports: etcdPorts(o.basePort, ETCD_MEMBERS),
+            });
+        endpoints = o.etcdUrls ? [...o.etcdUrls] : etcd!.endpoints();
+        // A short deadline: status reads the lock through it, and must answer while etcd has lost its quorum.
+        storage = await createEtcdBackend({ endpoints, prefix: PROCESS_LAB_PREFIX, sync: false, requestTimeoutMs: 1000 });
+      }
+      const node: NodeStorage =
+        o.storage === 'etcd'
+          ? { type: 'etcd', endpoints, prefix: PROCESS_LAB_PREFIX, lockTimeoutMs: o.timings.lockTtlMs }
+          : { type: 'level', path: join(o.home, 'data') };
+      const bin = vaultlabBin();
+      const nodes: NodeProcess[] = [];
+      for (let i = 0; i < o.nodes; i++) {
+        const name = labNodeName(i);
+        const api = await port(o.basePort, nodeApiPort(o.basePort, i), host);
+        const cluster = await port(o.basePort, nodeClusterPort(o.basePort, i), host);
+        const configFile = join(dir, `${name}.hcl`);
+        writeFileSync(configFile, nodeConfigHcl(name, host, api, cluster, node), { mode: 0o600 });
+        nodes.push(
+          new NodeProcess({
+            name,
+            configFile,
+            logFile: join(dir, `${name}.log`),
+            timings: o.profile,
+            apiAddr: `http://${host}:${api}`,
+            bin,
+          }),
+        );
+      }
+      const lab = new ProcessLab(nodes, endpoints, o.timings, etcd, storage);
+      try {
+        await Promise.all(nodes.map((n) => n.start()));
+      } catch (err) {
+        await lab.close();
+        throw err;
+      }
+      return lab;
+    } catch (err) {
+      await storage?.close();
+      await etcd?.close();
+      throw err;
+    }
+  }
+
+  /** The node process by name, or undefined. */
+  node(name: string): NodeProcess | undefined {
+    return this.nodes.find((n) => n.o.name === name);
+  }
+
+  /** `status --all`. */
+  status(): Promise<LabStatus> {
+    return processLabStatus({
+      nodes: this.nodes,
+      storage: this.storage,
+      etcd: this.etcd,
+      endpoints: this.endpoints,
+      timings: this.timings,
+    });
+  }
+
+  /** Stops every node (SIGTERM: each seals and gives the lock back), then the lab's etcd. */
+  async close(): Promise<void> {
+    await Promise.all(this.nodes.map((n) => n.stop()));
+    process.off('exit', this.killAll);
+    await this.storage?.close();
+    await this.etcd?.close();
+  }
+}

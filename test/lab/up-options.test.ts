@@ -146,3 +146,38 @@ describe('the balancer flags', () => {
     expect(() => checkUpFlags({ ...flags, ...more })).toThrow(message);
   });
 });
+
+describe('up --processes', () => {
+  it('runs on etcd by default, on level with one node, and takes an etcd by its URLs', () => {
+    const plain = { ...flags, storage: undefined };
+    expect(checkUpFlags(plain)).toMatchObject({ storage: 'level', processes: false, etcdUrls: undefined });
+    expect(checkUpFlags({ ...plain, processes: true })).toMatchObject({ storage: 'etcd', processes: true, etcdUrls: undefined });
+    expect(checkUpFlags({ ...plain, processes: true, storage: 'level', nodes: '1' })).toMatchObject({ storage: 'level', nodes: 1 });
+    expect(checkUpFlags({ ...plain, processes: true, etcd: 'http://127.0.0.1:2379, http://127.0.0.2:2379/' }).etcdUrls).toEqual([
+      'http://127.0.0.1:2379',
+      'http://127.0.0.2:2379',
+    ]);
+  });
+
+  it.each([
+    [
+      { storage: 'level' },
+      /--storage level opens in one process only \(LevelDB locks its directory\), so a process lab on it has one node, not 3/,
+    ],
+    [{ storage: 'memory' }, /--storage memory lives inside one process/],
+    [{ etcd: '127.0.0.1:2379' }, /--etcd must be client URLs such as http:\/\/127\.0\.0\.1:2379, comma-separated, not "127\.0\.0\.1:2379"/],
+    [{ storage: 'level', nodes: '1', etcd: 'http://127.0.0.1:2379' }, /--etcd names an etcd cluster: it needs --storage etcd/],
+    [{ topology: 'three-zones' }, /--processes does not combine with --topology yet/],
+    [{ lb: true as const }, /--processes does not combine with --lb yet/],
+  ])('refuses %j with --processes', (extra, message) => {
+    expect(() => checkUpFlags({ ...flags, storage: undefined, processes: true, ...extra })).toThrow(message);
+  });
+
+  it.each([
+    [{ storage: 'etcd' }, /--storage etcd runs each node as its own process: add --processes/],
+    [{ etcd: 'http://127.0.0.1:2379' }, /--etcd names the etcd of a process lab: add --processes/],
+    [{ storage: 'disk' }, /--storage must be level, memory or etcd, not "disk"/],
+  ])('refuses %j without it', (extra, message) => {
+    expect(() => checkUpFlags({ ...flags, ...extra })).toThrow(message);
+  });
+});

@@ -28,7 +28,16 @@ export type RuleKind = 'direction' | 'door' | 'node-halves' | 'cycle' | 'unresol
  */
 export const LIGHT_DOORS: Readonly<Record<string, readonly string[]>> = {
   'src/lab/client-door.ts': ['fastify', 'level', 'classic-level', 'xstate', 'shamir-secret-sharing', '@noble/ciphers', 'etcd3'],
-  'src/net/words-door.ts': ['fastify', 'level', 'classic-level', 'xstate', 'shamir-secret-sharing', '@noble/ciphers', '@peculiar/x509', 'etcd3'],
+  'src/net/words-door.ts': [
+    'fastify',
+    'level',
+    'classic-level',
+    'xstate',
+    'shamir-secret-sharing',
+    '@noble/ciphers',
+    '@peculiar/x509',
+    'etcd3',
+  ],
 };
 
 /** One broken rule: the importing file, the file it imports, and why that is wrong. */

@@ -150,7 +150,7 @@ describe('parseServerConfig', () => {
     ).toEqual({ type: 'level', path: 'd' });
     expect(notes).toHaveLength(1);
   });
-  it("reads storage \"etcd\" with Vault's keys and defaults, and names the keys it ignores", () => {
+  it('reads storage "etcd" with Vault\'s keys and defaults, and names the keys it ignores', () => {
     const tcp = 'listener "tcp" {\n address = "127.0.0.1:8200"\n cluster_address = "127.0.0.1:8301"\n tls_disable = 1\n}\n';
     expect(parseServerConfig(`storage "etcd" {}\n${tcp}`)).toEqual({
       storage: {
@@ -199,8 +199,14 @@ ${tcp}`,
   });
   it.each([
     ['storage "consul" {}\nlistener "tcp" { tls_disable = 1 }', /storage "consul" is not supported/],
-    ['storage "etcd" { etcd_api = "v2" }\nlistener "tcp" { tls_disable = 1 }', /etcd_api "v2" is not supported \(vaultlab speaks etcd's v3 API only\)/],
-    ['storage "etcd" { address = "127.0.0.1:2379" }\nlistener "tcp" { tls_disable = 1 }', /address "127\.0\.0\.1:2379" must be http\(s\):\/\/host:port/],
+    [
+      'storage "etcd" { etcd_api = "v2" }\nlistener "tcp" { tls_disable = 1 }',
+      /etcd_api "v2" is not supported \(vaultlab speaks etcd's v3 API only\)/,
+    ],
+    [
+      'storage "etcd" { address = "127.0.0.1:2379" }\nlistener "tcp" { tls_disable = 1 }',
+      /address "127\.0\.0\.1:2379" must be http\(s\):\/\/host:port/,
+    ],
     ['storage "etcd" { lock_timeout = "15" }\nlistener "tcp" { tls_disable = 1 }', /lock_timeout "15" is not a duration such as "15s"/],
     ['storage "etcd" { username = "u" }\nlistener "tcp" { tls_disable = 1 }', /username and password go together/],
     ['storage "etcd" { ha_enabled = "yes" }\nlistener "tcp" { tls_disable = 1 }', /ha_enabled must be true or false, not "yes"/],

@@ -35,7 +35,10 @@ async function startServer(i: number, prefix: string): Promise<ServerProcess> {
     `storage "etcd" {\n  address = "${endpoints}"\n  path = "${prefix}"\n  ha_enabled = "true"\n  lock_timeout = "1s"\n}\n` +
       `listener "tcp" {\n  address = "127.0.0.1:0"\n  tls_disable = true\n}\n`,
   );
-  const s = startCli(['server', `-config=${config}`, '-timings=lab'], /server started \(uninitialized or sealed\) at http:\/\/127\.0\.0\.1:\d+/);
+  const s = startCli(
+    ['server', `-config=${config}`, '-timings=lab'],
+    /server started \(uninitialized or sealed\) at http:\/\/127\.0\.0\.1:\d+/,
+  );
   const banner = await s.up;
   const addr = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(banner)![1];
   return { pid: s.child.pid!, addr, stop: () => s.child.kill('SIGKILL') };
@@ -77,7 +80,8 @@ describe('server -config on storage "etcd": nodes as processes', () => {
     const [first] = servers;
     const init = await http.must(first.addr, 'PUT', '/v1/sys/init', { secret_shares: 5, secret_threshold: 3 });
     http.token = init.body.root_token as string;
-    for (const s of servers) for (const key of (init.body.keys_base64 as string[]).slice(0, 3)) await http.must(s.addr, 'PUT', '/v1/sys/unseal', { key });
+    for (const s of servers)
+      for (const key of (init.body.keys_base64 as string[]).slice(0, 3)) await http.must(s.addr, 'PUT', '/v1/sys/unseal', { key });
     await expect.poll(() => actives(servers), EVENTUALLY).toHaveLength(1);
     const [activeAddr] = await actives(servers);
     const standbys = servers.filter((s) => s.addr !== activeAddr);
@@ -91,7 +95,9 @@ describe('server -config on storage "etcd": nodes as processes', () => {
     };
     // Through a standby: forwarded over the active's cluster port, in another process.
     await write(standbys[0], 'through-standby');
-    expect((await http.must(standbys[1].addr, 'GET', '/v1/kv/data/through-standby')).body.data.data.value).toBe(acknowledged.get('through-standby'));
+    expect((await http.must(standbys[1].addr, 'GET', '/v1/kv/data/through-standby')).body.data.data.value).toBe(
+      acknowledged.get('through-standby'),
+    );
 
     // SIGKILL of the active: a standby takes the lock once etcd expires the dead process's lease.
     const killed = servers.find((s) => s.addr === activeAddr)!;
@@ -99,7 +105,10 @@ describe('server -config on storage "etcd": nodes as processes', () => {
     const alive = servers.filter((s) => s !== killed);
     await expect.poll(() => actives(alive), EVENTUALLY).toHaveLength(1);
     const secondAddr = (await actives(alive))[0];
-    await write(alive.find((s) => s.addr !== secondAddr)!, 'after-kill');
+    await write(
+      alive.find((s) => s.addr !== secondAddr)!,
+      'after-kill',
+    );
 
     // SIGSTOP of the new active, longer than its lease: the last standby takes over.
     const stopped = alive.find((s) => s.addr === secondAddr)!;
@@ -109,10 +118,12 @@ describe('server -config on storage "etcd": nodes as processes', () => {
     await write(last, 'during-stop');
     process.kill(stopped.pid, 'SIGCONT');
     // Woken, the ex-active finds the lock taken: it is a standby and forwards to the new active.
-    await expect.poll(() => http.send(stopped.addr, 'GET', '/v1/sys/leader').then((r) => r.body), EVENTUALLY).toMatchObject({
-      is_self: false,
-      leader_address: last.addr,
-    });
+    await expect
+      .poll(() => http.send(stopped.addr, 'GET', '/v1/sys/leader').then((r) => r.body), EVENTUALLY)
+      .toMatchObject({
+        is_self: false,
+        leader_address: last.addr,
+      });
     await write(stopped, 'after-wake');
     expect(await actives(alive)).toEqual([last.addr]);
 

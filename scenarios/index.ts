@@ -15,6 +15,9 @@ import stepDownUnderLoad from './step-down-under-load.ts';
 import zombieLeader from './zombie-leader.ts';
 import zombieLeaderUnfenced from './zombie-leader-unfenced.ts';
 import zoneLoss from './zone-loss.ts';
+import etcdLeaderLoss from './etcd-leader-loss.ts';
+import etcdQuorumLoss from './etcd-quorum-loss.ts';
+import zombieLeaderSigstop from './zombie-leader-sigstop.ts';
 
 /** Every shipped scenario. */
 export const SCENARIOS: Scenario[] = [
@@ -33,4 +36,7 @@ export const SCENARIOS: Scenario[] = [
   lbFailover,
   redirectLoop,
   lbStaleStandby,
+  etcdLeaderLoss,
+  etcdQuorumLoss,
+  zombieLeaderSigstop,
 ];

@@ -15,6 +15,7 @@ import {
   runScenario,
   scenarioSummaries,
   ScenarioFileError,
+  ScenarioModeError,
   ScenarioTopologyError,
   UnknownScenarioError,
   type Scenario,
@@ -23,7 +24,7 @@ import { describeTopology, topologyNamed, watchCluster, type Cluster, type Watch
 import { out, type Run, UsageError, warn } from './output.ts';
 
 const USAGE = [
-  'Usage: vaultlab drill NAME|FILE [--seed S] [--real-time [--watch]] [--topology NAME|FILE] [--report DIR]',
+  'Usage: vaultlab drill NAME|FILE [--seed S] [--real-time [--watch] | --processes] [--topology NAME|FILE] [--report DIR]',
   '       vaultlab drill --random N [--seed S] [--unfenced] [--report DIR]',
   '       vaultlab drill --list',
 ];
@@ -49,6 +50,7 @@ interface DrillOptions {
   unfenced?: boolean;
   topology?: string;
   watch?: boolean;
+  processes?: boolean;
 }
 
 /** Registers `drill`. */
@@ -62,6 +64,7 @@ export function registerDrill(program: Command, run: Run): void {
     .option('--random <n>', 'run N random drills (3–5 nodes, 1–5 faults each)')
     .option('--report <dir>', 'write drill.json, history.jsonl, drill.md and timeline.svg here')
     .option('--real-time', 'run on real timers, real sockets and the level backend instead of virtual time')
+    .option('--processes', 'run each node as its own process on a three-member etcd the drill starts (real time; needs etcd-server)')
     .option('--topology <name|file>', 'play it on this network: a preset (local, one-zone, three-zones) or a topology file (JSON or HCL)')
     .option('--unfenced', 'with --random: storage fencing off, to see the split brain fencing prevents')
     .option('--watch', "with --real-time: serve the live dashboard on the drill's cluster and start once a browser follows it")
@@ -75,6 +78,8 @@ export function registerDrill(program: Command, run: Run): void {
         if (o.topology !== undefined && o.random !== undefined) throw new UsageError('--topology goes with a scenario, not --random');
         if (o.random !== undefined) return randomDrills(wholeNumber('--random', o.random, 1), seed, o);
         if (o.unfenced) throw new UsageError('--unfenced goes with --random (the zombie-leader-unfenced scenario is the fixed one)');
+        if (o.processes && (o.watch || o.topology !== undefined))
+          throw new UsageError(`--processes does not combine with ${o.watch ? '--watch' : '--topology'} yet`);
         if (o.watch && !o.realTime)
           throw new UsageError(
             '--watch goes with --real-time: a virtual-time drill is over in a moment (open its drill.json in the dashboard to replay it)',
@@ -143,10 +148,10 @@ async function scenario(s: string | Scenario, seed: number, o: DrillOptions): Pr
   let watching: WatchServer | undefined;
   const watch = o.watch ? async (cluster: Cluster) => void (watching = await waitForWatcher(cluster)) : undefined;
   try {
-    report = await runScenario(s, { seed, realTime: o.realTime, reportDir: o.report, topology, watch });
+    report = await runScenario(s, { seed, realTime: o.realTime, reportDir: o.report, topology, watch, processes: o.processes });
   } catch (err) {
     if (err instanceof UnknownScenarioError) throw new UsageError(`${err.message}: see "vaultlab drill --list"`);
-    if (err instanceof ScenarioTopologyError) throw new UsageError(err.message);
+    if (err instanceof ScenarioTopologyError || err instanceof ScenarioModeError) throw new UsageError(err.message);
     throw err;
   } finally {
     await watching?.close();

@@ -65,6 +65,8 @@ interface ServerOpts {
   devNoStoreToken?: boolean;
   config?: string;
   timings?: string;
+  nodeName?: string;
+  eventLog?: string;
 }
 
 /**
@@ -102,6 +104,8 @@ export function registerServer(program: Command, run: Run): void {
     .option('--dev-kv-v1', 'mount secret/ as KV v1 instead of v2')
     .option('--dev-no-store-token', "do not store the root token in vaultlab's token file")
     .option('--config <file>', 'a Vault server config file')
+    .option('--node-name <name>', "with -config on etcd: this node's name in a vaultlab process lab (its sys/ha-status hostname)")
+    .option('--event-log <file>', 'with -config on etcd: append its state, lock and storage events to FILE as JSON lines')
     .option(
       '--timings <profile>',
       `vaultlab's HA durations with -config on etcd: ${Object.keys(TIMING_PROFILES).join(', ')} (default vault)`,
@@ -114,7 +118,10 @@ export function registerServer(program: Command, run: Run): void {
         const timings = o.timings === undefined ? undefined : TIMING_PROFILES[o.timings];
         if (o.timings !== undefined && (!timings || !Object.hasOwn(TIMING_PROFILES, o.timings)))
           throw new UsageError(`-timings must be one of ${Object.keys(TIMING_PROFILES).join(', ')}, not ${JSON.stringify(o.timings)}`);
-        const s = await startServer({ ...readServerConfig(o.config, notes), timings }, { log: out });
+        const s = await startServer(
+          { ...readServerConfig(o.config, notes), timings },
+          { log: out, name: o.nodeName, eventLog: o.eventLog },
+        );
         [...notes, ...s.warnings].forEach(warn);
         out(
           `==> vaultlab server started (uninitialized or sealed) at ${s.apiAddr} (storage: ${s.storage})\n    run: VAULT_ADDR=${s.apiAddr} vaultlab operator init`,

@@ -232,7 +232,7 @@ function tallies(history: History, load: Load, final: FinalState | undefined) {
 function probe(p: Probe, states: Record<string, string>, faults: DrillFaults): ProbeResult {
   const claims = Object.keys(states).filter((n) => states[n] === 'active');
   const paused = claims.filter((n) => faults.wakeOf(n));
-  const ok = claims.length - paused.length === 1;
+  const ok = claims.length - paused.length === (p.that === 'no-active' ? 0 : 1);
   const detail = Object.entries(states)
     .map(([n, s]) => `${n} ${s}${faults.wakeOf(n) ? ' (paused)' : ''}`)
     .join(', ');

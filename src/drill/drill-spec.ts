@@ -35,8 +35,8 @@ export interface FaultStep extends StorageFaultOptions {
 /** A check made during the drill at a given time. */
 export interface Probe {
   at: number;
-  /** 'active': exactly one node is active at that instant. */
-  that: 'active';
+  /** 'active': exactly one node is active at that instant; 'no-active': none is. */
+  that: 'active' | 'no-active';
 }
 
 /**

@@ -15,6 +15,7 @@ import { judgeScenario, type ExpectationResult } from './expectations.ts';
 import type { HistoryEvent } from './history.ts';
 import { compileScenario, type Scenario } from './scenario.ts';
 import { shrinkDrill, witness, type Shrunk } from './shrink.ts';
+import { processDrillRefusal, runProcessDrill } from './process/process-drill.ts';
 
 /** A scenario name that is not in the catalogue. */
 export class UnknownScenarioError extends Error {
@@ -40,6 +41,13 @@ export interface ScenarioOptions {
   topology?: Topology;
   /** Real time only: called with the drill's cluster before it starts (`--watch`: a dashboard attaches). */
   watch?: DrillMode['watch'];
+  /** On node processes and a real etcd (real time; see process-drill.ts). */
+  processes?: boolean;
+}
+
+/** A scenario asked of the wrong kind of lab: an etcd scenario without processes, or a process drill it cannot play. */
+export class ScenarioModeError extends Error {
+  readonly code = 'DRILL_MODE_MISMATCH';
 }
 
 /** A played scenario. */
@@ -76,8 +84,8 @@ export async function runScenario(scenario: string | Scenario, o: ScenarioOption
   const { spec, expectations } = compileScenario(s, o.seed ?? 1);
   if (o.topology) spec.topology = checkZonesOf(spec, o.topology);
   const expectedCheck = expectations.flatMap((x) => (typeof x === 'object' && 'violation' in x ? [x.violation] : []))[0];
-  const mode = { realTime: o.realTime === true, watch: o.watch };
-  const result = await runDrill(spec, mode);
+  const mode = { realTime: o.realTime === true || o.processes === true, watch: o.watch };
+  const result = await play(s, spec, o, mode);
   const judged = judgeScenario(result, expectations);
   const report: ScenarioReport = {
     name,
@@ -85,7 +93,7 @@ export async function runScenario(scenario: string | Scenario, o: ScenarioOption
     passed: judged.every((e) => e.ok),
     expectations: judged,
     result,
-    summary: summary(name, result, expectedCheck),
+    summary: summary(name, result, expectedCheck) + processFigures(result),
     story: storyOf(result),
   };
   if (result.violation && !s.expectViolation) {
@@ -107,6 +115,24 @@ export async function runScenario(scenario: string | Scenario, o: ScenarioOption
       story: report.story,
     });
   return report;
+}
+
+/** What only a drill on processes measures: how long two running nodes both said they were active. */
+function processFigures(r: DrillResult): string {
+  return 'activeOverlapMs' in r
+    ? `; two nodes said active for ${String(r.activeOverlapMs)} ms; ${r.fencedWrites} write(s) fenced by etcd`
+    : '';
+}
+
+/** Plays the compiled scenario where it asks to be played: in one process, or on node processes and etcd. */
+async function play(s: Scenario, spec: DrillSpec, o: ScenarioOptions, mode: DrillMode): Promise<DrillResult> {
+  if (!o.processes) {
+    if (s.processes) throw new ScenarioModeError(`${s.name} faults etcd itself: it plays on node processes only (add --processes)`);
+    return runDrill(spec, mode);
+  }
+  const refusal = processDrillRefusal(spec);
+  if (refusal) throw new ScenarioModeError(`${s.name} cannot play on node processes: ${refusal}`);
+  return runProcessDrill(spec, { dir: o.reportDir ? join(o.reportDir, 'lab') : undefined });
 }
 
 /** The topology, when every zone the spec's faults name is one of its zones (the others aim at a node and hit its zone). */

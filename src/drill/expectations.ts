@@ -86,7 +86,10 @@ export function judgeScenario(r: DrillResult, expectations: readonly FinalExpect
     });
     out.push({ text: 'no acknowledged write lost', ok: r.lostWrites === 0, detail: `${r.lostWrites} lost` });
   }
-  for (const p of r.probes) out.push({ ...timing(r, `exactly one active at ${seconds(p.at)}`, p.ok, p.detail), why: p.why });
+  for (const p of r.probes) {
+    const text = p.that === 'no-active' ? `no active at ${seconds(p.at)}` : `exactly one active at ${seconds(p.at)}`;
+    out.push({ ...timing(r, text, p.ok, p.detail), why: p.why });
+  }
   for (const x of expectations) out.push(judge(r, x));
   return out;
 }

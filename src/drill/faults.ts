@@ -44,6 +44,10 @@ export class DrillFaults {
     'storage-errors': (x) => this.storageFault(x, 'storage-errors'),
     'delete-lock': (x) => this.deleteLock(x),
     'zone-down': (x) => this.zoneDown(x),
+    // In one process there is no etcd: scenarios with these declare `processes` and are refused before they start.
+    'etcd-kill': (x) => this.needsProcesses(x),
+    'etcd-pause': (x) => this.needsProcesses(x),
+    'etcd-quorum': (x) => this.needsProcesses(x),
   };
 
   constructor(
@@ -52,6 +56,10 @@ export class DrillFaults {
     /** The unseal keys, to unseal nodes that come back sealed. */
     private readonly keys: string[],
   ) {}
+
+  private needsProcesses(x: Firing): never {
+    throw new Error(`${x.f.kind} acts on a process lab's etcd: play the drill with --processes`);
+  }
 
   /** Applies one fault now and schedules its healing after its duration. */
   async apply(f: FaultStep): Promise<void> {

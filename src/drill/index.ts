@@ -8,6 +8,7 @@ export {
   runRandomDrills,
   runScenario,
   scenarioSummaries,
+  ScenarioModeError,
   ScenarioTopologyError,
   UnknownScenarioError,
   type DrillFailure,
@@ -30,3 +31,4 @@ export { drillStory } from './story.ts';
 export { clientDowntimeMs, outageWindows } from './client-downtime.ts';
 export { lesson, verdict } from './verdict.ts';
 export { DrillFaults } from './faults.ts';
+export { runProcessDrill, processDrillRefusal, type ProcessDrillResult } from './process/process-drill.ts';

@@ -6,6 +6,7 @@
  * the one way Vault (and `vaultlab up`) writes them.
  */
 import {
+  actsOnEtcd,
   actsOnStorage,
   actsOnZone,
   FAULT_KINDS,
@@ -63,17 +64,21 @@ class Problems {
 export function checkScenario(raw: unknown): { scenario: Scenario } | { errors: string[] } {
   const p = new Problems();
   if (!isObj(raw)) return { errors: ['the file must hold one scenario object: { "name": ..., "description": ..., "steps": [...] }'] };
-  p.unknownFields('', raw, ['name', 'summary', 'description', 'nodes', 'fencing', 'topology', 'balancer', 'steps']);
+  p.unknownFields('', raw, ['name', 'summary', 'description', 'nodes', 'fencing', 'topology', 'balancer', 'processes', 'steps']);
   if (typeof raw.name !== 'string' || !/^[a-z0-9-]+$/.test(raw.name)) p.add('name', 'must be kebab-case, like "my-drill"');
   for (const text of ['summary', 'description'] as const)
     if (raw[text] !== undefined && typeof raw[text] !== 'string') p.add(text, 'must be a string');
   const nodes = raw.nodes === undefined ? 3 : p.whole('nodes', raw.nodes, 1, MAX_NODES);
   if (raw.fencing !== undefined && typeof raw.fencing !== 'boolean') p.add('fencing', 'must be true or false');
+  if (raw.processes !== undefined && typeof raw.processes !== 'boolean') p.add('processes', 'must be true or false');
   const zones = checkTopology(p, raw.topology);
   const balancer = raw.balancer === undefined ? undefined : checkBalancer(p, raw.balancer);
   const steps: ScenarioStep[] = [];
   if (!Array.isArray(raw.steps) || raw.steps.length === 0) p.add('steps', 'must be a non-empty list of steps');
-  else raw.steps.forEach((s, i) => steps.push(...checkStep(p, `steps[${i}]`, s, { nodes: nodes ?? MAX_NODES, zones })));
+  else
+    raw.steps.forEach((s, i) =>
+      steps.push(...checkStep(p, `steps[${i}]`, s, { nodes: nodes ?? MAX_NODES, zones, processes: raw.processes === true })),
+    );
   if (!zones && steps.some((s) => s.do === 'expect' && s.that === 'active-in-another-zone'))
     p.add('steps', 'active-in-another-zone needs a topology: set "topology" to a preset');
   for (const x of ['redirect-loop', 'sealed-behind-balancer'])
@@ -88,6 +93,7 @@ export function checkScenario(raw: unknown): { scenario: Scenario } | { errors: 
   if (raw.fencing !== undefined) scenario.fencing = raw.fencing as boolean;
   if (zones) scenario.topology = raw.topology as string;
   if (balancer) scenario.balancer = balancer;
+  if (raw.processes === true) scenario.processes = true;
   return {
     scenario: { ...scenario, expectViolation: steps.some((s) => s.do === 'expect' && typeof s.that === 'object' && 'violation' in s.that) },
   };
@@ -121,6 +127,16 @@ function checkBalancer(p: Problems, b: unknown): ScenarioBalancer | undefined {
 interface StepScope {
   nodes: number;
   zones: readonly string[] | undefined;
+  /** The scenario plays on node processes and etcd (its etcd faults need it). */
+  processes: boolean;
+}
+
+/** Whom a fault of `kind` may name. */
+function targetsOf(kind: FaultKind, scope: StepScope): string[] {
+  if (actsOnStorage(kind)) return ['storage'];
+  if (kind === 'etcd-quorum') return ['etcd'];
+  if (actsOnEtcd(kind)) return ['leader', 'follower', 'etcd1', 'etcd2', 'etcd3'];
+  return ['active', 'standby', ...labNodeNames(scope.nodes), ...(actsOnZone(kind) ? scope.zones! : [])];
 }
 
 const STEP_FIELDS: Record<string, readonly string[]> = {
@@ -180,9 +196,9 @@ function checkFault(p: Problems, path: string, s: Obj, scope: StepScope): Scenar
   if (!(FAULT_KINDS as readonly unknown[]).includes(s.kind)) return p.add(`${path}.kind`, `must be one of ${FAULT_KINDS.join(', ')}`);
   const kind = s.kind as FaultKind;
   if (actsOnZone(kind) && !scope.zones) return p.add(`${path}.kind`, `${kind} needs a topology: set "topology" to a preset`);
+  if (actsOnEtcd(kind) && !scope.processes) return p.add(`${path}.kind`, `${kind} acts on etcd: set "processes" to true`);
   const step: Extract<ScenarioStep, { do: 'fault' }> = { do: 'fault', kind };
-  const names = labNodeNames(scope.nodes);
-  const targets = actsOnStorage(kind) ? ['storage'] : ['active', 'standby', ...names, ...(actsOnZone(kind) ? scope.zones! : [])];
+  const targets = targetsOf(kind, scope);
   if (s.target !== undefined) {
     if (typeof s.target === 'string' && targets.includes(s.target)) step.target = s.target;
     else p.add(`${path}.target`, `must be one of ${targets.join(', ')} for ${kind}`);
@@ -201,6 +217,7 @@ function checkFault(p: Problems, path: string, s: Obj, scope: StepScope): Scenar
 
 const SIMPLE_EXPECTATIONS = [
   'active',
+  'no-active',
   'lost-writes',
   'fenced-writes',
   'stale-redirects',

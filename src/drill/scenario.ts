@@ -4,7 +4,7 @@
  * Steps run in order on one cursor, so a scenario reads like the runbook of a failover
  * drill; nothing in a scenario file is code.
  */
-import { actsOnStorage, actsOnZone, balancerCheck, type BalancerMode } from '../lab/index.ts';
+import { actsOnEtcd, actsOnStorage, actsOnZone, balancerCheck, type BalancerMode } from '../lab/index.ts';
 import { topologyPreset } from '../net/index.ts';
 import type { CheckId } from './checker.ts';
 import {
@@ -17,9 +17,11 @@ import {
   type StorageFaultOptions,
 } from './drill-spec.ts';
 
-/** What a scenario can expect. Instant ones ('active') are checked at their step; the rest at the end. */
+/** What a scenario can expect. Instant ones ('active', 'no-active') are checked at their step; the rest at the end. */
 export type Expectation =
   | 'active'
+  /** No node serves as active (etcd has lost its quorum: no lock can be held). */
+  | 'no-active'
   | 'lost-writes'
   | 'fenced-writes'
   /** The first node to take the lock after a zone went down sits in another zone. */
@@ -64,13 +66,15 @@ export interface Scenario {
   topology?: string;
   /** A load balancer in front (the built-in one): every client connects to it. Its check defaults to HAProxy's. */
   balancer?: ScenarioBalancer;
+  /** Plays only on node processes and a real etcd (`vaultlab drill NAME --processes`): it faults etcd itself. */
+  processes?: boolean;
   steps: ScenarioStep[];
   /** Derived from the steps: the scenario must find a violation (the unfenced mutant). */
   expectViolation?: boolean;
 }
 
 /** An expectation judged at the end of a drill. */
-export type FinalExpectation = Exclude<Expectation, 'active'>;
+export type FinalExpectation = Exclude<Expectation, 'active' | 'no-active'>;
 
 /** Declares a scenario (validates the steps, so a typo fails at load time, not mid-drill). */
 export function defineScenario(s: Scenario): Scenario {
@@ -79,6 +83,8 @@ export function defineScenario(s: Scenario): Scenario {
     if (step.do === 'wait' && !(step.ms > 0)) throw new TypeError(`${s.name}: a wait needs a positive ms`);
     if (step.do === 'load' && !(step.clients >= 1)) throw new TypeError(`${s.name}: load needs at least one client`);
     if (step.do === 'fault' && actsOnZone(step.kind) && !s.topology) throw new TypeError(`${s.name}: ${step.kind} needs a topology`);
+    if (step.do === 'fault' && actsOnEtcd(step.kind) && !s.processes)
+      throw new TypeError(`${s.name}: ${step.kind} acts on etcd, so the scenario needs processes: true`);
     if (step.do === 'load' && step.route !== undefined && !CLIENT_ROUTES.includes(step.route))
       throw new TypeError(`${s.name}: a load's route must be one of ${CLIENT_ROUTES.join(', ')}`);
   }
@@ -121,11 +127,11 @@ export function compileScenario(s: Scenario, seed: number): { spec: DrillSpec; e
         break;
       case 'fault': {
         const { do: _, kind, target, forMs, ...knobs } = step;
-        spec.faults.push({ at, kind, target: target ?? (actsOnStorage(kind) ? 'storage' : 'active'), durationMs: forMs ?? 0, ...knobs });
+        spec.faults.push({ at, kind, target: target ?? defaultTarget(kind), durationMs: forMs ?? 0, ...knobs });
         break;
       }
       case 'expect':
-        if (step.that === 'active') spec.probes!.push({ at, that: 'active' } satisfies Probe);
+        if (step.that === 'active' || step.that === 'no-active') spec.probes!.push({ at, that: step.that } satisfies Probe);
         else expectations.push(step.that);
         break;
     }
@@ -133,6 +139,13 @@ export function compileScenario(s: Scenario, seed: number): { spec: DrillSpec; e
   spec.durationMs = at;
   if (!spec.clients) Object.assign(spec, { clients: 3, loadFromMs: 0 });
   return { spec, expectations };
+}
+
+/** Whom a fault hits when the scenario names no one: all of storage, etcd's leader (or etcd whole), or the active. */
+function defaultTarget(kind: FaultKind): string {
+  if (actsOnStorage(kind)) return 'storage';
+  if (kind === 'etcd-quorum') return 'etcd';
+  return actsOnEtcd(kind) ? 'leader' : 'active';
 }
 
 /** The drill's balancer: the scenario's knobs over HAProxy's defaults, as `up --lb` takes them. */

@@ -17,8 +17,8 @@ export type StorageKnobs = Partial<Pick<StorageFaults, 'latencyMs' | 'jitter' | 
 
 /** One kind of fault. */
 interface FaultKindEntry {
-  /** One node, all of storage, whichever node is active, or a zone of the lab's topology (the drills' zone-down). */
-  on: FaultShape['on'] | 'zone';
+  /** One node, all of storage, whichever node is active, a zone of the lab's topology (the drills' zone-down), or a process lab's etcd. */
+  on: FaultShape['on'] | 'zone' | 'etcd';
   /** Offered by the lab; `timed`: it ends after a duration when given one; `healable`: `heal` ends it. */
   lab?: { timed: boolean; healable: boolean };
   /** Used by drills: 'random' ones are also drawn by the seeded random drills, 'scripted' ones only by scenarios. */
@@ -47,6 +47,11 @@ const FAULTS = {
   'delete-lock': { on: 'storage', lab: { timed: false, healable: false }, drill: 'random' },
   // The lab takes a zone down with its own verb (`fault zone Z down`); a drill needs a topology for it, so no random drill draws it.
   'zone-down': { on: 'zone', drill: 'scripted' },
+  // A process lab's own etcd (drills with --processes; the lab's verb is `fault etcd`): a member ('leader', 'follower' or
+  // its name) killed or paused for the fault's duration, or a majority killed.
+  'etcd-kill': { on: 'etcd', drill: 'scripted' },
+  'etcd-pause': { on: 'etcd', drill: 'scripted' },
+  'etcd-quorum': { on: 'etcd', drill: 'scripted' },
 } as const satisfies Record<string, FaultKindEntry>;
 
 type Faults = typeof FAULTS;
@@ -87,6 +92,11 @@ export const FAULT_SHAPES: Readonly<Record<LabFault, FaultShape>> = Object.fromE
 /** Whether a fault acts on all of storage rather than on a node. */
 export function actsOnStorage(kind: keyof Faults): boolean {
   return FAULTS[kind].on === 'storage';
+}
+
+/** Whether a fault acts on a process lab's etcd (only a drill with --processes has one). */
+export function actsOnEtcd(kind: keyof Faults): boolean {
+  return FAULTS[kind].on === 'etcd';
 }
 
 /** Whether a fault acts on a zone of the lab's topology (its target names a zone, or a node whose zone it hits). */

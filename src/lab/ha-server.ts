@@ -14,6 +14,7 @@ import { ClusterClient, ClusterIdentities, ClusterListener } from '../net/index.
 import { VAULT_VERSION, VaultNode } from '../node/index.ts';
 import type { HABackend } from '../storage/index.ts';
 import { clusterEchoes } from './cluster-echoes.ts';
+import { writeNodeEventLog } from './node-event-log.ts';
 
 /** What an HA server is built from. */
 export interface HaServerOptions {
@@ -31,6 +32,10 @@ export interface HaServerOptions {
   timings: Timings;
   /** Where the server's log lines go (default: none). */
   log?: (line: string) => void;
+  /** Its name in a process lab (its hostname in sys/ha-status, its event log's node); default: the machine's host name. */
+  name?: string;
+  /** A file to append its events to (node-event-log.ts): a process lab's drills read it. */
+  eventLog?: string;
 }
 
 /** Vault's log words for a node's state changes, so a process lab's logs read like Vault's. */
@@ -52,7 +57,7 @@ export interface HaServer {
 export async function startHaServer(o: HaServerOptions): Promise<HaServer> {
   const clock = new RealClock();
   const log = (line: string) => o.log?.(`${new Date(clock.now()).toISOString()} ${line}`);
-  const host = hostname();
+  const host = o.name ?? hostname();
   const cluster = await ClusterListener.bind(o.cluster.host, o.cluster.port);
   const api = await bindListener(o.host, o.port, { tls: o.tls }).catch(async (err: unknown) => {
     await cluster.close();
@@ -94,6 +99,7 @@ export async function startHaServer(o: HaServerOptions): Promise<HaServer> {
     leadership,
   );
   const served = node;
+  const stopEventLog = o.eventLog ? writeNodeEventLog(o.eventLog, host, { node: served, backend: o.backend }) : undefined;
   served.onEvent((e) => {
     if (e.type !== 'state') return;
     if (Object.hasOwn(STATE_LINES, e.to)) log(STATE_LINES[e.to]);
@@ -114,6 +120,7 @@ export async function startHaServer(o: HaServerOptions): Promise<HaServer> {
       served.close();
       await client.close();
       await cluster.close();
+      stopEventLog?.();
     },
   };
 }

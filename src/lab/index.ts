@@ -25,6 +25,7 @@ export { ControlError, type ControlErrorCode } from './control-errors.ts';
 export { checkFault, checkNodeName, MAX_FAULT_MS, parseDurationFlag, type FaultRequest } from './control-input.ts';
 export {
   actsOnStorage,
+  actsOnEtcd,
   actsOnZone,
   FAULT_KINDS,
   FAULT_SHAPES,
@@ -68,3 +69,7 @@ export type { LabNetwork } from './lab-network.ts';
 export { watchCluster, type WatchServer } from './watch-server.ts';
 export { startProcessLab, type RunningProcessLab } from './processes/process-runner.ts';
 export { ETCD_FAULTS, type EtcdFault } from './processes/etcd-fault-words.ts';
+export { ProcessLab, type ProcessLabOptions } from './processes/process-lab.ts';
+export { nodeCall, nodeMust } from './processes/node-http.ts';
+export { unsealProcess, unsealProcesses } from './processes/process-keys.ts';
+export { readNodeEventLog, type NodeLogEvent } from './node-event-log.ts';

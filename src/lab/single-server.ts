@@ -86,12 +86,19 @@ export async function startDevServer(opts: { rootTokenId?: string; listenAddress
   };
 }
 
+/** How a `-config` server runs besides its config: its log, and in a process lab its name and event log. */
+export interface ServerRunOptions {
+  log?: (line: string) => void;
+  name?: string;
+  eventLog?: string;
+}
+
 /** Starts `vaultlab server -config=FILE`: uninitialized and sealed until an operator acts. */
-export async function startServer(config: ServerConfig, opts: { log?: (line: string) => void } = {}): Promise<RunningServer> {
+export async function startServer(config: ServerConfig, opts: ServerRunOptions = {}): Promise<RunningServer> {
   const { host, port } = splitAddress(config.listener.address);
   // TLS files are read first: a bad one fails the start before storage is opened or a port bound.
   const tls = config.listener.tls && loadListenerTls(config.listener.tls);
-  if (config.storage.type === 'etcd') return startEtcdServer(config, config.storage, { host, port, tls, log: opts.log });
+  if (config.storage.type === 'etcd') return startEtcdServer(config, config.storage, { host, port, tls, ...opts });
   const backend =
     config.storage.type === 'inmem'
       ? await createBackend('memory', {})
@@ -126,7 +133,7 @@ export async function startServer(config: ServerConfig, opts: { log?: (line: str
 async function startEtcdServer(
   config: ServerConfig,
   etcd: EtcdStorageConfig,
-  { host, port, tls, log }: { host: string; port: number; tls?: ListenerTls; log?: (line: string) => void },
+  { host, port, tls, ...run }: { host: string; port: number; tls?: ListenerTls } & ServerRunOptions,
 ): Promise<RunningServer> {
   const backend = await openEtcdStorage(etcd);
   const storage = `etcd at ${etcd.endpoints.join(',')} (path ${etcd.prefix}, HA ${etcd.haEnabled ? 'on' : 'off'})`;
@@ -157,7 +164,7 @@ async function startEtcdServer(
       apiAddr: config.apiAddr,
       clusterAddr: config.clusterAddr,
       timings,
-      log,
+      ...run,
     });
     return { apiAddr: s.apiAddr, node: s.node, storage, warnings: [], close: async () => (await s.close(), await backend.close()) };
   } catch (err) {

@@ -26,6 +26,8 @@ export interface WriteEvent {
   key: string;
   op: 'put' | 'delete';
   term?: number;
+  /** etcd only: the revision the write landed at, storage's own order of writes across processes. */
+  revision?: number;
 }
 
 /** Storage refused a write from a stale term (docs/invariants.md: single writer per term). */

@@ -183,7 +183,7 @@ describe('up checks every flag before anything starts', () => {
     [['--base-port', '80'], 'not "80"'],
     [['--base-port', '65530'], 'not "65530"'],
     [['--base-port', '-1'], '--base-port must be'],
-    [['--storage', 'disk'], '--storage must be level or memory, not "disk"'],
+    [['--storage', 'disk'], '--storage must be level, memory or etcd, not "disk"'],
     [['--timings', 'fast'], '--timings must be one of lab, vault, consul, not "fast"'],
     [['--lock-ttl', '3'], '--lock-ttl must be a duration from 100ms to 60m, such as 1s, 500ms or 15s, not "3"'],
     [['--lock-ttl', '10ms'], 'not "10ms"'],

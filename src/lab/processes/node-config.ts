@@ -19,6 +19,8 @@ export function nodeConfigHcl(name: string, host: string, apiPort: number, clust
           '  etcd_api     = "v3"',
           '  ha_enabled   = "true"',
           `  lock_timeout = "${storage.lockTimeoutMs}ms"`,
+          // As long as the lease, at least 1 s: an active cut off from etcd learns it within one lease, not after Vault's 5 s.
+          `  request_timeout = "${Math.max(1000, storage.lockTimeoutMs)}ms"`,
           '}',
         ]
       : ['storage "level" {', `  path = "${storage.path}"`, '}'];

@@ -25,6 +25,8 @@ export interface NodeProcessOptions {
   apiAddr: string;
   /** bin/vaultlab.js. */
   bin: string;
+  /** Where it appends its events (node-event-log.ts). */
+  eventLog: string;
   /** How long a start may take before it is a failure (default 30 s). */
   startTimeoutMs?: number;
 }
@@ -62,10 +64,21 @@ export class NodeProcess {
     if (this.state !== 'stopped') return;
     const log = openSync(this.o.logFile, 'a');
     try {
-      this.child = spawn(process.execPath, [this.o.bin, 'server', `-config=${this.o.configFile}`, `-timings=${this.o.timings}`], {
-        stdio: ['ignore', log, log],
-        env: { ...process.env, VAULTLAB_QUIET_ADDR: '1' },
-      });
+      this.child = spawn(
+        process.execPath,
+        [
+          this.o.bin,
+          'server',
+          `-config=${this.o.configFile}`,
+          `-timings=${this.o.timings}`,
+          `-node-name=${this.o.name}`,
+          `-event-log=${this.o.eventLog}`,
+        ],
+        {
+          stdio: ['ignore', log, log],
+          env: { ...process.env, VAULTLAB_QUIET_ADDR: '1' },
+        },
+      );
     } finally {
       closeSync(log);
     }

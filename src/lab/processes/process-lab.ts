@@ -114,6 +114,7 @@ export class ProcessLab {
             name,
             configFile,
             logFile: join(dir, `${name}.log`),
+            eventLog: join(dir, `${name}.events.jsonl`),
             timings: o.profile,
             apiAddr: `http://${host}:${api}`,
             bin,

@@ -13,6 +13,7 @@ import { BackendClosedError, FencedWriteError, StorageError, StorageIoError } fr
 import { checkKey, checkPrefix, childOf } from '../key-rules.ts';
 import { StorageKeys } from '../keys.ts';
 import { StorageEvents, type LockEventKind, type StorageEvent, type StorageListener, type WriteFailure } from '../storage-events.ts';
+import { etcdFaultHandling } from './etcd-fault-handling.ts';
 import { EtcdLock, type EtcdLockHost } from './etcd-lock.ts';
 import { DEFAULT_ETCD_PREFIX, DEFAULT_ETCD_REQUEST_TIMEOUT_MS, type EtcdBackendOptions } from './etcd-options.ts';
 
@@ -38,6 +39,7 @@ function clientOptions(o: EtcdBackendOptions, hosts: readonly string[]): IOption
   return {
     hosts: [...hosts],
     dialTimeout: o.dialTimeoutMs ?? 5_000,
+    faultHandling: etcdFaultHandling(),
     auth: o.auth,
     credentials: tls?.ca ? { rootCertificate: Buffer.from(tls.ca), privateKey: opt(tls.key), certChain: opt(tls.cert) } : undefined,
   };
@@ -91,9 +93,9 @@ export class EtcdBackend implements HABackend, EtcdLockHost {
       return backend;
     } catch (err) {
       client.close();
-      throw err instanceof StorageError
-        ? err
-        : new StorageIoError('read', `etcd at ${o.endpoints.join(',')}: ${(err as Error).message}`, { cause: err });
+      // Whatever failed first (the member list, the first read), the operator needs the address it could not reach.
+      const detail = err instanceof StorageIoError ? err.detail.replace(/^etcd: /, '') : (err as Error).message;
+      throw new StorageIoError('read', `etcd at ${o.endpoints.join(',')}: ${detail}`, { cause: err });
     }
   }
 
@@ -121,8 +123,9 @@ export class EtcdBackend implements HABackend, EtcdLockHost {
     for (const op of ops) checkBatchOp(op);
     if (ops.length === 0) return;
     const term = this.fencing ? opts?.term : undefined;
-    await this.tracked(() => (term === undefined ? this.writeUnfenced(ops) : this.writeFenced(ops, term)));
-    if (this.events.wants('write')) for (const op of ops) this.events.emit({ type: 'write', key: op.key, op: op.type, term: opts?.term });
+    const revision = await this.tracked(() => (term === undefined ? this.writeUnfenced(ops) : this.writeFenced(ops, term)));
+    if (this.events.wants('write'))
+      for (const op of ops) this.events.emit({ type: 'write', key: op.key, op: op.type, term: opts?.term, revision });
   }
 
   async list(prefix: string): Promise<string[]> {
@@ -197,7 +200,7 @@ export class EtcdBackend implements HABackend, EtcdLockHost {
   }
 
   /** One txn: the lock key's create revision must still be `term`, else nothing is written and the current one is read. */
-  private async writeFenced(ops: readonly BatchOp[], term: number): Promise<void> {
+  private async writeFenced(ops: readonly BatchOp[], term: number): Promise<number> {
     const { ns } = this;
     const res = await this.call('write', () =>
       ns
@@ -207,31 +210,32 @@ export class EtcdBackend implements HABackend, EtcdLockHost {
         .options(this.callOptions())
         .commit(),
     );
-    if (res.succeeded) return;
+    if (res.succeeded) return Number(res.header.revision);
     const current = Number(res.responses[0]?.response_range?.kvs[0]?.create_revision ?? 0);
     this.events.emit({ type: 'fenced', key: ops[0].key, term, currentTerm: current });
     throw new FencedWriteError(term, current);
   }
 
   /** A single op as itself; several as one txn whose compare always holds (etcd's only all-or-none write). */
-  private async writeUnfenced(ops: readonly BatchOp[]): Promise<void> {
+  private async writeUnfenced(ops: readonly BatchOp[]): Promise<number> {
     const { ns } = this;
     const [only, ...more] = lastOpPerKey(ops);
     if (more.length === 0) {
-      await this.call<unknown>('write', () =>
+      const res = await this.call<{ header: { revision: string } }>('write', () =>
         only.type === 'put'
           ? ns.put(only.key).value(Buffer.from(only.value)).options(this.callOptions()).exec()
           : ns.delete().key(only.key).options(this.callOptions()).exec(),
       );
-      return;
+      return Number(res.header.revision);
     }
-    await this.call('write', () =>
+    const res = await this.call('write', () =>
       ns
         .if(only.key, 'Version', '>', -1)
         .then(...this.requests(ops))
         .options(this.callOptions())
         .commit(),
     );
+    return Number(res.header.revision);
   }
 
   private requests(ops: readonly BatchOp[]) {
@@ -240,10 +244,11 @@ export class EtcdBackend implements HABackend, EtcdLockHost {
     );
   }
 
-  /** Runs a write and keeps the health the lab shows: the first failure of a run is an event, as is the first success after. */
-  private async tracked(write: () => Promise<void>): Promise<void> {
+  /** Runs a write (resolving with the revision it landed at) and keeps the health the lab shows: the first failure of a run is an event, as is the first success after. */
+  private async tracked(write: () => Promise<number>): Promise<number> {
+    let revision: number;
     try {
-      await write();
+      revision = await write();
     } catch (err) {
       if (!(err instanceof FencedWriteError) && !(err instanceof BackendClosedError)) this.writeFailed(err as Error);
       throw err;
@@ -252,6 +257,7 @@ export class EtcdBackend implements HABackend, EtcdLockHost {
       this.failing = undefined;
       this.events.emit({ type: 'health' });
     }
+    return revision;
   }
 
   private writeFailed(err: Error): void {

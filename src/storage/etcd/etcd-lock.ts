@@ -35,8 +35,13 @@ interface LockRecord {
   value: string;
 }
 
+/** The pause between two tries of a keepalive that failed on the way. */
+const RETRY_GAP_MS = 50;
+
 interface Held {
   term: number;
+  /** When the last keepalive that etcd answered was sent: the lease runs at least a TTL from then. */
+  renewedAt: number;
   lease: Lease;
   lost: AbortController;
   stopWatch: () => void;
@@ -65,23 +70,36 @@ export class EtcdLock implements Lock {
       if (signal.aborted) return undefined;
       if (this.host.closing.aborted) throw new BackendClosedError();
       const tried = await this.tryCreate();
-      if (tried.term !== undefined) return grantOf(this.hold(tried.term, tried.lease!));
+      if (tried.term !== undefined) return grantOf(this.hold(tried.term, tried.lease!, tried.grantedAt));
       await this.untilDeleted(tried.seenAt + 1, signal);
     }
   }
 
+  /**
+   * One keepalive that lands, as etcd's own session keeps a lease: a call that fails on the way
+   * (a member just killed, an election under way) is tried again on another member until the
+   * lease would have run out. Only etcd saying the lease is gone, or that deadline, is a loss:
+   * one dead member among three must not cost the active its lock.
+   */
   async renew(): Promise<void> {
     const held = this.held;
     if (!held || held.lost.signal.aborted) throw this.dropped();
-    try {
-      await held.lease.keepaliveOnce(this.host.callOptions());
-    } catch (err) {
-      // A lease etcd no longer has: it ran out (a pause longer than the TTL, a partition).
-      if ((err as Error).name === 'EtcdLeaseInvalidError') {
-        this.lose(held, 'expired');
-        throw this.dropped();
+    const deadline = held.renewedAt + this.ttlMs;
+    for (;;) {
+      const sent = Date.now();
+      try {
+        await held.lease.keepaliveOnce({ deadline: Math.min(deadline, this.host.callOptions().deadline) });
+        held.renewedAt = sent;
+        break;
+      } catch (err) {
+        // A lease etcd no longer has: it ran out (a pause longer than the TTL, a partition).
+        if ((err as Error).name === 'EtcdLeaseInvalidError') {
+          this.lose(held, 'expired');
+          throw this.dropped();
+        }
+        if (held.lost.signal.aborted || this.host.closing.aborted || Date.now() >= deadline - RETRY_GAP_MS) throw err;
+        await new Promise((r) => setTimeout(r, RETRY_GAP_MS));
       }
-      throw err;
     }
     if (held.lost.signal.aborted) throw this.dropped();
     this.host.lockEvent('renewed', this.key, this.holder, held.term, this.ttlMs);
@@ -109,8 +127,9 @@ export class EtcdLock implements Lock {
   }
 
   /** One try: a fresh lease, and the key created under it unless someone holds it. */
-  private async tryCreate(): Promise<{ term?: number; lease?: Lease; seenAt: number }> {
+  private async tryCreate(): Promise<{ term?: number; lease?: Lease; seenAt: number; grantedAt: number }> {
     const { ns } = this.host;
+    const grantedAt = Date.now();
     const lease = ns.lease(this.ttlSeconds, { autoKeepAlive: false });
     try {
       const id = await this.host.call('write', () => lease.grant());
@@ -123,9 +142,9 @@ export class EtcdLock implements Lock {
           .commit(),
       );
       const revision = Number(res.header.revision);
-      if (res.succeeded) return { term: revision, lease, seenAt: revision };
+      if (res.succeeded) return { term: revision, lease, seenAt: revision, grantedAt };
       await lease.revoke(this.host.callOptions()).catch(() => undefined);
-      return { seenAt: revision };
+      return { seenAt: revision, grantedAt };
     } catch (err) {
       await lease.revoke(this.host.callOptions()).catch(() => undefined);
       throw err;
@@ -133,14 +152,14 @@ export class EtcdLock implements Lock {
   }
 
   /** Keeps a fresh grant and watches its key: a delete (expiry, revoke, the lab's fault) is the loss. */
-  private hold(term: number, lease: Lease): Held {
+  private hold(term: number, lease: Lease, grantedAt: number): Held {
     const lost = new AbortController();
     const watcher = this.host.ns
       .watch()
       .key(this.key)
       .startRevision(String(term + 1))
       .watcher();
-    const held: Held = { term, lease, lost, stopWatch: () => void watcher.cancel().catch(() => undefined) };
+    const held: Held = { term, renewedAt: grantedAt, lease, lost, stopWatch: () => void watcher.cancel().catch(() => undefined) };
     watcher.on('delete', () => this.lose(held, 'lost'));
     watcher.on('put', (kv) => {
       if (Number(kv.create_revision) !== term) this.lose(held, 'lost');

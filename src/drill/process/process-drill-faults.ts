@@ -18,6 +18,7 @@ export const PROCESS_FAULT_KINDS: readonly FaultKind[] = [
   'step-down',
   'pause',
   'delete-lock',
+  'partition-storage',
   'etcd-kill',
   'etcd-pause',
   'etcd-quorum',
@@ -101,6 +102,9 @@ export class ProcessDrillFaults {
       case 'delete-lock':
         await this.lab.storage!.delete(StorageKeys.lock);
         return async () => undefined;
+      case 'partition-storage':
+        this.lab.setEtcdLinkFaults(target, { partition: true });
+        return async () => this.lab.setEtcdLinkFaults(target, {});
       case 'etcd-kill':
         await etcd.kill(target);
         return () => etcd.restart(target);

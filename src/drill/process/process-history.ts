@@ -61,7 +61,8 @@ export function storageOrder(events: readonly Ordered[]): HistoryEvent[] {
 
 /**
  * Milliseconds during which two or more running nodes said they were active: a SIGSTOPped one
- * does nothing while stopped, so it counts from when it wakes until it notices it lost the lock.
+ * does nothing while stopped, so it counts from when it wakes until it notices it lost the lock,
+ * and a SIGKILLed one is gone.
  */
 export function activeOverlapMs(events: readonly HistoryEvent[]): number {
   const active = new Set<string>();
@@ -72,6 +73,9 @@ export function activeOverlapMs(events: readonly HistoryEvent[]): number {
     if (e.kind === 'fault' && e.name === 'pause') {
       if (e.on) frozen.add(e.target);
       else frozen.delete(e.target);
+    } else if (e.kind === 'fault' && e.on && (e.name === 'kill' || e.name === 'crash-restart')) {
+      // A SIGKILLed process logs no last state change: it is simply gone.
+      active.delete(e.target);
     } else if (e.kind === 'state') {
       if (e.to === 'active') active.add(e.node);
       else active.delete(e.node);

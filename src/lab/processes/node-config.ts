@@ -17,6 +17,8 @@ export function nodeConfigHcl(name: string, host: string, apiPort: number, clust
           `  address      = "${storage.endpoints.join(',')}"`,
           `  path         = "${storage.prefix}"`,
           '  etcd_api     = "v3"',
+          // The addresses above are the node's links to etcd: asking etcd for its members' own would go round them.
+          '  sync         = "false"',
           '  ha_enabled   = "true"',
           `  lock_timeout = "${storage.lockTimeoutMs}ms"`,
           // As long as the lease, at least 1 s: an active cut off from etcd learns it within one lease, not after Vault's 5 s.

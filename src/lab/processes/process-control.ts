@@ -68,7 +68,13 @@ const ROUTES: Record<string, Route> = {
       return c.faults.etcd(f.member, f.kind, f.duration_ms);
     },
   },
-  'fault-link': notYet('fault link'),
+  'fault-link': {
+    method: 'POST',
+    run: async (c, b) => {
+      const f = checkFields(b, ['from', 'to', 'words']);
+      c.faults.link(f.from, f.to, f.words);
+    },
+  },
   'fault-zone': notYet('fault zone'),
   unseal: notYet("the dashboard's unseal lesson"),
   'unseal-reset': notYet("the dashboard's unseal lesson"),

@@ -6,6 +6,7 @@
  * healable ones (pauses, the etcd faults; a killed node stays down until restarted). Every
  * request is checked before anything changes.
  */
+import { LinkFaultError, parseLinkFaults } from '../../net/index.ts';
 import { StorageKeys } from '../../storage/index.ts';
 import { invalidInput } from '../control-errors.ts';
 import { ACTIVE_TARGET, checkDurationMs, checkFault } from '../control-input.ts';
@@ -15,8 +16,7 @@ import type { ProcessLab } from './process-lab.ts';
 
 /** The faults of an in-process lab that a process lab has no way to inject (yet), and what to use instead. */
 const NOT_HERE: Record<string, string> = {
-  'partition-storage': 'a process lab cuts a node from etcd with its links (not yet built)',
-  'partition-peers': 'a process lab cuts nodes apart with its links (not yet built)',
+  'partition-peers': "nodes reach each other over plain loopback in a process lab (only node–etcd links are the lab's)",
   'slow-storage': 'etcd is a real server here: slow one member down with "fault etcd MEMBER pause"',
   'storage-errors': 'etcd is a real server here: take members away with "fault etcd MEMBER kill" or "fault etcd quorum"',
 };
@@ -63,6 +63,29 @@ export class ProcessFaults {
       case 'seal':
         await nodeMust(p.o.apiAddr, 'PUT', 'sys/seal', { token: this.token() });
         return;
+      case 'partition-storage':
+        if (!this.lab.storage)
+          throw invalidInput('partition-storage cuts a node from etcd: a lone level node has its storage on its own disk');
+        this.lab.setEtcdLinkFaults(f.node, { partition: true });
+        after(() => this.lab.setEtcdLinkFaults(f.node, {}));
+        return;
+    }
+  }
+
+  /** `fault link NODE etcd WORDS` (either order): the node's links to etcd take the faults the words name. */
+  link(from: unknown, to: unknown, words: unknown): void {
+    const names = this.lab.nodes.map((n) => n.o.name);
+    const node = from === 'etcd' ? to : from;
+    const other = from === 'etcd' ? from : to;
+    if (other !== 'etcd' || typeof node !== 'string' || !names.includes(node))
+      throw invalidInput(`a process lab's links join a node and etcd: fault link NODE etcd WORDS (nodes: ${names.join(', ')})`);
+    if (!this.lab.storage) throw invalidInput('this lab runs on level: there is no link to etcd to fault');
+    if (!Array.isArray(words) || !words.every((w) => typeof w === 'string')) throw invalidInput('words must be a list of link fault words');
+    try {
+      this.lab.setEtcdLinkFaults(node, { ...this.lab.etcdLinkFaults(node), ...parseLinkFaults(words) });
+    } catch (e) {
+      if (e instanceof LinkFaultError) throw invalidInput(e.message);
+      throw e;
     }
   }
 
@@ -112,6 +135,7 @@ export class ProcessFaults {
   async heal(): Promise<void> {
     for (const [key, timer] of this.ends) if (!key.startsWith('kill ')) (clearTimeout(timer), this.ends.delete(key));
     for (const n of this.lab.nodes) if (n.state === 'paused') n.resume();
+    for (const n of this.lab.nodes) this.lab.setEtcdLinkFaults(n.o.name, {});
     const etcd = this.lab.etcd;
     for (const m of etcd?.members ?? []) if (m.state === 'paused') etcd!.resume(m.name);
     await Promise.all([...this.downMembers].map((m) => this.restartMember(m)));

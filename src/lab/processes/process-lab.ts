@@ -9,6 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Timings } from '../../ha/index.ts';
+import { TcpLink, type LinkFaults } from '../../net/index.ts';
 import { createEtcdBackend, type EtcdBackend } from '../../storage/index.ts';
 import { EtcdCluster } from '../etcd/index.ts';
 import { freePort } from '../balancer/free-port.ts';
@@ -45,6 +46,27 @@ export interface ProcessLabOptions {
   timings: Timings;
 }
 
+/** Node i's links to etcd's members: in its decade, above etcd's own ports (+2, +3): +4, +5, +6... */
+function linkPort(base: number, node: number, member: number): number {
+  return base === 0 ? 0 : base + NODE_PORT_STRIDE * node + 4 + member;
+}
+
+/**
+ * Node i's links to etcd: one TCP proxy per member, which the node's config names instead of
+ * the member, so the lab can cut one node from etcd (`fault link NODE etcd partition`) as a
+ * network would, while the others keep theirs.
+ */
+async function openEtcdLinks(endpoints: readonly string[], base: number, node: number, host: string): Promise<TcpLink[]> {
+  const links: TcpLink[] = [];
+  for (const [k, url] of endpoints.entries()) {
+    const target = new URL(url);
+    links.push(
+      await TcpLink.open({ target: { host: target.hostname, port: Number(target.port) }, listen: { host, port: linkPort(base, node, k) } }),
+    );
+  }
+  return links;
+}
+
 /** etcd member k's client and peer ports: in node k's decade, above its API and cluster ports. */
 export function etcdPorts(base: number, members: number): number[] | undefined {
   if (base === 0) return undefined;
@@ -66,6 +88,8 @@ export class ProcessLab {
     readonly etcd: EtcdCluster | undefined,
     /** The lab's own client of the nodes' etcd (the lock's holder, for status). */
     readonly storage: EtcdBackend | undefined,
+    /** Each node's links to etcd's members, by node name (none on level). */
+    private readonly links: ReadonlyMap<string, readonly TcpLink[]>,
   ) {
     // The lab's nodes must not outlive it, even when it dies of an error.
     process.on('exit', this.killAll);
@@ -82,6 +106,7 @@ export class ProcessLab {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     let etcd: EtcdCluster | undefined;
     let storage: EtcdBackend | undefined;
+    const links = new Map<string, TcpLink[]>();
     try {
       let endpoints: string[] = [];
       if (o.storage === 'etcd') {
@@ -97,14 +122,16 @@ export class ProcessLab {
         // A short deadline: status reads the lock through it, and must answer while etcd has lost its quorum.
         storage = await createEtcdBackend({ endpoints, prefix: PROCESS_LAB_PREFIX, sync: false, requestTimeoutMs: 1000 });
       }
-      const node: NodeStorage =
-        o.storage === 'etcd'
-          ? { type: 'etcd', endpoints, prefix: PROCESS_LAB_PREFIX, lockTimeoutMs: o.timings.lockTtlMs }
-          : { type: 'level', path: join(o.home, 'data') };
       const bin = vaultlabBin();
       const nodes: NodeProcess[] = [];
       for (let i = 0; i < o.nodes; i++) {
         const name = labNodeName(i);
+        if (o.storage === 'etcd') links.set(name, await openEtcdLinks(endpoints, o.basePort, i, host));
+        const viaLinks = (links.get(name) ?? []).map((l) => `http://${l.address.host}:${l.address.port}`);
+        const node: NodeStorage =
+          o.storage === 'etcd'
+            ? { type: 'etcd', endpoints: viaLinks, prefix: PROCESS_LAB_PREFIX, lockTimeoutMs: o.timings.lockTtlMs }
+            : { type: 'level', path: join(o.home, 'data') };
         const api = await port(o.basePort, nodeApiPort(o.basePort, i), host);
         const cluster = await port(o.basePort, nodeClusterPort(o.basePort, i), host);
         const configFile = join(dir, `${name}.hcl`);
@@ -121,7 +148,7 @@ export class ProcessLab {
           }),
         );
       }
-      const lab = new ProcessLab(nodes, endpoints, o.timings, etcd, storage);
+      const lab = new ProcessLab(nodes, endpoints, o.timings, etcd, storage, links);
       try {
         await Promise.all(nodes.map((n) => n.start()));
       } catch (err) {
@@ -130,10 +157,21 @@ export class ProcessLab {
       }
       return lab;
     } catch (err) {
+      await Promise.all([...links.values()].flat().map((l) => l.close()));
       await storage?.close();
       await etcd?.close();
       throw err;
     }
+  }
+
+  /** Sets the faults of `node`'s links to etcd (a partition, added latency...); {} heals them. */
+  setEtcdLinkFaults(node: string, faults: LinkFaults): void {
+    for (const link of this.links.get(node) ?? []) link.setFaults(faults);
+  }
+
+  /** The faults on `node`'s links to etcd now ({} when none). */
+  etcdLinkFaults(node: string): LinkFaults {
+    return this.links.get(node)?.[0]?.faults ?? {};
   }
 
   /** The node process by name, or undefined. */
@@ -145,6 +183,7 @@ export class ProcessLab {
   status(): Promise<LabStatus> {
     return processLabStatus({
       nodes: this.nodes,
+      linkFaults: (node) => this.etcdLinkFaults(node),
       storage: this.storage,
       etcd: this.etcd,
       endpoints: this.endpoints,
@@ -156,6 +195,7 @@ export class ProcessLab {
   async close(): Promise<void> {
     await Promise.all(this.nodes.map((n) => n.stop()));
     process.off('exit', this.killAll);
+    await Promise.all([...this.links.values()].flat().map((l) => l.close()));
     await this.storage?.close();
     await this.etcd?.close();
   }

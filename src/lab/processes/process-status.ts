@@ -4,6 +4,7 @@
  * node's pid and state, each etcd member's health and which one leads.
  */
 import type { Timings } from '../../ha/index.ts';
+import type { LinkFaults } from '../../net/index.ts';
 import { StorageKeys, type HABackend } from '../../storage/index.ts';
 import type { EtcdCluster } from '../etcd/index.ts';
 import type { LabStatus, LockStatus, NodeStatus, ProcessesStatus } from '../lab-status.ts';
@@ -13,6 +14,8 @@ import type { NodeProcess } from './node-process.ts';
 /** What the status is read from. */
 export interface ProcessStatusSource {
   nodes: readonly NodeProcess[];
+  /** The faults on a node's links to etcd. */
+  linkFaults(node: string): LinkFaults;
   /** The supervisor's own client of the nodes' storage (none for a lone level node). */
   storage?: HABackend;
   etcd?: EtcdCluster;
@@ -20,10 +23,18 @@ export interface ProcessStatusSource {
   timings: Timings;
 }
 
-async function nodeRow(p: NodeProcess, lock: LockStatus): Promise<NodeStatus> {
+/** The faults acting on a node: its process's state, and its links to etcd. */
+function faultsOf(p: NodeProcess, links: LinkFaults): string[] {
+  const f = p.state === 'stopped' ? ['kill'] : p.state === 'paused' ? ['pause'] : [];
+  if (links.partition) f.push('partition-storage');
+  if (Object.entries(links).some(([k, v]) => k !== 'partition' && v)) f.push('link');
+  return f;
+}
+
+async function nodeRow(p: NodeProcess, lock: LockStatus, links: LinkFaults): Promise<NodeStatus> {
   const head = { name: p.o.name, api_address: p.o.apiAddr, leader_address: '', term: 0 };
   const unknown = { initialized: null, sealed: null, t: null, n: null, progress: null, nonce: null };
-  const faults = p.state === 'stopped' ? ['kill'] : p.state === 'paused' ? ['pause'] : [];
+  const faults = faultsOf(p, links);
   if (p.state !== 'running') return { ...head, ...unknown, ha_mode: p.state === 'paused' ? 'paused' : 'down', faults };
   const [seal, leader] = await Promise.all([nodeCall(p.o.apiAddr, 'GET', 'sys/seal-status'), nodeCall(p.o.apiAddr, 'GET', 'sys/leader')]);
   if (!seal) return { ...head, ...unknown, ha_mode: 'down', faults };
@@ -81,7 +92,7 @@ async function processes(src: ProcessStatusSource): Promise<ProcessesStatus> {
 /** The process lab's status now. */
 export async function processLabStatus(src: ProcessStatusSource): Promise<LabStatus> {
   const lock = await lockStatus(src);
-  const [nodes, procs] = await Promise.all([Promise.all(src.nodes.map((p) => nodeRow(p, lock))), processes(src)]);
+  const [nodes, procs] = await Promise.all([Promise.all(src.nodes.map((p) => nodeRow(p, lock, src.linkFaults(p.o.name)))), processes(src)]);
   const noActive = !nodes.some((n) => n.ha_mode === 'active');
   const quorum = procs.etcd.length > 0 && procs.etcd.filter((m) => m.healthy).length <= procs.etcd.length / 2;
   const trouble = {

@@ -6,11 +6,14 @@
  * shortest history that does (the witness). A FILE is a user's scenario (.json or .ts),
  * checked field by field before anything runs.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import {
   isScenarioFile,
   listScenarios,
   loadScenarioFile,
+  runDurability,
   runRandomDrills,
   runScenario,
   scenarioSummaries,
@@ -64,7 +67,10 @@ export function registerDrill(program: Command, run: Run): void {
     .option('--random <n>', 'run N random drills (3–5 nodes, 1–5 faults each)')
     .option('--report <dir>', 'write drill.json, history.jsonl, drill.md and timeline.svg here')
     .option('--real-time', 'run on real timers, real sockets and the level backend instead of virtual time')
-    .option('--processes', 'run each node as its own process on a three-member etcd the drill starts (real time; needs etcd-server)')
+    .option(
+      '--processes',
+      'run each node as its own process on a three-member etcd the drill starts (real time; needs etcd-server); with --random: the durability run',
+    )
     .option('--topology <name|file>', 'play it on this network: a preset (local, one-zone, three-zones) or a topology file (JSON or HCL)')
     .option('--unfenced', 'with --random: storage fencing off, to see the split brain fencing prevents')
     .option('--watch', "with --real-time: serve the live dashboard on the drill's cluster and start once a browser follows it")
@@ -76,6 +82,7 @@ export function registerDrill(program: Command, run: Run): void {
         }
         const seed = wholeNumber('--seed', o.seed, 0);
         if (o.topology !== undefined && o.random !== undefined) throw new UsageError('--topology goes with a scenario, not --random');
+        if (o.random !== undefined && o.processes) return durability(wholeNumber('--random', o.random, 1), seed, o.report);
         if (o.random !== undefined) return randomDrills(wholeNumber('--random', o.random, 1), seed, o);
         if (o.unfenced) throw new UsageError('--unfenced goes with --random (the zombie-leader-unfenced scenario is the fixed one)');
         if (o.processes && (o.watch || o.topology !== undefined))
@@ -130,6 +137,35 @@ async function randomDrills(n: number, seed: number, o: DrillOptions): Promise<n
     `${n} random drills from seed ${seed}: ${r.failures.length} with violations or lost writes; ${r.acknowledged} acknowledged operations in ${(r.wallMs / 1000).toFixed(1)} s`,
   );
   return r.failures.length ? 2 : 0;
+}
+
+/** `drill --random N --processes`: the durability run on node processes and etcd; its figures, and durability.json with --report. */
+async function durability(n: number, seed: number, reportDir?: string): Promise<number> {
+  const f = await runDurability(n, seed, (r, i) =>
+    warn(
+      `drill ${i + 1}/${n} (seed ${seed + i}): ${r.firedFaults.length} faults, ${r.ops.ok} ok, ${r.lostWrites} lost, ${r.violation ? r.violation.check : 'no violation'}`,
+    ),
+  );
+  const fired = Object.values(f.faults).reduce((a, b) => a + b, 0);
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  out(`${n} random drills on node processes and etcd from seed ${seed}: ${fired} faults in ${(f.wallMs / 1000).toFixed(0)} s`);
+  for (const [label, count] of Object.entries(f.faults)) out(`  ${String(count).padStart(4)}  ${label}`);
+  out(
+    `  acknowledged writes ${f.acknowledgedWrites}, lost ${f.lostWrites}; acknowledged reads ${f.acknowledgedReads}, drills with a stale read (C5) ${f.staleReadDrills}`,
+  );
+  out(
+    `  drills where storage accepted writes from two actives (C2) ${f.splitBrainDrills}; other violations ${JSON.stringify(f.violations)}`,
+  );
+  out(
+    `  writes etcd fenced ${f.fencedWrites}; two nodes said active: median ${med(f.activeOverlapMs)} ms, most ${Math.max(0, ...f.activeOverlapMs)} ms; client downtime per drill: median ${med(f.downtimeMs)} ms`,
+  );
+  if (reportDir) {
+    mkdirSync(reportDir, { recursive: true });
+    writeFileSync(join(reportDir, 'durability.json'), `${JSON.stringify(f, null, 2)}\n`);
+    out(`Figures: ${join(reportDir, 'durability.json')}`);
+  }
+  const bad = f.lostWrites + f.staleReadDrills + f.splitBrainDrills + Object.keys(f.violations).length;
+  return bad ? 2 : 0;
 }
 
 /** Runs a check whose errors are the user's to fix: a usage error (exit 2 with the message). */

@@ -32,3 +32,4 @@ export { clientDowntimeMs, outageWindows } from './client-downtime.ts';
 export { lesson, verdict } from './verdict.ts';
 export { DrillFaults } from './faults.ts';
 export { runProcessDrill, processDrillRefusal, type ProcessDrillResult } from './process/process-drill.ts';
+export { runDurability, randomProcessSpec, type DurabilityFigures } from './process/durability-run.ts';

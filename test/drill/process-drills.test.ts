@@ -1,6 +1,6 @@
 /**
  * Scenarios on node processes and a real etcd (`vaultlab drill NAME --processes`): each etcd
- * scenario, and kill-active, passes the same history checker as every drill (C1 and C2 on
+ * scenario, and every shipped one whose faults a process lab can inject, passes the same history checker as every drill (C1 and C2 on
  * etcd's own order, C4 no acknowledged write lost, C5 reads linearizable), in real time.
  * A scenario that faults etcd refuses to play in one process, and one whose faults need one
  * process refuses to play on many, each before anything starts.
@@ -20,7 +20,17 @@ function passes(r: ScenarioReport): void {
 }
 
 describe('drills on node processes and etcd', () => {
-  it.each(['etcd-leader-loss', 'etcd-quorum-loss', 'zombie-leader-sigstop', 'kill-active'])(
+  it.each([
+    'etcd-leader-loss',
+    'etcd-quorum-loss',
+    'zombie-leader-sigstop',
+    'kill-active',
+    'seal-active',
+    'step-down-under-load',
+    'lock-key-deleted',
+    'partition-active-from-storage',
+    'rolling-restart',
+  ])(
     '%s passes the checker',
     async (name) => {
       const r = await runScenario(name, { seed: 1, processes: true });

@@ -27,6 +27,8 @@ export const PROCESS_FAULT_KINDS: readonly FaultKind[] = [
 /** The faults of one process drill: what is on, and how to heal it. */
 export class ProcessDrillFaults {
   private readonly heals = new Map<string, () => Promise<void>>();
+  /** The steps that fired (one with nothing to act on did not), as the spec wrote them. */
+  readonly fired: FaultStep[] = [];
 
   constructor(
     private readonly lab: ProcessLab,
@@ -43,6 +45,7 @@ export class ProcessDrillFaults {
     if (this.heals.has(id)) return;
     const heal = await this.fire(f.kind, target);
     if (!heal) return;
+    this.fired.push(f);
     this.mark(f.kind, target, true);
     let healed = false;
     const once = async () => {

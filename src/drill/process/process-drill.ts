@@ -17,7 +17,7 @@ import { clientDowntimeMs } from '../client-downtime.ts';
 import type { ClientTally } from '../drill-client.ts';
 import { downtime } from '../drill-cluster.ts';
 import type { DrillResult, ProbeResult } from '../drill-runner.ts';
-import type { DrillSpec, Probe } from '../drill-spec.ts';
+import type { DrillSpec, FaultStep, Probe } from '../drill-spec.ts';
 import { History } from '../history.ts';
 import { seeded } from '../rng.ts';
 import { runProcessClient } from './process-client.ts';
@@ -28,6 +28,8 @@ import { activeOverlapMs, checkProcessHistory, mergeInto, nodeEvents, storageOrd
 export interface ProcessDrillResult extends DrillResult {
   /** Milliseconds two running nodes both said they were active (reported, not judged: see process-history.ts). */
   activeOverlapMs: number;
+  /** The fault steps that fired, as the spec wrote them ('active', 'leader'). */
+  firedFaults: FaultStep[];
 }
 
 /** How long a process drill's client waits for an answer before it records the outcome as unknown. */
@@ -61,20 +63,35 @@ async function activeAddr(lab: ProcessLab): Promise<string | undefined> {
   return undefined;
 }
 
+/**
+ * One read of the final state, from whichever node is active, tried again (for up to 30 s) while
+ * the answer is not a 200 or a 404: a read that failed says nothing about the data, and taking it
+ * for "no value" would report a write lost that is there.
+ */
+async function readOnce(lab: ProcessLab, token: string, path: string): Promise<Record<string, unknown> | undefined> {
+  const deadline = Date.now() + 30_000;
+  let last = 'no active node';
+  while (Date.now() < deadline) {
+    const addr = await activeAddr(lab);
+    const r = addr ? await nodeCall(addr, 'GET', path, { token, timeoutMs: 10_000 }) : undefined;
+    if (r?.status === 200) return r.body.data as Record<string, unknown>;
+    if (r?.status === 404) return undefined;
+    last = r ? `${r.status} ${JSON.stringify(r.body.errors ?? [])}` : `${addr ?? 'no active node'}: no answer`;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  throw new Error(`the final state could not be read: GET ${path}: ${last}`);
+}
+
 /** Every version of every drill key, read over HTTP from the active. */
 async function readFinal(lab: ProcessLab, token: string, keys: number): Promise<FinalState> {
-  const addr = await activeAddr(lab);
-  if (!addr) throw new Error('no active node to read the final state from');
   const final: FinalState = new Map();
   for (let k = 0; k < keys; k++) {
-    const meta = await nodeCall(addr, 'GET', `secret/metadata/k${k}`, { token, timeoutMs: 10_000 });
-    const m = (meta?.status === 200 ? meta.body.data : undefined) as
+    const m = (await readOnce(lab, token, `secret/metadata/k${k}`)) as
       { versions?: Record<string, unknown>; current_version?: number } | undefined;
     const entry: FinalKey = { current: null, versions: new Map() };
     for (const v of Object.keys(m?.versions ?? {})) {
-      const d = await nodeCall(addr, 'GET', `secret/data/k${k}?version=${v}`, { token, timeoutMs: 10_000 });
-      const data = (d?.body.data as { data?: { v?: string } | null } | undefined)?.data;
-      entry.versions.set(Number(v), data?.v ?? null);
+      const data = (await readOnce(lab, token, `secret/data/k${k}?version=${v}`)) as { data?: { v?: string } | null } | undefined;
+      entry.versions.set(Number(v), data?.data?.v ?? null);
     }
     entry.current = entry.versions.get(m?.current_version ?? 0) ?? null;
     final.set(`k${k}`, entry);
@@ -147,7 +164,13 @@ export async function runProcessDrill(spec: DrillSpec, o: { dir?: string; timing
     await faults.healAll();
     await unsealProcesses(lab.nodes, keys);
     const recovered = await untilActive(lab, 3 * timings.lockTtlMs + timings.stepDownBackoffMs + 20_000);
-    const final = recovered ? await readFinal(lab, token, spec.keys) : undefined;
+    let unreadable: string | undefined;
+    const final = recovered
+      ? await readFinal(lab, token, spec.keys).catch((e: Error): undefined => {
+          unreadable = e.message;
+          return undefined;
+        })
+      : undefined;
     const end = Date.now();
     const events = nodeEvents(
       lab.nodes.map((n) => n.o.eventLog),
@@ -156,6 +179,7 @@ export async function runProcessDrill(spec: DrillSpec, o: { dir?: string; timing
     mergeInto(history, events);
     const violation =
       checkProcessHistory(history, storageOrder(events), final) ??
+      (unreadable ? { check: 'C4' as const, message: unreadable, events: [], unknown: true } : undefined) ??
       (recovered ? undefined : { check: 'C6' as const, message: 'no active node after every fault healed', events: [] });
     const startIndex = history.events.findIndex((e) => e.t >= start);
     return {
@@ -175,6 +199,7 @@ export async function runProcessDrill(spec: DrillSpec, o: { dir?: string; timing
       startIndex: startIndex < 0 ? history.events.length : startIndex,
       endTime: end,
       activeOverlapMs: activeOverlapMs(history.events),
+      firedFaults: [...faults.fired],
     };
   } finally {
     await agent.close();

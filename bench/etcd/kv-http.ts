@@ -45,7 +45,10 @@ async function closedLoop(addr: string, token: string, seconds: number, write: b
 
 /** Init (one share), unseal and mount KV v2 at secret/ through `addrs`; the root token and the unseal key. */
 export async function prepare(addrs: readonly string[]): Promise<{ token: string; keys: string[] }> {
-  const init = (await nodeMust(addrs[0], 'PUT', 'sys/init', { body: { secret_shares: 1, secret_threshold: 1 } })) as { keys: string[]; root_token: string };
+  const init = (await nodeMust(addrs[0], 'PUT', 'sys/init', { body: { secret_shares: 1, secret_threshold: 1 } })) as {
+    keys: string[];
+    root_token: string;
+  };
   for (const a of addrs) await nodeMust(a, 'PUT', 'sys/unseal', { body: { key: init.keys[0] } });
   let active: string | undefined;
   for (let tries = 0; !active && tries < 400; tries++) {

@@ -35,7 +35,13 @@ async function untilWriteLands(lab: ProcessLab, token: string, since: number): P
 }
 
 /** `runs` failovers of each kind on `lab` (initialized, with KV v2 at secret/ and `keys` to unseal). */
-export async function processFailovers(lab: ProcessLab, token: string, keys: readonly string[], runs: number, progress: (s: string) => void): Promise<ProcessFailoverSample[]> {
+export async function processFailovers(
+  lab: ProcessLab,
+  token: string,
+  keys: readonly string[],
+  runs: number,
+  progress: (s: string) => void,
+): Promise<ProcessFailoverSample[]> {
   const samples: ProcessFailoverSample[] = [];
   for (const kind of ['sigkill', 'step-down'] as const) {
     for (let run = 0; run < runs; run++) {

@@ -5,20 +5,18 @@
  *  2. KV v2 over HTTP (kv-http.ts): requests per second on each storage;
  *  3. failover with processes (process-failover.ts): SIGKILL and step-down of the active.
  * Repeats alternate the storages; figures are medians with min–max. Writes results.json,
- * results.md and kv-rates.svg to --out (default bench/results/etcd). Progress goes to stderr.
+ * results.md and kv-rates.svg to --out (default bench/results/etcd; etcd-report.ts). Progress goes to stderr.
  *
  *   node --import tsx bench/etcd/run-etcd-bench.ts [--repeats 3] [--ops 3000] [--seconds 5] [--failovers 5] [--out DIR]
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LAB_TIMINGS } from '../../src/ha/index.ts';
 import { EtcdCluster } from '../../src/lab/etcd/index.ts';
 import { ProcessLab } from '../../src/lab/index.ts';
-import { markdownTable, spreadText } from '../markdown.ts';
-import { svgChart } from '../ratio-chart.ts';
-import { spread, type Ratio } from '../summary.ts';
+import { writeEtcdReport } from './etcd-report.ts';
 import { kvRates, prepare, soloServer } from './kv-http.ts';
 import { activeAddr } from './process-active.ts';
 import { processFailovers } from './process-failover.ts';
@@ -88,80 +86,34 @@ async function main(): Promise<void> {
     } finally {
       await etcd.close();
     }
-    const lab = await ProcessLab.start({ nodes: 3, storage: 'etcd', home: join(dir, 'lab'), basePort: 0, profile: 'lab', timings: LAB_TIMINGS });
+    const lab = await ProcessLab.start({
+      nodes: 3,
+      storage: 'etcd',
+      home: join(dir, 'lab'),
+      basePort: 0,
+      profile: 'lab',
+      timings: LAB_TIMINGS,
+    });
     try {
       const { token, keys } = await prepare(lab.nodes.map((n) => n.o.apiAddr));
       const http = await httpPart(dir, lab, token);
       const failovers = await processFailovers(lab, token, keys, Number(args.failovers), progress);
-      write(args.out!, { started, cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, repeats, storage, http, failovers });
+      writeEtcdReport(args.out!, {
+        started,
+        cpus: cpus().length,
+        cpu: cpus()[0]?.model,
+        node: process.version,
+        repeats,
+        storage,
+        http,
+        failovers,
+      });
     } finally {
       await lab.close();
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-type Results = {
-  started: string;
-  cpus: number;
-  cpu?: string;
-  node: string;
-  repeats: number;
-  storage: { put: Record<StorageKind, number[]>; get: Record<StorageKind, number[]> };
-  http: Record<string, { write: number[]; read: number[] }>;
-  failovers: Array<{ kind: string; ms: number }>;
-};
-
-function write(out: string, r: Results): void {
-  mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'results.json'), `${JSON.stringify(r, null, 2)}\n`);
-  const f1 = (x: number) => x.toFixed(1);
-  const f0 = (x: number) => x.toFixed(0);
-  const lines = [
-    '# Storage on etcd against level and memory, and failover with nodes as processes',
-    '',
-    `\`npm run bench:etcd\` (bench/etcd/run-etcd-bench.ts), ${r.started}, ${r.cpus} × ${r.cpu ?? 'CPU'}, Node ${r.node}. Medians (min–max) of ${r.repeats} repeats, storages alternating.`,
-    '',
-    '## Storage alone: µs per call, 16 in flight',
-    '',
-    ...markdownTable(
-      ['storage', 'fenced put', 'get'],
-      KINDS.map((k) => [k === 'etcd' ? 'etcd, 3 members' : k, spreadText(spread(r.storage.put[k]), f1), spreadText(spread(r.storage.get[k]), f1)]),
-    ),
-    '',
-    '## KV v2 over HTTP: requests per second, 16 connections',
-    '',
-    ...markdownTable(
-      ['storage', 'writes/s', 'reads/s', 'writes vs inmem'],
-      Object.entries(r.http).map(([k, v]) => [
-        k === 'etcd' ? 'etcd, 3 members (the active of 3 node processes)' : `${k} (one server process)`,
-        spreadText(spread(v.write), f0),
-        spreadText(spread(v.read), f0),
-        (spread(v.write).median / spread(r.http.inmem.write).median).toFixed(2),
-      ]),
-    ),
-    '',
-    '## Failover with nodes as processes on etcd (lab timings: 1 s lease)',
-    '',
-    ...markdownTable(
-      ['fault', 'runs', 'until a write lands again, ms'],
-      (['sigkill', 'step-down'] as const).map((k) => {
-        const ms = r.failovers.filter((s) => s.kind === k).map((s) => s.ms);
-        return [k === 'sigkill' ? 'SIGKILL of the active' : 'step-down', String(ms.length), spreadText(spread(ms), f0)];
-      }),
-    ),
-    '',
-  ];
-  writeFileSync(join(out, 'results.md'), lines.join('\n'));
-  const ratios: Ratio[] = Object.entries(r.http).flatMap(([k, v]) =>
-    (['write', 'read'] as const).map((op) => {
-      const base = spread(r.http.inmem[op]).median;
-      const s = spread(v[op].map((x) => x / base));
-      return { name: `${k} ${op}s vs inmem`, ...s };
-    }),
-  );
-  writeFileSync(join(out, 'kv-rates.svg'), svgChart(ratios));
 }
 
 await main();

@@ -17,7 +17,11 @@ const IN_FLIGHT = 16;
 const VALUE = new Uint8Array(512).fill(7);
 
 /** Opens a fresh backend of `kind` (etcd: on `endpoints`, under a prefix of its own) and how to throw it away. */
-export async function openBackend(kind: StorageKind, endpoints: readonly string[], run: number): Promise<{ be: HABackend; done: () => Promise<void> }> {
+export async function openBackend(
+  kind: StorageKind,
+  endpoints: readonly string[],
+  run: number,
+): Promise<{ be: HABackend; done: () => Promise<void> }> {
   if (kind === 'memory') {
     const be = await createBackend('memory');
     return { be, done: () => be.close() };
@@ -44,7 +48,12 @@ async function timed(ops: number, call: (i: number) => Promise<unknown>): Promis
 }
 
 /** One repeat on one backend: µs per fenced put and per get. */
-export async function storageOps(kind: StorageKind, endpoints: readonly string[], ops: number, run: number): Promise<{ put: number; get: number }> {
+export async function storageOps(
+  kind: StorageKind,
+  endpoints: readonly string[],
+  ops: number,
+  run: number,
+): Promise<{ put: number; get: number }> {
   const { be, done } = await openBackend(kind, endpoints, run);
   try {
     const grant = await be.lock('core/lock', 'bench', { holder: 'bench', ttlMs: 60_000 }).acquire(new AbortController().signal);

@@ -71,6 +71,25 @@ describe('vaultlab up --processes', () => {
     const json = JSON.parse((await runCli(['status', '--all', '-format=json'], env())).stdout);
     expect(json.processes.etcd[0]).toMatchObject({ name: 'etcd1', state: 'stopped', pid: null, healthy: false });
     expect(json.nodes.filter((n: { ha_mode: string }) => n.ha_mode === 'active')).toHaveLength(1);
+    // operator members: each standby process echoes to the active over its cluster port.
+    const keys = JSON.parse(readFileSync(join(home, 'init.json'), 'utf8'));
+    const vault = { ...env(), VAULT_ADDR: `http://127.0.0.1:${base}`, VAULT_TOKEN: keys.root_token };
+    await expect
+      .poll(async () => (await runCli(['operator', 'members', '-format=json'], vault)).stdout, { timeout: 30_000, interval: 200 })
+      .toMatch(/node3/);
+    const members = JSON.parse((await runCli(['operator', 'members', '-format=json'], vault)).stdout);
+    expect(members.Nodes.map((n: { hostname: string }) => n.hostname).sort()).toEqual(['node1', 'node2', 'node3']);
+    expect(members.Nodes.filter((n: { active_node: boolean }) => n.active_node)).toHaveLength(1);
+    // A node cut from etcd through its own links; heal mends them.
+    expect((await runCli(['fault', 'link', 'node2', 'etcd', 'partition'], env())).stdout).toContain('Success! link node2–etcd: partition');
+    const cut = JSON.parse((await runCli(['status', '--all', '-format=json'], env())).stdout);
+    expect(cut.nodes[1].faults).toContain('partition-storage');
+    expect((await runCli(['fault', 'link', 'node2', 'node3', 'partition'], env())).stderr).toContain(
+      "a process lab's links join a node and etcd: fault link NODE etcd WORDS",
+    );
+    await runCli(['heal'], env());
+    const healed = JSON.parse((await runCli(['status', '--all', '-format=json'], env())).stdout);
+    expect(healed.nodes[1].faults).not.toContain('partition-storage');
     const notHere = await runCli(['fault', 'storage', 'slow-storage'], env());
     expect(notHere.stderr).toContain('slow-storage is not available in a process lab');
 

@@ -107,19 +107,30 @@ function printUp(lab: RunningLab, choice: UpChoice, o: UpOptions, home: string):
   printNodes(lab);
   out(`    ${describePorts(choice.basePort, choice.nodes)}`);
   lab.cluster.storageStatus.warnings.forEach(warn);
-  out('');
-  out('You may need to set the following environment variables:');
-  out(`    $ export VAULT_ADDR='${lab.cluster.balancer?.url ?? lab.cluster.nodes[0].apiAddr}'`);
-  if (lab.caFile) out(`    $ export VAULT_CACERT='${lab.caFile}'`);
-  out(`    $ export VAULT_TOKEN='${lab.keys.root_token}'        (or: eval "$(vaultlab env)")`);
-  out('');
-  out(`Unseal Key 1..5 and the Root Token are in ${join(home, 'init.json')}. Lab keys only; never reuse.`);
-  if (o.sealed)
-    out('Every node is sealed: unseal each with `vaultlab operator unseal -address=...` (3 keys per node), or `vaultlab unseal --all`.');
+  printAccess({
+    addr: lab.cluster.balancer?.url ?? lab.cluster.nodes[0].apiAddr,
+    caFile: lab.caFile,
+    token: lab.keys.root_token,
+    home,
+    sealed: o.sealed,
+  });
   out(
     `Lab control: ${lab.control} (its secret is in ${controlSecretPath(home)}). Try: vaultlab status --all, vaultlab kill node1, vaultlab step-down. Ctrl-C stops the lab.`,
   );
   out(`Dashboard: ${lab.control}/ui/ (\`vaultlab ui\` opens it with the lab's secret)`);
+}
+
+/** How to reach a lab: the export lines, where its keys are, and (left sealed) how to unseal it. */
+function printAccess(a: { addr: string; caFile?: string; token: string; home: string; sealed?: boolean }): void {
+  out('');
+  out('You may need to set the following environment variables:');
+  out(`    $ export VAULT_ADDR='${a.addr}'`);
+  if (a.caFile) out(`    $ export VAULT_CACERT='${a.caFile}'`);
+  out(`    $ export VAULT_TOKEN='${a.token}'        (or: eval "$(vaultlab env)")`);
+  out('');
+  out(`Unseal Key 1..5 and the Root Token are in ${join(a.home, 'init.json')}. Lab keys only; never reuse.`);
+  if (a.sealed)
+    out('Every node is sealed: unseal each with `vaultlab operator unseal -address=...` (3 keys per node), or `vaultlab unseal --all`.');
 }
 
 /** `up --processes`: the process lab, served until a signal or `down`. */
@@ -152,14 +163,7 @@ function printProcessLab(run: RunningProcessLab, choice: UpChoice, o: UpOptions,
   out(
     `    each node's log is beside its config; kill is SIGKILL, fault NODE pause is SIGSTOP, fault etcd MEMBER kill|pause, fault etcd quorum`,
   );
-  out('');
-  out('You may need to set the following environment variables:');
-  out(`    $ export VAULT_ADDR='${lab.nodes[0].o.apiAddr}'`);
-  out(`    $ export VAULT_TOKEN='${run.keys.root_token}'        (or: eval "$(vaultlab env)")`);
-  out('');
-  out(`Unseal Key 1..5 and the Root Token are in ${join(home, 'init.json')}. Lab keys only; never reuse.`);
-  if (o.sealed)
-    out('Every node is sealed: unseal each with `vaultlab operator unseal -address=...` (3 keys per node), or `vaultlab unseal --all`.');
+  printAccess({ addr: lab.nodes[0].o.apiAddr, token: run.keys.root_token, home, sealed: o.sealed });
   out(
     `Lab control: ${run.control} (its secret is in ${controlSecretPath(home)}). Try: vaultlab status --all, vaultlab kill node1. Ctrl-C stops the lab.`,
   );

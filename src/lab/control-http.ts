@@ -7,6 +7,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ControlError } from './control-errors.ts';
 
+/** The default body bound: a few KB, far above any real request. */
+export const CONTROL_MAX_BODY_BYTES = 4096;
+
+/** The default time allowed for a body to arrive. */
+export const CONTROL_BODY_TIMEOUT_MS = 5000;
+
 /** Where the request reached the lab: the origin it named (a checked loopback one) and the lab's secret. */
 export interface Where {
   origin: string;

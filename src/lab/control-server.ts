@@ -15,8 +15,17 @@ import type { Cluster } from './cluster.ts';
 import { checkCaller, checkHost } from './control-auth.ts';
 import { readJsonBody } from './control-body.ts';
 import { ControlError, invalidInput } from './control-errors.ts';
-import { listenControl, routeOf, sendJson as send, type ControlRoute, type Where } from './control-http.ts';
-import { checkFault, checkFields, checkNodeName } from './control-input.ts';
+import {
+  CONTROL_BODY_TIMEOUT_MS,
+  CONTROL_MAX_BODY_BYTES,
+  listenControl,
+  routeOf,
+  sendJson as send,
+  type ControlRoute,
+  type Where,
+} from './control-http.ts';
+import { checkFields, checkNodeName } from './control-input.ts';
+import { verbRoutes } from './control-verbs.ts';
 import type { LabFaults } from './lab-faults.ts';
 import { faultLink, zoneDown } from './link-faults.ts';
 import { holderOf, holderUrl, serveHolder } from './key-holders.ts';
@@ -49,44 +58,23 @@ export interface ControlServerOptions {
   bodyTimeoutMs?: number;
 }
 
-/** The default body bound: a few KB, far above any real request. */
-export const CONTROL_MAX_BODY_BYTES = 4096;
-
-/** The default time allowed for a body to arrive. */
-export const CONTROL_BODY_TIMEOUT_MS = 5000;
+export { CONTROL_BODY_TIMEOUT_MS, CONTROL_MAX_BODY_BYTES } from './control-http.ts';
 
 type Route = ControlRoute<LabControls>;
 
 const names = (c: LabControls) => c.cluster.nodes.map((n) => n.name);
 
-/** A verb on one node, through LabFaults so the verb and `fault NODE VERB` share one set of checks. */
-const onNode = (kind: 'kill' | 'restart' | 'seal'): Route => ({
-  method: 'POST',
-  run: (c, b) => c.faults.start(checkNodeName(checkFields(b, ['node']).node, names(c)), kind),
-});
-
-/** A verb that takes no input. */
-const bare = (method: Route['method'], fn: (c: LabControls) => Promise<unknown>): Route => ({
-  method,
-  run: (c, b) => (checkFields(b, []), fn(c)),
-});
-
-/** The verbs, by path: `/kill` with `{"node":"node1"}`, `/fault` with `{"node","kind","duration_ms"}`. */
+/** The verbs, by path: the shared ones (control-verbs.ts; a node's verbs go through LabFaults), then the network's and the unseal lesson's. */
 const ROUTES: Record<string, Route> = {
-  status: bare('GET', async (c) => ({ ...(await labStatus(c.cluster)), timeline: c.cluster.timeline.events.slice(-50) })),
-  kill: onNode('kill'),
-  restart: onNode('restart'),
-  seal: onNode('seal'),
-  'step-down': bare('POST', async (c) => ({ node: c.cluster.stepDown() ?? null })),
-  'unseal-all': bare('POST', async (c) => ({ nodes: await c.unsealAll() })),
-  fault: {
-    method: 'POST',
-    run: async (c, b) => {
-      const f = checkFields(b, ['node', 'kind', 'duration_ms']);
-      const r = checkFault(f.node, f.kind, f.duration_ms, names(c));
-      return c.faults.start(r.node, r.kind, r.durationMs);
-    },
-  },
+  ...verbRoutes<LabControls>({
+    names,
+    status: async (c) => ({ ...(await labStatus(c.cluster)), timeline: c.cluster.timeline.events.slice(-50) }),
+    fault: (c, node, kind, ms) => c.faults.start(node, kind, ms),
+    stepDown: async (c) => c.cluster.stepDown(),
+    unsealAll: (c) => c.unsealAll(),
+    heal: async (c) => c.faults.heal(),
+    down: (c) => c.down(),
+  }),
   'fault-link': {
     method: 'POST',
     run: async (c, b) => {
@@ -101,7 +89,6 @@ const ROUTES: Record<string, Route> = {
       zoneDown(c.cluster, f.zone, f.state);
     },
   },
-  heal: bare('POST', async (c) => c.faults.heal()),
   // The unseal lesson: one share into one node's ring, as `vault operator unseal` would send it to that node.
   unseal: {
     method: 'POST',
@@ -122,7 +109,6 @@ const ROUTES: Record<string, Route> = {
       return { holders: (c.shares ?? []).map((_, i) => ({ index: i + 1, url: holderUrl(at.origin, at.secret, i + 1) })) };
     },
   },
-  down: bare('POST', (c) => c.down()),
 };
 
 /** A share as typed into the dashboard: a string no longer than any share Vault prints (the node parses it). */

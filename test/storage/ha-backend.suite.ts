@@ -5,9 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SimClock } from '../../src/clock/index.ts';
-import { LockLostError, type HABackend, type LockGrant } from '../../src/storage/index.ts';
+import { LockLostError, type HABackend } from '../../src/storage/index.ts';
 import { haFencingSuite } from './ha-fencing.suite.ts';
-import { bytes, lockAs, never, suiteTest, take, text, TTL, type HAFixture } from './ha-suite-kit.ts';
+import { abortedAcquireTest, closeEndsLeasesTest, type TimelessKit } from './ha-timeless.suite.ts';
+import { bytes, contendOn, lockAs, never, suiteTest, take, text, TTL, type HAFixture } from './ha-suite-kit.ts';
 
 /** Records the delay of every timer set on clock, to prove waiting is one timer per lease, not polling. */
 function timerDelays(clock: SimClock): number[] {
@@ -18,19 +19,12 @@ function timerDelays(clock: SimClock): number[] {
 }
 
 /** Starts acquire in the background and exposes its outcome. */
-function contend(be: HABackend, holder: string, signal = never()) {
-  const state: { grant?: LockGrant; done: boolean; error?: unknown } = { done: false };
-  const lock = lockAs(be, holder);
-  const settled = lock.acquire(signal).then(
-    (g) => Object.assign(state, { grant: g, done: true }),
-    (error) => Object.assign(state, { error, done: true }),
-  );
-  return { lock, state, settled };
-}
+const contend = (be: HABackend, holder: string, signal = never()) => contendOn(lockAs(be, holder), signal);
 
 /** Runs the HA contract against backends opened on a fresh SimClock. */
 export function haBackendSuite(name: string, open: (clock: SimClock) => Promise<HAFixture>): void {
   const test = suiteTest(open);
+  const kit: TimelessKit = { run: (fn) => test((be) => fn(be)), lockAs, take, contend };
 
   describe(`${name}: the HABackend contract (ExerciseHABackend)`, () => {
     it(
@@ -55,16 +49,7 @@ export function haBackendSuite(name: string, open: (clock: SimClock) => Promise<
       }),
     );
 
-    it(
-      'answers undefined at once for an already aborted signal, without taking a free lock',
-      test(async (be) => {
-        const ctl = new AbortController();
-        ctl.abort();
-        const lock = lockAs(be, 'a');
-        expect(await lock.acquire(ctl.signal)).toBeUndefined();
-        expect(await lock.value()).toEqual({ held: false });
-      }),
-    );
+    abortedAcquireTest(kit);
 
     it(
       'lets a waiter take over exactly at expiry, with a higher term; the old holder learns it lost',
@@ -194,17 +179,7 @@ export function haBackendSuite(name: string, open: (clock: SimClock) => Promise<
       }),
     );
 
-    it(
-      'closing the backend ends every lease and fails the waiters',
-      test(async (be) => {
-        const ga = (await take(be, 'a')).grant;
-        const b = contend(be, 'b');
-        await be.close();
-        await b.settled;
-        expect(ga.lost.aborted).toBe(true);
-        expect(b.state.error).toMatchObject({ code: 'STORAGE_CLOSED' });
-      }),
-    );
+    closeEndsLeasesTest(kit);
   });
 
   haFencingSuite(name, open);

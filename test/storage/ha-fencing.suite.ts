@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { SimClock } from '../../src/clock/index.ts';
 import { FencedWriteError, type HABackend } from '../../src/storage/index.ts';
 import { bytes, lockAs, never, suiteTest, take, text, TTL, type HAFixture } from './ha-suite-kit.ts';
+import { fencesAfterReleaseTest } from './ha-timeless.suite.ts';
 
 /** Runs the fencing, events and persistence parts of the HA contract (haBackendSuite runs them with the rest). */
 export function haFencingSuite(name: string, open: (clock: SimClock) => Promise<HAFixture>): void {
@@ -76,17 +77,7 @@ export function haFencingSuite(name: string, open: (clock: SimClock) => Promise<
       }),
     );
 
-    it(
-      'still refuses an old term once the lock was released or its key deleted (no lease left to compare with)',
-      test(async (be) => {
-        const { lock: a, grant: g1 } = await take(be, 'a');
-        await a.release();
-        await take(be, 'b');
-        await be.delete('core/lock');
-        await expect(be.put('data/y', bytes('stale'), { term: g1.term })).rejects.toBeInstanceOf(FencedWriteError);
-        expect(await be.get('data/y')).toBeUndefined();
-      }),
-    );
+    fencesAfterReleaseTest({ run: (fn) => test((be) => fn(be)), lockAs, take, contend: () => expect.unreachable() });
 
     it(
       'is decided when the write is called: a lock change before the write completes does not undo it',

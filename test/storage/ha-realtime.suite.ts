@@ -8,7 +8,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { FencedWriteError, LockLostError, type HABackend, type Lock, type LockGrant, type StorageEvent } from '../../src/storage/index.ts';
-import { bytes, never, text } from './ha-suite-kit.ts';
+import { bytes, contendOn, never, text } from './ha-suite-kit.ts';
+import { abortedAcquireTest, closeEndsLeasesTest, fencesAfterReleaseTest, type TimelessKit } from './ha-timeless.suite.ts';
 
 /** A backend under test, with its own way to reopen the same storage. */
 export interface RealtimeFixture {
@@ -32,15 +33,7 @@ async function take(be: HABackend, holder: string): Promise<{ lock: Lock; grant:
 }
 
 /** Starts acquire in the background and exposes its outcome. */
-function contend(be: HABackend, holder: string, signal = never()) {
-  const state: { grant?: LockGrant; done: boolean; error?: unknown } = { done: false };
-  const lock = lockAs(be, holder);
-  const settled = lock.acquire(signal).then(
-    (g) => Object.assign(state, { grant: g, done: true }),
-    (error) => Object.assign(state, { error, done: true }),
-  );
-  return { lock, state, settled };
-}
+const contend = (be: HABackend, holder: string, signal = never()) => contendOn(lockAs(be, holder), signal);
 
 /** a holds the lock, lets it lapse without renewing (a paused process), and b takes it. */
 async function takeOver(be: HABackend) {
@@ -62,6 +55,7 @@ export function haRealtimeSuite(name: string, open: () => Promise<RealtimeFixtur
     }
   };
   const slow = 60 * REAL_TTL;
+  const kit: TimelessKit = { run: test, lockAs, take, contend, timeout: slow };
 
   describe(`${name}: the HABackend contract in real time`, () => {
     it(
@@ -84,17 +78,7 @@ export function haRealtimeSuite(name: string, open: () => Promise<RealtimeFixtur
       slow,
     );
 
-    it(
-      'answers undefined at once for an already aborted signal, without taking a free lock',
-      test(async (be) => {
-        const ctl = new AbortController();
-        ctl.abort();
-        const lock = lockAs(be, 'a');
-        expect(await lock.acquire(ctl.signal)).toBeUndefined();
-        expect(await lock.value()).toEqual({ held: false });
-      }),
-      slow,
-    );
+    abortedAcquireTest(kit);
 
     it(
       'lets a waiter take over once an unrenewed lease lapses, with a higher term; the old holder learns it lost',
@@ -180,18 +164,7 @@ export function haRealtimeSuite(name: string, open: () => Promise<RealtimeFixtur
       slow,
     );
 
-    it(
-      'closing the backend ends every lease and fails the waiters',
-      test(async (be) => {
-        const ga = (await take(be, 'a')).grant;
-        const b = contend(be, 'b');
-        await be.close();
-        await b.settled;
-        expect(ga.lost.aborted).toBe(true);
-        expect(b.state.error).toMatchObject({ code: 'STORAGE_CLOSED' });
-      }),
-      slow,
-    );
+    closeEndsLeasesTest(kit);
   });
 
   describe(`${name}: fencing in real time`, () => {
@@ -235,18 +208,7 @@ export function haRealtimeSuite(name: string, open: () => Promise<RealtimeFixtur
       slow,
     );
 
-    it(
-      'still refuses an old term once the lock was released or its key deleted',
-      test(async (be) => {
-        const { lock: a, grant: g1 } = await take(be, 'a');
-        await a.release();
-        await take(be, 'b');
-        await be.delete('core/lock');
-        await expect(be.put('data/y', bytes('stale'), { term: g1.term })).rejects.toBeInstanceOf(FencedWriteError);
-        expect(await be.get('data/y')).toBeUndefined();
-      }),
-      slow,
-    );
+    fencesAfterReleaseTest(kit);
 
     it(
       'reports lock changes, accepted writes and fenced writes, in order',

@@ -30,6 +30,16 @@ export async function take(be: HABackend, holder: string, opts: Partial<LockOpti
   return { lock, grant };
 }
 
+/** Starts `lock`'s acquire in the background and exposes its outcome as it comes. */
+export function contendOn(lock: Lock, signal = never()) {
+  const state: { grant?: LockGrant; done: boolean; error?: unknown } = { done: false };
+  const settled = lock.acquire(signal).then(
+    (g) => Object.assign(state, { grant: g, done: true }),
+    (error) => Object.assign(state, { error, done: true }),
+  );
+  return { lock, state, settled };
+}
+
 /** A test body run against a backend freshly opened on a new SimClock, disposed afterwards. */
 export type SuiteTest = (fn: (be: HAFixture['backend'], clock: SimClock, fx: HAFixture) => Promise<void>) => () => Promise<void>;
 

@@ -1,18 +1,18 @@
 /**
  * The control endpoint of a process lab: the same paths, checks and answers as an in-process
  * lab's (control-server.ts), so `vaultlab kill|restart|seal|fault|heal|step-down|unseal --all|
- * status --all|down` work unchanged, plus `fault-etcd` for the lab's own etcd. What a process
- * lab cannot do yet (links and zones, the dashboard's stream and unseal lesson) is refused by
- * name rather than answered as an unknown path.
+ * status --all|down` work unchanged (control-verbs.ts), plus `fault-etcd` for the lab's own etcd
+ * and `fault-link` for a node's links to it. What a process lab cannot do yet (zones, the
+ * dashboard's stream and unseal lesson) is refused by name rather than answered as an unknown path.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RealClock } from '../../clock/index.ts';
 import { checkCaller, checkHost } from '../control-auth.ts';
 import { readJsonBody } from '../control-body.ts';
 import { ControlError, invalidInput } from '../control-errors.ts';
-import { listenControl, routeOf, sendJson, type ControlRoute } from '../control-http.ts';
-import { checkFault, checkFields, checkNodeName } from '../control-input.ts';
-import { CONTROL_BODY_TIMEOUT_MS, CONTROL_MAX_BODY_BYTES } from '../control-server.ts';
+import { CONTROL_BODY_TIMEOUT_MS, CONTROL_MAX_BODY_BYTES, listenControl, routeOf, sendJson, type ControlRoute } from '../control-http.ts';
+import { checkFields } from '../control-input.ts';
+import { verbRoutes } from '../control-verbs.ts';
 import type { UnsealOutcome } from '../lab-keys.ts';
 import type { ProcessFaults } from './process-faults.ts';
 import type { ProcessLab } from './process-lab.ts';
@@ -29,16 +29,6 @@ type Route = ControlRoute<ProcessControls>;
 
 const names = (c: ProcessControls) => c.lab.nodes.map((n) => n.o.name);
 
-const onNode = (kind: 'kill' | 'restart' | 'seal'): Route => ({
-  method: 'POST',
-  run: (c, b) => c.faults.start(checkNodeName(checkFields(b, ['node']).node, names(c)), kind),
-});
-
-const bare = (method: Route['method'], fn: (c: ProcessControls) => Promise<unknown>): Route => ({
-  method,
-  run: (c, b) => (checkFields(b, []), fn(c)),
-});
-
 const notYet = (what: string): Route => ({
   method: 'POST',
   run: async () => {
@@ -46,21 +36,17 @@ const notYet = (what: string): Route => ({
   },
 });
 
+/** The shared verbs (control-verbs.ts) as signals and API calls, then etcd's and the links' faults. */
 const ROUTES: Record<string, Route> = {
-  status: bare('GET', (c) => c.lab.status()),
-  kill: onNode('kill'),
-  restart: onNode('restart'),
-  seal: onNode('seal'),
-  'step-down': bare('POST', async (c) => ({ node: (await c.faults.stepDown()) ?? null })),
-  'unseal-all': bare('POST', async (c) => ({ nodes: await c.unsealAll() })),
-  fault: {
-    method: 'POST',
-    run: async (c, b) => {
-      const f = checkFields(b, ['node', 'kind', 'duration_ms']);
-      const r = checkFault(f.node, f.kind, f.duration_ms, names(c));
-      return c.faults.start(r.node, r.kind, r.durationMs);
-    },
-  },
+  ...verbRoutes<ProcessControls>({
+    names,
+    status: (c) => c.lab.status(),
+    fault: (c, node, kind, ms) => c.faults.start(node, kind, ms),
+    stepDown: (c) => c.faults.stepDown(),
+    unsealAll: (c) => c.unsealAll(),
+    heal: (c) => c.faults.heal(),
+    down: (c) => c.down(),
+  }),
   'fault-etcd': {
     method: 'POST',
     run: async (c, b) => {
@@ -78,8 +64,6 @@ const ROUTES: Record<string, Route> = {
   'fault-zone': notYet('fault zone'),
   unseal: notYet("the dashboard's unseal lesson"),
   'unseal-reset': notYet("the dashboard's unseal lesson"),
-  heal: bare('POST', async (c) => c.faults.heal()),
-  down: bare('POST', (c) => c.down()),
 };
 
 async function serve(c: ProcessControls, port: number, secret: string, req: IncomingMessage, res: ServerResponse): Promise<void> {

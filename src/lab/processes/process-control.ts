@@ -69,6 +69,12 @@ const ROUTES: Record<string, Route> = {
 async function serve(c: ProcessControls, port: number, secret: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
     checkHost(req.headers, port);
+    const path = new URL(req.url ?? '/', 'http://control.invalid').pathname;
+    if (path === '/' || path === '/events' || path === '/ui' || path.startsWith('/ui/'))
+      throw new ControlError(
+        'CONTROL_NO_ROUTE',
+        'the dashboard does not show a process lab yet: watch it with vaultlab status --all -watch',
+      );
     checkCaller(req.headers, port, secret);
     const route = routeOf(ROUTES, req);
     const body = route.method === 'POST' ? await readJsonBody(req, new RealClock(), CONTROL_MAX_BODY_BYTES, CONTROL_BODY_TIMEOUT_MS) : {};

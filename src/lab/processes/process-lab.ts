@@ -16,6 +16,7 @@ import { freePort } from '../balancer/free-port.ts';
 import type { LabStatus } from '../lab-status.ts';
 import { labNodeName } from '../lab-node.ts';
 import { nodeApiPort, nodeClusterPort, NODE_PORT_STRIDE } from '../port-plan.ts';
+import { etcdPortsFor, keepEtcdPorts } from './etcd-ports.ts';
 import { nodeConfigHcl, type NodeStorage } from './node-config.ts';
 import { NodeProcess } from './node-process.ts';
 import { processLabStatus } from './process-status.ts';
@@ -67,12 +68,6 @@ async function openEtcdLinks(endpoints: readonly string[], base: number, node: n
   return links;
 }
 
-/** etcd member k's client and peer ports: in node k's decade, above its API and cluster ports. */
-export function etcdPorts(base: number, members: number): number[] | undefined {
-  if (base === 0) return undefined;
-  return Array.from({ length: members }, (_, k) => [base + NODE_PORT_STRIDE * k + 2, base + NODE_PORT_STRIDE * k + 3]).flat();
-}
-
 async function port(base: number, planned: number, host: string): Promise<number> {
   return base === 0 ? freePort(host) : planned;
 }
@@ -110,14 +105,11 @@ export class ProcessLab {
     try {
       let endpoints: string[] = [];
       if (o.storage === 'etcd') {
+        const etcdDir = join(o.home, ETCD_DIR);
         etcd = o.etcdUrls
           ? undefined
-          : await EtcdCluster.start({
-              members: ETCD_MEMBERS,
-              dir: join(o.home, ETCD_DIR),
-              host,
-              ports: etcdPorts(o.basePort, ETCD_MEMBERS),
-            });
+          : await EtcdCluster.start({ members: ETCD_MEMBERS, dir: etcdDir, host, ports: etcdPortsFor(etcdDir, o.basePort, ETCD_MEMBERS) });
+        if (etcd) keepEtcdPorts(etcdDir, etcd.members);
         endpoints = o.etcdUrls ? [...o.etcdUrls] : etcd!.endpoints();
         // A short deadline: status reads the lock through it, and must answer while etcd has lost its quorum.
         storage = await createEtcdBackend({ endpoints, prefix: PROCESS_LAB_PREFIX, sync: false, requestTimeoutMs: 1000 });

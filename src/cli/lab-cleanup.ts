@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import {
   busyMessage,
   DATA_DIR,
+  ETCD_DIR,
+  PROCESSES_DIR,
   KEYS_FILE,
   LAB_FILE,
   liveLabPid,
@@ -45,7 +47,9 @@ export async function down(): Promise<number> {
 
 /** The lab's state in `home`, as the names `reset` removes. */
 function stateNames(home: string): string[] {
-  return [KEYS_FILE, DATA_DIR, TOKEN_FILE, LAB_FILE, CONTROL_SECRET_FILE, TLS_DIR, LOCK_FILE].filter((n) => existsSync(join(home, n)));
+  return [KEYS_FILE, DATA_DIR, ETCD_DIR, PROCESSES_DIR, TOKEN_FILE, LAB_FILE, CONTROL_SECRET_FILE, TLS_DIR, LOCK_FILE].filter((n) =>
+    existsSync(join(home, n)),
+  );
 }
 
 /** `reset`: removes the lab's keys, data, saved token and any stale files; refuses while the lab runs. */
@@ -58,7 +62,8 @@ export async function reset(force: boolean): Promise<number> {
     out(`Nothing to remove: ${home} holds no lab.`);
     return 0;
   }
-  const what = names.map((n) => (n === DATA_DIR || n === TLS_DIR ? `${n}/` : n)).join(', ');
+  const dirs = [DATA_DIR, ETCD_DIR, PROCESSES_DIR, TLS_DIR];
+  const what = names.map((n) => (dirs.includes(n) ? `${n}/` : n)).join(', ');
   if (!force) {
     if (!process.stdin.isTTY)
       throw new UsageError(`reset removes ${what} in ${home} for good: pass -force to confirm (stdin is not a terminal)`);

@@ -13,11 +13,13 @@ export { formatMs, parseGoDuration } from '../net/words-door.ts';
 export {
   busyMessage,
   DATA_DIR,
+  ETCD_DIR,
   KEYS_FILE,
   LAB_FILE,
   liveLabPid,
   LOCK_FILE,
   pidAlive,
+  PROCESSES_DIR,
   readLabFile,
   readLabKeys,
   readLockPid,

@@ -18,6 +18,10 @@ export const LAB_FILE = 'lab.json';
 export const KEYS_FILE = 'init.json';
 /** The level backend's directory. */
 export const DATA_DIR = 'data';
+/** A process lab's node configs and logs (`up --processes`). */
+export const PROCESSES_DIR = 'processes';
+/** A process lab's own etcd: its members' data and ports. */
+export const ETCD_DIR = 'etcd';
 /** The token `vaultlab login` saved. */
 export const TOKEN_FILE = 'token';
 /** The folder of HAProxy's config and admin socket (`up --lb haproxy`): the config stays after the run, to read or take away. */

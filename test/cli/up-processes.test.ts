@@ -4,7 +4,7 @@
  * by hand, `status --all` shows pids and etcd's health, `fault etcd` words are checked before
  * the lab is dialled, a second `up` reuses the data and the keys, and `down` leaves nothing.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,6 +104,17 @@ describe('vaultlab up --processes', () => {
     const read = await runCli(['status', '--all', '-format=json'], env());
     expect(JSON.parse(read.stdout).nodes.map((n: { sealed: boolean }) => n.sealed)).toEqual([false, false, false]);
     expect(JSON.parse(readFileSync(join(home, 'init.json'), 'utf8'))).toEqual(keys);
+    expect((await runCli(['down'], env())).code).toBe(0);
+    expect(await lab.exited).toBe(0);
+  }, 180_000);
+
+  it("reset removes etcd's data and the node configs with the keys; the next up starts afresh", async () => {
+    const reset = await runCli(['reset', '-force'], env());
+    expect(reset.stdout).toContain('etcd/, processes/');
+    for (const gone of ['etcd', 'processes', 'init.json']) expect(existsSync(join(home, gone))).toBe(false);
+    const lab = up();
+    await lab.up;
+    expect(existsSync(join(home, 'init.json'))).toBe(true);
     expect((await runCli(['down'], env())).code).toBe(0);
     expect(await lab.exited).toBe(0);
   }, 180_000);

@@ -14,6 +14,7 @@ import { createEtcdBackend, type EtcdBackend } from '../../storage/index.ts';
 import { EtcdCluster } from '../etcd/index.ts';
 import { freePort } from '../balancer/free-port.ts';
 import type { LabStatus } from '../lab-status.ts';
+import { ETCD_DIR, PROCESSES_DIR } from '../lab-files.ts';
 import { labNodeName } from '../lab-node.ts';
 import { nodeApiPort, nodeClusterPort, NODE_PORT_STRIDE } from '../port-plan.ts';
 import { etcdPortsFor, keepEtcdPorts } from './etcd-ports.ts';
@@ -25,10 +26,6 @@ import { writeFileSync } from 'node:fs';
 
 /** The key prefix of a process lab's data in etcd (Vault's default path). */
 export const PROCESS_LAB_PREFIX = '/vault/';
-/** Where a process lab keeps its configs and logs, under the lab's home. */
-export const PROCESSES_DIR = 'processes';
-/** Where the lab's own etcd keeps its members' data, under the lab's home. */
-export const ETCD_DIR = 'etcd';
 /** Members of the etcd the lab starts: the smallest cluster that survives one loss. */
 export const ETCD_MEMBERS = 3;
 

@@ -152,7 +152,7 @@ describe('issue 3 verbs against a dev server', () => {
 describe('vaultlab drill', () => {
   it('lists the scenarios, passes a fenced drill and reports the unfenced split brain', async () => {
     const list = await runCli(['drill', '--list']);
-    expect(list.stdout.trim().split('\n')).toHaveLength(15);
+    expect(list.stdout.trim().split('\n')).toHaveLength(18);
     const ok = await runCli(['drill', 'seal-active', '--seed', '2']);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^seal-active \(seed 2\): no violations/);

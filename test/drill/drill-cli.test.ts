@@ -39,7 +39,7 @@ describe('vaultlab drill', () => {
     expect(r.stdout).toMatch(/^ {2}zombie-leader-unfenced +\S/m);
     expect(r.stdout).toMatch(/^ {2}stale-redirect +the active dies; standbys 307 clients to it/m);
     expect(r.stdout).toMatch(/^ {2}lb-failover +the active dies behind a load balancer/m);
-    expect(r.stdout.match(/^ {2}[a-z-]+ {2,}\S/gm)).toHaveLength(15);
+    expect(r.stdout.match(/^ {2}[a-z-]+ {2,}\S/gm)).toHaveLength(18);
     expect(r.stdout).toContain('vaultlab drill ./my-drill.json');
   });
 

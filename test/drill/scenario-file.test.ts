@@ -92,7 +92,7 @@ describe('checking a scenario file', () => {
     [
       'a typo at the top',
       { ...good, step: [] },
-      'step: unknown field (expected one of name, summary, description, nodes, fencing, topology, balancer, steps)',
+      'step: unknown field (expected one of name, summary, description, nodes, fencing, topology, balancer, processes, steps)',
     ],
     ['too many nodes', { ...good, nodes: 12 }, 'nodes: must be a whole number from 1 to 9'],
     ['a balancer without a mode', { ...good, balancer: {} }, 'balancer.mode: must be "active" or "standby-ok"'],
@@ -104,6 +104,17 @@ describe('checking a scenario file', () => {
       'steps: redirect-loop needs a balancer: set "balancer" to { "mode": "active" } or { "mode": "standby-ok" }',
     ],
     ['fencing as a string', { ...good, fencing: 'off' }, 'fencing: must be true or false'],
+    ['processes as a string', { ...good, processes: 'yes' }, 'processes: must be true or false'],
+    [
+      'an etcd fault without processes',
+      withStep(2, { do: 'fault', kind: 'etcd-kill', target: 'leader' }),
+      'steps[2].kind: etcd-kill acts on etcd: set "processes" to true',
+    ],
+    [
+      'an etcd fault on a node',
+      { ...withStep(2, { do: 'fault', kind: 'etcd-kill', target: 'node1' }), processes: true },
+      'steps[2].target: must be one of leader, follower, etcd1, etcd2, etcd3 for etcd-kill',
+    ],
     ['no steps', { ...good, steps: [] }, 'steps: must be a non-empty list of steps'],
     [
       'no wait',
@@ -155,7 +166,7 @@ describe('checking a scenario file', () => {
     [
       'an unknown expectation',
       withStep(7, { do: 'expect', that: 'happiness' }),
-      'steps[7].that: must be one of "active", "lost-writes", "fenced-writes", "stale-redirects"',
+      'steps[7].that: must be one of "active", "no-active", "lost-writes", "fenced-writes", "stale-redirects"',
     ],
     [
       'terms as a fraction',

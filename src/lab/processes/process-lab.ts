@@ -6,7 +6,7 @@
  * API as an operator would, and reads etcd for the lock. Nothing of a node runs in it, so a
  * SIGKILL or SIGSTOP of a node is exactly that, and one node's stall stalls no other.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Timings } from '../../ha/index.ts';
 import { TcpLink, type LinkFaults } from '../../net/index.ts';
@@ -22,7 +22,6 @@ import { nodeConfigHcl, type NodeStorage } from './node-config.ts';
 import { NodeProcess } from './node-process.ts';
 import { processLabStatus } from './process-status.ts';
 import { vaultlabBin } from './vaultlab-bin.ts';
-import { writeFileSync } from 'node:fs';
 
 /** The key prefix of a process lab's data in etcd (Vault's default path). */
 export const PROCESS_LAB_PREFIX = '/vault/';
@@ -44,9 +43,12 @@ export interface ProcessLabOptions {
   timings: Timings;
 }
 
-/** Node i's links to etcd's members: in its decade, above etcd's own ports (+2, +3): +4, +5, +6... */
+/** Links a node's decade has room for (+4 … +7; +8 and +9 are the balancer's and the control endpoint's in the first). */
+const PLANNED_LINKS = 4;
+
+/** Node i's link to etcd member k: in its decade, above etcd's own ports (+2, +3); beyond four members, a free port. */
 function linkPort(base: number, node: number, member: number): number {
-  return base === 0 ? 0 : base + NODE_PORT_STRIDE * node + 4 + member;
+  return base === 0 || member >= PLANNED_LINKS ? 0 : base + NODE_PORT_STRIDE * node + 4 + member;
 }
 
 /**

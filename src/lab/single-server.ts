@@ -139,7 +139,8 @@ async function startEtcdServer(
   const storage = `etcd at ${etcd.endpoints.join(',')} (path ${etcd.prefix}, HA ${etcd.haEnabled ? 'on' : 'off'})`;
   try {
     if (!etcd.haEnabled) {
-      const node = await VaultNode.create({ name: 'server', backend, storageType: 'etcd', apiAddr: config.apiAddr ?? '', clusterAddr: '' });
+      const apiAddr = config.apiAddr ?? `${tls ? 'https' : 'http'}://${host}:${port}`;
+      const node = await VaultNode.create({ name: 'server', backend, storageType: 'etcd', apiAddr, clusterAddr: '' });
       const listener = await serve(node, host, port, tls);
       return {
         apiAddr: config.apiAddr ?? listener.url,

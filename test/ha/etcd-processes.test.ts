@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseServerConfig } from '../../src/cli/server-config.ts';
+import { startServer as startInProcess } from '../../src/lab/index.ts';
 import { useEtcd } from '../helpers/etcd-fixture.ts';
 import { startCli } from '../helpers/run-cli.ts';
 import { VaultHttp } from '../helpers/vault-http.ts';
@@ -72,6 +74,35 @@ afterAll(async () => {
   await http.close();
   rmSync(dir, { recursive: true, force: true });
 }, 60_000);
+
+describe('server -config on storage "etcd" without ha_enabled', () => {
+  it('is a lone node, active once unsealed, its secrets in etcd only as ciphertext', async () => {
+    const prefix = etcd.freshPrefix();
+    const config = parseServerConfig(
+      `storage "etcd" {\n  address = "${etcd.endpoints().join(',')}"\n  path = "${prefix}"\n}\nlistener "tcp" {\n  address = "127.0.0.1:0"\n  tls_disable = true\n}\n`,
+    );
+    const s = await startInProcess(config);
+    try {
+      expect(s.storage).toBe(`etcd at ${etcd.endpoints().join(',')} (path ${prefix}, HA off)`);
+      const init = await http.must(s.apiAddr, 'PUT', '/v1/sys/init', { secret_shares: 1, secret_threshold: 1 });
+      await http.must(s.apiAddr, 'PUT', '/v1/sys/unseal', { key: init.body.keys_base64[0] });
+      const lone = new VaultHttp();
+      lone.token = init.body.root_token;
+      expect((await lone.send(s.apiAddr, 'GET', '/v1/sys/health')).status).toBe(200);
+      expect((await lone.must(s.apiAddr, 'GET', '/v1/sys/leader')).body).toMatchObject({ ha_enabled: false });
+      await lone.must(s.apiAddr, 'PUT', '/v1/sys/mounts/kv', { type: 'kv', options: { version: '2' } });
+      await lone.must(s.apiAddr, 'PUT', '/v1/kv/data/lone', { data: { value: 'lone-planted-value' } });
+      expect((await lone.must(s.apiAddr, 'GET', '/v1/kv/data/lone')).body.data.data.value).toBe('lone-planted-value');
+      await lone.close();
+      const raw = new Etcd3({ hosts: etcd.endpoints() });
+      const dump = Object.values(await raw.getAll().prefix(prefix).strings()).join('\n');
+      raw.close();
+      expect(dump).not.toContain('lone-planted-value');
+    } finally {
+      await s.close();
+    }
+  }, 60_000);
+});
 
 describe('server -config on storage "etcd": nodes as processes', () => {
   it('forms a cluster, forwards, survives a SIGKILL and a SIGSTOP of the active, and loses no acknowledged write', async () => {

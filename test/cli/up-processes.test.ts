@@ -119,6 +119,33 @@ describe('vaultlab up --processes', () => {
     expect(await lab.exited).toBe(0);
   }, 180_000);
 
+  it('runs one node on level as its own process: active once unsealed, killed and restarted as a new process', async () => {
+    const levelHome = join(dir, 'level-lab');
+    const levelEnv = { VAULTLAB_HOME: levelHome };
+    const lab = startCli(
+      ['up', '--processes', '--storage', 'level', '--nodes', '1', '--base-port', '0'],
+      /Ctrl-C stops the lab/,
+      levelEnv,
+      dir,
+    );
+    cleanups.unshift(async () => {
+      if (lab.child.exitCode === null) lab.child.kill('SIGTERM');
+      await lab.exited;
+    });
+    expect(await lab.up).toMatch(/1-node HA cluster is up, one process per node \(storage: level;/);
+    const before = JSON.parse((await runCli(['status', '--all', '-format=json'], levelEnv)).stdout);
+    expect(before.nodes[0]).toMatchObject({ name: 'node1', ha_mode: 'active', sealed: false });
+    expect(before.processes.etcd).toEqual([]);
+    await runCli(['kill', 'node1'], levelEnv);
+    await runCli(['restart', 'node1'], levelEnv);
+    expect((await runCli(['unseal', '--all'], levelEnv)).stdout).toContain('node1: unsealed');
+    const after = JSON.parse((await runCli(['status', '--all', '-format=json'], levelEnv)).stdout);
+    expect(after.nodes[0].ha_mode).toBe('active');
+    expect(after.processes.nodes[0].pid).not.toBe(before.processes.nodes[0].pid);
+    expect((await runCli(['down'], levelEnv)).code).toBe(0);
+    expect(await lab.exited).toBe(0);
+  }, 180_000);
+
   it('refuses level with more than one node before anything starts', async () => {
     const r = await runCli(['up', '--processes', '--storage', 'level', '--base-port', '0'], env(), dir);
     expect(r.code).toBe(1);

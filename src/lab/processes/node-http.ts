@@ -43,3 +43,8 @@ export async function nodeMust(
     );
   return r.body;
 }
+
+/** Whether the node serves as the active: sys/health's 200 (an HA active, or a lone node without HA once unsealed). */
+export async function isActive(apiAddr: string): Promise<boolean> {
+  return (await nodeCall(apiAddr, 'GET', 'sys/health'))?.status === 200;
+}

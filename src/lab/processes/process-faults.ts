@@ -11,7 +11,7 @@ import { StorageKeys } from '../../storage/index.ts';
 import { invalidInput } from '../control-errors.ts';
 import { ACTIVE_TARGET, checkDurationMs, checkFault } from '../control-input.ts';
 import { ETCD_FAULTS } from './etcd-fault-words.ts';
-import { nodeCall, nodeMust } from './node-http.ts';
+import { isActive, nodeMust } from './node-http.ts';
 import type { ProcessLab } from './process-lab.ts';
 
 /** The faults of an in-process lab that a process lab has no way to inject (yet), and what to use instead. */
@@ -176,8 +176,7 @@ export class ProcessFaults {
   private async active() {
     for (const n of this.lab.nodes) {
       if (n.state !== 'running') continue;
-      const r = await nodeCall(n.o.apiAddr, 'GET', 'sys/leader');
-      if (r?.body.is_self === true) return n;
+      if (await isActive(n.o.apiAddr)) return n;
     }
     return undefined;
   }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createControlSecret, removeControlSecret } from '../control-auth.ts';
 import { LAB_FILE, releaseLabLock, takeLabLock, writePrivate, type LabFile, type LabKeys } from '../lab-files.ts';
 import { controlPort } from '../port-plan.ts';
-import { nodeCall } from './node-http.ts';
+import { isActive, nodeCall } from './node-http.ts';
 import { ProcessFaults } from './process-faults.ts';
 import { ProcessLab, type ProcessLabOptions } from './process-lab.ts';
 import { startProcessControl } from './process-control.ts';
@@ -45,9 +45,9 @@ function removeOwnFiles(home: string): void {
 async function untilActive(lab: ProcessLab, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const leaders = await Promise.all(lab.nodes.map((n) => nodeCall(n.o.apiAddr, 'GET', 'sys/leader')));
-    if (leaders.some((l) => l?.body.is_self === true)) return;
+    if ((await Promise.all(lab.nodes.map((n) => isActive(n.o.apiAddr)))).some(Boolean)) return;
     if (Date.now() > deadline) {
+      const leaders = await Promise.all(lab.nodes.map((n) => nodeCall(n.o.apiAddr, 'GET', 'sys/leader')));
       const said = lab.nodes.map((n, i) => `${n.o.name}: ${leaders[i] ? JSON.stringify(leaders[i]!.body) : 'no answer'}`);
       throw new Error(`no node became active within ${timeoutMs} ms (${said.join('; ')})`);
     }

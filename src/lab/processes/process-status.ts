@@ -39,8 +39,9 @@ async function nodeRow(p: NodeProcess, lock: LockStatus, links: LinkFaults): Pro
   const [seal, leader] = await Promise.all([nodeCall(p.o.apiAddr, 'GET', 'sys/seal-status'), nodeCall(p.o.apiAddr, 'GET', 'sys/leader')]);
   if (!seal) return { ...head, ...unknown, ha_mode: 'down', faults };
   const s = seal.body as { initialized: boolean; sealed: boolean; t: number; n: number; progress: number; nonce: string };
-  const l = (leader?.status === 200 ? leader.body : {}) as { is_self?: boolean; leader_address?: string };
-  const mode = !s.initialized ? 'uninitialized' : s.sealed ? 'sealed' : l.is_self ? 'active' : 'standby';
+  const l = (leader?.status === 200 ? leader.body : {}) as { ha_enabled?: boolean; is_self?: boolean; leader_address?: string };
+  // A lone node without HA (level) is its own active once unsealed; its sys/leader says is_self false, as Vault's does.
+  const mode = !s.initialized ? 'uninitialized' : s.sealed ? 'sealed' : l.is_self || l.ha_enabled === false ? 'active' : 'standby';
   const term = mode === 'active' && lock.holder === p.o.name ? (lock.term ?? 0) : 0;
   const seen = { initialized: s.initialized, sealed: s.sealed, t: s.t, n: s.n, progress: s.progress, nonce: s.nonce };
   return {

@@ -69,7 +69,7 @@ export class EtcdLock implements Lock {
     for (;;) {
       if (signal.aborted) return undefined;
       if (this.host.closing.aborted) throw new BackendClosedError();
-      const tried = await this.tryCreate();
+      const tried = await this.attempt();
       if (tried.term !== undefined) return grantOf(this.hold(tried.term, tried.lease!, tried.grantedAt));
       await this.untilDeleted(tried.seenAt + 1, signal);
     }
@@ -124,6 +124,20 @@ export class EtcdLock implements Lock {
     if (!kv) return { held: false };
     const record = parseRecord(kv.value);
     return { held: true, value: record?.value, holder: record?.holder, term: Number(kv.create_revision) };
+  }
+
+  /**
+   * One try, which the backend's close waits for: a try still on its way when the backend closes
+   * gives back what it took (a lock taken then would outlive its client) and fails as closed.
+   */
+  private attempt(): Promise<{ term?: number; lease?: Lease; seenAt: number; grantedAt: number }> {
+    const tried = this.tryCreate().then(async (t) => {
+      if (!this.host.closing.aborted) return t;
+      if (t.lease) await t.lease.revoke(this.host.callOptions()).catch(() => undefined);
+      throw new BackendClosedError();
+    });
+    this.host.settle(tried);
+    return tried;
   }
 
   /** One try: a fresh lease, and the key created under it unless someone holds it. */

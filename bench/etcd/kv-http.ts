@@ -8,9 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Pool } from 'undici';
-import { nodeCall, nodeMust } from '../../src/lab/index.ts';
-import { vaultlabBin } from '../../src/lab/processes/vaultlab-bin.ts';
-import { freePort } from '../../src/lab/balancer/free-port.ts';
+import { freePort, nodeCall, nodeMust, vaultlabBin } from '../../src/lab/index.ts';
 
 const CONNECTIONS = 16;
 const BODY = JSON.stringify({ data: { v: 'x'.repeat(480) } });

@@ -5,23 +5,12 @@
  * (1 s lease) as in every lab; Vault's 15 s lease scales the SIGKILL case by fifteen.
  */
 import { performance } from 'node:perf_hooks';
-import { nodeCall, nodeMust, type ProcessLab } from '../../src/lab/index.ts';
-import { unsealProcesses } from '../../src/lab/index.ts';
+import { nodeCall, nodeMust, unsealProcesses, type ProcessLab } from '../../src/lab/index.ts';
 
 /** One measured failover. */
 export interface ProcessFailoverSample {
   kind: 'sigkill' | 'step-down';
   ms: number;
-}
-
-async function activeNode(lab: ProcessLab) {
-  for (;;) {
-    for (const n of lab.nodes) {
-      if (n.state !== 'running') continue;
-      if ((await nodeCall(n.o.apiAddr, 'GET', 'sys/leader'))?.body.is_self === true) return n;
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** Writes through the running nodes in turn until one write succeeds; the ms that took from `since`. */
@@ -45,7 +34,7 @@ export async function processFailovers(
   const samples: ProcessFailoverSample[] = [];
   for (const kind of ['sigkill', 'step-down'] as const) {
     for (let run = 0; run < runs; run++) {
-      const active = await activeNode(lab);
+      const active = (await lab.untilActive(30_000))!;
       await untilWriteLands(lab, token, performance.now());
       const since = performance.now();
       if (kind === 'sigkill') await active.kill();

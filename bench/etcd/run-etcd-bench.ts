@@ -14,11 +14,9 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LAB_TIMINGS } from '../../src/ha/index.ts';
-import { EtcdCluster } from '../../src/lab/etcd/index.ts';
-import { ProcessLab } from '../../src/lab/index.ts';
+import { EtcdCluster, ProcessLab } from '../../src/lab/index.ts';
 import { writeEtcdReport } from './etcd-report.ts';
 import { kvRates, prepare, soloServer } from './kv-http.ts';
-import { activeAddr } from './process-active.ts';
 import { processFailovers } from './process-failover.ts';
 import { storageOps, type StorageKind } from './storage-ops.ts';
 
@@ -61,7 +59,7 @@ async function httpPart(dir: string, lab: ProcessLab, etcdToken: string) {
     const tokens = { inmem: (await prepare([solo.inmem.addr])).token, level: (await prepare([solo.level.addr])).token, etcd: etcdToken };
     for (let r = 0; r < repeats; r++) {
       for (const kind of ['inmem', 'level', 'etcd'] as const) {
-        const addr = kind === 'etcd' ? await activeAddr(lab) : solo[kind].addr;
+        const addr = kind === 'etcd' ? (await lab.untilActive(30_000))!.o.apiAddr : solo[kind].addr;
         const x = await kvRates(addr, tokens[kind], Number(args.seconds));
         rates[kind].write.push(x.write);
         rates[kind].read.push(x.read);

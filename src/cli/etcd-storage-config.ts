@@ -6,7 +6,7 @@
  * Keys vaultlab does not use are named back to the user, not silently dropped.
  */
 import { parseGoDuration } from '../net/index.ts';
-import type { EtcdStorageConfig } from '../lab/index.ts';
+import { parseEtcdUrls, type EtcdStorageConfig } from '../lab/index.ts';
 import { flag } from './listener-tls-config.ts';
 import { UsageError } from './output.ts';
 
@@ -42,14 +42,12 @@ function duration(v: unknown, key: string, fallback: number): number {
 }
 
 function endpoints(v: unknown): string[] {
-  const list = (text(v, 'address') ?? 'http://localhost:2379').split(',').map((s) => s.trim());
-  for (const url of list) {
-    if (!/^https?:\/\/[^/\s]+\/?$/.test(url))
-      throw new UsageError(
-        `config: storage "etcd": address ${JSON.stringify(url)} must be http(s)://host:port (comma-separated for several)`,
-      );
-  }
-  return list.map((u) => u.replace(/\/$/, ''));
+  const { urls, bad } = parseEtcdUrls(text(v, 'address') ?? 'http://localhost:2379');
+  if (bad !== undefined)
+    throw new UsageError(
+      `config: storage "etcd": address ${JSON.stringify(bad)} must be http(s)://host:port (comma-separated for several)`,
+    );
+  return urls;
 }
 
 /** Reads the stanza; `notes` gets the keys vaultlab ignores. */

@@ -126,14 +126,23 @@ export async function settled(dc: DrillCluster, limitMs: number): Promise<boolea
 export async function readFinal(cluster: Cluster, token: string, keys: number): Promise<FinalState> {
   const active = cluster.active();
   if (!active) throw new Error('no active node to read the final state from');
-  const read = (path: string, data: Record<string, unknown> = {}) => active.node.handle({ operation: 'read', path, data, token });
+  return finalStateOf(keys, async (path, version) => {
+    const data = version === undefined ? {} : { version };
+    return (await active.node.handle({ operation: 'read', path, data, token })).response?.data as Record<string, unknown> | undefined;
+  });
+}
+
+/** Every version of every drill key (k0, k1, ...), each read through `read`: a path, a version, and what it answers (undefined: nothing). */
+export async function finalStateOf(
+  keys: number,
+  read: (path: string, version?: string) => Promise<Record<string, unknown> | undefined>,
+): Promise<FinalState> {
   const final: FinalState = new Map();
   for (let k = 0; k < keys; k++) {
-    const meta = (await read(`secret/metadata/k${k}`)).response?.data as
-      { versions?: Record<string, unknown>; current_version?: number } | undefined;
+    const meta = (await read(`secret/metadata/k${k}`)) as { versions?: Record<string, unknown>; current_version?: number } | undefined;
     const entry: FinalKey = { current: null, versions: new Map() };
     for (const v of Object.keys(meta?.versions ?? {})) {
-      const d = (await read(`secret/data/k${k}`, { version: v })).response?.data as { data?: { v?: string } | null } | undefined;
+      const d = (await read(`secret/data/k${k}`, v)) as { data?: { v?: string } | null } | undefined;
       entry.versions.set(Number(v), d?.data?.v ?? null);
     }
     entry.current = entry.versions.get(meta?.current_version ?? 0) ?? null;

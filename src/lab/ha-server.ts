@@ -13,7 +13,7 @@ import { EchoBoard, Leadership, type Timings } from '../ha/index.ts';
 import { ClusterClient, ClusterIdentities, ClusterListener } from '../net/index.ts';
 import { VAULT_VERSION, VaultNode } from '../node/index.ts';
 import type { HABackend } from '../storage/index.ts';
-import { clusterEchoes } from './cluster-echoes.ts';
+import { clusterEchoes, followStateOnClusterPort } from './cluster-echoes.ts';
 import { writeNodeEventLog } from './node-event-log.ts';
 
 /** What an HA server is built from. */
@@ -103,9 +103,8 @@ export async function startHaServer(o: HaServerOptions): Promise<HaServer> {
   served.onEvent((e) => {
     if (e.type !== 'state') return;
     if (Object.hasOwn(STATE_LINES, e.to)) log(STATE_LINES[e.to]);
-    cluster.serve(served.clusterIdentity());
-    if (e.from === 'standby') void (e.to === 'stopped' ? client.close() : client.retire());
   });
+  followStateOnClusterPort(served, cluster, client);
   const app = buildApp(served, { stepDownBackoffMs: o.timings.stepDownBackoffMs, standby: createStandbyHandler(served, client) });
   await api.attach(app);
   cluster.attach({ handle: createForwardedHandler(app, served), echo: (echo) => heardHere.send(echo), maxRequestSize: MAX_REQUEST_SIZE });

@@ -73,3 +73,6 @@ export { ProcessLab, type ProcessLabOptions } from './processes/process-lab.ts';
 export { nodeCall, nodeMust } from './processes/node-http.ts';
 export { unsealProcess, unsealProcesses } from './processes/process-keys.ts';
 export { readNodeEventLog, type NodeLogEvent } from './node-event-log.ts';
+export { EtcdCluster, parseEtcdUrls } from './etcd/index.ts';
+export { freePort } from './balancer/free-port.ts';
+export { vaultlabBin } from './processes/vaultlab-bin.ts';

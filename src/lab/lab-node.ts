@@ -24,7 +24,7 @@ import { EchoBoard, Leadership, type EchoChannel, type Forwarder, type Timings }
 import { VAULT_VERSION, VaultNode } from '../node/index.ts';
 import { ClusterClient, ClusterIdentities, ClusterListener } from '../net/index.ts';
 import { StorageLink, type AbstractBackend, type StorageFaults } from '../storage/index.ts';
-import { clusterEchoes } from './cluster-echoes.ts';
+import { clusterEchoes, followStateOnClusterPort } from './cluster-echoes.ts';
 import { nodeApiPort, nodeClusterPort } from './port-plan.ts';
 import { withPort, type LabNetwork } from './lab-network.ts';
 import type { Timeline } from './timeline.ts';
@@ -157,13 +157,8 @@ export async function buildLabNode(i: number, host: string, opts: LabNodeOptions
   served.onEvent((e) => {
     if (e.type === 'state') timeline.add({ time: e.time, node: name, type: 'state', detail: `${e.from} → ${e.to}` });
     if (e.type === 'unseal-progress') timeline.add({ time: e.time, node: name, type: 'unseal', detail: `${e.progress}/${e.threshold}` });
-    if (e.type !== 'state') return;
-    // The cluster port serves exactly while the node is active, with the certificate of its term.
-    cluster?.serve(served.clusterIdentity());
-    // Only a standby forwards: leaving standby drops its connection, as Vault clears its forwarding client;
-    // at once when the node is killed, else once the answers it waits for are in.
-    if (e.from === 'standby') void (e.to === 'stopped' ? client?.close() : client?.retire());
   });
+  if (cluster && client) followStateOnClusterPort(served, cluster, client);
   const requests = new RequestTally();
   const makeApp = () =>
     buildApp(served, {

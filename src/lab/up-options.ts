@@ -7,6 +7,7 @@ import { TIMING_PROFILES, withLockTtl, type Timings } from '../ha/index.ts';
 import { readTopologyFile, TOPOLOGY_PRESETS, type Topology } from '../net/index.ts';
 import { balancerCheck, type BalancerCheck, type BalancerKind, type BalancerMode } from './balancer/index.ts';
 import { parseGoDuration } from '../net/words-door.ts';
+import { parseEtcdUrls } from './etcd/etcd-urls.ts';
 import { highestPort, MAX_NODES, MIN_BASE_PORT } from './port-plan.ts';
 
 /** The flags as typed. */
@@ -188,8 +189,7 @@ function checkProcesses(f: UpFlags, processes: boolean, storage: string, nodes: 
     );
   if (f.etcd === undefined) return undefined;
   if (storage !== 'etcd') throw new Error('--etcd names an etcd cluster: it needs --storage etcd');
-  const urls = f.etcd.split(',').map((u) => u.trim());
-  for (const u of urls)
-    if (!/^https?:\/\/[^/\s]+\/?$/.test(u)) throw bad('--etcd', 'client URLs such as http://127.0.0.1:2379, comma-separated', f.etcd);
-  return urls.map((u) => u.replace(/\/$/, ''));
+  const { urls, bad: wrong } = parseEtcdUrls(f.etcd);
+  if (wrong !== undefined) throw bad('--etcd', 'client URLs such as http://127.0.0.1:2379, comma-separated', f.etcd);
+  return urls;
 }

@@ -9,7 +9,7 @@
 import { RealClock, type Clock } from '../clock/index.ts';
 import type { BatchOp, HABackend, Lock, LockOptions, WriteOptions } from './backend.ts';
 import { BackendClosedError, FencedWriteError, StorageError } from './errors.ts';
-import { checkKey, checkPrefix, childOf, isReservedKey, prefixRange, RESERVED_PREFIX, type KeyRange } from './key-rules.ts';
+import { checkBatchOp, checkKey, checkPrefix, childOf, isReservedKey, prefixRange, RESERVED_PREFIX, type KeyRange } from './key-rules.ts';
 import { StorageKeys } from './keys.ts';
 import { LockHandle } from './lock-handle.ts';
 import { LockTable } from './lock-table.ts';
@@ -37,13 +37,6 @@ const TERM_KEY = `${RESERVED_PREFIX}lock-term`;
 const LIST_BATCH = 256;
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-
-/** Refuses an op storage could not write (checked for every op before any is applied). */
-function checkBatchOp(op: BatchOp): void {
-  checkKey(op.key);
-  if (op.type === 'put' ? !(op.value instanceof Uint8Array) : op.type !== 'delete')
-    throw new TypeError(`a batch op must be a put of bytes or a delete (key ${JSON.stringify(op.key)})`);
-}
 
 /** The shared half of MemoryBackend and LevelBackend: a Backend and an HABackend with fencing. */
 export abstract class AbstractBackend implements HABackend {

@@ -4,6 +4,7 @@
  * children of a prefix, sub-folders once with a trailing '/'. Keys order as UTF-8 bytes
  * (LevelDB's order and Go's string order), the same on every backend.
  */
+import type { BatchOp } from './backend.ts';
 import { InvalidKeyError } from './errors.ts';
 
 /** A key range of an ordered store (gte inclusive, lt exclusive). */
@@ -63,4 +64,11 @@ export function prefixRange(prefix: string): KeyRange {
 export function childOf(prefix: string, key: string): string {
   const slash = key.indexOf('/', prefix.length);
   return slash < 0 ? key.slice(prefix.length) : key.slice(prefix.length, slash + 1);
+}
+
+/** Refuses an op storage could not write; every backend checks each op of a batch before applying any. */
+export function checkBatchOp(op: BatchOp): void {
+  checkKey(op.key);
+  if (op.type === 'put' ? !(op.value instanceof Uint8Array) : op.type !== 'delete')
+    throw new TypeError(`a batch op must be a put of bytes or a delete (key ${JSON.stringify(op.key)})`);
 }

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { EtcdCluster } from '../../src/lab/etcd/index.ts';
+import { EtcdCluster } from '../../src/lab/index.ts';
 import { createEtcdBackend, type EtcdBackend, type EtcdBackendOptions } from '../../src/storage/index.ts';
 
 /** The etcd of one test file. */

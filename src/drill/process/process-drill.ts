@@ -12,10 +12,10 @@ import { join } from 'node:path';
 import { Agent } from 'undici';
 import { LAB_TIMINGS, type Timings } from '../../ha/index.ts';
 import { nodeCall, nodeMust, ProcessLab, unsealProcesses } from '../../lab/index.ts';
-import { lostWrites, type FinalKey, type FinalState } from '../checker.ts';
+import { lostWrites, type FinalState } from '../checker.ts';
 import { clientDowntimeMs } from '../client-downtime.ts';
 import type { ClientTally } from '../drill-client.ts';
-import { downtime } from '../drill-cluster.ts';
+import { downtime, finalStateOf } from '../drill-cluster.ts';
 import type { DrillResult, ProbeResult } from '../drill-runner.ts';
 import type { DrillSpec, FaultStep, Probe } from '../drill-spec.ts';
 import { History } from '../history.ts';
@@ -45,24 +45,6 @@ export function processDrillRefusal(spec: DrillSpec): string | undefined {
   return undefined;
 }
 
-async function untilActive(lab: ProcessLab, limitMs: number): Promise<boolean> {
-  const deadline = Date.now() + limitMs;
-  while (Date.now() < deadline) {
-    const said = await Promise.all(lab.nodes.map((n) => (n.state === 'running' ? nodeCall(n.o.apiAddr, 'GET', 'sys/leader') : undefined)));
-    if (said.some((s) => s?.body.is_self === true)) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return false;
-}
-
-async function activeAddr(lab: ProcessLab): Promise<string | undefined> {
-  for (const n of lab.nodes) {
-    if (n.state !== 'running') continue;
-    if ((await nodeCall(n.o.apiAddr, 'GET', 'sys/leader'))?.body.is_self === true) return n.o.apiAddr;
-  }
-  return undefined;
-}
-
 /**
  * One read of the final state, from whichever node is active, tried again (for up to 30 s) while
  * the answer is not a 200 or a 404: a read that failed says nothing about the data, and taking it
@@ -72,7 +54,7 @@ async function readOnce(lab: ProcessLab, token: string, path: string): Promise<R
   const deadline = Date.now() + 30_000;
   let last = 'no active node';
   while (Date.now() < deadline) {
-    const addr = await activeAddr(lab);
+    const addr = (await lab.active())?.o.apiAddr;
     const r = addr ? await nodeCall(addr, 'GET', path, { token, timeoutMs: 10_000 }) : undefined;
     if (r?.status === 200) return r.body.data as Record<string, unknown>;
     if (r?.status === 404) return undefined;
@@ -83,20 +65,8 @@ async function readOnce(lab: ProcessLab, token: string, path: string): Promise<R
 }
 
 /** Every version of every drill key, read over HTTP from the active. */
-async function readFinal(lab: ProcessLab, token: string, keys: number): Promise<FinalState> {
-  const final: FinalState = new Map();
-  for (let k = 0; k < keys; k++) {
-    const m = (await readOnce(lab, token, `secret/metadata/k${k}`)) as
-      { versions?: Record<string, unknown>; current_version?: number } | undefined;
-    const entry: FinalKey = { current: null, versions: new Map() };
-    for (const v of Object.keys(m?.versions ?? {})) {
-      const data = (await readOnce(lab, token, `secret/data/k${k}?version=${v}`)) as { data?: { v?: string } | null } | undefined;
-      entry.versions.set(Number(v), data?.data?.v ?? null);
-    }
-    entry.current = entry.versions.get(m?.current_version ?? 0) ?? null;
-    final.set(`k${k}`, entry);
-  }
-  return final;
+function readFinal(lab: ProcessLab, token: string, keys: number): Promise<FinalState> {
+  return finalStateOf(keys, (path, version) => readOnce(lab, token, version === undefined ? path : `${path}?version=${version}`));
 }
 
 /** Exactly one running node says it is active, or none does ('no-active'); a paused one answers nothing, so it cannot claim. */
@@ -118,8 +88,9 @@ async function setUp(lab: ProcessLab): Promise<{ token: string; keys: string[] }
     root_token: string;
   };
   await unsealProcesses(lab.nodes, init.keys);
-  if (!(await untilActive(lab, 30_000))) throw new Error('the drill cluster never elected an active node');
-  const addr = (await activeAddr(lab))!;
+  const active = await lab.untilActive(30_000);
+  if (!active) throw new Error('the drill cluster never elected an active node');
+  const addr = active.o.apiAddr;
   const token = init.root_token;
   await nodeMust(addr, 'PUT', 'sys/mounts/secret', { token, body: { type: 'kv', options: { version: '2' } } });
   await nodeMust(addr, 'PUT', 'secret/config', { token, body: { max_versions: 10_000 } });
@@ -163,7 +134,7 @@ export async function runProcessDrill(spec: DrillSpec, o: { dir?: string; timing
     timers.forEach(clearTimeout);
     await faults.healAll();
     await unsealProcesses(lab.nodes, keys);
-    const recovered = await untilActive(lab, 3 * timings.lockTtlMs + timings.stepDownBackoffMs + 20_000);
+    const recovered = (await lab.untilActive(3 * timings.lockTtlMs + timings.stepDownBackoffMs + 20_000)) !== undefined;
     let unreadable: string | undefined;
     const final = recovered
       ? await readFinal(lab, token, spec.keys).catch((e: Error): undefined => {

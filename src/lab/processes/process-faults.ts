@@ -11,7 +11,7 @@ import { StorageKeys } from '../../storage/index.ts';
 import { invalidInput } from '../control-errors.ts';
 import { ACTIVE_TARGET, checkDurationMs, checkFault } from '../control-input.ts';
 import { ETCD_FAULTS } from './etcd-fault-words.ts';
-import { isActive, nodeMust } from './node-http.ts';
+import { nodeMust } from './node-http.ts';
 import type { ProcessLab } from './process-lab.ts';
 
 /** The faults of an in-process lab that a process lab has no way to inject (yet), and what to use instead. */
@@ -91,7 +91,7 @@ export class ProcessFaults {
 
   /** `sys/step-down` on the active; the node that stepped down, or undefined when none is active. */
   async stepDown(target: string = ACTIVE_TARGET): Promise<string | undefined> {
-    const active = await this.active();
+    const active = await this.lab.active();
     if (target !== ACTIVE_TARGET && active?.o.name !== target)
       throw invalidInput(
         `${target} is not the active node (${active ? `${active.o.name} is` : 'no node is active'}): step-down acts on the active node`,
@@ -171,14 +171,6 @@ export class ProcessFaults {
     clearTimeout(this.ends.get(`pause ${node}`));
     this.ends.delete(`pause ${node}`);
     this.lab.node(node)?.resume();
-  }
-
-  private async active() {
-    for (const n of this.lab.nodes) {
-      if (n.state !== 'running') continue;
-      if (await isActive(n.o.apiAddr)) return n;
-    }
-    return undefined;
   }
 
   private endAfter(key: string, durationMs: number | undefined, fn: () => unknown): void {

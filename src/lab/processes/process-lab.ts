@@ -19,6 +19,7 @@ import { labNodeName } from '../lab-node.ts';
 import { nodeApiPort, nodeClusterPort, NODE_PORT_STRIDE } from '../port-plan.ts';
 import { etcdPortsFor, keepEtcdPorts } from './etcd-ports.ts';
 import { nodeConfigHcl, type NodeStorage } from './node-config.ts';
+import { isActive } from './node-http.ts';
 import { NodeProcess } from './node-process.ts';
 import { processLabStatus } from './process-status.ts';
 import { vaultlabBin } from './vaultlab-bin.ts';
@@ -163,6 +164,23 @@ export class ProcessLab {
   /** The faults on `node`'s links to etcd now ({} when none). */
   etcdLinkFaults(node: string): LinkFaults {
     return this.links.get(node)?.[0]?.faults ?? {};
+  }
+
+  /** The running node that serves as the active now (its sys/health answers 200), if any. */
+  async active(): Promise<NodeProcess | undefined> {
+    const running = this.nodes.filter((n) => n.state === 'running');
+    const answers = await Promise.all(running.map((n) => isActive(n.o.apiAddr)));
+    return running.find((_, i) => answers[i]);
+  }
+
+  /** Waits up to `timeoutMs` for an active node; undefined when none came. */
+  async untilActive(timeoutMs: number): Promise<NodeProcess | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const active = await this.active();
+      if (active || Date.now() > deadline) return active;
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 
   /** The node process by name, or undefined. */

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createControlSecret, removeControlSecret } from '../control-auth.ts';
 import { LAB_FILE, releaseLabLock, takeLabLock, writePrivate, type LabFile, type LabKeys } from '../lab-files.ts';
 import { controlPort } from '../port-plan.ts';
-import { isActive, nodeCall } from './node-http.ts';
+import { nodeCall } from './node-http.ts';
 import { ProcessFaults } from './process-faults.ts';
 import { ProcessLab, type ProcessLabOptions } from './process-lab.ts';
 import { startProcessControl } from './process-control.ts';
@@ -41,18 +41,12 @@ function removeOwnFiles(home: string): void {
   releaseLabLock(home);
 }
 
-/** Waits until one node says it is active; the error says what each node says instead. */
+/** Waits until a node is active; the error says what each node says instead. */
 async function untilActive(lab: ProcessLab, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if ((await Promise.all(lab.nodes.map((n) => isActive(n.o.apiAddr)))).some(Boolean)) return;
-    if (Date.now() > deadline) {
-      const leaders = await Promise.all(lab.nodes.map((n) => nodeCall(n.o.apiAddr, 'GET', 'sys/leader')));
-      const said = lab.nodes.map((n, i) => `${n.o.name}: ${leaders[i] ? JSON.stringify(leaders[i]!.body) : 'no answer'}`);
-      throw new Error(`no node became active within ${timeoutMs} ms (${said.join('; ')})`);
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  if (await lab.untilActive(timeoutMs)) return;
+  const leaders = await Promise.all(lab.nodes.map((n) => nodeCall(n.o.apiAddr, 'GET', 'sys/leader')));
+  const said = lab.nodes.map((n, i) => `${n.o.name}: ${leaders[i] ? JSON.stringify(leaders[i]!.body) : 'no answer'}`);
+  throw new Error(`no node became active within ${timeoutMs} ms (${said.join('; ')})`);
 }
 
 /** Starts a process lab and leaves it running until `close()`. */

@@ -10,7 +10,7 @@
 import { Etcd3, type IOptions, type Namespace } from 'etcd3';
 import type { BatchOp, HABackend, Lock, LockOptions, WriteOptions } from '../backend.ts';
 import { BackendClosedError, FencedWriteError, StorageError, StorageIoError } from '../errors.ts';
-import { checkKey, checkPrefix, childOf } from '../key-rules.ts';
+import { checkBatchOp, checkKey, checkPrefix, childOf } from '../key-rules.ts';
 import { StorageKeys } from '../keys.ts';
 import { StorageEvents, type LockEventKind, type StorageEvent, type StorageListener, type WriteFailure } from '../storage-events.ts';
 import { etcdFaultHandling } from './etcd-fault-handling.ts';
@@ -25,12 +25,6 @@ function lastOpPerKey(ops: readonly BatchOp[]): BatchOp[] {
     byKey.set(op.key, op);
   }
   return [...byKey.values()];
-}
-
-function checkBatchOp(op: BatchOp): void {
-  checkKey(op.key);
-  if (op.type === 'put' ? !(op.value instanceof Uint8Array) : op.type !== 'delete')
-    throw new TypeError(`a batch op must be a put of bytes or a delete (key ${JSON.stringify(op.key)})`);
 }
 
 /** The client settings of Vault's etcd keys. */

@@ -167,4 +167,5 @@ function printProcessLab(run: RunningProcessLab, choice: UpChoice, o: UpOptions,
   out(
     `Lab control: ${run.control} (its secret is in ${controlSecretPath(home)}). Try: vaultlab status --all, vaultlab kill node1. Ctrl-C stops the lab.`,
   );
+  out(`Dashboard: ${run.control}/ui/ (\`vaultlab ui\` opens it with the lab's secret)`);
 }

@@ -94,3 +94,10 @@ export function checkFields(body: unknown, allowed: readonly string[]): Record<s
   }
   return body as Record<string, unknown>;
 }
+
+/** A share as typed into the dashboard: a string no longer than any share Vault prints (the node parses it). */
+export function checkShare(key: unknown): string {
+  if (typeof key !== 'string' || key.trim() === '') throw invalidInput('an unseal key share is required');
+  if (key.length > 256) throw invalidInput('an unseal key share is at most 256 characters');
+  return key.trim();
+}

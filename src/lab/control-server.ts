@@ -24,15 +24,16 @@ import {
   type ControlRoute,
   type Where,
 } from './control-http.ts';
-import { checkFields, checkNodeName } from './control-input.ts';
+import { checkFields, checkNodeName, checkShare } from './control-input.ts';
 import { verbRoutes } from './control-verbs.ts';
 import type { LabFaults } from './lab-faults.ts';
 import { faultLink, zoneDown } from './link-faults.ts';
 import { holderOf, holderUrl, serveHolder } from './key-holders.ts';
+import { clusterEvents } from './cluster-events.ts';
 import { LabEventHub } from './lab-events.ts';
 import { labStatus } from './lab-status.ts';
-import { serveEventStream } from './event-stream.ts';
-import { loadUiFiles, uiFileFor, type UiFile } from './ui-files.ts';
+import { serveEvents } from './event-stream.ts';
+import { isUiRequest, loadUiFiles, serveUi, type UiFile } from './ui-files.ts';
 
 /** What each lab verb needs from the runner. */
 export interface LabControls {
@@ -111,13 +112,6 @@ const ROUTES: Record<string, Route> = {
   },
 };
 
-/** A share as typed into the dashboard: a string no longer than any share Vault prints (the node parses it). */
-function checkShare(key: unknown): string {
-  if (typeof key !== 'string' || key.trim() === '') throw invalidInput('an unseal key share is required');
-  if (key.length > 256) throw invalidInput('an unseal key share is at most 256 characters');
-  return key.trim();
-}
-
 /** What the server holds besides its options: the event hub and the dashboard's files. */
 interface Served {
   hub: LabEventHub;
@@ -133,7 +127,7 @@ async function serve(
 ): Promise<void> {
   try {
     const path = new URL(req.url ?? '/', 'http://control.invalid').pathname;
-    if (req.method === 'GET' && (path === '/' || path === '/ui' || path.startsWith('/ui/'))) return serveUi(s, o.port, path, req, res);
+    if (isUiRequest(req.method, path)) return serveUi(s.ui, o.port, path, req, res);
     checkHost(req.headers, o.port);
     const holder = holderOf(req.headers, o.secret, c.shares?.length ?? 0);
     if (holder !== undefined) {
@@ -148,10 +142,7 @@ async function serve(
       return await serveHolder(h, holder, req.method ?? '', path, res);
     }
     checkCaller(req.headers, o.port, o.secret);
-    if (path === '/events') {
-      if (req.method !== 'GET') throw new ControlError('CONTROL_METHOD', `/events takes GET, not ${req.method}`);
-      return await serveEventStream(s.hub, res);
-    }
+    if (path === '/events') return await serveEvents(s.hub, req, res);
     const route = routeOf(ROUTES, req);
     const body = route.method === 'POST' ? await readJsonBody(req, c.cluster.clock, o.maxBodyBytes, o.bodyTimeoutMs) : {};
     send(res, 200, { ok: true, result: (await route.run(c, body, { origin: `http://${req.headers.host}`, secret: o.secret })) ?? null });
@@ -163,27 +154,13 @@ async function serve(
   }
 }
 
-/** The dashboard's page and files: to a loopback Host only, no secret needed (they hold none). */
-function serveUi(s: Served, port: number, path: string, req: IncomingMessage, res: ServerResponse): void {
-  checkHost(req.headers, port);
-  if (path === '/' || path === '/ui') {
-    res.writeHead(303, { location: '/ui/', 'cache-control': 'no-store' });
-    res.end();
-    return;
-  }
-  const file = uiFileFor(s.ui, path);
-  if (!file) throw new ControlError('CONTROL_NO_ROUTE', `no dashboard file ${JSON.stringify(path)}`);
-  res.writeHead(200, file.headers);
-  res.end(file.body);
-}
-
 /** Starts the control endpoint on 127.0.0.1 (the port may be 0 for any free one). */
 export async function startControlServer(
   c: LabControls,
   opts: ControlServerOptions,
 ): Promise<{ url: string; watchers(): number; close(): Promise<void> }> {
   const bounds = { maxBodyBytes: CONTROL_MAX_BODY_BYTES, bodyTimeoutMs: CONTROL_BODY_TIMEOUT_MS, ...opts };
-  const served: Served = { hub: new LabEventHub(c.cluster), ui: loadUiFiles() };
+  const served: Served = { hub: new LabEventHub(clusterEvents(c.cluster)), ui: loadUiFiles() };
   const listener = await listenControl(opts.port, (port) => {
     const o: Required<ControlServerOptions> = { ...bounds, port };
     return (req, res) => void serve(c, o, served, req, res);

@@ -7,7 +7,8 @@
  * for it, rather than the lab holding an ever-growing buffer; it reconnects and starts again
  * from a fresh hello.
  */
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ControlError } from './control-errors.ts';
 import type { LabEventHub, StreamMessage } from './lab-events.ts';
 
 /** The most a watcher may have queued and unread before it is cut off. */
@@ -48,4 +49,10 @@ export async function serveEventStream(hub: LabEventHub, res: ServerResponse, ma
     return end();
   }
   if (gone) unsubscribe();
+}
+
+/** `/events` on a control endpoint, to a caller already checked: GET only. */
+export async function serveEvents(hub: LabEventHub, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== 'GET') throw new ControlError('CONTROL_METHOD', `/events takes GET, not ${req.method}`);
+  await serveEventStream(hub, res);
 }

@@ -21,6 +21,7 @@ export {
 } from './control-server.ts';
 export { CONTROL_SECRET_FILE, controlSecretPath, dashboardUrl, readControlSecret } from './control-auth.ts';
 export { LabEventHub, type StreamMessage } from './lab-events.ts';
+export { clusterEvents } from './cluster-events.ts';
 export { ControlError, type ControlErrorCode } from './control-errors.ts';
 export { checkFault, checkNodeName, MAX_FAULT_MS, parseDurationFlag, type FaultRequest } from './control-input.ts';
 export {

@@ -8,15 +8,12 @@
  * storage, and arms its status timer, only while it has at least one subscriber.
  */
 import type { RequestRoute, RouteTally } from '../api/index.ts';
-import type { TimerHandle } from '../clock/index.ts';
-import type { Timings } from '../ha/index.ts';
-import { StorageKeys, type StorageEvent } from '../storage/index.ts';
-import type { Cluster } from './cluster.ts';
-import { labStatus, type LabStatus } from './lab-status.ts';
+import type { Clock, TimerHandle } from '../clock/index.ts';
+import type { LabStatus } from './lab-status.ts';
 import type { TimelineEvent } from './timeline.ts';
 
 /** How many past timeline events a new subscriber gets, so a page opened late still shows what led here. */
-const HELLO_TIMELINE_EVENTS = 200;
+export const HELLO_TIMELINE_EVENTS = 200;
 
 /** What a subscriber gets first: the lab as it is, and the recent past. */
 export interface HelloMessage {
@@ -54,9 +51,37 @@ export type StreamMessage =
 
 /**
  * The lab's status, the lab clock's time when it was read (a watcher's lease countdown needs
- * both), and each node's answers by route since watching began.
+ * both), and each node's answers by route since watching began (where the lab counts them: an
+ * in-process lab does, a process lab's nodes count in their own processes).
  */
-export type StatusMessage = LabStatus & { time: number; requests: Record<string, Record<RequestRoute, RouteTally>> };
+export type StatusMessage = LabStatus & { time: number; requests?: NodeRequestTallies };
+
+/** Each node's answers by route. */
+export type NodeRequestTallies = Record<string, Record<RequestRoute, RouteTally>>;
+
+/** Where a lab's events go while the hub is attached to it. */
+export interface LabFeed {
+  timeline(e: TimelineEvent): void;
+  lock(m: LockMessage): void;
+  fenced(m: FencedMessage): void;
+}
+
+/**
+ * What the hub reads a lab through: an in-process cluster (cluster-events.ts) or a process
+ * lab, whose nodes tell it what they saw through their event logs (processes/process-events.ts).
+ */
+export interface LabEventSource {
+  /** The lab's clock: it stamps every message and paces status. */
+  readonly clock: Pick<Clock, 'now' | 'setTimeout' | 'clearTimeout'>;
+  /** What hello says besides the time and status: timings, fencing, topology and the recent timeline. */
+  hello(): Omit<HelloMessage, 'time' | 'status'>;
+  /** The lab's status now. */
+  status(): Promise<LabStatus>;
+  /** Each node's answers by route since the source was attached, where the lab counts them. */
+  requests?(): NodeRequestTallies;
+  /** Feeds the lab's events to `feed` until the returned function is called. */
+  attach(feed: LabFeed): () => void;
+}
 
 /** Where a subscriber's messages go. */
 export type StreamSink = (m: StreamMessage) => void;
@@ -79,7 +104,7 @@ export class LabEventHub {
   private readonly everyMs: number;
 
   constructor(
-    private readonly cluster: Cluster,
+    private readonly source: LabEventSource,
     pacing: HubPacing = {},
   ) {
     this.coalesceMs = pacing.coalesceMs ?? 100;
@@ -111,7 +136,9 @@ export class LabEventHub {
     };
     if (!this.detach) this.start();
     try {
-      sink({ event: 'hello', data: await this.hello() });
+      // The past as it stands now: what happens from here on is held in `pending`, so nothing is told twice.
+      const past = { time: this.source.clock.now(), ...this.source.hello() };
+      sink({ event: 'hello', data: { ...past, status: await this.source.status() } });
     } catch (err) {
       unsubscribe();
       throw err;
@@ -122,61 +149,32 @@ export class LabEventHub {
     return unsubscribe;
   }
 
-  private async hello(): Promise<HelloMessage> {
-    const { cluster } = this;
-    const t: Timings = cluster.timings;
-    return {
-      time: cluster.clock.now(),
-      timings: { lock_ttl_ms: t.lockTtlMs, renew_interval_ms: t.renewIntervalMs, lock_delay_ms: t.lockDelayMs ?? 0 },
-      fencing: cluster.backend.fences(),
-      topology: cluster.network?.topology.name ?? null,
-      status: await labStatus(cluster),
-      timeline: cluster.timeline.events.slice(-HELLO_TIMELINE_EVENTS),
-    };
-  }
-
   private broadcast(m: StreamMessage): void {
     for (const sink of this.sinks) sink(m);
   }
 
   private start(): void {
-    const { cluster } = this;
-    const offTimeline = cluster.timeline.subscribe((e) => {
-      this.broadcast({ event: 'timeline', data: e });
-      this.statusSoon();
+    this.detach = this.source.attach({
+      timeline: (e) => {
+        this.broadcast({ event: 'timeline', data: e });
+        this.statusSoon();
+      },
+      lock: (m) => {
+        this.broadcast({ event: 'lock', data: m });
+        // A renewal moves only the lease, which the lock message carries; anything else changes who is active.
+        if (m.event !== 'renewed') this.statusSoon();
+      },
+      fenced: (m) => this.broadcast({ event: 'fenced', data: m }),
     });
-    const offStorage = cluster.backend.onEvent((e) => this.fromStorage(e), ['lock', 'fenced']);
-    // Each node's API counts its answers only while someone watches.
-    for (const n of cluster.nodes) n.requests.on = true;
-    this.detach = () => {
-      offTimeline();
-      offStorage();
-      for (const n of cluster.nodes) n.requests.on = false;
-    };
     this.armStatus(this.everyMs);
   }
 
   private stop(): void {
     this.detach?.();
     this.detach = undefined;
-    this.cluster.clock.clearTimeout(this.statusTimer);
+    this.source.clock.clearTimeout(this.statusTimer);
     this.statusTimer = undefined;
     this.statusDueAt = Infinity;
-  }
-
-  private fromStorage(e: StorageEvent): void {
-    const time = this.cluster.clock.now();
-    if (e.type === 'fenced') this.broadcast({ event: 'fenced', data: { time, term: e.term, current_term: e.currentTerm } });
-    if (e.type !== 'lock' || e.key !== StorageKeys.lock) return;
-    const holder = this.nodeOfHolder(e.holder);
-    this.broadcast({ event: 'lock', data: { time, event: e.event, holder, term: e.term, expires: e.expires } });
-    // A renewal moves only the lease, which the lock message carries; anything else changes who is active.
-    if (e.event !== 'renewed') this.statusSoon();
-  }
-
-  /** The node a lock holder id belongs to: lab nodes take the lock as `<name>-<random>`. */
-  private nodeOfHolder(holder: string): string {
-    return this.cluster.nodes.find((n) => holder.startsWith(`${n.name}-`))?.name ?? holder;
   }
 
   private statusSoon(): void {
@@ -185,7 +183,7 @@ export class LabEventHub {
 
   /** Arms the status timer to fire within `ms`, unless it is due sooner already. */
   private armStatus(ms: number): void {
-    const { clock } = this.cluster;
+    const { clock } = this.source;
     const at = clock.now() + ms;
     if (at >= this.statusDueAt) return;
     clock.clearTimeout(this.statusTimer);
@@ -199,7 +197,7 @@ export class LabEventHub {
     if (!this.attached) return;
     let status: LabStatus;
     try {
-      status = await labStatus(this.cluster);
+      status = await this.source.status();
     } catch {
       // Storage could not be read (closed under a finished drill, or failing): the next timer tries again.
       if (this.attached) this.armStatus(this.everyMs);
@@ -207,8 +205,8 @@ export class LabEventHub {
     }
     // Everyone may have left while storage was read.
     if (!this.attached) return;
-    const requests = Object.fromEntries(this.cluster.nodes.map((n) => [n.name, n.requests.snapshot()]));
-    this.broadcast({ event: 'status', data: { time: this.cluster.clock.now(), ...status, requests } });
+    const requests = this.source.requests?.();
+    this.broadcast({ event: 'status', data: { time: this.source.clock.now(), ...status, ...(requests && { requests }) } });
     this.armStatus(this.everyMs);
   }
 }

@@ -6,8 +6,11 @@
  * served only to a loopback Host, as every control request is.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkHost } from './control-auth.ts';
+import { ControlError } from './control-errors.ts';
 
 /** Where the dashboard's files are: src/ui beside src/lab (the build copies the folder to dist). */
 const UI_DIR = fileURLToPath(new URL('../ui/', import.meta.url));
@@ -54,4 +57,23 @@ export function uiFileFor(files: ReadonlyMap<string, UiFile>, pathname: string):
   if (!pathname.startsWith('/ui/')) return undefined;
   const name = pathname.slice('/ui/'.length) || 'index.html';
   return files.get(name);
+}
+
+/** Whether a request is for the dashboard's page or files (`/`, `/ui`, `/ui/...`), which need no secret. */
+export function isUiRequest(method: string | undefined, path: string): boolean {
+  return method === 'GET' && (path === '/' || path === '/ui' || path.startsWith('/ui/'));
+}
+
+/** The dashboard's page and files: to a loopback Host only, no secret needed (they hold none). */
+export function serveUi(ui: ReadonlyMap<string, UiFile>, port: number, path: string, req: IncomingMessage, res: ServerResponse): void {
+  checkHost(req.headers, port);
+  if (path === '/' || path === '/ui') {
+    res.writeHead(303, { location: '/ui/', 'cache-control': 'no-store' });
+    res.end();
+    return;
+  }
+  const file = uiFileFor(ui, path);
+  if (!file) throw new ControlError('CONTROL_NO_ROUTE', `no dashboard file ${JSON.stringify(path)}`);
+  res.writeHead(200, file.headers);
+  res.end(file.body);
 }

@@ -9,6 +9,7 @@ import { h } from './dom.js';
 import { followLab, labAction, secretFromLocation } from './lab-stream.js';
 import { LabModel } from './lab-model.js';
 import { balancerPanel } from './balancer-panel.js';
+import { etcdPanel } from './etcd-panel.js';
 import { lockPanel } from './lock-panel.js';
 import { networkPanel } from './network-panel.js';
 import { nodeCard } from './node-card.js';
@@ -32,6 +33,8 @@ const lock = lockPanel();
 $('lock').replaceWith(lock.el);
 const balancer = balancerPanel();
 $('balancer').replaceWith(balancer.el);
+const etcd = etcdPanel((verb, body) => act(verb, body));
+$('etcd').replaceWith(etcd.el);
 
 /** @type {Map<string, ReturnType<typeof nodeCard>>} */
 let cards = new Map();
@@ -62,15 +65,18 @@ async function act(verb, body) {
 /** Builds the cards and lanes for the shown model's nodes (again when they change). */
 function build() {
   const names = [...shown.nodes.keys()];
-  if (names.join() === lanesKey) return;
-  lanesKey = names.join();
+  const key = `${names.join()}${shown.processes ? ' processes' : ''}`;
+  if (key === lanesKey) return;
+  lanesKey = key;
   cards = new Map(names.map((n) => [n, nodeCard(n, act)]));
   nodesEl.replaceChildren(...[...cards.values()].map((c) => c.el));
   document.body.dataset.nodes = String(names.length);
-  lanes = timelineLanes(names, { clients: true });
+  // A process lab's nodes count their answers in their own processes, out of the lab's sight: no clients' lane, no requests panel.
+  const counted = !shown.processes;
+  lanes = timelineLanes(names, { clients: counted });
   $('timeline').replaceChildren(lanes.el);
-  requests = requestsPanel(names);
-  $('requests').replaceChildren(requests.el);
+  requests = counted ? requestsPanel(names) : undefined;
+  $('requests').replaceChildren(...(requests ? [requests.el] : []));
   // Links to fault exist only in a lab with a topology.
   $('network').replaceChildren(...(shown === live && live.topology ? [networkPanel(names, live.topology, act).el] : []));
 }
@@ -87,11 +93,19 @@ function eventLine(e) {
 function drawNodes() {
   for (const [name, card] of cards) {
     const n = shown.nodes.get(name);
-    if (n) card.update(n);
+    if (n)
+      card.update(
+        n,
+        shown.processes?.nodes.find((p) => p.name === name),
+      );
   }
   narration.replaceChildren(...shown.events.slice(-12).reverse().map(eventLine));
   requests?.update(shown);
   balancer.update(shown);
+  etcd.update(shown);
+  // A process lab's storage is a real etcd (its faults are in the etcd panel), and its key holders' links are not built yet.
+  $('slow-storage').hidden = Boolean(shown.processes);
+  $('key-holders-open').hidden = Boolean(shown.processes);
   const active = shown.active();
   document.body.dataset.active = active ?? '';
   if (active !== lastActive) {

@@ -16,10 +16,12 @@
  * @typedef {{ ok: number, failed: number, p50_ms: number | null }} RouteTally
  * @typedef {Record<'direct' | 'forwarded' | 'redirected', RouteTally>} NodeRequests
  * @typedef {import('./balancer-panel.js').BalancerStatus} BalancerStatus
- * @typedef {{ nodes: NodeStatus[], lock: LockStatus, time: number, requests?: Record<string, NodeRequests>, balancer?: BalancerStatus }} StatusMessage
+ * @typedef {import('./etcd-panel.js').ProcessesStatus} ProcessesStatus
+ * @typedef {{ nodes: NodeStatus[], lock: LockStatus, time: number, requests?: Record<string, NodeRequests>, balancer?: BalancerStatus,
+ *   processes?: ProcessesStatus }} StatusMessage
  * @typedef {{ time: number, timings: { lock_ttl_ms: number, renew_interval_ms: number, lock_delay_ms: number },
  *   fencing: boolean, topology: string | null, status: NodeStatusList, timeline: TimelineEvent[] }} HelloMessage
- * @typedef {{ nodes: NodeStatus[], lock: LockStatus, balancer?: BalancerStatus }} NodeStatusList
+ * @typedef {{ nodes: NodeStatus[], lock: LockStatus, balancer?: BalancerStatus, processes?: ProcessesStatus }} NodeStatusList
  * @typedef {{ time: number, event: string, holder: string, term: number, expires: number }} LockMessage
  * @typedef {{ time: number, term: number, current_term: number }} FencedMessage
  * @typedef {{ event: 'hello', data: HelloMessage } | { event: 'status', data: StatusMessage } |
@@ -69,6 +71,8 @@ export class LabModel {
     this.balancerRates = {};
     /** When the balancer's view was read (lab clock). @type {number | undefined} */
     this.balancerAt = undefined;
+    /** A process lab's processes (each node's, etcd's members), as the latest status said; null in one process. @type {ProcessesStatus | null} */
+    this.processes = null;
     /** The lab clock at the latest message. */
     this.now = 0;
     /** Bumped on each message, so views redraw only what moved. */
@@ -107,6 +111,7 @@ export class LabModel {
   takeStatus(s) {
     if (s.requests) this.takeRequests(s.requests, s.time);
     this.takeBalancer(s.balancer ?? null, s.time);
+    this.processes = s.processes ?? null;
     this.now = Math.max(this.now, s.time);
     this.nodes = new Map(s.nodes.map((n) => [n.name, n]));
     const l = s.lock;
@@ -219,9 +224,13 @@ function movedBy(e, node) {
   return {};
 }
 
-/** The machine state a timeline event moves its node to ("sealed → standby"; a kill is down). @param {TimelineEvent} e */
+/**
+ * The machine state a timeline event moves its node to ("sealed → standby"; a kill, or a node
+ * process's exit, is down; a new node process starts sealed). @param {TimelineEvent} e
+ */
 export function stateOfEvent(e) {
   if (e.type === 'fault' && e.detail === 'kill') return 'down';
+  if (e.type === 'process') return / exited /.test(e.detail) ? 'down' : / started$/.test(e.detail) ? 'sealed' : undefined;
   if (e.type !== 'state') return undefined;
   const to = e.detail.split('→')[1]?.trim();
   return to === 'stopped' ? 'down' : to;

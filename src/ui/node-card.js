@@ -5,11 +5,19 @@
  * `update` changes text and attributes only, so a share being typed keeps its focus.
  */
 import { h } from './dom.js';
+import { processWords } from './etcd-panel.js';
 import { stateChart } from './state-chart.js';
 import { unsealRing } from './unseal-ring.js';
 
 /** A symbol per mode, so the state reads without colour too. */
-const MARKS = /** @type {Record<string, string>} */ ({ active: '★', standby: '◆', sealed: '■', uninitialized: '○', down: '✕' });
+const MARKS = /** @type {Record<string, string>} */ ({
+  active: '★',
+  standby: '◆',
+  sealed: '■',
+  uninitialized: '○',
+  down: '✕',
+  paused: '⏸',
+});
 
 /**
  * @param {string} name
@@ -26,6 +34,7 @@ export function nodeCard(name, act) {
   const term = h('span', { class: 'term', 'data-role': 'term' });
   const zone = h('span', { class: 'zone', 'data-role': 'zone' });
   const address = h('span', { class: 'address' });
+  const proc = h('span', { class: 'process', 'data-role': 'process' });
   const faults = h('ul', { class: 'faults', 'aria-label': `faults on ${name}` });
   /** @param {string} label @param {string} verb @param {Record<string, unknown>} body @param {string} title */
   const button = (label, verb, body, title) =>
@@ -41,6 +50,12 @@ export function nodeCard(name, act) {
     );
   const kill = button('Kill', 'kill', { node: name }, `Kill ${name}: it stops at once and abandons its lock`);
   const restart = button('Restart', 'restart', { node: name }, `Restart ${name}: it comes back sealed`);
+  const cutPeers = button(
+    'Cut peers 5 s',
+    'fault',
+    { node: name, kind: 'partition-peers', duration_ms: 5000 },
+    `Cut ${name} off from the other nodes for 5 s: a standby cannot forward`,
+  );
   const controls = h(
     'div',
     { class: 'controls', role: 'group', 'aria-label': `actions on ${name}` },
@@ -59,26 +74,24 @@ export function nodeCard(name, act) {
       { node: name, kind: 'partition-storage', duration_ms: 5000 },
       `Cut ${name} off from storage for 5 s`,
     ),
-    button(
-      'Cut peers 5 s',
-      'fault',
-      { node: name, kind: 'partition-peers', duration_ms: 5000 },
-      `Cut ${name} off from the other nodes for 5 s: a standby cannot forward`,
-    ),
+    cutPeers,
   );
   const el = h(
     'article',
     { class: 'node-card', 'data-node': name, 'aria-labelledby': `title-${name}` },
     h('header', {}, h('h2', { id: `title-${name}` }, name), mode),
-    h('div', { class: 'facts' }, term, zone, address),
+    h('div', { class: 'facts' }, term, zone, address, proc),
     faults,
     chart.svg,
     ring.el,
     controls,
   );
 
-  /** @param {import('./lab-model.js').NodeStatus} n */
-  const update = (n) => {
+  /**
+   * @param {import('./lab-model.js').NodeStatus} n
+   * @param {import('./etcd-panel.js').NodeProcess} [p] its process, in a process lab
+   */
+  const update = (n, p) => {
     const m = n.ha_mode;
     el.dataset.mode = m;
     mode.textContent = `${MARKS[m] ?? ''} ${m}`;
@@ -86,6 +99,10 @@ export function nodeCard(name, act) {
     term.textContent = m === 'active' ? `term ${n.term}` : 'no term';
     zone.textContent = n.zone ? `zone ${n.zone}` : '';
     address.textContent = n.api_address;
+    proc.textContent = p ? processWords(p) : '';
+    proc.dataset.state = p?.state ?? '';
+    // Nodes of a process lab reach each other over plain loopback: there is no peer link to cut.
+    cutPeers.hidden = Boolean(p);
     faults.replaceChildren(...n.faults.map((f) => h('li', { class: 'badge' }, `⚠ ${f}`)));
     chart.show(m);
     const open = m === 'active' || m === 'standby';

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VAULT_TIMINGS } from '../../src/ha/index.ts';
 import {
+  clusterEvents,
   LabEventHub,
   LabFaults,
   readControlSecret,
@@ -43,7 +44,7 @@ afterAll(async () => {
 
 describe('the event hub', () => {
   it('listens to the lab only while it has a subscriber', async () => {
-    const hub = new LabEventHub(lab.cluster);
+    const hub = new LabEventHub(clusterEvents(lab.cluster));
     const backend = lab.cluster.backend as unknown as { events: { wants(t: string): boolean } };
     expect(hub.attached).toBe(false);
     expect(backend.events.wants('lock')).toBe(false);
@@ -58,7 +59,7 @@ describe('the event hub', () => {
   });
 
   it('sends hello first, then each event in order, keeping the ones that came while hello was read', async () => {
-    const hub = new LabEventHub(lab.cluster);
+    const hub = new LabEventHub(clusterEvents(lab.cluster));
     const got: StreamMessage[] = [];
     const subscribing = hub.subscribe((m) => got.push(m));
     // Added while the hub is still reading the lab's status for hello.

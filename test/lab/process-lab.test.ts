@@ -56,12 +56,12 @@ describe('up --processes on etcd', () => {
     const activeNode = async () => (await status()).nodes.find((n) => n.ha_mode === 'active');
     http.token = run.keys.root_token;
 
-    // The dashboard does not show a process lab yet, and says so rather than serving a page that cannot work.
-    const ui = await controlRequest(port, 'GET', '/ui/');
-    expect(ui).toMatchObject({
-      status: 404,
-      body: { errors: ['the dashboard does not show a process lab yet: watch it with vaultlab status --all -watch'] },
+    // The dashboard's page is served as an in-process lab's is; its event stream only to a caller with the secret.
+    expect(await controlRequest(port, 'GET', '/ui/')).toMatchObject({
+      status: 200,
+      headers: { 'content-type': 'text/html; charset=utf-8' },
     });
+    expect((await controlRequest(port, 'GET', '/events')).status).toBe(401);
     const first = await status();
     expect(first.nodes.map((n) => n.ha_mode).sort()).toEqual(['active', 'standby', 'standby']);
     expect(first.lock).toMatchObject({ held: true, holder: first.nodes.find((n) => n.ha_mode === 'active')!.name });

@@ -21,6 +21,8 @@ function toCluster(e: NodeLogEvent): Ordered | undefined {
     case 'state':
       return { event: { t: e.t, kind: 'state', node: e.node, from: e.from, to: e.to } };
     case 'lock':
+      // A renewal changes nobody's state: the in-process history has none either.
+      if (e.event === 'renewed') return undefined;
       return {
         event: { t: e.t, kind: 'lock', node: e.node, event: e.event, term: e.term },
         revision: e.event === 'acquired' ? e.term : undefined,

@@ -29,6 +29,8 @@ export interface NodeProcessOptions {
   eventLog: string;
   /** How long a start may take before it is a failure (default 30 s). */
   startTimeoutMs?: number;
+  /** Hears what happens to the process, in words: `pid 123 started`, `pid 123 exited (SIGKILL)`. */
+  report?: (detail: string) => void;
 }
 
 /** The last lines of a log, for an error that says why a process would not start. */
@@ -85,6 +87,10 @@ export class NodeProcess {
     this.paused = false;
     const child = this.child;
     this.exited = once(child, 'exit').catch(() => undefined);
+    const pid = child.pid;
+    this.o.report?.(`pid ${pid} started`);
+    // Whoever ended it (the lab, or a `kill -9` from a shell): the lab hears it as it happens.
+    child.once('exit', (code, signal) => this.o.report?.(`pid ${pid} exited (${signal ?? `code ${code}`})`));
     await this.untilAnswering(child);
   }
 
@@ -111,6 +117,7 @@ export class NodeProcess {
     if (this.state !== 'running') return;
     this.child!.kill('SIGSTOP');
     this.paused = true;
+    this.o.report?.(`pid ${this.child!.pid} stopped (SIGSTOP)`);
   }
 
   /** SIGCONT. */
@@ -118,6 +125,7 @@ export class NodeProcess {
     if (this.state !== 'paused') return;
     this.child!.kill('SIGCONT');
     this.paused = false;
+    this.o.report?.(`pid ${this.child!.pid} continued (SIGCONT)`);
   }
 
   /** Kills what runs and starts a new process on the same config. */

@@ -2,8 +2,10 @@
  * The control endpoint of a process lab: the same paths, checks and answers as an in-process
  * lab's (control-server.ts), so `vaultlab kill|restart|seal|fault|heal|step-down|unseal --all|
  * status --all|down` work unchanged (control-verbs.ts), plus `fault-etcd` for the lab's own etcd
- * and `fault-link` for a node's links to it. What a process lab cannot do yet (zones, the
- * dashboard's stream and unseal lesson) is refused by name rather than answered as an unknown path.
+ * and `fault-link` for a node's links to it, and the dashboard: its files and the same event
+ * stream, fed from the processes (process-events.ts), and its unseal lesson. What a process lab
+ * cannot do yet (zones, the key holders' links) is refused by name rather than answered as an
+ * unknown path.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RealClock } from '../../clock/index.ts';
@@ -11,10 +13,15 @@ import { checkCaller, checkHost } from '../control-auth.ts';
 import { readJsonBody } from '../control-body.ts';
 import { ControlError, invalidInput } from '../control-errors.ts';
 import { CONTROL_BODY_TIMEOUT_MS, CONTROL_MAX_BODY_BYTES, listenControl, routeOf, sendJson, type ControlRoute } from '../control-http.ts';
-import { checkFields } from '../control-input.ts';
+import { checkFields, checkNodeName, checkShare } from '../control-input.ts';
 import { verbRoutes } from '../control-verbs.ts';
+import { serveEvents } from '../event-stream.ts';
+import { LabEventHub } from '../lab-events.ts';
+import { isUiRequest, loadUiFiles, serveUi, type UiFile } from '../ui-files.ts';
 import type { UnsealOutcome } from '../lab-keys.ts';
+import { nodeCall } from './node-http.ts';
 import type { ProcessFaults } from './process-faults.ts';
+import { processEvents } from './process-events.ts';
 import type { ProcessLab } from './process-lab.ts';
 
 /** What the verbs act on. */
@@ -29,8 +36,8 @@ type Route = ControlRoute<ProcessControls>;
 
 const names = (c: ProcessControls) => c.lab.nodes.map((n) => n.o.name);
 
-const notYet = (what: string): Route => ({
-  method: 'POST',
+const notYet = (what: string, method: 'GET' | 'POST' = 'POST'): Route => ({
+  method,
   run: async () => {
     throw invalidInput(`${what} is not available in a process lab yet`);
   },
@@ -62,20 +69,51 @@ const ROUTES: Record<string, Route> = {
     },
   },
   'fault-zone': notYet('fault zone'),
-  unseal: notYet("the dashboard's unseal lesson"),
-  'unseal-reset': notYet("the dashboard's unseal lesson"),
+  // The unseal lesson: one share into one node's ring, sent to that node's sys/unseal as `vault operator unseal -address` would.
+  unseal: {
+    method: 'POST',
+    run: async (c, b) => {
+      const f = checkFields(b, ['node', 'key']);
+      return unsealOne(c, checkNodeName(f.node, names(c)), { key: checkShare(f.key) });
+    },
+  },
+  'unseal-reset': {
+    method: 'POST',
+    run: async (c, b) => unsealOne(c, checkNodeName(checkFields(b, ['node']).node, names(c)), { reset: true }),
+  },
+  holders: notYet("the unseal lesson's key holders", 'GET'),
 };
 
-async function serve(c: ProcessControls, port: number, secret: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** One step of a node's unseal over its API; its seal status after, or its refusal in its own words. */
+async function unsealOne(c: ProcessControls, node: string, body: { key: string } | { reset: true }): Promise<Record<string, unknown>> {
+  const r = await nodeCall(c.lab.node(node)!.o.apiAddr, 'PUT', 'sys/unseal', { body });
+  if (!r) throw invalidInput(`${node} did not answer: it is down or paused`);
+  if (r.status !== 200) throw invalidInput(((r.body.errors as string[] | undefined) ?? [`status ${r.status}`]).join('; '));
+  // The ring moves at once, as an in-process node's unseal progress does; unsealed, the node's own log says so.
+  if (r.body.sealed) c.lab.timeline.add({ time: Date.now(), node, type: 'unseal', detail: `${r.body.progress}/${r.body.t}` });
+  return r.body;
+}
+
+/** What the endpoint holds besides the controls: the event hub and the dashboard's files. */
+interface Served {
+  hub: LabEventHub;
+  ui: ReadonlyMap<string, UiFile>;
+}
+
+async function serve(
+  c: ProcessControls,
+  s: Served,
+  port: number,
+  secret: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   try {
-    checkHost(req.headers, port);
     const path = new URL(req.url ?? '/', 'http://control.invalid').pathname;
-    if (path === '/' || path === '/events' || path === '/ui' || path.startsWith('/ui/'))
-      throw new ControlError(
-        'CONTROL_NO_ROUTE',
-        'the dashboard does not show a process lab yet: watch it with vaultlab status --all -watch',
-      );
+    if (isUiRequest(req.method, path)) return serveUi(s.ui, port, path, req, res);
+    checkHost(req.headers, port);
     checkCaller(req.headers, port, secret);
+    if (path === '/events') return await serveEvents(s.hub, req, res);
     const route = routeOf(ROUTES, req);
     const body = route.method === 'POST' ? await readJsonBody(req, new RealClock(), CONTROL_MAX_BODY_BYTES, CONTROL_BODY_TIMEOUT_MS) : {};
     sendJson(res, 200, { ok: true, result: (await route.run(c, body, { origin: `http://${req.headers.host}`, secret })) ?? null });
@@ -90,7 +128,8 @@ export async function startProcessControl(
   c: ProcessControls,
   port: number,
   secret: string,
-): Promise<{ url: string; close(): Promise<void> }> {
-  const listener = await listenControl(port, (bound) => (req, res) => void serve(c, bound, secret, req, res));
-  return { url: listener.url, close: listener.close };
+): Promise<{ url: string; watchers(): number; close(): Promise<void> }> {
+  const served: Served = { hub: new LabEventHub(processEvents(c.lab)), ui: loadUiFiles() };
+  const listener = await listenControl(port, (bound) => (req, res) => void serve(c, served, bound, secret, req, res));
+  return { url: listener.url, watchers: () => served.hub.subscribers, close: listener.close };
 }

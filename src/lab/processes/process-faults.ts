@@ -4,7 +4,8 @@
  * as an operator's would, and the lab's own etcd can lose a member (kill, pause) or its quorum
  * (a majority killed). Each starts now and, with a duration, ends by itself; `heal` ends the
  * healable ones (pauses, the etcd faults; a killed node stays down until restarted). Every
- * request is checked before anything changes.
+ * request is checked before anything changes, and each goes on the lab's timeline in an
+ * in-process lab's words (the processes' signals and exits go there on their own).
  */
 import { LinkFaultError, parseLinkFaults } from '../../net/index.ts';
 import { StorageKeys } from '../../storage/index.ts';
@@ -39,6 +40,7 @@ export class ProcessFaults {
     if (Object.hasOwn(NOT_HERE, f.kind)) throw invalidInput(`${f.kind} is not available in a process lab: ${NOT_HERE[f.kind]}`);
     if (f.kind === 'delete-lock') {
       if (!this.lab.storage) throw invalidInput('delete-lock needs etcd storage: a lone level node holds no lock');
+      this.record('storage', 'fault', 'delete the lock key');
       await this.lab.storage.delete(StorageKeys.lock);
       return;
     }
@@ -48,26 +50,34 @@ export class ProcessFaults {
     switch (f.kind) {
       case 'kill':
         if (p.state === 'stopped') throw invalidInput(`${f.node} is down: restart it first`);
+        this.record(f.node, 'fault', 'kill');
         await p.kill();
         after(() => p.start());
         return;
       case 'restart':
         if (p.state !== 'stopped') throw invalidInput(`${f.node} is up: restart brings back a killed node`);
+        this.record(f.node, 'action', 'restart');
         return p.start();
       case 'pause':
         if (p.state === 'stopped') throw invalidInput(`${f.node} is down: restart it first`);
         if (p.state === 'paused') throw invalidInput(`${f.node} is already paused: heal ends the pause`);
+        this.record(f.node, 'fault', 'pause');
         p.pause();
         after(() => this.resume(f.node));
         return;
       case 'seal':
+        this.record(f.node, 'action', 'seal');
         await nodeMust(p.o.apiAddr, 'PUT', 'sys/seal', { token: this.token() });
         return;
       case 'partition-storage':
         if (!this.lab.storage)
           throw invalidInput('partition-storage cuts a node from etcd: a lone level node has its storage on its own disk');
+        this.record(f.node, 'fault', 'partition from storage');
         this.lab.setEtcdLinkFaults(f.node, { partition: true });
-        after(() => this.lab.setEtcdLinkFaults(f.node, {}));
+        after(() => {
+          this.record(f.node, 'fault', 'storage reachable again');
+          this.lab.setEtcdLinkFaults(f.node, {});
+        });
         return;
     }
   }
@@ -83,6 +93,7 @@ export class ProcessFaults {
     if (!Array.isArray(words) || !words.every((w) => typeof w === 'string')) throw invalidInput('words must be a list of link fault words');
     try {
       this.lab.setEtcdLinkFaults(node, { ...this.lab.etcdLinkFaults(node), ...parseLinkFaults(words) });
+      this.record(node, 'fault', `link ${node}–etcd: ${words.join(' ')}`);
     } catch (e) {
       if (e instanceof LinkFaultError) throw invalidInput(e.message);
       throw e;
@@ -97,6 +108,7 @@ export class ProcessFaults {
         `${target} is not the active node (${active ? `${active.o.name} is` : 'no node is active'}): step-down acts on the active node`,
       );
     if (!active) return undefined;
+    this.record(active.o.name, 'action', 'step-down');
     await nodeMust(active.o.apiAddr, 'PUT', 'sys/step-down', { token: this.token() });
     return active.o.name;
   }
@@ -117,10 +129,12 @@ export class ProcessFaults {
     if (kind === 'restart') {
       if (state !== 'stopped') throw invalidInput(`etcd member ${member} is ${state}: restart brings back a killed member`);
       if (ms !== undefined) throw invalidInput('an etcd restart takes no duration');
+      this.record('etcd', 'action', `restart ${member}`);
       this.downMembers.delete(member);
       return etcd.restart(member);
     }
     if (state !== 'running') throw invalidInput(`etcd member ${member} is ${state}`);
+    this.record('etcd', 'fault', `${kind} ${member}`);
     if (kind === 'kill') {
       await etcd.kill(member);
       this.downMembers.add(member);
@@ -128,11 +142,15 @@ export class ProcessFaults {
       return;
     }
     etcd.pause(member);
-    after(() => etcd.resume(member));
+    after(() => {
+      this.record('etcd', 'fault', `resume ${member}`);
+      etcd.resume(member);
+    });
   }
 
   /** Ends the pauses and the etcd faults; killed nodes stay down. */
   async heal(): Promise<void> {
+    this.record('lab', 'action', 'heal');
     for (const [key, timer] of this.ends) if (!key.startsWith('kill ')) (clearTimeout(timer), this.ends.delete(key));
     for (const n of this.lab.nodes) if (n.state === 'paused') n.resume();
     for (const n of this.lab.nodes) this.lab.setEtcdLinkFaults(n.o.name, {});
@@ -154,6 +172,7 @@ export class ProcessFaults {
     const up = etcd.members.length - running.length;
     if (up >= majority) throw invalidInput('etcd has lost its quorum already: heal brings it back');
     const victims = running.slice(0, majority - up);
+    this.record('etcd', 'fault', `quorum lost: kill ${victims.join(', ')}`);
     for (const m of victims) {
       await etcd.kill(m);
       this.downMembers.add(m);
@@ -164,12 +183,19 @@ export class ProcessFaults {
   private async restartMember(member: string): Promise<void> {
     if (!this.downMembers.delete(member)) return;
     const m = this.lab.etcd?.members.find((x) => x.name === member);
-    if (m?.state === 'stopped') await this.lab.etcd!.restart(member);
+    if (m?.state !== 'stopped') return;
+    this.record('etcd', 'action', `restart ${member}`);
+    await this.lab.etcd!.restart(member);
+  }
+
+  private record(node: string, type: 'fault' | 'action', detail: string): void {
+    this.lab.timeline.add({ time: Date.now(), node, type, detail });
   }
 
   private resume(node: string): void {
     clearTimeout(this.ends.get(`pause ${node}`));
     this.ends.delete(`pause ${node}`);
+    this.record(node, 'fault', 'resume');
     this.lab.node(node)?.resume();
   }
 

@@ -14,6 +14,7 @@ import { createEtcdBackend, type EtcdBackend } from '../../storage/index.ts';
 import { EtcdCluster } from '../etcd/index.ts';
 import { freePort } from '../balancer/free-port.ts';
 import type { LabStatus } from '../lab-status.ts';
+import { Timeline } from '../timeline.ts';
 import { ETCD_DIR, PROCESSES_DIR } from '../lab-files.ts';
 import { labNodeName } from '../lab-node.ts';
 import { nodeApiPort, nodeClusterPort, NODE_PORT_STRIDE } from '../port-plan.ts';
@@ -85,6 +86,11 @@ export class ProcessLab {
     readonly storage: EtcdBackend | undefined,
     /** Each node's links to etcd's members, by node name (none on level). */
     private readonly links: ReadonlyMap<string, readonly TcpLink[]>,
+    /**
+     * What the lab did and saw of its processes: faults, signals, exits. What each node saw
+     * itself (its state, the lock) is in its event log; the dashboard merges the two.
+     */
+    readonly timeline: Timeline,
   ) {
     // The lab's nodes must not outlive it, even when it dies of an error.
     process.on('exit', this.killAll);
@@ -102,6 +108,7 @@ export class ProcessLab {
     let etcd: EtcdCluster | undefined;
     let storage: EtcdBackend | undefined;
     const links = new Map<string, TcpLink[]>();
+    const timeline = new Timeline();
     try {
       let endpoints: string[] = [];
       if (o.storage === 'etcd') {
@@ -137,10 +144,11 @@ export class ProcessLab {
             timings: o.profile,
             apiAddr: `http://${host}:${api}`,
             bin,
+            report: (detail) => timeline.add({ time: Date.now(), node: name, type: 'process', detail }),
           }),
         );
       }
-      const lab = new ProcessLab(nodes, endpoints, o.timings, etcd, storage, links);
+      const lab = new ProcessLab(nodes, endpoints, o.timings, etcd, storage, links, timeline);
       try {
         await Promise.all(nodes.map((n) => n.start()));
       } catch (err) {

@@ -1,6 +1,12 @@
-/** The pure parts of a process drill's history: storage's revision order, and how long two running nodes both said they were active. */
+/**
+ * The parts of a process drill's history: storage's revision order, how long two running nodes
+ * both said they were active, and what of a node's log enters the history.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { activeOverlapMs, storageOrder } from '../../src/drill/process/process-history.ts';
+import { activeOverlapMs, nodeEvents, storageOrder } from '../../src/drill/process/process-history.ts';
 import type { ClusterEvent } from '../../src/drill/index.ts';
 
 const state = (t: number, node: string, to: string): ClusterEvent => ({ t, kind: 'state', node, from: '-', to });
@@ -42,5 +48,27 @@ describe('storageOrder', () => {
       { event: state(0, 'n1', 'active') },
     ]);
     expect(order).toEqual([lock, w(2, 'a'), w(1, 'b')]);
+  });
+});
+
+describe('nodeEvents', () => {
+  it("takes a node's log into the history without its lease renewals, which change nobody's state", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vaultlab-history-'));
+    try {
+      const file = join(dir, 'node1.events.jsonl');
+      const lines = [
+        { t: 1, kind: 'lock', node: 'node1', event: 'acquired', term: 5 },
+        { t: 2, kind: 'lock', node: 'node1', event: 'renewed', term: 5 },
+        { t: 3, kind: 'storageWrite', node: 'node1', key: 'k', term: 5, revision: 6 },
+        { t: 4, kind: 'lock', node: 'node1', event: 'renewed', term: 5 },
+      ];
+      writeFileSync(file, lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
+      expect(nodeEvents([file], 0)).toEqual([
+        { event: { t: 1, kind: 'lock', node: 'node1', event: 'acquired', term: 5 }, revision: 5 },
+        { event: { t: 3, kind: 'storageWrite', key: 'k', term: 5, node: 'node1' }, revision: 6 },
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -68,6 +68,17 @@ describe('up --processes on etcd', () => {
     expect(first.processes!.nodes.every((p) => p.state === 'running' && typeof p.pid === 'number')).toBe(true);
     expect(first.processes!.etcd.map((m) => m.healthy)).toEqual([true, true, true]);
     expect(first.processes!.etcd.filter((m) => m.leader)).toHaveLength(1);
+    // The unseal lesson's verb goes to the node's own sys/unseal: a share that is not one is refused in the node's words, and nothing moves.
+    const badShare = await controlRequest(
+      port,
+      'POST',
+      '/unseal',
+      { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+      JSON.stringify({ node: 'node1', key: 'not-a-share' }),
+    );
+    expect(badShare.status).toBe(400);
+    expect(badShare.body.errors[0]).toMatch(/unseal|key/i);
+    expect((await status()).nodes.map((n) => n.ha_mode).sort()).toEqual(['active', 'standby', 'standby']);
 
     const acknowledged = new Map<string, string>();
     /** A write through any node that answers (a standby forwards); true once acknowledged. */

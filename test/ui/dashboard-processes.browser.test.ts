@@ -66,7 +66,6 @@ describeDashboard('the dashboard of a process lab in headless Chromium', (rig) =
     // What a process lab cannot do is not offered.
     expect(await card(page, first).locator('[data-action="fault-partition-peers"]').isHidden()).toBe(true);
     expect(await page.locator('#slow-storage').isHidden()).toBe(true);
-    await lookAt(page, 'dashboard-processes');
 
     // Kill on the active: a SIGKILL of its process, which is gone; a new active holds the lock.
     const killedPid = lab.node(first)!.pid!;

@@ -1,5 +1,5 @@
 /**
- * `vaultlab drill [NAME | FILE] [--seed S] [--real-time [--watch]] [--report DIR] | --list | --random N --seed S`:
+ * `vaultlab drill [NAME | FILE] [--seed S] [--real-time | --processes] [--watch] [--report DIR] | --list | --random N --seed S`:
  * failover drills. Alone, it lists the scenarios and how to run one. A drill prints its
  * verdict, its expectations and the story of what happened; one that finds a violation it
  * did not expect exits 2 and prints the smallest drill that still shows it and the
@@ -23,11 +23,19 @@ import {
   UnknownScenarioError,
   type Scenario,
 } from '../drill/index.ts';
-import { describeTopology, topologyNamed, watchCluster, type Cluster, type WatchServer } from '../lab/index.ts';
+import {
+  describeTopology,
+  topologyNamed,
+  watchCluster,
+  watchProcessLab,
+  type Cluster,
+  type ProcessLab,
+  type WatchServer,
+} from '../lab/index.ts';
 import { out, type Run, UsageError, warn } from './output.ts';
 
 const USAGE = [
-  'Usage: vaultlab drill NAME|FILE [--seed S] [--real-time [--watch] | --processes] [--topology NAME|FILE] [--report DIR]',
+  'Usage: vaultlab drill NAME|FILE [--seed S] [--real-time | --processes] [--watch] [--topology NAME|FILE] [--report DIR]',
   '       vaultlab drill --random N [--seed S] [--unfenced] [--report DIR]',
   '       vaultlab drill --list',
 ];
@@ -73,7 +81,10 @@ export function registerDrill(program: Command, run: Run): void {
     )
     .option('--topology <name|file>', 'play it on this network: a preset (local, one-zone, three-zones) or a topology file (JSON or HCL)')
     .option('--unfenced', 'with --random: storage fencing off, to see the split brain fencing prevents')
-    .option('--watch', "with --real-time: serve the live dashboard on the drill's cluster and start once a browser follows it")
+    .option(
+      '--watch',
+      "with --real-time or --processes: serve the live dashboard on the drill's cluster and start once a browser follows it",
+    )
     .action((name: string | undefined, o: DrillOptions) =>
       run(async () => {
         if (o.list) {
@@ -85,11 +96,10 @@ export function registerDrill(program: Command, run: Run): void {
         if (o.random !== undefined && o.processes) return durability(wholeNumber('--random', o.random, 1), seed, o.report);
         if (o.random !== undefined) return randomDrills(wholeNumber('--random', o.random, 1), seed, o);
         if (o.unfenced) throw new UsageError('--unfenced goes with --random (the zombie-leader-unfenced scenario is the fixed one)');
-        if (o.processes && (o.watch || o.topology !== undefined))
-          throw new UsageError(`--processes does not combine with ${o.watch ? '--watch' : '--topology'} yet`);
-        if (o.watch && !o.realTime)
+        if (o.processes && o.topology !== undefined) throw new UsageError('--processes does not combine with --topology yet');
+        if (o.watch && !o.realTime && !o.processes)
           throw new UsageError(
-            '--watch goes with --real-time: a virtual-time drill is over in a moment (open its drill.json in the dashboard to replay it)',
+            '--watch goes with --real-time or --processes: a virtual-time drill is over in a moment (open its drill.json in the dashboard to replay it)',
           );
         // Alone, `drill` is how one finds out what there is to play: the list is the answer, not an error.
         if (name === undefined) return listAndUsage();
@@ -182,9 +192,14 @@ async function scenario(s: string | Scenario, seed: number, o: DrillOptions): Pr
   let report;
   const topology = o.topology === undefined ? undefined : asUsage(() => topologyNamed(o.topology!));
   let watching: WatchServer | undefined;
-  const watch = o.watch ? async (cluster: Cluster) => void (watching = await waitForWatcher(cluster)) : undefined;
+  const watch = o.watch ? async (cluster: Cluster) => void (watching = await waitForWatcher(() => watchCluster(cluster))) : undefined;
+  const watchProcesses = o.watch
+    ? async (lab: ProcessLab, access: { token: string; keys: string[] }) =>
+        void (watching = await waitForWatcher(() => watchProcessLab(lab, access)))
+    : undefined;
   try {
-    report = await runScenario(s, { seed, realTime: o.realTime, reportDir: o.report, topology, watch, processes: o.processes });
+    const played = { seed, realTime: o.realTime, reportDir: o.report, topology, watch, watchProcesses, processes: o.processes };
+    report = await runScenario(s, played);
   } catch (err) {
     if (err instanceof UnknownScenarioError) throw new UsageError(`${err.message}: see "vaultlab drill --list"`);
     if (err instanceof ScenarioTopologyError || err instanceof ScenarioModeError) throw new UsageError(err.message);
@@ -202,9 +217,9 @@ async function scenario(s: string | Scenario, seed: number, o: DrillOptions): Pr
   return report.passed ? 0 : 2;
 }
 
-/** `--watch`: serves the dashboard on the drill's cluster and waits until a browser follows its stream. */
-async function waitForWatcher(cluster: Cluster): Promise<WatchServer> {
-  const w = await watchCluster(cluster);
+/** `--watch`: serves the dashboard on the drill's cluster (or its processes) and waits until a browser follows its stream. */
+async function waitForWatcher(serve: () => Promise<WatchServer>): Promise<WatchServer> {
+  const w = await serve();
   out(`Dashboard: ${w.url}`);
   out('The drill starts once the dashboard is open (Ctrl-C stops).');
   while (w.watchers() === 0) await new Promise((r) => setTimeout(r, 200));

@@ -15,7 +15,7 @@ import { judgeScenario, type ExpectationResult } from './expectations.ts';
 import type { HistoryEvent } from './history.ts';
 import { compileScenario, type Scenario } from './scenario.ts';
 import { shrinkDrill, witness, type Shrunk } from './shrink.ts';
-import { processDrillRefusal, runProcessDrill } from './process/process-drill.ts';
+import { processDrillRefusal, runProcessDrill, type ProcessDrillOptions } from './process/process-drill.ts';
 
 /** A scenario name that is not in the catalogue. */
 export class UnknownScenarioError extends Error {
@@ -43,6 +43,8 @@ export interface ScenarioOptions {
   watch?: DrillMode['watch'];
   /** On node processes and a real etcd (real time; see process-drill.ts). */
   processes?: boolean;
+  /** With processes: called with the drill's lab before it starts (`--watch`: a dashboard attaches). */
+  watchProcesses?: ProcessDrillOptions['watch'];
 }
 
 /** A scenario asked of the wrong kind of lab: an etcd scenario without processes, or a process drill it cannot play. */
@@ -132,7 +134,7 @@ async function play(s: Scenario, spec: DrillSpec, o: ScenarioOptions, mode: Dril
   }
   const refusal = processDrillRefusal(spec);
   if (refusal) throw new ScenarioModeError(`${s.name} cannot play on node processes: ${refusal}`);
-  return runProcessDrill(spec, { dir: o.reportDir ? join(o.reportDir, 'lab') : undefined });
+  return runProcessDrill(spec, { dir: o.reportDir ? join(o.reportDir, 'lab') : undefined, watch: o.watchProcesses });
 }
 
 /** The topology, when every zone the spec's faults name is one of its zones (the others aim at a node and hit its zone). */

@@ -71,6 +71,7 @@ export { watchCluster, type WatchServer } from './watch-server.ts';
 export { startProcessLab, type RunningProcessLab } from './processes/process-runner.ts';
 export { ETCD_FAULTS, type EtcdFault } from './processes/etcd-fault-words.ts';
 export { ProcessLab, type ProcessLabOptions } from './processes/process-lab.ts';
+export { watchProcessLab } from './processes/process-watch.ts';
 export { nodeCall, nodeMust } from './processes/node-http.ts';
 export { unsealProcess, unsealProcesses } from './processes/process-keys.ts';
 export { readNodeEventLog, type NodeLogEvent } from './node-event-log.ts';

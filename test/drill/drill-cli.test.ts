@@ -134,6 +134,28 @@ describe('vaultlab drill', () => {
     const bad = await runCli(['drill', 'kill-active', '--watch']);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toBe('');
-    expect(bad.stderr).toContain('--watch goes with --real-time: a virtual-time drill is over in a moment');
+    expect(bad.stderr).toContain('--watch goes with --real-time or --processes: a virtual-time drill is over in a moment');
+  });
+
+  it("--watch with --processes serves the dashboard on the drill's node processes, set up, and waits for it", async () => {
+    const drill = startCli(['drill', 'kill-active', '--processes', '--watch'], /starts once the dashboard is open/, {}, dir);
+    const url = new URL(/Dashboard: (\S+)/.exec(await drill.up)![1]);
+    const secret = new URLSearchParams(url.hash.slice(1)).get('secret')!;
+    const stream = await fetch(`${url.origin}/events`, { headers: { authorization: `Bearer ${secret}` } });
+    expect(stream.status).toBe(200);
+    const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    while (!/event: hello\ndata: .*\n\n/.test(text)) text += (await reader.read()).value ?? '';
+    // The watcher finds the drill's lab unsealed with one active, each node its own process, etcd's three members healthy.
+    const hello = JSON.parse(/event: hello\ndata: (.*)\n\n/.exec(text)![1]);
+    expect(hello.status.nodes.map((n: { ha_mode: string }) => n.ha_mode).sort()).toEqual(['active', 'standby', 'standby']);
+    expect(hello.status.processes.nodes.map((p: { state: string }) => p.state)).toEqual(['running', 'running', 'running']);
+    expect(hello.status.processes.etcd.map((m: { healthy: boolean }) => m.healthy)).toEqual([true, true, true]);
+    const reading = (async () => {
+      while (!(await reader.read().catch(() => ({ done: true }))).done);
+    })();
+    expect(await drill.exited).toBe(0);
+    await reading;
+    expect(drill.output().stdout).toContain('kill-active (seed 1): no violations');
   });
 });

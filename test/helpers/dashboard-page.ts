@@ -19,6 +19,7 @@ import {
   startLab,
   topologyNamed,
   watchCluster,
+  watchProcessLab,
   type RunningLab,
   type WatchServer,
 } from '../../src/lab/index.ts';
@@ -107,25 +108,30 @@ export async function enterShare(page: Page, node: string, share: string): Promi
 }
 
 /**
- * Plays a scenario in real time with a page watching it (the drill starts once the page follows
- * it), and samples the page every 50 ms until the drill ends: the report and every sample.
+ * Plays a scenario in real time (in one process, or on node processes and etcd) with a page
+ * watching it (the drill starts once the page follows it), and samples the page every 50 ms
+ * until the drill ends: the report and every sample.
  */
 export async function watchScenario<T>(
   page: Page,
   name: string,
   sample: (page: Page) => Promise<T>,
+  o: { processes?: boolean } = {},
 ): Promise<{ report: ScenarioReport; seen: T[] }> {
   await page.setViewportSize({ width: 1280, height: 720 });
   let watching: WatchServer | undefined;
   const seen: T[] = [];
-  const drill = runScenario(name, {
-    realTime: true,
-    watch: async (cluster) => {
-      watching = await watchCluster(cluster);
-      await page.goto(watching.url);
-      await expect.poll(() => watching!.watchers(), SLOW).toBe(1);
-    },
-  });
+  const attach = async (serve: () => Promise<WatchServer>) => {
+    watching = await serve();
+    await page.goto(watching.url);
+    await expect.poll(() => watching!.watchers(), SLOW).toBe(1);
+  };
+  const drill = runScenario(
+    name,
+    o.processes
+      ? { processes: true, watchProcesses: (lab, access) => attach(() => watchProcessLab(lab, access)) }
+      : { realTime: true, watch: (cluster) => attach(() => watchCluster(cluster)) },
+  );
   let done = false;
   const finished = drill.finally(() => (done = true));
   try {

@@ -5,7 +5,8 @@
  * leader; a click on Kill on the active SIGKILLs its process (it is gone from the machine), the
  * page shows it down and a new active holding the lock; the killed node restarts with a new
  * pid and is unsealed share by share through its ring; an etcd member killed and restarted, and
- * etcd's quorum lost and healed, show in the etcd panel as they happen.
+ * etcd's quorum lost and healed, show in the etcd panel as they happen. And a drill on processes
+ * (`drill kill-active --processes --watch`) watched as it plays.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ import type { Page } from 'playwright-core';
 import { afterEach, expect, it } from 'vitest';
 import { LAB_TIMINGS } from '../../src/ha/index.ts';
 import { dashboardUrl, readControlSecret, startProcessLab, type RunningProcessLab } from '../../src/lab/index.ts';
-import { card, describeDashboard, enterShare, lookAt, shownActive } from '../helpers/dashboard-page.ts';
+import { card, describeDashboard, enterShare, lookAt, shownActive, watchScenario } from '../helpers/dashboard-page.ts';
 
 /** Real processes and a real etcd on a shared machine: generous. */
 const EVENTUALLY = { timeout: 60_000, interval: 100 };
@@ -114,4 +115,24 @@ describeDashboard('the dashboard of a process lab in headless Chromium', (rig) =
     await expect.poll(() => page.locator('[data-role="quorum"]').getAttribute('data-quorum'), EVENTUALLY).toBe('true');
     await expect.poll(() => shownActive(page), EVENTUALLY).toMatch(/^node\d$/);
   }, 300_000);
+
+  it('watches kill-active played on node processes: the first active, then its process killed and another active', async () => {
+    const { report, seen } = await watchScenario(
+      await rig.newPage(),
+      'kill-active',
+      async (page) => ({
+        active: await shownActive(page),
+        modes: await page
+          .locator('[data-node]')
+          .evaluateAll((els) => els.map((e) => (e as unknown as { dataset: Record<string, string> }).dataset))
+          .then((sets) => sets.map((d) => `${d.node}:${d.mode}`))
+          .catch(() => [] as string[]),
+      }),
+      { processes: true },
+    );
+    expect(report.passed).toBe(true);
+    const actives = [...new Set(seen.map((x) => x.active).filter((a): a is string => !!a))];
+    expect(actives.length).toBeGreaterThanOrEqual(2);
+    expect(seen.some((x) => x.modes.includes(`${actives[0]}:down`))).toBe(true);
+  }, 180_000);
 });

@@ -131,7 +131,10 @@ export class ProcessDrillFaults {
     if (node) await unsealProcess(node, this.keys);
   }
 
+  /** On the history for the checker, and on the lab's timeline for a dashboard watching the drill. */
   private mark(name: string, target: string, on: boolean): void {
-    this.history.add({ t: Date.now(), kind: 'fault', name, target, on });
+    const t = Date.now();
+    this.history.add({ t, kind: 'fault', name, target, on });
+    this.lab.timeline.add({ time: t, node: target, type: 'fault', detail: on ? name : `${name} ends` });
   }
 }

@@ -97,8 +97,17 @@ async function setUp(lab: ProcessLab): Promise<{ token: string; keys: string[] }
   return { token, keys: init.keys };
 }
 
-/** Plays `spec` on node processes; `dir`: where the lab lives (default: a temporary folder, removed after). */
-export async function runProcessDrill(spec: DrillSpec, o: { dir?: string; timings?: Timings } = {}): Promise<ProcessDrillResult> {
+/** How to play a process drill. */
+export interface ProcessDrillOptions {
+  /** Where the lab lives (default: a temporary folder, removed after). */
+  dir?: string;
+  timings?: Timings;
+  /** Called with the lab, set up, before the drill starts (`--watch`: a dashboard attaches); gets the root token and the key. */
+  watch?: (lab: ProcessLab, access: { token: string; keys: string[] }) => Promise<void>;
+}
+
+/** Plays `spec` on node processes. */
+export async function runProcessDrill(spec: DrillSpec, o: ProcessDrillOptions = {}): Promise<ProcessDrillResult> {
   const refusal = processDrillRefusal(spec);
   if (refusal) throw new Error(refusal);
   const timings = o.timings ?? LAB_TIMINGS;
@@ -107,6 +116,7 @@ export async function runProcessDrill(spec: DrillSpec, o: { dir?: string; timing
   const agent = new Agent({ pipelining: 0 });
   try {
     const { token, keys } = await setUp(lab);
+    await o.watch?.(lab, { token, keys });
     const history = new History();
     const faults = new ProcessDrillFaults(lab, history, keys, token);
     const start = Date.now();

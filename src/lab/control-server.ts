@@ -14,7 +14,7 @@ import { VaultError } from '../node/index.ts';
 import type { Cluster } from './cluster.ts';
 import { checkCaller, checkHost } from './control-auth.ts';
 import { readJsonBody } from './control-body.ts';
-import { ControlError, invalidInput } from './control-errors.ts';
+import { ControlError } from './control-errors.ts';
 import {
   CONTROL_BODY_TIMEOUT_MS,
   CONTROL_MAX_BODY_BYTES,

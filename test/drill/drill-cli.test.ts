@@ -113,20 +113,10 @@ describe('vaultlab drill', () => {
 
   it('--watch serves the dashboard on a real-time drill and waits for it; without --real-time it is refused', async () => {
     const drill = startCli(['drill', 'kill-active', '--real-time', '--watch'], /starts once the dashboard is open/, {}, dir);
-    const url = new URL(/Dashboard: (\S+)/.exec(await drill.up)![1]);
-    const secret = new URLSearchParams(url.hash.slice(1)).get('secret')!;
-    const stream = await fetch(`${url.origin}/events`, { headers: { authorization: `Bearer ${secret}` } });
-    expect(stream.status).toBe(200);
+    const { hello, reading } = await followWatchedDrill(await drill.up);
     // The first message shows the drill's cluster as the watcher found it: not yet initialized, nothing played.
-    const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let text = '';
-    while (!/event: hello\ndata: .*\n\n/.test(text)) text += (await reader.read()).value ?? '';
-    const hello = JSON.parse(/event: hello\ndata: (.*)\n\n/.exec(text)![1]);
     expect(hello.status.nodes.map((n: { ha_mode: string }) => n.ha_mode)).toEqual(['uninitialized', 'uninitialized', 'uninitialized']);
     expect(hello.timeline.filter((e: { type: string }) => e.type === 'init')).toEqual([]);
-    const reading = (async () => {
-      while (!(await reader.read().catch(() => ({ done: true }))).done);
-    })();
     expect(await drill.exited).toBe(0);
     await reading;
     expect(drill.output().stdout).toContain('kill-active (seed 1): no violations');
@@ -139,23 +129,32 @@ describe('vaultlab drill', () => {
 
   it("--watch with --processes serves the dashboard on the drill's node processes, set up, and waits for it", async () => {
     const drill = startCli(['drill', 'kill-active', '--processes', '--watch'], /starts once the dashboard is open/, {}, dir);
-    const url = new URL(/Dashboard: (\S+)/.exec(await drill.up)![1]);
-    const secret = new URLSearchParams(url.hash.slice(1)).get('secret')!;
-    const stream = await fetch(`${url.origin}/events`, { headers: { authorization: `Bearer ${secret}` } });
-    expect(stream.status).toBe(200);
-    const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let text = '';
-    while (!/event: hello\ndata: .*\n\n/.test(text)) text += (await reader.read()).value ?? '';
+    const { hello, reading } = await followWatchedDrill(await drill.up);
     // The watcher finds the drill's lab unsealed with one active, each node its own process, etcd's three members healthy.
-    const hello = JSON.parse(/event: hello\ndata: (.*)\n\n/.exec(text)![1]);
     expect(hello.status.nodes.map((n: { ha_mode: string }) => n.ha_mode).sort()).toEqual(['active', 'standby', 'standby']);
     expect(hello.status.processes.nodes.map((p: { state: string }) => p.state)).toEqual(['running', 'running', 'running']);
     expect(hello.status.processes.etcd.map((m: { healthy: boolean }) => m.healthy)).toEqual([true, true, true]);
-    const reading = (async () => {
-      while (!(await reader.read().catch(() => ({ done: true }))).done);
-    })();
     expect(await drill.exited).toBe(0);
     await reading;
     expect(drill.output().stdout).toContain('kill-active (seed 1): no violations');
   });
 });
+
+/**
+ * Follows the event stream of a drill started with --watch, from the address it printed: the
+ * first message, and the rest read to the end (the stream ends when the drill does).
+ */
+async function followWatchedDrill(printed: string): Promise<{ hello: any; reading: Promise<void> }> {
+  const url = new URL(/Dashboard: (\S+)/.exec(printed)![1]);
+  const secret = new URLSearchParams(url.hash.slice(1)).get('secret')!;
+  const stream = await fetch(`${url.origin}/events`, { headers: { authorization: `Bearer ${secret}` } });
+  expect(stream.status).toBe(200);
+  const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let text = '';
+  while (!/event: hello\ndata: .*\n\n/.test(text)) text += (await reader.read()).value ?? '';
+  const hello = JSON.parse(/event: hello\ndata: (.*)\n\n/.exec(text)![1]);
+  const reading = (async () => {
+    while (!(await reader.read().catch(() => ({ done: true }))).done);
+  })();
+  return { hello, reading };
+}

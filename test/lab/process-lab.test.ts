@@ -14,6 +14,7 @@ import { readControlSecret, startProcessLab, type LabStatus, type RunningProcess
 import { controlRequest } from '../helpers/control-http.ts';
 import { randomPortBase } from '../helpers/random-port-base.ts';
 import { VaultHttp } from '../helpers/vault-http.ts';
+import { alive } from '../helpers/pid-alive.ts';
 
 const EVENTUALLY = { timeout: 60_000, interval: 100 };
 const home = mkdtempSync(join(tmpdir(), 'vaultlab-process-lab-'));
@@ -25,15 +26,6 @@ afterAll(async () => {
   await http.close();
   rmSync(home, { recursive: true, force: true });
 }, 60_000);
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('up --processes on etcd', () => {
   it('keeps every acknowledged write through a SIGKILL and a SIGSTOP of the active, and etcd losing its leader and its quorum', async () => {

@@ -16,6 +16,7 @@ import { afterEach, expect, it } from 'vitest';
 import { LAB_TIMINGS } from '../../src/ha/index.ts';
 import { dashboardUrl, readControlSecret, startProcessLab, type RunningProcessLab } from '../../src/lab/index.ts';
 import { card, describeDashboard, enterShare, lookAt, shownActive, watchScenario } from '../helpers/dashboard-page.ts';
+import { alive } from '../helpers/pid-alive.ts';
 
 /** Real processes and a real etcd on a shared machine: generous. */
 const EVENTUALLY = { timeout: 60_000, interval: 100 };
@@ -28,15 +29,6 @@ afterEach(async () => {
   run = undefined;
   if (home) await rm(home, { recursive: true, force: true });
 }, 60_000);
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const member = (page: Page, name: string) => page.locator(`[data-etcd-member="${name}"]`);
 const processText = (page: Page, node: string) => card(page, node).locator('[data-role="process"]').textContent();

@@ -5,7 +5,7 @@
  */
 import { StorageKeys, type StorageEvent } from '../storage/index.ts';
 import type { Cluster } from './cluster.ts';
-import { HELLO_TIMELINE_EVENTS, type LabEventSource, type LabFeed } from './lab-events.ts';
+import { HELLO_TIMELINE_EVENTS, helloTimings, type LabEventSource, type LabFeed } from './lab-events.ts';
 import { labStatus } from './lab-status.ts';
 
 /** The node a lock holder id belongs to: lab nodes take the lock as `<name>-<random>`. */
@@ -24,15 +24,12 @@ function fromStorage(cluster: Cluster, feed: LabFeed, e: StorageEvent): void {
 export function clusterEvents(cluster: Cluster): LabEventSource {
   return {
     clock: cluster.clock,
-    hello: () => {
-      const t = cluster.timings;
-      return {
-        timings: { lock_ttl_ms: t.lockTtlMs, renew_interval_ms: t.renewIntervalMs, lock_delay_ms: t.lockDelayMs ?? 0 },
-        fencing: cluster.backend.fences(),
-        topology: cluster.network?.topology.name ?? null,
-        timeline: cluster.timeline.events.slice(-HELLO_TIMELINE_EVENTS),
-      };
-    },
+    hello: () => ({
+      timings: helloTimings(cluster.timings),
+      fencing: cluster.backend.fences(),
+      topology: cluster.network?.topology.name ?? null,
+      timeline: cluster.timeline.events.slice(-HELLO_TIMELINE_EVENTS),
+    }),
     status: () => labStatus(cluster),
     requests: () => Object.fromEntries(cluster.nodes.map((n) => [n.name, n.requests.snapshot()])),
     attach: (feed) => {

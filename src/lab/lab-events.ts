@@ -9,6 +9,7 @@
  */
 import type { RequestRoute, RouteTally } from '../api/index.ts';
 import type { Clock, TimerHandle } from '../clock/index.ts';
+import type { Timings } from '../ha/index.ts';
 import type { LabStatus } from './lab-status.ts';
 import type { TimelineEvent } from './timeline.ts';
 
@@ -23,6 +24,11 @@ export interface HelloMessage {
   topology: string | null;
   status: LabStatus;
   timeline: TimelineEvent[];
+}
+
+/** Hello's timings, in the stream's words. */
+export function helloTimings(t: Timings): HelloMessage['timings'] {
+  return { lock_ttl_ms: t.lockTtlMs, renew_interval_ms: t.renewIntervalMs, lock_delay_ms: t.lockDelayMs ?? 0 };
 }
 
 /** The HA lock as storage changed it: `holder` is the node's name. */

@@ -23,6 +23,16 @@ export class Timeline {
     for (const fn of this.listeners) fn(e);
   }
 
+  /**
+   * Files events that happened earlier, each at its time among those already kept, without
+   * telling subscribers: the past as someone learns it late (a node's log read after the fact).
+   */
+  addPast(events: readonly TimelineEvent[]): void {
+    this.events.push(...events);
+    // Stable: events at one time keep the order they were recorded in.
+    this.events.sort((a, b) => a.time - b.time);
+  }
+
   /** Subscribes; returns the unsubscribe function. */
   subscribe(fn: (e: TimelineEvent) => void): () => void {
     this.listeners.add(fn);

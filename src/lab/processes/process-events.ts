@@ -7,7 +7,7 @@
  * late still shows what led here.
  */
 import { RealClock } from '../../clock/index.ts';
-import { HELLO_TIMELINE_EVENTS, type LabEventSource, type LabFeed, type LockMessage } from '../lab-events.ts';
+import { HELLO_TIMELINE_EVENTS, helloTimings, type LabEventSource, type LabFeed, type LockMessage } from '../lab-events.ts';
 import type { LabStatus } from '../lab-status.ts';
 import type { NodeLogEvent } from '../node-event-log.ts';
 import type { TimelineEvent } from '../timeline.ts';
@@ -37,21 +37,16 @@ export function processEvents(lab: ProcessLab): LabEventSource {
   /** Every node's new lines, in time order. */
   const newLines = () => tails.flatMap((t) => t.read()).sort((a, b) => a.t - b.t);
 
-  const lockMessage = (e: NodeLogEvent & { kind: 'lock' }): LockMessage => {
-    const holding = e.event === 'acquired' || e.event === 'renewed';
-    return { time: e.t, event: e.event, holder: e.node, term: e.term, expires: holding ? e.t + ttl : e.t };
-  };
-
+  /** Follows the lease through one log line, and sends its messages when someone listens. */
   const take = (e: NodeLogEvent, feed?: LabFeed) => {
     if (e.kind === 'lock') {
-      const m = lockMessage(e);
-      if (e.event === 'acquired' || e.event === 'renewed') lease = { holder: m.holder, term: m.term, expires: m.expires };
+      const holding = e.event === 'acquired' || e.event === 'renewed';
+      const m: LockMessage = { time: e.t, event: e.event, holder: e.node, term: e.term, expires: holding ? e.t + ttl : e.t };
+      if (holding) lease = m;
       else if (lease?.holder === e.node) lease = undefined;
       feed?.lock(m);
     }
     if (e.kind === 'fenced') feed?.fenced({ time: e.t, term: e.term, current_term: e.currentTerm });
-    const event = timelineEvent(e);
-    if (event) lab.timeline.add(event);
   };
 
   /** The lease left on the lock etcd says is held, from its holder's last renewal. */
@@ -63,23 +58,25 @@ export function processEvents(lab: ProcessLab): LabEventSource {
 
   return {
     clock,
-    hello: () => {
-      const t = lab.timings;
-      return {
-        timings: { lock_ttl_ms: t.lockTtlMs, renew_interval_ms: t.renewIntervalMs, lock_delay_ms: t.lockDelayMs ?? 0 },
-        fencing: lab.storage?.fences() ?? false,
-        topology: null,
-        timeline: lab.timeline.events.slice(-HELLO_TIMELINE_EVENTS),
-      };
-    },
+    hello: () => ({
+      timings: helloTimings(lab.timings),
+      fencing: lab.storage?.fences() ?? false,
+      topology: null,
+      timeline: lab.timeline.events.slice(-HELLO_TIMELINE_EVENTS),
+    }),
     status: async () => withLease(await lab.status()),
     attach: (feed) => {
-      // What the logs hold so far joins the timeline quietly (hello tells it), in time order with what the lab did.
-      for (const e of newLines()) take(e);
-      lab.timeline.events.sort((a, b) => a.time - b.time);
+      // What the logs hold so far joins the timeline as the past (hello tells it), in time order with what the lab did.
+      const past = newLines();
+      for (const e of past) take(e);
+      lab.timeline.addPast(past.map(timelineEvent).filter((e): e is TimelineEvent => e !== undefined));
       const offTimeline = lab.timeline.subscribe((e) => feed.timeline(e));
       const timer = setInterval(() => {
-        for (const e of newLines()) take(e, feed);
+        for (const e of newLines()) {
+          take(e, feed);
+          const event = timelineEvent(e);
+          if (event) lab.timeline.add(event);
+        }
       }, FOLLOW_EVERY_MS);
       return () => {
         clearInterval(timer);

@@ -6,7 +6,15 @@
 
 /** The code of every error a node reports; src/api maps each to one HTTP status. */
 export type ErrorCode =
-  'INVALID_REQUEST' | 'PERMISSION_DENIED' | 'NOT_FOUND' | 'NO_ROUTE' | 'UNSUPPORTED_OPERATION' | 'SEALED' | 'STANDBY' | 'INTERNAL';
+  | 'INVALID_REQUEST'
+  | 'PERMISSION_DENIED'
+  | 'NOT_FOUND'
+  | 'NO_ROUTE'
+  | 'UNSUPPORTED_PATH'
+  | 'UNSUPPORTED_OPERATION'
+  | 'SEALED'
+  | 'STANDBY'
+  | 'INTERNAL';
 
 /** Base class of every error a node reports to a client. */
 export class VaultError extends Error {
@@ -49,6 +57,17 @@ export class NotFoundError extends VaultError {
 export class NoRouteError extends VaultError {
   constructor(path: string) {
     super('NO_ROUTE', `no handler for route ${JSON.stringify(path)}. route entry not found.`);
+  }
+}
+
+/**
+ * 404: a mount serves the path's prefix, but its engine has no path like it (Vault's
+ * logical.ErrUnsupportedPath, in the multierror text the router wraps it in). Clients read
+ * a 404 as "invalid path"; 405 is only for a path that exists without this operation.
+ */
+export class UnsupportedPathError extends VaultError {
+  constructor() {
+    super('UNSUPPORTED_PATH', '1 error occurred:\n\t* unsupported path\n\n');
   }
 }
 

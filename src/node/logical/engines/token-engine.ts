@@ -3,7 +3,8 @@
  * renew and revoke in their self / by-token / by-accessor forms, accessors, roles.
  * Shapes as Vault returns them; the rules live in token/token-service.ts and token/token-roles.ts.
  */
-import { BadRequestError, PermissionDeniedError, UnsupportedOperationError, VaultError } from '../../errors.ts';
+import { BadRequestError, PermissionDeniedError, UnsupportedPathError, VaultError } from '../../errors.ts';
+import { unsupportedOperation } from './kv/field-data.ts';
 import type { LogicalResponse } from '../request.ts';
 import { StorageKeys } from '../../../storage/index.ts';
 import { lookupView, type TokenEntry } from '../token/token-entry.ts';
@@ -38,8 +39,8 @@ export class TokenEngine implements Engine {
   constructor(private readonly sys: SystemView) {
     this.table = {
       paths: [...this.creationPaths(), ...this.lookupPaths(), ...this.renewPaths(), ...this.revokePaths(), ...this.rolePaths()],
-      unsupported: () => new UnsupportedOperationError('unsupported path'),
-      unmatched: () => new UnsupportedOperationError('unsupported path'),
+      unsupported: () => unsupportedOperation(),
+      unmatched: () => new UnsupportedPathError(),
     };
   }
 

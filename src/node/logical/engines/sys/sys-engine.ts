@@ -4,7 +4,7 @@
  * handlers (init, unseal, seal-status, health, leader) live in src/api. Each family of
  * endpoints declares its own paths; this file only puts them in one table.
  */
-import { UnsupportedOperationError } from '../../../errors.ts';
+import { UnsupportedPathError } from '../../../errors.ts';
 import type { LogicalResponse } from '../../request.ts';
 import type { SystemView } from '../../system-view.ts';
 import type { Engine, EngineRequest } from '../engine.ts';
@@ -22,7 +22,7 @@ export class SysEngine implements Engine {
     this.table = {
       paths: [...extra, ...mountPaths(sys), ...policyPaths(sys), ...haStatusPaths(sys)],
       unsupported: () => unsupportedOperation(),
-      unmatched: () => new UnsupportedOperationError('unsupported path'),
+      unmatched: () => new UnsupportedPathError(),
     };
   }
 

@@ -11,6 +11,7 @@ import { vaultClientErrorHandler } from './client-error.ts';
 import { sendErrors } from './reply.ts';
 import { LOGICAL_METHODS, registerLogicalRoute } from './routes/logical.ts';
 import { registerRawRoutes, type StandbyHandler } from './routes/sys-raw.ts';
+import { registerUnauthenticatedMetrics } from './routes/unauthenticated-metrics.ts';
 import type { RequestTally } from './request-tally.ts';
 import { VAULT_JSON_LIMITS, type JsonLimits } from './json-limits.ts';
 import { errorsFor, statusForError } from './status-codes.ts';
@@ -29,6 +30,8 @@ export interface AppOptions {
   requests?: RequestTally;
   /** Fastify's logger (off by default: the lab prints its own lines). */
   logger?: boolean;
+  /** The listener's `telemetry { unauthenticated_metrics_access = true }`: sys/metrics without a token, from this node itself. */
+  unauthenticatedMetricsAccess?: boolean;
 }
 
 /** Builds the fastify app of one node. */
@@ -48,6 +51,7 @@ export function buildApp(node: VaultNode, opts: AppOptions = {}): FastifyInstanc
   app.setErrorHandler((err, _req, reply) => sendErrors(reply, statusForError(err), errorsFor(err)));
   opts.requests?.watch(app.server);
   registerRawRoutes(app, node, { stepDownBackoffMs: opts.stepDownBackoffMs ?? 10_000, standby: opts.standby });
+  if (opts.unauthenticatedMetricsAccess) registerUnauthenticatedMetrics(app, node);
   const logical = registerLogicalRoute(app, node, opts.standby);
   app.setNotFoundHandler(function (req, reply) {
     if (!req.url.startsWith('/v1/')) return sendErrors(reply, 404, []);

@@ -66,6 +66,8 @@ export function tooLargeResponse(): PlainResponse {
 
 /** An answer as bytes with Vault's headers (as reply.ts writes them to a socket). */
 function written(a: LogicalAnswer): PlainResponse {
+  if (a.raw)
+    return { status: a.status, headers: { 'content-type': a.raw.contentType, 'cache-control': 'no-store' }, body: Buffer.from(a.raw.body) };
   const payload = a.errors ? { errors: a.errors } : a.body;
   if (!payload) return { status: a.status, headers: { 'cache-control': 'no-store' }, body: Buffer.alloc(0) };
   return { status: a.status, headers: { ...JSON_HEADERS }, body: jsonBytes(payload) };

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
-import type { LogicalResponse } from '../node/index.ts';
+import type { LogicalResponse, RawBody } from '../node/index.ts';
 
 /** The headers of every JSON answer. */
 export const JSON_HEADERS: Readonly<Record<string, string>> = { 'content-type': 'application/json', 'cache-control': 'no-store' };
@@ -24,6 +24,11 @@ export function sendJson(reply: FastifyReply, status: number, body: unknown): Fa
 /** Sends Vault's error shape `{"errors":[...]}`. */
 export function sendErrors(reply: FastifyReply, status: number, errors: string[]): FastifyReply {
   return sendJson(reply, status, { errors });
+}
+
+/** Sends a body as it is (Vault's HTTPRawBody), with its own content type. */
+export function sendRaw(reply: FastifyReply, status: number, raw: RawBody): FastifyReply {
+  return reply.code(status).headers({ 'content-type': raw.contentType, 'cache-control': 'no-store' }).send(Buffer.from(raw.body));
 }
 
 /** Sends a bodiless 204. */

@@ -59,7 +59,9 @@ export function createStandbyHandler(node: VaultNode, forwarder: Forwarder, requ
       requests?.markForwarded(req);
       for (let attempt = 0; attempt < 2; attempt++) {
         try {
-          const res = await forwarder.forward(leader, fwd);
+          const target = leader;
+          // Vault's forwarding timer and error counter, on the standby that forwards.
+          const res = await node.telemetry.time('vault.ha.rpc.client.forward', () => forwarder.forward(target, fwd));
           // The target lost leadership (sealed, stepped down) since we last looked: find the new active once.
           if (res.status === 503 && attempt === 0) {
             if (!Buffer.isBuffer(res.body)) res.body.destroy();
@@ -67,6 +69,7 @@ export function createStandbyHandler(node: VaultNode, forwarder: Forwarder, requ
           }
           return reply.code(res.status).headers(res.headers).send(res.body);
         } catch (err) {
+          if (err !== STALE_LEADER) node.telemetry.count('vault.ha.rpc.client.forward.errors');
           const fresh = otherNode(node, await node.ha?.refreshLeader());
           // Vault falls back to a 307 as soon as forwarding fails: trying the same unreachable active
           // again would only make the client wait twice, so only a new holder of the lock is retried.

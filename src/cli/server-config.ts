@@ -51,11 +51,20 @@ function common(tree: Record<string, unknown>, listener: Record<string, unknown>
       tlsDisable: tls === undefined,
       tls,
       clusterAddress: listener.cluster_address === undefined ? undefined : String(listener.cluster_address),
+      unauthenticatedMetricsAccess: listenerTelemetry(listener),
     },
     apiAddr: tree.api_addr === undefined ? undefined : String(tree.api_addr),
     clusterAddr: tree.cluster_addr === undefined ? undefined : String(tree.cluster_addr),
     ui: tree.ui === undefined ? undefined : truthy(tree.ui),
   };
+}
+
+/** The listener's `telemetry { unauthenticated_metrics_access = true }` (off by default, as in Vault). */
+function listenerTelemetry(listener: Record<string, unknown>): boolean {
+  const t = listener.telemetry;
+  if (t === undefined) return false;
+  if (!t || typeof t !== 'object' || Array.isArray(t)) throw new UsageError('config: listener telemetry must be a block');
+  return flag((t as Record<string, unknown>).unauthenticated_metrics_access, 'listener telemetry unauthenticated_metrics_access') ?? false;
 }
 
 /** Reads and parses a config file. */

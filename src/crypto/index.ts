@@ -1,6 +1,7 @@
 /** Crypto: the barrier (keyring, terms, AES-256-GCM with the path as AAD), Shamir, random ids. */
 export * from './barrier.ts';
 export { AesGcmBarrier, type BarrierOptions } from './aes-gcm-barrier.ts';
+export { BarrierView } from './barrier-view.ts';
 export { createAead, NobleAead, NodeAead, type Aead } from './aead.ts';
 export * from './errors.ts';
 export { Keyring, type KeyTerm } from './keyring.ts';

@@ -36,6 +36,8 @@ export interface HaServerOptions {
   name?: string;
   /** A file to append its events to (node-event-log.ts): a process lab's drills read it. */
   eventLog?: string;
+  /** The listener's unauthenticated_metrics_access. */
+  unauthenticatedMetricsAccess?: boolean;
 }
 
 /** Vault's log words for a node's state changes, so a process lab's logs read like Vault's. */
@@ -105,7 +107,11 @@ export async function startHaServer(o: HaServerOptions): Promise<HaServer> {
     if (Object.hasOwn(STATE_LINES, e.to)) log(STATE_LINES[e.to]);
   });
   followStateOnClusterPort(served, cluster, client);
-  const app = buildApp(served, { stepDownBackoffMs: o.timings.stepDownBackoffMs, standby: createStandbyHandler(served, client) });
+  const app = buildApp(served, {
+    stepDownBackoffMs: o.timings.stepDownBackoffMs,
+    standby: createStandbyHandler(served, client),
+    unauthenticatedMetricsAccess: o.unauthenticatedMetricsAccess,
+  });
   await api.attach(app);
   cluster.attach({ handle: createForwardedHandler(app, served), echo: (echo) => heardHere.send(echo), maxRequestSize: MAX_REQUEST_SIZE });
   return {

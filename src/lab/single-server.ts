@@ -41,7 +41,14 @@ export interface EmbeddedStorageConfig {
 export interface ServerConfig {
   storage: EmbeddedStorageConfig | EtcdStorageConfig;
   /** `tls` unless tls_disable is set (Vault's listeners serve TLS by default); the cluster port's address (default: API port + 1). */
-  listener: { address: string; tlsDisable: boolean; tls?: ListenerTlsFiles; clusterAddress?: string };
+  /** unauthenticatedMetricsAccess: the listener's `telemetry { unauthenticated_metrics_access = true }`. */
+  listener: {
+    address: string;
+    tlsDisable: boolean;
+    tls?: ListenerTlsFiles;
+    clusterAddress?: string;
+    unauthenticatedMetricsAccess?: boolean;
+  };
   apiAddr?: string;
   clusterAddr?: string;
   ui?: boolean;
@@ -58,8 +65,14 @@ function splitAddress(address: string): { host: string; port: number } {
   return { host, port };
 }
 
-async function serve(node: VaultNode, host: string, port: number, tls?: ListenerTls): Promise<Listener> {
-  return listen(buildApp(node), host, port, { tls });
+async function serve(
+  node: VaultNode,
+  host: string,
+  port: number,
+  tls?: ListenerTls,
+  unauthenticatedMetricsAccess?: boolean,
+): Promise<Listener> {
+  return listen(buildApp(node, { unauthenticatedMetricsAccess }), host, port, { tls });
 }
 
 /** Starts `vaultlab server -dev`. */
@@ -111,7 +124,7 @@ export async function startServer(config: ServerConfig, opts: ServerRunOptions =
     apiAddr,
     clusterAddr: config.clusterAddr ?? '',
   });
-  const listener = await serve(node, host, port, tls);
+  const listener = await serve(node, host, port, tls, config.listener.unauthenticatedMetricsAccess);
   return {
     apiAddr: config.apiAddr ?? listener.url,
     node,
@@ -141,7 +154,7 @@ async function startEtcdServer(
     if (!etcd.haEnabled) {
       const apiAddr = config.apiAddr ?? `${tls ? 'https' : 'http'}://${host}:${port}`;
       const node = await VaultNode.create({ name: 'server', backend, storageType: 'etcd', apiAddr, clusterAddr: '' });
-      const listener = await serve(node, host, port, tls);
+      const listener = await serve(node, host, port, tls, config.listener.unauthenticatedMetricsAccess);
       return {
         apiAddr: config.apiAddr ?? listener.url,
         node,
@@ -165,6 +178,7 @@ async function startEtcdServer(
       apiAddr: config.apiAddr,
       clusterAddr: config.clusterAddr,
       timings,
+      unauthenticatedMetricsAccess: config.listener.unauthenticatedMetricsAccess,
       ...run,
     });
     return { apiAddr: s.apiAddr, node: s.node, storage, warnings: [], close: async () => (await s.close(), await backend.close()) };

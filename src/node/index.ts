@@ -11,6 +11,7 @@ export type { InitRequest, InitResult } from './core/key-ceremony.ts';
 export { leafState, nodeMachine, type NodeState, type NodeMachineEvent } from './core/node-machine.ts';
 export type { NodeEvent, NodeEventListener } from './core/node-events.ts';
 export { VAULT_VERSION } from './version.ts';
+export { metricsAnswer, type MetricsSummary } from './telemetry/index.ts';
 export type { ClusterIdentity, NodeOptions } from './core/node-options.ts';
 export { DEFAULT_HEALTH_CODES, type HealthQuery } from './core/node-status.ts';
 export { authorize } from './logical/policy/index.ts';

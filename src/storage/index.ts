@@ -29,3 +29,4 @@ export { ErrorInjector, type ErrorSettings } from './error-injector.ts';
 export { PartitionableBackend, type PartitionSwitch } from './partitionable-backend.ts';
 export { noFaults, StorageLink, type StorageFaults } from './storage-link.ts';
 export { WiredBackend, type StorageWire } from './wire-delay.ts';
+export { TimedBackend, type StorageOp, type StorageTimer } from './timed-backend.ts';

@@ -1,7 +1,7 @@
 /** Every other /v1/ path: translated into a logical request and served by the node (or its active). */
 import type { FastifyInstance, FastifyReply, RouteHandlerMethod } from 'fastify';
-import type { LogicalRequest, Served } from '../../node/index.ts';
-import { envelope, sendErrors, sendJson, sendNoContent } from '../reply.ts';
+import type { LogicalRequest, RawBody, Served } from '../../node/index.ts';
+import { envelope, sendErrors, sendJson, sendNoContent, sendRaw } from '../reply.ts';
 import type { StandbyHandler } from './sys-raw.ts';
 import { toLogicalRequest, type RequestLike } from '../translate.ts';
 
@@ -14,13 +14,17 @@ export interface LogicalTarget {
 /** The methods that map to logical operations. */
 export const LOGICAL_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'];
 
-/** A logical request's answer before it is written: a status and a JSON body (none for a 204), or errors. */
-export type LogicalAnswer = { status: number; body?: Record<string, unknown>; errors?: undefined } | { status: number; errors: string[] };
+/** A logical request's answer before it is written: a status and a JSON body (none for a 204), errors, or a raw body. */
+export type LogicalAnswer =
+  | { status: number; body?: Record<string, unknown>; errors?: undefined; raw?: undefined }
+  | { status: number; errors: string[]; raw?: undefined }
+  | { status: number; raw: RawBody; errors?: undefined };
 
 /** Serves a request the way the logical route does, for whichever transport brought it (HTTP or the cluster channel). */
 export async function answerLogical(node: LogicalTarget, req: RequestLike): Promise<LogicalAnswer> {
   const lreq = await toLogicalRequest(req);
   const { response, mountType } = await node.handle(lreq);
+  if (response?.raw) return { status: response.status ?? 200, raw: response.raw };
   const empty = !response || (response.data == null && !response.warnings?.length && !response.auth);
   if (empty && response?.status === undefined) {
     // Vault: a read or list that returns nothing is a 404 with no messages. A patch that
@@ -34,6 +38,7 @@ export async function answerLogical(node: LogicalTarget, req: RequestLike): Prom
 /** Writes an answer with Vault's headers. */
 export function sendAnswer(reply: FastifyReply, a: LogicalAnswer): FastifyReply {
   if (a.errors) return sendErrors(reply, a.status, a.errors);
+  if (a.raw) return sendRaw(reply, a.status, a.raw);
   return a.body ? sendJson(reply, a.status, a.body) : sendNoContent(reply);
 }
 

@@ -7,7 +7,9 @@
 import { createActor, fromPromise, type Actor } from 'xstate';
 import type { Clock } from '../../clock/index.ts';
 import type { Leadership } from '../../ha/index.ts';
+import type { NodeTelemetry } from '../telemetry/index.ts';
 import type { Activation } from './activation.ts';
+import { timedTakeover } from './node-metrics.ts';
 import { leafState, nodeMachine, type NodeMachineContext, type NodeMachineEvent, type NodeState } from './node-machine.ts';
 
 /** What the machine's effects act on. */
@@ -25,6 +27,8 @@ export interface LifecycleParts {
   wipeKeys(): void;
   /** Told of every change of the reported state. */
   onState(from: NodeState, to: NodeState): void;
+  /** Where the time from winning the lock to serving as active goes (`vaultlab.ha.takeover`). */
+  telemetry: NodeTelemetry;
 }
 
 /** One node's running machine. */
@@ -88,7 +92,8 @@ export class NodeLifecycle {
   /** The standby's campaign: take the lock, get ready to serve as its term's active, then report it to the machine. */
   private async campaign(signal: AbortSignal, backoffUntil: number): Promise<void> {
     const { ha, activation, clock } = this.p;
-    const term = await ha!.campaign(signal, backoffUntil, (t, holder) => activation.activate(t, holder));
+    const ready = (t: number, holder: string) => timedTakeover(this.p.telemetry, () => activation.activate(t, holder));
+    const term = await ha!.campaign(signal, backoffUntil, ready);
     if (term === undefined) return;
     // Won just as the node left standby (sealed, crashed): give the lock back, or a sealed node
     // holds it until its lease runs out and nobody can fail over.

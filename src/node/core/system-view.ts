@@ -7,6 +7,7 @@ import type { RequestGate } from './request-gate.ts';
 /** What a node's SystemView is made of; the functions are called per request, so they see the node as it is then. */
 export interface SystemViewParts {
   stores: Pick<SystemView, 'tokens' | 'mounts' | 'policies' | 'expiration'>;
+  telemetry: SystemView['telemetry'];
   clock: Clock;
   barrier: Barrier;
   gate: RequestGate;
@@ -26,5 +27,6 @@ export function nodeSystemView(parts: SystemViewParts): SystemView {
     held: () => gate.held(),
     activations: parts.activations,
     haMembers: parts.haMembers,
+    telemetry: parts.telemetry,
   };
 }

@@ -7,37 +7,33 @@
  */
 import { hostname } from 'node:os';
 import { RealClock, type Clock } from '../../clock/index.ts';
-import { AesGcmBarrier, createAead, type Barrier, type ReadCacheStats } from '../../crypto/index.ts';
+import type { Barrier, ReadCacheStats } from '../../crypto/index.ts';
 import type { Leadership, LeadershipFacts } from '../../ha/index.ts';
 import { FencedWriteError } from '../../storage/index.ts';
 import { SealedError, StandbyError } from '../errors.ts';
 import {
   authorizeRootPath,
-  createEngineResolver,
-  ExpirationManager,
-  expireToken,
   handleRequest,
   haMembers,
-  MountTable,
-  PolicyStore,
-  TokenStore,
   type EngineResolver,
   type HaStatusNode,
   type LogicalRequest,
   type Served,
   type SystemView,
 } from '../logical/index.ts';
-import { Activation, advertisedIdentity } from './activation.ts';
-import { KeyCeremony, type InitRequest, type InitResult } from './key-ceremony.ts';
+import { advertisedIdentity, type Activation } from './activation.ts';
+import type { InitRequest, InitResult, KeyCeremony } from './key-ceremony.ts';
 import { UnsealFlow, type UnsealResult } from './unseal-flow.ts';
 import { NodeLifecycle } from './node-lifecycle.ts';
 import { RequestGate } from './request-gate.ts';
-import { nodeSystemView } from './system-view.ts';
+import { buildNodeParts } from './node-parts.ts';
 import type { NodeState } from './node-machine.ts';
 import type { NodeEvent, NodeEventListener } from './node-events.ts';
 import type { ClusterIdentity, NodeOptions } from './node-options.ts';
 import { VAULT_VERSION } from '../version.ts';
 import { health, leader, sealStatus, type HealthQuery, type StatusFacts } from './node-status.ts';
+import { LeadershipMetrics } from './node-metrics.ts';
+import type { NodeTelemetry } from '../telemetry/index.ts';
 
 /** A simulated Vault node. */
 export class VaultNode {
@@ -48,6 +44,9 @@ export class VaultNode {
   readonly system: SystemView;
   /** The node's part in HA, to read only; undefined for a single node without HA. */
   readonly ha: LeadershipFacts | undefined;
+  /** The node's metrics (sys/metrics). */
+  readonly telemetry: NodeTelemetry;
+  private readonly leadershipMetrics: LeadershipMetrics;
   private readonly clock: Clock;
   private readonly barrier: Barrier;
   private readonly ceremony: KeyCeremony;
@@ -67,31 +66,14 @@ export class VaultNode {
     this.ha = leadership;
     this.clock = opts.clock ?? new RealClock();
     this.gate = new RequestGate(() => this.life, leadership);
-    this.barrier = new AesGcmBarrier({ backend: opts.backend, aead: createAead(opts.aead ?? 'node') });
-    const stores = {
-      tokens: new TokenStore(this.barrier, this.clock),
-      mounts: new MountTable(this.barrier),
-      policies: new PolicyStore(this.barrier),
-      expiration: new ExpirationManager(this.clock, (hash) => expireToken(this.system, hash)),
-    };
-    this.system = nodeSystemView({
-      stores,
-      clock: this.clock,
-      barrier: this.barrier,
-      gate: this.gate,
-      activations: () => this.activation.changes,
-      haMembers: () => this.haMembers(),
-    });
-    this.ceremony = new KeyCeremony({ backend: opts.backend, barrier: this.barrier, ...stores });
-    this.activation = new Activation({
-      barrier: this.barrier,
-      ...stores,
-      clock: this.clock,
-      readCache: opts.readCache !== false,
-      advertise: { apiAddr: opts.apiAddr, clusterAddr: opts.clusterAddr },
-      makeClusterIdentity: opts.makeClusterIdentity,
-    });
-    this.engines = createEngineResolver(this.system);
+    const parts = buildNodeParts(opts, { clock: this.clock, gate: this.gate, state: () => this.state, haMembers: () => this.haMembers() });
+    this.telemetry = parts.telemetry;
+    this.barrier = parts.barrier;
+    this.system = parts.system;
+    this.ceremony = parts.ceremony;
+    this.activation = parts.activation;
+    this.engines = parts.engines;
+    this.leadershipMetrics = new LeadershipMetrics(this.telemetry, this.clock, leadership !== undefined);
     this.unsealing = new UnsealFlow(this.ceremony, {
       state: () => this.state,
       now: () => this.clock.now(),
@@ -118,7 +100,11 @@ export class VaultNode {
       initialized: await node.barrier.initialized(),
       openBarrier: (signal) => node.unsealing.openBarrier(signal),
       wipeKeys: () => node.wipeKeys(),
-      onState: (from, to) => node.emit({ type: 'state', node: node.name, time: node.clock.now(), from, to }),
+      telemetry: node.telemetry,
+      onState: (from, to) => {
+        node.leadershipMetrics.stateChanged(from, to);
+        node.emit({ type: 'state', node: node.name, time: node.clock.now(), from, to });
+      },
     });
     return node;
   }
@@ -126,7 +112,7 @@ export class VaultNode {
   /** Serves a logical request (token, ACL, router, engine) on an active node. */
   async handle(req: LogicalRequest): Promise<Served> {
     try {
-      return await handleRequest(this.system, this.engines, req);
+      return await this.telemetry.time('vault.core.handle_request', () => handleRequest(this.system, this.engines, req));
     } catch (err) {
       // A write refused by fencing means another node holds a newer term: step down at once.
       if (err instanceof FencedWriteError) this.life.lockLost('write refused by fencing');

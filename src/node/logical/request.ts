@@ -44,6 +44,17 @@ export interface LogicalResponse {
   injectTopLevel?: boolean;
   /** Lease fields of the envelope (KV v1 reports a lease duration). */
   leaseDuration?: number;
+  /**
+   * Vault's HTTPRawBody: this body with this content type instead of the envelope (sys/metrics),
+   * with `status` (default 200).
+   */
+  raw?: RawBody;
+}
+
+/** A body sent as it is, with its content type. */
+export interface RawBody {
+  contentType: string;
+  body: string;
 }
 
 /** The result of serving a request: the response and the type of the mount that served it. */

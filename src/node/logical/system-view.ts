@@ -11,6 +11,7 @@ import type { HaStatusNode } from './ha-members.ts';
 import type { MountTable } from './mounts.ts';
 import type { PolicyStore } from './policy-store.ts';
 import type { TokenStore } from './token/token-store.ts';
+import type { NodeTelemetry } from '../telemetry/index.ts';
 
 /** The node as the logical side sees it. */
 export interface SystemView {
@@ -36,4 +37,6 @@ export interface SystemView {
   activations(): number;
   /** `sys/ha-status`: this node and the standbys it has heard from since it became active. */
   haMembers(): HaStatusNode[];
+  /** The node's metrics (sys/metrics), which the request path times. */
+  readonly telemetry: NodeTelemetry;
 }

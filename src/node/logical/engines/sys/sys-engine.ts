@@ -11,6 +11,8 @@ import type { Engine, EngineRequest } from '../engine.ts';
 import { unsupportedOperation } from '../kv/field-data.ts';
 import { routeRequest, type PathEntry, type PathTable } from '../path-table.ts';
 import { haStatusPaths } from './ha-status-handler.ts';
+import { hostInfoPaths } from './host-info-handler.ts';
+import { metricsPaths } from './metrics-handlers.ts';
 import { mountPaths } from './mounts-handlers.ts';
 import { policyPaths } from './policy-handlers.ts';
 
@@ -20,7 +22,7 @@ export class SysEngine implements Engine {
 
   constructor(sys: SystemView, extra: readonly PathEntry[] = []) {
     this.table = {
-      paths: [...extra, ...mountPaths(sys), ...policyPaths(sys), ...haStatusPaths(sys)],
+      paths: [...extra, ...mountPaths(sys), ...policyPaths(sys), ...haStatusPaths(sys), ...metricsPaths(sys), ...hostInfoPaths()],
       unsupported: () => unsupportedOperation(),
       unmatched: () => new UnsupportedPathError(),
     };

@@ -60,11 +60,11 @@ function common(tree: Record<string, unknown>, listener: Record<string, unknown>
 }
 
 /** The listener's `telemetry { unauthenticated_metrics_access = true }` (off by default, as in Vault). */
-function listenerTelemetry(listener: Record<string, unknown>): boolean {
+function listenerTelemetry(listener: Record<string, unknown>): boolean | undefined {
   const t = listener.telemetry;
-  if (t === undefined) return false;
+  if (t === undefined) return undefined;
   if (!t || typeof t !== 'object' || Array.isArray(t)) throw new UsageError('config: listener telemetry must be a block');
-  return flag((t as Record<string, unknown>).unauthenticated_metrics_access, 'listener telemetry unauthenticated_metrics_access') ?? false;
+  return flag((t as Record<string, unknown>).unauthenticated_metrics_access, 'listener telemetry unauthenticated_metrics_access');
 }
 
 /** Reads and parses a config file. */

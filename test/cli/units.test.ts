@@ -143,6 +143,16 @@ describe('parseServerConfig', () => {
     });
     expect(tcp('tls_disable = true\n')).toEqual({ address: '127.0.0.1:8200', tlsDisable: true });
   });
+  it("reads the listener's telemetry block: unauthenticated_metrics_access, off unless set, refused when not a flag", () => {
+    const tcp = (telemetry: string) =>
+      parseServerConfig(`storage "inmem" {}\nlistener "tcp" {\n address = "127.0.0.1:1"\n tls_disable = 1\n${telemetry}}`).listener;
+    expect(tcp('').unauthenticatedMetricsAccess).toBeUndefined();
+    expect(tcp('telemetry {\n unauthenticated_metrics_access = true\n}\n').unauthenticatedMetricsAccess).toBe(true);
+    expect(tcp('telemetry {\n unauthenticated_metrics_access = "false"\n}\n').unauthenticatedMetricsAccess).toBe(false);
+    expect(() => tcp('telemetry {\n unauthenticated_metrics_access = "maybe"\n}\n')).toThrow(
+      'config: listener telemetry unauthenticated_metrics_access must be true or false, not "maybe"',
+    );
+  });
   it('maps raft and file storage onto level with a note', () => {
     const notes: string[] = [];
     expect(

@@ -25,6 +25,7 @@ interface CreateOpts {
   orphan?: boolean;
   defaultPolicy?: boolean;
   role?: string;
+  type?: string;
   format?: string;
   address?: string;
 }
@@ -59,6 +60,7 @@ function registerCreate(token: Command, run: Run): void {
     .option('--orphan', 'create a token with no parent')
     .option('--no-default-policy', 'do not attach the default policy')
     .option('--role <name>', 'create from this token role')
+    .option('--type <type>', 'the type of token: service or batch (a batch token is not stored, renewed or revoked)')
     .option('--format <format>', FORMAT_HELP)
     .option('--address <addr>', ADDRESS_HELP)
     .action((o: CreateOpts) => run(() => tokenCreate(o)));
@@ -113,6 +115,8 @@ async function tokenCreate(o: CreateOpts): Promise<number> {
       display_name: o.displayName,
       no_default_policy: o.defaultPolicy === false,
       num_uses: o.numUses ? Number(o.numUses) : undefined,
+      // Sent only when given (vault's CLI sends "service" by default), so a default-batch role still decides.
+      type: o.type,
     };
     const path = o.role ? `auth/token/create/${o.role}` : o.orphan ? 'auth/token/create-orphan' : 'auth/token/create';
     const r = (await c.call('POST', path, body)).body;

@@ -261,6 +261,16 @@ export class AesGcmBarrier implements Barrier {
     return new BarrierView(this, prefix);
   }
 
+  encrypt(context: string, plaintext: Uint8Array): Uint8Array {
+    const a = this.ring().active;
+    this.encryptions++;
+    return this.sealer.seal(a.term, a.key, context, plaintext);
+  }
+
+  decrypt(context: string, sealed: Uint8Array): Uint8Array {
+    return this.sealer.openWith(this.ring(), context, sealed);
+  }
+
   private ring(): Keyring {
     if (!this.keyring) throw new BarrierSealedError();
     return this.keyring;

@@ -61,4 +61,12 @@ export interface Barrier extends Storage {
   readCacheStats(): ReadCacheStats;
   /** A prefix-scoped Storage (Vault's BarrierView), e.g. `view('logical/<uuid>/')`. */
   view(prefix: string): Storage;
+  /**
+   * Seals bytes with the active keyring term and writes nothing (Vault's BarrierEncryptor):
+   * any unsealed barrier over the same keyring opens them, a sealed one cannot. `context`
+   * is the additional data, as a storage path is for a stored value.
+   */
+  encrypt(context: string, plaintext: Uint8Array): Uint8Array;
+  /** Opens what encrypt() sealed under the same context; DecryptError when it does not authenticate. */
+  decrypt(context: string, sealed: Uint8Array): Uint8Array;
 }

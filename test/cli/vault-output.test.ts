@@ -121,6 +121,23 @@ describe('token create', () => {
       'policies             ["default"]',
     ]);
   }, 60_000);
+
+  it('-type=batch prints an hvb. token with no accessor (n/a, as columnize shows an empty cell) and not renewable', async () => {
+    const r = await runCli(['token', 'create', '-type=batch', '-policy=default', '-ttl=1h'], authed);
+    expect(r.code).toBe(0);
+    const rows = r.stdout.trimEnd().split('\n').slice(2);
+    expect(rows[0]).toMatch(/^token {16}hvb\.[A-Za-z0-9_-]+$/);
+    expect(rows.slice(1)).toEqual([
+      'token_accessor       n/a',
+      'token_duration       1h',
+      'token_renewable      false',
+      'token_policies       ["default"]',
+      'identity_policies    []',
+      'policies             ["default"]',
+    ]);
+    const json = await runCli(['token', 'create', '-type=batch', '-policy=default', '-format=json'], authed);
+    expect(JSON.parse(json.stdout).auth).toMatchObject({ accessor: '', renewable: false, token_type: 'batch', orphan: false });
+  }, 60_000);
 });
 
 describe('kv get of a deleted or destroyed version', () => {

@@ -30,6 +30,12 @@ function withArg(name: string): RegExp {
   return new RegExp(`^${name}(?:/(?<arg>.*))?$`, 's');
 }
 
+/** Vault's refusal for a batch token on every revoke path (it expires, or dies with its parent). */
+function revocable(e: TokenEntry): TokenEntry {
+  if (e.type === 'batch') throw new BadRequestError('batch tokens cannot be revoked');
+  return e;
+}
+
 const INSECURE_URL_TOKEN = 'Supplying a token in the URL is insecure; use the request body instead';
 
 /** auth/token/* for one node. */
@@ -114,16 +120,16 @@ export class TokenEngine implements Engine {
 
   /** revoke-self, revoke[/<token>], revoke-accessor[/<accessor>], revoke-orphan[/<token>]: 204 whatever was revoked. */
   private revokePaths(): PathEntry<TokenRequest>[] {
-    const self = noContent<TokenRequest>((req) => revokeTree(this.sys, req.caller));
+    const self = noContent<TokenRequest>((req) => revokeTree(this.sys, revocable(req.caller)));
     const byToken = noContent<TokenRequest>(async (req, { arg }) => {
       const e = await this.sys.tokens.lookup(String(arg || req.data.token || ''));
-      if (e) await revokeTree(this.sys, e);
+      if (e) await revokeTree(this.sys, revocable(e));
     });
     const byAccessor = noContent<TokenRequest>(async (req, { arg }) =>
       revokeTree(this.sys, await this.byAccessor(arg || req.data.accessor)),
     );
     const orphaning = noContent<TokenRequest>(async (req, { arg }) =>
-      revokeOrphan(this.sys, await this.mustFind(arg || req.data.token, 'token to revoke not found')),
+      revokeOrphan(this.sys, revocable(await this.mustFind(arg || req.data.token, 'token to revoke not found'))),
     );
     return [
       { pattern: withArg('revoke-self'), operations: { update: self } },

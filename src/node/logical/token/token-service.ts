@@ -9,7 +9,9 @@ import { clearCubbyhole } from '../engines/kv/cubbyhole-engine.ts';
 import type { AuthInfo } from '../request.ts';
 import type { SystemView } from '../system-view.ts';
 import type { TokenEntry } from './token-entry.ts';
+import { MAX_BATCH_TOKEN_LENGTH } from './batch-token.ts';
 import { chooseTokenPolicies } from './token-policies.ts';
+import { chooseTokenType, type RoleTokenType } from './token-type.ts';
 import { displayName, durationSeconds, flag, policyList, stringMap, SYSTEM_MAX_TTL } from './token-params.ts';
 
 /** A token role (auth/token/roles/:name). */
@@ -22,6 +24,7 @@ export interface TokenRole {
   token_period: number;
   token_explicit_max_ttl: number;
   path_suffix: string;
+  token_type: RoleTokenType;
 }
 
 /** Who asks, and with what privileges on the path. */
@@ -72,8 +75,10 @@ export async function createToken(
   const { entry: parent, privileged } = creator;
   const role = opts.role;
   const warnings: string[] = [];
-  if (body.type === 'batch') throw new BadRequestError('batch tokens are not supported by vaultlab');
-  const id = await tokenId(sys, body, privileged);
+  if (parent.type === 'batch') throw new BadRequestError('batch tokens cannot create more tokens');
+  const type = chooseTokenType(body, role && (role.token_type ?? 'default-service'));
+  // A batch token's id is its sealed entry: a custom id still needs sudo, then Vault drops it.
+  const id = type === 'batch' ? batchIdAllowed(body, privileged) : await tokenId(sys, body, privileged);
   const policies = chooseTokenPolicies({
     parent: parent.policies,
     requested: policyList(body.policies) ?? [],
@@ -81,17 +86,40 @@ export async function createToken(
     noDefaultPolicy: flag(body.no_default_policy),
     sudo: privileged,
   });
+  // Batch tokens cannot be revoked, so none may be root.
+  if (type === 'batch' && policies.includes('root')) throw new BadRequestError('batch tokens cannot be root tokens');
   const noParent = flag(body.no_parent);
   if (!role && noParent && !privileged) throw new BadRequestError('root or sudo privileges required to create orphan token');
   const orphan = role ? role.orphan : opts.orphanPath || noParent;
-  const lifetime = tokenLifetime(body, creator, role, policies.includes('root'), warnings);
+  // A batch token takes no period or explicit max TTL from its role (its fields were refused above).
+  const lifetime = tokenLifetime(body, creator, type === 'batch' ? undefined : role, policies.includes('root'), warnings);
   const numUses = Number(body.num_uses ?? 0);
   if (!Number.isInteger(numUses) || numUses < 0) throw new BadRequestError('number of uses cannot be negative');
   const entry = newEntry(sys, { id, policies, orphan, numUses, lifetime }, parent, body, opts);
+  if (type === 'batch') return { entry: sealBatch(sys, entry), warnings: [...warnings, ...(await missingPolicyWarnings(sys, policies))] };
   await sys.tokens.save(entry);
   sys.expiration.track(sys.tokens.hash(entry.id), entry.expireTime);
   warnings.push(...(await missingPolicyWarnings(sys, policies)));
   return { entry, warnings };
+}
+
+/** The batch form of a new entry: no accessor, no uses, not renewable, and its id is the sealed entry (nothing is stored). */
+function sealBatch(sys: SystemView, entry: TokenEntry): TokenEntry {
+  const batch: TokenEntry = { ...entry, type: 'batch', accessor: '', numUses: 0, renewable: false };
+  batch.id = sys.tokens.sealBatch(batch);
+  if (batch.id.length > MAX_BATCH_TOKEN_LENGTH) {
+    throw new BadRequestError(
+      `batch token would be ${batch.id.length} characters, more than vaultlab's limit of ${MAX_BATCH_TOKEN_LENGTH}`,
+    );
+  }
+  return batch;
+}
+
+/** A batch creation may name an id only with root or sudo, as any creation; the id is then ignored. */
+function batchIdAllowed(body: Record<string, unknown>, privileged: boolean): string {
+  if (body.id !== undefined && body.id !== '' && !privileged)
+    throw new BadRequestError('root or sudo privileges required to specify token id');
+  return '';
 }
 
 /** A fresh token id, or the one the body asks for (root or sudo only, without a '.', not taken). */
@@ -185,6 +213,7 @@ function lesser(asked: number, fromRole: number | undefined, what: string, warni
 
 /** Extends a token's lease by `increment` seconds (or its creation TTL), within its limits. */
 export async function renewToken(sys: SystemView, entry: TokenEntry, increment: unknown): Promise<TokenEntry> {
+  if (entry.type === 'batch') throw new BadRequestError('batch tokens cannot be renewed');
   if (!entry.renewable) throw new BadRequestError('lease is not renewable');
   const now = sys.clock.now();
   let ttl = entry.period || durationSeconds(increment, 'increment') || entry.creationTtl || SYSTEM_MAX_TTL;

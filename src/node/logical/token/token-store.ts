@@ -10,6 +10,7 @@ import type { Barrier } from '../../../crypto/index.ts';
 import { newAccessor, newServiceToken, randomBase62 } from '../../../crypto/index.ts';
 import { StorageKeys } from '../../../storage/index.ts';
 import { KeyLocks } from '../key-locks.ts';
+import { isBatchToken, openBatchToken, sealBatchToken } from './batch-token.ts';
 import type { TokenEntry } from './token-entry.ts';
 
 /** `numUses` of a token whose last use is being served: no lookup finds it any more (Vault's tokenRevocationPending). */
@@ -93,8 +94,14 @@ export class TokenStore {
     this.cache.set(entry.id, entry);
   }
 
+  /** The id of a batch token for this entry: sealed, never stored (see batch-token.ts). */
+  sealBatch(entry: TokenEntry): string {
+    return sealBatchToken(this.barrier, entry);
+  }
+
   /** The live entry for a token id, or undefined (unknown, revoked or expired). */
   async lookup(id: string): Promise<TokenEntry | undefined> {
+    if (id && isBatchToken(id)) return this.lookupBatch(id);
     if (!id || id.length > 256) return undefined;
     let entry = this.cache.get(id);
     if (!entry) {
@@ -107,6 +114,25 @@ export class TokenStore {
     if (entry.id !== id || entry.numUses < 0) return undefined;
     if (entry.expireTime && entry.expireTime <= this.clock.now()) return undefined;
     return entry;
+  }
+
+  /**
+   * A batch token is live while it has not expired and, unless an orphan, while its parent
+   * is live: it is in no parent index, so revoking the parent cannot reach it (Vault checks
+   * the parent on every use).
+   */
+  private async lookupBatch(id: string): Promise<TokenEntry | undefined> {
+    const entry = openBatchToken(this.barrier, id);
+    if (!entry || entry.expireTime <= this.clock.now()) return undefined;
+    if (entry.parentHash && !(await this.liveByHash(entry.parentHash))) return undefined;
+    return entry;
+  }
+
+  /** The entry stored under a salted hash, if it is live (not revoked, spent or expired). */
+  private async liveByHash(h: string): Promise<TokenEntry | undefined> {
+    const e = await this.byHash(h);
+    if (!e || e.numUses < 0 || (e.expireTime && e.expireTime <= this.clock.now())) return undefined;
+    return e;
   }
 
   /**

@@ -2,7 +2,7 @@
  * cubbyhole/: private storage per token. Each token sees only the folder named by the
  * salted hash of its own id, and the folder is destroyed when the token is revoked.
  */
-import { PermissionDeniedError } from '../../../errors.ts';
+import { BadRequestError, PermissionDeniedError } from '../../../errors.ts';
 import type { LogicalResponse } from '../../request.ts';
 import type { SystemView } from '../../system-view.ts';
 import { deleteTree, type Engine, type EngineRequest } from '../engine.ts';
@@ -20,6 +20,8 @@ export class CubbyholeEngine implements Engine {
   }
 
   async exists(req: EngineRequest): Promise<boolean | undefined> {
+    // A batch token has no cubbyhole: no existence to check; handle() refuses it after the ACL, as Vault's router does.
+    if (req.caller?.type === 'batch') return undefined;
     const scoped = this.scoped(req);
     const found = await this.kv.exists(scoped);
     // The match is made on the scoped copy; handle() scopes this request again and reuses it.
@@ -28,6 +30,7 @@ export class CubbyholeEngine implements Engine {
   }
 
   handle(req: EngineRequest): Promise<LogicalResponse | undefined> {
+    if (req.caller?.type === 'batch') throw new BadRequestError('cubbyhole operations are only supported by "service" type tokens');
     return this.kv.handle(this.scoped(req));
   }
 }

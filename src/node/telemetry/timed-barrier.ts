@@ -73,4 +73,10 @@ export class TimedBarrier implements Barrier {
   readCacheStats(): ReadCacheStats {
     return this.inner.readCacheStats();
   }
+  encrypt(context: string, plaintext: Uint8Array): Uint8Array {
+    return this.inner.encrypt(context, plaintext);
+  }
+  decrypt(context: string, sealed: Uint8Array): Uint8Array {
+    return this.inner.decrypt(context, sealed);
+  }
 }

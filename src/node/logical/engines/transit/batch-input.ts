@@ -79,7 +79,8 @@ export function batchItems(data: Record<string, unknown>, require: 'plaintext' |
 /** Every item sets context, or none does (Vault refuses a mix before doing anything). */
 export function checkContexts(items: readonly BatchItem[]): void {
   const set = items[0].context !== '';
-  if (items.some((it) => (it.context !== '') !== set)) throw new BadRequestError('context should be set either in all the request blocks or in none');
+  if (items.some((it) => (it.context !== '') !== set))
+    throw new BadRequestError('context should be set either in all the request blocks or in none');
 }
 
 /** How the items of a batch fared. */
@@ -99,7 +100,10 @@ export function batchStatus(resp: LogicalResponse, partialCode: number | undefin
   if (partialCode !== undefined && o.successes) {
     const wanted = partialCode;
     if (wanted < 1 || wanted > 599) {
-      resp.warnings = [...(resp.warnings ?? []), `invalid HTTP response code override from partial_failure_response_code, reverting to ${code}`];
+      resp.warnings = [
+        ...(resp.warnings ?? []),
+        `invalid HTTP response code override from partial_failure_response_code, reverting to ${code}`,
+      ];
     } else code = wanted;
   }
   return { ...resp, status: code };

@@ -112,7 +112,10 @@ export async function encrypt(req: EngineRequest, name: string, lock: KeyLock): 
       return { ciphertext, key_version: it.key_version || p.latest_version };
     });
   });
-  const warnings = req.operation === 'create' && !made ? ['Attempted creation of the key during the encrypt operation, but it was created beforehand'] : undefined;
+  const warnings =
+    req.operation === 'create' && !made
+      ? ['Attempted creation of the key during the encrypt operation, but it was created beforehand']
+      : undefined;
   if (!batch) return { data: single(results[0]), warnings };
   const data = { batch_results: results.map((r, i) => batchEntry(r, items[i], ['ciphertext', 'key_version'])) };
   return batchStatus({ data, warnings }, f.partial_failure_response_code, outcome(results));

@@ -55,7 +55,13 @@ function hmacBatch(raw: unknown): Item[] {
     }
     return item;
   });
-  if (errors.length) throw fail(`${errors.length} error(s) decoding:\n\n${errors.map((e) => `* ${e}`).sort().join('\n')}`);
+  if (errors.length)
+    throw fail(
+      `${errors.length} error(s) decoding:\n\n${errors
+        .map((e) => `* ${e}`)
+        .sort()
+        .join('\n')}`,
+    );
   if (items.length === 0) throw new BadRequestError('missing batch input to process');
   return items;
 }

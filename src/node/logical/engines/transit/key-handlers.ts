@@ -54,7 +54,13 @@ export async function createKey(req: EngineRequest, name: string, lock: KeyLock)
     const existing = await readPolicy(req.storage, name);
     if (existing) return { data: formatPolicy(existing), warnings: [`key ${name} already existed`] };
     const p = createPolicy(
-      { name, type: type as TransitKeyType, exportable: f.exportable, allowPlaintextBackup: f.allow_plaintext_backup, autoRotatePeriod: period },
+      {
+        name,
+        type: type as TransitKeyType,
+        exportable: f.exportable,
+        allowPlaintextBackup: f.allow_plaintext_backup,
+        autoRotatePeriod: period,
+      },
       req.clock.now(),
     );
     await writePolicy(req.storage, p);
@@ -141,7 +147,11 @@ export async function configKey(req: EngineRequest, name: string, lock: KeyLock)
 }
 
 /** What each export type returns of a version: its AEAD key or its HMAC key. */
-const EXPORTS: Record<string, 'key' | 'hmac_key' | undefined> = { 'encryption-key': 'key', 'hmac-key': 'hmac_key', 'signing-key': undefined };
+const EXPORTS: Record<string, 'key' | 'hmac_key' | undefined> = {
+  'encryption-key': 'key',
+  'hmac-key': 'hmac_key',
+  'signing-key': undefined,
+};
 
 /** GET export/:type/:name(/:version), for a key created or configured exportable. */
 export async function exportKey(req: EngineRequest, type: string, name: string, version: string): Promise<LogicalResponse | undefined> {

@@ -28,7 +28,15 @@ export async function rewrap(req: EngineRequest, name: string): Promise<LogicalR
   const batch = batchItems(req.data, 'ciphertext');
   if (!batch && !f.ciphertext) throw new BadRequestError('missing ciphertext to decrypt');
   const items: BatchItem[] = batch ?? [
-    { plaintext: '', ciphertext: f.ciphertext!, context: f.context ?? '', nonce: f.nonce ?? '', associated_data: '', reference: '', key_version: f.key_version ?? 0 },
+    {
+      plaintext: '',
+      ciphertext: f.ciphertext!,
+      context: f.context ?? '',
+      nonce: f.nonce ?? '',
+      associated_data: '',
+      reference: '',
+      key_version: f.key_version ?? 0,
+    },
   ];
   checkContexts(items);
   const early = items.map((it) => (it.ciphertext === '' ? { error: 'missing ciphertext to decrypt' } : precheck(it)));

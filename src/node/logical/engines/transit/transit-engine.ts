@@ -50,7 +50,10 @@ export class TransitEngine implements Engine {
       { pattern: path(`rewrap/${name('name')}`), operations: { update: (req, p) => rewrap(req, p.name) } },
       { pattern: path(`datakey/${name('kind')}/${name('name')}`), operations: { update: (req, p) => datakey(req, p.kind, p.name) } },
       { pattern: path(`hmac/${name('name')}${optional('algorithm')}`), operations: { update: (req, p) => hmac(req, p.name, p.algorithm) } },
-      { pattern: path(`verify/${name('name')}${optional('algorithm')}`), operations: { update: (req, p) => verify(req, p.name, p.algorithm) } },
+      {
+        pattern: path(`verify/${name('name')}${optional('algorithm')}`),
+        operations: { update: (req, p) => verify(req, p.name, p.algorithm) },
+      },
       {
         pattern: path(`export/${name('type')}/${name('name')}${optional('version')}`),
         operations: { read: (req, p) => exportKey(req, p.type, p.name, p.version) },

@@ -66,6 +66,7 @@ function hmacBatch(raw: unknown): Item[] {
   return items;
 }
 
+/** reflect.Kind of a decoded JSON value as mapstructure names it (a json.Number is a string kind). */
 function goKind(v: unknown): string {
   if (Array.isArray(v)) return 'slice';
   if (v === null || v === undefined) return 'invalid';

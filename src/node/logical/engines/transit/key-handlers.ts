@@ -85,8 +85,8 @@ export async function deleteKey(req: EngineRequest, name: string, lock: KeyLock)
     const p = await readPolicy(req.storage, name);
     if (!p) throw new BadRequestError(`error deleting policy ${name}: could not delete key; not found`);
     if (!p.deletion_allowed) throw new BadRequestError(`error deleting policy ${name}: deletion is not allowed for this key`);
+    // Vault also deletes archive/<name>; the lab keeps every version in the one record.
     await req.storage.delete(policyKey(name));
-    await req.storage.delete(`archive/${name}`);
     return undefined;
   });
 }

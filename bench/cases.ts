@@ -6,7 +6,7 @@
  * of the same repetition, measured minutes apart at most, never across runs.
  */
 import type { KeyChoice } from './key-picker.ts';
-import { READ_KEYS, secretBody, WRITE_KEYS, ZIPF_S, type KeySpace } from './key-spaces.ts';
+import { plaintextBody, READ_KEYS, secretBody, TRANSIT_KEY, WRITE_KEYS, ZIPF_S, type KeySpace } from './key-spaces.ts';
 import type { LoadJob } from './load-process.ts';
 import type { ServerReady } from './server-process.ts';
 
@@ -112,6 +112,27 @@ const BASELINE: BenchCase = {
   }),
 };
 
+/** Transit encrypt against the same server as the KV write: one key, a 100 B plaintext each request. */
+const TRANSIT_ENCRYPT: BenchCase = {
+  name: 'transit-encrypt',
+  what: 'transit encrypt, 100 B plaintext, one aes256-gcm96 key, active',
+  server: 'node',
+  connections: [1, 10],
+  keys: TRANSIT_KEY,
+  job: (s, connections, durationSec) => ({
+    tool: connections === 1 ? 'micro' : 'autocannon',
+    origin: s.active,
+    path: `/v1/transit/encrypt/${TRANSIT_KEY.prefix}`,
+    method: 'POST',
+    headers: { 'x-vault-token': s.token, 'content-type': 'application/json' },
+    body: plaintextBody(TRANSIT_KEY.bytes),
+    connections,
+    durationSec,
+    followRedirect: false,
+    ca: s.ca,
+  }),
+};
+
 const small = READ_KEYS.small;
 const zipf = { keys: small, distribution: 'zipf' } as const;
 
@@ -175,6 +196,7 @@ export const CASES: BenchCase[] = [
   }),
   kv({ name: 'write-10kb', what: 'KV write, 10 KB, uniform over 1,000 secrets', op: 'write', keys: WRITE_KEYS.medium }),
   kv({ name: 'write-1mb', what: 'KV write, 1 MB, uniform over 10 secrets', op: 'write', keys: WRITE_KEYS.large }),
+  TRANSIT_ENCRYPT,
   // What durability costs: the same write with LevelDB fsyncing its log before each acknowledgement.
   {
     ...kv({

@@ -149,6 +149,7 @@ function storageRatios(st: string, tls: ApiTls, { rps, us }: Figures): RatioOf[]
     { name: redirP99, of: delta('read-redirected', 'p99') },
     { name: 'KV read Zipf − baseline p50 µs (c1)', of: delta('read-zipf', 'p50', 'baseline') },
     { name: 'forwarded / direct write (c10)', of: c10('write-forwarded', 'write') },
+    { name: 'transit encrypt / KV write (c10)', of: c10('transit-encrypt', 'write') },
     { name: 'cached / uncached KV read, uniform (c10)', of: c10('read-uniform', 'read-uncached') },
     { name: 'noble / node:crypto read, both uncached (c10)', of: c10('read-noble', 'read-uncached') },
   ];

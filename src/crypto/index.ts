@@ -8,3 +8,4 @@ export { Keyring, type KeyTerm } from './keyring.ts';
 export { PLAINTEXT_CACHE_LIMIT, type ReadCacheStats } from './plaintext-cache.ts';
 export { combineShares, decodeKeyShare, encodeBase64, encodeHex, splitKey, validateSealConfig } from './shamir-seal.ts';
 export { newAccessor, newServiceToken, randomBase62, uuid, wipe } from './random.ts';
+export { randomKey, TRANSIT_NONCE_BYTES, transitOpen, transitSeal, type TransitCipherType } from './transit-cipher.ts';

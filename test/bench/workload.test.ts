@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { CASES, keySpacesOf } from '../../bench/cases.ts';
 import { keyPicker, pathWithKey } from '../../bench/key-picker.ts';
-import { READ_CACHE, READ_KEYS, WRITE_KEYS } from '../../bench/key-spaces.ts';
+import { READ_CACHE, READ_KEYS, TRANSIT_KEY, WRITE_KEYS } from '../../bench/key-spaces.ts';
 import { repetition } from '../../bench/schedule.ts';
 import type { ServerReady } from '../../bench/server-process.ts';
 
@@ -77,6 +77,16 @@ describe('the cases', () => {
       ['write-1mb', 1024 * 1024],
     ] as const)
       expect(JSON.parse(CASES.find((c) => c.name === name)!.job(READY, 10, 1).body!).data.value).toHaveLength(bytes);
+  });
+
+  it('transit encrypt runs beside the KV write, on the same server, at the same connection counts, with 100 B plaintexts', () => {
+    const transit = CASES.find((c) => c.name === 'transit-encrypt')!;
+    const write = CASES.find((c) => c.name === 'write')!;
+    expect([transit.server, transit.connections]).toEqual([write.server, write.connections]);
+    const job = transit.job(READY, 10, 1);
+    expect([job.method, job.path, job.keys]).toEqual(['POST', '/v1/transit/encrypt/bench-key', undefined]);
+    expect(Buffer.from(JSON.parse(job.body!).plaintext, 'base64')).toHaveLength(100);
+    expect(keySpacesOf('node', CASES)).toContainEqual(TRANSIT_KEY);
   });
 
   it('each server preloads the key spaces of its own cases', () => {

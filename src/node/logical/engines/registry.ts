@@ -8,6 +8,7 @@ import { KvV1Engine } from './kv/kv-v1-engine.ts';
 import { KvV2Engine } from './kv/kv-v2-engine.ts';
 import { SysEngine } from './sys/sys-engine.ts';
 import { TokenEngine } from './token-engine.ts';
+import { TransitEngine } from './transit/transit-engine.ts';
 
 /** Builds the engines of one node and the resolver the request handler uses. */
 export function createEngineResolver(sys: SystemView): EngineResolver {
@@ -16,6 +17,7 @@ export function createEngineResolver(sys: SystemView): EngineResolver {
   const cubbyhole = new CubbyholeEngine(sys);
   const system = new SysEngine(sys);
   const token = new TokenEngine(sys);
+  const transit = new TransitEngine();
   return (mount: MountEntry): Engine | undefined => {
     switch (mount.type) {
       case 'kv':
@@ -26,6 +28,8 @@ export function createEngineResolver(sys: SystemView): EngineResolver {
         return system;
       case 'token':
         return token;
+      case 'transit':
+        return transit;
       default:
         return undefined;
     }

@@ -1,8 +1,8 @@
 /**
  * `POST sys/mounts/:path` (handleMount and Core.mount in Vault): every check Vault makes,
  * in Vault's order and words, before the table changes at all, so a refused enable
- * leaves storage untouched. Only kv (v1, v2, and the generic/kv-v1/kv-v2 aliases) can be
- * mounted; the built-in singletons cannot be mounted twice.
+ * leaves storage untouched. Only kv (v1, v2, and the generic/kv-v1/kv-v2 aliases) and transit
+ * can be mounted; the built-in singletons cannot be mounted twice.
  */
 import { BadRequestError } from '../../../errors.ts';
 import { newMount, SYSTEM_LEASE_TTL, type MountEntry } from '../../mounts.ts';
@@ -23,6 +23,8 @@ const SCHEMA = {
 export const PROTECTED_MOUNTS = ['audit/', 'auth/', 'sys/', 'cubbyhole/', 'identity/'];
 /** Types that exist once, at their built-in path (singletonMounts). */
 const SINGLETONS = new Set(['cubbyhole', 'system', 'token', 'identity']);
+/** The secrets engines the lab implements; every other type is not in its catalog. */
+const MOUNTABLE = new Set(['kv', 'transit']);
 const VISIBILITIES = new Set(['', 'hidden', 'unauth']);
 /** APIMountConfig's fields that must be strings, and those that must be lists of strings. */
 const CONFIG_STRINGS = ['default_lease_ttl', 'max_lease_ttl', 'listing_visibility', 'token_type', 'plugin_version', 'plugin_name'];
@@ -107,9 +109,9 @@ export function buildMount(path: string, data: Record<string, unknown>, table: M
   if (SINGLETONS.has(type)) throw new BadRequestError(`mount type of ${JSON.stringify(type)} is not mountable`);
   const clash = table.find((m) => m.table === 'secret' && (m.path.startsWith(path) || path.startsWith(m.path)));
   if (clash) throw new BadRequestError(`path is already in use at ${clash.path}`);
-  if (type !== 'kv') throw new BadRequestError(`plugin not found in the catalog: ${type}`);
+  if (!MOUNTABLE.has(type)) throw new BadRequestError(`plugin not found in the catalog: ${type}`);
   // The KV plugin's factory builds nothing for any other version.
-  if (!['', '1', '2'].includes(options.version ?? ''))
+  if (type === 'kv' && !['', '1', '2'].includes(options.version ?? ''))
     throw new BadRequestError('nil backend of type "kv" returned from creation function');
   return newMount(path, type, f.description ?? '', {
     options,

@@ -12,6 +12,7 @@ import type { Leadership, LeadershipFacts } from '../../ha/index.ts';
 import { FencedWriteError } from '../../storage/index.ts';
 import { SealedError, StandbyError } from '../errors.ts';
 import {
+  AuditTable,
   authorizeRootPath,
   createEngineResolver,
   ExpirationManager,
@@ -72,6 +73,7 @@ export class VaultNode {
       tokens: new TokenStore(this.barrier, this.clock),
       mounts: new MountTable(this.barrier),
       policies: new PolicyStore(this.barrier),
+      audit: new AuditTable(this.barrier, this.clock),
       expiration: new ExpirationManager(this.clock, (hash) => expireToken(this.system, hash)),
     };
     this.system = nodeSystemView({

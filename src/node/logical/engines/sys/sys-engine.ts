@@ -10,6 +10,7 @@ import type { SystemView } from '../../system-view.ts';
 import type { Engine, EngineRequest } from '../engine.ts';
 import { unsupportedOperation } from '../kv/field-data.ts';
 import { routeRequest, type PathEntry, type PathTable } from '../path-table.ts';
+import { auditPaths } from './audit-handlers.ts';
 import { haStatusPaths } from './ha-status-handler.ts';
 import { mountPaths } from './mounts-handlers.ts';
 import { policyPaths } from './policy-handlers.ts';
@@ -20,7 +21,7 @@ export class SysEngine implements Engine {
 
   constructor(sys: SystemView, extra: readonly PathEntry[] = []) {
     this.table = {
-      paths: [...extra, ...mountPaths(sys), ...policyPaths(sys), ...haStatusPaths(sys)],
+      paths: [...extra, ...mountPaths(sys), ...policyPaths(sys), ...auditPaths(sys), ...haStatusPaths(sys)],
       unsupported: () => unsupportedOperation(),
       unmatched: () => new UnsupportedPathError(),
     };

@@ -139,8 +139,9 @@ export class AuditTable {
     return this.writeAll((d) => responseEntry(time, input, d.format, response, error));
   }
 
+  /** True when one device wrote the line, or when none is left (a device disabled by this very request: Vault's broker is empty then). */
   private writeAll(line: (d: Device) => string): boolean {
-    let written = false;
+    let written = this.devices.length === 0;
     for (const d of this.devices) {
       try {
         d.sink.write(`${d.options.prefix}${line(d)}\n`);

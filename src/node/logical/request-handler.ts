@@ -52,21 +52,25 @@ export async function handleRequest(sys: SystemView, engines: EngineResolver, re
     throw err;
   }
   try {
-    if (audit && !audit.logRequest(p)) throw new InternalError(AUDIT_FAILED);
+    if (audit && !audit.logRequest(p)) throw new AuditFailure();
     const served = await serve(sys, p);
-    if (audit && !audit.logResponse(p, served.response)) throw new InternalError(AUDIT_FAILED);
+    if (audit && !audit.logResponse(p, served.response)) throw new AuditFailure();
     if (audit) served.requestId = p.id;
     return served;
   } catch (err) {
-    if (audit && !(err instanceof InternalError && err.message === AUDIT_FAILED)) audit.logResponse(p, undefined, errorText(err));
+    if (audit && !(err instanceof AuditFailure)) audit.logResponse(p, undefined, errorText(err));
     throw err;
   } finally {
     if (p.use === 'last' && p.caller) await revokeLastUse(sys, p.caller);
   }
 }
 
-/** Vault's answer when the audit entry of a request or response could not be written anywhere (ErrInternalError). */
-const AUDIT_FAILED = '1 error occurred:\n\t* internal error\n\n';
+/** No device could write a request's entry: Vault's ErrInternalError, in the multierror text its HTTP layer sends. */
+class AuditFailure extends InternalError {
+  constructor() {
+    super('1 error occurred:\n\t* internal error\n\n');
+  }
+}
 
 /** The token, the route, the existence check, the ACL and the token's use, in Vault's order. */
 async function authorizeRequest(sys: SystemView, engines: EngineResolver, p: Passage): Promise<void> {

@@ -74,7 +74,10 @@ export class AuditTable {
     const raw = await this.barrier.get(StorageKeys.audit);
     const entries = raw ? (JSON.parse(dec.decode(raw)) as AuditEntry[]) : [];
     const devices: Device[] = [];
-    for (const entry of entries) devices.push(await this.open(entry, parseFileOptions(entry.options), createSinkFor(entry)));
+    for (const entry of entries) {
+      const options = parseFileOptions(entry.options);
+      devices.push(await this.open(entry, options, createSink(options.filePath, options.mode)));
+    }
     this.entries = entries;
     this.devices = devices;
   }
@@ -186,9 +189,4 @@ function checkedOptions(options: Record<string, string>): DeviceOptions {
     if (err instanceof AuditOptionError) throw new BadRequestError(err.message);
     throw err;
   }
-}
-
-function createSinkFor(entry: AuditEntry): AuditSink {
-  const options = parseFileOptions(entry.options);
-  return createSink(options.filePath, options.mode);
 }

@@ -128,6 +128,50 @@ describe('what a file device writes', () => {
   });
 });
 
+describe('options and what is not audited', () => {
+  let n: KvNode;
+  afterEach(() => n.close());
+
+  it('hashes a created token in the response, leaves accessors raw with hmac_accessor=false, and writes the prefix', async () => {
+    n = await kvNode(2);
+    const file = join(dir, 'options.log');
+    const options = { file_path: file, hmac_accessor: 'false', prefix: 'AUDIT: ' };
+    expectNoContent(await n.req('PUT', '/v1/sys/audit/opts', { type: 'file', options }));
+    const created = (await n.req('POST', '/v1/auth/token/create', { policies: ['default'] })).body.auth;
+    const text = readFileSync(file, 'utf8');
+    expect(
+      text
+        .split('\n')
+        .filter(Boolean)
+        .every((l) => l.startsWith('AUDIT: {')),
+    ).toBe(true);
+    expect(text).not.toContain(created.client_token);
+    expect(text).not.toContain(n.root);
+    const response = text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l.slice('AUDIT: '.length)))
+      .find((e) => e.type === 'response' && e.request.path === 'auth/token/create');
+    expect(response.response.auth).toEqual({
+      accessor: created.accessor,
+      client_token: await hashOf(n, 'opts', created.client_token),
+      policies: ['default'],
+      token_policies: ['default'],
+      token_ttl: 2764800,
+      token_type: 'service',
+    });
+  });
+
+  it('does not audit the raw sys endpoints (health, seal-status, leader)', async () => {
+    n = await kvNode(2);
+    const file = join(dir, 'raw-endpoints.log');
+    expectNoContent(await n.req('PUT', '/v1/sys/audit/file', { type: 'file', options: { file_path: file } }));
+    const before = readFileSync(file, 'utf8');
+    for (const path of ['/v1/sys/health', '/v1/sys/seal-status', '/v1/sys/leader']) expect((await n.req('GET', path)).status).toBe(200);
+    expect(readFileSync(file, 'utf8')).toBe(before);
+  });
+});
+
 describe('a device that cannot write', () => {
   let n: KvNode;
   afterEach(() => n.close());

@@ -113,14 +113,28 @@ function requestPart(input: AuditInput, f: EntryFormat): Record<string, unknown>
   };
 }
 
+/** The same format, computing each value's HMAC once: an entry names the token and its accessor twice. */
+function once(f: EntryFormat): EntryFormat {
+  if (f.raw) return f;
+  const seen = new Map<string, string>();
+  const hmac = (v: string): string => {
+    let h = seen.get(v);
+    if (h === undefined) seen.set(v, (h = f.hmac(v)));
+    return h;
+  };
+  return { hmac, raw: false, hmacAccessor: f.hmacAccessor };
+}
+
 /** The line a device writes before the request is served (`error` set when it was refused). */
-export function requestEntry(time: string, input: AuditInput, f: EntryFormat, error?: string): string {
+export function requestEntry(time: string, input: AuditInput, format: EntryFormat, error?: string): string {
+  const f = once(format);
   const entry = { time, auth: callerAuth(input, f), error, request: requestPart(input, f), type: 'request' };
   return JSON.stringify(entry);
 }
 
 /** The line a device writes once the request was answered (`error` set when it failed). */
-export function responseEntry(time: string, input: AuditInput, f: EntryFormat, response?: LogicalResponse, error?: string): string {
+export function responseEntry(time: string, input: AuditInput, format: EntryFormat, response?: LogicalResponse, error?: string): string {
+  const f = once(format);
   const resp = {
     auth: response?.auth ? issuedAuth(response.auth, f) : undefined,
     data: dataOf(f, response?.data),

@@ -44,9 +44,9 @@ export function parseFileOptions(options: Record<string, string>): DeviceOptions
   if (format !== 'json') throw new AuditOptionError(`unsupported "format": ${JSON.stringify(format)}: invalid configuration`);
   let mode = DEFAULT_FILE_MODE;
   if (options.mode !== undefined) {
-    mode = Number.parseInt(options.mode, 8);
     if (!/^[0-7]+$/.test(options.mode))
       throw new AuditOptionError(`unable to parse file mode ${JSON.stringify(options.mode)}: invalid configuration`);
+    mode = Number.parseInt(options.mode, 8);
   }
   return {
     filePath,

@@ -42,10 +42,20 @@ class FileSink implements AuditSink {
 
   write(line: string): void {
     try {
-      mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
-      appendFileSync(this.path, line, { mode: this.mode });
+      this.append(line);
     } catch (err) {
       throw new Error(`unable to open file for sink: ${goOpenError(this.path, err)}`);
+    }
+  }
+
+  /** The directory is made only when missing, so a line costs one open, write and close. */
+  private append(line: string): void {
+    try {
+      appendFileSync(this.path, line, { mode: this.mode });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+      appendFileSync(this.path, line, { mode: this.mode });
     }
   }
 }

@@ -95,7 +95,7 @@ export class Activation {
   }
 
   /**
-   * Loads what an active node serves from (mount table, token salt, policies) and restores
+   * Loads what an active node serves from (mount table, token salt, audit devices, policies) and restores
    * the revocation timers from the stored tokens, as Vault's expiration manager does on
    * activation: what expired while no node was active is revoked at once.
    */

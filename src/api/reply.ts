@@ -56,10 +56,10 @@ function authJson(r: LogicalResponse): Record<string, unknown> | null {
   };
 }
 
-/** Vault's response envelope around a logical response. */
-export function envelope(r: LogicalResponse, mountType: string): Record<string, unknown> {
+/** Vault's response envelope around a logical response; `requestId` is the id its audit entries carry, when it has one. */
+export function envelope(r: LogicalResponse, mountType: string, requestId?: string): Record<string, unknown> {
   const body: Record<string, unknown> = {
-    request_id: randomUUID(),
+    request_id: requestId ?? randomUUID(),
     lease_id: '',
     renewable: false,
     lease_duration: r.leaseDuration ?? 0,

@@ -17,6 +17,7 @@ const operator = async () => (await import('./operator-commands.ts')).registerOp
 const kv = async () => (await import('./kv-commands.ts')).registerKv;
 const lab = async () => (await import('./lab-commands.ts')).registerLab;
 const admin = async () => (await import('./admin-commands.ts')).registerAdmin;
+const audit = async () => (await import('./audit-commands.ts')).registerAudit;
 const tokens = async () => (await import('./token-commands.ts')).registerTokens;
 const paths = async () => (await import('./path-commands.ts')).registerPaths;
 const bench = async () => (await import('./bench-command.ts')).registerBench;
@@ -42,6 +43,7 @@ export const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   ui: lab,
   secrets: admin,
   policy: admin,
+  audit,
   token: tokens,
   login: tokens,
   read: paths,

@@ -14,6 +14,10 @@ export const StorageKeys = {
   cluster: 'core/cluster',
   /** The mount table (through the barrier). */
   mounts: 'core/mounts',
+  /** The audit device table (through the barrier). */
+  audit: 'core/audit',
+  /** Each audit device's own storage (its HMAC salt): audit/<device uuid>/salt. */
+  auditPrefix: 'audit/',
   /** ACL policies: sys/policy/<name>. */
   policyPrefix: 'sys/policy/',
   /** Token entries by salted hash: sys/token/id/<hash>. */

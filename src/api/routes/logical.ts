@@ -23,7 +23,7 @@ export type LogicalAnswer =
 /** Serves a request the way the logical route does, for whichever transport brought it (HTTP or the cluster channel). */
 export async function answerLogical(node: LogicalTarget, req: RequestLike): Promise<LogicalAnswer> {
   const lreq = await toLogicalRequest(req);
-  const { response, mountType } = await node.handle(lreq);
+  const { response, mountType, requestId } = await node.handle(lreq);
   if (response?.raw) return { status: response.status ?? 200, raw: response.raw };
   const empty = !response || (response.data == null && !response.warnings?.length && !response.auth);
   if (empty && response?.status === undefined) {
@@ -32,7 +32,7 @@ export async function answerLogical(node: LogicalTarget, req: RequestLike): Prom
     if (lreq.operation === 'read' || lreq.operation === 'list') return { status: 404, errors: [] };
     return { status: 204 };
   }
-  return { status: response!.status ?? 200, body: envelope(response!, mountType) };
+  return { status: response!.status ?? 200, body: envelope(response!, mountType, requestId) };
 }
 
 /** Writes an answer with Vault's headers. */

@@ -9,7 +9,7 @@
 import type { Clock } from '../../clock/index.ts';
 import type { Barrier } from '../../crypto/index.ts';
 import { StorageKeys } from '../../storage/index.ts';
-import type { ExpirationManager, MountTable, PolicyStore, TokenStore } from '../logical/index.ts';
+import type { AuditTable, ExpirationManager, MountTable, PolicyStore, TokenStore } from '../logical/index.ts';
 import type { ClusterIdentity } from './node-options.ts';
 
 /** What activation loads and unloads. */
@@ -18,6 +18,7 @@ export interface ActivationParts {
   mounts: MountTable;
   tokens: TokenStore;
   policies: PolicyStore;
+  audit: AuditTable;
   expiration: ExpirationManager;
   clock: Clock;
   /** False: the active does not cache reads in its barrier (see Barrier.cacheReads). */
@@ -94,14 +95,15 @@ export class Activation {
   }
 
   /**
-   * Loads what an active node serves from (mount table, token salt, policies) and restores
+   * Loads what an active node serves from (mount table, token salt, audit devices, policies) and restores
    * the revocation timers from the stored tokens, as Vault's expiration manager does on
    * activation: what expired while no node was active is revoked at once.
    */
   async loadTables(): Promise<void> {
-    const { mounts, tokens, policies, expiration, clock } = this.p;
+    const { mounts, tokens, policies, audit, expiration, clock } = this.p;
     await mounts.load();
     await tokens.load();
+    await audit.load();
     policies.clear();
     const now = clock.now();
     const stored = await tokens.expiries();
@@ -119,6 +121,7 @@ export class Activation {
     this.identity = undefined;
     this.p.expiration.stop();
     this.p.tokens.unload();
+    this.p.audit.unload();
     this.p.policies.clear();
     this.p.barrier.cacheReads(false);
   }

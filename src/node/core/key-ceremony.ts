@@ -21,7 +21,7 @@ import {
 } from '../../crypto/index.ts';
 import { StorageKeys, type Backend } from '../../storage/index.ts';
 import { BadRequestError } from '../errors.ts';
-import { newMount, requiredMounts, type MountTable, type PolicyStore, type TokenStore } from '../logical/index.ts';
+import { newMount, requiredMounts, type AuditTable, type MountTable, type PolicyStore, type TokenStore } from '../logical/index.ts';
 import { readSealConfig, writeSealConfig, type SealConfig } from './seal-config.ts';
 import { UnsealParts } from './unseal-parts.ts';
 
@@ -57,6 +57,7 @@ export interface CeremonyParts {
   mounts: MountTable;
   tokens: TokenStore;
   policies: PolicyStore;
+  audit: AuditTable;
 }
 
 const enc = new TextEncoder();
@@ -185,6 +186,7 @@ export class KeyCeremony {
     this.p.barrier.seal();
     this.p.tokens.unload();
     this.p.mounts.unload();
+    this.p.audit.unload();
     this.p.policies.clear();
     this.parts.reset();
     this.clusterInfo = undefined;

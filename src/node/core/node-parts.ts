@@ -6,6 +6,7 @@
 import type { Clock } from '../../clock/index.ts';
 import type { Barrier } from '../../crypto/index.ts';
 import {
+  AuditTable,
   createEngineResolver,
   ExpirationManager,
   expireToken,
@@ -51,6 +52,7 @@ export function buildNodeParts(opts: NodeOptions, hooks: NodeHooks): NodeParts {
     tokens: new TokenStore(barrier, clock),
     mounts: new MountTable(barrier),
     policies: new PolicyStore(barrier),
+    audit: new AuditTable(barrier, clock),
     expiration: new ExpirationManager(clock, (hash) => expireToken(system, hash)),
   };
   const activation = new Activation({

@@ -6,7 +6,7 @@ import type { RequestGate } from './request-gate.ts';
 
 /** What a node's SystemView is made of; the functions are called per request, so they see the node as it is then. */
 export interface SystemViewParts {
-  stores: Pick<SystemView, 'tokens' | 'mounts' | 'policies' | 'expiration'>;
+  stores: Pick<SystemView, 'tokens' | 'mounts' | 'policies' | 'expiration' | 'audit'>;
   telemetry: SystemView['telemetry'];
   clock: Clock;
   barrier: Barrier;

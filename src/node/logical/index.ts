@@ -5,6 +5,7 @@ export { authorizeRootPath, handleRequest, type EngineResolver } from './request
 export { createEngineResolver } from './engines/registry.ts';
 export { MountTable, newMount, requiredMounts, type MountEntry } from './mounts.ts';
 export { PolicyStore } from './policy-store.ts';
+export { AuditTable } from './audit/audit-table.ts';
 export { authorize } from './policy/index.ts';
 export { TokenStore } from './token/token-store.ts';
 export type { TokenEntry } from './token/token-entry.ts';

@@ -4,13 +4,16 @@
  * vs update) → router (longest-prefix mount) → engine. It reads the node's state;
  * it never sends the lifecycle machine an event.
  */
-import { BadRequestError, NoRouteError, PermissionDeniedError } from '../errors.ts';
+import { uuid } from '../../crypto/index.ts';
+import { BadRequestError, InternalError, NoRouteError, PermissionDeniedError } from '../errors.ts';
+import type { AuditInput } from './audit/audit-entry.ts';
 import type { Engine, EngineRequest } from './engines/engine.ts';
 import type { MountEntry } from './mounts.ts';
 import { authorize } from './policy/index.ts';
 import type { LogicalRequest, Served } from './request.ts';
 import type { TokenEntry } from './token/token-entry.ts';
 import { revokeLastUse } from './token/token-service.ts';
+import type { UseOutcome } from './token/token-store.ts';
 import type { SystemView } from './system-view.ts';
 
 /** Paths served without a token (Vault's unauthenticated logical paths). */
@@ -19,43 +22,108 @@ const UNAUTHENTICATED = [/^sys\/internal\/ui\/mounts(\/.*)?$/, /^sys\/wrapping\/
 /** Chooses the engine that serves a mount. */
 export type EngineResolver = (mount: MountEntry) => Engine | undefined;
 
-/** Serves a logical request on an active node. */
+/** What a request gathered on its way through the checks: what its audit entries show. */
+interface Passage extends AuditInput {
+  ereq?: EngineRequest;
+  engine?: Engine;
+  /** What paying one use of a limited-use token came to. */
+  use?: UseOutcome;
+  /** The node's activation count before the existence check read anything. */
+  activations?: number;
+}
+
+/**
+ * Serves a logical request on an active node. With an audit device enabled, the request
+ * entry is written once the caller passed the checks and before anything is served: if no
+ * device can write it the request fails with Vault's 500 and is not served. A refused
+ * request is audited with its error; the response entry follows the answer.
+ */
 export async function handleRequest(sys: SystemView, engines: EngineResolver, req: LogicalRequest): Promise<Served> {
   sys.assertActive();
   checkPath(req);
+  // The one check a request pays while no device is enabled: no id, no entry is built.
+  const audit = sys.audit.active ? sys.audit : undefined;
+  const p: Passage = { id: audit ? uuid() : '', request: req, operation: req.operation };
+  try {
+    await authorizeRequest(sys, engines, p);
+  } catch (err) {
+    audit?.logRequest(p, requestError(err));
+    audit?.logResponse(p, undefined, errorText(err));
+    throw err;
+  }
+  try {
+    if (audit && !audit.logRequest(p)) throw new AuditFailure();
+    const served = await serve(sys, p);
+    if (audit && !audit.logResponse(p, served.response)) throw new AuditFailure();
+    if (audit) served.requestId = p.id;
+    return served;
+  } catch (err) {
+    if (audit && !(err instanceof AuditFailure)) audit.logResponse(p, undefined, errorText(err));
+    throw err;
+  } finally {
+    if (p.use === 'last' && p.caller) await revokeLastUse(sys, p.caller);
+  }
+}
+
+/** No device could write a request's entry: Vault's ErrInternalError, in the multierror text its HTTP layer sends. */
+class AuditFailure extends InternalError {
+  constructor() {
+    super('1 error occurred:\n\t* internal error\n\n');
+  }
+}
+
+/** The token, the route, the existence check, the ACL and the token's use, in Vault's order. */
+async function authorizeRequest(sys: SystemView, engines: EngineResolver, p: Passage): Promise<void> {
+  const req = p.request;
   const unauthenticated = UNAUTHENTICATED.some((re) => re.test(req.path));
-  const caller = unauthenticated ? await optionalToken(sys, req.token) : await requireToken(sys, req.token);
+  p.caller = unauthenticated ? await optionalToken(sys, req.token) : await requireToken(sys, req.token);
   const mount = sys.mounts.match(req.path);
   const engine = mount && engines(mount);
+  p.mount = mount;
   const rel = mount ? req.path.slice(Math.min(mount.path.length, req.path.length)) : '';
-  const ereq: EngineRequest | undefined =
-    mount && engine ? { ...req, path: rel, mount, storage: sys.view(`logical/${mount.uuid}/`), caller, clock: sys.clock } : undefined;
-  const activations = sys.activations();
-  if (ereq && engine?.exists && (req.operation === 'create' || req.operation === 'update')) {
-    const exists = await engine.exists(ereq);
-    if (exists !== undefined) ereq.operation = exists ? 'update' : 'create';
+  p.ereq =
+    mount && engine
+      ? { ...req, path: rel, mount, storage: sys.view(`logical/${mount.uuid}/`), caller: p.caller, clock: sys.clock }
+      : undefined;
+  p.engine = engine;
+  p.activations = sys.activations();
+  if (p.ereq && engine?.exists && (req.operation === 'create' || req.operation === 'update')) {
+    const exists = await engine.exists(p.ereq);
+    if (exists !== undefined) p.ereq.operation = exists ? 'update' : 'create';
   }
-  if (!unauthenticated && caller) {
-    const acl = await sys.policies.aclFor(caller.policies);
-    if (!authorize(acl, ereq?.operation ?? req.operation, req.path).allowed) throw new PermissionDeniedError(true);
+  p.operation = p.ereq?.operation ?? req.operation;
+  if (!unauthenticated && p.caller) {
+    const acl = await sys.policies.aclFor(p.caller.policies);
+    p.allowed = authorize(acl, p.operation, req.path).allowed;
+    if (!p.allowed) throw new PermissionDeniedError(true);
   }
-  if (!mount || !engine || !ereq) throw new NoRouteError(req.path);
   // A limited-use token pays before its request runs (atomically: concurrent requests cannot
   // share a use); the request that spends the last one revokes the token once served.
   // Most tokens have no use limit: those skip the per-token lock without an await.
-  const use = caller?.numUses ? await sys.tokens.spendUse(caller) : 'unlimited';
-  if (use === 'denied') throw new PermissionDeniedError();
-  try {
-    // Where a lab pause freezes a request that already passed the gate (the Jepsen pause case).
-    const held = sys.held();
-    if (held) await held;
-    // What the existence check read is only this node's to reuse if it stayed the active all along.
-    if (sys.activations() !== activations) ereq.existence = undefined;
-    const response = await sys.telemetry.time(routeMetric(ereq.operation, mount.path), () => engine.handle(ereq));
-    return { response, mountType: mount.type };
-  } finally {
-    if (use === 'last' && caller) await revokeLastUse(sys, caller);
-  }
+  p.use = p.caller?.numUses ? await sys.tokens.spendUse(p.caller) : 'unlimited';
+  if (p.use === 'denied') throw new PermissionDeniedError();
+}
+
+/** Routes an authorized request to its engine. */
+async function serve(sys: SystemView, p: Passage): Promise<Served> {
+  const { ereq, engine, mount } = p;
+  if (!mount || !engine || !ereq) throw new NoRouteError(p.request.path);
+  // Where a lab pause freezes a request that already passed the gate (the Jepsen pause case).
+  const held = sys.held();
+  if (held) await held;
+  // What the existence check read is only this node's to reuse if it stayed the active all along.
+  if (sys.activations() !== p.activations) ereq.existence = undefined;
+  const response = await sys.telemetry.time(routeMetric(ereq.operation, mount.path), () => engine.handle(ereq));
+  return { response, mountType: mount.type };
+}
+
+/** The error of a refused request's entry: Vault logs the check's own error there (ErrPermissionDenied's text). */
+function requestError(err: unknown): string {
+  return err instanceof PermissionDeniedError ? 'permission denied' : errorText(err);
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** Vault's router timer: `vault.route.<operation>.<mount with '/' as '-'>` (vault_route_read_secret_ in Prometheus). */

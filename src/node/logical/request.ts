@@ -16,6 +16,8 @@ export interface LogicalRequest {
   data: Record<string, unknown>;
   /** X-Vault-Token or the Bearer token; undefined when absent. */
   token?: string;
+  /** The client's address, for audit entries; undefined when the transport has none. */
+  remoteAddress?: string;
 }
 
 /** The `auth` block Vault returns for token creation, renewal and login. */
@@ -61,4 +63,6 @@ export interface RawBody {
 export interface Served {
   response: LogicalResponse | undefined;
   mountType: string;
+  /** The id audit entries carry, for the envelope's `request_id` (absent when nothing is audited). */
+  requestId?: string;
 }

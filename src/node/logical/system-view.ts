@@ -6,6 +6,7 @@
  */
 import type { Clock } from '../../clock/index.ts';
 import type { Storage } from '../../crypto/index.ts';
+import type { AuditTable } from './audit/audit-table.ts';
 import type { ExpirationManager } from './expiration-manager.ts';
 import type { HaStatusNode } from './ha-members.ts';
 import type { MountTable } from './mounts.ts';
@@ -27,6 +28,8 @@ export interface SystemView {
   readonly mounts: MountTable;
   /** Stored and built-in policies, and the ACLs made from them. */
   readonly policies: PolicyStore;
+  /** The audit devices: every request and response is written to them while one is enabled. */
+  readonly audit: AuditTable;
   /** Revokes tokens on time while this node is active. */
   readonly expiration: ExpirationManager;
   /** Throws SealedError or StandbyError unless this node may serve as the active now. */

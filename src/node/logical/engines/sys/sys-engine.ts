@@ -10,6 +10,7 @@ import type { SystemView } from '../../system-view.ts';
 import type { Engine, EngineRequest } from '../engine.ts';
 import { unsupportedOperation } from '../kv/field-data.ts';
 import { routeRequest, type PathEntry, type PathTable } from '../path-table.ts';
+import { auditPaths } from './audit-handlers.ts';
 import { haStatusPaths } from './ha-status-handler.ts';
 import { hostInfoPaths } from './host-info-handler.ts';
 import { metricsPaths } from './metrics-handlers.ts';
@@ -22,7 +23,15 @@ export class SysEngine implements Engine {
 
   constructor(sys: SystemView, extra: readonly PathEntry[] = []) {
     this.table = {
-      paths: [...extra, ...mountPaths(sys), ...policyPaths(sys), ...haStatusPaths(sys), ...metricsPaths(sys), ...hostInfoPaths()],
+      paths: [
+        ...extra,
+        ...mountPaths(sys),
+        ...policyPaths(sys),
+        ...auditPaths(sys),
+        ...haStatusPaths(sys),
+        ...metricsPaths(sys),
+        ...hostInfoPaths(),
+      ],
       unsupported: () => unsupportedOperation(),
       unmatched: () => new UnsupportedPathError(),
     };

@@ -3,12 +3,16 @@
  * hierarchy (and with a folder the token may not list), an export imported into a second lab
  * and read back, and malformed files refused with their message and nothing written.
  */
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../src/lab/index.ts';
 import { runCli } from '../helpers/run-cli.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/vaultlab.js', import.meta.url));
 
 let source: DevServer;
 let target: DevServer;
@@ -28,6 +32,18 @@ async function api(dev: DevServer, method: string, path: string, body?: unknown,
 /** The CLI against a server, as root unless a token is given. */
 function cli(dev: DevServer, args: string[], token = 'root') {
   return runCli(args, { VAULT_ADDR: dev.apiAddr, VAULT_TOKEN: token });
+}
+
+/** The CLI with `input` on its stdin (runCli gives its child none). */
+function cliWithStdin(dev: DevServer, args: string[], input: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { ...process.env, VAULTLAB_QUIET_ADDR: '1', NO_COLOR: '1', VAULT_ADDR: dev.apiAddr, VAULT_TOKEN: 'root' };
+  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  child.stdin.end(input);
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr })));
 }
 
 /** A lab with the dev server's KV v2 secret/ and a KV v1 mount at kv1/. */
@@ -56,6 +72,8 @@ beforeAll(async () => {
   // A secret whose latest version is deleted: listed by tree, left out of an export.
   await api(source, 'PUT', 'secret/data/gone', { data: { old: 'x' } });
   await api(source, 'DELETE', 'secret/data/gone');
+  await api(source, 'PUT', 'secret/data/burnt', { data: { old: 'y' } });
+  await api(source, 'PUT', 'secret/destroy/burnt', { versions: [1] });
 });
 afterAll(async () => {
   await Promise.all([source?.close(), target?.close()]);
@@ -79,10 +97,11 @@ describe('vaultlab tree', () => {
         '│   ├── private/',
         '│   │   └── key',
         '│   └── web',
+        '├── burnt',
         '├── gone',
         '└── top',
         '',
-        '3 folders, 7 secrets',
+        '3 folders, 8 secrets',
         '',
       ].join('\n'),
     });
@@ -93,19 +112,29 @@ describe('vaultlab tree', () => {
     expect(r.stdout).toBe('secret/app/\n├── db\n├── private/\n│   └── key\n└── web\n\n1 folder, 3 secrets\n');
   });
 
-  it('marks a folder the token may not list, and goes on', async () => {
+  it('marks a folder, or a whole mount, the token may not list, and goes on; export refuses instead', async () => {
     const policy = [
       'path "secret/metadata/*" { capabilities = ["list"] }',
       'path "secret/metadata/app/private/*" { capabilities = ["deny"] }',
-      'path "kv1/*" { capabilities = ["list"] }',
+      // kv1/ is visible to this token (it may read one secret there) but not listable.
+      'path "kv1/a" { capabilities = ["read"] }',
     ].join('\n');
     await api(source, 'PUT', 'sys/policies/acl/lister', { policy });
     const token = (await api(source, 'POST', 'auth/token/create', { policies: ['lister'] })).auth.client_token;
     const r = await cli(source, ['tree'], token);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toBe(
-      'kv1/\n├── a\n└── team/\n    └── x\nsecret/\n├── app/\n│   ├── db\n│   ├── private/ (permission denied)\n│   └── web\n├── gone\n└── top\n\n3 folders, 6 secrets\n',
-    );
+    expect(r).toEqual({
+      code: 0,
+      stderr: '',
+      stdout:
+        'kv1/ (permission denied)\nsecret/\n├── app/\n│   ├── db\n│   ├── private/ (permission denied)\n│   └── web\n├── burnt\n├── gone\n└── top\n\n2 folders, 5 secrets\n',
+    });
+    // An export that would silently miss a folder is no backup: it fails with Vault's 403, and prints no document.
+    const exported = await cli(source, ['export', 'secret/'], token);
+    expect(exported).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `Error making API request.\n\nURL: GET ${source.apiAddr}/v1/secret/metadata/app/private/?list=true\nCode: 403. Errors:\n\n* 1 error occurred:\n\t* permission denied\n\n\n`,
+    });
   });
 
   it('refuses a PATH outside any KV mount with the preflight error', async () => {
@@ -239,5 +268,20 @@ describe('vaultlab export, then import into a second lab', () => {
     expect(await targetSecrets()).toEqual(planted);
     const db = await cli(target, ['kv', 'get', '-field=password', 'secret/app/db']);
     expect(db.stdout).toBe('hunter2');
+  });
+
+  it('reads the file from stdin, and overwrites what the target holds at the same paths', async () => {
+    const text = JSON.stringify({ vaultlab_export: 1, mounts: { 'kv1/': { type: 'kv', version: '1' } }, secrets: { 'kv1/a': { n: '2' } } });
+    const r = await cliWithStdin(target, ['import'], text);
+    expect(r).toEqual({ code: 0, stderr: '', stdout: 'Success! Imported 1 secret into 1 mount.\n' });
+    expect((await cli(target, ['export', 'kv1/'])).stdout).toContain('"n": "2"');
+  });
+
+  it('describes the export format in the help of export and import', async () => {
+    for (const verb of ['export', 'import']) {
+      const r = await runCli([verb, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain('The export file (format version 1) is one JSON object:\n  {\n    "vaultlab_export": 1,');
+    }
   });
 });

@@ -22,6 +22,7 @@ const tokens = async () => (await import('./token-commands.ts')).registerTokens;
 const paths = async () => (await import('./path-commands.ts')).registerPaths;
 const bench = async () => (await import('./bench-command.ts')).registerBench;
 const drill = async () => (await import('./drill-command.ts')).registerDrill;
+const safe = async () => (await import('./safe-commands.ts')).registerSafe;
 
 /** Command name → the loader of the module that registers it, in the order help lists them. */
 export const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
@@ -50,6 +51,9 @@ export const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   write: paths,
   delete: paths,
   list: paths,
+  tree: safe,
+  export: safe,
+  import: safe,
   bench,
   drill,
 };

@@ -2,14 +2,15 @@
 import { readFileSync } from 'node:fs';
 import { ApiError, type VaultClient } from './client.ts';
 import { kvTable } from './columnize.ts';
+import { kvLocate } from './kv-walk.ts';
 import { out, UsageError, type Format } from './output.ts';
 import { mapRows, outSecret, parseSecret } from './secret-output.ts';
 
-/** The mount and version of a KV path, from the preflight. */
+/** The mount and version of a KV path, from the preflight; a server without the preflight (404) is taken as KV v1, as Vault's CLI does. */
 async function kvPreflight(c: VaultClient, path: string): Promise<{ mount: string; version: 1 | 2 }> {
   try {
-    const r = (await c.call('GET', `sys/internal/ui/mounts/${path}`)).body;
-    return { mount: r.data.path, version: r.data.options?.version === '2' ? 2 : 1 };
+    const { mount } = await kvLocate(c, path);
+    return { mount: mount.path, version: mount.version };
   } catch (e) {
     if (e instanceof ApiError && e.status === 404) return { mount: '', version: 1 };
     throw e;

@@ -8,6 +8,7 @@ import { registerAdmin } from '../../src/cli/admin-commands.ts';
 import { registerKv } from '../../src/cli/kv-commands.ts';
 import { registerOperator } from '../../src/cli/operator-commands.ts';
 import { registerPaths } from '../../src/cli/path-commands.ts';
+import { registerSafe } from '../../src/cli/safe-commands.ts';
 import { registerServer } from '../../src/cli/server-command.ts';
 import { registerTokens } from '../../src/cli/token-commands.ts';
 import { runCli } from '../helpers/run-cli.ts';
@@ -18,7 +19,7 @@ function apiProgram(): Command {
   const run = () => {
     throw new Error('no command runs in this test');
   };
-  for (const register of [registerServer, registerOperator, registerKv, registerAdmin, registerTokens, registerPaths])
+  for (const register of [registerServer, registerOperator, registerKv, registerAdmin, registerTokens, registerPaths, registerSafe])
     register(program, run);
   return program;
 }
@@ -36,7 +37,21 @@ const commands = walk(apiProgram());
 describe('help texts of the API commands', () => {
   it('covers the verbs the issue names (a walk that found nothing would pass everything)', () => {
     const names = commands.map(([n]) => n);
-    for (const n of ['read', 'write', 'delete', 'list', 'kv get', 'kv put', 'kv metadata get', 'token create', 'policy write', 'server'])
+    for (const n of [
+      'read',
+      'write',
+      'delete',
+      'list',
+      'kv get',
+      'kv put',
+      'kv metadata get',
+      'token create',
+      'policy write',
+      'server',
+      'tree',
+      'export',
+      'import',
+    ])
       expect(names).toContain(n);
     expect(names.length).toBeGreaterThan(35);
   });

@@ -12,6 +12,7 @@ import { unsupportedOperation } from '../kv/field-data.ts';
 import { routeRequest, type PathEntry, type PathTable } from '../path-table.ts';
 import { haStatusPaths } from './ha-status-handler.ts';
 import { hostInfoPaths } from './host-info-handler.ts';
+import { keyPaths } from './key-handlers.ts';
 import { metricsPaths } from './metrics-handlers.ts';
 import { mountPaths } from './mounts-handlers.ts';
 import { policyPaths } from './policy-handlers.ts';
@@ -22,7 +23,15 @@ export class SysEngine implements Engine {
 
   constructor(sys: SystemView, extra: readonly PathEntry[] = []) {
     this.table = {
-      paths: [...extra, ...mountPaths(sys), ...policyPaths(sys), ...haStatusPaths(sys), ...metricsPaths(sys), ...hostInfoPaths()],
+      paths: [
+        ...extra,
+        ...mountPaths(sys),
+        ...policyPaths(sys),
+        ...haStatusPaths(sys),
+        ...metricsPaths(sys),
+        ...hostInfoPaths(),
+        ...keyPaths(sys),
+      ],
       unsupported: () => unsupportedOperation(),
       unmatched: () => new UnsupportedPathError(),
     };

@@ -129,7 +129,7 @@ export class RekeyFlow {
         validateSealConfig(req);
       } catch (err) {
         // Vault answers an invalid rekey configuration with a 500.
-        throw new InternalError(`invalid rekey seal configuration: ${(err as Error).message}`);
+        throw new InternalError(`invalid rekey seal configuration: ${(err as Error).message.replace(/^invalid seal configuration: /, '')}`);
       }
       this.host.assertActive();
       if (this.attempt) throw new BadRequestError('rekey already in progress');

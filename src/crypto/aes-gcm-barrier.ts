@@ -18,7 +18,7 @@ import { Keyring } from './keyring.ts';
 import { BarrierView } from './barrier-view.ts';
 import { PlaintextCache, type ReadCacheStats } from './plaintext-cache.ts';
 import { wipe } from './random.ts';
-import { assertRootKeyShape, readTerm, ValueSealer } from './value-sealer.ts';
+import { assertRootKeyShape, ValueSealer } from './value-sealer.ts';
 
 /** Options of the barrier. */
 export interface BarrierOptions {
@@ -218,7 +218,7 @@ export class AesGcmBarrier implements Barrier {
       return undefined;
     }
     // The ring as it is now, after the await: a reload meanwhile wiped the old one's keys.
-    if (this.ring().key(readTerm(raw)) === undefined) await this.reloadKeyring();
+    if (!this.sealer.knowsTerm(this.ring(), raw)) await this.reloadKeyring();
     const plain = this.sealer.openWith(this.ring(), key, raw);
     if (fill) cache.set(key, plain);
     return plain;

@@ -146,4 +146,24 @@ describe('sys/generate-root', () => {
     expect((await call(fx.app, 'GET', '/v1/sys/generate-root/attempt')).body).toEqual(status());
     expect(await storageDigest(fx.backend)).toBe(before);
   });
+
+  it('an uninitialized node says so; a sealed one answers 503 and sealing ends an attempt', async () => {
+    fx = await makeNode();
+    for (const url of ['/v1/sys/generate-root/attempt', '/v1/sys/rekey/init']) {
+      expect(await call(fx.app, 'GET', url)).toMatchObject({ status: 400, body: { errors: ['server is not yet initialized'] } });
+    }
+    const init = await initAndUnseal(fx.app);
+    await call(fx.app, 'PUT', '/v1/sys/generate-root/attempt', { body: { otp: OTP } });
+    await call(fx.app, 'PUT', '/v1/sys/seal', { token: init.root_token });
+    for (const [method, url] of [
+      ['GET', '/v1/sys/generate-root/attempt'],
+      ['DELETE', '/v1/sys/generate-root/attempt'],
+      ['PUT', '/v1/sys/generate-root/update'],
+    ]) {
+      const r = await call(fx.app, method, url, { body: { key: init.keys[0], nonce: 'x' } });
+      expect({ url, method, status: r.status, body: r.body }).toEqual({ url, method, status: 503, body: { errors: ['Vault is sealed'] } });
+    }
+    for (const key of init.keys.slice(0, 3)) await call(fx.app, 'PUT', '/v1/sys/unseal', { body: { key } });
+    expect((await call(fx.app, 'GET', '/v1/sys/generate-root/attempt')).body).toEqual(status());
+  });
 });

@@ -123,4 +123,23 @@ describe('rotate and rekey during failover', () => {
     // The restarted standby, unsealed with the new shares, serves (through the active) values of both terms.
     expect((await f.http(first, 'GET', '/v1/secret/data/after-failover')).body.data.data).toEqual({ v: 'new' });
   });
+
+  it('a rekey or root generation lives on its active only: a step-down ends both, the new active has none', async () => {
+    fx = await startCluster();
+    const f = fx;
+    const old = f.cluster.active()!.name;
+    const gr = await f.http(old, 'PUT', '/v1/sys/generate-root/attempt', { otp: 'abcdefghijklmnopqrstuvwxyz01' });
+    expect(gr.body.started).toBe(true);
+    await f.http(old, 'PUT', '/v1/sys/generate-root/update', { key: f.init.keys[0], nonce: gr.body.nonce });
+    expect((await f.http(old, 'PUT', '/v1/sys/rekey/init', { secret_shares: 1, secret_threshold: 1 })).status).toBe(200);
+    expect((await f.http(old, 'PUT', '/v1/sys/step-down')).status).toBe(204);
+    await expect.poll(() => f.cluster.active()?.name, { timeout: 5000, interval: 10 }).not.toBe(old);
+    await expect.poll(() => f.cluster.active()?.name, { timeout: 5000, interval: 10 }).toBeDefined();
+    const now = f.cluster.active()!.name;
+    expect((await f.http(now, 'GET', '/v1/sys/generate-root/attempt')).body).toMatchObject({ started: false, progress: 0, nonce: '' });
+    expect((await f.http(old, 'GET', '/v1/sys/rekey/init')).body).toMatchObject({ started: false, nonce: '' });
+    // The old active, now a standby, forwards an update: the new active knows no such attempt.
+    const upd = await f.http(old, 'PUT', '/v1/sys/generate-root/update', { key: f.init.keys[1], nonce: gr.body.nonce });
+    expect(upd).toMatchObject({ status: 400, body: { errors: ['no root generation in progress'] } });
+  });
 });

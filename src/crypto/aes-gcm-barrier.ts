@@ -8,7 +8,6 @@
  * does not know yet (another node rotated) makes it read the keyring again, as Vault's
  * standbys poll for keyring upgrades.
  */
-import { randomFillSync } from 'node:crypto';
 import type { Backend, BatchOp, WriteOptions } from '../storage/index.ts';
 import { isHABackend, StorageKeys } from '../storage/index.ts';
 import type { Aead } from './aead.ts';
@@ -17,7 +16,7 @@ import { BarrierSealedError, BarrierUnsealError, CorruptStoredKeyError } from '.
 import { Keyring } from './keyring.ts';
 import { BarrierView } from './barrier-view.ts';
 import { PlaintextCache, type ReadCacheStats } from './plaintext-cache.ts';
-import { wipe } from './random.ts';
+import { randomKey, wipe } from './random.ts';
 import { assertRootKeyShape, ValueSealer } from './value-sealer.ts';
 
 /** Options of the barrier. */
@@ -106,10 +105,7 @@ export class AesGcmBarrier implements Barrier {
     }
   }
 
-  /**
-   * Seals the root key in memory under a new unseal key, in one write: the keyring and every
-   * value stay as they are, so standbys (which hold the same root key) need nothing new.
-   */
+  /** Seals the root key under a new unseal key, one write: keyring and values stay, so standbys need nothing new. */
   async rekey(newUnsealKey: Uint8Array): Promise<void> {
     this.ring();
     const path = StorageKeys.rootKey;
@@ -301,10 +297,4 @@ export class AesGcmBarrier implements Barrier {
     if (!this.keyring) throw new BarrierSealedError();
     return this.keyring;
   }
-}
-
-function randomKey(): Uint8Array {
-  const k = new Uint8Array(32);
-  randomFillSync(k);
-  return k;
 }

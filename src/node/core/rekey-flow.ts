@@ -10,6 +10,7 @@
  * it; here the root key stays and only its sealed copy at core/master changes, so standbys
  * (which hold the root key) keep working without a keyring upgrade.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { combineShares, encodeBase64, encodeHex, splitKey, uuid, validateSealConfig, wipe, type Barrier } from '../../crypto/index.ts';
 import type { Backend } from '../../storage/index.ts';
 import { BadRequestError, InternalError } from '../errors.ts';
@@ -280,7 +281,7 @@ export class RekeyFlow {
         got = await combineShares(parts).catch((err: Error) => {
           throw new InternalError(`failed to compute key for verification: ${err.message}`);
         });
-        if (!equal(got, a.pendingKey)) {
+        if (got.length !== a.pendingKey.length || !timingSafeEqual(got, a.pendingKey)) {
           // Vault starts the verification over under a new nonce.
           a.verificationNonce = uuid();
           throw new BadRequestError('rekey verification failed; incorrect key shares supplied');
@@ -293,11 +294,4 @@ export class RekeyFlow {
       return done;
     });
   }
-}
-
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d |= a[i] ^ b[i];
-  return d === 0;
 }

@@ -109,6 +109,18 @@ describe('rotate and rekey during failover', () => {
     for (const key of newKeys.slice(0, 2)) await f.http(first, 'PUT', '/v1/sys/unseal', { key });
     await expect.poll(() => f.cluster.get(first).node.state, { timeout: 2000 }).toBe('standby');
 
+    // A standby that was up during the rekey, sealed now, takes the new shares at the new threshold.
+    const third = f.cluster.nodes.map((n) => n.name).find((n) => n !== first && n !== f.cluster.active()!.name)!;
+    f.cluster.seal(third);
+    expect((await f.http(third, 'PUT', '/v1/sys/unseal', { key: newKeys[2] })).body).toMatchObject({
+      sealed: true,
+      t: 2,
+      n: 3,
+      progress: 1,
+    });
+    await f.http(third, 'PUT', '/v1/sys/unseal', { key: newKeys[0] });
+    await expect.poll(() => f.cluster.get(third).node.state, { timeout: 2000 }).toBe('standby');
+
     // Generate-root, too, is the active's: a standby forwards it, and the threshold is the new one.
     const gr = await f.http(first, 'GET', '/v1/sys/generate-root/attempt');
     expect(gr).toMatchObject({ status: 200, body: { started: false, required: 2, otp_length: 28 } });

@@ -10,6 +10,7 @@ import { installBodyParser, MAX_REQUEST_SIZE } from './body-parser.ts';
 import { vaultClientErrorHandler } from './client-error.ts';
 import { sendErrors } from './reply.ts';
 import { LOGICAL_METHODS, registerLogicalRoute } from './routes/logical.ts';
+import { registerKeyRoutes } from './routes/sys-keys.ts';
 import { registerRawRoutes, type StandbyHandler } from './routes/sys-raw.ts';
 import { registerUnauthenticatedMetrics } from './routes/unauthenticated-metrics.ts';
 import type { RequestTally } from './request-tally.ts';
@@ -51,6 +52,7 @@ export function buildApp(node: VaultNode, opts: AppOptions = {}): FastifyInstanc
   app.setErrorHandler((err, _req, reply) => sendErrors(reply, statusForError(err), errorsFor(err)));
   opts.requests?.watch(app.server);
   registerRawRoutes(app, node, { stepDownBackoffMs: opts.stepDownBackoffMs ?? 10_000, standby: opts.standby });
+  registerKeyRoutes(app, node, opts.standby);
   if (opts.unauthenticatedMetricsAccess) registerUnauthenticatedMetrics(app, node);
   const logical = registerLogicalRoute(app, node, opts.standby);
   app.setNotFoundHandler(function (req, reply) {

@@ -40,7 +40,14 @@ export interface ForwardedOptions {
 export const NOT_ACTIVE = 'node is not active';
 
 /** The raw routes a standby forwards rather than answers (they act on the active). */
-const FORWARDED_RAW_ROUTES = new Set(['/v1/sys/step-down']);
+const FORWARDED_RAW_ROUTES = new Set([
+  '/v1/sys/step-down',
+  '/v1/sys/rekey/init',
+  '/v1/sys/rekey/update',
+  '/v1/sys/rekey/verify',
+  '/v1/sys/generate-root/attempt',
+  '/v1/sys/generate-root/update',
+]);
 
 /** Builds the handler of forwarded requests for one node and its app. */
 export function createForwardedHandler(app: FastifyInstance, node: VaultNode, opts: ForwardedOptions = {}) {

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { resolveAddress, withClient } from './client.ts';
 import { kvTable } from './columnize.ts';
 import { ADDRESS_HELP, FORMAT_HELP } from './help-texts.ts';
+import { registerKeyCommands } from './key-commands.ts';
 import { registerMembers } from './members-command.ts';
 import { readHidden } from './prompt.ts';
 import { out, outData, parseFormat, type Run, UsageError } from './output.ts';
@@ -30,7 +31,9 @@ function initText(keys: string[], root: string, n: number, t: number): string {
 
 /** Registers the operator group. */
 export function registerOperator(program: Command, run: Run): void {
-  const op = program.command('operator').description('init, unseal, seal and step down nodes; list HA members');
+  const op = program
+    .command('operator')
+    .description('init, unseal, seal and step down nodes; list HA members; rotate, rekey, generate a root token');
   registerInit(op, run);
   registerUnseal(op, run);
   op.command('seal')
@@ -44,6 +47,7 @@ export function registerOperator(program: Command, run: Run): void {
       }),
     );
   registerMembers(op, run);
+  registerKeyCommands(op, run);
   op.command('step-down')
     .description('make the active node give up leadership')
     .option('--address <addr>', ADDRESS_HELP)

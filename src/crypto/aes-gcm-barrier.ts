@@ -4,9 +4,10 @@
  * storage path as additional authenticated data, so storage can neither read, forge, flip
  * nor move a value undetected. The root key (sealed by the unseal key) sits at core/master, the keyring
  * (sealed by the root key) at core/keyring. While its node holds the HA lock it may serve
- * reads from a cache of plaintext (see cacheReads).
+ * reads from a cache of plaintext (see cacheReads). A value sealed under a term this barrier
+ * does not know yet (another node rotated) makes it read the keyring again, as Vault's
+ * standbys poll for keyring upgrades.
  */
-import { randomFillSync } from 'node:crypto';
 import type { Backend, BatchOp, WriteOptions } from '../storage/index.ts';
 import { isHABackend, StorageKeys } from '../storage/index.ts';
 import type { Aead } from './aead.ts';
@@ -15,7 +16,7 @@ import { BarrierSealedError, BarrierUnsealError, CorruptStoredKeyError } from '.
 import { Keyring } from './keyring.ts';
 import { BarrierView } from './barrier-view.ts';
 import { PlaintextCache, type ReadCacheStats } from './plaintext-cache.ts';
-import { wipe } from './random.ts';
+import { randomKey, wipe } from './random.ts';
 import { assertRootKeyShape, ValueSealer } from './value-sealer.ts';
 
 /** Options of the barrier. */
@@ -90,6 +91,25 @@ export class AesGcmBarrier implements Barrier {
       wipe(rootKey);
       throw err;
     }
+  }
+
+  async verifyUnsealKey(unsealKey: Uint8Array): Promise<boolean> {
+    const path = StorageKeys.rootKey;
+    const sealedRoot = await this.backend.get(path);
+    assertRootKeyShape(path, sealedRoot);
+    try {
+      wipe(this.sealer.open(unsealKey, path, sealedRoot));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Seals the root key under a new unseal key, one write: keyring and values stay, so standbys need nothing new. */
+  async rekey(newUnsealKey: Uint8Array): Promise<void> {
+    this.ring();
+    const path = StorageKeys.rootKey;
+    await this.backend.put(path, this.sealer.seal(0, newUnsealKey, path, this.rootKey!), this.writeOpts);
   }
 
   async reloadKeyring(): Promise<void> {
@@ -181,7 +201,7 @@ export class AesGcmBarrier implements Barrier {
    * whatever another node wrote before is read from storage.
    */
   async get(key: string): Promise<Uint8Array | undefined> {
-    const ring = this.ring();
+    this.ring();
     const cache = this.trustedCache();
     const hit = cache?.lookup(key);
     if (hit !== undefined) return hit ?? undefined;
@@ -193,7 +213,9 @@ export class AesGcmBarrier implements Barrier {
       if (fill) cache.setAbsent(key);
       return undefined;
     }
-    const plain = this.sealer.openWith(ring, key, raw);
+    // The ring as it is now, after the await: a reload meanwhile wiped the old one's keys.
+    if (!this.sealer.knowsTerm(this.ring(), raw)) await this.reloadKeyring();
+    const plain = this.sealer.openWith(this.ring(), key, raw);
     if (fill) cache.set(key, plain);
     return plain;
   }
@@ -275,10 +297,4 @@ export class AesGcmBarrier implements Barrier {
     if (!this.keyring) throw new BarrierSealedError();
     return this.keyring;
   }
-}
-
-function randomKey(): Uint8Array {
-  const k = new Uint8Array(32);
-  randomFillSync(k);
-  return k;
 }

@@ -41,6 +41,10 @@ export interface Barrier extends Storage {
   initialize(unsealKey: Uint8Array): Promise<void>;
   /** Decrypts the root key with `unsealKey` and loads the keyring; BarrierUnsealError when it does not decrypt. */
   unseal(unsealKey: Uint8Array): Promise<void>;
+  /** True when `unsealKey` opens the stored root key (what rekey and generate-root check shares against). */
+  verifyUnsealKey(unsealKey: Uint8Array): Promise<boolean>;
+  /** Stores the root key sealed under a new unseal key (rekey); the old unseal key opens nothing from then on. */
+  rekey(newUnsealKey: Uint8Array): Promise<void>;
   /** Re-reads the keyring from storage with the root key in memory (after another node rotated it). */
   reloadKeyring(): Promise<void>;
   /** Zero-fills the root key and every keyring key and drops them; later calls throw BarrierSealedError. */

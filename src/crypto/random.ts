@@ -1,5 +1,5 @@
-/** Ids and tokens from the CSPRNG (never from a drill's seeded source). */
-import { randomBytes, randomUUID } from 'node:crypto';
+/** Ids, tokens and keys from the CSPRNG (never from a drill's seeded source). */
+import { randomBytes, randomFillSync, randomUUID } from 'node:crypto';
 
 const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -32,4 +32,11 @@ export function newAccessor(): string {
 /** Zero-fills buffers (best effort: V8 may have copied them, as Vault says of Go). */
 export function wipe(...bufs: (Uint8Array | undefined)[]): void {
   for (const b of bufs) b?.fill(0);
+}
+
+/** A fresh 32-byte AES key from the CSPRNG. */
+export function randomKey(): Uint8Array {
+  const k = new Uint8Array(32);
+  randomFillSync(k);
+  return k;
 }

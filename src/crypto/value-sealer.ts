@@ -64,6 +64,11 @@ export class ValueSealer {
     }
   }
 
+  /** False only for a well-formed value whose term the ring lacks (another node rotated): what reading the keyring again may fix. */
+  knowsTerm(ring: Keyring, raw: Uint8Array): boolean {
+    return raw.length < HEADER + TAG || ring.key(readTerm(raw)) !== undefined;
+  }
+
   /** The plaintext of a value stored at path, under the ring's key of the term it names. */
   openWith(ring: Keyring, path: string, raw: Uint8Array): Uint8Array {
     if (raw.length < HEADER + TAG) throw new DecryptError(path);

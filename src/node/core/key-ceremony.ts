@@ -75,6 +75,11 @@ export class KeyCeremony {
     return this.config;
   }
 
+  /** Takes the configuration a rekey just stored. */
+  adoptConfig(c: SealConfig): void {
+    this.config = c;
+  }
+
   /** The cluster's name and id while unsealed. */
   get cluster(): ClusterInfo | undefined {
     return this.clusterInfo;

@@ -19,7 +19,11 @@ import {
 } from '../logical/index.ts';
 import type { NodeTelemetry } from '../telemetry/index.ts';
 import { Activation } from './activation.ts';
+import { GenerateRootFlow } from './generate-root-flow.ts';
 import { KeyCeremony } from './key-ceremony.ts';
+import { KeyOperations } from './key-operations.ts';
+export type { KeyOperations };
+import { RekeyFlow } from './rekey-flow.ts';
 import { instrumentNode } from './node-metrics.ts';
 import type { NodeState } from './node-machine.ts';
 import type { NodeOptions } from './node-options.ts';
@@ -42,6 +46,7 @@ export interface NodeParts {
   ceremony: KeyCeremony;
   activation: Activation;
   engines: EngineResolver;
+  keys: KeyOperations;
 }
 
 /** Builds the parts of the node `opts` describes. */
@@ -73,5 +78,10 @@ export function buildNodeParts(opts: NodeOptions, hooks: NodeHooks): NodeParts {
     telemetry,
   });
   const ceremony = new KeyCeremony({ backend, barrier, ...stores });
-  return { telemetry, barrier, system, ceremony, activation, engines: createEngineResolver(system) };
+  const assertActive = () => gate.assertActive();
+  const keys = new KeyOperations(
+    new RekeyFlow({ backend, barrier, assertActive, configChanged: (c) => ceremony.adoptConfig(c) }),
+    new GenerateRootFlow({ backend, barrier, tokens: stores.tokens, assertActive }),
+  );
+  return { telemetry, barrier, system, ceremony, activation, engines: createEngineResolver(system), keys };
 }

@@ -27,6 +27,7 @@ export function nodeSystemView(parts: SystemViewParts): SystemView {
     held: () => gate.held(),
     activations: parts.activations,
     haMembers: parts.haMembers,
+    keyring: { rotate: () => barrier.rotate(), status: () => barrier.keyStatus() },
     telemetry: parts.telemetry,
   };
 }

@@ -87,6 +87,8 @@ export class UnsealFlow {
     if (!req.key) throw new BadRequestError("'key' must be specified in request body as JSON, or 'reset' set to true");
     const part = this.ceremony.parseShare(req.key);
     await this.refreshInitialized();
+    // A new attempt reads the seal configuration again: another node may have rekeyed it.
+    if (this.ceremony.shares === 0 && this.host.state() === 'sealed') await this.ceremony.readConfig();
     const initialized = this.ceremony.sealConfig !== undefined;
     const stopped = this.host.state() === 'stopped';
     if (!initialized || stopped || unsealed) this.ceremony.discard(part);

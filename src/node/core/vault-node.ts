@@ -1,9 +1,8 @@
 /**
- * One Vault node: the facade that binds the lifecycle machine to its effects. The
- * machine's snapshot is the one truth of the node's state; the key ceremony and
- * activation are modules the machine's actors and actions call; the logical side is
- * reached through a SystemView. The request path only reads the snapshot; the one event
- * it can cause is a lost lock (fencing, an expired lease), through NodeLifecycle.lockLost.
+ * One Vault node: the facade that binds the lifecycle machine to its effects. The machine's
+ * snapshot is the one truth of the node's state; the key ceremony and activation are modules its
+ * actors and actions call; the logical side is reached through a SystemView. The request path
+ * only reads the snapshot; the one event it can cause is a lost lock (NodeLifecycle.lockLost).
  */
 import { hostname } from 'node:os';
 import { RealClock, type Clock } from '../../clock/index.ts';
@@ -26,7 +25,7 @@ import type { InitRequest, InitResult, KeyCeremony } from './key-ceremony.ts';
 import { UnsealFlow, type UnsealResult } from './unseal-flow.ts';
 import { NodeLifecycle } from './node-lifecycle.ts';
 import { RequestGate } from './request-gate.ts';
-import { buildNodeParts } from './node-parts.ts';
+import { buildNodeParts, type KeyOperations } from './node-parts.ts';
 import type { NodeState } from './node-machine.ts';
 import type { NodeEvent, NodeEventListener } from './node-events.ts';
 import type { ClusterIdentity, NodeOptions } from './node-options.ts';
@@ -46,6 +45,8 @@ export class VaultNode {
   readonly ha: LeadershipFacts | undefined;
   /** The node's metrics (sys/metrics). */
   readonly telemetry: NodeTelemetry;
+  /** Rekey and generate-root, which prove authority with unseal shares; only an active serves them. */
+  readonly keys: KeyOperations;
   private readonly leadershipMetrics: LeadershipMetrics;
   private readonly clock: Clock;
   private readonly barrier: Barrier;
@@ -73,6 +74,7 @@ export class VaultNode {
     this.ceremony = parts.ceremony;
     this.activation = parts.activation;
     this.engines = parts.engines;
+    this.keys = parts.keys;
     this.leadershipMetrics = new LeadershipMetrics(this.telemetry, this.clock, leadership !== undefined);
     this.unsealing = new UnsealFlow(this.ceremony, {
       state: () => this.state,
@@ -81,9 +83,7 @@ export class VaultNode {
       send: (e) => this.life.send(e),
       sealStatus: () => this.sealStatus(),
       progress: (shares) => this.emitProgress(shares),
-      afterOpen: async () => {
-        if (!this.ha) await this.activation.loadTables();
-      },
+      afterOpen: () => (this.ha ? Promise.resolve() : this.activation.loadTables()),
       wipeKeys: () => this.wipeKeys(),
     });
   }
@@ -102,6 +102,7 @@ export class VaultNode {
       wipeKeys: () => node.wipeKeys(),
       telemetry: node.telemetry,
       onState: (from, to) => {
+        if (from === 'active') node.keys.reset();
         node.leadershipMetrics.stateChanged(from, to);
         node.emit({ type: 'state', node: node.name, time: node.clock.now(), from, to });
       },
@@ -200,10 +201,7 @@ export class VaultNode {
     return this.state === 'active' ? this.activation.identity : undefined;
   }
 
-  /**
-   * The cluster certificate and key the active `holder` advertised in its leader entry (behind
-   * the barrier, so only an unsealed node can read it): what a standby presents to forward.
-   */
+  /** The cluster certificate and key `holder` advertised in its leader entry (behind the barrier): what a standby presents to forward. */
   async leaderIdentity(holder: string): Promise<ClusterIdentity | undefined> {
     return this.state === 'standby' ? advertisedIdentity(this.barrier, holder) : undefined;
   }
@@ -294,6 +292,7 @@ export class VaultNode {
   }
 
   private wipeKeys(): void {
+    this.keys.reset();
     this.activation.deactivate();
     this.ceremony.close();
   }

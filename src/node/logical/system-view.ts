@@ -5,7 +5,7 @@
  * between the node's two halves runs one way (core → logical).
  */
 import type { Clock } from '../../clock/index.ts';
-import type { Storage } from '../../crypto/index.ts';
+import type { KeyStatus, Storage } from '../../crypto/index.ts';
 import type { AuditTable } from './audit/audit-table.ts';
 import type { ExpirationManager } from './expiration-manager.ts';
 import type { HaStatusNode } from './ha-members.ts';
@@ -40,6 +40,8 @@ export interface SystemView {
   activations(): number;
   /** `sys/ha-status`: this node and the standbys it has heard from since it became active. */
   haMembers(): HaStatusNode[];
+  /** The barrier's keyring as sys/rotate and sys/key-status reach it: a new term, and the active one's facts (never a key). */
+  readonly keyring: { rotate(): Promise<number>; status(): KeyStatus };
   /** The node's metrics (sys/metrics), which the request path times. */
   readonly telemetry: NodeTelemetry;
 }

@@ -58,6 +58,14 @@ export class TimedBarrier implements Barrier {
   seal(): void {
     this.inner.seal();
   }
+  verifyUnsealKey(unsealKey: Uint8Array): Promise<boolean> {
+    return this.inner.verifyUnsealKey(unsealKey);
+  }
+
+  rekey(newUnsealKey: Uint8Array): Promise<void> {
+    return this.inner.rekey(newUnsealKey);
+  }
+
   rotate(): Promise<number> {
     return this.inner.rotate();
   }

@@ -13,6 +13,7 @@ import { routeRequest, type PathEntry, type PathTable } from '../path-table.ts';
 import { auditPaths } from './audit-handlers.ts';
 import { haStatusPaths } from './ha-status-handler.ts';
 import { hostInfoPaths } from './host-info-handler.ts';
+import { keyPaths } from './key-handlers.ts';
 import { metricsPaths } from './metrics-handlers.ts';
 import { mountPaths } from './mounts-handlers.ts';
 import { policyPaths } from './policy-handlers.ts';
@@ -31,6 +32,7 @@ export class SysEngine implements Engine {
         ...haStatusPaths(sys),
         ...metricsPaths(sys),
         ...hostInfoPaths(),
+        ...keyPaths(sys),
       ],
       unsupported: () => unsupportedOperation(),
       unmatched: () => new UnsupportedPathError(),

@@ -22,6 +22,8 @@ export interface RequestLike {
   /** Path and query as received (`/v1/secret/data/x?version=2`). */
   url: string;
   headers: IncomingHttpHeaders;
+  /** The client's IP address: fastify's req.ip, or the one a standby forwarded the request from. */
+  ip?: string;
 }
 
 /** The request's token: X-Vault-Token wins over `Authorization: Bearer`. */
@@ -86,7 +88,7 @@ export async function toLogicalRequest(req: RequestLike): Promise<LogicalRequest
       throw new UnsupportedOperationError('');
   }
   const logicalPath = operation === 'list' && !path.endsWith('/') ? `${path}/` : path;
-  return { operation, path: logicalPath, data, token: requestToken(req) };
+  return { operation, path: logicalPath, data, token: requestToken(req), remoteAddress: req.ip };
 }
 
 /** 415 for a PATCH without the merge-patch content type. */

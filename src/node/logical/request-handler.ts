@@ -12,6 +12,7 @@ import type { LogicalRequest, Served } from './request.ts';
 import type { TokenEntry } from './token/token-entry.ts';
 import { revokeLastUse } from './token/token-service.ts';
 import type { SystemView } from './system-view.ts';
+import { addressAllowed } from './engines/auth/cidr.ts';
 
 /** Paths served without a token (Vault's unauthenticated logical paths). */
 const UNAUTHENTICATED = [/^sys\/internal\/ui\/mounts(\/.*)?$/, /^sys\/wrapping\/lookup$/];
@@ -23,11 +24,11 @@ export type EngineResolver = (mount: MountEntry) => Engine | undefined;
 export async function handleRequest(sys: SystemView, engines: EngineResolver, req: LogicalRequest): Promise<Served> {
   sys.assertActive();
   checkPath(req);
-  const unauthenticated = UNAUTHENTICATED.some((re) => re.test(req.path));
-  const caller = unauthenticated ? await optionalToken(sys, req.token) : await requireToken(sys, req.token);
   const mount = sys.mounts.match(req.path);
   const engine = mount && engines(mount);
   const rel = mount ? req.path.slice(Math.min(mount.path.length, req.path.length)) : '';
+  const unauthenticated = UNAUTHENTICATED.some((re) => re.test(req.path)) || !!engine?.unauthenticated?.some((re) => re.test(rel));
+  const caller = unauthenticated ? await optionalToken(sys, req.token) : await requireToken(sys, req.token, req.remoteAddress);
   const ereq: EngineRequest | undefined =
     mount && engine ? { ...req, path: rel, mount, storage: sys.view(`logical/${mount.uuid}/`), caller, clock: sys.clock } : undefined;
   const activations = sys.activations();
@@ -69,7 +70,7 @@ function routeMetric(op: string, mountPath: string): string {
  * leaves this node nothing to revoke it with afterwards.
  */
 export async function authorizeRootPath(sys: SystemView, token: string | undefined, path: string): Promise<void> {
-  const caller = await requireToken(sys, token);
+  const caller = await requireToken(sys, token, undefined);
   const acl = await sys.policies.aclFor(caller.policies);
   if (!authorize(acl, 'update', path).allowed) throw new PermissionDeniedError(true);
   const use = await sys.tokens.spendUse(caller);
@@ -94,9 +95,11 @@ function checkPath(req: LogicalRequest): void {
   }
 }
 
-async function requireToken(sys: SystemView, token: string | undefined): Promise<TokenEntry> {
+/** The caller's live token; one bound to CIDRs (token_bound_cidrs of its auth method) only from an address inside them. */
+async function requireToken(sys: SystemView, token: string | undefined, remoteAddress: string | undefined): Promise<TokenEntry> {
   const entry = token ? await sys.tokens.lookup(token) : undefined;
   if (!entry) throw new PermissionDeniedError();
+  if (entry.boundCidrs?.length && !addressAllowed(remoteAddress, entry.boundCidrs)) throw new PermissionDeniedError();
   return entry;
 }
 

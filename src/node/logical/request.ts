@@ -16,6 +16,8 @@ export interface LogicalRequest {
   data: Record<string, unknown>;
   /** X-Vault-Token or the Bearer token; undefined when absent. */
   token?: string;
+  /** The client's IP address (Vault's req.Connection.RemoteAddr): the socket's, or the one a standby forwarded it from. */
+  remoteAddress?: string;
 }
 
 /** The `auth` block Vault returns for token creation, renewal and login. */

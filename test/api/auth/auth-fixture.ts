@@ -8,7 +8,8 @@ export async function decryptedStorage(storage: Storage, prefix = ''): Promise<s
   let out = '';
   for (const k of await storage.list(prefix)) {
     if (k.endsWith('/')) out += await decryptedStorage(storage, prefix + k);
-    else out += `${prefix + k}=${Buffer.from((await storage.get(prefix + k)) ?? []).toString('utf8')}\n`;
+    // The keyring and root key are not barrier entries (they cannot be read through it); everything else is.
+    else if (!(prefix + k).startsWith('core/')) out += `${prefix + k}=${Buffer.from((await storage.get(prefix + k)) ?? []).toString('utf8')}\n`;
   }
   return out;
 }

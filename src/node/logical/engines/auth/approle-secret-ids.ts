@@ -9,7 +9,7 @@ import { BadRequestError, UnsupportedPathError } from '../../../errors.ts';
 import type { LogicalResponse } from '../../request.ts';
 import { getJson } from '../engine.ts';
 import { fieldData } from '../kv/field-data.ts';
-import { parseAddrs, parseCidrBlocks } from './cidr.ts';
+import { cidrsWithin, parseAddrs, parseCidrBlocks } from './cidr.ts';
 import { deleteSecretId, roleKey, saveSecretId, secretKey, type RoleEntry, type SecretIdEntry } from './approle-store.ts';
 
 const SECRET_ID_SCHEMA = {
@@ -41,12 +41,6 @@ function parseMetadata(s: string | undefined): Record<string, string> {
   return Object.fromEntries(Object.entries(parsed as object).map(([k, v]) => [k, String(v)]));
 }
 
-/** Whether every block of `inner` lies in `outer` (verifyCIDRRoleSecretIDSubset), compared as strings of equal or longer prefix. */
-function subset(inner: string[], outer: string[] | null): boolean {
-  if (!outer?.length || !inner.length) return true;
-  return inner.every((c) => outer.includes(c));
-}
-
 /** Creates a secret ID on `role` (generated, or the caller's for custom-secret-id); returns Vault's answer. */
 export async function createSecretId(storage: Storage, role: RoleEntry, data: Record<string, unknown>, now: number, custom: boolean): Promise<LogicalResponse> {
   const f = fieldData(data, SECRET_ID_SCHEMA);
@@ -54,7 +48,7 @@ export async function createSecretId(storage: Storage, role: RoleEntry, data: Re
   if (!secretId) throw new BadRequestError('missing secret_id');
   if (!role.bindSecretId) throw new BadRequestError('bind_secret_id is not set on the role');
   const cidrList = parseCidrBlocks(f.cidr_list ?? []);
-  if (!subset(cidrList, role.secretIdBoundCidrs))
+  if (!cidrsWithin(cidrList, role.secretIdBoundCidrs))
     throw new BadRequestError(`failed to verify the CIDR restrictions set on the secret ID: CIDR restrictions on the secret ID are a superset of that of the role`);
   const tokenBoundCidrs = parseAddrs(f.token_bound_cidrs ?? []);
   let numUses = role.secretIdNumUses;
@@ -90,13 +84,18 @@ export async function createSecretId(storage: Storage, role: RoleEntry, data: Re
 /** Go's zero time.Time, as Vault shows a secret ID that never expires. */
 const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
 
+/** A time as Go's RFC 3339 encoding of time.Time writes it in UTC (trailing zero fractions dropped). */
+function goTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.?0+Z$/, 'Z');
+}
+
 /** secretIDStorageEntry.ToResponseData. */
 export function secretIdView(e: SecretIdEntry): Record<string, unknown> {
   return {
     cidr_list: e.cidrList,
-    creation_time: new Date(e.creationTime).toISOString(),
-    expiration_time: e.expirationTime ? new Date(e.expirationTime).toISOString() : GO_ZERO_TIME,
-    last_updated_time: new Date(e.lastUpdatedTime).toISOString(),
+    creation_time: goTime(e.creationTime),
+    expiration_time: e.expirationTime ? goTime(e.expirationTime) : GO_ZERO_TIME,
+    last_updated_time: goTime(e.lastUpdatedTime),
     metadata: e.metadata,
     secret_id_accessor: e.accessor,
     secret_id_num_uses: e.numUses,

@@ -56,3 +56,21 @@ export function addressAllowed(address: string | undefined, blocks: readonly str
   }
   return list.check(addr, family);
 }
+
+/** Whether every CIDR block of `inner` lies inside some block of `outer` (verifyCIDRRoleSecretIDSubset); an empty side restricts nothing. */
+export function cidrsWithin(inner: readonly string[], outer: readonly string[] | null): boolean {
+  if (!outer?.length || !inner.length) return true;
+  return inner.every((c) => {
+    const i = splitCidr(c);
+    return (
+      !!i &&
+      outer.some((o) => {
+        const b = splitCidr(o);
+        if (!b || b.family !== i.family || b.prefix > i.prefix) return false;
+        const list = new BlockList();
+        list.addSubnet(b.ip, b.prefix, b.family);
+        return list.check(i.ip, i.family);
+      })
+    );
+  });
+}

@@ -18,6 +18,7 @@ const kv = async () => (await import('./kv-commands.ts')).registerKv;
 const lab = async () => (await import('./lab-commands.ts')).registerLab;
 const admin = async () => (await import('./admin-commands.ts')).registerAdmin;
 const tokens = async () => (await import('./token-commands.ts')).registerTokens;
+const auth = async () => (await import('./auth-commands.ts')).registerAuth;
 const paths = async () => (await import('./path-commands.ts')).registerPaths;
 const bench = async () => (await import('./bench-command.ts')).registerBench;
 const drill = async () => (await import('./drill-command.ts')).registerDrill;
@@ -42,6 +43,7 @@ export const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   ui: lab,
   secrets: admin,
   policy: admin,
+  auth,
   token: tokens,
   login: tokens,
   read: paths,

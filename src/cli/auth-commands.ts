@@ -76,7 +76,10 @@ function authDisable(path: string, o: { address?: string }): Promise<number> {
 
 function authList(o: { format?: string; address?: string }): Promise<number> {
   return withClient(o.address, async (c) => {
-    const data = (await c.call('GET', 'sys/auth')).body.data as Record<string, { type: string; accessor: string; description: string; plugin_version?: string }>;
+    const data = (await c.call('GET', 'sys/auth')).body.data as Record<
+      string,
+      { type: string; accessor: string; description: string; plugin_version?: string }
+    >;
     if (parseFormat(o.format) !== 'table') return (outData(data, parseFormat(o.format)), 0);
     const rows = Object.keys(data)
       .sort()
@@ -123,7 +126,9 @@ async function loginRequest(method: string, mount: string, kv: Record<string, st
     case 'approle':
       return [`auth/${mount}/login`, { role_id: kv.role_id ?? '', secret_id: kv.secret_id ?? '' }];
     default:
-      throw new UsageError(`Unknown auth method: ${method}. Use "vault auth list" to see the complete list of auth methods. Additionally, some auth methods are only available via the HTTP API.`);
+      throw new UsageError(
+        `Unknown auth method: ${method}. Use "vault auth list" to see the complete list of auth methods. Additionally, some auth methods are only available via the HTTP API.`,
+      );
   }
 }
 

@@ -12,7 +12,11 @@ let home: string;
 
 /** A request to the dev server as root. */
 async function api(method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${dev.apiAddr}/v1/${path}`, { method, headers: { 'x-vault-token': 'root' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${dev.apiAddr}/v1/${path}`, {
+    method,
+    headers: { 'x-vault-token': 'root' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   return text ? JSON.parse(text) : undefined;
 }
@@ -29,14 +33,23 @@ afterAll(async () => {
 
 describe('auth enable, list, disable', () => {
   it('enables userpass at its own path and approle at -path', async () => {
-    expect(await runCli(['auth', 'enable', 'userpass'], env)).toEqual({ code: 0, stdout: 'Success! Enabled userpass auth method at: userpass/\n', stderr: '' });
-    expect((await runCli(['auth', 'enable', '-path=robots', '-description=machines', 'approle'], env)).stdout).toBe('Success! Enabled approle auth method at: robots/\n');
+    expect(await runCli(['auth', 'enable', 'userpass'], env)).toEqual({
+      code: 0,
+      stdout: 'Success! Enabled userpass auth method at: userpass/\n',
+      stderr: '',
+    });
+    expect((await runCli(['auth', 'enable', '-path=robots', '-description=machines', 'approle'], env)).stdout).toBe(
+      'Success! Enabled approle auth method at: robots/\n',
+    );
   });
 
   it('lists the methods as vault auth list does', async () => {
     const r = await runCli(['auth', 'list'], env);
     expect(r.code).toBe(0);
-    const lines = r.stdout.trimEnd().split('\n').map((l) => l.split(/\s{2,}/));
+    const lines = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.split(/\s{2,}/));
     expect(lines[0]).toEqual(['Path', 'Type', 'Accessor', 'Description', 'Version']);
     expect(lines.slice(2).map((l) => [l[0], l[1], l[3], l[4]])).toEqual([
       ['robots/', 'approle', 'machines', 'n/a'],
@@ -59,8 +72,22 @@ describe('login with a method', () => {
     const r = await runCli(['login', '-method=userpass', 'username=alice', 'password=s3cret'], { ...env, VAULT_TOKEN: '' });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Success! You are now authenticated\. The token information displayed below\n/);
-    const rows = r.stdout.split('\n\n')[1]!.trimEnd().split('\n').slice(2).map((l) => l.split(/\s{2,}/));
-    expect(rows.map((x) => x[0])).toEqual(['token', 'token_accessor', 'token_duration', 'token_renewable', 'token_policies', 'identity_policies', 'policies', 'token_meta_username']);
+    const rows = r.stdout
+      .split('\n\n')[1]!
+      .trimEnd()
+      .split('\n')
+      .slice(2)
+      .map((l) => l.split(/\s{2,}/));
+    expect(rows.map((x) => x[0])).toEqual([
+      'token',
+      'token_accessor',
+      'token_duration',
+      'token_renewable',
+      'token_policies',
+      'identity_policies',
+      'policies',
+      'token_meta_username',
+    ]);
     expect(rows.slice(2).map((x) => x[1])).toEqual(['768h', 'true', '["default"]', '[]', '["default"]', 'alice']);
     expect((await readFile(join(home, 'token'), 'utf8')).trim()).toBe(rows[0]![1]);
   });
@@ -83,7 +110,9 @@ describe('login with a method', () => {
   });
 
   it('disables a method', async () => {
-    expect((await runCli(['auth', 'disable', 'robots'], env)).stdout).toBe('Success! Disabled the auth method (if it existed) at: robots/\n');
+    expect((await runCli(['auth', 'disable', 'robots'], env)).stdout).toBe(
+      'Success! Disabled the auth method (if it existed) at: robots/\n',
+    );
     expect(Object.keys((await api('GET', 'sys/auth')).data)).toEqual(['token/', 'userpass/']);
   });
 });

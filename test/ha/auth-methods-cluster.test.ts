@@ -30,7 +30,11 @@ beforeAll(async () => {
   await fx.http(active, 'POST', '/v1/sys/auth/approle', { type: 'approle' });
   await fx.http(active, 'PUT', '/v1/sys/policy/app', { policy: 'path "secret/data/app/*" { capabilities = ["create", "read"] }' });
   await fx.http(active, 'POST', '/v1/auth/userpass/users/alice', { password: 'pw-alice', token_policies: 'app' });
-  await fx.http(active, 'POST', '/v1/auth/approle/role/local', { role_id: 'local-id', secret_id_bound_cidrs: '127.0.0.2/32', token_policies: 'app' });
+  await fx.http(active, 'POST', '/v1/auth/approle/role/local', {
+    role_id: 'local-id',
+    secret_id_bound_cidrs: '127.0.0.2/32',
+    token_policies: 'app',
+  });
 }, 30_000);
 afterAll(() => fx.cluster.close());
 
@@ -53,7 +57,10 @@ describe('auth methods across the cluster', () => {
     const standby = inState(fx.cluster, 'standby')[0]!;
     const sid = async () => (await fx.http(active, 'POST', '/v1/auth/approle/role/local/secret-id', {})).body.data.secret_id;
     const refused = await loginFrom(standby, { role_id: 'local-id', secret_id: await sid() }, '127.0.0.9');
-    expect(refused).toEqual({ status: 400, body: { errors: ['source address "127.0.0.9" unauthorized by CIDR restrictions on the role: %!w(<nil>)'] } });
+    expect(refused).toEqual({
+      status: 400,
+      body: { errors: ['source address "127.0.0.9" unauthorized by CIDR restrictions on the role: %!w(<nil>)'] },
+    });
     const ok = await loginFrom(standby, { role_id: 'local-id', secret_id: await sid() }, '127.0.0.2');
     expect(ok.status).toBe(200);
     expect(ok.body.auth.metadata).toEqual({ role_name: 'local' });

@@ -52,7 +52,15 @@ afterAll(() => n.close());
 
 describe('roles and role IDs', () => {
   it('creates a role and reads it, with bind_secret_id on by default', async () => {
-    expectNoContent(await n.req('POST', '/v1/auth/approle/role/web', { token_policies: 'app-read', token_ttl: '20m', token_max_ttl: '30m', secret_id_num_uses: 3, secret_id_ttl: '10m' }));
+    expectNoContent(
+      await n.req('POST', '/v1/auth/approle/role/web', {
+        token_policies: 'app-read',
+        token_ttl: '20m',
+        token_max_ttl: '30m',
+        secret_id_num_uses: 3,
+        secret_id_ttl: '10m',
+      }),
+    );
     expectEnvelope(
       await n.req('GET', '/v1/auth/approle/role/web'),
       200,
@@ -69,15 +77,39 @@ describe('roles and role IDs', () => {
   });
 
   const refusals: Array<[string, string, unknown, number, string]> = [
-    ['a malformed secret_id_bound_cidrs', 'role/bad', { secret_id_bound_cidrs: '10.0.0.1' }, 400, 'failed to validate CIDR blocks: invalid CIDR address: 10.0.0.1'],
-    ['a malformed token_bound_cidrs', 'role/bad', { token_bound_cidrs: 'nope' }, 400, 'error parsing address "nope": Unable to convert nope to an IPv4 or IPv6 address, or a UNIX Socket'],
+    [
+      'a malformed secret_id_bound_cidrs',
+      'role/bad',
+      { secret_id_bound_cidrs: '10.0.0.1' },
+      400,
+      'failed to validate CIDR blocks: invalid CIDR address: 10.0.0.1',
+    ],
+    [
+      'a malformed token_bound_cidrs',
+      'role/bad',
+      { token_bound_cidrs: 'nope' },
+      400,
+      'error parsing address "nope": Unable to convert nope to an IPv4 or IPv6 address, or a UNIX Socket',
+    ],
     ['negative secret ID uses', 'role/bad', { secret_id_num_uses: -1 }, 400, 'secret_id_num_uses cannot be negative'],
     ['a role with no constraint', 'role/bad', { bind_secret_id: false }, 500, 'at least one constraint should be enabled on the role'],
     ['a role_id already in use', 'role/other', { role_id: 'web-role-id' }, 500, 'role_id already in use'],
     ['an empty custom role_id', 'role/web/role-id', { role_id: '' }, 400, 'missing role_id'],
     ['a secret ID for no role', 'role/nope/secret-id', {}, 404, '1 error occurred:\n\t* unsupported path\n\n'],
-    ['a secret ID with a malformed cidr_list', 'role/web/secret-id', { cidr_list: 'x/8' }, 400, 'failed to validate CIDR blocks: invalid CIDR address: x/8'],
-    ['more uses than the role allows', 'role/web/secret-id', { num_uses: 5 }, 400, "num_uses cannot be higher than the role's secret_id_num_uses"],
+    [
+      'a secret ID with a malformed cidr_list',
+      'role/web/secret-id',
+      { cidr_list: 'x/8' },
+      400,
+      'failed to validate CIDR blocks: invalid CIDR address: x/8',
+    ],
+    [
+      'more uses than the role allows',
+      'role/web/secret-id',
+      { num_uses: 5 },
+      400,
+      "num_uses cannot be higher than the role's secret_id_num_uses",
+    ],
     ['a longer TTL than the role allows', 'role/web/secret-id', { ttl: '1h' }, 400, "ttl cannot be longer than the role's secret_id_ttl"],
     ['a lookup without a secret ID', 'role/web/secret-id/lookup', {}, 400, 'missing secret_id'],
   ];
@@ -93,9 +125,24 @@ describe('roles and role IDs', () => {
 describe('secret IDs and login', () => {
   it('generates a secret ID, lists its accessor, looks it up', async () => {
     const r = await n.req('POST', '/v1/auth/approle/role/web/secret-id', { metadata: '{"team":"blue"}' });
-    expectEnvelope(r, 200, { secret_id: expect.stringMatching(uuidRe), secret_id_accessor: expect.stringMatching(uuidRe), secret_id_num_uses: 3, secret_id_ttl: 600 }, ar);
+    expectEnvelope(
+      r,
+      200,
+      {
+        secret_id: expect.stringMatching(uuidRe),
+        secret_id_accessor: expect.stringMatching(uuidRe),
+        secret_id_num_uses: 3,
+        secret_id_ttl: 600,
+      },
+      ar,
+    );
     issued.push(r.body.data.secret_id);
-    expectEnvelope(await n.req('GET', '/v1/auth/approle/role/web/secret-id?list=true'), 200, { keys: [r.body.data.secret_id_accessor] }, ar);
+    expectEnvelope(
+      await n.req('GET', '/v1/auth/approle/role/web/secret-id?list=true'),
+      200,
+      { keys: [r.body.data.secret_id_accessor] },
+      ar,
+    );
     expectEnvelope(
       await n.req('POST', '/v1/auth/approle/role/web/secret-id/lookup', { secret_id: r.body.data.secret_id }),
       200,
@@ -118,9 +165,22 @@ describe('secret IDs and login', () => {
   it("logs in without a token and answers with Vault's auth block", async () => {
     const sid = await secretId('web', { metadata: '{"team":"blue"}' });
     const r = await n.req('POST', '/v1/auth/approle/login', { role_id: 'web-role-id', secret_id: sid }, { token: '' });
-    expectLogin(r, { policies: ['app-read', 'default'], token_policies: ['app-read', 'default'], metadata: { role_name: 'web', team: 'blue' }, lease_duration: 1200 }, 'approle');
+    expectLogin(
+      r,
+      {
+        policies: ['app-read', 'default'],
+        token_policies: ['app-read', 'default'],
+        metadata: { role_name: 'web', team: 'blue' },
+        lease_duration: 1200,
+      },
+      'approle',
+    );
     const token = r.body.auth.client_token;
-    expect((await n.req('GET', '/v1/auth/token/lookup-self', undefined, { token })).body.data).toMatchObject({ path: 'auth/approle/login', display_name: 'approle', ttl: 1200 });
+    expect((await n.req('GET', '/v1/auth/token/lookup-self', undefined, { token })).body.data).toMatchObject({
+      path: 'auth/approle/login',
+      display_name: 'approle',
+      ttl: 1200,
+    });
     expect((await n.req('GET', '/v1/secret/data/app/config', undefined, { token })).body.data.data).toEqual({ color: 'blue' });
   });
 
@@ -139,13 +199,17 @@ describe('secret IDs and login', () => {
     await n.clock.advance(299_000);
     expect((await n.req('POST', '/v1/auth/approle/login', { role_id: 'web-role-id', secret_id: sid }, { token: '' })).status).toBe(200);
     await n.clock.advance(1_000);
-    expectErrors(await n.req('POST', '/v1/auth/approle/login', { role_id: 'web-role-id', secret_id: sid }, { token: '' }), 400, ['invalid role or secret ID']);
+    expectErrors(await n.req('POST', '/v1/auth/approle/login', { role_id: 'web-role-id', secret_id: sid }, { token: '' }), 400, [
+      'invalid role or secret ID',
+    ]);
   });
 
   it('destroys a secret ID', async () => {
     const sid = await secretId('web');
     expectNoContent(await n.req('POST', '/v1/auth/approle/role/web/secret-id/destroy', { secret_id: sid }));
-    expectErrors(await n.req('POST', '/v1/auth/approle/login', { role_id: 'web-role-id', secret_id: sid }, { token: '' }), 400, ['invalid role or secret ID']);
+    expectErrors(await n.req('POST', '/v1/auth/approle/login', { role_id: 'web-role-id', secret_id: sid }, { token: '' }), 400, [
+      'invalid role or secret ID',
+    ]);
   });
 
   it('takes a custom secret ID', async () => {
@@ -156,7 +220,9 @@ describe('secret IDs and login', () => {
       ar,
     );
     issued.push('my-own-secret-id-1');
-    expect((await n.req('POST', '/v1/auth/approle/login', { role_id: 'web-role-id', secret_id: 'my-own-secret-id-1' }, { token: '' })).status).toBe(200);
+    expect(
+      (await n.req('POST', '/v1/auth/approle/login', { role_id: 'web-role-id', secret_id: 'my-own-secret-id-1' }, { token: '' })).status,
+    ).toBe(200);
   });
 
   it('refuses bad logins in Vault words, changing nothing', async () => {
@@ -208,6 +274,8 @@ describe('storage', () => {
   it('deletes a role with its secret IDs', async () => {
     expectNoContent(await n.req('DELETE', '/v1/auth/approle/role/edge'));
     expectErrors(await n.req('GET', '/v1/auth/approle/role/edge'), 404, []);
-    expectErrors(await n.req('POST', '/v1/auth/approle/login', { role_id: 'edge-id', secret_id: 'x' }, { token: '' }), 400, ['invalid role or secret ID']);
+    expectErrors(await n.req('POST', '/v1/auth/approle/login', { role_id: 'edge-id', secret_id: 'x' }, { token: '' }), 400, [
+      'invalid role or secret ID',
+    ]);
   });
 });

@@ -9,7 +9,8 @@ export async function decryptedStorage(storage: Storage, prefix = ''): Promise<s
   for (const k of await storage.list(prefix)) {
     if (k.endsWith('/')) out += await decryptedStorage(storage, prefix + k);
     // The keyring and root key are not barrier entries (they cannot be read through it); everything else is.
-    else if (!(prefix + k).startsWith('core/')) out += `${prefix + k}=${Buffer.from((await storage.get(prefix + k)) ?? []).toString('utf8')}\n`;
+    else if (!(prefix + k).startsWith('core/'))
+      out += `${prefix + k}=${Buffer.from((await storage.get(prefix + k)) ?? []).toString('utf8')}\n`;
   }
   return out;
 }
@@ -18,7 +19,13 @@ export async function decryptedStorage(storage: Storage, prefix = ''): Promise<s
 export async function from(n: KvNode, ip: string, method: string, url: string, body?: unknown, token?: string): Promise<Reply> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (token) headers['x-vault-token'] = token;
-  const res = await n.fx.app.inject({ method: method as 'POST', url, headers, payload: body === undefined ? undefined : JSON.stringify(body), remoteAddress: ip });
+  const res = await n.fx.app.inject({
+    method: method as 'POST',
+    url,
+    headers,
+    payload: body === undefined ? undefined : JSON.stringify(body),
+    remoteAddress: ip,
+  });
   let parsed: unknown;
   try {
     parsed = res.body ? JSON.parse(res.body) : undefined;

@@ -37,12 +37,18 @@ afterAll(() => n.close());
 describe('enable, list, read', () => {
   it('enables userpass with a description and lease config, and approle at a custom path', async () => {
     expectNoContent(
-      await n.req('POST', '/v1/sys/auth/userpass', { type: 'userpass', description: 'people', config: { default_lease_ttl: '1h', max_lease_ttl: '2h' } }),
+      await n.req('POST', '/v1/sys/auth/userpass', {
+        type: 'userpass',
+        description: 'people',
+        config: { default_lease_ttl: '1h', max_lease_ttl: '2h' },
+      }),
     );
     expectNoContent(await n.req('POST', '/v1/sys/auth/machines', { type: 'approle' }));
     const r = await n.req('GET', '/v1/sys/auth');
     expect(Object.keys(r.body.data)).toEqual(['machines/', 'token/', 'userpass/']);
-    expect(r.body.data['userpass/']).toEqual(authInfo('userpass', { description: 'people', config: { default_lease_ttl: 3600, max_lease_ttl: 7200 } }));
+    expect(r.body.data['userpass/']).toEqual(
+      authInfo('userpass', { description: 'people', config: { default_lease_ttl: 3600, max_lease_ttl: 7200 } }),
+    );
     expect(r.body.data['machines/']).toEqual(authInfo('approle'));
     expect(r.body['userpass/']).toEqual(r.body.data['userpass/']);
   });
@@ -76,8 +82,20 @@ describe('refusals change nothing', () => {
     ['a taken path', 'userpass', { type: 'approle' }, 409, 'path is already in use at userpass/'],
     ['a path under a taken one', 'userpass/sub', { type: 'approle' }, 409, 'path is already in use at userpass/'],
     ['a path above token/', 'token/x', { type: 'userpass' }, 409, 'path is already in use at token/'],
-    ['a bad TTL', 'x', { type: 'userpass', config: { default_lease_ttl: 'soon' } }, 400, 'unable to parse default TTL of soon: time: invalid duration "soon"'],
-    ['default above max', 'x', { type: 'userpass', config: { default_lease_ttl: '2h', max_lease_ttl: '1h' } }, 400, 'given default lease TTL greater than given max lease TTL'],
+    [
+      'a bad TTL',
+      'x',
+      { type: 'userpass', config: { default_lease_ttl: 'soon' } },
+      400,
+      'unable to parse default TTL of soon: time: invalid duration "soon"',
+    ],
+    [
+      'default above max',
+      'x',
+      { type: 'userpass', config: { default_lease_ttl: '2h', max_lease_ttl: '1h' } },
+      400,
+      'given default lease TTL greater than given max lease TTL',
+    ],
   ];
   for (const [what, path, body, status, message] of cases) {
     it(`refuses ${what}`, async () => {
@@ -97,7 +115,9 @@ describe('refusals change nothing', () => {
   it('needs sudo to enable (sys/auth/* is root-protected)', async () => {
     await n.req('PUT', '/v1/sys/policies/acl/auth-admin', { policy: 'path "sys/auth/*" { capabilities = ["create", "update"] }' });
     const t = (await n.req('POST', '/v1/auth/token/create', { policies: ['auth-admin'] })).body.auth.client_token;
-    expectErrors(await n.req('POST', '/v1/sys/auth/z', { type: 'userpass' }, { token: t }), 403, ['1 error occurred:\n\t* permission denied\n\n']);
+    expectErrors(await n.req('POST', '/v1/sys/auth/z', { type: 'userpass' }, { token: t }), 403, [
+      '1 error occurred:\n\t* permission denied\n\n',
+    ]);
   });
 });
 

@@ -35,13 +35,30 @@ afterAll(() => n.close());
 
 describe('users', () => {
   it('creates a user and reads it back without the password', async () => {
-    expectNoContent(await n.req('POST', '/v1/auth/userpass/users/Alice', { password: 'correct horse', token_policies: 'app-read', token_ttl: '1h', token_max_ttl: '2h' }));
-    expectEnvelope(await n.req('GET', '/v1/auth/userpass/users/alice'), 200, userRead({ token_policies: ['app-read'], token_ttl: 3600, token_max_ttl: 7200 }), up);
+    expectNoContent(
+      await n.req('POST', '/v1/auth/userpass/users/Alice', {
+        password: 'correct horse',
+        token_policies: 'app-read',
+        token_ttl: '1h',
+        token_max_ttl: '2h',
+      }),
+    );
+    expectEnvelope(
+      await n.req('GET', '/v1/auth/userpass/users/alice'),
+      200,
+      userRead({ token_policies: ['app-read'], token_ttl: 3600, token_max_ttl: 7200 }),
+      up,
+    );
   });
 
   it('keeps the deprecated names working and shows them while set', async () => {
     expectNoContent(await n.req('POST', '/v1/auth/userpass/users/old', { password: 'pw', policies: 'A,b', ttl: 60 }));
-    expectEnvelope(await n.req('GET', '/v1/auth/userpass/users/old'), 200, userRead({ token_policies: ['a', 'b'], policies: ['a', 'b'], token_ttl: 60, ttl: 60 }), up);
+    expectEnvelope(
+      await n.req('GET', '/v1/auth/userpass/users/old'),
+      200,
+      userRead({ token_policies: ['a', 'b'], policies: ['a', 'b'], token_ttl: 60, ttl: 60 }),
+      up,
+    );
   });
 
   it('lists, changes the password and the policies, deletes', async () => {
@@ -57,8 +74,20 @@ describe('users', () => {
 
   const refusals: Array<[string, string, unknown, number, string]> = [
     ['a new user without a password', 'users/bob', { token_policies: 'x' }, 400, 'missing password'],
-    ['a malformed bound CIDR', 'users/bob', { password: 'p', token_bound_cidrs: ['10.0.0.0/99'] }, 400, 'error parsing address "10.0.0.0/99": Unable to convert 10.0.0.0/99 to an IPv4 or IPv6 address, or a UNIX Socket'],
-    ['a TTL above the max', 'users/bob', { password: 'p', token_ttl: '2h', token_max_ttl: '1h' }, 400, "'token_ttl' cannot be greater than 'token_max_ttl'"],
+    [
+      'a malformed bound CIDR',
+      'users/bob',
+      { password: 'p', token_bound_cidrs: ['10.0.0.0/99'] },
+      400,
+      'error parsing address "10.0.0.0/99": Unable to convert 10.0.0.0/99 to an IPv4 or IPv6 address, or a UNIX Socket',
+    ],
+    [
+      'a TTL above the max',
+      'users/bob',
+      { password: 'p', token_ttl: '2h', token_max_ttl: '1h' },
+      400,
+      "'token_ttl' cannot be greater than 'token_max_ttl'",
+    ],
     ['negative uses', 'users/bob', { password: 'p', token_num_uses: -1 }, 400, "'token_num_uses' cannot be negative"],
     ['a bad token type', 'users/bob', { password: 'p', token_type: 'odd' }, 400, `invalid 'token_type' value "odd"`],
     ['a password over 72 bytes', 'users/bob', { password: 'x'.repeat(73) }, 500, 'bcrypt: password length exceeds 72 bytes'],
@@ -79,7 +108,11 @@ describe('users', () => {
 describe('login', () => {
   it("answers with Vault's auth block and a token that lookup-self describes", async () => {
     const r = await n.req('POST', '/v1/auth/userpass/login/alice', { password: 'correct horse' }, { token: '' });
-    expectLogin(r, { policies: ['app-read', 'default'], token_policies: ['app-read', 'default'], metadata: { username: 'alice' }, lease_duration: 3600 }, 'userpass');
+    expectLogin(
+      r,
+      { policies: ['app-read', 'default'], token_policies: ['app-read', 'default'], metadata: { username: 'alice' }, lease_duration: 3600 },
+      'userpass',
+    );
     const token = r.body.auth.client_token;
     const self = await n.req('GET', '/v1/auth/token/lookup-self', undefined, { token });
     expect(self.body.data).toMatchObject({
@@ -98,8 +131,14 @@ describe('login', () => {
 
   it('gives one answer for a wrong password, an unknown user and an overlong password', async () => {
     const before = await n.digest();
-    for (const [name, password] of [['alice', 'wrong'], ['nobody', 'whatever'], ['alice', 'x'.repeat(10_000)]]) {
-      expectErrors(await n.req('POST', `/v1/auth/userpass/login/${name}`, { password }, { token: '' }), 400, ['invalid username or password']);
+    for (const [name, password] of [
+      ['alice', 'wrong'],
+      ['nobody', 'whatever'],
+      ['alice', 'x'.repeat(10_000)],
+    ]) {
+      expectErrors(await n.req('POST', `/v1/auth/userpass/login/${name}`, { password }, { token: '' }), 400, [
+        'invalid username or password',
+      ]);
     }
     expectErrors(await n.req('POST', '/v1/auth/userpass/login/alice', {}, { token: '' }), 500, ['missing password']);
     expect(await n.digest()).toBe(before);
@@ -121,11 +160,15 @@ describe('login', () => {
 
   it('binds logins and tokens to token_bound_cidrs', async () => {
     await n.req('POST', '/v1/auth/userpass/users/carol', { password: 'pw-carol', token_bound_cidrs: '10.1.0.0/16' });
-    expectErrors(await from(n, '192.168.0.9', 'POST', '/v1/auth/userpass/login/carol', { password: 'pw-carol' }), 403, ['permission denied']);
+    expectErrors(await from(n, '192.168.0.9', 'POST', '/v1/auth/userpass/login/carol', { password: 'pw-carol' }), 403, [
+      'permission denied',
+    ]);
     const ok = await from(n, '10.1.2.3', 'POST', '/v1/auth/userpass/login/carol', { password: 'pw-carol' });
     expect(ok.status).toBe(200);
     const token = ok.body.auth.client_token;
-    expect((await from(n, '10.1.9.9', 'GET', '/v1/auth/token/lookup-self', undefined, token)).body.data.bound_cidrs).toEqual(['10.1.0.0/16']);
+    expect((await from(n, '10.1.9.9', 'GET', '/v1/auth/token/lookup-self', undefined, token)).body.data.bound_cidrs).toEqual([
+      '10.1.0.0/16',
+    ]);
     expectErrors(await from(n, '10.2.0.1', 'GET', '/v1/auth/token/lookup-self', undefined, token), 403, ['permission denied']);
   });
 

@@ -103,7 +103,8 @@ export class AppRoleEngine implements Engine {
       {
         pattern: role('/secret-id/?'),
         operations: {
-          update: async (req, { name }) => createSecretId(req.storage, await roleForSecretId(req.storage, name), req.data, this.sys.clock.now(), false),
+          update: async (req, { name }) =>
+            createSecretId(req.storage, await roleForSecretId(req.storage, name), req.data, this.sys.clock.now(), false),
           list: async (req, { name }) => {
             const r = await getJson<RoleEntry>(req.storage, roleKey(name));
             return r ? listing(await listAccessors(req.storage, r)) : undefined;
@@ -113,13 +114,17 @@ export class AppRoleEngine implements Engine {
       {
         pattern: role('/custom-secret-id'),
         operations: {
-          update: async (req, { name }) => createSecretId(req.storage, await roleForSecretId(req.storage, name), req.data, this.sys.clock.now(), true),
+          update: async (req, { name }) =>
+            createSecretId(req.storage, await roleForSecretId(req.storage, name), req.data, this.sys.clock.now(), true),
         },
       },
       { pattern: role('/secret-id/lookup'), operations: { update: (req, { name }) => this.lookupSecretId(req, name) } },
       {
         pattern: role('/secret-id/destroy'),
-        operations: { update: noContent((req, p) => this.destroySecretId(req, p.name)), delete: noContent((req, p) => this.destroySecretId(req, p.name)) },
+        operations: {
+          update: noContent((req, p) => this.destroySecretId(req, p.name)),
+          delete: noContent((req, p) => this.destroySecretId(req, p.name)),
+        },
       },
     ];
   }
@@ -148,7 +153,8 @@ export class AppRoleEngine implements Engine {
     };
     const role: RoleEntry = { ...base, ...parseTokenFields(base, data), legacy: { ...base.legacy } };
     const f = fieldData(data, ROLE_SCHEMA);
-    if (f.local_secret_ids !== undefined && !creating) throw new BadRequestError('local_secret_ids can only be modified during role creation');
+    if (f.local_secret_ids !== undefined && !creating)
+      throw new BadRequestError('local_secret_ids can only be modified during role creation');
     if (f.local_secret_ids) throw new BadRequestError('vaultlab: local_secret_ids is not supported (no performance replication)');
     role.roleId = f.role_id ?? (creating ? uuid() : role.roleId);
     if (!role.roleId) throw new BadRequestError('invalid role_id supplied, or failed to generate a role_id');

@@ -37,19 +37,28 @@ function parseMetadata(s: string | undefined): Record<string, string> {
   } catch {
     throw new BadRequestError('failed to parse metadata: invalid input');
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new BadRequestError('failed to parse metadata: invalid input');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new BadRequestError('failed to parse metadata: invalid input');
   return Object.fromEntries(Object.entries(parsed as object).map(([k, v]) => [k, String(v)]));
 }
 
 /** Creates a secret ID on `role` (generated, or the caller's for custom-secret-id); returns Vault's answer. */
-export async function createSecretId(storage: Storage, role: RoleEntry, data: Record<string, unknown>, now: number, custom: boolean): Promise<LogicalResponse> {
+export async function createSecretId(
+  storage: Storage,
+  role: RoleEntry,
+  data: Record<string, unknown>,
+  now: number,
+  custom: boolean,
+): Promise<LogicalResponse> {
   const f = fieldData(data, SECRET_ID_SCHEMA);
   const secretId = custom ? (f.secret_id ?? '') : uuid();
   if (!secretId) throw new BadRequestError('missing secret_id');
   if (!role.bindSecretId) throw new BadRequestError('bind_secret_id is not set on the role');
   const cidrList = parseCidrBlocks(f.cidr_list ?? []);
   if (!cidrsWithin(cidrList, role.secretIdBoundCidrs))
-    throw new BadRequestError(`failed to verify the CIDR restrictions set on the secret ID: CIDR restrictions on the secret ID are a superset of that of the role`);
+    throw new BadRequestError(
+      `failed to verify the CIDR restrictions set on the secret ID: CIDR restrictions on the secret ID are a superset of that of the role`,
+    );
   const tokenBoundCidrs = parseAddrs(f.token_bound_cidrs ?? []);
   let numUses = role.secretIdNumUses;
   if (f.num_uses !== undefined) {

@@ -24,7 +24,9 @@ function splitCidr(s: string): { ip: string; prefix: number; family: 'ipv4' | 'i
 export function parseAddrs(list: string[]): string[] {
   for (const a of list) {
     if (!isIP(a) && !splitCidr(a))
-      throw new BadRequestError(`error parsing address ${JSON.stringify(a)}: Unable to convert ${a} to an IPv4 or IPv6 address, or a UNIX Socket`);
+      throw new BadRequestError(
+        `error parsing address ${JSON.stringify(a)}: Unable to convert ${a} to an IPv4 or IPv6 address, or a UNIX Socket`,
+      );
   }
   return list;
 }

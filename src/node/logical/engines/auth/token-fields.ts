@@ -133,7 +133,8 @@ export function upgradeLegacy(
     if (data[newKey] === undefined) {
       const v = f[old];
       if (v === undefined) continue;
-      const value = old === 'policies' ? (v as string[]).map((p) => p.toLowerCase()) : old === 'bound_cidrs' ? parseAddrs(v as string[]) : v;
+      const value =
+        old === 'policies' ? (v as string[]).map((p) => p.toLowerCase()) : old === 'bound_cidrs' ? parseAddrs(v as string[]) : v;
       legacy[old] = value;
       (t as unknown as Record<string, unknown>)[target] = value;
     } else if (f[old] !== undefined) legacy[old] = t[target];

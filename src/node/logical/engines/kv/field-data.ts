@@ -10,15 +10,7 @@ import { BadRequestError, UnsupportedOperationError } from '../../../errors.ts';
 
 /** The schema types used here (framework.TypeInt, TypeBool, ...). */
 export type FieldType =
-  | 'int'
-  | 'bool'
-  | 'string'
-  | 'map'
-  | 'kvPairs'
-  | 'commaIntSlice'
-  | 'commaStringSlice'
-  | 'durationSecond'
-  | 'signedDurationSecond';
+  'int' | 'bool' | 'string' | 'map' | 'kvPairs' | 'commaIntSlice' | 'commaStringSlice' | 'durationSecond' | 'signedDurationSecond';
 
 type ValueOf<T extends FieldType> = T extends 'int' | 'durationSecond' | 'signedDurationSecond'
   ? number

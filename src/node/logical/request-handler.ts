@@ -69,8 +69,8 @@ function routeMetric(op: string, mountPath: string): string {
  * of a logical update of `path`. A last use is revoked before the action, since sealing
  * leaves this node nothing to revoke it with afterwards.
  */
-export async function authorizeRootPath(sys: SystemView, token: string | undefined, path: string): Promise<void> {
-  const caller = await requireToken(sys, token, undefined);
+export async function authorizeRootPath(sys: SystemView, token: string | undefined, path: string, remoteAddress?: string): Promise<void> {
+  const caller = await requireToken(sys, token, remoteAddress);
   const acl = await sys.policies.aclFor(caller.policies);
   if (!authorize(acl, 'update', path).allowed) throw new PermissionDeniedError(true);
   const use = await sys.tokens.spendUse(caller);

@@ -204,6 +204,21 @@ describe('secret IDs and login', () => {
     ]);
   });
 
+  it("gives tokens the role's token_num_uses and token_period", async () => {
+    await n.req('POST', '/v1/auth/approle/role/limited', {
+      role_id: 'limited-id',
+      token_num_uses: 2,
+      token_period: '15m',
+      token_policies: 'app-read',
+    });
+    const r = await n.req('POST', '/v1/auth/approle/login', { role_id: 'limited-id', secret_id: await secretId('limited') }, { token: '' });
+    expect(r.body.auth).toMatchObject({ num_uses: 2, lease_duration: 900 });
+    const token = r.body.auth.client_token;
+    expect((await n.req('GET', '/v1/secret/data/app/config', undefined, { token })).status).toBe(200);
+    expect((await n.req('GET', '/v1/secret/data/app/config', undefined, { token })).status).toBe(200);
+    expectErrors(await n.req('GET', '/v1/secret/data/app/config', undefined, { token }), 403, ['permission denied']);
+  });
+
   it('destroys a secret ID', async () => {
     const sid = await secretId('web');
     expectNoContent(await n.req('POST', '/v1/auth/approle/role/web/secret-id/destroy', { secret_id: sid }));

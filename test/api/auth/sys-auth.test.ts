@@ -126,6 +126,8 @@ describe('disable and restart', () => {
     expectNoContent(await n.req('POST', '/v1/auth/userpass/users/alice', { password: 'pw-alice', token_policies: 'default' }));
     const login = await n.req('POST', '/v1/auth/userpass/login/alice', { password: 'pw-alice' });
     const token = login.body.auth.client_token;
+    // The mount's default lease (1h) is the token's TTL when the user names none.
+    expect(login.body.auth.lease_duration).toBe(3600);
     expect((await n.req('GET', '/v1/auth/token/lookup-self', undefined, { token })).status).toBe(200);
     expectNoContent(await n.req('DELETE', '/v1/sys/auth/userpass'));
     expect(Object.keys((await n.req('GET', '/v1/sys/auth')).body.data)).toEqual(['machines/', 'token/']);

@@ -129,8 +129,7 @@ export function upgradeLegacy(
   const f: Fields<typeof LEGACY_SCHEMA> = fieldData(data, LEGACY_SCHEMA);
   for (const old of names) {
     const target = LEGACY_TARGET[old];
-    const newKey = `token_${old === 'bound_cidrs' ? 'bound_cidrs' : old}`;
-    if (data[newKey] === undefined) {
+    if (data[`token_${old}`] === undefined) {
       const v = f[old];
       if (v === undefined) continue;
       const value =

@@ -52,6 +52,7 @@ afterAll(() => n.close());
 
 describe('roles and role IDs', () => {
   it('creates a role and reads it, with bind_secret_id on by default', async () => {
+    await n.req('POST', '/v1/auth/approle/role/edge0', { secret_id_bound_cidrs: '10.0.0.0/8' });
     expectNoContent(
       await n.req('POST', '/v1/auth/approle/role/web', {
         token_policies: 'app-read',
@@ -67,7 +68,7 @@ describe('roles and role IDs', () => {
       roleRead({ token_policies: ['app-read'], token_ttl: 1200, token_max_ttl: 1800, secret_id_num_uses: 3, secret_id_ttl: 600 }),
       ar,
     );
-    expectEnvelope(await n.req('GET', '/v1/auth/approle/role?list=true'), 200, { keys: ['web'] }, ar);
+    expectEnvelope(await n.req('GET', '/v1/auth/approle/role?list=true'), 200, { keys: ['edge0', 'web'] }, ar);
   });
 
   it('reads the generated role ID and takes a custom one', async () => {
@@ -109,6 +110,13 @@ describe('roles and role IDs', () => {
       { num_uses: 5 },
       400,
       "num_uses cannot be higher than the role's secret_id_num_uses",
+    ],
+    [
+      'a cidr_list outside the role',
+      'role/edge0/secret-id',
+      { cidr_list: '192.168.0.0/24' },
+      500,
+      'failed to verify subset relationship between CIDR blocks on the role ["10.0.0.0/8"] and CIDR blocks on the secret ID ["192.168.0.0/24"]: %!w(<nil>)',
     ],
     ['a longer TTL than the role allows', 'role/web/secret-id', { ttl: '1h' }, 400, "ttl cannot be longer than the role's secret_id_ttl"],
     ['a lookup without a secret ID', 'role/web/secret-id/lookup', {}, 400, 'missing secret_id'],

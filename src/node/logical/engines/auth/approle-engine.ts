@@ -6,6 +6,7 @@
 import { uuid } from '../../../../crypto/index.ts';
 import { BadRequestError, InternalError, UnsupportedPathError } from '../../../errors.ts';
 import { KeyLocks } from '../../key-locks.ts';
+import { effectiveTtls } from '../../mounts.ts';
 import type { LogicalResponse } from '../../request.ts';
 import type { SystemView } from '../../system-view.ts';
 import { authInfo } from '../../token/token-service.ts';
@@ -104,7 +105,14 @@ export class AppRoleEngine implements Engine {
         pattern: role('/secret-id/?'),
         operations: {
           update: async (req, { name }) =>
-            createSecretId(req.storage, await roleForSecretId(req.storage, name), req.data, this.sys.clock.now(), false),
+            createSecretId(
+              req.storage,
+              await roleForSecretId(req.storage, name),
+              req.data,
+              this.sys.clock.now(),
+              false,
+              effectiveTtls(req.mount).maxTtl,
+            ),
           list: async (req, { name }) => {
             const r = await getJson<RoleEntry>(req.storage, roleKey(name));
             return r ? listing(await listAccessors(req.storage, r)) : undefined;
@@ -115,7 +123,14 @@ export class AppRoleEngine implements Engine {
         pattern: role('/custom-secret-id'),
         operations: {
           update: async (req, { name }) =>
-            createSecretId(req.storage, await roleForSecretId(req.storage, name), req.data, this.sys.clock.now(), true),
+            createSecretId(
+              req.storage,
+              await roleForSecretId(req.storage, name),
+              req.data,
+              this.sys.clock.now(),
+              true,
+              effectiveTtls(req.mount).maxTtl,
+            ),
         },
       },
       { pattern: role('/secret-id/lookup'), operations: { update: (req, { name }) => this.lookupSecretId(req, name) } },

@@ -5,7 +5,7 @@
  */
 import { uuid } from '../../../../crypto/index.ts';
 import type { Storage } from '../../../../crypto/index.ts';
-import { BadRequestError, UnsupportedPathError } from '../../../errors.ts';
+import { BadRequestError, InternalError, UnsupportedPathError } from '../../../errors.ts';
 import type { LogicalResponse } from '../../request.ts';
 import { getJson } from '../engine.ts';
 import { fieldData } from '../kv/field-data.ts';
@@ -42,6 +42,11 @@ function parseMetadata(s: string | undefined): Record<string, string> {
   return Object.fromEntries(Object.entries(parsed as object).map(([k, v]) => [k, String(v)]));
 }
 
+/** A []string as Go's %q prints it: ["a" "b"]. */
+function goQuoted(list: string[]): string {
+  return `[${list.map((s) => JSON.stringify(s)).join(' ')}]`;
+}
+
 /** Creates a secret ID on `role` (generated, or the caller's for custom-secret-id); returns Vault's answer. */
 export async function createSecretId(
   storage: Storage,
@@ -49,15 +54,17 @@ export async function createSecretId(
   data: Record<string, unknown>,
   now: number,
   custom: boolean,
+  mountMaxTtl: number,
 ): Promise<LogicalResponse> {
   const f = fieldData(data, SECRET_ID_SCHEMA);
   const secretId = custom ? (f.secret_id ?? '') : uuid();
   if (!secretId) throw new BadRequestError('missing secret_id');
   if (!role.bindSecretId) throw new BadRequestError('bind_secret_id is not set on the role');
   const cidrList = parseCidrBlocks(f.cidr_list ?? []);
+  // A plain error in Vault (a 500), wrapping a nil error.
   if (!cidrsWithin(cidrList, role.secretIdBoundCidrs))
-    throw new BadRequestError(
-      `failed to verify the CIDR restrictions set on the secret ID: CIDR restrictions on the secret ID are a superset of that of the role`,
+    throw new InternalError(
+      `failed to verify subset relationship between CIDR blocks on the role ${goQuoted(role.secretIdBoundCidrs ?? [])} and CIDR blocks on the secret ID ${goQuoted(cidrList)}: %!w(<nil>)`,
     );
   const tokenBoundCidrs = parseAddrs(f.token_bound_cidrs ?? []);
   let numUses = role.secretIdNumUses;
@@ -73,6 +80,8 @@ export async function createSecretId(
     if ((ttl === 0 && role.secretIdTtl > 0) || (role.secretIdTtl > 0 && ttl > role.secretIdTtl))
       throw new BadRequestError("ttl cannot be longer than the role's secret_id_ttl");
   }
+  // deriveSecretIDTTL: never past the mount's max lease TTL.
+  if (ttl > mountMaxTtl) ttl = mountMaxTtl;
   const metadata = parseMetadata(f.metadata);
   if (custom && (await getJson(storage, secretKey(role, secretId)))) throw new BadRequestError('SecretID is already registered');
   const entry: SecretIdEntry = {

@@ -22,6 +22,8 @@ export interface PlainRequest {
   url: string;
   headers: IncomingHttpHeaders;
   body?: Buffer;
+  /** The client's address as the standby saw it. */
+  ip?: string;
 }
 
 /** The active's answer, to be copied back to the client verbatim. */

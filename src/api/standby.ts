@@ -55,7 +55,7 @@ export function createStandbyHandler(node: VaultNode, forwarder: Forwarder, requ
       let leader = await knownLeader(node);
       // Vault's words and code on the forwarding path when no active is known.
       if (!leader) return sendErrors(reply, 500, [NO_ACTIVE_TO_FORWARD_TO]);
-      const fwd = { method: req.method, url: req.url, headers: req.headers, body: rawBody(req) };
+      const fwd = { method: req.method, url: req.url, headers: req.headers, body: rawBody(req), ip: req.ip };
       requests?.markForwarded(req);
       for (let attempt = 0; attempt < 2; attempt++) {
         try {

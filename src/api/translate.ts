@@ -22,7 +22,7 @@ export interface RequestLike {
   /** Path and query as received (`/v1/secret/data/x?version=2`). */
   url: string;
   headers: IncomingHttpHeaders;
-  /** The client's address (fastify's `ip`); a request forwarded by a standby has none here. */
+  /** The client's IP address: fastify's req.ip, or the one a standby forwarded the request from. */
   ip?: string;
 }
 

@@ -19,6 +19,7 @@ const lab = async () => (await import('./lab-commands.ts')).registerLab;
 const admin = async () => (await import('./admin-commands.ts')).registerAdmin;
 const audit = async () => (await import('./audit-commands.ts')).registerAudit;
 const tokens = async () => (await import('./token-commands.ts')).registerTokens;
+const auth = async () => (await import('./auth-commands.ts')).registerAuth;
 const paths = async () => (await import('./path-commands.ts')).registerPaths;
 const bench = async () => (await import('./bench-command.ts')).registerBench;
 const drill = async () => (await import('./drill-command.ts')).registerDrill;
@@ -45,6 +46,7 @@ export const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   secrets: admin,
   policy: admin,
   audit,
+  auth,
   token: tokens,
   login: tokens,
   read: paths,

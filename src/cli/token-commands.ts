@@ -6,8 +6,9 @@ import type { Command } from 'commander';
 import { withClient } from './client.ts';
 import { kvTable } from './columnize.ts';
 import { ADDRESS_HELP, FORMAT_HELP } from './help-texts.ts';
-import { out, parseFormat, type Run } from './output.ts';
+import { out, parseFormat, type Run, UsageError } from './output.ts';
 import { authRows, outSecret, parseSecret } from './secret-output.ts';
+import { methodLogin } from './auth-commands.ts';
 import { storeToken } from './token-file.ts';
 
 function collect(v: string, prev: string[] = []): string[] {
@@ -97,10 +98,12 @@ export function registerTokens(program: Command, run: Run): void {
     .action((t: string | undefined, o: RevokeOpts) => run(() => tokenRevoke(t, o)));
   program
     .command('login')
-    .argument('<token>', 'the token to use from now on')
+    .argument('[args...]', 'the token (-method=token), or the K=V credentials of the method')
+    .option('--method <m>', 'token (default), userpass or approle')
+    .option('--path <p>', 'where the method is enabled (default: its name)')
     .option('--address <addr>', ADDRESS_HELP)
-    .description("authenticate with a token (kept in vaultlab's own token file)")
-    .action((t: string, o: { address?: string }) => run(() => login(t, o)));
+    .description("authenticate with a token or an auth method (the token is kept in vaultlab's own token file)")
+    .action((args: string[], o: LoginOpts) => run(() => loginCommand(args, o)));
 }
 
 /** `token create`: plain, orphan, or from a role. */
@@ -160,6 +163,22 @@ function tokenRevoke(t: string | undefined, o: RevokeOpts): Promise<number> {
     out('Success! Revoked token (if it existed)');
     return 0;
   });
+}
+
+/** The flags of `login`. */
+interface LoginOpts {
+  method?: string;
+  path?: string;
+  address?: string;
+}
+
+/** `login TOKEN`, or `login -method=M K=V...` (no token is sent with a method's login). */
+async function loginCommand(args: string[], o: LoginOpts): Promise<number> {
+  const method = o.method ?? 'token';
+  if (method !== 'token') return withClient(o.address, (c) => methodLogin(c, method, o.path, args), '');
+  const t = args[0]?.startsWith('token=') ? args[0].slice('token='.length) : args[0];
+  if (!t) throw new UsageError('Not enough arguments (expected 1, got 0)');
+  return login(t, o);
 }
 
 /** `login`: checks the token, then keeps it in vaultlab's own token file (mode 0600). */

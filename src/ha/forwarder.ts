@@ -15,6 +15,8 @@ export interface ForwardRequest {
   url: string;
   headers: Record<string, string | string[] | undefined>;
   body?: Buffer;
+  /** The client's IP address as the standby saw it: the active binds logins to the client, not to the standby. */
+  ip?: string;
 }
 
 /** The active's answer, to be copied back verbatim: a whole body, or one still arriving. */

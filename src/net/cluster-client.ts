@@ -77,7 +77,7 @@ class Connection {
   request(req: ForwardRequest): Promise<ForwardResponse> {
     const stream = this.nextStream;
     this.nextStream = this.nextStream >= 0xffffffff ? 1 : this.nextStream + 1;
-    const head: RequestHead = { m: req.method, u: req.url, h: endToEndHeaders(req.headers) };
+    const head: RequestHead = { m: req.method, u: req.url, h: endToEndHeaders(req.headers), a: req.ip };
     return new Promise<ForwardResponse>((resolve, reject) => {
       this.pending.set(stream, { resolve, reject });
       this.watch.start();

@@ -21,6 +21,8 @@ export interface RequestHead {
   m: string;
   u: string;
   h: Record<string, string | string[]>;
+  /** The client's address as the standby saw it (auth methods bind logins and tokens to it). */
+  a?: string;
 }
 
 /** The head of a response on the wire; `n` is the body's full length. */
@@ -204,7 +206,7 @@ export class ClusterListener {
       const res =
         req.size > service.maxRequestSize
           ? tooLargeResponse()
-          : await service.handle({ method: req.head.m, url: req.head.u, headers: req.head.h, body: bodyOf(req.parts) });
+          : await service.handle({ method: req.head.m, url: req.head.u, headers: req.head.h, body: bodyOf(req.parts), ip: req.head.a });
       frames = messageFrames(stream, FrameKind.ResponseHead, { s: res.status, h: res.headers, n: res.body.length }, res.body);
     } catch (err) {
       frames = [encodeFrame(stream, FrameKind.Error, END, Buffer.from(err instanceof Error ? err.message : String(err)))];

@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'NO_ROUTE'
   | 'UNSUPPORTED_PATH'
   | 'UNSUPPORTED_OPERATION'
+  | 'CONFLICT'
   | 'SEALED'
   | 'STANDBY'
   | 'INTERNAL';
@@ -75,6 +76,13 @@ export class UnsupportedPathError extends VaultError {
 export class UnsupportedOperationError extends VaultError {
   constructor(message = 'unsupported operation') {
     super('UNSUPPORTED_OPERATION', message);
+  }
+}
+
+/** 409: the path is taken (Vault's CodedError(409) when an auth method is enabled where one already is). */
+export class ConflictError extends VaultError {
+  constructor(message: string) {
+    super('CONFLICT', message);
   }
 }
 

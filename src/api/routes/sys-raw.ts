@@ -104,7 +104,7 @@ async function unseal(node: VaultNode, req: FastifyRequest, reply: FastifyReply)
 /** seal and step-down need root or sudo (Vault's RootPrivsRequired), and spend a use like any request. */
 async function requireRoot(node: VaultNode, req: FastifyRequest): Promise<void> {
   if (node.state !== 'active') return; // the node's own call reports sealed / standby
-  await node.authorizeRootPath(requestToken(req), req.url.slice('/v1/'.length).split('?')[0]);
+  await node.authorizeRootPath(requestToken(req), req.url.slice('/v1/'.length).split('?')[0], req.ip);
 }
 
 const HEALTH_CODES = {

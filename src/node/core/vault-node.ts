@@ -122,8 +122,8 @@ export class VaultNode {
   }
 
   /** The check of the raw sudo endpoints (sys/seal, sys/step-down): token, ACL and use rules of an update of `path`. */
-  authorizeRootPath(token: string | undefined, path: string): Promise<void> {
-    return authorizeRootPath(this.system, token, path);
+  authorizeRootPath(token: string | undefined, path: string, remoteAddress?: string): Promise<void> {
+    return authorizeRootPath(this.system, token, path, remoteAddress);
   }
 
   /** The node's lifecycle state, read from the machine's snapshot. */

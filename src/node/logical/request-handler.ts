@@ -15,6 +15,7 @@ import type { TokenEntry } from './token/token-entry.ts';
 import { revokeLastUse } from './token/token-service.ts';
 import type { UseOutcome } from './token/token-store.ts';
 import type { SystemView } from './system-view.ts';
+import { addressAllowed } from './engines/auth/cidr.ts';
 
 /** Paths served without a token (Vault's unauthenticated logical paths). */
 const UNAUTHENTICATED = [/^sys\/internal\/ui\/mounts(\/.*)?$/, /^sys\/wrapping\/lookup$/];
@@ -75,12 +76,13 @@ class AuditFailure extends InternalError {
 /** The token, the route, the existence check, the ACL and the token's use, in Vault's order. */
 async function authorizeRequest(sys: SystemView, engines: EngineResolver, p: Passage): Promise<void> {
   const req = p.request;
-  const unauthenticated = UNAUTHENTICATED.some((re) => re.test(req.path));
-  p.caller = unauthenticated ? await optionalToken(sys, req.token) : await requireToken(sys, req.token);
   const mount = sys.mounts.match(req.path);
   const engine = mount && engines(mount);
   p.mount = mount;
   const rel = mount ? req.path.slice(Math.min(mount.path.length, req.path.length)) : '';
+  // An engine names its own unauthenticated paths (an auth method's login, Vault's PathsSpecial).
+  const unauthenticated = UNAUTHENTICATED.some((re) => re.test(req.path)) || !!engine?.unauthenticated?.some((re) => re.test(rel));
+  p.caller = unauthenticated ? await optionalToken(sys, req.token) : await requireToken(sys, req.token, req.remoteAddress);
   p.ereq =
     mount && engine
       ? { ...req, path: rel, mount, storage: sys.view(`logical/${mount.uuid}/`), caller: p.caller, clock: sys.clock }
@@ -136,8 +138,8 @@ function routeMetric(op: string, mountPath: string): string {
  * of a logical update of `path`. A last use is revoked before the action, since sealing
  * leaves this node nothing to revoke it with afterwards.
  */
-export async function authorizeRootPath(sys: SystemView, token: string | undefined, path: string): Promise<void> {
-  const caller = await requireToken(sys, token);
+export async function authorizeRootPath(sys: SystemView, token: string | undefined, path: string, remoteAddress?: string): Promise<void> {
+  const caller = await requireToken(sys, token, remoteAddress);
   const acl = await sys.policies.aclFor(caller.policies);
   if (!authorize(acl, 'update', path).allowed) throw new PermissionDeniedError(true);
   const use = await sys.tokens.spendUse(caller);
@@ -162,9 +164,11 @@ function checkPath(req: LogicalRequest): void {
   }
 }
 
-async function requireToken(sys: SystemView, token: string | undefined): Promise<TokenEntry> {
+async function requireToken(sys: SystemView, token: string | undefined, remoteAddress: string | undefined): Promise<TokenEntry> {
   const entry = token ? await sys.tokens.lookup(token) : undefined;
   if (!entry) throw new PermissionDeniedError();
+  // A token bound to CIDRs (token_bound_cidrs) works only from inside them.
+  if (entry.boundCidrs?.length && !addressAllowed(remoteAddress, entry.boundCidrs)) throw new PermissionDeniedError();
   return entry;
 }
 

@@ -16,7 +16,7 @@ export interface LogicalRequest {
   data: Record<string, unknown>;
   /** X-Vault-Token or the Bearer token; undefined when absent. */
   token?: string;
-  /** The client's address, for audit entries; undefined when the transport has none. */
+  /** The client's IP address (Vault's req.Connection.RemoteAddr): the socket's, or the one a standby forwarded it from. */
   remoteAddress?: string;
 }
 

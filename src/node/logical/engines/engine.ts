@@ -42,6 +42,8 @@ export interface ExistenceResult {
 export interface Engine {
   /** Serves one request; undefined means "no content" (204) or, for read/list, not found (404). */
   handle(req: EngineRequest): Promise<LogicalResponse | undefined>;
+  /** Paths relative to the mount served without a token (PathsSpecial.Unauthenticated: an auth method's login). */
+  readonly unauthenticated?: readonly RegExp[];
   /** Vault's existence check for POST/PUT: true → update, false → create (matters for ACL); undefined = this path has none (update). */
   exists?(req: EngineRequest): Promise<boolean | undefined>;
 }

@@ -3,6 +3,8 @@ import type { MountEntry } from '../mounts.ts';
 import type { EngineResolver } from '../request-handler.ts';
 import type { SystemView } from '../system-view.ts';
 import type { Engine } from './engine.ts';
+import { AppRoleEngine } from './auth/approle-engine.ts';
+import { UserpassEngine } from './auth/userpass-engine.ts';
 import { CubbyholeEngine } from './kv/cubbyhole-engine.ts';
 import { KvV1Engine } from './kv/kv-v1-engine.ts';
 import { KvV2Engine } from './kv/kv-v2-engine.ts';
@@ -18,6 +20,8 @@ export function createEngineResolver(sys: SystemView): EngineResolver {
   const system = new SysEngine(sys);
   const token = new TokenEngine(sys);
   const transit = new TransitEngine();
+  const userpass = new UserpassEngine(sys);
+  const approle = new AppRoleEngine(sys);
   return (mount: MountEntry): Engine | undefined => {
     switch (mount.type) {
       case 'kv':
@@ -30,6 +34,10 @@ export function createEngineResolver(sys: SystemView): EngineResolver {
         return token;
       case 'transit':
         return transit;
+      case 'userpass':
+        return userpass;
+      case 'approle':
+        return approle;
       default:
         return undefined;
     }

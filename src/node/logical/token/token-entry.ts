@@ -29,6 +29,10 @@ export interface TokenEntry {
   renewable: boolean;
   type: 'service' | 'batch';
   role: string;
+  /** A login token's max TTL in seconds from creation (the method's or the mount's); renewals stop there. */
+  maxTtl?: number;
+  /** token_bound_cidrs of the method that issued it: the token works only from these addresses. */
+  boundCidrs?: string[];
 }
 
 /** The `data` of a token lookup, in Vault's field names. */
@@ -55,6 +59,7 @@ export function lookupView(entry: TokenEntry, now: number, opts: { hideId?: bool
   };
   if (entry.period) view.period = entry.period;
   if (entry.role) view.role = entry.role;
+  if (entry.boundCidrs?.length) view.bound_cidrs = entry.boundCidrs;
   if (entry.lastRenewalTime) {
     view.last_renewal_time = Math.floor(entry.lastRenewalTime / 1000);
     view.last_renewal = new Date(entry.lastRenewalTime).toISOString();

@@ -218,6 +218,8 @@ export async function renewToken(sys: SystemView, entry: TokenEntry, increment: 
   const now = sys.clock.now();
   let ttl = entry.period || durationSeconds(increment, 'increment') || entry.creationTtl || SYSTEM_MAX_TTL;
   if (entry.explicitMaxTtl) ttl = Math.min(ttl, Math.max(0, Math.floor((entry.creationTime + entry.explicitMaxTtl * 1000 - now) / 1000)));
+  // A login token stops at its method's max TTL, as the expiration manager caps a renewed login lease.
+  if (entry.maxTtl) ttl = Math.min(ttl, Math.max(0, Math.floor((entry.creationTime + entry.maxTtl * 1000 - now) / 1000)));
   ttl = Math.min(ttl, Math.max(0, Math.floor((entry.creationTime + SYSTEM_MAX_TTL * 1000 - now) / 1000)) || ttl);
   const renewed: TokenEntry = { ...entry, expireTime: now + ttl * 1000, lastRenewalTime: now };
   await sys.tokens.save(renewed);

@@ -9,7 +9,8 @@
 import { BadRequestError, UnsupportedOperationError } from '../../../errors.ts';
 
 /** The schema types used here (framework.TypeInt, TypeBool, ...). */
-export type FieldType = 'int' | 'bool' | 'string' | 'map' | 'kvPairs' | 'commaIntSlice' | 'durationSecond' | 'signedDurationSecond';
+export type FieldType =
+  'int' | 'bool' | 'string' | 'map' | 'kvPairs' | 'commaIntSlice' | 'commaStringSlice' | 'durationSecond' | 'signedDurationSecond';
 
 type ValueOf<T extends FieldType> = T extends 'int' | 'durationSecond' | 'signedDurationSecond'
   ? number
@@ -21,7 +22,9 @@ type ValueOf<T extends FieldType> = T extends 'int' | 'durationSecond' | 'signed
         ? Record<string, unknown>
         : T extends 'kvPairs'
           ? Record<string, string>
-          : number[];
+          : T extends 'commaStringSlice'
+            ? string[]
+            : number[];
 
 /** The fields present in a request, decoded (absent ones are undefined, as GetOk's false). */
 export type Fields<S extends Record<string, FieldType>> = { [K in keyof S]?: ValueOf<S[K]> };
@@ -172,6 +175,13 @@ function decodeCommaIntSlice(v: unknown): number[] {
   return collect(items, (x, i) => decodeInt(x, `[${i}]`));
 }
 
+/** TypeCommaStringSlice: a list, or a comma-separated string; elements trimmed (strutil.TrimStrings). */
+function decodeCommaStringSlice(v: unknown): string[] {
+  if (v === null || v === undefined || v === '') return [];
+  const items = Array.isArray(v) ? v : typeof v === 'string' ? v.split(',') : [v];
+  return collect(items, (x, i) => decodeString(x, `[${i}]`).trim());
+}
+
 /** Decodes every element; element errors come back together, as mapstructure's Error does. */
 function collect<T>(items: unknown[], decode: (x: unknown, i: number) => T): T[] {
   const errors: string[] = [];
@@ -241,6 +251,7 @@ const DECODERS: Record<FieldType, (v: unknown) => unknown> = {
   map: (v) => decodeMap(v),
   kvPairs: decodeKvPairs,
   commaIntSlice: decodeCommaIntSlice,
+  commaStringSlice: decodeCommaStringSlice,
   durationSecond: (v) => decodeDuration(v, false),
   signedDurationSecond: (v) => decodeDuration(v, true),
 };

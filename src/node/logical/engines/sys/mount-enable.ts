@@ -43,7 +43,7 @@ export function sanitizePath(p: string): string {
 }
 
 /** The strict (non-weak) mapstructure decode of `config` into APIMountConfig. */
-function checkConfigTypes(cfg: Record<string, unknown>): void {
+export function checkConfigTypes(cfg: Record<string, unknown>): void {
   const ok =
     CONFIG_STRINGS.every((k) => cfg[k] === undefined || typeof cfg[k] === 'string' || typeof cfg[k] === 'number') &&
     CONFIG_LISTS.every(
@@ -57,7 +57,7 @@ function checkConfigTypes(cfg: Record<string, unknown>): void {
 }
 
 /** A TTL of the mount config: "" and "system" mean the system default (0). */
-function configTtl(v: unknown, which: 'default' | 'max'): number {
+export function configTtl(v: unknown, which: 'default' | 'max'): number {
   const s = v === undefined ? '' : String(v);
   if (s === '' || s === 'system') return 0;
   try {

@@ -16,11 +16,11 @@ export function mountInfo(m: MountEntry): Record<string, unknown> {
   if (m.config.listingVisibility) config.listing_visibility = m.config.listingVisibility;
   config.max_lease_ttl = m.config.maxLeaseTtl;
   if (m.type === 'system') config.passthrough_request_headers = ['Accept'];
-  if (m.type === 'token') config.token_type = 'default-service';
+  if (m.table === 'auth') config.token_type = 'default-service';
   const builtin = m.type === 'kv' ? 'v0.20.0+builtin' : `v${VAULT_VERSION}+builtin.vault`;
   const info: Record<string, unknown> = { accessor: m.accessor, config };
   // Plugin-backed builtins report a deprecation status; core mounts (sys, cubbyhole, identity) do not.
-  if (m.type === 'kv' || m.type === 'token') info.deprecation_status = 'supported';
+  if (m.type === 'kv' || m.table === 'auth') info.deprecation_status = 'supported';
   return {
     ...info,
     description: m.description,

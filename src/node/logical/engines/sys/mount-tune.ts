@@ -89,7 +89,9 @@ async function tuneWrite(sys: SystemView, req: EngineRequest, path: string): Pro
   }
   if (f.token_type !== undefined) {
     if (m.table !== 'auth') throw new BadRequestError("'token_type' can only be modified on auth mounts");
-    throw new BadRequestError("'token_type' cannot be set for 'token' or 'ns_token' auth mounts");
+    if (m.type === 'token') throw new BadRequestError("'token_type' cannot be set for 'token' or 'ns_token' auth mounts");
+    // Login tokens are service tokens here (token-fields.ts refuses batch), so the mount's token type stays default-service.
+    throw new BadRequestError("vaultlab: an auth method's 'token_type' cannot be tuned");
   }
   const { options, upgrade } = tunedOptions(m, f.options ?? {});
   m.config.defaultLeaseTtl = defaultLeaseTtl;
@@ -108,18 +110,19 @@ async function tuneWrite(sys: SystemView, req: EngineRequest, path: string): Pro
   };
 }
 
-/** mounts/<path>/tune: read the tune view, or tune. */
-export function tunePath(sys: SystemView): PathEntry {
+/** mounts/<path>/tune or auth/<path>/tune (the latter names the method without its 'auth/'): read the tune view, or tune. */
+export function tunePath(sys: SystemView, table: 'mounts' | 'auth'): PathEntry {
+  const full = (p: string) => (table === 'auth' ? `auth/${sanitizePath(p)}` : sanitizePath(p));
   return {
-    pattern: /^mounts\/(?<path>.+)\/tune$/,
+    pattern: table === 'auth' ? /^auth\/(?<path>.+)\/tune$/ : /^mounts\/(?<path>.+)\/tune$/,
     operations: {
       read: async (_req, params) => {
-        const path = sanitizePath(params.path);
+        const path = full(params.path);
         const m = sys.mounts.match(path);
         if (!m) throw new BadRequestError(`cannot fetch sysview for path ${JSON.stringify(path)}`);
         return { data: tuneView(m) };
       },
-      update: (req, { path }) => tuneWrite(sys, req, sanitizePath(path)),
+      update: (req, { path }) => tuneWrite(sys, req, full(path)),
     },
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The mount table over the API: sys/mounts (list, enable, disable, read one, tune),
- * sys/auth (read-only: auth/token/ is the only auth method), and the
+ * sys/auth (auth-handlers.ts), and the
  * sys/internal/ui/mounts preflight, as path-table entries; the checks live in
  * mount-enable.ts and mount-tune.ts.
  */
@@ -11,11 +11,12 @@ import { deleteTree } from '../engine.ts';
 import type { PathEntry, PathOperations } from '../path-table.ts';
 import { buildMount, PROTECTED_MOUNTS, sanitizePath } from './mount-enable.ts';
 import { mountInfo, mountKey } from './mount-info.ts';
+import { authPaths } from './auth-handlers.ts';
 import { tunePath } from './mount-tune.ts';
 import { uiMountPaths } from './ui-mounts-handlers.ts';
 
-/** GET sys/mounts or sys/auth: the table's mounts keyed by path (injector route). */
-function listTable(sys: SystemView, table: 'secret' | 'auth'): LogicalResponse {
+/** GET sys/mounts: the table's mounts keyed by path (injector route). */
+function listTable(sys: SystemView, table: 'secret'): LogicalResponse {
   const data: Record<string, unknown> = {};
   for (const m of sys.mounts.all()) if (m.table === table) data[mountKey(m)] = mountInfo(m);
   return { data, injectTopLevel: true };
@@ -52,8 +53,9 @@ function mountOne(sys: SystemView): PathOperations {
 export function mountPaths(sys: SystemView): PathEntry[] {
   return [
     { pattern: /^mounts\/?$/, operations: { read: async () => listTable(sys, 'secret') } },
-    { pattern: /^auth\/?$/, operations: { read: async () => listTable(sys, 'auth') } },
-    tunePath(sys),
+    tunePath(sys, 'mounts'),
+    tunePath(sys, 'auth'),
+    ...authPaths(sys),
     { pattern: /^mounts\/(?<path>.*)$/s, operations: mountOne(sys) },
     ...uiMountPaths(sys),
   ];

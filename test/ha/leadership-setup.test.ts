@@ -34,6 +34,7 @@ describe('leadership setup that fails', () => {
       },
       tokens: { load: async () => undefined, expiries: async () => [], unload: () => undefined },
       policies: { clear: () => undefined },
+      audit: { load: async () => undefined, unload: () => undefined },
       expiration: { start: () => undefined, stop: () => undefined },
       clock,
       readCache: true,

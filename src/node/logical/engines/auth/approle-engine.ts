@@ -12,7 +12,7 @@ import type { SystemView } from '../../system-view.ts';
 import { authInfo } from '../../token/token-service.ts';
 import { getJson, type Engine, type EngineRequest } from '../engine.ts';
 import { fieldData, unsupportedOperation } from '../kv/field-data.ts';
-import { checkExistence, listing, noContent, routeRequest, type PathEntry, type PathTable } from '../path-table.ts';
+import { checkExistence, listing, noContent, routeRequest, type PathEntry, type PathHandler, type PathTable } from '../path-table.ts';
 import { approleLogin } from './approle-login.ts';
 import { createSecretId, liveSecretId, roleForSecretId, secretIdView } from './approle-secret-ids.ts';
 import { deleteRole, deleteSecretId, listAccessors, roleIdTaken, roleKey, saveRole, type RoleEntry } from './approle-store.ts';
@@ -70,6 +70,19 @@ export class AppRoleEngine implements Engine {
     return routeRequest(this.table, req);
   }
 
+  /** Makes a secret ID for the named role: a random one, or the one the body gives (custom-secret-id). */
+  private newSecretId(custom: boolean): PathHandler {
+    return async (req, { name }) =>
+      createSecretId(
+        req.storage,
+        await roleForSecretId(req.storage, name),
+        req.data,
+        this.sys.clock.now(),
+        custom,
+        effectiveTtls(req.mount).maxTtl,
+      );
+  }
+
   private paths(): PathEntry[] {
     const role = (suffix: string) => new RegExp(`^role/${NAME}${suffix}$`);
     return [
@@ -104,15 +117,7 @@ export class AppRoleEngine implements Engine {
       {
         pattern: role('/secret-id/?'),
         operations: {
-          update: async (req, { name }) =>
-            createSecretId(
-              req.storage,
-              await roleForSecretId(req.storage, name),
-              req.data,
-              this.sys.clock.now(),
-              false,
-              effectiveTtls(req.mount).maxTtl,
-            ),
+          update: this.newSecretId(false),
           list: async (req, { name }) => {
             const r = await getJson<RoleEntry>(req.storage, roleKey(name));
             return r ? listing(await listAccessors(req.storage, r)) : undefined;
@@ -122,15 +127,7 @@ export class AppRoleEngine implements Engine {
       {
         pattern: role('/custom-secret-id'),
         operations: {
-          update: async (req, { name }) =>
-            createSecretId(
-              req.storage,
-              await roleForSecretId(req.storage, name),
-              req.data,
-              this.sys.clock.now(),
-              true,
-              effectiveTtls(req.mount).maxTtl,
-            ),
+          update: this.newSecretId(true),
         },
       },
       { pattern: role('/secret-id/lookup'), operations: { update: (req, { name }) => this.lookupSecretId(req, name) } },

@@ -6,14 +6,14 @@
  * Every check runs before the table changes, so a refused enable leaves storage untouched.
  */
 import { BadRequestError, ConflictError } from '../../../errors.ts';
-import { newMount, SYSTEM_LEASE_TTL, type MountEntry } from '../../mounts.ts';
+import { newMount, type MountEntry } from '../../mounts.ts';
 import type { LogicalResponse } from '../../request.ts';
 import type { SystemView } from '../../system-view.ts';
 import { revokeByPathPrefix } from '../../token/login-token.ts';
 import { deleteTree } from '../engine.ts';
 import { fieldData } from '../kv/field-data.ts';
 import type { PathEntry } from '../path-table.ts';
-import { checkConfigTypes, configTtl, sanitizePath } from './mount-enable.ts';
+import { leaseTtls, sanitizePath } from './mount-enable.ts';
 import { mountInfo, mountKey } from './mount-info.ts';
 
 /** The credential plugins the lab builds (the rest of Vault's catalog is not). */
@@ -40,13 +40,7 @@ function listAuth(sys: SystemView): LogicalResponse {
 export function buildAuthMount(path: string, data: Record<string, unknown>, table: MountEntry[]): MountEntry {
   const f = fieldData(data, SCHEMA);
   const cfg = f.config ?? {};
-  checkConfigTypes(cfg);
-  const defaultLeaseTtl = configTtl(cfg.default_lease_ttl, 'default');
-  const maxLeaseTtl = configTtl(cfg.max_lease_ttl, 'max');
-  if (maxLeaseTtl !== 0 && defaultLeaseTtl > maxLeaseTtl)
-    throw new BadRequestError('given default lease TTL greater than given max lease TTL');
-  if (defaultLeaseTtl > SYSTEM_LEASE_TTL && maxLeaseTtl === 0)
-    throw new BadRequestError(`given default lease TTL greater than system max lease TTL of ${SYSTEM_LEASE_TTL}`);
+  const { defaultLeaseTtl, maxLeaseTtl } = leaseTtls(cfg);
   const type = (f.type === 'plugin' ? (cfg.plugin_name as string | undefined) || f.plugin_name : f.type) ?? '';
   if (!type) throw new BadRequestError('backend type must be specified as a string');
   if (path === '/') throw new BadRequestError('backend path must be specified');

@@ -43,7 +43,7 @@ export function sanitizePath(p: string): string {
 }
 
 /** The strict (non-weak) mapstructure decode of `config` into APIMountConfig. */
-export function checkConfigTypes(cfg: Record<string, unknown>): void {
+function checkConfigTypes(cfg: Record<string, unknown>): void {
   const ok =
     CONFIG_STRINGS.every((k) => cfg[k] === undefined || typeof cfg[k] === 'string' || typeof cfg[k] === 'number') &&
     CONFIG_LISTS.every(
@@ -57,7 +57,7 @@ export function checkConfigTypes(cfg: Record<string, unknown>): void {
 }
 
 /** A TTL of the mount config: "" and "system" mean the system default (0). */
-export function configTtl(v: unknown, which: 'default' | 'max'): number {
+function configTtl(v: unknown, which: 'default' | 'max'): number {
   const s = v === undefined ? '' : String(v);
   if (s === '' || s === 'system') return 0;
   try {
@@ -83,10 +83,8 @@ function resolveType(type: string, options: Record<string, string>): [string, Re
   }
 }
 
-/** Validates an enable request against the current table; returns the entry to add. */
-export function buildMount(path: string, data: Record<string, unknown>, table: MountEntry[]): MountEntry {
-  const f = fieldData(data, SCHEMA);
-  const cfg = f.config ?? {};
+/** An enable's `config` checked, and its lease TTLs in seconds, with Vault's refusals (secrets engines and auth methods alike). */
+export function leaseTtls(cfg: Record<string, unknown>): { defaultLeaseTtl: number; maxLeaseTtl: number } {
   checkConfigTypes(cfg);
   const defaultLeaseTtl = configTtl(cfg.default_lease_ttl, 'default');
   const maxLeaseTtl = configTtl(cfg.max_lease_ttl, 'max');
@@ -94,6 +92,14 @@ export function buildMount(path: string, data: Record<string, unknown>, table: M
     throw new BadRequestError('given default lease TTL greater than given max lease TTL');
   if (defaultLeaseTtl > SYSTEM_LEASE_TTL && maxLeaseTtl === 0)
     throw new BadRequestError(`given default lease TTL greater than system max lease TTL of ${SYSTEM_LEASE_TTL}`);
+  return { defaultLeaseTtl, maxLeaseTtl };
+}
+
+/** Validates an enable request against the current table; returns the entry to add. */
+export function buildMount(path: string, data: Record<string, unknown>, table: MountEntry[]): MountEntry {
+  const f = fieldData(data, SCHEMA);
+  const cfg = f.config ?? {};
+  const { defaultLeaseTtl, maxLeaseTtl } = leaseTtls(cfg);
   let requested = f.type ?? '';
   if (!requested) throw new BadRequestError('backend type must be specified as a string');
   if (requested === 'plugin') {

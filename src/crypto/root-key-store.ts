@@ -2,20 +2,22 @@
  * The barrier's keys in storage (Vault's persistKeyring / Rekey / ReloadRootKey):
  * - core/master: the root key sealed by the unseal key (term 0), what the shares open;
  * - core/keyring: the keyring sealed by the root key (term 0);
- * - core/root-key: the root key again, as an ordinary barrier entry sealed under the keyring
- *   term that was active when it was written (Vault keeps it at core/master, sealed the same way).
+ * - core/root-key: the root key again, as an ordinary barrier entry (Vault keeps it at
+ *   core/master, sealed under a keyring term).
  *
  * A rekey makes a new root key. Nodes that stay unsealed hold the old one, which no longer
  * opens the keyring; they learn the new one from core/root-key with the keyring they hold
- * (see reload). core/root-key is written at init and at each rekey, under the term active
- * then, and a rotation leaves it alone: every node whose keyring has that term can follow.
+ * (see reload). Standbys here read the keyring only when they take over or meet a value of
+ * a term they lack, so one may hold a ring from several rotations ago: core/root-key is
+ * sealed under the ring's first term, which every ring keeps (rotation never drops a term),
+ * and is written at init and at each rekey (a rotation leaves the root key as it is).
  *
- * Where the lab differs: Vault rewrites its copy on every rotation and lets standbys walk up
- * to a new term through core/upgrade/<term> entries; the lab has no upgrade entries, so a
- * node that has not read the keyring since a rotation that came before the rekey cannot
- * follow (it must be sealed and unsealed with the current shares). The price of leaving the
- * copy alone on rotation: a rotation after a rekey does not hide the new root key from
- * someone holding the old root key and a keyring copy with the rekey's term.
+ * Where the lab differs: Vault seals its copy under the active term, rewrites it on every
+ * rotation, and lets standbys walk up to a new term through core/upgrade/<term> entries for
+ * a grace period. So in Vault a rotation after a rekey shuts out someone holding the old root
+ * key and an old keyring copy; in the lab such a holder can still open core/root-key with the
+ * first term's key. The old root key alone (an old core/master and the old shares) opens
+ * nothing current in either.
  */
 import type { Backend, WriteOptions } from '../storage/index.ts';
 import { StorageKeys } from '../storage/index.ts';
@@ -69,7 +71,7 @@ export class RootKeyStore {
   /**
    * A rekey's three entries in one batch, which storage applies all or none: core/master
    * under the new unseal key, core/keyring under the new root key, core/root-key under the
-   * active term. A crash leaves either the old triple (the old shares still open it) or the
+   * ring's first term. A crash leaves either the old triple (the old shares still open it) or the
    * new one (only the new shares do), never a root key that does not open the keyring.
    */
   async replaceRoot(newUnsealKey: Uint8Array, newRoot: Uint8Array, ring: Keyring, opts: WriteOptions): Promise<void> {
@@ -103,7 +105,7 @@ export class RootKeyStore {
     );
   }
 
-  /** The root key at core/root-key, if the ring knows the term it is sealed under. */
+  /** The root key at core/root-key, if the ring opens it. */
   private async learnRoot(ring: Keyring): Promise<Uint8Array | undefined> {
     const path = StorageKeys.rootKeyCopy;
     const raw = await this.backend.get(path);
@@ -141,8 +143,9 @@ export class RootKeyStore {
     }
   }
 
+  /** Under the ring's first term: see the top of the file for why not the active one. */
   private sealCopy(ring: Keyring, rootKey: Uint8Array): Uint8Array {
-    const a = ring.active;
-    return this.sealer.seal(a.term, a.key, StorageKeys.rootKeyCopy, rootKey);
+    const first = Math.min(...ring.terms.map((t) => t.term));
+    return this.sealer.seal(first, ring.key(first)!, StorageKeys.rootKeyCopy, rootKey);
   }
 }

@@ -212,18 +212,31 @@ describe('rekey', () => {
     await b.rekey(new Uint8Array(randomBytes(32)));
     await b.rotate();
     await b.put('logical/after', enc('after'));
-    // The standby meets term 3 in a value, reloads, and learns the root key of the second rekey (sealed under term 2, which it knows).
+    // The standby meets term 3 in a value, reloads, and learns the root key of the second rekey from core/root-key.
     expect(standby.keyStatus().term).toBe(2);
     expect(dec(await standby.get('logical/after'))).toBe('after');
     expect(standby.keyStatus().term).toBe(3);
   });
 
-  it('refuses to reload on a node whose keyring lacks the term core/root-key was sealed under, and keeps its keys', async () => {
+  it('lets a node that read the keyring before any rotation follow rotations and rekeys (core/root-key is under the first term)', async () => {
     const b = await barrier();
-    const stale = await barrier();
+    const lagging = await barrier();
+    await b.rotate();
     await b.rekey(new Uint8Array(randomBytes(32)));
     await b.rotate();
     await b.rekey(new Uint8Array(randomBytes(32)));
+    await b.put('logical/latest', enc('latest'));
+    expect(new DataView((await backend.get('core/root-key'))!.buffer).getUint32(0)).toBe(1);
+    expect(lagging.keyStatus().term).toBe(1);
+    expect(dec(await lagging.get('logical/latest'))).toBe('latest');
+    expect(lagging.keyStatus().term).toBe(3);
+  });
+
+  it('refuses to reload when core/root-key does not give the new root key, and keeps its keys', async () => {
+    const b = await barrier();
+    const stale = await barrier();
+    await b.rekey(new Uint8Array(randomBytes(32)));
+    await backend.delete('core/root-key');
     await expect(stale.reloadKeyring()).rejects.toMatchObject({
       code: 'BARRIER_STORED_KEY_CORRUPT',
       message: expect.stringContaining(
@@ -231,6 +244,7 @@ describe('rekey', () => {
       ),
     });
     expect(stale.keyStatus().term).toBe(1);
+    expect(stale.sealed).toBe(false);
   });
 
   it('changes nothing when the batch fails: the old unseal key and root key still open everything', async () => {

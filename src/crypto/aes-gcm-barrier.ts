@@ -2,8 +2,8 @@
  * The barrier (Vault's AESGCMBarrier): every value a node stores is sealed (see
  * value-sealer.ts) with the keyring key of a term under a fresh random nonce, with the
  * storage path as additional authenticated data, so storage can neither read, forge, flip
- * nor move a value undetected. The root key (sealed by the unseal key) sits at core/master, the keyring
- * (sealed by the root key) at core/keyring. While its node holds the HA lock it may serve
+ * nor move a value undetected. The root key and keyring in storage are RootKeyStore's
+ * (core/master, core/keyring, core/root-key). While its node holds the HA lock it may serve
  * reads from a cache of plaintext (see cacheReads). A value sealed under a term this barrier
  * does not know yet (another node rotated) makes it read the keyring again, as Vault's
  * standbys poll for keyring upgrades.
@@ -12,12 +12,13 @@ import type { Backend, BatchOp, WriteOptions } from '../storage/index.ts';
 import { isHABackend, StorageKeys } from '../storage/index.ts';
 import type { Aead } from './aead.ts';
 import type { Barrier, KeyStatus, Storage } from './barrier.ts';
-import { BarrierSealedError, BarrierUnsealError, CorruptStoredKeyError } from './errors.ts';
+import { BarrierSealedError, BarrierUnsealError } from './errors.ts';
 import { Keyring } from './keyring.ts';
 import { BarrierView } from './barrier-view.ts';
 import { PlaintextCache, type ReadCacheStats } from './plaintext-cache.ts';
 import { randomKey, wipe } from './random.ts';
-import { assertRootKeyShape, ValueSealer } from './value-sealer.ts';
+import { RootKeyStore } from './root-key-store.ts';
+import { ValueSealer } from './value-sealer.ts';
 
 /** Options of the barrier. */
 export interface BarrierOptions {
@@ -42,12 +43,14 @@ export class AesGcmBarrier implements Barrier {
   private readonly backend: Backend;
   private readonly aead: Aead;
   private readonly sealer: ValueSealer;
+  private readonly keys: RootKeyStore;
   private readonly now: () => number;
 
   constructor(opts: BarrierOptions) {
     this.backend = opts.backend;
     this.aead = opts.aead;
     this.sealer = new ValueSealer(opts.aead);
+    this.keys = new RootKeyStore(opts.backend, this.sealer);
     this.now = opts.now ?? Date.now;
   }
 
@@ -63,10 +66,7 @@ export class AesGcmBarrier implements Barrier {
     const rootKey = randomKey();
     const ring = Keyring.fresh(randomKey(), this.now());
     try {
-      await this.backend.put(StorageKeys.rootKey, this.sealer.seal(0, unsealKey, StorageKeys.rootKey, rootKey));
-      const ringBytes = ring.serialize();
-      await this.backend.put(StorageKeys.keyring, this.sealer.seal(0, rootKey, StorageKeys.keyring, ringBytes));
-      wipe(ringBytes);
+      await this.keys.create(unsealKey, rootKey, ring);
     } finally {
       wipe(rootKey);
       ring.wipe();
@@ -74,18 +74,10 @@ export class AesGcmBarrier implements Barrier {
   }
 
   async unseal(unsealKey: Uint8Array): Promise<void> {
-    const path = StorageKeys.rootKey;
-    const sealedRoot = await this.backend.get(path);
-    assertRootKeyShape(path, sealedRoot);
-    let rootKey: Uint8Array;
-    try {
-      rootKey = new Uint8Array(this.sealer.open(unsealKey, path, sealedRoot));
-    } catch {
-      throw new BarrierUnsealError(path);
-    }
+    const rootKey = await this.keys.openRoot(unsealKey);
     try {
       this.keyring?.wipe();
-      this.keyring = await this.readKeyring(rootKey);
+      this.keyring = await this.keys.readKeyring(rootKey);
       this.rootKey = rootKey;
     } catch (err) {
       wipe(rootKey);
@@ -94,53 +86,43 @@ export class AesGcmBarrier implements Barrier {
   }
 
   async verifyUnsealKey(unsealKey: Uint8Array): Promise<boolean> {
-    const path = StorageKeys.rootKey;
-    const sealedRoot = await this.backend.get(path);
-    assertRootKeyShape(path, sealedRoot);
     try {
-      wipe(this.sealer.open(unsealKey, path, sealedRoot));
+      wipe(await this.keys.openRoot(unsealKey));
       return true;
-    } catch {
-      return false;
+    } catch (err) {
+      if (err instanceof BarrierUnsealError) return false;
+      throw err;
     }
   }
 
-  /** Seals the root key under a new unseal key, one write: keyring and values stay, so standbys need nothing new. */
+  /** A new root key, the keyring sealed under it, and it under the new unseal key (see RootKeyStore.replaceRoot). */
   async rekey(newUnsealKey: Uint8Array): Promise<void> {
-    this.ring();
-    const path = StorageKeys.rootKey;
-    await this.backend.put(path, this.sealer.seal(0, newUnsealKey, path, this.rootKey!), this.writeOpts);
+    const ring = this.ring();
+    const rootKey = randomKey();
+    try {
+      await this.keys.replaceRoot(newUnsealKey, rootKey, ring, this.writeOpts);
+    } catch (err) {
+      wipe(rootKey);
+      throw err;
+    }
+    this.cache?.delete(StorageKeys.rootKeyCopy);
+    wipe(this.rootKey);
+    this.rootKey = rootKey;
   }
 
   async reloadKeyring(): Promise<void> {
     if (!this.rootKey) throw new BarrierSealedError();
     this.cache?.wipe();
-    const ring = await this.readKeyring(this.rootKey);
+    const { rootKey, ring } = await this.keys.reload(this.rootKey, this.keyring);
+    if (rootKey !== this.rootKey) {
+      // Another node rekeyed: the old root key opens nothing current any more.
+      wipe(this.rootKey);
+      this.rootKey = rootKey;
+    }
     const old = this.keyring;
     this.keyring = ring;
     if (old && old !== ring) old.wipe();
     this.aead.forget();
-  }
-
-  private async readKeyring(rootKey: Uint8Array): Promise<Keyring> {
-    const path = StorageKeys.keyring;
-    const raw = await this.backend.get(path);
-    if (!raw) throw new CorruptStoredKeyError(path, `the keyring at ${path} is missing`);
-    let bytes: Uint8Array;
-    try {
-      bytes = this.sealer.open(rootKey, path, raw);
-    } catch {
-      // The root key authenticated under the unseal key, so it is right: the keyring is what changed.
-      throw new CorruptStoredKeyError(
-        path,
-        `the keyring at ${path} does not decrypt under the root key (which the unseal key did open): it is corrupt or was written by another barrier`,
-      );
-    }
-    try {
-      return Keyring.deserialize(bytes);
-    } finally {
-      wipe(bytes);
-    }
   }
 
   seal(): void {
@@ -154,12 +136,7 @@ export class AesGcmBarrier implements Barrier {
 
   async rotate(): Promise<number> {
     const ring = this.ring().rotate(randomKey(), this.now());
-    const bytes = ring.serialize();
-    try {
-      await this.backend.put(StorageKeys.keyring, this.sealer.seal(0, this.rootKey!, StorageKeys.keyring, bytes), this.writeOpts);
-    } finally {
-      wipe(bytes);
-    }
+    await this.keys.writeKeyring(this.rootKey!, ring, this.writeOpts);
     this.keyring = ring; // the old ring's keys live on inside the new one: nothing to wipe
     this.encryptions = 0;
     return ring.activeTerm;

@@ -35,7 +35,7 @@ export interface Barrier extends Storage {
   initialized(): Promise<boolean>;
   /**
    * Creates a fresh keyring (term 1) under a new root key, stores the root key sealed by
-   * `unsealKey` at core/master and the keyring sealed by the root key at core/keyring.
+   * `unsealKey` at core/master, through the barrier at core/root-key, and the keyring sealed by the root key at core/keyring.
    * Leaves the barrier sealed. Unfenced writes: the node is not active during init.
    */
   initialize(unsealKey: Uint8Array): Promise<void>;
@@ -43,9 +43,15 @@ export interface Barrier extends Storage {
   unseal(unsealKey: Uint8Array): Promise<void>;
   /** True when `unsealKey` opens the stored root key (what rekey and generate-root check shares against). */
   verifyUnsealKey(unsealKey: Uint8Array): Promise<boolean>;
-  /** Stores the root key sealed under a new unseal key (rekey); the old unseal key opens nothing from then on. */
+  /**
+   * Makes a new root key, stores the keyring under it and it under `newUnsealKey` in one batch,
+   * and wipes the old one (Vault's Rekey): the old unseal key, or an old core/master, opens nothing current.
+   */
   rekey(newUnsealKey: Uint8Array): Promise<void>;
-  /** Re-reads the keyring from storage with the root key in memory (after another node rotated it). */
+  /**
+   * Re-reads the keyring from storage with the root key in memory (after another node rotated
+   * it), or with the root key core/root-key holds when another node rekeyed.
+   */
   reloadKeyring(): Promise<void>;
   /** Zero-fills the root key and every keyring key and drops them; later calls throw BarrierSealedError. */
   seal(): void;

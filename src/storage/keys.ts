@@ -6,6 +6,8 @@ export const StorageKeys = {
   rootKey: 'core/master',
   /** The keyring, encrypted with the root key. */
   keyring: 'core/keyring',
+  /** The root key again, through the barrier (under the keyring's first term): how unsealed nodes learn a rekey's new root key. */
+  rootKeyCopy: 'core/root-key',
   /** The HA lock: holder, addresses, term and expiry; nothing secret. */
   lock: 'core/lock',
   /** Leader advertisements through the barrier: core/leader/<uuid>. */

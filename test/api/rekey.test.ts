@@ -5,6 +5,7 @@
  * Every refusal answers in Vault's words and changes nothing in storage.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { combineShares, decodeKeyShare, NodeAead } from '../../src/crypto/index.ts';
 import { call, initAndUnseal, makeNode, type NodeFixture } from '../helpers/node-fixture.ts';
 import { storageDigest } from '../helpers/storage-dump.ts';
 
@@ -80,6 +81,28 @@ describe('sys/rekey', () => {
     await call(fx.app, 'PUT', '/v1/sys/unseal', { body: { reset: true } });
     for (const key of newKeys.slice(1, 3)) await call(fx.app, 'PUT', '/v1/sys/unseal', { body: { key } });
     expect((await call(fx.app, 'GET', '/v1/sys/seal-status')).body.sealed).toBe(false);
+  });
+
+  it('makes a new root key: an old core/master opened with the old shares no longer opens the keyring, the new ones do', async () => {
+    fx = await makeNode();
+    const init = await initAndUnseal(fx.app);
+    const raw = async (path: string) => (await fx!.backend.get(path))!;
+    const open = (key: Uint8Array, path: string, value: Uint8Array) =>
+      new NodeAead().open(key, value.subarray(5, 17), value.subarray(17), new TextEncoder().encode(path));
+    const unsealKeyOf = (shares: string[]) => combineShares(shares.map(decodeKeyShare));
+    const oldMaster = await raw('core/master');
+    const oldKeyring = await raw('core/keyring');
+    const nonce = await start(fx, { secret_shares: 3, secret_threshold: 2 });
+    let done: { status: number; body: any } | undefined;
+    for (const key of init.keys.slice(0, 3)) done = await call(fx.app, 'PUT', '/v1/sys/rekey/update', { body: { key, nonce } });
+    expect(done!.status).toBe(200);
+    const oldRoot = open(await unsealKeyOf(init.keys.slice(0, 3)), 'core/master', oldMaster);
+    expect(() => open(oldRoot, 'core/keyring', oldKeyring)).not.toThrow();
+    const keyring = await raw('core/keyring');
+    expect(() => open(oldRoot, 'core/keyring', keyring)).toThrow();
+    const newRoot = open(await unsealKeyOf(done!.body.keys.slice(0, 2)), 'core/master', await raw('core/master'));
+    expect(Buffer.from(newRoot).equals(Buffer.from(oldRoot))).toBe(false);
+    expect(() => open(newRoot, 'core/keyring', keyring)).not.toThrow();
   });
 
   it('with require_verification: the new shares must come back before the rekey takes effect', async () => {

@@ -167,20 +167,100 @@ describe('AesGcmBarrier', () => {
 });
 
 describe('rekey', () => {
-  it('seals the root key under the new unseal key: the old one opens nothing, the data and keyring stay', async () => {
+  /** What a holder of an old storage copy does: opens a term-0 value (core/master, core/keyring) with a key. */
+  const openTerm0 = (key: Uint8Array, path: string, raw: Uint8Array) =>
+    new NodeAead().open(key, raw.subarray(5, 17), raw.subarray(17), enc(path));
+  const rootOf = (b: AesGcmBarrier) => (b as unknown as { rootKey: Uint8Array }).rootKey;
+
+  it('makes a new root key: an old copy of core/master opened with the old unseal key no longer opens the keyring', async () => {
     const b = await barrier();
     await b.put('logical/kept', enc('kept'));
-    expect(await b.verifyUnsealKey(unsealKey)).toBe(true);
     const newKey = new Uint8Array(randomBytes(32));
     expect(await b.verifyUnsealKey(newKey)).toBe(false);
-    const keyring = await backend.get('core/keyring');
+    const oldMaster = (await backend.get('core/master'))!;
+    const oldKeyring = (await backend.get('core/keyring'))!;
+    const oldRootInMemory = rootOf(b);
     await b.rekey(newKey);
+    expect(oldRootInMemory.every((x) => x === 0)).toBe(true);
+    const oldRoot = openTerm0(unsealKey, 'core/master', oldMaster);
+    // The old root key opened the old keyring (so the check below can fail) and opens nothing current.
+    expect(() => openTerm0(oldRoot, 'core/keyring', oldKeyring)).not.toThrow();
+    const currentKeyring = (await backend.get('core/keyring'))!;
+    expect(() => openTerm0(oldRoot, 'core/keyring', currentKeyring)).toThrow();
+    expect(Buffer.from(openTerm0(newKey, 'core/master', (await backend.get('core/master'))!)).equals(Buffer.from(rootOf(b)))).toBe(true);
     expect(await b.verifyUnsealKey(unsealKey)).toBe(false);
     expect(await b.verifyUnsealKey(newKey)).toBe(true);
-    expect(Buffer.from((await backend.get('core/keyring'))!).equals(Buffer.from(keyring!))).toBe(true);
     const other = new AesGcmBarrier({ backend, aead: createAead('node') });
     await expect(other.unseal(unsealKey)).rejects.toMatchObject({ code: 'BARRIER_UNSEAL_FAILED' });
     await other.unseal(newKey);
+    expect(dec(await other.get('logical/kept'))).toBe('kept');
+  });
+
+  it('lets a node unsealed before the rekey learn the new root key from core/root-key, on reload and on an unknown term', async () => {
+    const b = await barrier();
+    const standby = await barrier();
+    const standbyRoot = rootOf(standby);
+    await b.put('logical/before', enc('before'));
+    await b.rekey(new Uint8Array(randomBytes(32)));
+    await standby.reloadKeyring();
+    expect(standbyRoot.every((x) => x === 0)).toBe(true);
+    expect(Buffer.from(rootOf(standby)).equals(Buffer.from(rootOf(b)))).toBe(true);
+    expect(dec(await standby.get('logical/before'))).toBe('before');
+    await b.rotate();
+    await b.put('logical/term2', enc('term2'));
+    expect(dec(await standby.get('logical/term2'))).toBe('term2');
+    await b.rekey(new Uint8Array(randomBytes(32)));
+    await b.rotate();
+    await b.put('logical/after', enc('after'));
+    // The standby meets term 3 in a value, reloads, and learns the root key of the second rekey from core/root-key.
+    expect(standby.keyStatus().term).toBe(2);
+    expect(dec(await standby.get('logical/after'))).toBe('after');
+    expect(standby.keyStatus().term).toBe(3);
+  });
+
+  it('lets a node that read the keyring before any rotation follow rotations and rekeys (core/root-key is under the first term)', async () => {
+    const b = await barrier();
+    const lagging = await barrier();
+    await b.rotate();
+    await b.rekey(new Uint8Array(randomBytes(32)));
+    await b.rotate();
+    await b.rekey(new Uint8Array(randomBytes(32)));
+    await b.put('logical/latest', enc('latest'));
+    expect(new DataView((await backend.get('core/root-key'))!.buffer).getUint32(0)).toBe(1);
+    expect(lagging.keyStatus().term).toBe(1);
+    expect(dec(await lagging.get('logical/latest'))).toBe('latest');
+    expect(lagging.keyStatus().term).toBe(3);
+  });
+
+  it('refuses to reload when core/root-key does not give the new root key, and keeps its keys', async () => {
+    const b = await barrier();
+    const stale = await barrier();
+    await b.rekey(new Uint8Array(randomBytes(32)));
+    await backend.delete('core/root-key');
+    await expect(stale.reloadKeyring()).rejects.toMatchObject({
+      code: 'BARRIER_STORED_KEY_CORRUPT',
+      message: expect.stringContaining(
+        "the keyring at core/keyring does not decrypt under this node's root key nor under the one at core/root-key: seal this node and unseal it with the current shares",
+      ),
+    });
+    expect(stale.keyStatus().term).toBe(1);
+    expect(stale.sealed).toBe(false);
+  });
+
+  it('changes nothing when the batch fails: the old unseal key and root key still open everything', async () => {
+    const b = await barrier();
+    await b.put('logical/kept', enc('kept'));
+    const before = ['core/master', 'core/keyring', 'core/root-key'].map(async (k) => Buffer.from((await backend.get(k))!).toString('hex'));
+    const root = Buffer.from(rootOf(b));
+    backend.batch = async () => {
+      throw new Error('disk full');
+    };
+    await expect(b.rekey(new Uint8Array(randomBytes(32)))).rejects.toThrow('disk full');
+    const after = ['core/master', 'core/keyring', 'core/root-key'].map(async (k) => Buffer.from((await backend.get(k))!).toString('hex'));
+    expect(await Promise.all(after)).toEqual(await Promise.all(before));
+    expect(Buffer.from(rootOf(b)).equals(root)).toBe(true);
+    const other = new AesGcmBarrier({ backend, aead: createAead('node') });
+    await other.unseal(unsealKey);
     expect(dec(await other.get('logical/kept'))).toBe('kept');
   });
 });

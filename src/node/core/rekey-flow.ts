@@ -1,14 +1,17 @@
 /**
  * Rekey of the unseal key (Vault's `vault/rekey.go`, barrier half only): a threshold of the
- * current shares proves authority, a new unseal key is split into new shares, and the root
- * key is sealed under it, so the old shares open nothing from then on. With
+ * current shares proves authority, a new unseal key is split into new shares, and the barrier
+ * makes a new root key, reseals the keyring under it and seals it under the new unseal key
+ * (Barrier.rekey), so the old shares, even with an old copy of core/master, open nothing
+ * current from then on. With
  * `require_verification` the new key takes effect only once a threshold of the new shares
  * comes back. The attempt lives in this node's memory only, as in Vault: a seal, a crash or
  * a step-down ends it (and wipes the shares in hand).
  *
- * Where the lab differs: Vault also makes a new root key and re-encrypts the keyring under
- * it; here the root key stays and only its sealed copy at core/master changes, so standbys
- * (which hold the root key) keep working without a keyring upgrade.
+ * Where the lab differs: Vault writes the new root key through its seal and then the keyring
+ * as separate writes; here the three key entries go in one storage batch (all or none), and
+ * the copy that lets standbys follow sits at core/root-key under the keyring's first term
+ * rather than at core/master under the active term (src/crypto/root-key-store.ts says why).
  */
 import { timingSafeEqual } from 'node:crypto';
 import { combineShares, encodeBase64, encodeHex, splitKey, uuid, validateSealConfig, wipe, type Barrier } from '../../crypto/index.ts';
@@ -220,7 +223,7 @@ export class RekeyFlow {
     return result;
   }
 
-  /** The new key takes effect: the root key sealed under it, then the new configuration. */
+  /** The new key takes effect: a new root key sealed under it (one batch, see Barrier.rekey), then the new configuration. */
   private async apply(a: Attempt, newKey: Uint8Array): Promise<void> {
     try {
       await this.host.barrier.rekey(newKey);

@@ -4,12 +4,12 @@
  * operator_generate_root.go). Rekey and generate-root need no token: shares are their proof.
  */
 import type { Command } from 'commander';
-import { decodeRootToken } from '../node/index.ts';
 import { withClient, type VaultClient } from './client.ts';
 import { ADDRESS_HELP, FORMAT_HELP } from './help-texts.ts';
 import { columnOutput, keyStatusText, readStdin, step, wrapAtLength } from './key-output.ts';
 import { err, out, outData, outRaw, parseFormat, warn, type Format, type Run } from './output.ts';
 import { readHidden } from './prompt.ts';
+import { decodeRootToken } from './root-token-decode.ts';
 import { registerRekey } from './rekey-command.ts';
 
 /** Registers rotate, key-status, rekey and generate-root under `operator`. */

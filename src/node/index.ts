@@ -17,4 +17,4 @@ export { DEFAULT_HEALTH_CODES, type HealthQuery } from './core/node-status.ts';
 export { authorize } from './logical/policy/index.ts';
 export type { TokenEntry } from './logical/token/token-entry.ts';
 export type { MountEntry } from './logical/mounts.ts';
-export { decodeRootToken, encodeRootToken, OTP_LENGTH } from './core/generate-root-flow.ts';
+export { encodeRootToken, OTP_LENGTH } from './core/generate-root-flow.ts';

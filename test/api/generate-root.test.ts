@@ -5,7 +5,8 @@
  * nothing.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeRootToken, encodeRootToken } from '../../src/node/index.ts';
+import { decodeRootToken } from '../../src/cli/root-token-decode.ts';
+import { encodeRootToken } from '../../src/node/index.ts';
 import { call, initAndUnseal, makeNode, type NodeFixture } from '../helpers/node-fixture.ts';
 import { storageDigest } from '../helpers/storage-dump.ts';
 
@@ -134,8 +135,12 @@ describe('sys/generate-root', () => {
     const other = await makeNode();
     const foreign = await initAndUnseal(other.app);
     await other.close();
-    await call(fx.app, 'PUT', '/v1/sys/generate-root/update', { body: { key: foreign.keys[1], nonce } });
-    const wrong = await call(fx.app, 'PUT', '/v1/sys/generate-root/update', { body: { key: foreign.keys[2], nonce } });
+    // Shares carry a random x coordinate in their last byte: two foreign shares whose x differs from
+    // the one already given, or Shamir refuses a duplicate before the key is tried at all.
+    const xOf = (hex: string) => hex.slice(-2);
+    const [f1, f2] = foreign.keys.filter((k) => xOf(k) !== xOf(init.keys[0]));
+    await call(fx.app, 'PUT', '/v1/sys/generate-root/update', { body: { key: f1, nonce } });
+    const wrong = await call(fx.app, 'PUT', '/v1/sys/generate-root/update', { body: { key: f2, nonce } });
     expect(wrong).toMatchObject({
       status: 400,
       body: { errors: ['root generation aborted: unable to authenticate: cipher: message authentication failed'] },

@@ -50,14 +50,6 @@ export function encodeRootToken(token: string, otp: string): string {
     .replace(/=+$/, '');
 }
 
-/** The token back from an encoded one and its OTP (what `vault operator generate-root -decode` does). */
-export function decodeRootToken(encoded: string, otp: string): string {
-  const raw = Buffer.from(encoded.replace(/=+$/, ''), 'base64');
-  const o = Buffer.from(otp, 'utf8');
-  if (raw.length !== o.length) throw new Error(`length of byte slices is not equivalent: ${o.length} != ${raw.length}`);
-  return Buffer.from(raw.map((b, i) => b ^ o[i])).toString('utf8');
-}
-
 /** One node's root generation attempt. */
 export class GenerateRootFlow {
   private attempt: { nonce: string; otp: string; parts: UnsealParts } | undefined;
